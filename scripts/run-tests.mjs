@@ -1,0 +1,31 @@
+// Runs every *.test.ts under the given folder with node's test runner (Node 20 has no
+// glob support in `node --test`, so the file list is built here).
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const root = process.argv[2] ?? 'test';
+const filter = process.argv[3];
+function walk(dir) {
+  const out = [];
+  for (const name of readdirSync(dir).sort()) {
+    if (name === 'node_modules' || name === 'fixtures') continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...walk(p));
+    else if (name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+let files = walk(root);
+if (filter) files = files.filter((f) => f.includes(filter));
+if (files.length === 0) {
+  console.error(`no test files under ${root}`);
+  process.exit(1);
+}
+const concurrency = process.env.TEST_CONCURRENCY ?? (root === 'e2e' ? '1' : '2');
+const r = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=120000', ...files],
+  { stdio: 'inherit', env: { ...process.env, PALISADE_ENV: process.env.PALISADE_ENV ?? 'test' } },
+);
+process.exit(r.status ?? 1);

@@ -1,0 +1,121 @@
+/**
+ * Typed trusted values: text that is already safe in one context and is written there
+ * verbatim. Each kind is escaped like any other string in every other context.
+ *
+ * WARNING, for every kind here: the content of a trusted value is emitted verbatim in its
+ * own context. Never build one from data a user can influence; escape instead (let the
+ * template or the `html` tag do it). See docs/templates.md.
+ */
+import { checkTrust } from './trust-guard.js';
+
+// Values built by Palisade's own escapers skip the trust guard: they are safe by
+// construction. The key is module-private so that user code cannot reach it.
+const internal = Symbol('palisade.internal');
+
+/**
+ * Markup is HTML that is safe to write into HTML text as it is.
+ *
+ * Templates and the `html` tag return Markup; a handler that returns Markup answers
+ * `text/html; charset=utf-8`.
+ *
+ * ```ts
+ * const m = Markup.unsafeTrust('<b>fixed text</b>'); // only for text you wrote yourself
+ * ```
+ */
+export class Markup {
+  readonly #html: string;
+  private constructor(html: string, key: symbol) {
+    if (key !== internal) throw new TypeError('Markup cannot be constructed directly; use Markup.unsafeTrust()');
+    this.#html = html;
+  }
+  /**
+   * Trusts `html` as safe HTML, verbatim. WARNING: the content is emitted verbatim; never
+   * pass request data. In development a guard throws if it contains request data.
+   */
+  static unsafeTrust(html: string): Markup {
+    const s = String(html);
+    checkTrust('html', s);
+    return new Markup(s, internal);
+  }
+  /** Internal: wraps HTML produced by Palisade's own escapers. */
+  static fromEscaped(html: string, key: symbol): Markup {
+    return new Markup(html, key);
+  }
+  toString(): string {
+    return this.#html;
+  }
+  toJSON(): string {
+    return this.#html;
+  }
+  get length(): number {
+    return this.#html.length;
+  }
+}
+
+/** Internal constructor for Palisade's own modules (escapers, templates, `html`). */
+export function markupFromSafe(html: string): Markup {
+  return Markup.fromEscaped(html, internal);
+}
+
+/** True if `v` is Markup. */
+export function isMarkup(v: unknown): v is Markup {
+  return v instanceof Markup;
+}
+
+abstract class Trusted {
+  readonly #text: string;
+  protected constructor(text: string) {
+    this.#text = text;
+  }
+  toString(): string {
+    return this.#text;
+  }
+  toJSON(): string {
+    return this.#text;
+  }
+}
+
+/**
+ * SafeURL is a URL trusted to be written into a URL attribute as it is (its scheme is not
+ * checked). WARNING: the content is emitted verbatim in URL contexts; never pass request data.
+ */
+export class SafeURL extends Trusted {
+  private constructor(t: string) {
+    super(t);
+  }
+  static unsafeTrust(url: string): SafeURL {
+    const s = String(url);
+    checkTrust('url', s);
+    return new SafeURL(s);
+  }
+}
+
+/**
+ * SafeScript is JavaScript trusted to be written into a script context as it is.
+ * WARNING: the content is emitted verbatim in JS contexts; never pass request data.
+ */
+export class SafeScript extends Trusted {
+  private constructor(t: string) {
+    super(t);
+  }
+  static unsafeTrust(js: string): SafeScript {
+    const s = String(js);
+    checkTrust('script', s);
+    return new SafeScript(s);
+  }
+}
+
+/**
+ * SafeStyle is CSS trusted to be written into a style context as it is.
+ * WARNING: the content is emitted verbatim in CSS contexts; never pass request data.
+ */
+export class SafeStyle extends Trusted {
+  private constructor(t: string) {
+    super(t);
+  }
+  static unsafeTrust(css: string): SafeStyle {
+    const s = String(css);
+    checkTrust('style', s);
+    return new SafeStyle(s);
+  }
+}
