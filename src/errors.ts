@@ -52,6 +52,8 @@ export const ERROR_CODES = {
   // ---- CSRF: cross-site request forgery protection ------------------------------------
 
   // ---- JSON: output and input ---------------------------------------------------------
+  JSON_TOP_LEVEL_NOT_OBJECT: { status: 500, title: 'jsonify was given a top-level array or other non-object.' },
+  JSON_UNSERIALIZABLE: { status: 500, title: 'The value cannot be represented as JSON.' },
 
   // ---- UPLOAD: multipart bodies and files ---------------------------------------------
 

@@ -1,0 +1,340 @@
+/**
+ * App: routes, hooks, error handlers and the default protections, and the dispatch that
+ * runs them for each request. It never touches a socket: adapters build a Request, call
+ * `handle`, and write the Response.
+ *
+ * ```ts
+ * const app = createApp();
+ * app.get('/hello/:name', (req) => `Hello, ${req.params.name}!`);
+ * await app.listen({ port: 8000 });
+ * ```
+ * See docs/quickstart.md and docs/routing.md.
+ */
+import pino, { type Logger } from 'pino';
+import { listenNode, type ListenOptions, type RunningServer } from '../adapters/node.js';
+import { fetchAdapter } from '../adapters/fetch.js';
+import { HttpError, PalisadeError } from '../errors.js';
+import { requestScope, type RequestScope } from '../http/context.js';
+import { serializeCookie } from '../http/cookies.js';
+import { Request, type RequestInit, type RequestSettings } from '../http/request.js';
+import { isHTMLContentType, Response } from '../http/response.js';
+import { TestClient, type TestClientOptions } from '../testing/client.js';
+import { Blueprint, normalizePrefix } from './blueprint.js';
+import { resolveSettings, type AppOptions, type Settings } from './config.js';
+import { describeError, errorResponse } from './error-page.js';
+import type { Protection } from './protection.js';
+import { buildProtections } from './protections.js';
+import { toResponse } from './result.js';
+import { buildPath, Router, type MountedRoute } from './router.js';
+import { RouteCollector, type ErrorHandler, type ErrorClass, type RouteOptions } from './routes.js';
+
+export class App extends RouteCollector {
+  readonly settings: Settings;
+  readonly logger: Logger;
+  readonly #options: Readonly<Record<string, unknown>>;
+  readonly #blueprints: { bp: Blueprint; prefix: string }[] = [];
+  readonly #protections: Protection[];
+  readonly #checks: Protection[];
+  readonly #finishers: Protection[];
+  readonly #requestSettings: RequestSettings;
+  readonly #logRequests: boolean;
+  readonly #dev: boolean;
+  #router = new Router();
+  #mountedCount = -1;
+
+  constructor(options: AppOptions = {}) {
+    super();
+    this.settings = resolveSettings(options);
+    this.#options = options as Record<string, unknown>;
+    this.#dev = this.settings.env === 'development';
+    const s = this.settings;
+    const level = s.logger === false ? 'silent' : (s.logger.level ?? (s.env === 'test' ? 'silent' : 'info'));
+    this.logger = pino({ level, base: undefined });
+    this.#logRequests = this.logger.isLevelEnabled('info');
+    if (s.secretGenerated && s.env === 'development') {
+      this.logger.warn('No secret key set: using a random one for this process. Sessions will not survive a restart. Set PALISADE_SECRET_KEY.');
+    }
+    this.#requestSettings = {
+      trustProxy: s.trustProxy,
+      maxBodySize: s.maxBodySize,
+      jsonMaxDepth: s.jsonMaxDepth,
+      https: s.https,
+    };
+    this.#protections = buildProtections({ settings: s, options: this.#options });
+    this.#checks = this.#protections.filter((p) => p.check !== undefined);
+    this.#finishers = this.#protections.filter((p) => p.finish !== undefined);
+  }
+
+  /** The protections this app runs, in order (for the CLI's `routes` and `check`). */
+  get protections(): readonly Protection[] {
+    return this.#protections;
+  }
+
+  /** Mounts a blueprint, optionally under an extra prefix. */
+  register(bp: Blueprint, opts: { prefix?: string } = {}): this {
+    this.#blueprints.push({ bp, prefix: normalizePrefix(opts.prefix ?? '') });
+    return this;
+  }
+
+  /** Every mounted route (after blueprints), e.g. for `palisade routes`. */
+  get routes(): readonly MountedRoute[] {
+    this.#mount();
+    return this.#router.routes;
+  }
+
+  /**
+   * Builds the URL path of a named route; values are percent-encoded, params the route
+   * does not use go to the query string.
+   *
+   * ```ts
+   * app.urlFor('notes.show', { id: 3 }, { tab: 'files' }) // '/notes/3?tab=files'
+   * ```
+   */
+  urlFor(name: string, params?: Record<string, unknown>, query?: Record<string, unknown>): string {
+    this.#mount();
+    const route = this.#router.byName(name);
+    if (route === undefined) throw new TypeError(`urlFor: no route is named "${name}"`);
+    return buildPath(route.path, params, query);
+  }
+
+  readonly #urlFor = (name: string, params?: Record<string, unknown>, query?: Record<string, unknown>): string =>
+    this.urlFor(name, params, query);
+
+  /** Creates a Request for this app from what an adapter knows. */
+  createRequest(init: RequestInit): Request {
+    return new Request(init, this.#requestSettings);
+  }
+
+  /** Handles one request: routing, protections, hooks, handler, errors. Never throws. */
+  handle(req: Request): Promise<Response> {
+    if (this.#mountedCount !== this.#declCount()) this.#mount();
+    const scope: RequestScope = { request: req, urlFor: this.#urlFor };
+    return requestScope.run(scope, () => this.#dispatch(req, scope));
+  }
+
+  /** Handles a fetch-API Request, for fetch-style runtimes and tests. */
+  fetch(request: globalThis.Request): Promise<globalThis.Response> {
+    return fetchAdapter(this, request);
+  }
+
+  /** Serves the app on node:http. Binds 127.0.0.1 unless told otherwise. */
+  listen(opts: ListenOptions = {}): Promise<RunningServer> {
+    this.#mount();
+    return listenNode(this, opts);
+  }
+
+  /** An in-process test client with a cookie jar (no sockets). */
+  test(opts?: TestClientOptions): TestClient {
+    return new TestClient(this, opts);
+  }
+
+  /** Releases what protections hold (store connections). Called on shutdown. */
+  async close(): Promise<void> {
+    for (const p of this.#protections) await p.close?.();
+  }
+
+  async #dispatch(req: Request, scope: RequestScope): Promise<Response> {
+    const started = this.#logRequests ? performance.now() : 0;
+    let route: MountedRoute | null = null;
+    let res: Response | undefined;
+    try {
+      const match = this.#router.find(req.method, req.path);
+      if (match !== null) {
+        route = match.route;
+        req.params = match.params;
+        req.route = route;
+        const limit = route.options.maxBodySize;
+        if (typeof limit === 'number') req.maxBodySize = limit;
+      }
+      for (const p of this.#checks) {
+        let r = p.check!(req, route, scope);
+        if (r !== undefined && typeof (r as Promise<unknown>).then === 'function') r = await r;
+        if (r instanceof Response) {
+          res = r;
+          break;
+        }
+      }
+      if (res === undefined) {
+        if (route === null) throw this.#notFound(req);
+        res = await this.#runRoute(route, req);
+      }
+    } catch (err) {
+      res = await this.#handleError(err, req, route, scope);
+    }
+    try {
+      res = await this.#finish(req, res, scope);
+    } catch (err) {
+      res = this.#defaultErrorPage(err, req, scope);
+      this.#finishBasic(req, res);
+    }
+    if (this.#logRequests) {
+      this.logger.info({ method: req.method, path: req.path, status: res.status, ms: +(performance.now() - started).toFixed(2) });
+    }
+    return res;
+  }
+
+  async #runRoute(route: MountedRoute, req: Request): Promise<Response> {
+    for (const hook of route.before) {
+      const r = await hook(req);
+      if (r !== undefined) return toResponse(r, route, this.#dev);
+    }
+    let value: unknown = route.handler(req as never);
+    if (value !== null && typeof value === 'object' && typeof (value as Promise<unknown>).then === 'function') value = await value;
+    let res = toResponse(value, route, this.#dev);
+    for (const hook of route.after) {
+      const r = await hook(req, res);
+      if (r instanceof Response) res = r;
+    }
+    return res;
+  }
+
+  #notFound(req: Request): HttpError {
+    const allowed = this.#router.allowed(req.path);
+    if (allowed.length > 0) {
+      return new HttpError('HTTP_METHOD_NOT_ALLOWED', `${req.method} is not allowed here; this URL accepts ${allowed.join(', ')}.`, {
+        allow: allowed.join(', '),
+      });
+    }
+    return new HttpError('HTTP_NOT_FOUND', 'Nothing is at this URL.');
+  }
+
+  async #handleError(err: unknown, req: Request, route: MountedRoute | null, scope: RequestScope): Promise<Response> {
+    const status = err instanceof PalisadeError ? err.status : 500;
+    if (status >= 500) this.logger.error({ err, method: req.method, path: req.path }, 'request failed');
+    const handlers = route?.errorHandlers ?? this.errorHandlers;
+    const handler = pickErrorHandler(handlers, err, status);
+    if (handler !== undefined) {
+      try {
+        const res = toResponse(await handler(err, req), route, this.#dev);
+        if (res.status === 200 && status !== 200) res.status = status;
+        return res;
+      } catch (inner) {
+        this.logger.error({ err: inner }, 'error handler failed');
+        return this.#defaultErrorPage(inner, req, scope);
+      }
+    }
+    return this.#defaultErrorPage(err, req, scope);
+  }
+
+  #defaultErrorPage(err: unknown, req: Request, scope: RequestScope): Response {
+    const info = describeError(err, this.#dev);
+    const stack = this.#dev && info.status >= 500 && err instanceof Error ? err.stack : undefined;
+    const res = errorResponse(info, req, { stack, nonce: scope.nonce });
+    if (err instanceof PalisadeError && err.code === 'HTTP_METHOD_NOT_ALLOWED') res.headers['allow'] = String(err.details.allow);
+    return res;
+  }
+
+  /** Checks and completes a response before it is sent. */
+  async #finish(req: Request, res: Response, scope: RequestScope): Promise<Response> {
+    const target = res.redirectTarget;
+    if (target !== undefined) this.#checkRedirect(req, target.location, target.allowHosts);
+    if (!res.htmlTrusted && isHTMLContentType(res.getHeader('content-type'))) {
+      throw new PalisadeError(
+        'HTTP_UNSAFE_HTML_RESPONSE',
+        'This response has an HTML content type but its body is a plain string. Return Markup from a template or the html tag, or use Response.unsafeHTML() for HTML you wrote yourself.',
+      );
+    }
+    for (const p of this.#finishers) {
+      const r = p.finish!(req, res, scope);
+      if (r !== undefined) await r;
+    }
+    this.#finishBasic(req, res);
+    return res;
+  }
+
+  /** What every response gets, even an error page written after a failed finish. */
+  #finishBasic(req: Request, res: Response): void {
+    res.headers['x-content-type-options'] = 'nosniff';
+    if (res.cookies.length > 0) {
+      const secure = req.secure;
+      const prev = res.headers['set-cookie'];
+      const lines = prev === undefined ? [] : Array.isArray(prev) ? prev : [prev];
+      for (const c of res.cookies) lines.push(serializeCookie(c, secure));
+      res.headers['set-cookie'] = lines;
+      res.cookies.length = 0;
+    }
+  }
+
+  #checkRedirect(req: Request, location: string, allowHosts: readonly string[]): void {
+    const own = this.settings.origin ?? req.origin;
+    let url: URL;
+    try {
+      url = new URL(location, own + req.path);
+    } catch {
+      throw new HttpError('HTTP_OPEN_REDIRECT', `The redirect target ${JSON.stringify(location)} is not a valid URL.`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new HttpError('HTTP_OPEN_REDIRECT', `The redirect target uses the scheme ${url.protocol}, which is refused.`);
+    }
+    if (url.origin === new URL(own).origin) return;
+    if (allowHosts.includes(url.host) || this.settings.redirectHosts.includes(url.host)) return;
+    throw new HttpError(
+      'HTTP_OPEN_REDIRECT',
+      `Refused to redirect to ${url.host}, another host. If the target is trusted, list it in the app's \`redirectHosts\` setting or pass { allowHosts: [...] } to Response.redirect.`,
+      { host: url.host },
+    );
+  }
+
+  #declCount(): number {
+    let n = this.routeDecls.length + this.beforeHooks.length + this.afterHooks.length + this.errorHandlers.length;
+    for (const { bp } of this.#blueprints) {
+      n += bp.routeDecls.length + bp.beforeHooks.length + bp.afterHooks.length + bp.errorHandlers.length + 1;
+    }
+    return n;
+  }
+
+  /** (Re)builds the route table from the app's and blueprints' declarations. */
+  #mount(): void {
+    const count = this.#declCount();
+    if (count === this.#mountedCount) return;
+    const router = new Router();
+    const add = (
+      decls: RouteCollector['routeDecls'],
+      prefix: string,
+      namePrefix: string,
+      defaults: RouteOptions,
+      before: RouteCollector['beforeHooks'],
+      after: RouteCollector['afterHooks'],
+      errorHandlers: RouteCollector['errorHandlers'],
+    ) => {
+      const explicitHead = new Set(decls.filter((d) => d.method === 'HEAD').map((d) => prefix + d.path));
+      for (const d of decls) {
+        const options = { ...defaults, ...d.options };
+        const path = prefix + d.path === '' ? '/' : prefix + d.path;
+        const name = options.name === undefined ? undefined : namePrefix + options.name;
+        const route = { method: d.method, path, name, handler: d.handler, options, before, after, errorHandlers, implicitHead: false };
+        router.add(route);
+        if (d.method === 'GET' && !explicitHead.has(path)) router.add({ ...route, method: 'HEAD', implicitHead: true });
+      }
+    };
+    add(this.routeDecls, '', '', {}, this.beforeHooks, this.afterHooks, this.errorHandlers);
+    for (const { bp, prefix } of this.#blueprints) {
+      add(
+        bp.routeDecls,
+        prefix + bp.prefix,
+        `${bp.name}.`,
+        bp.routeDefaults,
+        [...this.beforeHooks, ...bp.beforeHooks],
+        [...bp.afterHooks, ...this.afterHooks],
+        [...bp.errorHandlers, ...this.errorHandlers],
+      );
+    }
+    this.#router = router;
+    this.#mountedCount = count;
+  }
+}
+
+function pickErrorHandler(
+  handlers: readonly { match: number | ErrorClass; handler: ErrorHandler }[],
+  err: unknown,
+  status: number,
+): ErrorHandler | undefined {
+  for (const h of handlers) if (typeof h.match === 'function' && err instanceof h.match) return h.handler;
+  for (const h of handlers) if (h.match === status) return h.handler;
+  return undefined;
+}
+
+/** Creates an app. See docs/quickstart.md. */
+export function createApp(options: AppOptions = {}): App {
+  return new App(options);
+}

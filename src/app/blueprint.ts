@@ -1,0 +1,40 @@
+/**
+ * Blueprint: a group of routes, hooks and error handlers mounted under a prefix, like
+ * Flask's. Route names inside it are prefixed with its name: `notes.show`.
+ *
+ * ```ts
+ * const notes = new Blueprint('notes', { prefix: '/notes' });
+ * notes.get('/:id', show, { name: 'show' });
+ * app.register(notes);
+ * app.urlFor('notes.show', { id: 3 }); // '/notes/3'
+ * ```
+ * See docs/routing.md.
+ */
+import { RouteCollector, type RouteOptions } from './routes.js';
+
+export interface BlueprintOptions {
+  /** Path prefix for every route, e.g. `/api`. */
+  prefix?: string;
+  /** Options applied to every route of the blueprint (a route's own options win). */
+  routeDefaults?: RouteOptions;
+}
+
+export class Blueprint extends RouteCollector {
+  readonly name: string;
+  readonly prefix: string;
+  readonly routeDefaults: RouteOptions;
+
+  constructor(name: string, options: BlueprintOptions = {}) {
+    super();
+    if (!/^[A-Za-z_][\w-]*$/.test(name)) throw new TypeError(`blueprint name must be an identifier: ${JSON.stringify(name)}`);
+    this.name = name;
+    this.prefix = normalizePrefix(options.prefix ?? '');
+    this.routeDefaults = options.routeDefaults ?? {};
+  }
+}
+
+export function normalizePrefix(p: string): string {
+  if (p === '' || p === '/') return '';
+  if (!p.startsWith('/')) throw new TypeError(`prefix must start with "/": ${JSON.stringify(p)}`);
+  return p.endsWith('/') ? p.slice(0, -1) : p;
+}

@@ -1,0 +1,226 @@
+/**
+ * Settings: one typed object, filled from the options passed to `createApp` and, for what
+ * they leave out, from `PALISADE_*` environment variables; checked once at start-up.
+ * A setting that cannot work is a ConfigError naming the setting and the fix.
+ * See docs/deployment.md.
+ */
+import { randomBytes } from 'node:crypto';
+import { ConfigError } from '../errors.js';
+import type { TrustProxy } from '../http/request.js';
+
+export type Env = 'development' | 'production' | 'test';
+
+/** Server timeouts and limits for `app.listen`, in milliseconds and bytes. */
+export interface ServerOptions {
+  /** Time allowed to receive the request headers (slowloris). Default 10 000. */
+  headersTimeout?: number;
+  /** Time allowed to receive the whole request. Default 30 000. */
+  requestTimeout?: number;
+  /** Idle keep-alive connections are closed after this. Default 5 000. */
+  keepAliveTimeout?: number;
+  /** Largest request header block; larger is a 431. Default 16 384. */
+  maxHeaderSize?: number;
+  /** A handler that has not answered after this gets a 503. Default 30 000. */
+  handlerTimeout?: number;
+  /** On SIGTERM/SIGINT, in-flight requests get this long to finish. Default 10 000. */
+  shutdownTimeout?: number;
+}
+
+export interface LoggerSettings {
+  /** pino level; default `info`, `silent` in test mode. */
+  level?: string;
+}
+
+/** Options for `createApp`. Every field is optional; see docs/deployment.md. */
+export interface AppOptions {
+  /** `development` (default), `production` or `test`. Env: `PALISADE_ENV`. */
+  env?: Env;
+  /**
+   * The secret that signs sessions and tokens, at least 32 characters. A list rotates
+   * keys: the first signs, all verify. Env: `PALISADE_SECRET_KEY` (comma-separated).
+   * Required in production; generated (with a warning) in development and test.
+   */
+  secretKey?: string | readonly string[];
+  /** The app is served over HTTPS (e.g. behind a TLS proxy). Env: `PALISADE_HTTPS=1`. */
+  https?: boolean;
+  /**
+   * Trust `X-Forwarded-For/-Proto/-Host` from this many proxies (`true` = 1). Default
+   * false. Env: `PALISADE_TRUST_PROXY`.
+   */
+  trustProxy?: TrustProxy;
+  /** Largest request body in bytes. Default 1 MiB. Env: `PALISADE_MAX_BODY_SIZE`. */
+  maxBodySize?: number;
+  /** Deepest JSON nesting accepted in request bodies. Default 64. */
+  jsonMaxDepth?: number;
+  /** Hosts that `Response.redirect` may send users to besides the app's own. */
+  redirectHosts?: readonly string[];
+  /** Host names this app answers for. Env: `PALISADE_ALLOWED_HOSTS` (comma-separated). */
+  allowedHosts?: readonly string[];
+  /** The app's public origin, e.g. `https://example.com`. Env: `PALISADE_ORIGIN`. */
+  origin?: string;
+  /** pino settings, or false for no request log. */
+  logger?: LoggerSettings | false;
+  server?: ServerOptions;
+}
+
+export interface Settings {
+  readonly env: Env;
+  readonly secretKeys: readonly string[];
+  readonly secretGenerated: boolean;
+  readonly https: boolean;
+  readonly trustProxy: TrustProxy;
+  readonly maxBodySize: number;
+  readonly jsonMaxDepth: number;
+  readonly redirectHosts: readonly string[];
+  readonly allowedHosts: readonly string[];
+  readonly origin: string | undefined;
+  readonly logger: LoggerSettings | false;
+  readonly server: Required<ServerOptions>;
+}
+
+export const MIN_SECRET_LENGTH = 32;
+const KNOWN = new Set([
+  'env', 'secretKey', 'https', 'trustProxy', 'maxBodySize', 'jsonMaxDepth', 'redirectHosts',
+  'allowedHosts', 'origin', 'logger', 'server',
+]);
+/**
+ * Sections owned by feature modules (sessions, CSRF, headers…). Each module validates
+ * its own section when the app builds its protections; here they are only known names.
+ */
+const FEATURE_KEYS = new Set(['session', 'csrf', 'headers', 'cors', 'uploads', 'static', 'templates', 'json']);
+
+const SERVER_DEFAULTS: Required<ServerOptions> = {
+  headersTimeout: 10_000,
+  requestTimeout: 30_000,
+  keepAliveTimeout: 5_000,
+  maxHeaderSize: 16_384,
+  handlerTimeout: 30_000,
+  shutdownTimeout: 10_000,
+};
+
+/** Resolves options and environment into Settings; throws ConfigError when they cannot work. */
+export function resolveSettings(opts: AppOptions, env: NodeJS.ProcessEnv = process.env): Settings {
+  if (opts === null || typeof opts !== 'object') invalid('options', 'an object', opts);
+  for (const k of Object.keys(opts)) {
+    if (!KNOWN.has(k) && !FEATURE_KEYS.has(k)) {
+      const guess = [...KNOWN, ...FEATURE_KEYS].find((c) => c.toLowerCase() === k.toLowerCase());
+      throw new ConfigError('CONFIG_INVALID', `Unknown setting "${k}"${guess ? ` (did you mean "${guess}"?)` : ''}.`, { key: k });
+    }
+  }
+  const mode = opts.env ?? (env.PALISADE_ENV as Env | undefined) ?? 'development';
+  if (mode !== 'development' && mode !== 'production' && mode !== 'test') {
+    invalid('env (PALISADE_ENV)', '"development", "production" or "test"', mode);
+  }
+
+  let secretKeys: string[];
+  let secretGenerated = false;
+  const rawSecret = opts.secretKey ?? (env.PALISADE_SECRET_KEY ? env.PALISADE_SECRET_KEY.split(',') : undefined);
+  if (rawSecret === undefined || (Array.isArray(rawSecret) && rawSecret.length === 0)) {
+    if (mode === 'production') {
+      throw new ConfigError(
+        'CONFIG_SECRET_MISSING',
+        'Production mode needs a secret key. Set PALISADE_SECRET_KEY to a random string of at least 32 characters, e.g. the output of `node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64url\'))"`.',
+      );
+    }
+    secretKeys = [randomBytes(32).toString('base64url')];
+    secretGenerated = true;
+  } else {
+    secretKeys = (typeof rawSecret === 'string' ? [rawSecret] : [...rawSecret]).map((s) => {
+      if (typeof s !== 'string') invalid('secretKey', 'a string or a list of strings', s);
+      return s.trim();
+    });
+    for (const s of secretKeys) {
+      if (s.length < MIN_SECRET_LENGTH) {
+        throw new ConfigError(
+          'CONFIG_SECRET_WEAK',
+          `The secret key is ${s.length} characters long; it must be at least ${MIN_SECRET_LENGTH}. Generate one with \`node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))"\`.`,
+          { length: s.length },
+        );
+      }
+    }
+  }
+
+  const https = opts.https ?? boolEnv(env.PALISADE_HTTPS, 'PALISADE_HTTPS') ?? false;
+  if (typeof https !== 'boolean') invalid('https', 'a boolean', https);
+
+  let trustProxy: TrustProxy = opts.trustProxy ?? false;
+  if (opts.trustProxy === undefined && env.PALISADE_TRUST_PROXY !== undefined) {
+    const v = env.PALISADE_TRUST_PROXY;
+    trustProxy = /^\d+$/.test(v) ? Number(v) : (boolEnv(v, 'PALISADE_TRUST_PROXY') ?? false);
+  }
+  if (typeof trustProxy !== 'boolean' && !(Number.isInteger(trustProxy) && trustProxy >= 0)) {
+    invalid('trustProxy', 'a boolean or a number of proxies', trustProxy);
+  }
+
+  const maxBodySize = opts.maxBodySize ?? intEnv(env.PALISADE_MAX_BODY_SIZE, 'PALISADE_MAX_BODY_SIZE') ?? 1024 * 1024;
+  positiveInt('maxBodySize', maxBodySize);
+  const jsonMaxDepth = opts.jsonMaxDepth ?? 64;
+  positiveInt('jsonMaxDepth', jsonMaxDepth);
+
+  const allowedHosts = opts.allowedHosts ?? listEnv(env.PALISADE_ALLOWED_HOSTS) ?? [];
+  stringList('allowedHosts', allowedHosts);
+  const redirectHosts = opts.redirectHosts ?? [];
+  stringList('redirectHosts', redirectHosts);
+
+  const origin = opts.origin ?? env.PALISADE_ORIGIN;
+  if (origin !== undefined) {
+    let u: URL | undefined;
+    try {
+      u = new URL(origin);
+    } catch {
+      u = undefined;
+    }
+    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || u.origin !== origin.replace(/\/$/, '')) {
+      invalid('origin (PALISADE_ORIGIN)', 'an origin like "https://example.com" (scheme, host, optional port; no path)', origin);
+    }
+  }
+
+  const server = { ...SERVER_DEFAULTS, ...(opts.server ?? {}) };
+  for (const k of Object.keys(server) as (keyof ServerOptions)[]) {
+    if (!(k in SERVER_DEFAULTS)) throw new ConfigError('CONFIG_INVALID', `Unknown setting "server.${k}".`);
+    positiveInt(`server.${k}`, server[k]);
+  }
+
+  const logger = opts.logger ?? {};
+  if (logger !== false && (typeof logger !== 'object' || logger === null)) invalid('logger', 'false or pino settings', logger);
+
+  return {
+    env: mode,
+    secretKeys,
+    secretGenerated,
+    https,
+    trustProxy,
+    maxBodySize,
+    jsonMaxDepth,
+    redirectHosts,
+    allowedHosts,
+    origin: origin?.replace(/\/$/, ''),
+    logger,
+    server,
+  };
+}
+
+function invalid(key: string, expected: string, got: unknown): never {
+  throw new ConfigError('CONFIG_INVALID', `Setting "${key}" must be ${expected}; got ${JSON.stringify(got)}.`, { key });
+}
+function positiveInt(key: string, v: unknown): void {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) invalid(key, 'a positive integer', v);
+}
+function stringList(key: string, v: unknown): void {
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === '')) invalid(key, 'a list of non-empty strings', v);
+}
+function boolEnv(v: string | undefined, name: string): boolean | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (/^(1|true|yes|on)$/i.test(v)) return true;
+  if (/^(0|false|no|off)$/i.test(v)) return false;
+  invalid(name, 'one of 1, 0, true, false', v);
+}
+function intEnv(v: string | undefined, name: string): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (!/^\d+$/.test(v)) invalid(name, 'a positive integer', v);
+  return Number(v);
+}
+function listEnv(v: string | undefined): string[] | undefined {
+  if (v === undefined || v === '') return undefined;
+  return v.split(',').map((s) => s.trim()).filter(Boolean);
+}

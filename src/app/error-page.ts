@@ -1,0 +1,76 @@
+/**
+ * The answer for an error: an HTML page or a JSON object, chosen by `Accept`, that names
+ * the error code, says what went wrong and links its docs page. In development a 500
+ * also shows the stack, escaped; in production no stack leaves the server.
+ */
+import { escapeHTML } from '../escape/html.js';
+import { PalisadeError } from '../errors.js';
+import type { Request } from '../http/request.js';
+import { Response } from '../http/response.js';
+
+export interface ErrorInfo {
+  status: number;
+  code: string;
+  message: string;
+  docs: string | undefined;
+}
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout',
+  413: 'Content Too Large', 415: 'Unsupported Media Type', 431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error', 503: 'Service Unavailable',
+};
+
+/** What the client may be told about an error. Unknown errors say nothing specific. */
+export function describeError(err: unknown, dev: boolean): ErrorInfo {
+  if (err instanceof PalisadeError) {
+    const hidden = err.status >= 500 && !dev;
+    return {
+      status: err.status,
+      code: err.code,
+      message: hidden ? 'The server could not complete this request.' : err.message,
+      docs: err.docs,
+    };
+  }
+  return {
+    status: 500,
+    code: 'HTTP_INTERNAL',
+    message: dev && err instanceof Error ? `${err.name}: ${err.message}` : 'The server could not complete this request.',
+    docs: dev ? 'docs/errors/HTTP_INTERNAL.md' : undefined,
+  };
+}
+
+/** True when the client prefers JSON over HTML. */
+export function wantsJSON(req: Request | null): boolean {
+  if (req === null) return false;
+  const accept = req.header('accept') ?? '';
+  const j = accept.indexOf('application/json');
+  if (j === -1) return accept === '' && (req.mediaType?.essence === 'application/json');
+  const h = accept.indexOf('text/html');
+  return h === -1 || j < h;
+}
+
+/** Builds the error response. `stack` is shown only when given (development). */
+export function errorResponse(info: ErrorInfo, req: Request | null, opts: { stack?: string; nonce?: string } = {}): Response {
+  const reason = REASONS[info.status] ?? 'Error';
+  if (wantsJSON(req)) {
+    const body: Record<string, unknown> = { error: { status: info.status, code: info.code, message: info.message } };
+    if (info.docs) (body.error as Record<string, unknown>).docs = info.docs;
+    if (opts.stack) (body.error as Record<string, unknown>).stack = opts.stack;
+    const res = new Response(JSON.stringify(body), { status: info.status });
+    res.headers['content-type'] = 'application/json; charset=utf-8';
+    return res;
+  }
+  const nonceAttr = opts.nonce ? ` nonce="${escapeHTML(opts.nonce)}"` : '';
+  const html =
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${info.status} ${escapeHTML(reason)}</title>` +
+    `<style${nonceAttr}>body{font:16px/1.5 system-ui,sans-serif;max-width:44rem;margin:3rem auto;padding:0 1rem;color:#222}` +
+    `code,pre{background:#f4f4f4;padding:.1rem .3rem}pre{padding:1rem;overflow:auto}</style></head><body>` +
+    `<h1>${info.status} ${escapeHTML(reason)}</h1><p>${escapeHTML(info.message)}</p>` +
+    `<p>Error code: <code>${escapeHTML(info.code)}</code>` +
+    (info.docs ? ` — see <code>${escapeHTML(info.docs)}</code>` : '') +
+    `</p>` +
+    (opts.stack ? `<pre>${escapeHTML(opts.stack)}</pre>` : '') +
+    `</body></html>\n`;
+  return Response.unsafeHTML(html, { status: info.status });
+}

@@ -1,0 +1,33 @@
+/**
+ * A protection is one of the app's default defences (host check, CSRF, sessions, security
+ * headers…), built from settings when the app is created. Dispatch runs every `check`
+ * before hooks and the handler, and every `finish` on every response, errors included.
+ */
+import type { RequestScope } from '../http/context.js';
+import type { Request } from '../http/request.js';
+import type { Response } from '../http/response.js';
+import type { Settings } from './config.js';
+import type { MountedRoute } from './router.js';
+
+export interface Protection {
+  /** Shown by `palisade routes` and `palisade check`. */
+  readonly name: string;
+  /**
+   * Runs before hooks and the handler (route is null for 404/405). Returning a Response
+   * answers the request; throwing an HttpError answers with its error page.
+   */
+  check?(req: Request, route: MountedRoute | null, scope: RequestScope): void | Response | Promise<void | Response>;
+  /** Runs on every response before it is sent; may add headers or cookies. */
+  finish?(req: Request, res: Response, scope: RequestScope): void | Promise<void>;
+  /** Findings for `palisade check`: unsafe settings this protection knows of. */
+  audit?(routes: readonly MountedRoute[]): string[];
+  /** Runs when the server shuts down (closing store connections…). */
+  close?(): void | Promise<void>;
+}
+
+/** What a protection factory receives. */
+export interface ProtectionContext {
+  readonly settings: Settings;
+  /** The options object given to createApp, for feature sections (`session`, `csrf`…). */
+  readonly options: Readonly<Record<string, unknown>>;
+}

@@ -1,0 +1,63 @@
+/**
+ * Params holds the values of a query string or form body: every key may repeat, and keys
+ * live in a null-prototype object, so `__proto__` or `constructor` is just another key.
+ *
+ * ```ts
+ * req.query.get('page')      // first value or undefined
+ * req.query.getAll('tag')    // every value, in order
+ * ```
+ */
+export class Params implements Iterable<[string, string]> {
+  readonly #map: Record<string, string[]> = Object.create(null);
+  #size = 0;
+
+  /** Builds Params from pairs (as `URLSearchParams` yields them). */
+  static from(pairs: Iterable<[string, string]>): Params {
+    const p = new Params();
+    for (const [k, v] of pairs) p.append(k, v);
+    return p;
+  }
+
+  append(key: string, value: string): void {
+    const list = this.#map[key];
+    if (list === undefined) this.#map[key] = [value];
+    else list.push(value);
+    this.#size++;
+  }
+  /** The first value of `key`, or undefined. */
+  get(key: string): string | undefined {
+    return this.#map[key]?.[0];
+  }
+  /** Every value of `key` (a fresh array; empty when absent). */
+  getAll(key: string): string[] {
+    const list = this.#map[key];
+    return list === undefined ? [] : list.slice();
+  }
+  has(key: string): boolean {
+    return this.#map[key] !== undefined;
+  }
+  keys(): string[] {
+    return Object.keys(this.#map);
+  }
+  /** Number of pairs, counting repeats. */
+  get size(): number {
+    return this.#size;
+  }
+  /** A null-prototype object of first values. */
+  toObject(): Record<string, string> {
+    const o: Record<string, string> = Object.create(null);
+    for (const k of Object.keys(this.#map)) o[k] = this.#map[k]![0]!;
+    return o;
+  }
+  *[Symbol.iterator](): Iterator<[string, string]> {
+    for (const k of Object.keys(this.#map)) for (const v of this.#map[k]!) yield [k, v];
+  }
+}
+
+/** Parses `a=1&b=2` (application/x-www-form-urlencoded rules, WHATWG URL §5.1). */
+export function parseUrlencoded(s: string): Params {
+  const p = new Params();
+  if (s === '') return p;
+  for (const [k, v] of new URLSearchParams(s)) p.append(k, v);
+  return p;
+}

@@ -1,0 +1,260 @@
+/**
+ * Request: what a handler receives. It never touches a socket; adapters (node:http,
+ * fetch, the test client) build it from their own input. Everything is parsed lazily:
+ * a route that never reads the query, cookies or body pays nothing for them.
+ *
+ * ```ts
+ * app.post('/notes', async (req) => {
+ *   const form = await req.form();
+ *   return { title: form.get('title') };
+ * });
+ * ```
+ * See docs/routing.md.
+ */
+import { HttpError } from '../errors.js';
+import { parseJSONBody } from '../json/parse.js';
+import { readBody, decodeUTF8, type BodySource } from './body.js';
+import { parseCookies } from './cookies.js';
+import { isJSONMediaType, parseMediaType, type MediaType } from './media-type.js';
+import { Params, parseUrlencoded } from './params.js';
+
+export type HeaderValue = string | string[] | undefined;
+export type IncomingHeaders = Readonly<Record<string, HeaderValue>>;
+
+/** How many proxies in front of the app are trusted to set `X-Forwarded-*`. */
+export type TrustProxy = boolean | number;
+
+/** What the adapter knows about a request. */
+export interface RequestInit {
+  method: string;
+  /** The request target as sent: path and query, e.g. `/notes?page=2`. */
+  url: string;
+  /** Lower-cased header names. */
+  headers: IncomingHeaders;
+  body?: BodySource;
+  /** The peer's address on the socket. */
+  remoteAddress?: string;
+  /** True when the connection itself is TLS. */
+  encrypted?: boolean;
+}
+
+/** Per-request settings the app passes in (limits, proxy trust). */
+export interface RequestSettings {
+  trustProxy: TrustProxy;
+  maxBodySize: number;
+  jsonMaxDepth: number;
+  /** The app is served over HTTPS (behind a TLS-terminating proxy, for instance). */
+  https: boolean;
+}
+
+/** What the app learns about the matched route; handlers may read it. */
+export interface RouteInfo {
+  readonly method: string;
+  readonly path: string;
+  readonly name: string | undefined;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+export class Request {
+  /** Upper-case method, e.g. `GET`. */
+  readonly method: string;
+  /** The request target as sent (path and query). */
+  readonly url: string;
+  /** The path part of the URL, as sent (percent-encoding kept). */
+  readonly path: string;
+  readonly headers: IncomingHeaders;
+  /** Route parameters, decoded. Null-prototype. */
+  params: Record<string, string> = Object.create(null);
+  /** The matched route, or null for 404/405. */
+  route: RouteInfo | null = null;
+  /** A place for hooks and handlers to keep per-request values. Null-prototype. */
+  readonly state: Record<string, unknown> = Object.create(null);
+
+  readonly #rawQuery: string;
+  readonly #init: RequestInit;
+  readonly #settings: RequestSettings;
+  #query: Params | undefined;
+  #cookies: Record<string, string> | undefined;
+  #bodyBytes: Promise<Buffer> | undefined;
+  #streamTaken = false;
+  #form: Promise<Params> | undefined;
+  #json: Promise<unknown> | undefined;
+  #mediaType: MediaType | null | undefined;
+  /** Body limit for this request; the app lowers or raises it per route. */
+  maxBodySize: number;
+
+  constructor(init: RequestInit, settings: RequestSettings) {
+    this.#init = init;
+    this.#settings = settings;
+    this.method = init.method.toUpperCase();
+    this.url = init.url;
+    this.headers = init.headers;
+    this.maxBodySize = settings.maxBodySize;
+    const q = init.url.indexOf('?');
+    this.path = q === -1 ? init.url : init.url.slice(0, q);
+    this.#rawQuery = q === -1 ? '' : init.url.slice(q + 1);
+  }
+
+  /** One header's value; repeated headers are joined with `, `. */
+  header(name: string): string | undefined {
+    const v = this.headers[name.toLowerCase()];
+    return Array.isArray(v) ? v.join(', ') : v;
+  }
+
+  /** The query string's values (repeated keys kept). */
+  get query(): Params {
+    return (this.#query ??= parseUrlencoded(this.#rawQuery));
+  }
+
+  /** The raw query string without `?`. */
+  get queryString(): string {
+    return this.#rawQuery;
+  }
+
+  /** Cookies sent with the request. Null-prototype; malformed pairs are skipped. */
+  get cookies(): Readonly<Record<string, string>> {
+    return (this.#cookies ??= parseCookies(this.header('cookie')));
+  }
+
+  /** `http` or `https`; `X-Forwarded-Proto` counts only when `trustProxy` is set. */
+  get protocol(): 'http' | 'https' {
+    if (this.#init.encrypted) return 'https';
+    if (this.#settings.trustProxy) {
+      const p = firstForwarded(this.header('x-forwarded-proto'));
+      if (p !== undefined) return p.toLowerCase() === 'https' ? 'https' : 'http';
+    }
+    return this.#settings.https ? 'https' : 'http';
+  }
+
+  /** True when the request came over HTTPS (or the app is configured as HTTPS). */
+  get secure(): boolean {
+    return this.protocol === 'https';
+  }
+
+  /** The host the client asked for (`X-Forwarded-Host` only when `trustProxy` is set). */
+  get host(): string {
+    if (this.#settings.trustProxy) {
+      const h = firstForwarded(this.header('x-forwarded-host'));
+      if (h !== undefined && h !== '') return h;
+    }
+    return this.header('host') ?? '';
+  }
+
+  /** `protocol://host` of this request. */
+  get origin(): string {
+    return `${this.protocol}://${this.host}`;
+  }
+
+  /**
+   * The client's address. With `trustProxy: n`, the n-th address from the right of
+   * `X-Forwarded-For` (the one the outermost trusted proxy saw); otherwise the socket peer.
+   */
+  get ip(): string {
+    const peer = this.#init.remoteAddress ?? '';
+    const trust = this.#settings.trustProxy;
+    if (!trust) return peer;
+    const xff = this.header('x-forwarded-for');
+    if (!xff) return peer;
+    const hops = xff.split(',').map((s) => s.trim()).filter(Boolean);
+    const n = trust === true ? 1 : trust;
+    return hops[hops.length - n] ?? hops[0] ?? peer;
+  }
+
+  /** The parsed Content-Type, or null when absent or malformed. */
+  get mediaType(): MediaType | null {
+    if (this.#mediaType === undefined) this.#mediaType = parseMediaType(this.header('content-type'));
+    return this.#mediaType;
+  }
+
+  /** Content-Length as a number, or undefined. A malformed value is a 400. */
+  get contentLength(): number | undefined {
+    const v = this.header('content-length');
+    if (v === undefined) return undefined;
+    if (!/^\d+$/.test(v)) throw new HttpError('HTTP_BAD_REQUEST', 'The Content-Length header is not a number.');
+    return Number(v);
+  }
+
+  /** The raw body bytes, read once under the size limit. */
+  bytes(): Promise<Buffer> {
+    if (this.#bodyBytes === undefined) {
+      if (this.#streamTaken) return Promise.reject(alreadyStreamed());
+      this.#bodyBytes = readBody(this.#init.body ?? null, this.maxBodySize, this.contentLength);
+    }
+    return this.#bodyBytes;
+  }
+
+  /** The body as UTF-8 text (invalid UTF-8 is a 400). */
+  async text(): Promise<string> {
+    return decodeUTF8(await this.bytes(), 'request body');
+  }
+
+  /**
+   * The urlencoded form body. Requires `Content-Type: application/x-www-form-urlencoded`
+   * (415 otherwise). Multipart bodies are read with `req.files()` or a form.
+   */
+  form(): Promise<Params> {
+    return (this.#form ??= this.#readForm());
+  }
+
+  async #readForm(): Promise<Params> {
+    const mt = this.mediaType;
+    if (mt?.essence !== 'application/x-www-form-urlencoded') {
+      if (mt?.essence === 'multipart/form-data') {
+        throw new HttpError(
+          'BODY_UNSUPPORTED_MEDIA_TYPE',
+          'This is a multipart body; read it with `await req.files()` or a form, not `req.form()`.',
+        );
+      }
+      throw unsupported('application/x-www-form-urlencoded', this.header('content-type'));
+    }
+    return parseUrlencoded(decodeUTF8(await this.bytes(), 'form body'));
+  }
+
+  /**
+   * The JSON body. Requires `Content-Type: application/json` (or `application/*+json`):
+   * a JSON-shaped `text/plain` body, which any site's form can send, is refused with 415.
+   * Prototype-poisoning keys and nesting past the depth limit are a 400.
+   */
+  json<T = unknown>(): Promise<T> {
+    return (this.#json ??= this.#readJSON()) as Promise<T>;
+  }
+
+  async #readJSON(): Promise<unknown> {
+    if (!isJSONMediaType(this.mediaType)) throw unsupported('application/json', this.header('content-type'));
+    const text = decodeUTF8(await this.bytes(), 'JSON body');
+    return parseJSONBody(text, { maxDepth: this.#settings.jsonMaxDepth });
+  }
+
+  /**
+   * The body as a stream, for parsers that stream (multipart). Can be taken once, and not
+   * after the body was read another way.
+   */
+  stream(): BodySource {
+    if (this.#streamTaken || this.#bodyBytes !== undefined) throw alreadyStreamed();
+    this.#streamTaken = true;
+    return this.#init.body ?? null;
+  }
+
+  /** True once the body was read or taken as a stream. */
+  get bodyUsed(): boolean {
+    return this.#streamTaken || this.#bodyBytes !== undefined;
+  }
+}
+
+function firstForwarded(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const comma = v.indexOf(',');
+  return (comma === -1 ? v : v.slice(0, comma)).trim();
+}
+
+function unsupported(expected: string, got: string | undefined): HttpError {
+  return new HttpError(
+    'BODY_UNSUPPORTED_MEDIA_TYPE',
+    `Expected a body with Content-Type ${expected}, got ${got === undefined ? 'none' : JSON.stringify(got)}.`,
+    { expected, got: got ?? null },
+  );
+}
+
+function alreadyStreamed(): HttpError {
+  return new HttpError('BODY_ALREADY_READ', 'The request body was already consumed as a stream; it can be read only once.');
+}

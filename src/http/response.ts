@@ -1,0 +1,171 @@
+/**
+ * Response: what a handler may return, and what every other return value becomes.
+ *
+ * ```ts
+ * return Response.text('created', { status: 201 });
+ * return Response.redirect('/notes');
+ * const res = new Response(await render('page.html', {...}));
+ * res.setCookie('theme', 'dark');
+ * ```
+ * See docs/routing.md.
+ */
+import type { Readable } from 'node:stream';
+import { HttpError } from '../errors.js';
+import { isMarkup, type Markup } from '../escape/markup.js';
+import type { CookieOptions, PendingCookie } from './cookies.js';
+import { assertCookieName } from './cookies.js';
+
+export type ResponseBody = string | Uint8Array | Readable | AsyncIterable<Uint8Array> | null;
+
+export interface ResponseInit {
+  status?: number;
+  headers?: Record<string, string | readonly string[]>;
+}
+
+export interface RedirectOptions {
+  /** 301, 302 (default), 303, 307 or 308. */
+  status?: 301 | 302 | 303 | 307 | 308;
+  /**
+   * Hosts besides the request's own that this redirect may point to. Without it, a
+   * redirect to another host is refused (open-redirect protection).
+   */
+  allowHosts?: readonly string[];
+}
+
+const TEXT = 'text/plain; charset=utf-8';
+const HTML = 'text/html; charset=utf-8';
+
+export class Response {
+  status: number;
+  /** Lower-cased header names. Null-prototype. */
+  readonly headers: Record<string, string | string[]> = Object.create(null);
+  body: ResponseBody;
+  readonly cookies: PendingCookie[] = [];
+  /** Set when the body came from Markup or an explicit trusting call. */
+  #htmlTrusted = false;
+  #redirect: { location: string; allowHosts: readonly string[] } | undefined;
+
+  /**
+   * Builds a response. A Markup body is `text/html; charset=utf-8`; a string is
+   * `text/plain; charset=utf-8` unless you set a content type; bytes and streams are
+   * `application/octet-stream`.
+   */
+  constructor(body: ResponseBody | Markup = null, init: ResponseInit = {}) {
+    this.status = init.status ?? 200;
+    if (isMarkup(body)) {
+      this.body = body.toString();
+      this.#htmlTrusted = true;
+      this.headers['content-type'] = HTML;
+    } else {
+      this.body = body;
+      if (typeof body === 'string') this.headers['content-type'] = TEXT;
+      else if (body !== null) this.headers['content-type'] = 'application/octet-stream';
+    }
+    if (init.headers) for (const k of Object.keys(init.headers)) this.setHeader(k, init.headers[k]!);
+  }
+
+  /** A `text/plain; charset=utf-8` response. */
+  static text(text: string, init?: ResponseInit): Response {
+    return new Response(text, init);
+  }
+
+  /** A `text/html; charset=utf-8` response from Markup (templates, the `html` tag). */
+  static html(markup: Markup, init?: ResponseInit): Response {
+    if (!isMarkup(markup)) {
+      throw new HttpError(
+        'HTTP_UNSAFE_HTML_RESPONSE',
+        'Response.html() takes Markup from a template or the html tag, not a string. Use Response.unsafeHTML() only for HTML you wrote yourself.',
+      );
+    }
+    return new Response(markup, init);
+  }
+
+  /**
+   * An HTML response from a raw string, written verbatim. WARNING: the string is sent as
+   * HTML without escaping; never build it from request data.
+   */
+  static unsafeHTML(html: string, init?: ResponseInit): Response {
+    const res = new Response(html, init);
+    res.headers['content-type'] = HTML;
+    res.#htmlTrusted = true;
+    return res;
+  }
+
+  /**
+   * A redirect. A URL on another host is refused when the response is sent (a 400 naming
+   * `HTTP_OPEN_REDIRECT`) unless its host is listed in `allowHosts` or the app's
+   * `redirectHosts` setting.
+   */
+  static redirect(url: string, opts: RedirectOptions = {}): Response {
+    const res = new Response(null, { status: opts.status ?? 302 });
+    res.headers['location'] = url;
+    res.#redirect = { location: url, allowHosts: opts.allowHosts ?? [] };
+    return res;
+  }
+
+  /** Sets a header (lower-cased name), replacing any earlier value. */
+  setHeader(name: string, value: string | readonly string[]): this {
+    const k = name.toLowerCase();
+    const v = typeof value === 'string' ? value : [...value];
+    if (typeof v === 'string' ? /[\r\n\0]/.test(v) : v.some((x) => /[\r\n\0]/.test(x))) {
+      throw new TypeError(`header ${name} contains a line break or NUL`);
+    }
+    this.headers[k] = v;
+    return this;
+  }
+
+  /** Appends a header value (for headers that may repeat, like `Vary` or `Link`). */
+  appendHeader(name: string, value: string): this {
+    const k = name.toLowerCase();
+    const cur = this.headers[k];
+    if (cur === undefined) return this.setHeader(k, value);
+    if (k === 'vary' || k === 'cache-control') {
+      const list = (Array.isArray(cur) ? cur.join(', ') : cur).split(',').map((s) => s.trim().toLowerCase());
+      if (list.includes(value.toLowerCase())) return this;
+      return this.setHeader(k, `${Array.isArray(cur) ? cur.join(', ') : cur}, ${value}`);
+    }
+    return this.setHeader(k, Array.isArray(cur) ? [...cur, value] : [cur, value]);
+  }
+
+  /** Reads a header. */
+  getHeader(name: string): string | undefined {
+    const v = this.headers[name.toLowerCase()];
+    return Array.isArray(v) ? v.join(', ') : v;
+  }
+
+  /**
+   * Sets a cookie with secure defaults: `HttpOnly`, `SameSite=Lax`, `Path=/`, and `Secure`
+   * when the request came over HTTPS or the app is configured as HTTPS.
+   */
+  setCookie(name: string, value: string, options: CookieOptions = {}): this {
+    assertCookieName(name);
+    for (let i = this.cookies.length - 1; i >= 0; i--) {
+      const c = this.cookies[i]!;
+      if (c.name === name && (c.options.path ?? '/') === (options.path ?? '/')) this.cookies.splice(i, 1);
+    }
+    this.cookies.push({ name, value, options });
+    return this;
+  }
+
+  /** Asks the browser to delete a cookie (same name and path). */
+  deleteCookie(name: string, options: Pick<CookieOptions, 'path' | 'domain' | 'secure' | 'sameSite'> = {}): this {
+    return this.setCookie(name, '', { ...options, maxAge: 0, expires: new Date(0) });
+  }
+
+  /** Internal: whether an HTML content type is backed by Markup or an explicit trust. */
+  get htmlTrusted(): boolean {
+    return this.#htmlTrusted;
+  }
+
+  /** Internal: the redirect to validate before sending, if this is one. */
+  get redirectTarget(): { location: string; allowHosts: readonly string[] } | undefined {
+    return this.#redirect;
+  }
+}
+
+/** True when a content type will be rendered as a document by browsers. */
+export function isHTMLContentType(ct: string | undefined): boolean {
+  if (ct === undefined) return false;
+  const base = ct.split(';', 1)[0]!.trim().toLowerCase();
+  return base === 'text/html' || base === 'application/xhtml+xml' || base === 'image/svg+xml' || base === 'text/xml' || base === 'application/xml';
+}

@@ -1,0 +1,2 @@
+// `palisade/testing`: the in-process test client.
+export { TestClient, TestResponse, type TestClientOptions, type TestRequestOptions } from './client.js';
