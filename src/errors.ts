@@ -26,7 +26,7 @@ export const ERROR_CODES = {
   HTTP_INTERNAL: { status: 500, title: 'The handler failed.' },
   HTTP_NO_RESPONSE: { status: 500, title: 'The handler returned nothing.' },
   HTTP_BAD_RETURN: { status: 500, title: 'The handler returned a value that cannot become a response.' },
-  HTTP_OPEN_REDIRECT: { status: 500, title: 'A redirect pointed to another host.' },
+  HTTP_OPEN_REDIRECT: { status: 400, title: 'A redirect pointed to another host or an unsafe URL.' },
   HTTP_UNSAFE_HTML_RESPONSE: { status: 500, title: 'An HTML response was built from a plain string.' },
   HTTP_TIMEOUT: { status: 503, title: 'The handler did not answer in time.' },
 
@@ -54,6 +54,8 @@ export const ERROR_CODES = {
   // ---- JSON: output and input ---------------------------------------------------------
   JSON_TOP_LEVEL_NOT_OBJECT: { status: 500, title: 'jsonify was given a top-level array or other non-object.' },
   JSON_UNSERIALIZABLE: { status: 500, title: 'The value cannot be represented as JSON.' },
+  JSON_CROSS_SITE_LOAD: { status: 403, title: 'Another site tried to load this URL as a script, image or other subresource.' },
+  JSON_CORS_REFUSED: { status: 403, title: 'A CORS preflight asked for an origin, method or header this app does not allow.' },
 
   // ---- UPLOAD: multipart bodies and files ---------------------------------------------
 

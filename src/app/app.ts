@@ -60,7 +60,15 @@ export class App extends RouteCollector {
       jsonMaxDepth: s.jsonMaxDepth,
       https: s.https,
     };
-    this.#protections = buildProtections({ settings: s, options: this.#options });
+    this.#protections = buildProtections({
+      settings: s,
+      options: this.#options,
+      logger: this.logger,
+      findRoute: (method, path) => {
+        this.#mount();
+        return this.#router.find(method, path)?.route ?? null;
+      },
+    });
     this.#checks = this.#protections.filter((p) => p.check !== undefined);
     this.#finishers = this.#protections.filter((p) => p.finish !== undefined);
   }

@@ -3,6 +3,7 @@
  * headers…), built from settings when the app is created. Dispatch runs every `check`
  * before hooks and the handler, and every `finish` on every response, errors included.
  */
+import type { Logger } from 'pino';
 import type { RequestScope } from '../http/context.js';
 import type { Request } from '../http/request.js';
 import type { Response } from '../http/response.js';
@@ -30,4 +31,12 @@ export interface ProtectionContext {
   readonly settings: Settings;
   /** The options object given to createApp, for feature sections (`session`, `csrf`…). */
   readonly options: Readonly<Record<string, unknown>>;
+  /** The app's logger, for refusals worth a warning (4xx errors are not logged otherwise). */
+  readonly logger: Logger;
+  /**
+   * The route that would serve `method` on `path`, or null. For checks that must answer
+   * for another method than the request's own, like a CORS preflight (OPTIONS) asking
+   * about a later PUT.
+   */
+  findRoute(method: string, path: string): MountedRoute | null;
 }

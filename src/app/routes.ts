@@ -28,7 +28,7 @@ export type ParamNames<P extends string> = P extends `${string}:${infer Rest}`
 type ParamName<S extends string> = S extends `${infer N}(${string}` ? N : S;
 
 /** A request whose `params` has the path's parameter names. */
-export type RequestFor<P extends string> = Request & { params: Record<ParamNames<P>, string> };
+export type RequestFor<P extends string> = Request<ParamNames<P>>;
 
 export type Handler<P extends string = string> = (req: RequestFor<P>) => HandlerResult | Promise<HandlerResult>;
 

@@ -76,7 +76,6 @@ function parseUncached(header: string): MediaType | null {
       value = (end === -1 ? header.slice(i) : header.slice(i, end)).trimEnd();
       if (!TOKEN.test(value)) return null;
       i = end === -1 ? header.length : end;
-      if (i < header.length) continue;
     }
     while (i < header.length && (header[i] === ' ' || header[i] === '\t')) i++;
     if (i < header.length && header[i] !== ';') return null;

@@ -55,7 +55,7 @@ export interface RouteInfo {
   readonly options: Readonly<Record<string, unknown>>;
 }
 
-export class Request {
+export class Request<P extends string = string> {
   /** Upper-case method, e.g. `GET`. */
   readonly method: string;
   /** The request target as sent (path and query). */
@@ -64,7 +64,7 @@ export class Request {
   readonly path: string;
   readonly headers: IncomingHeaders;
   /** Route parameters, decoded. Null-prototype. */
-  params: Record<string, string> = Object.create(null);
+  params: Record<P, string> = Object.create(null);
   /** The matched route, or null for 404/405. */
   route: RouteInfo | null = null;
   /** A place for hooks and handlers to keep per-request values. Null-prototype. */

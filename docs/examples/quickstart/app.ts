@@ -1,0 +1,9 @@
+import { createApp } from '../../../src/index.js';
+
+export const app = createApp();
+
+app.get('/', () => 'Hello, World!');
+
+app.get('/hello/:name', (req) => `Hello, ${req.params.name}!`);
+
+app.get('/api/status', () => ({ ok: true }));

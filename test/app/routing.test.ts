@@ -1,0 +1,112 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createApp, Blueprint, Response } from '../../src/index.js';
+
+test('routes by method and path with typed params', async () => {
+  const app = createApp({ env: 'test' });
+  app.get('/notes/:id', (req) => `note ${req.params.id}`);
+  app.post('/notes', () => 'created');
+  app.get('/files/*', (req) => `file ${req.params['*']}`);
+  const c = app.test();
+  assert.equal((await c.get('/notes/42')).text, 'note 42');
+  assert.equal((await c.get('/notes/a%20b')).text, 'note a b');
+  assert.equal((await c.get('/files/a/b.txt')).text, 'file a/b.txt');
+  assert.equal((await c.post('/notes', { headers: { 'x-csrf-token': 'ignored' } })).status !== 404, true);
+});
+
+test('404, and 405 with Allow', async () => {
+  const app = createApp({ env: 'test' });
+  app.get('/a', () => 'a');
+  app.put('/a', () => 'put');
+  const c = app.test();
+  const nf = await c.get('/nope');
+  assert.equal(nf.status, 404);
+  const na = await c.patch('/a');
+  assert.equal(na.status, 405);
+  assert.equal(na.header('allow'), 'GET, HEAD, PUT');
+});
+
+test('HEAD is answered for every GET, without a body', async () => {
+  const app = createApp({ env: 'test' });
+  app.get('/x', () => 'hello');
+  const r = await app.test().head('/x');
+  assert.equal(r.status, 200);
+  assert.equal(r.text, '');
+  assert.equal(r.header('content-type'), 'text/plain; charset=utf-8');
+});
+
+test('urlFor encodes values and puts extras in the query', () => {
+  const app = createApp({ env: 'test' });
+  app.get('/notes/:id', () => '', { name: 'note' });
+  app.get('/u/:name/files/:file', () => '', { name: 'file' });
+  assert.equal(app.urlFor('note', { id: 3 }), '/notes/3');
+  assert.equal(app.urlFor('note', { id: '../x?y' }, { tab: 'a b' }), '/notes/..%2Fx%3Fy?tab=a+b');
+  assert.equal(app.urlFor('note', { id: 1, extra: '<x>' }), '/notes/1?extra=%3Cx%3E');
+  assert.equal(app.urlFor('file', { name: 'ann', file: 'r&d.pdf' }), '/u/ann/files/r%26d.pdf');
+  assert.throws(() => app.urlFor('note'), /missing value for :id/);
+  assert.throws(() => app.urlFor('nope'), /no route is named "nope"/);
+});
+
+test('duplicate route names are a start-up error', () => {
+  const app = createApp({ env: 'test' });
+  app.get('/a', () => '', { name: 'x' });
+  app.get('/b', () => '', { name: 'x' });
+  assert.throws(() => app.routes, (e: Error & { code?: string }) => e.code === 'CONFIG_ROUTE');
+});
+
+test('blueprints mount under a prefix with their own hooks and names', async () => {
+  const app = createApp({ env: 'test' });
+  const seen: string[] = [];
+  app.before((req) => void seen.push(`app:${req.path}`));
+  const api = new Blueprint('api', { prefix: '/api' });
+  api.before((req) => void seen.push(`api:${req.path}`));
+  api.get('/items/:id', (req) => ({ id: req.params.id }), { name: 'item' });
+  api.onError(404, () => ({ error: 'api 404' }));
+  app.register(api);
+  app.get('/', () => 'home');
+  const c = app.test();
+  assert.deepEqual((await c.get('/api/items/7')).json(), { id: '7' });
+  assert.equal(app.urlFor('api.item', { id: 7 }), '/api/items/7');
+  await c.get('/');
+  assert.deepEqual(seen, ['app:/api/items/7', 'api:/api/items/7', 'app:/']);
+  app.register(new Blueprint('admin'), { prefix: '/admin' });
+});
+
+test('a before hook can answer; an after hook can change the response', async () => {
+  const app = createApp({ env: 'test' });
+  app.before((req) => (req.query.get('deny') ? new Response('denied', { status: 403 }) : undefined));
+  app.after((_req, res) => void res.setHeader('x-after', '1'));
+  app.get('/', () => 'ok');
+  const c = app.test();
+  const denied = await c.get('/?deny=1');
+  assert.equal(denied.status, 403);
+  assert.equal(denied.text, 'denied');
+  const ok = await c.get('/');
+  assert.equal(ok.header('x-after'), '1');
+});
+
+test('error handlers by status and by class', async () => {
+  class Missing extends Error {}
+  const app = createApp({ env: 'test' });
+  app.get('/missing', () => {
+    throw new Missing('no such note');
+  });
+  app.onError(Missing, (err) => new Response(`custom: ${(err as Error).message}`, { status: 404 }));
+  app.onError(404, () => 'not here');
+  const c = app.test();
+  const m = await c.get('/missing');
+  assert.equal(m.status, 404);
+  assert.equal(m.text, 'custom: no such note');
+  const nf = await c.get('/other');
+  assert.equal(nf.status, 404);
+  assert.equal(nf.text, 'not here');
+});
+
+test('routes added after the first request are served', async () => {
+  const app = createApp({ env: 'test' });
+  app.get('/a', () => 'a');
+  const c = app.test();
+  assert.equal((await c.get('/b')).status, 404);
+  app.get('/b', () => 'b');
+  assert.equal((await c.get('/b')).text, 'b');
+});

@@ -1,0 +1,48 @@
+// Docs examples are real files: every fenced block that starts with `// file: <path>`
+// must equal that file, and the example files are run by the tests of their area.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const docs = readdirSync('docs').filter((f) => f.endsWith('.md'));
+
+test('doc code blocks that name a file match it exactly', () => {
+  let checked = 0;
+  for (const f of docs) {
+    const text = readFileSync(join('docs', f), 'utf8');
+    for (const m of text.matchAll(/```(?:ts|js|html|jinja)\n\/\/ file: (\S+)\n([\s\S]*?)```/g)) {
+      const [, path, body] = m;
+      assert.ok(existsSync(path!), `${f} names ${path}, which does not exist`);
+      assert.equal(body, readFileSync(path!, 'utf8'), `${f}: the block for ${path} differs from the file`);
+      checked++;
+    }
+  }
+  assert.ok(checked >= 2);
+});
+
+test('quickstart example', async () => {
+  const { app } = await import('../docs/examples/quickstart/app.js');
+  const c = app.test();
+  assert.equal((await c.get('/')).text, 'Hello, World!');
+  assert.equal((await c.get('/hello/Ada')).text, 'Hello, Ada!');
+  assert.deepEqual((await c.get('/api/status')).json(), { ok: true });
+});
+
+test('routing example', async () => {
+  const { app } = await import('../docs/examples/routing/app.js');
+  const c = app.test();
+  assert.equal((await c.get('/notes/7')).text, 'Note 7');
+  assert.equal((await c.get('/notes/7')).header('x-served-by'), 'palisade');
+  assert.deepEqual((await c.get('/api/notes/7')).json(), { id: 7 });
+  assert.equal((await c.get('/notes/7?maintenance=1')).status, 503);
+  const missing = await c.get('/missing');
+  assert.equal(missing.status, 404);
+  assert.equal(missing.text, 'That note does not exist.');
+  assert.equal((await c.get('/nowhere')).text, 'Nothing here.');
+  assert.equal(app.urlFor('note', { id: 'a/b' }), '/notes/a%2Fb');
+  assert.equal(app.urlFor('note', { id: 3 }, { tab: 'x y' }), '/notes/3?tab=x+y');
+  const created = await c.post('/notes', { form: { title: 'abc' } });
+  assert.equal(created.status, 303);
+  assert.equal(created.location, '/notes/3');
+});
