@@ -2,23 +2,96 @@
  * HTML text and attribute escaping.
  *
  * Rule: in HTML text and in quoted attribute values the characters `& < > " '` are the
- * only ones that can end the context or start markup (HTML Living Standard §13.2.5, the
- * data and attribute-value states), so they are replaced by character references. Every
- * other character, including non-ASCII, passes through unchanged, so text arrives intact.
+ * only ones that can end the context or start markup (HTML Living Standard §13.2.5.1 data
+ * state, §13.2.5.36–37 attribute value (double/single-quoted) states), so they are
+ * replaced by character references. Every other character, including non-ASCII, passes
+ * through unchanged, so text arrives intact. NUL is replaced by U+FFFD, as the parser
+ * would do in an attribute anyway.
+ *
+ * In an unquoted attribute value (§13.2.5.38) whitespace, `>`, and the characters that are
+ * parse errors there (`" ' < = \``) also end or corrupt the value, so they are written as
+ * numeric references too. Palisade's compiler quotes attribute values that start with a
+ * template value; this escaper is for values that follow static text inside an unquoted
+ * value, which therefore can never be empty.
+ *
+ * Markup written into an attribute value or RCDATA (`<title>`, `<textarea>`) contributes
+ * its text: tags are removed and the remaining characters that could end the context are
+ * escaped, while its character references are kept (they decode to the text they mean).
  */
-const HTML_SPECIAL = /[&<>"']/;
-const HTML_SPECIAL_G = /[&<>"']/g;
+
+const HTML_SPECIAL = /[&<>"'\0]/;
 const REPLACEMENT: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
   '>': '&gt;',
   '"': '&#34;',
   "'": '&#39;',
+  '\0': '\ufffd',
+  '=': '&#61;',
+  '`': '&#96;',
+  ' ': '&#32;',
+  '\t': '&#9;',
+  '\n': '&#10;',
+  '\f': '&#12;',
+  '\r': '&#13;',
 };
+const replace = (c: string): string => REPLACEMENT[c]!;
 
 /** Escapes a string for HTML text or a quoted attribute value. */
 export function escapeHTML(s: string): string {
-  // Fast path: most values have nothing to escape.
-  if (!HTML_SPECIAL.test(s)) return s;
-  return s.replace(HTML_SPECIAL_G, (c) => REPLACEMENT[c]!);
+  // Fast path: most values have nothing to escape. A plain loop beats a global regexp
+  // replace for short strings and allocates nothing when there is nothing to do.
+  const m = HTML_SPECIAL.exec(s);
+  if (m === null) return s;
+  let out = s.slice(0, m.index);
+  let last = m.index;
+  for (let i = m.index; i < s.length; i++) {
+    let r: string;
+    switch (s.charCodeAt(i)) {
+      case 38: r = '&amp;'; break;
+      case 60: r = '&lt;'; break;
+      case 62: r = '&gt;'; break;
+      case 34: r = '&#34;'; break;
+      case 39: r = '&#39;'; break;
+      case 0: r = '\ufffd'; break;
+      default: continue;
+    }
+    if (last !== i) out += s.slice(last, i);
+    out += r;
+    last = i + 1;
+  }
+  return last === s.length ? out : out + s.slice(last);
+}
+
+const UNQUOTED_SPECIAL_G = /[&<>"'\0=` \t\n\f\r]/g;
+
+/** Escapes a string for the inside of an unquoted attribute value (never empty there). */
+export function escapeHTMLUnquoted(s: string): string {
+  return s.replace(UNQUOTED_SPECIAL_G, replace);
+}
+
+// A tag, a comment, a doctype or a processing instruction, as the tokenizer would see
+// them (§13.2.5.6 tag open state): `<` followed by a letter, `/`, `!` or `?`.
+const TAG_LIKE = /<!--[\s\S]*?(?:-->|$)|<[a-zA-Z/!?][^>]*(?:>|$)/g;
+
+/** Removes tags and comments from HTML, keeping text and character references. */
+export function stripTags(html: string): string {
+  if (html.indexOf('<') === -1) return html;
+  return html.replace(TAG_LIKE, '');
+}
+
+const MARKUP_TEXT_SPECIAL_G = /[<>"'\0]/g;
+const MARKUP_TEXT_UNQUOTED_G = /[<>"'\0=` \t\n\f\r]/g;
+
+/**
+ * The text of Markup, for an attribute value or RCDATA: tags removed, references kept,
+ * anything else that could end the context escaped.
+ */
+export function markupToAttr(html: string): string {
+  return stripTags(html).replace(MARKUP_TEXT_SPECIAL_G, replace);
+}
+
+/** Like markupToAttr, for the inside of an unquoted attribute value. */
+export function markupToUnquotedAttr(html: string): string {
+  return stripTags(html).replace(MARKUP_TEXT_UNQUOTED_G, replace);
 }

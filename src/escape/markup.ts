@@ -88,6 +88,11 @@ export class SafeURL extends Trusted {
     checkTrust('url', s);
     return new SafeURL(s);
   }
+  /** Internal: wraps a URL produced by Palisade's own encoders. */
+  static fromEscaped(url: string, key: symbol): SafeURL {
+    if (key !== internal) throw new TypeError('use SafeURL.unsafeTrust()');
+    return new SafeURL(url);
+  }
 }
 
 /**
@@ -103,6 +108,21 @@ export class SafeScript extends Trusted {
     checkTrust('script', s);
     return new SafeScript(s);
   }
+  /** Internal: wraps JS produced by Palisade's own encoders (such as `tojson`). */
+  static fromEscaped(js: string, key: symbol): SafeScript {
+    if (key !== internal) throw new TypeError('use SafeScript.unsafeTrust()');
+    return new SafeScript(js);
+  }
+}
+
+/** Internal constructor: a URL built by Palisade's encoders (`urlencode`). */
+export function urlFromSafe(url: string): SafeURL {
+  return SafeURL.fromEscaped(url, internal);
+}
+
+/** Internal constructor: JS built by Palisade's encoders (`tojson`). */
+export function scriptFromSafe(js: string): SafeScript {
+  return SafeScript.fromEscaped(js, internal);
 }
 
 /**

@@ -1,0 +1,61 @@
+/**
+ * Escaping for JavaScript: string literals, template literals, regular expressions and
+ * whole values, inside `<script>` and inside event-handler attributes.
+ *
+ * Rules (ECMAScript 2024 §12.9.4 string literals, §12.9.6 template literal lexical
+ * components, §12.9.5 regular expression literals; HTML §4.12.1.3 restrictions for
+ * contents of script elements):
+ * - In a string literal of any quote kind, the quotes, the backslash, every line
+ *   terminator and every C0 control could end or corrupt the literal; `<` `>` `&` could end
+ *   the element (`</script`), start an HTML comment state (`<!--`) or matter in an
+ *   attribute. They are all written as `\uXXXX`, which the same literal decodes back, so
+ *   the string the script sees is exactly the value. `\uXXXX` is also valid JSON, so the
+ *   same escaper works inside `<script type="application/json">`.
+ * - In a template literal, `` ` `` and `$` are escaped too, so neither the end of the
+ *   literal nor a `${` substitution can be formed.
+ * - In a regular expression literal, every regexp metacharacter is escaped too, so the
+ *   value matches itself literally; an empty value becomes `(?:)` so that `//` is never
+ *   written (it would start a comment).
+ * - In an expression position a value becomes exactly one JS value: JSON made safe by
+ *   toJSONForScript. A leading `-` gets a space before it so that `a-{{ n }}` can not form `--`.
+ */
+import { toJSONForScript } from './json.js';
+
+function hex4(c: string): string {
+  return '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0');
+}
+
+const STRING_SPECIAL = /[\0-\x1f"'`\\<>&\u2028\u2029\x7f]/;
+const STRING_SPECIAL_G = /[\0-\x1f"'`\\<>&\u2028\u2029\x7f]/g;
+const TEMPLATE_SPECIAL_G = /[\0-\x1f"'`\\<>&\u2028\u2029\x7f$]/g;
+// Syntax characters (§22.2.1) and `/` may be escaped with a backslash even in unicode
+// mode; everything else in the set is written as \\uXXXX, which works in both modes.
+const REGEXP_SYNTAX = new Set(['^', '$', '\\', '.', '*', '+', '?', '(', ')', '[', ']', '{', '}', '|', '/']);
+const REGEXP_SPECIAL_G = /[\0-\x1f"'`\\<>&\u2028\u2029\x7f$^.*+?()[\]{}|/-]/g;
+
+/** Escapes a string for the inside of a JS string literal ("…", '…'), or a JSON string. */
+export function escapeJSString(s: string): string {
+  if (!STRING_SPECIAL.test(s)) return s;
+  return s.replace(STRING_SPECIAL_G, hex4);
+}
+
+/** Escapes a string for the text of a JS template literal (`…`). */
+export function escapeJSTemplate(s: string): string {
+  return s.replace(TEMPLATE_SPECIAL_G, hex4);
+}
+
+/** Escapes a string for the inside of a JS regular expression literal, to match itself. */
+export function escapeJSRegexp(s: string): string {
+  if (s === '') return '(?:)';
+  return s.replace(REGEXP_SPECIAL_G, (c) => (REGEXP_SYNTAX.has(c) ? '\\' + c : hex4(c)));
+}
+
+/**
+ * Encodes a value as exactly one JS value for an expression position: JSON that cannot
+ * close the script element or attribute.
+ */
+export function jsValue(v: unknown): string {
+  if (typeof v === 'string') return '"' + escapeJSString(v) + '"';
+  const s = toJSONForScript(typeof v === 'function' || typeof v === 'symbol' ? null : v);
+  return s.charCodeAt(0) === 45 /* - */ ? ' ' + s : s;
+}

@@ -1,0 +1,145 @@
+/**
+ * URL filtering, normalizing and escaping.
+ *
+ * Rules, from the URL Standard (https://url.spec.whatwg.org/):
+ * - Before parsing, the browser removes leading and trailing C0 controls and spaces and
+ *   every ASCII tab or newline anywhere (§4.4 "basic URL parser", first steps). The scheme
+ *   is then the run of ASCII alphanumerics, `+`, `-`, `.` before the first `:` (§4.4
+ *   scheme state), compared without case. `filterURL` applies the same preprocessing
+ *   before it looks for the scheme, so ` jav&#9;ascript:`-style tricks see the scheme the
+ *   browser will see. Only `http`, `https`, `mailto` and relative URLs pass; anything
+ *   else becomes the sentinel `about:invalid#palisade-unsafe`, which navigates nowhere and
+ *   is easy to grep for (docs/errors/ESCAPE_REFUSED_VALUE.md).
+ * - `normalizeURL` writes out the preprocessed URL and percent-encodes the characters the
+ *   parser would encode in a path, query or fragment anyway (C0 controls, space, `"`,
+ *   `<`, `>`, DEL; §1.3 percent-encoded bytes, the fragment and query percent-encode sets),
+ *   so the URL the browser resolves is the URL the value meant.
+ * - `escapeURLComponent` is for a value placed after the start of a URL (a path segment or
+ *   a query value): everything except the unreserved characters of RFC 3986 §2.3 is
+ *   percent-encoded as UTF-8, so the value is exactly one component.
+ * - `srcset` (HTML §4.8.4.3.10) is a list of candidates "URL [descriptor]" separated by
+ *   commas; each URL is filtered and normalized, with whitespace and commas encoded, and a
+ *   descriptor that is not a number followed by `w`, `x` or `h` is dropped.
+ */
+
+/** What a URL slot receives in place of a refused value. */
+export const URL_SENTINEL = 'about:invalid#palisade-unsafe';
+
+const STRIP_EDGES = /^[\0-\x20]+|[\0-\x20]+$/g;
+const TAB_NEWLINE = /[\t\n\r]/g;
+const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
+const SAFE_SCHEMES = new Set(['http', 'https', 'mailto']);
+
+/** The URL as the browser's parser will read it (edges trimmed, tabs and newlines gone). */
+export function preprocessURL(s: string): string {
+  return s.replace(STRIP_EDGES, '').replace(TAB_NEWLINE, '');
+}
+
+/** True if `url` is relative or uses http, https or mailto. */
+export function isSafeURL(url: string): boolean {
+  const u = preprocessURL(url);
+  // The parser decides "has a scheme" by the first `:` that comes before any `/ ? #`.
+  const m = SCHEME.exec(u);
+  if (m === null) {
+    // No valid scheme syntax: `:` can still appear later (a path like `a:b` is read as a
+    // scheme by the parser only when it matches SCHEME), so this is a relative URL.
+    return true;
+  }
+  return SAFE_SCHEMES.has(m[1]!.toLowerCase());
+}
+
+/** Returns the URL when it is safe (see isSafeURL), otherwise the sentinel. */
+export function filterURL(url: string): string {
+  return isSafeURL(url) ? url : URL_SENTINEL;
+}
+
+const NORMALIZE_G = /[\0-\x20"<>\x7f]/g;
+const pct = (c: string): string => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0');
+
+/** Writes the URL as the parser reads it, percent-encoding what the parser would encode. */
+export function normalizeURL(url: string): string {
+  const u = preprocessURL(url);
+  return u.replace(NORMALIZE_G, pct);
+}
+
+/** Filters and normalizes a whole URL (the chain used at the start of a URL attribute). */
+export function filterAndNormalizeURL(url: string): string {
+  return normalizeURL(filterURL(url));
+}
+
+const COMPONENT_SAFE = /^[A-Za-z0-9\-._~]*$/;
+const LONE_SURROGATE_G = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Percent-encodes everything but RFC 3986 unreserved characters (UTF-8; lone surrogates become U+FFFD). */
+export function escapeURLComponent(s: string): string {
+  if (COMPONENT_SAFE.test(s)) return s;
+  return encodeURIComponent(s.replace(LONE_SURROGATE_G, '\ufffd')).replace(/[!'()*]/g, pct);
+}
+
+const DESCRIPTOR = /^(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?[wxh]$/;
+const SRCSET_URL_EXTRA_G = /[,]/g;
+
+/** Keeps a srcset descriptor like `2x`, `480w`; anything else becomes empty. */
+export function filterSrcsetDescriptor(s: string): string {
+  const t = s.trim();
+  return DESCRIPTOR.test(t) ? t : '';
+}
+
+/**
+ * Filters a srcset list (or a single URL) for the start of a srcset candidate: each
+ * candidate URL is filtered and normalized, bad descriptors are dropped.
+ */
+export function filterSrcset(s: string): string {
+  const out: string[] = [];
+  // HTML §4.8.4.3.10 "parse a srcset attribute": skip whitespace and commas, take the URL
+  // (a run of non-whitespace; trailing commas end the candidate), then the descriptors up
+  // to the next comma.
+  let i = 0;
+  const n = s.length;
+  const isWS = (c: string): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\f' || c === '\r';
+  while (i < n) {
+    while (i < n && (isWS(s[i]!) || s[i] === ',')) i++;
+    if (i >= n) break;
+    let j = i;
+    while (j < n && !isWS(s[j]!)) j++;
+    let url = s.slice(i, j);
+    let endsCandidate = false;
+    while (url.endsWith(',')) {
+      url = url.slice(0, -1);
+      endsCandidate = true;
+    }
+    i = j;
+    const descriptors: string[] = [];
+    if (!endsCandidate) {
+      let k = i;
+      while (k < n && s[k] !== ',') k++;
+      for (const d of s.slice(i, k).split(/[ \t\n\f\r]+/)) {
+        const f = filterSrcsetDescriptor(d);
+        if (f !== '') descriptors.push(f);
+      }
+      i = k;
+    }
+    const safe = normalizeURL(filterURL(url)).replace(SRCSET_URL_EXTRA_G, pct);
+    out.push(descriptors.length > 0 ? `${safe} ${descriptors.join(' ')}` : safe);
+  }
+  return out.join(', ');
+}
+
+function encodePair(k: string, v: unknown): string {
+  return `${escapeURLComponent(k)}=${escapeURLComponent(v == null ? '' : String(v))}`;
+}
+
+/**
+ * Jinja's `urlencode`: a string is quoted as a component (keeping `/`), a mapping or a
+ * list of pairs becomes a query string `a=1&b=2`.
+ */
+export function urlencode(v: unknown): string {
+  if (v == null) return '';
+  if (typeof v === 'string') return escapeURLComponent(v).replace(/%2F/g, '/');
+  if (v instanceof Map) return [...v].map(([k, x]) => encodePair(String(k), x)).join('&');
+  if (Array.isArray(v)) {
+    return v.map((p) => (Array.isArray(p) ? encodePair(String(p[0]), p[1]) : escapeURLComponent(String(p)))).join('&');
+  }
+  if (typeof v === 'object') return Object.entries(v).map(([k, x]) => encodePair(k, x)).join('&');
+  return escapeURLComponent(String(v));
+}

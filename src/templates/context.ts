@@ -1,0 +1,224 @@
+/**
+ * The context: where in the output document a template is, as a small comparable value.
+ *
+ * The escaper computes a context before every value (`{{ … }}`) by running the static
+ * text in front of it through the transitions (transition.ts). The context says which
+ * language the value lands in and therefore how to escape it. Two contexts are equal when
+ * every field is equal; `formatContext` prints one for error messages.
+ *
+ * States carry a family prefix: HTML_ (markup), ATTR_ (plain attribute values), URL,
+ * JS_, CSS_. The sample markup in each comment shows with `|` where the state holds.
+ */
+
+export type State =
+  /** Text content: `<p>|</p>`, also RCDATA `<title>|` and RAWTEXT, by `element`. */
+  | 'HTML_TEXT'
+  /** Inside a tag, before an attribute name: `<a |href=…>`, `</p |>`. */
+  | 'HTML_TAG'
+  /** An attribute name cut off by a template tag or value: `<a hr|`. */
+  | 'HTML_ATTR_NAME'
+  /** After an attribute name, before `=`: `<input checked| >`. */
+  | 'HTML_AFTER_NAME'
+  /** After `=`, before the value: `<a href=|…>`. */
+  | 'HTML_BEFORE_VALUE'
+  /** Inside a comment: `<!-- | -->`. */
+  | 'HTML_COMMENT'
+  /** Inside a doctype, `<!…>` or `<?…>`: `<!DOCTYPE |>`. */
+  | 'HTML_BOGUS_COMMENT'
+  /** A plain attribute value: `<p title="|">`. */
+  | 'ATTR_TEXT'
+  /** An `srcdoc` value, an HTML document itself: `<iframe srcdoc="|">`. */
+  | 'ATTR_SRCDOC'
+  /** A URL attribute value; `urlPart` says where in the URL: `<a href="|">`. */
+  | 'URL'
+  /** A JS expression position: `<script>var x = |;</script>`, `onclick="|"`. */
+  | 'JS_EXPR'
+  /** A double-quoted JS string: `"|"`. */
+  | 'JS_DQ_STR'
+  /** A single-quoted JS string: `'|'`. */
+  | 'JS_SQ_STR'
+  /** The text of a template literal: `` `|${x}|` ``. */
+  | 'JS_TMPL'
+  /** A regular expression literal: `/|/`. */
+  | 'JS_REGEXP'
+  /** A line comment: `// |`. */
+  | 'JS_LINE_CMT'
+  /** A block comment: `/* | *\/`. */
+  | 'JS_BLOCK_CMT'
+  /** CSS outside strings and comments: `<style>p { color: | }</style>`, `style="|"`. */
+  | 'CSS'
+  /** A double-quoted CSS string: `"|"`. */
+  | 'CSS_DQ_STR'
+  /** A single-quoted CSS string: `'|'`. */
+  | 'CSS_SQ_STR'
+  /** A double-quoted URL in `url("|")`. */
+  | 'CSS_DQ_URL'
+  /** A single-quoted URL in `url('|')`. */
+  | 'CSS_SQ_URL'
+  /** An unquoted URL in `url(|)`. */
+  | 'CSS_URL'
+  /** A CSS comment: `/* | *\/`. */
+  | 'CSS_CMT'
+  /** No safe context exists; `err` says why. */
+  | 'ERROR';
+
+/**
+ * The element whose content follows, when it is special: script (JS, JSON or a data
+ * block), style (CSS), RCDATA (title, textarea), RAWTEXT (the rest). `form` is kept
+ * while its start tag is read, for the CSRF field.
+ */
+export type Element =
+  | 'none' | 'script' | 'style' | 'title' | 'textarea'
+  | 'xmp' | 'iframe' | 'noembed' | 'noframes' | 'noscript' | 'plaintext' | 'form';
+
+/** What the attribute whose value is being read contains. */
+export type AttrKind =
+  | 'none' | 'plain' | 'url' | 'srcset' | 'js' | 'css' | 'srcdoc'
+  /** `type` on `<script>`: plain, and decides the script's language. */
+  | 'script-type'
+  /** `method` on `<form>`: plain, and decides the CSRF field. */
+  | 'form-method'
+  /** `action` on `<form>`: a URL, and decides the CSRF field. */
+  | 'form-action';
+
+/**
+ * How the attribute value ends: a double or single quote, whitespace or `>` (unquoted),
+ * or `unqq`: unquoted in the template but quoted with `"` by the compiler because it starts
+ * with a value (so an empty value cannot swallow the next attribute).
+ */
+export type Delim = 'none' | 'dq' | 'sq' | 'unq' | 'unqq';
+
+/**
+ * Where in a URL: `start` (nothing written yet, the scheme is still open), `rest`
+ * (after the first character), `descriptor` (a srcset descriptor), or `unknown` when
+ * branches disagree.
+ */
+export type UrlPart = 'none' | 'start' | 'rest' | 'descriptor' | 'unknown';
+
+/** Whether a `/` in JS starts a regular expression or is a division, or `unknown`. */
+export type JsCtx = 'regexp' | 'div' | 'unknown';
+
+/** Bits of `flags`: facts about the start tag being read, or the value. */
+export const F = {
+  /** The tag already has a `nonce` attribute. */
+  NONCE_SEEN: 1,
+  /** `<form method="post">`. */
+  FORM_POST: 2,
+  /** The form's action is absolute, another origin, or not static. */
+  FORM_ACTION_UNSAFE: 4,
+  /** `<script type>` names JSON. */
+  SCRIPT_JSON: 8,
+  /** `<script type>` names neither JS nor JSON (a data block). */
+  SCRIPT_DATA: 16,
+  /** The tag is an end tag. */
+  END_TAG: 32,
+  /** The srcdoc value so far contains markup. */
+  SRCDOC_MARKUP: 64,
+} as const;
+
+export interface ContextError {
+  readonly code: 'TEMPLATE_PARTIAL_NAME' | 'TEMPLATE_DYNAMIC_SCRIPT_TYPE' | 'TEMPLATE_AMBIGUOUS_JS_SLASH' | 'TEMPLATE_UNQUOTED_VALUE';
+  readonly reason: string;
+}
+
+export interface Context {
+  readonly state: State;
+  readonly element: Element;
+  readonly attr: AttrKind;
+  readonly delim: Delim;
+  readonly urlPart: UrlPart;
+  readonly jsCtx: JsCtx;
+  /** Open `${` substitutions of template literals: brace depth in each, outermost first. */
+  readonly jsBraces: readonly number[];
+  readonly flags: number;
+  readonly err: ContextError | null;
+}
+
+/** The context at the start of every template: HTML text. */
+export const TEXT: Context = Object.freeze({
+  state: 'HTML_TEXT',
+  element: 'none',
+  attr: 'none',
+  delim: 'none',
+  urlPart: 'none',
+  jsCtx: 'regexp',
+  jsBraces: Object.freeze([]) as readonly number[],
+  flags: 0,
+  err: null,
+} satisfies Context);
+
+/** A copy of `c` with some fields changed. */
+export function withCtx(c: Context, changes: Partial<Context>): Context {
+  return { ...c, ...changes };
+}
+
+/** An error context. */
+export function errorCtx(c: Context, code: ContextError['code'], reason: string): Context {
+  return { ...c, state: 'ERROR', err: { code, reason } };
+}
+
+function sameBraces(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** True when two contexts are the same. */
+export function sameContext(a: Context, b: Context): boolean {
+  return (
+    a.state === b.state &&
+    a.element === b.element &&
+    a.attr === b.attr &&
+    a.delim === b.delim &&
+    a.urlPart === b.urlPart &&
+    a.jsCtx === b.jsCtx &&
+    a.flags === b.flags &&
+    sameBraces(a.jsBraces, b.jsBraces)
+  );
+}
+
+/**
+ * The context after two paths that reach the same point (if/else branches, a loop run
+ * zero or more times), or null when no single context describes both.
+ *
+ * Like Go's `join`: contexts that differ only in the URL part join to `unknown` (an
+ * error only if a value then lands there), and only in the JS slash meaning to `unknown`
+ * (an error only if a `/` follows). Form facts join conservatively: a CSRF field is
+ * added only when every path allows it.
+ */
+export function joinContexts(a: Context, b: Context): Context | null {
+  if (sameContext(a, b)) return a;
+  const formBits = F.FORM_POST | F.FORM_ACTION_UNSAFE;
+  let x = a;
+  let y = b;
+  if ((x.flags & ~formBits) === (y.flags & ~formBits) && x.flags !== y.flags) {
+    const post = x.flags & y.flags & F.FORM_POST;
+    const unsafe = (x.flags | y.flags) & F.FORM_ACTION_UNSAFE;
+    const flags = (x.flags & ~formBits) | post | unsafe;
+    x = withCtx(x, { flags });
+    y = withCtx(y, { flags });
+  }
+  if (x.urlPart !== y.urlPart && x.urlPart !== 'none' && y.urlPart !== 'none') {
+    x = withCtx(x, { urlPart: 'unknown' });
+    y = withCtx(y, { urlPart: 'unknown' });
+  }
+  if (x.jsCtx !== y.jsCtx) {
+    x = withCtx(x, { jsCtx: 'unknown' });
+    y = withCtx(y, { jsCtx: 'unknown' });
+  }
+  return sameContext(x, y) ? x : null;
+}
+
+/** A context printed for messages, e.g. `URL (attribute url, "-quoted, url part start)`. */
+export function formatContext(c: Context): string {
+  const parts: string[] = [];
+  if (c.element !== 'none') parts.push(`in <${c.element}>`);
+  if (c.attr !== 'none') parts.push(`attribute ${c.attr}`);
+  if (c.delim !== 'none') {
+    parts.push({ dq: 'double-quoted', sq: 'single-quoted', unq: 'unquoted', unqq: 'unquoted (quoted by Palisade)', none: '' }[c.delim]);
+  }
+  if (c.urlPart !== 'none') parts.push(`url part ${c.urlPart}`);
+  if (c.state.startsWith('JS_')) parts.push(`slash means ${c.jsCtx}`);
+  if (c.jsBraces.length > 0) parts.push(`inside \${} of a template literal`);
+  return parts.length > 0 ? `${c.state} (${parts.join(', ')})` : c.state;
+}

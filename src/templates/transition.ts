@@ -1,0 +1,303 @@
+/**
+ * Transitions: one small function per state, collected in TRANSITIONS, keyed by state.
+ *
+ * A transition takes a context and static text (`s` from `i` to `end`) and returns the
+ * context the text leads to and the index where it stopped; the caller (analyze.ts) calls
+ * transitions until the text is used up. Transitions do no escaping.
+ *
+ * The HTML transitions here follow the tokenizer of the HTML Living Standard §13.2.5:
+ * data state (§13.2.5.1), tag open and tag name (§13.2.5.6–8), the attribute name and
+ * value states (§13.2.5.32–39), comments (§13.2.5.43–52, including the abrupt `<!-->`
+ * and `--!>` endings) and bogus comments (§13.2.5.41). JS and CSS are in their own files.
+ */
+import { type Context, type Delim, type State, F, TEXT, errorCtx, withCtx } from './context.js';
+import { attrKind, elementKind, isSameOriginAction, scriptTypeKind } from './attr.js';
+import { decodeEntities } from '../escape/entities.js';
+import { tJSBlockCmt, tJSDqStr, tJSExpr, tJSLineCmt, tJSRegexp, tJSSqStr, tJSTmpl } from './transition-js.js';
+import { tCSS, tCSSCmt, tCSSDqStr, tCSSDqURL, tCSSSqStr, tCSSSqURL, tCSSURL } from './transition-css.js';
+
+export type Transition = (c: Context, s: string, i: number, end: number) => [Context, number];
+
+const isWS = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 12 || c === 13;
+const isAlpha = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+
+/** The states of a start or end tag (outside attribute values). */
+export const TAG_STATES: ReadonlySet<State> = new Set<State>(['HTML_TAG', 'HTML_ATTR_NAME', 'HTML_AFTER_NAME', 'HTML_BEFORE_VALUE']);
+
+const PARTIAL_TAG =
+  'a tag name is cut off by a template tag or value; write the whole tag name in the template';
+
+/** Reads a tag name from `i`; returns its end, or -1 when the text ends inside it. */
+function tagNameEnd(s: string, i: number): number {
+  let k = i;
+  while (k < s.length) {
+    const ch = s.charCodeAt(k);
+    if (isWS(ch) || ch === 47 || ch === 62) return k;
+    k++;
+  }
+  return -1;
+}
+
+/** `<p>|</p>` — text; finds the next tag, comment or bogus comment. */
+function tText(c: Context, s: string, i: number, end: number): [Context, number] {
+  // Text inside RCDATA/RAWTEXT elements has no markup; analyze.ts bounds it by the end tag.
+  if (c.element !== 'none') return [c, end];
+  for (let j = s.indexOf('<', i); j !== -1 && j < end; j = s.indexOf('<', j + 1)) {
+    if (j + 1 >= end) return [errorCtx(c, 'TEMPLATE_PARTIAL_NAME', PARTIAL_TAG), j];
+    const n = s.charCodeAt(j + 1);
+    if (n === 33 /* ! */) {
+      if (s.startsWith('<!--', j)) {
+        if (s.startsWith('<!-->', j)) { j += 4; continue; }
+        if (s.startsWith('<!--->', j)) { j += 5; continue; }
+        return [withCtx(c, { state: 'HTML_COMMENT' }), j + 4];
+      }
+      return [withCtx(c, { state: 'HTML_BOGUS_COMMENT' }), j + 2];
+    }
+    if (n === 63 /* ? */) return [withCtx(c, { state: 'HTML_BOGUS_COMMENT' }), j + 2];
+    if (n === 47 /* / */) {
+      if (j + 2 >= end) return [errorCtx(c, 'TEMPLATE_PARTIAL_NAME', PARTIAL_TAG), j];
+      const m = s.charCodeAt(j + 2);
+      if (m === 62) { j += 2; continue; } // `</>` is ignored (§13.2.5.7)
+      if (!isAlpha(m)) return [withCtx(c, { state: 'HTML_BOGUS_COMMENT' }), j + 2];
+      const k = tagNameEnd(s, j + 2);
+      if (k === -1) return [errorCtx(c, 'TEMPLATE_PARTIAL_NAME', PARTIAL_TAG), j];
+      return [withCtx(TEXT, { state: 'HTML_TAG', flags: F.END_TAG }), k];
+    }
+    if (isAlpha(n)) {
+      const k = tagNameEnd(s, j + 1);
+      if (k === -1) return [errorCtx(c, 'TEMPLATE_PARTIAL_NAME', PARTIAL_TAG), j];
+      return [withCtx(TEXT, { state: 'HTML_TAG', element: elementKind(s.slice(j + 1, k).toLowerCase()) }), k];
+    }
+    // Any other character after `<` leaves it as text (§13.2.5.6, "anything else").
+  }
+  return [c, end];
+}
+
+/** The context after the `>` of a tag: the content of its element. */
+export function closeTag(c: Context): Context {
+  if ((c.flags & F.END_TAG) !== 0) return TEXT;
+  switch (c.element) {
+    case 'script':
+      if ((c.flags & F.SCRIPT_DATA) !== 0) return withCtx(TEXT, { element: 'script' });
+      return withCtx(TEXT, { state: 'JS_EXPR', element: 'script' });
+    case 'style':
+      return withCtx(TEXT, { state: 'CSS', element: 'style' });
+    case 'none':
+    case 'form':
+      return TEXT;
+    default:
+      return withCtx(TEXT, { element: c.element });
+  }
+}
+
+/** `<a |href>` — between attributes. */
+function tTag(c: Context, s: string, i: number, end: number): [Context, number] {
+  let j = i;
+  while (j < end && isWS(s.charCodeAt(j))) j++;
+  if (j >= end) return [c, end];
+  const ch = s.charCodeAt(j);
+  if (ch === 62) return [closeTag(c), j + 1];
+  if (ch === 47) return [c, j + 1];
+  // An attribute name; a leading `=` belongs to it (§13.2.5.32).
+  let k = j + 1;
+  while (k < end) {
+    const x = s.charCodeAt(k);
+    if (isWS(x) || x === 47 || x === 62 || x === 61) break;
+    k++;
+  }
+  const name = s.slice(j, k).toLowerCase();
+  const flags = name === 'nonce' ? c.flags | F.NONCE_SEEN : c.flags;
+  const attr = attrKind(name, c.element);
+  return [withCtx(c, { state: k >= end ? 'HTML_ATTR_NAME' : 'HTML_AFTER_NAME', attr, flags }), k];
+}
+
+/** `<a hr|` — a name that reached the end of a text run. It must not go on. */
+function tAttrName(c: Context, s: string, i: number, end: number): [Context, number] {
+  const ch = s.charCodeAt(i);
+  if (!isWS(ch) && ch !== 47 && ch !== 62 && ch !== 61) {
+    return [
+      errorCtx(c, 'TEMPLATE_PARTIAL_NAME', 'an attribute name is cut off by a template tag or value; write the whole attribute name in the template'),
+      i,
+    ];
+  }
+  return tAfterName(withCtx(c, { state: 'HTML_AFTER_NAME' }), s, i, end);
+}
+
+/** `<input checked| >` — after a name: `=` or the next attribute. */
+function tAfterName(c: Context, s: string, i: number, end: number): [Context, number] {
+  let j = i;
+  while (j < end && isWS(s.charCodeAt(j))) j++;
+  if (j >= end) return [c, end];
+  const ch = s.charCodeAt(j);
+  if (ch === 61) return [withCtx(c, { state: 'HTML_BEFORE_VALUE' }), j + 1];
+  if (ch === 62) return [closeTag(c), j + 1];
+  return [withCtx(c, { state: 'HTML_TAG', attr: 'none' }), ch === 47 ? j + 1 : j];
+}
+
+/** `<a href=|` — before a value: a quote, or the first character of an unquoted value. */
+function tBeforeValue(c: Context, s: string, i: number, end: number): [Context, number] {
+  let j = i;
+  while (j < end && isWS(s.charCodeAt(j))) j++;
+  if (j >= end) return [c, end];
+  const ch = s.charCodeAt(j);
+  if (ch === 62) return [closeTag(enterValue(c, 'dq', '""', 1)), j + 1]; // missing value: empty
+  if (ch === 34) return [enterValue(c, 'dq', s, j + 1), j + 1];
+  if (ch === 39) return [enterValue(c, 'sq', s, j + 1), j + 1];
+  return [enterValue(c, 'unq', s, j), j];
+}
+
+/** Index where an attribute value that starts at `i` ends (its delimiter), or s.length. */
+export function attrValueEnd(delim: Delim, s: string, i: number): number {
+  if (delim === 'dq' || delim === 'sq') {
+    const k = s.indexOf(delim === 'dq' ? '"' : "'", i);
+    return k === -1 ? s.length : k;
+  }
+  for (let k = i; k < s.length; k++) {
+    const ch = s.charCodeAt(k);
+    if (isWS(ch) || ch === 62) return k;
+  }
+  return s.length;
+}
+
+/**
+ * The context at the start of an attribute value whose text (if static) starts at
+ * `s[start]`. For `<script type>`, `<form method>` and `<form action>` the whole value is
+ * read here, because it decides the script's language and the CSRF field; when it is not
+ * static (`s` ends before the delimiter) the script type is an error and the form gets no
+ * automatic CSRF field.
+ */
+export function enterValue(c: Context, delim: Delim, s: string, start: number): Context {
+  let flags = c.flags;
+  if (c.attr === 'script-type' || c.attr === 'form-method' || c.attr === 'form-action') {
+    const end = attrValueEnd(delim, s, start);
+    const value = end < s.length ? decodeEntities(s.slice(start, end)) : null;
+    if (c.attr === 'script-type') {
+      if (value === null) {
+        return errorCtx(c, 'TEMPLATE_DYNAMIC_SCRIPT_TYPE', 'the type of a <script> must be written in the template: it decides how its content is escaped');
+      }
+      flags &= ~(F.SCRIPT_JSON | F.SCRIPT_DATA);
+      const kind = scriptTypeKind(value);
+      if (kind === 'json') flags |= F.SCRIPT_JSON;
+      if (kind === 'data') flags |= F.SCRIPT_DATA;
+    } else if (c.attr === 'form-method') {
+      flags &= ~F.FORM_POST;
+      if (value !== null && value.trim().toLowerCase() === 'post') flags |= F.FORM_POST;
+    } else if (value === null || !isSameOriginAction(value)) {
+      flags |= F.FORM_ACTION_UNSAFE;
+    }
+  }
+  const base = withCtx(c, { delim, flags, jsBraces: [], jsCtx: 'regexp' });
+  switch (c.attr) {
+    case 'url':
+    case 'srcset':
+    case 'form-action':
+      return withCtx(base, { state: 'URL', urlPart: 'start' });
+    case 'js':
+      return withCtx(base, { state: 'JS_EXPR' });
+    case 'css':
+      return withCtx(base, { state: 'CSS' });
+    case 'srcdoc':
+      return withCtx(base, { state: 'ATTR_SRCDOC' });
+    default:
+      return withCtx(base, { state: 'ATTR_TEXT' });
+  }
+}
+
+/** The context after an attribute value's delimiter: back between attributes. */
+export function leaveValue(c: Context): Context {
+  return withCtx(c, {
+    state: 'HTML_TAG', attr: 'none', delim: 'none', urlPart: 'none', jsCtx: 'regexp', jsBraces: [],
+    flags: c.flags & ~F.SRCDOC_MARKUP,
+  });
+}
+
+/** `<!-- | -->` */
+function tComment(c: Context, s: string, i: number, end: number): [Context, number] {
+  for (let j = s.indexOf('--', i); j !== -1 && j < end; j = s.indexOf('--', j + 1)) {
+    if (s.startsWith('-->', j)) return [withCtx(c, { state: 'HTML_TEXT' }), j + 3];
+    if (s.startsWith('--!>', j)) return [withCtx(c, { state: 'HTML_TEXT' }), j + 4];
+  }
+  return [c, end];
+}
+
+/** `<!DOCTYPE |>` */
+function tBogusComment(c: Context, s: string, i: number, end: number): [Context, number] {
+  const k = s.indexOf('>', i);
+  if (k === -1 || k >= end) return [c, end];
+  return [withCtx(c, { state: 'HTML_TEXT' }), k + 1];
+}
+
+/** `title="|"` — a plain value: nothing inside changes the context. */
+function tAttrText(c: Context, _s: string, _i: number, end: number): [Context, number] {
+  return [c, end];
+}
+
+/** `srcdoc="|"` — an HTML document; remembers when static markup has been written. */
+function tSrcdoc(c: Context, s: string, i: number, end: number): [Context, number] {
+  const k = s.indexOf('<', i);
+  if (k !== -1 && k < end) return [withCtx(c, { flags: c.flags | F.SRCDOC_MARKUP }), end];
+  return [c, end];
+}
+
+/** `href="|"` — a URL or a srcset list; tracks whether anything has been written yet. */
+function tURL(c: Context, s: string, i: number, end: number): [Context, number] {
+  let part = c.urlPart;
+  if (c.attr !== 'srcset') {
+    if (part !== 'rest') {
+      for (let j = i; j < end; j++) {
+        if (s.charCodeAt(j) > 32) {
+          part = 'rest';
+          break;
+        }
+      }
+    }
+    return [part === c.urlPart ? c : withCtx(c, { urlPart: part }), end];
+  }
+  // srcset (HTML §4.8.4.3.10): candidates "URL descriptors" separated by commas.
+  for (let j = i; j < end; j++) {
+    const ch = s.charCodeAt(j);
+    const ws = isWS(ch);
+    if (part === 'start' || part === 'unknown') {
+      if (!ws && ch !== 44) part = 'rest';
+    } else if (part === 'rest') {
+      if (ws) part = 'descriptor';
+      else if (ch === 44 && (j + 1 >= end || isWS(s.charCodeAt(j + 1)))) part = 'start';
+    } else if (ch === 44) {
+      part = 'start';
+    }
+  }
+  return [part === c.urlPart ? c : withCtx(c, { urlPart: part }), end];
+}
+
+function tError(c: Context, _s: string, i: number): [Context, number] {
+  return [c, i];
+}
+
+/** The transition for each state. */
+export const TRANSITIONS: Readonly<Record<State, Transition>> = {
+  HTML_TEXT: tText,
+  HTML_TAG: tTag,
+  HTML_ATTR_NAME: tAttrName,
+  HTML_AFTER_NAME: tAfterName,
+  HTML_BEFORE_VALUE: tBeforeValue,
+  HTML_COMMENT: tComment,
+  HTML_BOGUS_COMMENT: tBogusComment,
+  ATTR_TEXT: tAttrText,
+  ATTR_SRCDOC: tSrcdoc,
+  URL: tURL,
+  JS_EXPR: tJSExpr,
+  JS_DQ_STR: tJSDqStr,
+  JS_SQ_STR: tJSSqStr,
+  JS_TMPL: tJSTmpl,
+  JS_REGEXP: tJSRegexp,
+  JS_LINE_CMT: tJSLineCmt,
+  JS_BLOCK_CMT: tJSBlockCmt,
+  CSS: tCSS,
+  CSS_DQ_STR: tCSSDqStr,
+  CSS_SQ_STR: tCSSSqStr,
+  CSS_DQ_URL: tCSSDqURL,
+  CSS_SQ_URL: tCSSSqURL,
+  CSS_URL: tCSSURL,
+  CSS_CMT: tCSSCmt,
+  ERROR: tError,
+};
