@@ -1,0 +1,118 @@
+/**
+ * Server processes: spawn one framework's server pinned to a core, time it from spawn to
+ * its first 200, read its resident memory, and stop it.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+
+/** True when `taskset` exists and the machine has at least two cores to split. */
+export function canPin(cores) {
+  if (cores < 2) return false;
+  return spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+}
+
+/** Wraps a command so it runs on one core, when pinning is possible. */
+export function pinned(pin, core, cmd, args) {
+  return pin ? { cmd: 'taskset', args: ['-c', String(core), cmd, ...args] } : { cmd, args };
+}
+
+/** A port nothing listens on right now. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** One request; resolves { status, headers, body } or rejects on a socket error. */
+export function fetchOnce(url, { method = 'GET', headers = {}, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers, agent: false }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.setTimeout(5000, () => req.destroy(new Error('request timed out')));
+    req.end(body);
+  });
+}
+
+/**
+ * Starts `node <file> <port>` (pinned to `core`), then polls GET `probePath` until it
+ * answers 200. Resolves { child, pid, port, base, startupMs, ready } where `ready` is
+ * the server's READY line ({ routes, notes }).
+ */
+export async function startServer({ file, pin, core, nodeArgs = [], env = {}, probePath = '/hello', timeoutMs = 15000 }) {
+  const port = await freePort();
+  const { cmd, args } = pinned(pin, core, process.execPath, [...nodeArgs, file, String(port)]);
+  const t0 = performance.now();
+  const child = spawn(cmd, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_ENV: 'production', ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  let readyInfo;
+  let readyResolve;
+  const readyLine = new Promise((r) => (readyResolve = r));
+  child.stdout.setEncoding('utf8').on('data', (d) => {
+    stdout += d;
+    const m = /^READY (.*)$/m.exec(stdout);
+    if (m && readyInfo === undefined) {
+      readyInfo = JSON.parse(m[1]);
+      readyResolve(readyInfo);
+    }
+  });
+  child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+  let exited = null;
+  const exit = new Promise((r) => child.once('exit', (code, sig) => r((exited = { code, sig }))));
+
+  const base = `http://127.0.0.1:${port}`;
+  let startupMs;
+  for (;;) {
+    if (exited) throw new Error(`server ${file} exited (${exited.code ?? exited.sig}) before answering:\n${stderr || stdout}`);
+    if (performance.now() - t0 > timeoutMs) {
+      child.kill('SIGKILL');
+      throw new Error(`server ${file} did not answer 200 on ${probePath} within ${timeoutMs} ms:\n${stderr || stdout}`);
+    }
+    try {
+      const r = await fetchOnce(base + probePath);
+      if (r.status === 200) {
+        startupMs = performance.now() - t0;
+        break;
+      }
+      child.kill('SIGKILL');
+      throw new Error(`server ${file} answered ${r.status} on ${probePath}: ${r.body.slice(0, 300)}`);
+    } catch (err) {
+      if (err.code !== 'ECONNREFUSED' && err.code !== 'ECONNRESET') throw err;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+  const ready = await Promise.race([readyLine, new Promise((r) => setTimeout(() => r({ routes: [], notes: {} }), 2000))]);
+  const stop = async () => {
+    if (exited) return;
+    child.kill('SIGTERM');
+    const t = setTimeout(() => child.kill('SIGKILL'), 3000);
+    await exit;
+    clearTimeout(t);
+  };
+  return { child, pid: child.pid, port, base, startupMs, ready, stop, stderr: () => stderr, exit };
+}
+
+/** Resident set size of a process in MiB (VmRSS from /proc), or null where /proc is missing. */
+export function rssMiB(pid) {
+  try {
+    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,210 @@
+#!/usr/bin/env node
+/**
+ * Palisade's side-by-side benchmark. For each round, each scenario, each framework in
+ * turn (A, B, C, D, E, A, B, …): start the server on core 0, time it to its first 200,
+ * set the scenario up, check one request gets a 2xx, warm up, drive it with wrk on core 1,
+ * read its RSS, stop it. Medians over rounds; ratios to raw node:http and to Fastify.
+ * Then the template and html micro-benchmarks, if present. Writes bench/results.md.
+ *
+ *   node run.mjs [--rounds 3] [--duration 4] [--warmup 1] [--connections 50]
+ *                [--only hello,json] [--frameworks palisade,node,...] [--no-extras] [--out results.md]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, release } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { drive, generatorVersion, pickGenerator } from './lib/load.mjs';
+import { canPin, pinned, rssMiB, startServer } from './lib/proc.mjs';
+import { formatReport } from './lib/report.mjs';
+import { SCENARIOS, preflight, scenario } from './http/scenarios.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = dirname(here);
+
+export const FRAMEWORKS = [
+  { id: 'palisade', label: 'Palisade' },
+  { id: 'node', label: 'node:http' },
+  { id: 'fastify', label: 'Fastify' },
+  { id: 'express', label: 'Express' },
+  { id: 'hono', label: 'Hono' },
+];
+
+function parseArgs(argv) {
+  const o = { rounds: 3, duration: 4, warmup: 1, connections: 50, only: null, frameworks: null, extras: true, out: join(here, 'results.md') };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--rounds') o.rounds = Number(val());
+    else if (a === '--duration') o.duration = Number(val());
+    else if (a === '--warmup') o.warmup = Number(val());
+    else if (a === '--connections') o.connections = Number(val());
+    else if (a === '--only') o.only = val().split(',').map((s) => s.trim()).filter(Boolean);
+    else if (a === '--frameworks') o.frameworks = val().split(',').map((s) => s.trim()).filter(Boolean);
+    else if (a === '--no-extras') o.extras = false;
+    else if (a === '--out') o.out = val();
+    else if (a === '--help' || a === '-h') {
+      console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('*/')[0]);
+      process.exit(0);
+    } else throw new Error(`unknown option ${a} (see --help)`);
+  }
+  if (!(o.rounds >= 1) || !(o.duration >= 1) || !(o.warmup >= 0) || !(o.connections >= 1)) throw new Error('bad numeric option');
+  return o;
+}
+
+function machine() {
+  const c = cpus();
+  const git = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' });
+  return {
+    cpu: c[0]?.model ?? 'unknown',
+    cores: c.length,
+    memoryGiB: (totalmem() / 2 ** 30).toFixed(1),
+    node: process.version,
+    kernel: release(),
+    commit: git.status === 0 ? git.stdout.trim() : 'unknown',
+  };
+}
+
+function versions() {
+  const pkg = (p) => JSON.parse(readFileSync(p, 'utf8'));
+  const deps = Object.keys(pkg(join(here, 'package.json')).dependencies);
+  const out = { palisade: pkg(join(root, 'package.json')).version };
+  for (const d of deps) {
+    try {
+      out[d] = pkg(join(here, 'node_modules', d, 'package.json')).version;
+    } catch {
+      out[d] = 'not installed';
+    }
+  }
+  return out;
+}
+
+/** Runs the template and html micro-benchmarks that exist, pinned to core 0. */
+function extras(pin) {
+  const files = [];
+  if (existsSync(join(here, 'templates', 'render.mjs'))) files.push(join('templates', 'render.mjs'));
+  if (existsSync(join(here, 'html'))) {
+    for (const f of readdirSync(join(here, 'html')).sort()) if (f.endsWith('.mjs')) files.push(join('html', f));
+  }
+  const out = [];
+  for (const f of files) {
+    console.log(`\n# ${f}`);
+    const { cmd, args } = pinned(pin, 0, process.execPath, [join(here, f)]);
+    const r = spawnSync(cmd, args, { cwd: here, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' }, timeout: 300_000 });
+    const text = `${r.stdout ?? ''}${r.status === 0 ? '' : `\n(exit ${r.status ?? r.signal})\n${r.stderr ?? ''}`}`.trim();
+    console.log(text);
+    out.push({ file: `bench/${f}`, ok: r.status === 0, text });
+  }
+  return out;
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const distIndex = join(root, 'dist', 'index.js');
+  if (!existsSync(distIndex)) throw new Error('dist/index.js is missing: run `npm run build` at the repository root first.');
+  const frameworks = opts.frameworks ? FRAMEWORKS.filter((f) => opts.frameworks.includes(f.id)) : FRAMEWORKS;
+  const scenarios = opts.only ? opts.only.map(scenario) : SCENARIOS;
+  const cores = cpus().length;
+  const pin = canPin(cores);
+  const kind = pickGenerator();
+  const tmpDir = join(here, '.tmp');
+  mkdirSync(tmpDir, { recursive: true });
+  const serverFile = (fw) => join(here, 'http', 'servers', `${fw.id}.mjs`);
+
+  console.log(`load: ${generatorVersion(kind)}, ${opts.connections} connections, ${opts.duration}s runs after ${opts.warmup}s warm-up, ${opts.rounds} rounds`);
+  console.log(pin ? 'pinning: server on core 0, load generator on core 1 (taskset)' : 'pinning: off (taskset missing or one core)');
+
+  // Which scenarios each server serves (it prints them once listening).
+  const serves = {};
+  for (const fw of frameworks) {
+    const s = await startServer({ file: serverFile(fw), pin, core: 0 });
+    serves[fw.id] = s.ready;
+    await s.stop();
+  }
+
+  // results[scenario][fw] = { runs: [{round, rps, p50Ms, p99Ms, rssMiB, startupMs} | {round, discarded}], unavailable }
+  const results = {};
+  const startups = Object.fromEntries(frameworks.map((f) => [f.id, []]));
+  for (const sc of scenarios) {
+    results[sc.name] = {};
+    for (const fw of frameworks) results[sc.name][fw.id] = { runs: [], unavailable: !serves[fw.id].routes.includes(sc.name) };
+  }
+
+  const started = Date.now();
+  for (let round = 1; round <= opts.rounds; round++) {
+    for (const sc of scenarios) {
+      for (const fw of frameworks) {
+        const cell = results[sc.name][fw.id];
+        if (cell.unavailable) continue;
+        const tag = `${fw.id}-${sc.name}`;
+        let server;
+        try {
+          server = await startServer({ file: serverFile(fw), pin, core: 0 });
+          startups[fw.id].push(server.startupMs);
+          const req = await sc.request(server.base);
+          const pre = await preflight(server.base, req);
+          if (!pre.ok) {
+            cell.runs.push({ round, discarded: `pre-flight answered ${pre.status}: ${pre.excerpt.replace(/\s+/g, ' ').slice(0, 160)}` });
+            console.log(`round ${round} ${sc.name.padEnd(8)} ${fw.label.padEnd(10)} DISCARDED: pre-flight ${pre.status}`);
+            continue;
+          }
+          const url = server.base + req.path;
+          const common = { kind, url, req, connections: opts.connections, pin, core: 1, tmpDir, tag };
+          if (opts.warmup > 0) await drive({ ...common, seconds: opts.warmup });
+          const r = await drive({ ...common, seconds: opts.duration });
+          const rss = rssMiB(server.pid);
+          const sock = Object.entries(r.socketErrors).filter(([, n]) => n > 0);
+          if (r.non2xx > 0) {
+            cell.runs.push({ round, discarded: `${r.non2xx} non-2xx responses of ${r.requests}` });
+          } else if (sock.length > 0) {
+            cell.runs.push({ round, discarded: `socket errors: ${sock.map(([k, n]) => `${k} ${n}`).join(', ')}` });
+          } else {
+            cell.runs.push({ round, rps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, rssMiB: rss, startupMs: server.startupMs });
+          }
+          const last = cell.runs[cell.runs.length - 1];
+          console.log(
+            `round ${round} ${sc.name.padEnd(8)} ${fw.label.padEnd(10)} ` +
+              (last.discarded
+                ? `DISCARDED: ${last.discarded}`
+                : `${Math.round(r.rps).toString().padStart(7)} req/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  RSS ${rss?.toFixed(1)} MiB  start ${server.startupMs.toFixed(0)} ms`),
+          );
+        } catch (err) {
+          cell.runs.push({ round, discarded: `error: ${String(err.message).split('\n')[0]}` });
+          console.log(`round ${round} ${sc.name.padEnd(8)} ${fw.label.padEnd(10)} ERROR: ${err.message}`);
+        } finally {
+          await server?.stop();
+        }
+      }
+    }
+  }
+  const httpSeconds = (Date.now() - started) / 1000;
+
+  const extraOut = opts.extras ? extras(pin) : [];
+  const report = formatReport({
+    date: new Date().toISOString(),
+    machine: machine(),
+    versions: versions(),
+    generator: generatorVersion(kind),
+    pin,
+    opts,
+    frameworks,
+    scenarios,
+    results,
+    startups,
+    serves,
+    extras: extraOut,
+    httpSeconds,
+  });
+  writeFileSync(opts.out, report);
+  console.log(`\n${report}`);
+  console.log(`wrote ${opts.out}`);
+}
+
+main().catch((err) => {
+  console.error(err.stack ?? err);
+  process.exit(1);
+});
