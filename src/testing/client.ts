@@ -13,6 +13,9 @@ import { Readable } from 'node:stream';
 import { parseSetCookie } from 'cookie';
 import type { App } from '../app/app.js';
 import type { Response } from '../http/response.js';
+import { issueCsrfTokenForTestClient } from '../security/csrf.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export interface TestClientOptions {
   /** Origin the client pretends to talk to. Default `http://localhost`. */
@@ -34,6 +37,12 @@ export interface TestRequestOptions {
   /** A raw body; set `headers['content-type']` yourself. */
   body?: string | Uint8Array;
   followRedirects?: boolean;
+  /**
+   * Unsafe methods (POST, PUT, PATCH, DELETE) carry a valid `X-CSRF-Token` for the
+   * client's session by default, as a page of the app would. `false` sends none, to test
+   * that the app refuses such requests. See docs/testing.md#csrf.
+   */
+  csrf?: boolean;
 }
 
 /** A response as the test sees it: status, headers, body. */
@@ -160,6 +169,22 @@ export class TestClient {
       body = typeof opts.body === 'string' ? Buffer.from(opts.body) : opts.body;
     }
     if (body !== null) headers['content-length'] = String(body.byteLength);
+    if (opts.csrf !== false && !SAFE_METHODS.has(method.toUpperCase()) && headers['x-csrf-token'] === undefined) {
+      // Like a browser on the app's own page: a token for this session (created if need be).
+      const cookieNow = this.#cookieHeader(url);
+      const probe = this.#app.createRequest({
+        method: 'GET',
+        url: url.pathname,
+        headers: { host: url.host, ...(cookieNow === '' ? {} : { cookie: cookieNow }) },
+        remoteAddress: '127.0.0.1',
+        encrypted: url.protocol === 'https:',
+      });
+      const issued = await issueCsrfTokenForTestClient(this.#app.protections, probe);
+      if (issued !== undefined) {
+        headers['x-csrf-token'] = issued.token;
+        this.#store({ headers: { 'set-cookie': issued.setCookie } } as unknown as Response, url);
+      }
+    }
     const cookie = this.#cookieHeader(url);
     if (cookie !== '' && headers['cookie'] === undefined) headers['cookie'] = cookie;
     const req = this.#app.createRequest({

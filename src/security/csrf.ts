@@ -1,0 +1,268 @@
+/**
+ * CSRF protection, on by default for every state-changing request (every method but
+ * GET, HEAD and OPTIONS) of every route that is not explicitly exempt. Two independent
+ * layers, both checked before hooks and the handler run:
+ *
+ * 1. Origin (csrf-origin.ts): `Sec-Fetch-Site`, else `Origin`, must say the request comes
+ *    from the app's own pages, whatever the Content-Type.
+ * 2. Token (csrf-token.ts): a signed, masked token bound to the session, read from the
+ *    `X-CSRF-Token` header, else from the `csrf_token` field of a urlencoded or multipart
+ *    form body. Any other body without the header has no token, and is refused.
+ *
+ * Templates get the token through the request scope (`csrf_token()`, `csrf_field()`, and
+ * the hidden field added to same-origin POST forms); JavaScript sends it in the header.
+ *
+ * ```ts
+ * app.post('/notes', handler);                          // protected
+ * app.post('/hooks/stripe', webhook, { csrf: false });  // exempt, listed by `palisade check`
+ * ```
+ * See docs/forms-and-csrf.md.
+ */
+import busboy from 'busboy';
+import { ConfigError, HttpError } from '../errors.js';
+import { currentScope, type RequestScope } from '../http/context.js';
+import { serializeCookie } from '../http/cookies.js';
+import type { Request } from '../http/request.js';
+import { Response } from '../http/response.js';
+import type { Protection, ProtectionContext } from '../app/protection.js';
+import type { MountedRoute } from '../app/router.js';
+import { OriginCheck, type OriginRefusal } from './csrf-origin.js';
+import { CsrfTokens } from './csrf-token.js';
+import { sessionInternals } from './session.js';
+
+/** The form field that carries the token. */
+export const CSRF_FIELD = 'csrf_token';
+/** The request header that carries the token (for `fetch` and other scripts). */
+export const CSRF_HEADER = 'X-CSRF-Token';
+
+/** The `csrf` section of `createApp` options. */
+export interface CsrfOptions {
+  /**
+   * `false` switches CSRF protection off entirely, both layers. Only for an app that
+   * serves no browser; `palisade check` reports it.
+   */
+  enabled?: boolean;
+  /** `false` switches the token layer off and keeps the origin check. Reported by `palisade check`. */
+  token?: boolean;
+  /** Other origins whose pages may send state-changing requests, e.g. `['https://admin.example.com']`. */
+  trustedOrigins?: readonly string[];
+  /**
+   * Exact routes exempt from both layers: route names (`'hooks.stripe'`) or a method and
+   * the route's declared path (`'POST /hooks/stripe'`). Never patterns. Prefer the route
+   * option `{ csrf: false }`.
+   */
+  exempt?: readonly string[];
+}
+
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+const KEYS = new Set(['enabled', 'token', 'trustedOrigins', 'exempt']);
+/** Protections that can mint a token for the test client (see issueCsrfTokenForTestClient). */
+const minters = new WeakMap<Protection, (req: Request) => string>();
+
+/**
+ * A masked CSRF token for the current request's session, for code that is not a
+ * template (a JSON endpoint handing the token to a single-page app, for instance).
+ *
+ * ```ts
+ * app.get('/api/csrf', () => ({ token: csrfToken() }));
+ * ```
+ * See docs/forms-and-csrf.md#fetch-and-javascript.
+ */
+export function csrfToken(): string {
+  const fn = currentScope()?.csrfToken;
+  if (fn === undefined) throw new TypeError('csrfToken() is called outside a request, or CSRF protection is switched off');
+  return fn();
+}
+
+/** Builds the CSRF protection from the app's `csrf` options (registered in src/app/protections.ts). */
+export function csrfProtection(ctx: ProtectionContext): Protection | null {
+  const o = readOptions(ctx.options.csrf);
+  if (o.enabled === false) return null;
+  const origins = new OriginCheck(ctx.settings.origin, o.trustedOrigins ?? []);
+  const tokens = new CsrfTokens(ctx.settings.secretKeys);
+  const checkToken = o.token !== false;
+  const exemptList = new Set(o.exempt ?? []);
+  const exemptCache = new WeakMap<MountedRoute, boolean>();
+  const isExempt = (route: MountedRoute): boolean => {
+    let v = exemptCache.get(route);
+    if (v === undefined) {
+      v = route.options.csrf === false || (route.name !== undefined && exemptList.has(route.name)) || exemptList.has(`${route.method} ${route.path}`);
+      exemptCache.set(route, v);
+    }
+    return v;
+  };
+  const mint = (req: Request): string => {
+    if (req.session === undefined) throw new TypeError('CSRF tokens need the session protection');
+    return tokens.mint(sessionInternals.bindingForRender(req.session));
+  };
+
+  const refuse = (req: Request, err: HttpError): never => {
+    ctx.logger.warn(
+      { code: err.code, method: req.method, path: req.path, origin: req.header('origin'), secFetchSite: req.header('sec-fetch-site') },
+      'CSRF check refused a request',
+    );
+    throw err;
+  };
+
+  const verifyToken = async (req: Request): Promise<void> => {
+    let token = req.header('x-csrf-token');
+    let where = `the ${CSRF_HEADER} header`;
+    if (token === undefined) {
+      const type = req.mediaType?.essence;
+      if (type === 'application/x-www-form-urlencoded') {
+        token = (await req.form()).get(CSRF_FIELD);
+        where = `the ${CSRF_FIELD} form field`;
+      } else if (type === 'multipart/form-data') {
+        token = await multipartField(req, CSRF_FIELD);
+        where = `the ${CSRF_FIELD} form field`;
+      }
+    }
+    if (token === undefined || token === '') {
+      refuse(req, new HttpError('CSRF_TOKEN_MISSING', missingMessage(req), { method: req.method, path: req.path }));
+    }
+    const binding = await sessionInternals.bindingForCheck(req.session);
+    if (binding === undefined) {
+      refuse(
+        req,
+        new HttpError(
+          'CSRF_TOKEN_INVALID',
+          `CSRF check failed: this ${req.method} carries a CSRF token in ${where} but no live session (the session cookie is missing, expired or was ended). Reload the page that sent it to get a fresh token; if it keeps happening, check that the session cookie is sent (same site, HTTPS settings).`,
+          { reason: 'no-session' },
+        ),
+      );
+    }
+    if (!tokens.verify(token!, binding!)) {
+      refuse(
+        req,
+        new HttpError(
+          'CSRF_TOKEN_INVALID',
+          `CSRF check failed: the token in ${where} does not belong to this session (it is altered, from another session, or from before the user logged in). Render the form again so it carries {{ csrf_token() }} from this session; scripts should read it from the page, not store it.`,
+          { reason: 'mismatch' },
+        ),
+      );
+    }
+  };
+
+  const protection: Protection = {
+    name: 'csrf',
+    check(req: Request, route: MountedRoute | null, scope: RequestScope) {
+      scope.csrfToken = () => mint(req);
+      if (route === null || SAFE.has(req.method) || isExempt(route)) return;
+      const refusal = origins.check(req);
+      if (refusal !== undefined) refuse(req, new HttpError('CSRF_ORIGIN_MISMATCH', originMessage(req, refusal), { ...refusal }));
+      if (checkToken) return verifyToken(req);
+    },
+    audit(routes) {
+      const out: string[] = [];
+      if (!checkToken) out.push('csrf: the token layer is switched off (csrf: { token: false }); only the origin check protects forms.');
+      for (const r of routes) {
+        if (SAFE.has(r.method) || !isExempt(r)) continue;
+        out.push(`csrf: ${r.method} ${r.path}${r.name ? ` (${r.name})` : ''} is exempt from CSRF protection.`);
+      }
+      for (const e of exemptList) {
+        if (!routes.some((r) => r.name === e || `${r.method} ${r.path}` === e)) {
+          out.push(`csrf: csrf.exempt lists "${e}", which names no route.`);
+        }
+      }
+      return out;
+    },
+  };
+  minters.set(protection, mint);
+  return protection;
+}
+
+/** The report `palisade check` gives for an app whose CSRF protection is off (the factory returned null). */
+export function csrfDisabledFinding(options: Readonly<Record<string, unknown>>): string | undefined {
+  const c = options.csrf as CsrfOptions | undefined;
+  return c?.enabled === false ? 'csrf: CSRF protection is switched off for the whole app (csrf: { enabled: false }).' : undefined;
+}
+
+function originMessage(req: Request, r: OriginRefusal): string {
+  const fix =
+    `If the request comes from your own site behind a proxy that rewrites Host, set the app's \`origin\` setting (PALISADE_ORIGIN) to the public origin, now taken to be ${r.expected}. ` +
+    `If another site of yours must post here, list it in csrf.trustedOrigins; for a webhook that no browser sends, exempt the route with { csrf: false }.`;
+  if (r.secFetchSite !== undefined) {
+    return `CSRF check failed: this ${req.method} was sent by a page on another site (Sec-Fetch-Site: ${r.secFetchSite}${r.origin ? `, Origin: ${r.origin}` : ''}), so it was refused. ${fix}`;
+  }
+  return `CSRF check failed: this ${req.method} came from the origin ${r.origin}, not ${r.expected}, so it was refused. ${fix}`;
+}
+
+function missingMessage(req: Request): string {
+  const type = req.mediaType?.essence;
+  const hint =
+    type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data'
+      ? `The form has no ${CSRF_FIELD} field: render it from a template (forms that post to your own site get the field automatically) or add {{ csrf_field() }} inside the form.`
+      : `Send the token in the ${CSRF_HEADER} header: read it from <meta name="csrf-token" content="{{ csrf_token() }}"> in the page (see docs/forms-and-csrf.md#fetch-and-javascript).`;
+  return `CSRF check failed: this ${req.method} carries no CSRF token. ${hint} For a webhook that no browser sends, exempt the route with { csrf: false }.`;
+}
+
+/**
+ * Reads one field of a multipart body before the handler runs. The body is read into
+ * memory under the route's `maxBodySize` (`req.bytes()`), so parsers that run later read
+ * it from there; a script that sends `X-CSRF-Token` leaves the body untouched.
+ */
+async function multipartField(req: Request, field: string): Promise<string | undefined> {
+  const body = await req.bytes();
+  return new Promise<string | undefined>((resolve, reject) => {
+    let found: string | undefined;
+    let bb: busboy.Busboy;
+    try {
+      bb = busboy({ headers: { 'content-type': req.header('content-type') }, limits: { fieldSize: 1024, parts: 10_000 } });
+    } catch {
+      reject(new HttpError('BODY_MALFORMED', 'The multipart body has no usable boundary in its Content-Type.'));
+      return;
+    }
+    bb.on('field', (name, value) => {
+      if (name === field && found === undefined) found = value;
+    });
+    bb.on('file', (_name, stream) => stream.resume());
+    bb.on('error', () => reject(new HttpError('BODY_MALFORMED', 'The multipart body could not be parsed.')));
+    bb.on('close', () => resolve(found));
+    bb.end(body);
+  });
+}
+
+function readOptions(raw: unknown): CsrfOptions {
+  if (raw === undefined) return {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) invalid('csrf', 'an object', raw);
+  const o = raw as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    if (!KEYS.has(k)) throw new ConfigError('CONFIG_INVALID', `Unknown setting "csrf.${k}" (known: ${[...KEYS].join(', ')}).`, { key: `csrf.${k}` });
+  }
+  if (o.enabled !== undefined && typeof o.enabled !== 'boolean') invalid('csrf.enabled', 'a boolean', o.enabled);
+  if (o.token !== undefined && typeof o.token !== 'boolean') invalid('csrf.token', 'a boolean', o.token);
+  for (const k of ['trustedOrigins', 'exempt'] as const) {
+    const v = o[k];
+    if (v !== undefined && (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === ''))) invalid(`csrf.${k}`, 'a list of strings', v);
+  }
+  for (const e of (o.exempt as string[] | undefined) ?? []) {
+    if (/[*?]/.test(e) || (e.includes(' ') && !/^(POST|PUT|PATCH|DELETE) \/\S*$/.test(e))) {
+      invalid('csrf.exempt', 'route names or "METHOD /declared/path" entries (exact routes, never patterns)', e);
+    }
+  }
+  return o as CsrfOptions;
+}
+
+function invalid(key: string, expected: string, got: unknown): never {
+  throw new ConfigError('CONFIG_INVALID', `Setting "${key}" must be ${expected}; got ${JSON.stringify(got)}.`, { key });
+}
+
+/**
+ * For the test client only: a token for the session in `req`'s cookies, as a browser on
+ * the app's own page would hold, and the Set-Cookie lines that create the session when
+ * there was none. Undefined when the app has no CSRF protection.
+ */
+export async function issueCsrfTokenForTestClient(
+  protections: readonly Protection[],
+  req: Request,
+): Promise<{ token: string; setCookie: string[] } | undefined> {
+  const csrf = protections.find((p) => minters.has(p));
+  if (csrf === undefined) return undefined;
+  const session = protections.find((p) => p.name === 'session');
+  const scope: RequestScope = { request: req };
+  await session?.check?.(req, null, scope);
+  const token = minters.get(csrf)!(req);
+  const res = new Response(null);
+  await session?.finish?.(req, res, scope);
+  return { token, setCookie: res.cookies.map((c) => serializeCookie(c, req.secure)) };
+}

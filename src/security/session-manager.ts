@@ -1,0 +1,142 @@
+/**
+ * The session protection: reads the `session` section of the app's options once, builds
+ * the signers and the store, gives every request a lazy `req.session`, and writes what
+ * changed when the response is finished.
+ *
+ * ```ts
+ * createApp({ session: { store: { redis: 'redis://127.0.0.1:6379' }, maxAge: 7 * 86400 } });
+ * ```
+ * See docs/sessions.md#configuration.
+ */
+import type { RedisOptions } from 'ioredis';
+import { ConfigError } from '../errors.js';
+import type { Request } from '../http/request.js';
+import type { Protection, ProtectionContext } from '../app/protection.js';
+import { Session, sessionInternals } from './session.js';
+import { MemoryStore, type SessionStore } from './session-store.js';
+import { RedisStore } from './session-redis.js';
+import { Signer } from './signing.js';
+
+/** The `session` section of `createApp` options. */
+export interface SessionOptions {
+  /**
+   * Where session data lives. `'cookie'` (default): all of it in a signed cookie (4 KB at
+   * most, cannot be revoked from the server). `'memory'`: in this process, the cookie holds
+   * a signed id. `{ redis: url | ioredis options }`: in Redis, shared by every process.
+   * Or any object implementing `SessionStore`.
+   */
+  store?: 'cookie' | 'memory' | { redis: string | RedisOptions; prefix?: string } | SessionStore;
+  /** Lifetime in seconds since the last write (cookie Max-Age and store TTL). Default 14 days. */
+  maxAge?: number;
+  /** Cookie name. Default `session`; over HTTPS it gets the `__Host-` prefix. */
+  cookieName?: string;
+}
+
+const DEFAULT_MAX_AGE = 14 * 24 * 3600;
+const KEYS = new Set(['store', 'maxAge', 'cookieName']);
+
+/** What sessions need, resolved once per app. Internal. */
+export class SessionManager {
+  readonly store: SessionStore | null;
+  readonly maxAge: number;
+  readonly cookieSigner: Signer;
+  readonly idSigner: Signer;
+  readonly #name: string;
+  readonly #hostName: string;
+
+  constructor(secretKeys: readonly string[], opts: { store: SessionStore | null; maxAge: number; cookieName: string }) {
+    this.store = opts.store;
+    this.maxAge = opts.maxAge;
+    this.cookieSigner = new Signer(secretKeys, { purpose: 'palisade.session.cookie' });
+    this.idSigner = new Signer(secretKeys, { purpose: 'palisade.session.id' });
+    this.#name = opts.cookieName;
+    this.#hostName = /^__(Host|Secure)-/.test(opts.cookieName) ? opts.cookieName : `__Host-${opts.cookieName}`;
+  }
+
+  /** `session`, or `__Host-session` over HTTPS (Secure, Path=/, no Domain: the browser enforces it). */
+  cookieName(req: Request): string {
+    return req.secure ? this.#hostName : this.#name;
+  }
+}
+
+/** Reads and checks the `session` options; throws ConfigError naming the setting. */
+export function resolveSessionOptions(raw: unknown, log: (err: Error) => void): { store: SessionStore | null; maxAge: number; cookieName: string } {
+  if (raw === undefined) raw = {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) invalid('session', 'an object', raw);
+  const o = raw as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    if (!KEYS.has(k)) throw new ConfigError('CONFIG_INVALID', `Unknown setting "session.${k}" (known: ${[...KEYS].join(', ')}).`, { key: `session.${k}` });
+  }
+  const maxAge = o.maxAge ?? DEFAULT_MAX_AGE;
+  if (typeof maxAge !== 'number' || !Number.isInteger(maxAge) || maxAge <= 0) invalid('session.maxAge', 'a positive whole number of seconds', maxAge);
+  const cookieName = o.cookieName ?? 'session';
+  if (typeof cookieName !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(cookieName)) {
+    invalid('session.cookieName', 'a cookie name (letters, digits, - and _)', cookieName);
+  }
+  let store: SessionStore | null;
+  const s = o.store ?? 'cookie';
+  if (s === 'cookie') store = null;
+  else if (s === 'memory') store = new MemoryStore();
+  else if (typeof s === 'object' && s !== null && 'redis' in s) {
+    const r = (s as { redis: unknown }).redis;
+    if (typeof r !== 'string' && (typeof r !== 'object' || r === null)) invalid('session.store.redis', 'a redis:// URL or ioredis options', r);
+    if (typeof r === 'string' && !/^rediss?:\/\//.test(r)) invalid('session.store.redis', 'a redis:// or rediss:// URL', r);
+    const prefix = (s as { prefix?: unknown }).prefix;
+    if (prefix !== undefined && typeof prefix !== 'string') invalid('session.store.prefix', 'a string', prefix);
+    store = new RedisStore({ redis: r as string | RedisOptions, prefix, onError: log });
+  } else if (isStore(s)) store = s;
+  else invalid('session.store', `'cookie', 'memory', { redis: url } or a SessionStore`, s);
+  return { store, maxAge, cookieName };
+}
+
+function isStore(s: unknown): s is SessionStore {
+  const o = s as Partial<SessionStore> | null;
+  return typeof o === 'object' && o !== null && typeof o.get === 'function' && typeof o.set === 'function' && typeof o.delete === 'function';
+}
+
+function invalid(key: string, expected: string, got: unknown): never {
+  let shown: string;
+  try {
+    shown = JSON.stringify(got) ?? String(got);
+  } catch {
+    shown = String(got);
+  }
+  throw new ConfigError('CONFIG_INVALID', `Setting "${key}" must be ${expected}; got ${shown}.`, { key });
+}
+
+/**
+ * The session protection factory (registered in src/app/protections.ts). Runs before
+ * CSRF, which binds its tokens to the session.
+ */
+export function sessionProtection(ctx: ProtectionContext): Protection {
+  let lastLog = 0;
+  const log = (err: Error): void => {
+    // ioredis reports every failed reconnect; one line every 10 s is enough.
+    const now = Date.now();
+    if (now - lastLog < 10_000) return;
+    lastLog = now;
+    ctx.logger.warn({ err: err.message }, 'session store unavailable');
+  };
+  const resolved = resolveSessionOptions(ctx.options.session, log);
+  const manager = new SessionManager(ctx.settings.secretKeys, resolved);
+  return {
+    name: 'session',
+    check(req) {
+      req.session = new Session(manager, req);
+    },
+    finish(req, res) {
+      const s = req.session as Session | undefined;
+      if (s !== undefined) return sessionInternals.finish(s, res);
+    },
+    audit() {
+      const out: string[] = [];
+      if (ctx.settings.env === 'production' && manager.store instanceof MemoryStore) {
+        out.push('session: the memory store keeps sessions in one process; they are lost on restart and not shared between workers. Use { redis: url } with several workers.');
+      }
+      return out;
+    },
+    async close() {
+      await manager.store?.close?.();
+    },
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * The Redis session store, on `ioredis`: sessions shared by every process that talks to
+ * the same Redis, each record saved with a TTL so Redis expires it.
+ *
+ * It fails fast instead of queueing: while Redis is down, commands are refused at once
+ * (no offline queue, one try per command, a command timeout), so requests that need the
+ * session get a 503 `SESSION_STORE_UNAVAILABLE` within a bounded time while requests that
+ * do not are served as usual. ioredis keeps reconnecting in the background, and the
+ * store works again as soon as Redis is back.
+ *
+ * See docs/sessions.md#redis.
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+import type { SessionStore } from './session-store.js';
+
+export interface RedisStoreOptions {
+  /** A `redis://` URL, or ioredis options (host, port, password, tls…). */
+  redis: string | RedisOptions;
+  /** Key prefix. Default `palisade:session:`. */
+  prefix?: string;
+  /** Called when the connection reports an error (logged by the app). */
+  onError?: (err: Error) => void;
+}
+
+/** Defaults that make a dead Redis answer quickly instead of hanging requests. */
+const FAIL_FAST: RedisOptions = {
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  connectTimeout: 2_000,
+  commandTimeout: 2_000,
+  // Reconnect forever, backing off to one attempt every 2 s.
+  retryStrategy: (times: number) => Math.min(times * 100, 2_000),
+};
+
+/**
+ * Stores sessions in Redis.
+ *
+ * ```ts
+ * createApp({ session: { store: { redis: process.env.REDIS_URL! } } });
+ * ```
+ * See docs/sessions.md#redis.
+ */
+export class RedisStore implements SessionStore {
+  readonly name = 'redis';
+  readonly client: Redis;
+  readonly #prefix: string;
+
+  constructor(opts: RedisStoreOptions) {
+    const given = typeof opts.redis === 'string' ? {} : opts.redis;
+    const options: RedisOptions = { ...FAIL_FAST, ...given, lazyConnect: false };
+    this.client = typeof opts.redis === 'string' ? new Redis(opts.redis, options) : new Redis(options);
+    this.#prefix = opts.prefix ?? 'palisade:session:';
+    // Without a listener, an 'error' event would crash the process; the app logs it instead.
+    const onError = opts.onError ?? (() => {});
+    this.client.on('error', onError);
+  }
+
+  async get(id: string): Promise<string | undefined> {
+    const v = await this.client.get(this.#prefix + id);
+    return v ?? undefined;
+  }
+
+  async set(id: string, value: string, ttlSeconds: number): Promise<void> {
+    await this.client.set(this.#prefix + id, value, 'EX', Math.max(1, Math.ceil(ttlSeconds)));
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.client.del(this.#prefix + id);
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.client.quit();
+    } catch {
+      this.client.disconnect();
+    }
+  }
+}
