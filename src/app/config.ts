@@ -58,6 +58,10 @@ export interface AppOptions {
   allowedHosts?: readonly string[];
   /** The app's public origin, e.g. `https://example.com`. Env: `PALISADE_ORIGIN`. */
   origin?: string;
+  /** CORS for other origins' scripts; off by default. See docs/json.md#cors. */
+  cors?: import('../json/cors.js').CORSOptions | false;
+  /** JSON response hardening: resource isolation, CORP, XSSI prefix. See docs/json.md. */
+  json?: import('../json/isolation.js').JSONOptions;
   /** pino settings, or false for no request log. */
   logger?: LoggerSettings | false;
   server?: ServerOptions;

@@ -222,7 +222,8 @@ export class Request<P extends string = string> {
   async #readJSON(): Promise<unknown> {
     if (!isJSONMediaType(this.mediaType)) throw unsupported('application/json', this.header('content-type'));
     const text = decodeUTF8(await this.bytes(), 'JSON body');
-    return parseJSONBody(text, { maxDepth: this.#settings.jsonMaxDepth });
+    const routeDepth = this.route?.options.jsonMaxDepth;
+    return parseJSONBody(text, { maxDepth: typeof routeDepth === 'number' ? routeDepth : this.#settings.jsonMaxDepth });
   }
 
   /**
