@@ -42,14 +42,43 @@ export const ERROR_CODES = {
   CONFIG_SECRET_MISSING: { status: 500, title: 'Production mode needs a secret key.' },
   CONFIG_SECRET_WEAK: { status: 500, title: 'The secret key is too short.' },
   CONFIG_ROUTE: { status: 500, title: 'A route is declared wrongly.' },
+  CONFIG_ALLOWED_HOSTS_MISSING: { status: 500, title: 'Production mode needs allowedHosts.' },
 
   // ---- TEMPLATE: parsing and contextual escaping -------------------------------------
+  TEMPLATE_SYNTAX: { status: 500, title: 'The template is not valid template syntax.' },
+  TEMPLATE_UNCLOSED: { status: 500, title: 'A tag, value, comment, string or block in the template is not closed.' },
+  TEMPLATE_UNKNOWN_TAG: { status: 500, title: 'The template uses a tag Palisade does not know.' },
+  TEMPLATE_UNKNOWN_FILTER: { status: 500, title: 'The template uses a filter that does not exist.' },
+  TEMPLATE_UNKNOWN_TEST: { status: 500, title: 'The template uses an `is` test that does not exist.' },
+  TEMPLATE_BRANCH_CONTEXT: { status: 500, title: 'The branches of an if (or a loop and its else) end in different HTML contexts.' },
+  TEMPLATE_LOOP_CONTEXT: { status: 500, title: 'A loop body changes the HTML context, so its values cannot be escaped the same way each time.' },
+  TEMPLATE_UNTERMINATED: { status: 500, title: 'The template (or a macro, call or set block) ends inside a tag, attribute, script, style or comment.' },
+  TEMPLATE_PARTIAL_NAME: { status: 500, title: 'A tag or attribute name is cut off by a template tag or value.' },
+  TEMPLATE_VALUE_IN_TAG: { status: 500, title: 'A value is written where a tag or attribute name goes.' },
+  TEMPLATE_AMBIGUOUS_URL: { status: 500, title: 'A value is written in a URL where it is unclear whether the URL has started.' },
+  TEMPLATE_AMBIGUOUS_JS_SLASH: { status: 500, title: 'A "/" in a script could start a regular expression or be a division.' },
+  TEMPLATE_DYNAMIC_SCRIPT_TYPE: { status: 500, title: 'The type of a <script> comes from a value.' },
+  TEMPLATE_UNQUOTED_VALUE: { status: 500, title: 'An unquoted attribute value that starts with a value contains a double quote.' },
+  TEMPLATE_SRCDOC_MARKUP: { status: 500, title: 'A value is written inside srcdoc after markup.' },
+  TEMPLATE_INCLUDE_CONTEXT: { status: 500, title: 'An include is placed outside HTML text.' },
+  TEMPLATE_BLOCK_CONTEXT: { status: 500, title: 'A block starts or ends in a different context than the block it overrides.' },
+  TEMPLATE_UNDEFINED: { status: 500, title: 'A template used a variable or attribute that is not defined (strict mode).' },
+  TEMPLATE_NOT_FOUND: { status: 500, title: 'A template could not be found.' },
+  TEMPLATE_RUNTIME: { status: 500, title: 'An expression in a template failed while rendering.' },
+  TEMPLATE_CSRF_UNAVAILABLE: { status: 500, title: 'csrf_token() or csrf_field() was called outside a request with CSRF protection.' },
 
   // ---- ESCAPE: trusted values -----------------------------------------------------
+  ESCAPE_REFUSED_VALUE: { status: 500, title: 'A value was refused in a URL or CSS slot and replaced by the sentinel (reported, not thrown).' },
 
   // ---- SESSION: signed cookies and server-side stores ---------------------------------
+  SESSION_STORE_UNAVAILABLE: { status: 503, title: 'The server-side session store is not answering.' },
+  SESSION_COOKIE_TOO_LARGE: { status: 500, title: 'The session does not fit in a cookie.' },
+  SESSION_VALUE_INVALID: { status: 500, title: 'A session value cannot be saved as JSON.' },
 
   // ---- CSRF: cross-site request forgery protection ------------------------------------
+  CSRF_ORIGIN_MISMATCH: { status: 403, title: 'A state-changing request came from another site.' },
+  CSRF_TOKEN_MISSING: { status: 403, title: 'A state-changing request carried no CSRF token.' },
+  CSRF_TOKEN_INVALID: { status: 403, title: 'The CSRF token does not belong to this session.' },
 
   // ---- JSON: output and input ---------------------------------------------------------
   JSON_TOP_LEVEL_NOT_OBJECT: { status: 500, title: 'jsonify was given a top-level array or other non-object.' },
@@ -58,6 +87,17 @@ export const ERROR_CODES = {
   JSON_CORS_REFUSED: { status: 403, title: 'A CORS preflight asked for an origin, method or header this app does not allow.' },
 
   // ---- UPLOAD: multipart bodies and files ---------------------------------------------
+  UPLOAD_FILE_TOO_LARGE: { status: 413, title: 'An uploaded file is larger than uploads.maxFileSize.' },
+  UPLOAD_TOO_MANY_FILES: { status: 413, title: 'The upload has more files than uploads.maxFiles.' },
+  UPLOAD_TOO_MANY_FIELDS: { status: 413, title: 'The upload has more fields than uploads.maxFields.' },
+  UPLOAD_FIELD_TOO_LARGE: { status: 413, title: 'A form field is larger than uploads.maxFieldSize.' },
+  UPLOAD_TOO_MANY_PARTS: { status: 413, title: 'The upload has more parts than uploads.maxParts.' },
+  UPLOAD_PART_HEADER_TOO_LARGE: { status: 413, title: "A part's headers are larger than uploads.maxPartHeaderSize." },
+  UPLOAD_TOTAL_TOO_LARGE: { status: 413, title: 'The multipart body is larger than uploads.maxTotalSize.' },
+  UPLOAD_MALFORMED: { status: 400, title: 'The multipart body could not be parsed.' },
+  UPLOAD_UNSAFE_PATH: { status: 404, title: 'A file path would leave its base directory.' },
+  UPLOAD_FILE_EXISTS: { status: 409, title: 'save() would replace an existing file.' },
+  UPLOAD_FILE_GONE: { status: 500, title: 'The uploaded file was already saved or deleted.' },
 
   // ---- FORM: validation ---------------------------------------------------------------
 
