@@ -66,3 +66,9 @@ export function prototypeKeys(): string {
     String(({} as Record<string, unknown>).polluted),
   ].join('|');
 }
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** True when `s` has no lone surrogate (String#isWellFormed, which the ES2022 lib lacks). */
+export function isWellFormed(s: string): boolean {
+  return !LONE_SURROGATE.test(s);
+}

@@ -88,7 +88,7 @@ test('parseJSONBody: nesting deeper than the limit is refused, at the limit acce
       // depth = limit + extra - 1 (the leaf's own brackets count as one more when it is {} or []).
       const leafDepth = leaf === '{}' || leaf === '[]' ? 1 : 0;
       const depth = limit + extra - leafDepth;
-      let text = leaf;
+      let text: string = leaf;
       for (let d = depth - 1; d >= 0; d--) {
         const k = kinds[d % kinds.length]!;
         text = k === '[' ? `[${ws}${text}${ws}]` : `{${ws}"k${d}":${ws}${text}${ws}}`;
