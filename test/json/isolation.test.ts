@@ -8,6 +8,10 @@ import { SUBRESOURCE_DESTS } from '../../src/json/isolation.js';
 import { XSSI_PREFIX } from '../../src/json/jsonify.js';
 import { ConfigError } from '../../src/errors.js';
 
+// The headers protection (another module) sets an app-wide CORP; switch it off where these
+// tests look at the JSON default on its own.
+const NO_HEADERS = { headers: false } as unknown as AppOptions;
+
 const crossSite = (dest: string) => ({ headers: { 'sec-fetch-site': 'cross-site', 'sec-fetch-dest': dest, 'sec-fetch-mode': 'no-cors' } });
 
 function makeApp(opts: AppOptions = {}) {
@@ -94,7 +98,7 @@ test('control: with isolation off, or on a crossSiteLoad route, the same load is
 });
 
 test('JSON responses get Cross-Origin-Resource-Policy: same-origin; other responses are left alone', async () => {
-  const { app } = makeApp({ headers: false });
+  const { app } = makeApp(NO_HEADERS);
   const c = app.test();
   assert.equal((await c.get('/api/notes')).header('cross-origin-resource-policy'), 'same-origin');
   assert.equal((await c.get('/api/tags')).header('cross-origin-resource-policy'), 'same-origin');
@@ -103,14 +107,14 @@ test('JSON responses get Cross-Origin-Resource-Policy: same-origin; other respon
   const missing = await c.get('/nope', { headers: { accept: 'application/json' } });
   assert.equal(missing.header('cross-origin-resource-policy'), 'same-origin');
 
-  const site = makeApp({ headers: false, json: { resourcePolicy: 'same-site' } });
+  const site = makeApp({ ...NO_HEADERS, json: { resourcePolicy: 'same-site' } });
   assert.equal((await site.app.test().get('/api/notes')).header('cross-origin-resource-policy'), 'same-site');
-  const none = makeApp({ headers: false, json: { resourcePolicy: false } });
+  const none = makeApp({ ...NO_HEADERS, json: { resourcePolicy: false } });
   assert.equal((await none.app.test().get('/api/notes')).header('cross-origin-resource-policy'), undefined);
 });
 
 test('a CORP the handler set itself is kept', async () => {
-  const app = createApp({ env: 'test', headers: false });
+  const app = createApp({ env: 'test', ...NO_HEADERS });
   app.get('/x', () => {
     const res = jsonify({ a: 1 });
     res.setHeader('Cross-Origin-Resource-Policy', 'same-site');
