@@ -1,0 +1,291 @@
+/**
+ * Streaming multipart/form-data parsing (RFC 7578) with busboy, under limits.
+ *
+ * The body flows: request stream → MultipartGuard (whole-body and part-header limits) →
+ * busboy → one temporary file per file part (0600, in the app's 0700 upload directory).
+ * A limit passed, a malformed body or a client that goes away stops the parse, deletes
+ * every temporary file it made, and rejects with an HttpError naming the cause.
+ *
+ * See docs/files.md#uploads.
+ */
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { Readable, pipeline } from 'node:stream';
+import busboy from 'busboy';
+import { HttpError } from '../errors.js';
+import { bodyTooLarge } from '../http/body.js';
+import { Params } from '../http/params.js';
+import type { Request } from '../http/request.js';
+import { SNIFF_BYTES } from './content-sniff.js';
+import { MultipartGuard } from './multipart-guard.js';
+import { UploadedFile } from './uploaded-file.js';
+import type { RequestUploads } from './upload-store.js';
+
+/**
+ * What `await req.files()` returns: the text fields and the files of a multipart body.
+ *
+ * ```ts
+ * const body = await req.files();
+ * body.fields.get('title');        // a text field
+ * body.file('avatar');             // the first file sent as "avatar", or undefined
+ * body.filesNamed('photos');       // every file sent as "photos"
+ * body.files;                      // every file, in order
+ * ```
+ * See docs/files.md#uploads.
+ */
+export class MultipartBody {
+  /** The non-file fields, in order (repeated names kept). */
+  readonly fields: Params;
+  /** Every file, in the order sent. */
+  readonly files: readonly UploadedFile[];
+
+  constructor(fields: Params, files: readonly UploadedFile[]) {
+    this.fields = fields;
+    this.files = files;
+  }
+
+  /** The first file sent under `name`, or undefined. */
+  file(name: string): UploadedFile | undefined {
+    return this.files.find((f) => f.fieldName === name);
+  }
+
+  /** Every file sent under `name`. */
+  filesNamed(name: string): UploadedFile[] {
+    return this.files.filter((f) => f.fieldName === name);
+  }
+}
+
+/** Parses the request's multipart body into temporary files. Used by `req.files()`. */
+export async function parseMultipart(req: Request, uploads: RequestUploads): Promise<MultipartBody> {
+  const mt = req.mediaType;
+  if (mt?.essence !== 'multipart/form-data') {
+    const got = req.header('content-type');
+    throw new HttpError(
+      'BODY_UNSUPPORTED_MEDIA_TYPE',
+      `Expected a body with Content-Type multipart/form-data, got ${got === undefined ? 'none' : JSON.stringify(got)}. A form that uploads files needs enctype="multipart/form-data".`,
+      { expected: 'multipart/form-data', got: got ?? null },
+    );
+  }
+  const boundary = mt.params['boundary'];
+  if (boundary === undefined || boundary === '' || boundary.length > 70) {
+    throw new HttpError('UPLOAD_MALFORMED', 'The multipart Content-Type has no valid boundary parameter (1 to 70 characters, RFC 2046 §5.1.1).');
+  }
+  const limits = uploads.store.limits;
+  // A route's own maxBodySize replaces the uploads limit for that route.
+  const routeLimit = req.route?.options.maxBodySize;
+  const maxTotal = typeof routeLimit === 'number' ? routeLimit : limits.maxTotalSize;
+  const tooLarge = (): HttpError =>
+    typeof routeLimit === 'number'
+      ? bodyTooLarge(maxTotal, 'multipart body')
+      : new HttpError(
+          'UPLOAD_TOTAL_TOO_LARGE',
+          `The upload is larger than the limit of ${maxTotal} bytes (uploads.maxTotalSize). Raise it in createApp({ uploads: { maxTotalSize } }) or with the route's maxBodySize option.`,
+          { limit: maxTotal, setting: 'uploads.maxTotalSize' },
+        );
+  const declared = req.contentLength;
+  if (declared !== undefined && declared > maxTotal) throw tooLarge();
+
+  const raw = req.stream();
+  const source = raw === null ? Readable.from([]) : raw instanceof Readable ? raw : Readable.from(raw instanceof Uint8Array ? [raw] : raw);
+  // Create the private directory before the first part arrives, so file parts open at once.
+  const root = await uploads.store.root();
+  return new Promise<MultipartBody>((resolve, reject) => {
+    new MultipartRun(req, uploads, root, source, boundary, maxTotal, tooLarge, resolve, reject).start();
+  });
+}
+
+/** One parse: owns the streams, the files being written, and the single outcome. */
+class MultipartRun {
+  readonly #fields = new Params();
+  /** One slot per file part, in order; null for a skipped empty part. */
+  readonly #files: (UploadedFile | null)[] = [];
+  /** Temporary paths of this parse, written or being written. */
+  readonly #temps: string[] = [];
+  /** Disk writes in flight; the parse resolves only when all have settled. */
+  readonly #writes: Promise<void>[] = [];
+  #failed: Error | undefined;
+  #settled = false;
+  readonly #guard: MultipartGuard;
+  #bb: busboy.Busboy | undefined;
+
+  constructor(
+    readonly req: Request,
+    readonly uploads: RequestUploads,
+    readonly root: string,
+    readonly source: Readable,
+    readonly boundary: string,
+    readonly maxTotal: number,
+    tooLarge: () => HttpError,
+    readonly resolve: (b: MultipartBody) => void,
+    readonly reject: (e: Error) => void,
+  ) {
+    const limits = uploads.store.limits;
+    this.#guard = new MultipartGuard(boundary, {
+      maxTotal,
+      maxPartHeader: limits.maxPartHeaderSize,
+      tooLarge,
+      headerTooLarge: () =>
+        limitError('UPLOAD_PART_HEADER_TOO_LARGE', `A part's headers are larger than ${limits.maxPartHeaderSize} bytes`, 'maxPartHeaderSize', limits.maxPartHeaderSize),
+    });
+  }
+
+  start(): void {
+    const limits = this.uploads.store.limits;
+    try {
+      // busboy reports a limit when a size *reaches* it; +1 lets a value of exactly the
+      // limit through and reports only what passes it.
+      this.#bb = busboy({
+        headers: { 'content-type': this.req.header('content-type')! },
+        defParamCharset: 'utf8',
+        limits: {
+          fileSize: limits.maxFileSize + 1,
+          files: limits.maxFiles,
+          fields: limits.maxFields,
+          fieldSize: limits.maxFieldSize + 1,
+          parts: limits.maxParts + 1,
+        },
+      });
+    } catch (err) {
+      this.#fail(new HttpError('UPLOAD_MALFORMED', `The multipart body cannot be parsed: ${(err as Error).message}.`));
+      return;
+    }
+    const bb = this.#bb;
+    bb.on('field', (name, value, info) => {
+      if (this.#failed) return;
+      if (info.valueTruncated) {
+        return this.#fail(limitError('UPLOAD_FIELD_TOO_LARGE', `The field "${clip(name)}" is larger than ${limits.maxFieldSize} bytes`, 'maxFieldSize', limits.maxFieldSize));
+      }
+      this.#fields.append(name, value);
+    });
+    bb.on('file', (name, stream, info) => this.#onFile(name, stream, info));
+    bb.on('filesLimit', () => this.#fail(limitError('UPLOAD_TOO_MANY_FILES', `The upload has more than ${limits.maxFiles} files`, 'maxFiles', limits.maxFiles)));
+    bb.on('fieldsLimit', () => this.#fail(limitError('UPLOAD_TOO_MANY_FIELDS', `The upload has more than ${limits.maxFields} fields`, 'maxFields', limits.maxFields)));
+    bb.on('partsLimit', () => this.#fail(limitError('UPLOAD_TOO_MANY_PARTS', `The upload has more than ${limits.maxParts} parts`, 'maxParts', limits.maxParts)));
+
+    // A response sent while the upload still streams (the handler did not wait) ends it.
+    this.uploads.onFinish(() => this.#fail(aborted()));
+    // The client's stream is piped by hand, not with pipeline(): on failure it must be
+    // drained, not destroyed, so the client can still read the 413/400 answer.
+    this.source.on('error', () => this.#fail(aborted()));
+    this.source.on('aborted', () => this.#fail(aborted()));
+    this.source.on('close', () => {
+      if (!this.source.readableEnded) this.#fail(aborted());
+    });
+    this.source.pipe(this.#guard);
+    pipeline(this.#guard, bb, (err) => {
+      if (err) return this.#fail(err instanceof HttpError ? err : malformed(err));
+      void this.#complete();
+    });
+  }
+
+  #onFile(name: string, stream: Readable, info: busboy.FileInfo): void {
+    if (this.#failed) {
+      stream.resume();
+      return;
+    }
+    const limits = this.uploads.store.limits;
+    stream.on('limit', () =>
+      this.#fail(limitError('UPLOAD_FILE_TOO_LARGE', `The file "${clip(info.filename ?? name)}" is larger than ${limits.maxFileSize} bytes`, 'maxFileSize', limits.maxFileSize)),
+    );
+    const path = join(this.root, `${randomUUID()}.upload`);
+    const slot = this.#files.push(null) - 1;
+    this.#temps.push(path);
+    this.uploads.track(path);
+    let size = 0;
+    const head: Buffer[] = [];
+    let headLen = 0;
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (headLen < SNIFF_BYTES) {
+        head.push(chunk.subarray(0, SNIFF_BYTES - headLen));
+        headLen += Math.min(chunk.length, SNIFF_BYTES - headLen);
+      }
+    });
+    const out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+    this.#writes.push(
+      new Promise<void>((done) => {
+        // Settled only once the file descriptor is closed: deleting earlier could race the
+        // open and leave a file behind.
+        let piped = false;
+        let closed = false;
+        out.once('close', () => {
+          closed = true;
+          if (piped) done();
+        });
+        pipeline(stream, out, (err) => {
+          if (err) this.#fail(err instanceof HttpError ? err : malformed(err));
+          else if (info.filename !== '' || size > 0) {
+            // A file input left empty sends a part with filename="" and no bytes: skip it.
+            this.#files[slot] = new UploadedFile({
+              fieldName: name,
+              filename: info.filename ?? '',
+              mimeType: info.mimeType,
+              size,
+              head: Buffer.concat(head),
+              tempPath: path,
+              owner: this.uploads,
+            });
+          } else void this.uploads.remove(path).catch(() => {});
+          piped = true;
+          if (closed) done();
+        });
+      }),
+    );
+  }
+
+  async #complete(): Promise<void> {
+    // busboy is done; wait for the disk writes.
+    await Promise.all(this.#writes);
+    if (this.#failed) return;
+    this.#settled = true;
+    if (this.uploads.finished) {
+      // The response was already sent (the handler did not wait): nothing may stay.
+      await this.#removeAll();
+      this.reject(aborted());
+      return;
+    }
+    this.resolve(new MultipartBody(this.#fields, this.#files.filter((f) => f !== null)));
+  }
+
+  #fail(err: Error): void {
+    if (this.#failed || this.#settled) return;
+    this.#failed = err;
+    // Stop parsing; keep reading the client's bytes into nothing so it can read our answer.
+    this.source.unpipe(this.#guard);
+    this.source.resume();
+    void (async () => {
+      // busboy emits limits from inside its parser and keeps going after the listener
+      // returns: destroy it only once that call stack has unwound.
+      await new Promise((r) => process.nextTick(r));
+      this.#guard.destroy();
+      this.#bb?.destroy();
+      await Promise.allSettled(this.#writes);
+      await this.#removeAll();
+      this.reject(err);
+    })();
+  }
+
+  async #removeAll(): Promise<void> {
+    await Promise.all(this.#temps.map((p) => this.uploads.remove(p).catch(() => {})));
+  }
+}
+
+function limitError(code: 'UPLOAD_FILE_TOO_LARGE' | 'UPLOAD_TOO_MANY_FILES' | 'UPLOAD_TOO_MANY_FIELDS' | 'UPLOAD_FIELD_TOO_LARGE' | 'UPLOAD_TOO_MANY_PARTS' | 'UPLOAD_PART_HEADER_TOO_LARGE', what: string, setting: string, limit: number): HttpError {
+  return new HttpError(code, `${what} (uploads.${setting}). Raise it with createApp({ uploads: { ${setting} } }) if such uploads are expected.`, {
+    limit,
+    setting: `uploads.${setting}`,
+  });
+}
+
+function malformed(err: Error): HttpError {
+  return new HttpError('UPLOAD_MALFORMED', `The multipart body is malformed: ${err.message}.`);
+}
+
+function aborted(): HttpError {
+  return new HttpError('BODY_ABORTED', 'The client stopped sending the upload before it was complete; its partial files were deleted.');
+}
+
+function clip(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}

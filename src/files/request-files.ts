@@ -1,0 +1,46 @@
+/**
+ * `req.files()`: the multipart body of a request, parsed once.
+ *
+ * Added to Request by declaration merging, and installed on its prototype when this module
+ * loads (the files protection imports it, and every app loads the protections). The result
+ * is cached per request, so a protection that must read a field before the handler — the
+ * CSRF check reading `csrf_token` from an upload form — and the handler both call
+ * `await req.files()` and get the same files.
+ *
+ * ```ts
+ * app.post('/upload', async (req) => {
+ *   const { fields, files } = await req.files();
+ *   ...
+ * });
+ * ```
+ * See docs/files.md#uploads.
+ */
+import { Request } from '../http/request.js';
+import { parseMultipart, type MultipartBody } from './multipart.js';
+import { uploadsOf } from './upload-store.js';
+
+declare module '../http/request.js' {
+  interface Request<P extends string = string> {
+    /**
+     * The text fields and files of a `multipart/form-data` body, streamed to private
+     * temporary files under the app's `uploads` limits (413 naming the limit when one is
+     * passed, 400 when the body is malformed, 415 when it is not multipart). Cached: every
+     * call returns the same result. Files not saved with `file.save(dir)` are deleted when
+     * the response is finished. See docs/files.md#uploads.
+     */
+    files(): Promise<MultipartBody>;
+  }
+}
+
+const parsed = new WeakMap<Request, Promise<MultipartBody>>();
+
+function files(this: Request): Promise<MultipartBody> {
+  let p = parsed.get(this);
+  if (p === undefined) {
+    p = parseMultipart(this, uploadsOf(this));
+    parsed.set(this, p);
+  }
+  return p;
+}
+
+Object.defineProperty(Request.prototype, 'files', { value: files, writable: true, configurable: true, enumerable: false });

@@ -1,0 +1,175 @@
+/**
+ * sendFile: answers with a file the app itself ships (assets, generated reports), with
+ * what browsers and caches expect: a content type from `mime-types` (with `charset=utf-8`
+ * for text), a strong ETag and `Last-Modified` answered with 304 (RFC 9110 §13.1),
+ * single byte ranges answered with 206 or 416 (RFC 9110 §14), and HEAD.
+ *
+ * Files users uploaded are not the app's own: send them with `sendUpload`.
+ * See docs/files.md#sending-files.
+ */
+import type { FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import mime from 'mime-types';
+import { HttpError } from '../errors.js';
+import type { Request } from '../http/request.js';
+import { isHTMLContentType, Response } from '../http/response.js';
+
+/** Options for {@link sendFile}. */
+export interface SendFileOptions {
+  /** The Content-Type; default from the file's extension (`application/octet-stream` when unknown). */
+  contentType?: string;
+  /** `Cache-Control: public, max-age=N`; default `no-cache` (caches revalidate with the ETag). */
+  maxAge?: number;
+  /** Extra headers for a 200, 206 or 304 answer. */
+  headers?: Record<string, string>;
+}
+
+/** What the shared core needs; sendUpload passes its own headers and never trusts HTML. */
+export interface ServeFileOptions {
+  contentType: string;
+  cacheControl: string;
+  headers: Record<string, string>;
+  /** The file is the app's own, so an HTML or SVG type may be sent (not for uploads). */
+  trustHTML: boolean;
+}
+
+/**
+ * Answers with the file at `path` (relative paths resolve from the working directory).
+ * A missing file or a directory is a 404. Never pass a path built from request data
+ * without `safeJoin`.
+ *
+ * ```ts
+ * app.get('/report', (req) => sendFile(req, '/srv/app/reports/latest.pdf'));
+ * ```
+ * See docs/files.md#sending-files.
+ */
+export function sendFile(req: Request, path: string, options: SendFileOptions = {}): Promise<Response> {
+  const contentType = options.contentType ?? (mime.contentType(basename(path)) || 'application/octet-stream');
+  const maxAge = options.maxAge;
+  if (maxAge !== undefined && (!Number.isSafeInteger(maxAge) || maxAge < 0)) throw new TypeError('sendFile: maxAge must be a number of seconds');
+  return serveFile(req, resolve(path), {
+    contentType,
+    cacheControl: maxAge === undefined ? 'no-cache' : `public, max-age=${maxAge}`,
+    headers: options.headers ?? {},
+    trustHTML: true,
+  });
+}
+
+/** The shared core of sendFile and sendUpload. */
+export async function serveFile(req: Request, path: string, opts: ServeFileOptions): Promise<Response> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR' || code === 'EACCES' || code === 'ENAMETOOLONG') throw notFound();
+    throw err;
+  }
+  let keepOpen = false;
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw notFound();
+    const size = st.size;
+    const etag = `"${size.toString(36)}-${Math.floor(st.mtimeMs).toString(36)}"`;
+    const lastModified = new Date(Math.floor(st.mtimeMs / 1000) * 1000);
+    const common: Record<string, string> = {
+      ...opts.headers,
+      etag,
+      'last-modified': lastModified.toUTCString(),
+      'cache-control': opts.cacheControl,
+      'accept-ranges': 'bytes',
+    };
+
+    if (notModified(req, etag, lastModified)) return new Response(null, { status: 304, headers: common });
+
+    let range: { start: number; end: number } | null | 'unsatisfiable' = null;
+    const rangeHeader = req.header('range');
+    if (rangeHeader !== undefined && size > 0 && ifRangeHolds(req.header('if-range'), etag, lastModified)) {
+      range = parseRange(rangeHeader, size);
+    }
+    if (range === 'unsatisfiable') {
+      return Response.text('The requested range is outside the file.\n', {
+        status: 416,
+        headers: { 'content-range': `bytes */${size}`, 'accept-ranges': 'bytes' },
+      });
+    }
+    const start = range?.start ?? 0;
+    const end = range?.end ?? size - 1;
+    const length = size === 0 ? 0 : end - start + 1;
+    const headers: Record<string, string> = { ...common, 'content-length': String(length) };
+    if (range !== null) headers['content-range'] = `bytes ${start}-${end}/${size}`;
+    const status = range !== null ? 206 : 200;
+
+    const res = opts.trustHTML && isHTMLContentType(opts.contentType)
+      ? // The app's own HTML/SVG file: the same trust as Response.unsafeHTML() gives a
+        // string the developer wrote. The body is swapped for the file's stream below.
+        Response.unsafeHTML('', { status })
+      : new Response(null, { status });
+    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+    res.setHeader('content-type', opts.contentType);
+    if (req.method === 'HEAD' || length === 0) {
+      res.body = null;
+    } else {
+      res.body = handle.createReadStream({ start, end, autoClose: true });
+      keepOpen = true;
+    }
+    return res;
+  } finally {
+    if (!keepOpen) await handle.close().catch(() => {});
+  }
+}
+
+function notFound(): HttpError {
+  return new HttpError('HTTP_NOT_FOUND', 'No file is at this URL.');
+}
+
+/** RFC 9110 §13.2.2: If-None-Match wins over If-Modified-Since; only for GET and HEAD. */
+function notModified(req: Request, etag: string, lastModified: Date): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  const inm = req.header('if-none-match');
+  if (inm !== undefined) {
+    if (inm.trim() === '*') return true;
+    // Weak comparison (§8.8.3.2): W/ prefixes are ignored.
+    return inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+  }
+  const ims = req.header('if-modified-since');
+  if (ims !== undefined) {
+    const t = Date.parse(ims);
+    return !Number.isNaN(t) && lastModified.getTime() <= t;
+  }
+  return false;
+}
+
+/** RFC 9110 §13.1.5: a Range applies only if If-Range (when sent) still matches, strongly. */
+function ifRangeHolds(ifRange: string | undefined, etag: string, lastModified: Date): boolean {
+  if (ifRange === undefined) return true;
+  const v = ifRange.trim();
+  if (v.startsWith('"')) return v === etag;
+  if (v.startsWith('W/')) return false;
+  const t = Date.parse(v);
+  return !Number.isNaN(t) && t === lastModified.getTime();
+}
+
+/**
+ * One byte range (`bytes=a-b`, `bytes=a-`, `bytes=-n`), clamped to the file. Returns null
+ * for anything else, including several ranges: a server may ignore Range and send the
+ * whole file (§14.2), which is simpler and safer than multipart/byteranges.
+ */
+export function parseRange(header: string, size: number): { start: number; end: number } | null | 'unsatisfiable' {
+  const m = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header);
+  if (m === null) return null;
+  const [, a, b] = m as unknown as [string, string, string];
+  if (a === '' && b === '') return null;
+  if (a.length > 15 || b.length > 15) return null;
+  if (a === '') {
+    const n = Number(b);
+    if (n === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - n), end: size - 1 };
+  }
+  const start = Number(a);
+  const end = b === '' ? size - 1 : Math.min(Number(b), size - 1);
+  if (b !== '' && Number(b) < start) return null;
+  if (start >= size) return 'unsatisfiable';
+  return { start, end };
+}
