@@ -44,27 +44,54 @@ export class RedisStore implements SessionStore {
   readonly name = 'redis';
   readonly client: Redis;
   readonly #prefix: string;
+  readonly #connectTimeout: number;
+  #everReady = false;
+  #firstReady: Promise<void> | undefined;
 
   constructor(opts: RedisStoreOptions) {
     const given = typeof opts.redis === 'string' ? {} : opts.redis;
     const options: RedisOptions = { ...FAIL_FAST, ...given, lazyConnect: false };
     this.client = typeof opts.redis === 'string' ? new Redis(opts.redis, options) : new Redis(options);
     this.#prefix = opts.prefix ?? 'palisade:session:';
+    this.#connectTimeout = options.connectTimeout ?? 2_000;
+    this.client.once('ready', () => (this.#everReady = true));
     // Without a listener, an 'error' event would crash the process; the app logs it instead.
     const onError = opts.onError ?? (() => {});
     this.client.on('error', onError);
   }
 
+  /**
+   * Commands are refused while disconnected (no offline queue), which would also refuse
+   * the first requests after start-up: until the first connection is made, wait for it,
+   * at most `connectTimeout`. After that, a lost connection fails fast.
+   */
+  #ready(): Promise<void> | undefined {
+    if (this.#everReady || this.client.status === 'ready') return undefined;
+    return (this.#firstReady ??= new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.client.off('ready', done);
+        resolve();
+      };
+      const timer = setTimeout(done, this.#connectTimeout);
+      timer.unref();
+      this.client.once('ready', done);
+    }));
+  }
+
   async get(id: string): Promise<string | undefined> {
+    await this.#ready();
     const v = await this.client.get(this.#prefix + id);
     return v ?? undefined;
   }
 
   async set(id: string, value: string, ttlSeconds: number): Promise<void> {
+    await this.#ready();
     await this.client.set(this.#prefix + id, value, 'EX', Math.max(1, Math.ceil(ttlSeconds)));
   }
 
   async delete(id: string): Promise<void> {
+    await this.#ready();
     await this.client.del(this.#prefix + id);
   }
 
