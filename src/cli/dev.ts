@@ -1,0 +1,97 @@
+/**
+ * `palisade dev app.ts [--host H] [--port P] [--watch dir]…`: runs the app in development
+ * mode in a child process and restarts it when a file changes.
+ *
+ * The child is `palisade run` with `PALISADE_ENV=development`, started with the same
+ * Node flags as this process (so a tsx loader carries over). The app's folder (and every
+ * `--watch` folder) is watched recursively; changes are debounced, so saving ten files
+ * restarts once. `node_modules`, `.git`, `dist` and editor swap files are ignored. If the
+ * app crashes, dev waits for the next change instead of restarting in a loop.
+ *
+ * ```sh
+ * palisade dev app.ts --watch src
+ * ```
+ * See docs/deployment.md#the-palisade-command.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { watch, type FSWatcher } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CliError, resolveAppFile } from './load-app.js';
+
+const IGNORED = /(^|[/\\])(node_modules|\.git|dist|coverage|\.tmp)([/\\]|$)|(~|\.swp|\.swx|\.tmp|4913)$|(^|[/\\])\.#/;
+
+/** True when a changed path should restart the app. */
+export function shouldRestart(relPath: string | null): boolean {
+  return relPath === null || !IGNORED.test(relPath);
+}
+
+/** Runs `palisade dev`; resolves when the watcher is stopped by a signal. */
+export function devCommand(argv: readonly string[], cliFile: string): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      host: { type: 'string', short: 'h' },
+      port: { type: 'string', short: 'p' },
+      watch: { type: 'string', multiple: true },
+    },
+  });
+  if (positionals.length > 1) throw new CliError('usage: palisade dev [--host H] [--port P] [--watch dir]… [app.ts]');
+  const file = resolveAppFile(positionals[0]);
+  const dirs = [dirname(file), ...(values.watch ?? []).map((d) => resolve(d))];
+  const childArgs = [...process.execArgv, cliFile, 'run', file, '--workers', '1'];
+  if (values.host !== undefined) childArgs.push('--host', values.host);
+  if (values.port !== undefined) childArgs.push('--port', values.port);
+
+  let child: ChildProcess | null = null;
+  let restarting = false;
+  let stopping = false;
+  const start = (): void => {
+    const c = spawn(process.execPath, childArgs, { stdio: 'inherit', env: { ...process.env, PALISADE_ENV: 'development' } });
+    child = c;
+    c.once('exit', (code, signal) => {
+      if (child === c) child = null;
+      if (stopping) return;
+      if (restarting) {
+        restarting = false;
+        start();
+      } else if (code !== 0 || signal !== null) {
+        process.stderr.write(`palisade dev: the app stopped (${code ?? signal}); waiting for a change.\n`);
+      }
+    });
+  };
+  const restart = (what: string): void => {
+    process.stderr.write(`palisade dev: ${what} changed; restarting.\n`);
+    if (child === null) return start();
+    restarting = true;
+    child.kill('SIGTERM');
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+  let changed = '';
+  const watchers: FSWatcher[] = dirs.map((dir) =>
+    watch(dir, { recursive: true }, (_event, name) => {
+      const rel = name === null ? null : name.toString();
+      if (!shouldRestart(rel)) return;
+      changed = rel ?? dir;
+      clearTimeout(timer);
+      timer = setTimeout(() => restart(changed), 150);
+    }),
+  );
+
+  process.stderr.write(`palisade dev: watching ${dirs.join(', ')}\n`);
+  start();
+  return new Promise((done) => {
+    const stop = (): void => {
+      stopping = true;
+      clearTimeout(timer);
+      for (const w of watchers) w.close();
+      if (child === null) return done();
+      child.once('exit', () => done());
+      child.kill('SIGTERM');
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+}
