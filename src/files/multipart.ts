@@ -86,7 +86,9 @@ export async function parseMultipart(req: Request, uploads: RequestUploads): Pro
   const declared = req.contentLength;
   if (declared !== undefined && declared > maxTotal) throw tooLarge();
 
-  const raw = req.stream();
+  // Normally the body is streamed. If something before the handler already buffered it
+  // with req.bytes() (under the route's maxBodySize), parse those bytes instead.
+  const raw = req.bodyUsed ? await req.bytes() : req.stream();
   const source = raw === null ? Readable.from([]) : raw instanceof Readable ? raw : Readable.from(raw instanceof Uint8Array ? [raw] : raw);
   // Create the private directory before the first part arrives, so file parts open at once.
   const root = await uploads.store.root();
@@ -215,7 +217,7 @@ class MultipartRun {
         });
         pipeline(stream, out, (err) => {
           if (err) this.#fail(err instanceof HttpError ? err : malformed(err));
-          else if (info.filename !== '' || size > 0) {
+          else if ((info.filename ?? '') !== '' || size > 0) {
             // A file input left empty sends a part with filename="" and no bytes: skip it.
             this.#files[slot] = new UploadedFile({
               fieldName: name,

@@ -32,8 +32,8 @@ const DEFAULT_MAX = 128;
 const RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9]|conin\$|conout\$|clock\$)$/i;
 const UNSAFE_CHARS = /[^A-Za-z0-9_.-]+/g;
 const EDGE = /^[._]+|[._]+$/g;
-/** An extension worth keeping when cutting: a dot and 1–16 safe characters, not all dots. */
-const EXTENSION = /\.[A-Za-z0-9_-]{1,16}$/;
+/** An extension worth keeping: a dot and 1–16 safe characters, not ending in `_` (step 4 strips it). */
+const EXTENSION = /\.[A-Za-z0-9_-]{0,15}[A-Za-z0-9-]$/;
 
 /**
  * Returns a safe, non-empty, ASCII file name for `name`; never a path, never `..`, never a
@@ -52,20 +52,22 @@ export function secureFilename(name: string, options: SecureFilenameOptions = {}
   const maxLength = options.maxLength ?? DEFAULT_MAX;
   if (!Number.isInteger(maxLength) || maxLength < 16) throw new TypeError('secureFilename: maxLength must be an integer of at least 16');
   const fallback = options.fallback ?? 'file';
-  if (fallback !== 'file' && clean(fallback, maxLength) !== fallback) {
+  if (fallback !== 'file' && (fallback === '' || finish(clean(fallback), maxLength) !== fallback)) {
     throw new TypeError(`secureFilename: the fallback ${JSON.stringify(fallback)} is not itself a safe file name`);
   }
   if (typeof name !== 'string') return fallback;
-  const out = clean(name, maxLength);
+  const out = clean(name);
   const ext = extensionOf(name.normalize('NFKD').replace(/[^\x20-\x7e]/g, ''));
-  if (out === '') return fallback + ext;
-  // Only the extension survived because the stem was all non-ASCII ('文件.pdf' → 'pdf'):
-  // keep it as an extension of the fallback. A real dotfile ('.pdf') stays 'pdf'.
-  if (ext !== '' && `.${out}` === ext && !name.trimStart().startsWith('.')) return fallback + ext;
-  return out;
+  // Nothing left, or only the extension because the stem was all non-ASCII ('文件.pdf' →
+  // 'pdf'): use the fallback, keeping the extension. A real dotfile ('.pdf') stays 'pdf'.
+  if (out === '' || (ext !== '' && `.${out}` === ext && !name.trimStart().startsWith('.'))) {
+    return finish(fallback + ext, maxLength);
+  }
+  return finish(out, maxLength);
 }
 
-function clean(name: string, maxLength: number): string {
+/** Steps 1–4: a name of safe characters without dots or underscores at its ends. */
+function clean(name: string): string {
   let s = name.normalize('NFKD');
   // Step 1: drop every code point outside printable ASCII (this also drops C0/C1 controls and NUL).
   s = s.replace(/[^\x20-\x7e]/g, '');
@@ -74,19 +76,26 @@ function clean(name: string, maxLength: number): string {
   // Step 3: only the safe alphabet.
   s = s.replace(UNSAFE_CHARS, '');
   // Step 4: no leading or trailing dots/underscores.
-  s = s.replace(EDGE, '');
-  if (s === '') return '';
-  // Step 5: Windows devices, judged on the part before the first dot.
-  const stem = s.split('.', 1)[0]!;
-  if (RESERVED.test(stem)) s = `_${s}`;
-  // Step 6: length cap, keeping the extension.
+  return s.replace(EDGE, '');
+}
+
+/**
+ * Steps 5–6 on a cleaned, non-empty name. The length cap runs first and the device check
+ * after it, since cutting can expose a device name ('COM1____x.txt' → 'COM1.txt').
+ */
+function finish(s: string, maxLength: number): string {
   if (s.length > maxLength) s = truncate(s, maxLength);
+  if (RESERVED.test(s.split('.', 1)[0]!)) {
+    s = `_${s}`;
+    if (s.length > maxLength) s = truncate(s, maxLength);
+  }
   return s;
 }
 
+/** Cuts the stem so the name fits, keeping an extension no longer than half the room. */
 function truncate(s: string, maxLength: number): string {
   const m = EXTENSION.exec(s);
-  const ext = m !== null && m.index > 0 ? m[0] : '';
+  const ext = m !== null && m.index > 0 && m[0].length <= maxLength / 2 ? m[0] : '';
   let stem = s.slice(0, maxLength - ext.length).replace(/[._]+$/, '');
   if (stem === '') stem = 'file';
   return stem + ext;

@@ -100,6 +100,7 @@ export class UploadedFile {
    * ```
    */
   async save(dir: string, name?: string, options: SaveOptions = {}): Promise<string> {
+    this.#assertPresent();
     if (this.#state !== 'temp') throw this.#goneError();
     const dest = await safeJoin(dir, name ?? this.safeFilename);
     const from = this.#path;
