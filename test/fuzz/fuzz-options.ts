@@ -33,7 +33,7 @@ export function check<Ts>(
   opts: { scale?: number; params?: fc.Parameters<Ts> } = {},
 ): Promise<void> | void {
   const numRuns = Math.max(10, Math.round(FUZZ_RUNS * (opts.scale ?? 1)));
-  return fc.assert(property as fc.IAsyncProperty<Ts>, { seed: FUZZ_SEED, numRuns, ...opts.params });
+  return fc.assert(property as fc.IAsyncProperty<Ts>, { seed: FUZZ_SEED, numRuns, includeErrorInReport: true, ...opts.params });
 }
 
 /** Any string of code points, lone surrogates included (what a hostile client can send). */
