@@ -5,6 +5,7 @@
 // control, an app with `csrf: { enabled: false }`, shows the same attacks succeeding.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './browser.js';
@@ -170,6 +171,13 @@ test('the same actions from the app’s own page succeed', async () => {
   });
   assert.deepEqual(statuses, [200, 200, 403], 'with the token from the page: accepted; without: refused');
   assert.equal(protectedApp.balance(), before - 30);
+  // The documented helper (docs/forms-and-csrf.md#fetch-and-javascript).
+  const helper = readFileSync('docs/examples/csrf/csrf-fetch.js', 'utf8');
+  const viaHelper = await page.evaluate(
+    `${helper}; csrfFetch('/api/transfer', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"amount":10}' }).then((r) => r.status)`,
+  );
+  assert.equal(viaHelper, 200);
+  assert.equal(protectedApp.balance(), before - 40);
   await page.context().close();
 });
 

@@ -40,7 +40,7 @@ export interface TestRequestOptions {
   /**
    * Unsafe methods (POST, PUT, PATCH, DELETE) carry a valid `X-CSRF-Token` for the
    * client's session by default, as a page of the app would. `false` sends none, to test
-   * that the app refuses such requests. See docs/testing.md#csrf.
+   * that the app refuses such requests. See docs/forms-and-csrf.md#testing.
    */
   csrf?: boolean;
 }
