@@ -42,7 +42,8 @@ export class CsrfTokens {
   verify(token: string, binding: string): boolean {
     if (typeof token !== 'string' || token.length !== CSRF_TOKEN_LENGTH || !/^[A-Za-z0-9_-]+$/.test(token)) return false;
     const b = Buffer.from(token, 'base64url');
-    if (b.length !== SIZE * 2) return false;
+    // Refuse non-canonical spellings (the last character's unused low bits): one token, one text.
+    if (b.length !== SIZE * 2 || b.toString('base64url') !== token) return false;
     const raw = Buffer.allocUnsafe(SIZE);
     for (let i = 0; i < SIZE; i++) raw[i] = b[SIZE + i]! ^ b[i]!;
     let ok = false;

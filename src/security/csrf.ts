@@ -197,11 +197,16 @@ function missingMessage(req: Request): string {
 }
 
 /**
- * Reads one field of a multipart body before the handler runs. The body is read into
- * memory under the route's `maxBodySize` (`req.bytes()`), so parsers that run later read
- * it from there; a script that sends `X-CSRF-Token` leaves the body untouched.
+ * Reads one field of a multipart body before the handler runs. With the files protection
+ * (the default) that is `req.files()`: the body is parsed once, files streamed to
+ * temporary storage under the upload limits, and the handler's own `await req.files()`
+ * gets the same cached result. Without it, the body is read into memory under the
+ * route's `maxBodySize` and scanned for the field. A script that sends `X-CSRF-Token`
+ * leaves the body alone either way.
  */
 async function multipartField(req: Request, field: string): Promise<string | undefined> {
+  const parsed = req as unknown as { files?: () => Promise<{ fields: { get(name: string): string | undefined } }> };
+  if (typeof parsed.files === 'function') return (await parsed.files()).fields.get(field);
   const body = await req.bytes();
   return new Promise<string | undefined>((resolve, reject) => {
     let found: string | undefined;

@@ -95,8 +95,10 @@ export class Signer {
     if (dot1 < 0) return MALFORMED;
     const tsText = token.slice(dot1 + 1, dot2);
     if (tsText === '' || tsText.length > 11 || !/^[0-9a-z]+$/.test(tsText)) return MALFORMED;
-    const given = Buffer.from(token.slice(dot2 + 1), 'base64url');
-    if (given.length !== MAC_BYTES) return MALFORMED;
+    const macText = token.slice(dot2 + 1);
+    const given = Buffer.from(macText, 'base64url');
+    // Only the canonical spelling: the last character's unused low bits must be zero.
+    if (given.length !== MAC_BYTES || given.toString('base64url') !== macText) return MALFORMED;
     const head = token.slice(0, dot2);
     let matched = -1;
     for (let i = 0; i < this.#keys.length; i++) {

@@ -207,6 +207,29 @@ test('layer 2: the token is accepted from the header, a urlencoded field, or a m
   assert.equal(balance(), 70);
 });
 
+test('layer 2: after the check read csrf_token from a multipart body, the handler still gets every field and file', async () => {
+  const app = createApp({ env: 'test', secretKey: SECRET });
+  app.get('/t', () => ({ token: csrfToken() }));
+  app.post('/upload', async (req) => {
+    const body = await req.files();
+    return { title: body.fields.get('title') ?? null, file: (await body.file('f')?.text()) ?? null };
+  });
+  const c = app.test();
+  const token = (await c.get('/t')).json<{ token: string }>().token;
+  const res = await c.post('/upload', {
+    csrf: false,
+    body: multipart([['csrf_token', token], ['title', 'Hi']], { name: 'f', filename: 'a.txt', content: 'hello' }),
+    headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+  });
+  assert.deepEqual(res.json(), { title: 'Hi', file: 'hello' });
+  const refused = await c.post('/upload', {
+    csrf: false,
+    body: multipart([['title', 'Hi']], { name: 'f', filename: 'a.txt', content: 'hello' }),
+    headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, ...JSON_ACCEPT },
+  });
+  assert.equal(code(refused), 'CSRF_TOKEN_MISSING');
+});
+
 test('layer 2: the header wins over the field; a bad header is not rescued by a good field', async () => {
   const { app } = bank();
   const c = app.test();
