@@ -1,0 +1,399 @@
+/**
+ * Code generation: the syntax tree plus the escaper's plan become the source of one JS
+ * module, evaluated once with `new Function`. Rendering then runs plain string
+ * concatenation with the escaping functions chosen at compile time, hoisted into
+ * constants; literal values are escaped at compile time. See compile.ts for how the
+ * module is instantiated, and runtime.ts for the helpers it calls.
+ */
+import type { Expr, MacroParam, Node, TemplateAST, Target } from './ast.js';
+import type { EscapePlan } from './escaper.js';
+import type { Source } from './lexer.js';
+import type { FilterDef } from './filters.js';
+import type { EscaperName } from './analyze.js';
+import { ESCAPERS } from './runtime.js';
+import { ExprGen } from './codegen-expr.js';
+
+export interface GenOptions {
+  readonly strict: boolean;
+  /** Test-only: write every value raw (the e2e control run proves the attacks work without escaping). */
+  readonly unsafeDisableEscaping: boolean;
+  readonly filters: Readonly<Record<string, FilterDef>>;
+  readonly tests: Readonly<Record<string, (...a: any[]) => boolean>>;
+}
+
+type Part = { s: string } | { code: string };
+const js = (s: string): string => JSON.stringify(s);
+
+/** Names assigned by `set`, `macro`, imports in `nodes`, not counting nested frames. */
+function frameNames(nodes: readonly Node[], out = new Set<string>()): Set<string> {
+  for (const n of nodes) {
+    if (n.kind === 'set') for (const t of n.targets) if (t.attr === undefined) out.add(t.name);
+    if (n.kind === 'setblock' && n.target.attr === undefined) out.add(n.target.name);
+    if (n.kind === 'macro') out.add(n.name);
+    if (n.kind === 'import') out.add(n.alias);
+    if (n.kind === 'fromimport') for (const [, a] of n.names) out.add(a);
+    if (n.kind === 'if') {
+      for (const b of n.branches) frameNames(b.body, out);
+      if (n.else_) frameNames(n.else_, out);
+    }
+  }
+  return out;
+}
+
+/** True if a name appears anywhere in the nodes (to create `loop` only when used). */
+function usesName(x: unknown, name: string): boolean {
+  if (x === null || typeof x !== 'object') return false;
+  if (Array.isArray(x)) return x.some((y) => usesName(y, name));
+  const o = x as Record<string, unknown>;
+  if (o.kind === 'name' && o.name === name) return true;
+  for (const k in o) if (typeof o[k] === 'object' && usesName(o[k], name)) return true;
+  return false;
+}
+
+class Gen extends ExprGen {
+  out: string[] = [];
+  parts: Part[] = [];
+  readonly blockFns: string[] = [];
+  readonly usedEscapers = new Set<EscaperName>();
+  readonly ownBlocks: string[] = [];
+  private inBlock = false;
+
+  constructor(
+    src: Source,
+    readonly plan: EscapePlan,
+    readonly opts: GenOptions,
+    readonly isChild: boolean,
+  ) {
+    super(src, opts.strict, opts.filters, opts.tests);
+  }
+
+  static(s: string): void {
+    if (s === '') return;
+    const last = this.parts[this.parts.length - 1];
+    if (last !== undefined && 's' in last) last.s += s;
+    else this.parts.push({ s });
+  }
+  dyn(code: string): void {
+    this.parts.push({ code });
+  }
+  flush(): void {
+    if (this.parts.length === 0) return;
+    this.out.push(`$o += ${this.parts.map((p) => ('s' in p ? js(p.s) : p.code)).join(' + ')};`);
+    this.parts = [];
+  }
+  emit(line: string): void {
+    this.flush();
+    this.out.push(line);
+  }
+
+  assign(t: Target, value: string, offset: number): void {
+    if (t.attr !== undefined) {
+      this.emit(`$rt.setAttr(${this.name(t.name, offset, false)}, ${js(t.attr)}, ${value}, $W, ${this.pos(offset)});`);
+      return;
+    }
+    const local = this.scope.lookup(t.name);
+    this.emit(local !== null ? `${local} = ${value};` : `$top[${js(t.name)}] = ${value};`);
+  }
+
+  /** Declares the frame's own names as lets, starting from the value outside the frame. */
+  declareFrame(nodes: readonly Node[], exclude: ReadonlySet<string>): void {
+    const names = [...frameNames(nodes)].filter((n) => !exclude.has(n));
+    const outer = names.map((n) => this.name(n, 0, true));
+    this.pushScope();
+    names.forEach((n, i) => this.emit(`let ${this.scope.declare(n)} = ${outer[i]};`));
+  }
+
+  chain(plan: { chain: readonly EscaperName[] }, value: string): string {
+    let code = value;
+    for (const name of plan.chain) {
+      this.usedEscapers.add(name);
+      code = `$e_${name}(${code})`;
+    }
+    return code;
+  }
+
+  output(n: Node | Expr, valueCode: () => string, literal: Expr | null, offset: number): void {
+    const plan = this.plan.outputs.get(n);
+    if (plan === undefined) throw new Error('no escaping plan for an output');
+    if (this.opts.unsafeDisableEscaping) {
+      this.dyn(`($p = ${this.pos(offset)}, $rt_str(${valueCode()}))`);
+      return;
+    }
+    if (plan.kind === 'drop') return;
+    if (plan.kind === 'name') {
+      this.dyn(`($p = ${this.pos(offset)}, $rt_str(${valueCode()}))`);
+      return;
+    }
+    this.static(plan.prefix);
+    if (literal !== null && literal.kind === 'literal') {
+      let v: unknown = literal.value;
+      for (const name of plan.chain) v = ESCAPERS[name](v);
+      this.static(v as string);
+      return;
+    }
+    this.dyn(`($p = ${this.pos(offset)}, ${this.chain(plan, valueCode())})`);
+  }
+
+  nodes(list: readonly Node[]): void {
+    for (const n of list) this.node(n);
+  }
+
+  /** `function (...) { let $o…; try { body } catch; return … }` lines for a nested body. */
+  fnBody(header: string, setup: () => void, body: () => void, ret: string): void {
+    this.emit(header);
+    this.out.push(`let $o = '', $p = 0, $t;`);
+    this.out.push('try {');
+    setup();
+    body();
+    this.flush();
+    this.out.push('} catch ($err) { $rt.wrapError($err, $W, $p); }');
+    this.out.push(`return ${ret};`);
+  }
+
+  params(params: readonly MacroParam[], withCaller: boolean): void {
+    params.forEach((p, i) => {
+      const v = this.scope.declare(p.name);
+      const dflt = p.default === null ? 'undefined' : this.expr(p.default);
+      this.out.push(`let ${v} = $args.length > ${i} ? $args[${i}] : $kw !== null && ${js(p.name)} in $kw ? $kw[${js(p.name)}] : ${dflt};`);
+    });
+    if (withCaller) this.out.push(`let ${this.scope.declare('caller')} = $caller;`);
+  }
+
+  macroFn(params: readonly MacroParam[], body: readonly Node[], withCaller: boolean): string {
+    // Returns the name of a const holding the macro function.
+    const name = this.temp('$m');
+    const exclude = new Set(params.map((p) => p.name));
+    if (withCaller) exclude.add('caller');
+    this.flush();
+    this.out.push(`const ${name} = $rt.makeMacro(function ($args, $kw, $caller) {`);
+    this.pushScope();
+    this.out.push(`const $S = $rt.scope();`);
+    this.fnBody('', () => {
+      this.params(params, withCaller);
+      this.declareFrame(body, exclude);
+    }, () => this.nodes(body), '$rt.markupFromSafe($o)');
+    this.popScope();
+    this.popScope();
+    this.out.push('});');
+    return name;
+  }
+
+  visibleLocals(): string {
+    const seen = new Map<string, string>();
+    for (let s: typeof this.scope | null = this.scope; s !== null; s = s.parent) {
+      for (const [k, v] of s.vars) if (!seen.has(k)) seen.set(k, v);
+    }
+    return `{${[...seen].map(([k, v]) => `${js(k)}: ${v}`).join(', ')}}`;
+  }
+
+  node(n: Node): void {
+    switch (n.kind) {
+      case 'text': {
+        if (this.isChild && !this.inBlock && this.scope.parent === null) return;
+        for (const piece of this.plan.texts.get(n) ?? [n.value]) {
+          if (typeof piece === 'string') this.static(piece);
+          else this.dyn(piece.insert === 'nonce' ? '$rt.nonceAttr($S)' : '$rt.csrfFieldHTML($S)');
+        }
+        return;
+      }
+      case 'output': {
+        if (this.isChild && !this.inBlock && this.scope.parent === null) return;
+        const block = this.plan.supers.get(n);
+        if (block !== undefined) {
+          this.dyn(`$rt.superBlock($blocks, ${js(block)}, $i, $env, $W, ${this.pos(n.offset)})`);
+          return;
+        }
+        this.output(n, () => this.expr(n.expr), n.expr, n.offset);
+        return;
+      }
+      case 'if': {
+        n.branches.forEach((b, i) => {
+          this.emit(`${i === 0 ? 'if' : '} else if'} (($p = ${this.pos(b.offset)}, ${this.cond(b.test)})) {`);
+          this.nodes(b.body);
+          this.flush();
+        });
+        if (n.else_ !== null) {
+          this.emit('} else {');
+          this.nodes(n.else_);
+          this.flush();
+        }
+        this.emit('}');
+        return;
+      }
+      case 'for':
+        this.forLoop(n);
+        return;
+      case 'set': {
+        this.emit(`$p = ${this.pos(n.offset)};`);
+        const value = this.expr(n.value);
+        if (n.targets.length === 1) {
+          this.assign(n.targets[0]!, value, n.offset);
+          return;
+        }
+        const u = this.temp('$u');
+        this.emit(`const ${u} = $rt.unpack(${value}, ${n.targets.length});`);
+        n.targets.forEach((t, i) => this.assign(t, `${u}[${i}]`, n.offset));
+        return;
+      }
+      case 'setblock': {
+        const save = this.temp('$sv');
+        this.emit(`const ${save} = $o; $o = '';`);
+        this.nodes(n.body);
+        this.flush();
+        this.assign(n.target, '$rt.markupFromSafe($o)', n.offset);
+        this.emit(`$o = ${save};`);
+        return;
+      }
+      case 'with': {
+        const values = n.assigns.map(([, e]) => this.expr(e));
+        this.emit('{');
+        this.pushScope();
+        n.assigns.forEach(([name], i) => this.emit(`let ${this.scope.declare(name)} = ${values[i]};`));
+        this.declareFrame(n.body, new Set(n.assigns.map(([a]) => a)));
+        this.nodes(n.body);
+        this.flush();
+        this.popScope();
+        this.popScope();
+        this.emit('}');
+        return;
+      }
+      case 'macro': {
+        const fn = this.macroFn(n.params, n.body, usesName(n.body, 'caller'));
+        this.assign({ name: n.name }, fn, n.offset);
+        return;
+      }
+      case 'callblock': {
+        const caller = this.macroFn(n.params, n.body, false);
+        this.output(n, () => this.call(n.call, caller), null, n.offset);
+        return;
+      }
+      case 'include': {
+        const ctx = n.withContext ? `$rt.withLocals($top, ${this.visibleLocals()})` : 'null';
+        this.dyn(`($p = ${this.pos(n.offset)}, $env.include(${this.expr(n.template)}, ${ctx}, ${n.ignoreMissing}, $W, $p))`);
+        return;
+      }
+      case 'import':
+        this.emit(`$p = ${this.pos(n.offset)};`);
+        this.assign({ name: n.alias }, `$env.importModule(${this.expr(n.template)}, $W, $p)`, n.offset);
+        return;
+      case 'fromimport': {
+        const m = this.temp('$mod');
+        this.emit(`$p = ${this.pos(n.offset)};`);
+        this.emit(`const ${m} = $env.importModule(${this.expr(n.template)}, $W, $p);`);
+        for (const [name, alias] of n.names) this.assign({ name: alias }, `$rt_attr(${m}, ${js(name)}, true, $W, $p)`, n.offset);
+        return;
+      }
+      case 'extends':
+        return;
+      case 'block':
+        this.block(n);
+        return;
+    }
+  }
+
+  forLoop(n: Node & { kind: 'for' }): void {
+    const a = this.temp('$a');
+    const len = this.temp('$n');
+    const i = this.temp('$i');
+    const L = this.temp('$L');
+    const item = this.temp('$x');
+    const useLoop = usesName(n.body, 'loop');
+    this.emit(`$p = ${this.pos(n.offset)};`);
+    this.emit(`{ let ${a} = $rt_iter(${this.expr(n.iter)});`);
+    const bind = (src: string): void => {
+      if (n.targets.length === 1) {
+        this.out.push(`let ${this.scope.declare(n.targets[0]!)} = ${src};`);
+      } else {
+        const u = this.temp('$u');
+        this.out.push(`const ${u} = $rt.unpack(${src}, ${n.targets.length});`);
+        n.targets.forEach((t, k) => this.out.push(`let ${this.scope.declare(t)} = ${u}[${k}];`));
+      }
+    };
+    if (n.cond !== null) {
+      this.emit(`${a} = ${a}.filter((${item}) => {`);
+      this.pushScope();
+      bind(item);
+      this.out.push(`return ${this.cond(n.cond)};`);
+      this.popScope();
+      this.out.push('});');
+    }
+    this.out.push(`const ${len} = ${a}.length;`);
+    if (useLoop) this.out.push(`const ${L} = new $rt.Loop(${a});`);
+    const exclude = new Set([...n.targets, 'loop']);
+    const names = [...frameNames(n.body)].filter((x) => !exclude.has(x));
+    const outer = names.map((x) => this.name(x, 0, true));
+    this.out.push(`for (let ${i} = 0; ${i} < ${len}; ${i}++) {`);
+    this.pushScope();
+    if (useLoop) {
+      this.out.push(`${L}.i = ${i};`);
+      this.scope.declare('loop', L);
+    }
+    bind(`${a}[${i}]`);
+    names.forEach((x, k) => this.out.push(`let ${this.scope.declare(x)} = ${outer[k]};`));
+    this.nodes(n.body);
+    this.flush();
+    this.popScope();
+    this.out.push('}');
+    if (n.else_ !== null) {
+      this.out.push(`if (${len} === 0) {`);
+      this.nodes(n.else_);
+      this.flush();
+      this.out.push('}');
+    }
+    this.out.push('}');
+  }
+
+  block(n: Node & { kind: 'block' }): void {
+    // The block's own function, registered in the block chain; rendered inline here
+    // (the most derived override first).
+    const fname = `$block_${n.name}`;
+    if (!this.ownBlocks.includes(n.name)) this.ownBlocks.push(n.name);
+    const saveOut = this.out;
+    const saveParts = this.parts;
+    const saveScope = this.scope;
+    const saveIn = this.inBlock;
+    this.flush();
+    this.out = [];
+    this.parts = [];
+    this.inBlock = true;
+    this.scope = new (saveScope.constructor as typeof import('./codegen-expr.js').Scope)(null, 0);
+    this.out.push(`function ${fname}($blocks, $i, $env) {`);
+    this.out.push(`const $top = $blocks[${js(n.name)}][$i].top; const $S = $rt.scope();`);
+    this.pushScope();
+    this.fnBody('', () => this.declareFrame(n.body, new Set()), () => this.nodes(n.body), '$o');
+    this.out.push('}');
+    this.blockFns.push(this.out.join('\n'));
+    this.out = saveOut;
+    this.parts = saveParts;
+    this.scope = saveScope;
+    this.inBlock = saveIn;
+    if (this.isChild && !this.inBlock) return; // a child's blocks are rendered by its parent
+    this.dyn(`($p = ${this.pos(n.offset)}, $blocks[${js(n.name)}][0].fn($blocks, 0, $env))`);
+  }
+}
+
+/** Generates the module source of a template (the body of `new Function('$rt', '$filters', '$tests', …)`). */
+export function generate(ast: TemplateAST, plan: EscapePlan, src: Source, opts: GenOptions): string {
+  const g = new Gen(src, plan, opts, ast.extends !== null);
+  g.out.push('function $root($ctx, $env, $blocks, $wantTop) {');
+  g.out.push('const $top = $env.makeTop($ctx); const $S = $rt.scope();');
+  const rootStart = g.out.length;
+  g.fnBody('', () => {}, () => g.nodes(ast.body), '$o');
+  // The block chain must exist before the body runs: insert after the header.
+  g.out.splice(rootStart, 0, `$blocks = $rt.addBlocks($blocks, $OWN, $top);`);
+  // Child templates hand over to the parent, with their blocks first in the chain.
+  if (ast.extends !== null) {
+    g.out.splice(g.out.length - 1, 0, `if ($wantTop) return $top;`, `return $env.render(${js(ast.extends)}, $ctx, $blocks, $W, 0);`);
+  } else {
+    g.out.splice(g.out.length - 1, 0, `if ($wantTop) return $top;`);
+  }
+  g.out.push('}');
+  const head: string[] = ['"use strict";'];
+  head.push(`const $W = { file: ${js(src.name)}, pos: ${JSON.stringify(g.positions)} };`);
+  head.push('const $rt_truthy = $rt.truthy, $rt_attr = $rt.attr, $rt_iter = $rt.iter, $rt_str = $rt.str, $rt_lookup = $rt.lookup;');
+  for (const e of g.usedEscapers) head.push(`const $e_${e} = $rt.ESCAPERS.${e};`);
+  for (const f of g.usedFilters) head.push(`const $f_${f.replace(/\W/g, '_')} = $filters[${js(f)}].fn;`);
+  for (const t of g.usedTests) head.push(`const $t_${t} = $tests[${js(t)}];`);
+  const own = `const $OWN = {${g.ownBlocks.map((b) => `${js(b)}: $block_${b}`).join(', ')}};`;
+  return [...head, ...g.blockFns, own, ...g.out, 'return { root: $root };'].join('\n');
+}

@@ -1,0 +1,253 @@
+/**
+ * Compiling: source → tokens → tree → escaping plan → JS module, instantiated once; and
+ * the Template object that renders it. Also `renderString`, which compiles (with a small
+ * cache) and renders a source in one call.
+ *
+ * Strict mode (undefined names and attributes raise TEMPLATE_UNDEFINED with file:line)
+ * is on when `strict: true` is passed, or, when `strict` is not given, when the
+ * environment variable PALISADE_ENV is `development` or `test`. In production an
+ * undefined value renders as empty text. See docs/templates.md.
+ */
+import { TemplateError } from '../errors.js';
+import { type Markup, markupFromSafe } from '../escape/markup.js';
+import { escapeHTML } from '../escape/html.js';
+import { Source } from './lexer.js';
+import { parse } from './parser.js';
+import { type BlockContexts, escapeTemplate } from './escaper.js';
+import { generate } from './codegen.js';
+import { FILTERS, type FilterDef } from './filters.js';
+import { TESTS } from './is-tests.js';
+import * as rt from './runtime.js';
+
+/** Options shared by compileTemplate, renderString and createTemplates. */
+export interface CompileOptions {
+  /** Name used in error messages (file:line:column). Default `<string>`. */
+  name?: string;
+  /** Raise on undefined names and attributes. Default: PALISADE_ENV is development or test. */
+  strict?: boolean;
+  /** Extra filters: `(value, ...args) => result`. They see no HTML context; their result is escaped. */
+  filters?: Record<string, (value: any, ...args: any[]) => unknown>;
+  /** Extra `is` tests. */
+  tests?: Record<string, (value: any, ...args: any[]) => boolean>;
+  /** Values every render sees (after the built-ins, before the render's context). */
+  globals?: Record<string, unknown>;
+}
+
+/** Internal options (the e2e control run); never documented for applications. */
+export interface InternalCompileOptions extends CompileOptions {
+  unsafeDisableEscaping?: boolean;
+}
+
+/** Whether strict mode applies when `strict` is not given. */
+export function defaultStrict(): boolean {
+  const env = process.env.PALISADE_ENV;
+  return env === 'development' || env === 'test';
+}
+
+type Root = (ctx: object | null, env: Env, blocks: rt.BlockChains | undefined, wantTop: boolean) => unknown;
+
+/** What a compiled module needs from its surroundings: other templates, globals. */
+export interface Env {
+  readonly strict: boolean;
+  readonly unsafeDisableEscaping: boolean;
+  readonly filters: Readonly<Record<string, FilterDef>>;
+  readonly tests: Readonly<Record<string, (...a: any[]) => boolean>>;
+  /** Finds another template (extends, include, import); throws TEMPLATE_NOT_FOUND. */
+  load(name: string): Template;
+  makeTop(ctx: object | null): Record<string, unknown>;
+  render(name: string, ctx: object | null, blocks: rt.BlockChains, w: rt.Where, p: number): string;
+  include(name: unknown, ctx: object | null, ignoreMissing: boolean, w: rt.Where, p: number): string;
+  importModule(name: unknown, w: rt.Where, p: number): object;
+}
+
+const BUILTINS: Record<string, unknown> = Object.assign(Object.create(null) as Record<string, unknown>, {
+  range(a: number, b?: number, step = 1): number[] {
+    const [start, stop] = b === undefined ? [0, a] : [a, b];
+    const out: number[] = [];
+    if (step === 0) throw new rt.RenderFault('TEMPLATE_RUNTIME', 'range() step must not be zero');
+    for (let i = start; step > 0 ? i < stop : i > stop; i += step) {
+      out.push(i);
+      if (out.length > 100000) throw new rt.RenderFault('TEMPLATE_RUNTIME', 'range() is limited to 100000 items');
+    }
+    return out;
+  },
+  dict(kw?: Record<string, unknown>): Record<string, unknown> {
+    return { ...(kw ?? {}) };
+  },
+  namespace(kw?: Record<string, unknown>): rt.Namespace {
+    return new rt.Namespace(kw);
+  },
+  csrf_token(): string {
+    const f = rt.scope()?.csrfToken;
+    if (f === undefined) {
+      throw new rt.RenderFault('TEMPLATE_CSRF_UNAVAILABLE', 'csrf_token() needs a request with CSRF protection; render this template from a handler');
+    }
+    return f();
+  },
+  csrf_field(): Markup {
+    const f = rt.scope()?.csrfToken;
+    if (f === undefined) {
+      throw new rt.RenderFault('TEMPLATE_CSRF_UNAVAILABLE', 'csrf_field() needs a request with CSRF protection; render this template from a handler');
+    }
+    return markupFromSafe(`<input type="hidden" name="csrf_token" value="${escapeHTML(f())}">`);
+  },
+  url_for(name: string, params?: Record<string, unknown>): string {
+    const f = rt.scope()?.urlFor;
+    if (f === undefined) throw new rt.RenderFault('TEMPLATE_RUNTIME', 'url_for() needs a request: render this template from a handler');
+    return f(name, params ?? {});
+  },
+});
+
+/** A base environment: no other templates (extends, include, import fail). */
+export class BaseEnv implements Env {
+  readonly strict: boolean;
+  readonly unsafeDisableEscaping: boolean;
+  readonly filters: Readonly<Record<string, FilterDef>>;
+  readonly tests: Readonly<Record<string, (...a: any[]) => boolean>>;
+  readonly #proto: Record<string, unknown>;
+
+  constructor(opts: InternalCompileOptions) {
+    this.strict = opts.strict ?? defaultStrict();
+    this.unsafeDisableEscaping = opts.unsafeDisableEscaping === true;
+    const custom: Record<string, FilterDef> = {};
+    for (const [k, fn] of Object.entries(opts.filters ?? {})) custom[k] = { fn, params: [] };
+    this.filters = { ...FILTERS, ...custom };
+    this.tests = { ...TESTS, ...(opts.tests ?? {}) };
+    this.#proto = Object.assign(Object.create(BUILTINS) as Record<string, unknown>, opts.globals ?? {});
+  }
+
+  load(name: string): Template {
+    throw new rt.RenderFault('TEMPLATE_NOT_FOUND', `template "${name}" not found: a template compiled from a string has no loader; use createTemplates({ dir })`);
+  }
+
+  makeTop(ctx: object | null): Record<string, unknown> {
+    const globals = rt.scope()?.globals;
+    let proto = this.#proto;
+    if (globals !== undefined) proto = Object.assign(Object.create(proto) as Record<string, unknown>, globals);
+    const top = Object.create(proto) as Record<string, unknown>;
+    if (ctx !== null) Object.assign(top, ctx);
+    return top;
+  }
+
+  render(name: string, ctx: object | null, blocks: rt.BlockChains): string {
+    return this.load(name).renderRaw(ctx, blocks);
+  }
+
+  include(name: unknown, ctx: object | null, ignoreMissing: boolean): string {
+    const names = Array.isArray(name) ? name.map(String) : [String(name)];
+    for (const n of names) {
+      let t: Template;
+      try {
+        t = this.load(n);
+      } catch (e) {
+        if ((e instanceof rt.RenderFault || e instanceof TemplateError) && e.code === 'TEMPLATE_NOT_FOUND') continue;
+        throw e;
+      }
+      return t.renderRaw(ctx, undefined);
+    }
+    if (ignoreMissing) return '';
+    throw new rt.RenderFault('TEMPLATE_NOT_FOUND', `template "${names.join('", "')}" not found`);
+  }
+
+  importModule(name: unknown): object {
+    return this.load(String(name)).module();
+  }
+}
+
+/**
+ * A compiled template: a plain JS function made once, rendered many times.
+ *
+ * ```ts
+ * const t = compileTemplate('<a href="{{ url }}">{{ label }}</a>');
+ * t.render({ url: 'javascript:alert(1)', label: 'x' }) // Markup: <a href="about:invalid#palisade-unsafe">x</a>
+ * ```
+ */
+export class Template {
+  readonly name: string;
+  /** The contexts of this template's blocks, for templates that extend it. */
+  readonly blockContexts: ReadonlyMap<string, BlockContexts>;
+  /** Names of templates this one extends (for reloading in development). */
+  readonly parent: string | null;
+  readonly #root: Root;
+  readonly #env: Env;
+
+  constructor(name: string, root: Root, env: Env, blocks: ReadonlyMap<string, BlockContexts>, parent: string | null) {
+    this.name = name;
+    this.#root = root;
+    this.#env = env;
+    this.blockContexts = blocks;
+    this.parent = parent;
+  }
+
+  /** Renders with `context` and returns Markup (safe HTML). */
+  render(context: Record<string, unknown> = {}): Markup {
+    return markupFromSafe(this.#root(context, this.#env, undefined, false) as string);
+  }
+
+  /** Internal: renders to a string with block overrides from child templates. */
+  renderRaw(ctx: object | null, blocks: rt.BlockChains | undefined): string {
+    return this.#root(ctx, this.#env, blocks, false) as string;
+  }
+
+  /** Internal: runs the top level and returns its names (macros, sets), for `import`. */
+  module(): object {
+    return this.#root(null, this.#env, undefined, true) as object;
+  }
+}
+
+/** Compiles `source` against an environment; `parentBlocks` when it extends a loaded parent. */
+export function compileWith(source: string, name: string, env: Env, parentBlocks: ReadonlyMap<string, BlockContexts> | null): Template {
+  const src = new Source(source, name);
+  const ast = parse(src);
+  if (ast.extends !== null && parentBlocks === null) parentBlocks = env.load(ast.extends).blockContexts;
+  const plan = escapeTemplate(ast, src, parentBlocks);
+  const code = generate(ast, plan, src, {
+    strict: env.strict,
+    unsafeDisableEscaping: env.unsafeDisableEscaping,
+    filters: env.filters,
+    tests: env.tests,
+  });
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- compiling templates is this module's job
+  const factory = new Function('$rt', '$filters', '$tests', code) as (r: typeof rt, f: typeof env.filters, t: typeof env.tests) => { root: Root };
+  const mod = factory(rt, env.filters, env.tests);
+  return new Template(name, mod.root, env, plan.blocks, ast.extends);
+}
+
+/**
+ * Compiles a template source. Throws TemplateError (with file, line, column) when the
+ * source is invalid or cannot be escaped safely. See docs/templates.md.
+ *
+ * ```ts
+ * const t = compileTemplate('<p>Hello {{ name }}</p>', { name: 'hello.html' });
+ * t.render({ name: '<b>' }).toString() // '<p>Hello &lt;b&gt;</p>'
+ * ```
+ */
+export function compileTemplate(source: string, options: CompileOptions = {}): Template {
+  return compileWith(source, options.name ?? '<string>', new BaseEnv(options), null);
+}
+
+const cache = new Map<string, Template>();
+const CACHE_LIMIT = 256;
+
+/**
+ * Renders a template source with `context` and returns the HTML as a string, escaped by
+ * context. Compiled templates are cached by source. See docs/templates.md.
+ *
+ * ```ts
+ * renderString('<a href="{{ u }}">x</a>', { u: 'javascript:alert(1)' })
+ * // '<a href="about:invalid#palisade-unsafe">x</a>'
+ * ```
+ */
+export function renderString(source: string, context: Record<string, unknown> = {}, options: CompileOptions = {}): string {
+  const hasOptions = options.filters !== undefined || options.tests !== undefined || options.globals !== undefined;
+  if (hasOptions) return compileTemplate(source, options).render(context).toString();
+  const strict = options.strict ?? defaultStrict();
+  const key = `${strict ? 's' : 'l'}:${options.name ?? ''}:${source}`;
+  let t = cache.get(key);
+  if (t === undefined) {
+    t = compileTemplate(source, { ...options, strict });
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(key, t);
+  }
+  return t.render(context).toString();
+}

@@ -1,0 +1,232 @@
+/**
+ * The escaper: walks a template's syntax tree, computes the context before every value
+ * and after every piece of static text, and decides how each value is escaped. The result
+ * is a plan codegen.ts follows; nothing here writes code.
+ *
+ * It reports, with file, line and column, every template whose output context cannot be
+ * known or is unsafe for any value:
+ * - `if` branches (and a loop with its `else`) that end in different contexts
+ *   (TEMPLATE_BRANCH_CONTEXT);
+ * - a loop body that does not reach a fixed point: its second run would escape a value
+ *   differently from the first (TEMPLATE_LOOP_CONTEXT);
+ * - a value in a tag or attribute name position, unless it goes through `|attrname`
+ *   (TEMPLATE_VALUE_IN_TAG), and names cut by a value or tag (TEMPLATE_PARTIAL_NAME);
+ * - a template, macro, call or set block that ends inside a tag, attribute, script,
+ *   style, RCDATA element or comment (TEMPLATE_UNTERMINATED);
+ * - an include outside HTML text, a block whose contexts differ from the parent's.
+ * Values inside HTML, JS and CSS comments are dropped.
+ */
+import { TemplateError } from '../errors.js';
+import type { Expr, Node, TemplateAST } from './ast.js';
+import { type Context, TEXT, formatContext, joinContexts, sameContext } from './context.js';
+import { type HolePlan, type Piece, applyInserts, holePlan, scanText } from './analyze.js';
+import type { Source } from './lexer.js';
+
+/** What to write for an output node. */
+export type OutputPlan = Exclude<HolePlan, { kind: 'error' }>;
+
+/** The contexts a block starts and ends in. */
+export interface BlockContexts {
+  readonly start: Context;
+  readonly end: Context;
+}
+
+export interface EscapePlan {
+  /** Rewritten static text (inserts applied) per text node. */
+  readonly texts: Map<Node, Piece[]>;
+  /** The escaping for each output node and `{% call %}` node. */
+  readonly outputs: Map<Node | Expr, OutputPlan>;
+  /** Block contexts as seen by templates that extend this one. */
+  readonly blocks: Map<string, BlockContexts>;
+  /** The context where each `{{ super() }}` is, and its block. */
+  readonly supers: Map<Node, string>;
+}
+
+const isText = (c: Context): boolean => c.state === 'HTML_TEXT' && c.element === 'none';
+
+class Escaper {
+  readonly texts = new Map<Node, Piece[]>();
+  readonly outputs = new Map<Node | Expr, OutputPlan>();
+  readonly blocks = new Map<string, BlockContexts>();
+  readonly supers = new Map<Node, string>();
+  /** How many loop passes are running; > 1 run means a node may be seen again. */
+  readonly blockStack: string[] = [];
+
+  constructor(
+    readonly src: Source,
+    readonly parentBlocks: ReadonlyMap<string, BlockContexts> | null,
+  ) {}
+
+  error(code: ConstructorParameters<typeof TemplateError>[0], reason: string, offset: number): TemplateError {
+    return new TemplateError(code, reason, this.src.position(offset));
+  }
+
+  record<K extends Node | Expr, V>(map: Map<K, V>, key: K, value: V, same: (a: V, b: V) => boolean, offset: number): void {
+    const prev = map.get(key);
+    if (prev !== undefined && !same(prev, value)) {
+      throw this.error('TEMPLATE_LOOP_CONTEXT', 'this part of a loop body is in a different context on the second run of the loop; make the loop body end in the context it starts in', offset);
+    }
+    map.set(key, value);
+  }
+
+  list(nodes: readonly Node[], c: Context): Context {
+    for (const n of nodes) c = this.node(n, c);
+    return c;
+  }
+
+  /** A body that is rendered on its own as Markup (macro, call, set block): text to text. */
+  fragment(nodes: readonly Node[], what: string, offset: number): void {
+    const end = this.list(nodes, TEXT);
+    if (!isText(end)) {
+      throw this.error('TEMPLATE_UNTERMINATED', `the body of this ${what} ends in ${formatContext(end)}; it must end in HTML text (close every tag, attribute, script, style and comment it opens)`, offset);
+    }
+  }
+
+  output(n: Node | Expr, c: Context, offset: number, expr: Expr | null): Context {
+    const plan = holePlan(c);
+    if (plan.kind === 'error') throw this.error(plan.code, `${plan.reason} (context ${formatContext(plan.ctx)})`, offset);
+    if (plan.kind === 'name' && !(expr !== null && expr.kind === 'filter' && expr.name === 'attrname')) {
+      throw this.error(
+        'TEMPLATE_VALUE_IN_TAG',
+        'a value where an attribute name goes; write the attribute in the template (for example {% if on %}checked{% endif %}), or pass a name through |attrname',
+        offset,
+      );
+    }
+    this.record(this.outputs, n, plan, samePlan, offset);
+    return plan.after;
+  }
+
+  node(n: Node, c: Context): Context {
+    switch (n.kind) {
+      case 'text': {
+        const r = scanText(c, n.value);
+        if (r.errorAt !== -1) {
+          const err = r.ctx.err!;
+          throw this.error(err.code, err.reason, n.offset + r.errorAt);
+        }
+        this.record(this.texts, n, applyInserts(n.value, r.inserts), samePieces, n.offset);
+        return r.ctx;
+      }
+      case 'output': {
+        const e = n.expr;
+        if (e.kind === 'call' && e.fn.kind === 'name' && e.fn.name === 'super' && e.args.length === 0) {
+          const block = this.blockStack[this.blockStack.length - 1];
+          const parent = block === undefined ? undefined : this.parentBlocks?.get(block);
+          if (block === undefined || parent === undefined) throw this.error('TEMPLATE_SYNTAX', 'super() is used outside a block that overrides a parent block', n.offset);
+          if (!sameContext(c, parent.start)) {
+            throw this.error('TEMPLATE_BLOCK_CONTEXT', `super() must be where the block starts (${formatContext(parent.start)}), not in ${formatContext(c)}`, n.offset);
+          }
+          this.supers.set(n, block);
+          return parent.end;
+        }
+        return this.output(n, c, n.offset, e);
+      }
+      case 'if': {
+        let end: Context | null = null;
+        const ends: Context[] = [];
+        for (const b of n.branches) ends.push(this.list(b.body, c));
+        ends.push(n.else_ === null ? c : this.list(n.else_, c));
+        end = ends[0]!;
+        for (const e of ends.slice(1)) {
+          const j = joinContexts(end, e);
+          if (j === null) {
+            throw this.error('TEMPLATE_BRANCH_CONTEXT', `the branches of this if end in different contexts: ${formatContext(end)} and ${formatContext(e)}${n.else_ === null ? ' (a missing else counts as a branch that writes nothing)' : ''}`, n.offset);
+          }
+          end = j;
+        }
+        return end;
+      }
+      case 'for': {
+        const e1 = this.list(n.body, c);
+        if (!sameContext(e1, c)) {
+          const e2 = this.list(n.body, e1);
+          if (!sameContext(e2, e1)) {
+            throw this.error('TEMPLATE_LOOP_CONTEXT', `this loop body starts in ${formatContext(c)} and ends in ${formatContext(e1)}, then ${formatContext(e2)}; a loop body must end in the context it starts in`, n.offset);
+          }
+        }
+        let end = joinContexts(c, e1);
+        if (end === null) {
+          throw this.error('TEMPLATE_LOOP_CONTEXT', `this loop body starts in ${formatContext(c)} but ends in ${formatContext(e1)}; a loop body must end in the context it starts in`, n.offset);
+        }
+        if (n.else_ !== null) {
+          const e = this.list(n.else_, c);
+          const j = joinContexts(end, e);
+          if (j === null) {
+            throw this.error('TEMPLATE_BRANCH_CONTEXT', `the loop ends in ${formatContext(end)} but its else ends in ${formatContext(e)}`, n.elseOffset);
+          }
+          end = j;
+        }
+        return end;
+      }
+      case 'with':
+        return this.list(n.body, c);
+      case 'set':
+      case 'extends':
+      case 'import':
+      case 'fromimport':
+        return c;
+      case 'setblock':
+        this.fragment(n.body, 'set block', n.offset);
+        return c;
+      case 'macro':
+        this.fragment(n.body, `macro ${n.name}`, n.offset);
+        return c;
+      case 'callblock':
+        this.fragment(n.body, 'call block', n.offset);
+        return this.output(n, c, n.offset, null);
+      case 'include':
+        if (!isText(c)) {
+          throw this.error('TEMPLATE_INCLUDE_CONTEXT', `an include must be in HTML text, not in ${formatContext(c)}: the included template is escaped as HTML text`, n.offset);
+        }
+        return c;
+      case 'block': {
+        const parent = this.parentBlocks?.get(n.name);
+        const start = parent !== undefined && this.blockStack.length === 0 ? parent.start : c;
+        this.blockStack.push(n.name);
+        const end = this.list(n.body, start);
+        this.blockStack.pop();
+        if (parent !== undefined && this.blockStack.length === 0 && !sameContext(end, parent.end)) {
+          throw this.error('TEMPLATE_BLOCK_CONTEXT', `block ${n.name} ends in ${formatContext(end)}, but the block it overrides ends in ${formatContext(parent.end)}`, n.offset);
+        }
+        if (parent !== undefined && this.blockStack.length > 0 && !sameContext(start, parent.start)) {
+          throw this.error('TEMPLATE_BLOCK_CONTEXT', `block ${n.name} starts in ${formatContext(start)}, but the block it overrides starts in ${formatContext(parent.start)}`, n.offset);
+        }
+        this.blocks.set(n.name, { start, end });
+        return end;
+      }
+    }
+  }
+}
+
+function samePlan(a: OutputPlan, b: OutputPlan): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'escape' && b.kind === 'escape') return a.prefix === b.prefix && a.chain.join() === b.chain.join();
+  return true;
+}
+
+function samePieces(a: Piece[], b: Piece[]): boolean {
+  return a.length === b.length && a.every((p, i) => (typeof p === 'string' ? p === b[i] : typeof b[i] === 'object' && (b[i] as { insert: string }).insert === p.insert));
+}
+
+/**
+ * Computes the escaping plan of a template. `parentBlocks` are the block contexts of the
+ * parent when the template extends one.
+ */
+export function escapeTemplate(ast: TemplateAST, src: Source, parentBlocks: ReadonlyMap<string, BlockContexts> | null): EscapePlan {
+  const e = new Escaper(src, parentBlocks);
+  if (ast.extends !== null) {
+    // A child's own text is never written; only its blocks (and macros, sets) matter.
+    for (const n of ast.body) {
+      if (n.kind === 'text' || n.kind === 'output') continue;
+      e.node(n, TEXT);
+    }
+    // Inherit the parent's block contexts for blocks this template does not define.
+    for (const [name, bc] of parentBlocks ?? []) if (!e.blocks.has(name)) e.blocks.set(name, bc);
+  } else {
+    const end = e.list(ast.body, TEXT);
+    if (!isText(end)) {
+      throw e.error('TEMPLATE_UNTERMINATED', `the template ends in ${formatContext(end)}; close every tag, attribute, script, style and comment it opens`, src.text.length);
+    }
+  }
+  return { texts: e.texts, outputs: e.outputs, blocks: e.blocks, supers: e.supers };
+}

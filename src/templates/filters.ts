@@ -1,0 +1,219 @@
+/**
+ * The built-in filters (`{{ value|name(args) }}`), with Jinja's names, parameters and
+ * results (https://jinja.palletsprojects.com/en/stable/templates/#builtin-filters).
+ *
+ * Each filter declares its parameter names so that keyword arguments
+ * (`truncate(20, end='…')`) are placed at compile time. Filters know nothing about HTML
+ * context: their result is escaped for the context it lands in like any other value,
+ * except that `safe` and `escape` return Markup, `tojson` returns JSON trusted as a script
+ * value, and `urlencode` returns a URL part trusted in URL contexts.
+ */
+import { Markup, isMarkup, markupFromSafe, scriptFromSafe, urlFromSafe } from '../escape/markup.js';
+import { escapeHTML, stripTags } from '../escape/html.js';
+import { decodeEntities } from '../escape/entities.js';
+import { urlencode } from '../escape/url.js';
+import { toJSONForScript } from '../escape/json.js';
+import { isSafeAttrName } from './attr.js';
+import { iter, str, truthy } from './runtime.js';
+import { TESTS } from './is-tests.js';
+
+export interface FilterDef {
+  /** Called as fn(value, ...positional args in `params` order). */
+  readonly fn: (v: any, ...args: any[]) => unknown;
+  /** Names of the parameters after the value, for keyword arguments. */
+  readonly params: readonly string[];
+}
+
+const def = (params: string[], fn: FilterDef['fn']): FilterDef => ({ fn, params });
+
+/** Applies a string transformation and keeps Markup Markup. */
+const textOp = (f: (s: string) => string) => (v: unknown): unknown => (isMarkup(v) ? markupFromSafe(f(v.toString())) : f(str(v)));
+
+function get(o: unknown, path: string | number | null | undefined): unknown {
+  if (path == null) return o;
+  let cur = o;
+  for (const part of String(path).split('.')) {
+    if (cur == null) return undefined;
+    if (part === 'constructor' || part === '__proto__' || part === 'prototype') return undefined;
+    cur = cur instanceof Map ? cur.get(part) : (cur as Record<string, unknown>)[/^\d+$/.test(part) && Array.isArray(cur) ? Number(part) : part];
+  }
+  return cur;
+}
+
+function size(v: unknown): number {
+  if (v == null) return 0;
+  if (typeof v === 'string' || Array.isArray(v) || isMarkup(v)) return v.length;
+  if (v instanceof Map || v instanceof Set) return v.size;
+  if (typeof v === 'object') return Object.keys(v).length;
+  return 0;
+}
+
+function compareKeys(caseSensitive: boolean): (a: unknown, b: unknown) => number {
+  return (a, b) => {
+    let x = a;
+    let y = b;
+    if (!caseSensitive && typeof x === 'string' && typeof y === 'string') {
+      x = x.toLowerCase();
+      y = y.toLowerCase();
+    }
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    const sx = str(x);
+    const sy = str(y);
+    return sx < sy ? -1 : sx > sy ? 1 : 0;
+  };
+}
+
+function roundNumber(v: unknown, precision = 0, method = 'common'): number {
+  const n = Number(v);
+  const f = 10 ** precision;
+  if (method === 'ceil') return Math.ceil(n * f) / f;
+  if (method === 'floor') return Math.floor(n * f) / f;
+  // "common": half away from zero, as Jinja does.
+  const r = Math.round(Math.abs(n) * f) / f;
+  return n < 0 ? -r : r;
+}
+
+function toInt(v: unknown, dflt = 0, base = 10): number {
+  if (typeof v === 'number') return Number.isFinite(v) ? Math.trunc(v) : dflt;
+  const s = str(v).trim().replace(/_/g, '');
+  if (base === 10) {
+    const n = Number(s);
+    return s !== '' && Number.isFinite(n) ? Math.trunc(n) : dflt;
+  }
+  const n = parseInt(s.replace(/^0[xob]/i, ''), base);
+  return Number.isNaN(n) ? dflt : n;
+}
+
+function truncate(v: unknown, length = 255, killwords = false, end = '...', leeway = 5): string {
+  const s = str(v);
+  if (s.length <= length + leeway) return s;
+  if (killwords) return s.slice(0, Math.max(0, length - end.length)) + end;
+  const cut = s.slice(0, Math.max(0, length - end.length));
+  const sp = cut.lastIndexOf(' ');
+  return (sp === -1 ? cut : cut.slice(0, sp)) + end;
+}
+
+function join(v: unknown, d: unknown = '', attribute: string | null = null): unknown {
+  const items = iter(v).map((x) => get(x, attribute));
+  if (isMarkup(d) || items.some(isMarkup)) {
+    const h = (x: unknown): string => (isMarkup(x) ? x.toString() : escapeHTML(str(x)));
+    return markupFromSafe(items.map(h).join(h(d)));
+  }
+  return items.map(str).join(str(d));
+}
+
+function replace(v: unknown, old: unknown, neu: unknown, count: number | null = null): unknown {
+  const markup = isMarkup(v);
+  const s = markup ? v.toString() : str(v);
+  const o = markup && !isMarkup(old) ? escapeHTML(str(old)) : str(old);
+  const n = markup && !isMarkup(neu) ? escapeHTML(str(neu)) : str(neu);
+  let out: string;
+  if (count == null) out = s.split(o).join(n);
+  else {
+    const parts = s.split(o);
+    out = parts.slice(0, count + 1).join(n) + (parts.length > count + 1 ? o + parts.slice(count + 1).join(o) : '');
+  }
+  return markup ? markupFromSafe(out) : out;
+}
+
+function applyTest(x: unknown, name: string, args: unknown[]): boolean {
+  const t = TESTS[name];
+  if (t === undefined) throw new TypeError(`no test named "${name}"`);
+  return t(x, ...args);
+}
+
+/** The name written for an attribute built from a value, or a harmless one when unsafe. */
+export const UNSAFE_ATTR_NAME = 'data-palisade-unsafe';
+
+export const FILTERS: Readonly<Record<string, FilterDef>> = {
+  default: def(['default_value', 'boolean'], (v, d = '', boolean = false) => (v === undefined || (boolean && !truthy(v)) ? d : v)),
+  length: def([], size),
+  upper: def([], textOp((s) => s.toUpperCase())),
+  lower: def([], textOp((s) => s.toLowerCase())),
+  title: def([], textOp((s) => s.replace(/[^\s\-]+/g, (w) => w[0]!.toUpperCase() + w.slice(1).toLowerCase()))),
+  capitalize: def([], textOp((s) => (s === '' ? s : s[0]!.toUpperCase() + s.slice(1).toLowerCase()))),
+  trim: def(['chars'], (v, chars?: string) =>
+    textOp((s) => (chars == null ? s.trim() : s.replace(new RegExp(`^[${chars.replace(/[\\\]^-]/g, '\\$&')}]+|[${chars.replace(/[\\\]^-]/g, '\\$&')}]+$`, 'g'), '')))(v)),
+  join: def(['d', 'attribute'], join),
+  replace: def(['old', 'new', 'count'], replace),
+  truncate: def(['length', 'killwords', 'end', 'leeway'], truncate),
+  first: def([], (v) => (typeof v === 'string' ? v[0] : iter(v)[0])),
+  last: def([], (v) => {
+    const a = typeof v === 'string' ? [...v] : iter(v);
+    return a[a.length - 1];
+  }),
+  sort: def(['reverse', 'case_sensitive', 'attribute'], (v, reverse = false, cs = false, attribute: string | null = null) => {
+    const cmp = compareKeys(cs);
+    const out = [...iter(v)].sort((a, b) => cmp(get(a, attribute), get(b, attribute)));
+    return reverse ? out.reverse() : out;
+  }),
+  reverse: def([], (v) => (typeof v === 'string' ? [...v].reverse().join('') : [...iter(v)].reverse())),
+  round: def(['precision', 'method'], roundNumber),
+  int: def(['default', 'base'], toInt),
+  float: def(['default'], (v, d = 0) => {
+    const n = typeof v === 'number' ? v : Number(str(v).trim());
+    return str(v).trim() !== '' && Number.isFinite(n) ? n : d;
+  }),
+  abs: def([], (v) => Math.abs(Number(v))),
+  urlencode: def([], (v) => urlFromSafe(urlencode(v))),
+  striptags: def([], (v) => decodeEntities(stripTags(str(v))).replace(/\s+/g, ' ').trim()),
+  wordcount: def([], (v) => (str(v).match(/\w+/gu) ?? []).length),
+  tojson: def(['indent'], (v, indent?: number) => scriptFromSafe(toJSONForScript(v, indent ?? undefined))),
+  safe: def([], (v) => (isMarkup(v) ? v : Markup.unsafeTrust(str(v)))),
+  escape: def([], (v) => (isMarkup(v) ? v : markupFromSafe(escapeHTML(str(v))))),
+  string: def([], (v) => (isMarkup(v) ? v : str(v))),
+  list: def([], (v) => [...iter(v)]),
+  items: def([], (v) => (v instanceof Map ? [...v.entries()] : v == null ? [] : Object.entries(v as object))),
+  unique: def(['case_sensitive', 'attribute'], (v, cs = false, attribute: string | null = null) => {
+    const seen = new Set<unknown>();
+    return iter(v).filter((x) => {
+      let k = get(x, attribute);
+      if (!cs && typeof k === 'string') k = k.toLowerCase();
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+  }),
+  sum: def(['attribute', 'start'], (v, attribute: string | null = null, start = 0) => iter(v).reduce((a: number, x) => a + Number(get(x, attribute)), start)),
+  min: def(['case_sensitive', 'attribute'], (v, cs = false, attribute: string | null = null) => {
+    const a = iter(v);
+    const cmp = compareKeys(cs);
+    return a.length === 0 ? undefined : a.reduce((m, x) => (cmp(get(x, attribute), get(m, attribute)) < 0 ? x : m));
+  }),
+  max: def(['case_sensitive', 'attribute'], (v, cs = false, attribute: string | null = null) => {
+    const a = iter(v);
+    const cmp = compareKeys(cs);
+    return a.length === 0 ? undefined : a.reduce((m, x) => (cmp(get(x, attribute), get(m, attribute)) > 0 ? x : m));
+  }),
+  map: def(['filter_or_attribute'], (v, name: unknown, ...rest: unknown[]) => {
+    // map(attribute='x') arrives as a trailing kwargs object; map('upper') names a filter.
+    if (name !== null && typeof name === 'object') {
+      const kw = name as { attribute?: string; default?: unknown };
+      return iter(v).map((x) => get(x, kw.attribute) ?? kw.default);
+    }
+    const f = FILTERS[str(name)];
+    if (f === undefined) throw new TypeError(`no filter named "${str(name)}"`);
+    return iter(v).map((x) => f.fn(x, ...rest));
+  }),
+  select: def(['test'], (v, name = 'truthy', ...args: unknown[]) => iter(v).filter((x) => (name === 'truthy' ? truthy(x) : applyTest(x, name, args)))),
+  reject: def(['test'], (v, name = 'truthy', ...args: unknown[]) => iter(v).filter((x) => !(name === 'truthy' ? truthy(x) : applyTest(x, name, args)))),
+  selectattr: def(['attribute', 'test'], (v, a: string, name?: string, ...args: unknown[]) =>
+    iter(v).filter((x) => (name == null ? truthy(get(x, a)) : applyTest(get(x, a), name, args)))),
+  rejectattr: def(['attribute', 'test'], (v, a: string, name?: string, ...args: unknown[]) =>
+    iter(v).filter((x) => !(name == null ? truthy(get(x, a)) : applyTest(get(x, a), name, args)))),
+  batch: def(['linecount', 'fill_with'], (v, n: number, fill?: unknown) => {
+    const a = iter(v);
+    const out: unknown[][] = [];
+    for (let i = 0; i < a.length; i += n) out.push(a.slice(i, i + n));
+    const lastRow = out[out.length - 1];
+    if (fill !== undefined && lastRow !== undefined) while (lastRow.length < n) lastRow.push(fill);
+    return out;
+  }),
+  attrname: def([], (v) => {
+    const s = str(v);
+    return isSafeAttrName(s) ? s : UNSAFE_ATTR_NAME;
+  }),
+};
+
+/** Jinja's short names. */
+export const FILTER_ALIASES: Readonly<Record<string, string>> = { d: 'default', count: 'length', e: 'escape' };

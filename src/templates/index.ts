@@ -1,0 +1,6 @@
+/**
+ * Templates: Jinja syntax, escaped by context at compile time. See docs/templates.md.
+ */
+export { renderString, compileTemplate, Template, type CompileOptions } from './compile.js';
+export { createTemplates, Templates, type TemplatesOptions } from './loader.js';
+export { TemplateError } from '../errors.js';

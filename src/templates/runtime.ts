@@ -1,0 +1,379 @@
+/**
+ * What compiled templates call while they render: the escaping functions by name (for
+ * the chains chosen by analyze.ts), Python-like value semantics (truthiness, `+`, `==`,
+ * `in`, iteration, loop variables), safe attribute access, calls, and the request-scope
+ * inserts (CSP nonce, CSRF field). Kept small and monomorphic; generated code hoists
+ * these into local constants once per compiled template.
+ */
+import { TemplateError } from '../errors.js';
+import { Markup, SafeScript, SafeStyle, SafeURL, isMarkup, markupFromSafe } from '../escape/markup.js';
+import { escapeHTML, escapeHTMLUnquoted, markupToAttr, markupToUnquotedAttr } from '../escape/html.js';
+import { escapeURLComponent, filterAndNormalizeURL, filterSrcset, filterSrcsetDescriptor, normalizeURL } from '../escape/url.js';
+import { escapeJSRegexp, escapeJSString, escapeJSTemplate, jsValue } from '../escape/js.js';
+import { escapeCSSString, escapeCSSURL, filterCSSValue } from '../escape/css.js';
+import { currentScope, type RequestScope } from '../http/context.js';
+import type { EscaperName } from './analyze.js';
+
+/** A value as text: null and undefined are empty, everything else is String(v). */
+export function str(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v == null) return '';
+  return String(v);
+}
+
+/** The escaping function for each name in a hole's chain. */
+export const ESCAPERS: Readonly<Record<EscaperName, (v: unknown) => string>> = {
+  text: (v) => (typeof v === 'string' ? escapeHTML(v) : isMarkup(v) ? v.toString() : escapeHTML(str(v))),
+  rcdata: (v) => (isMarkup(v) ? markupToAttr(v.toString()) : escapeHTML(str(v))),
+  attr: (v) => (typeof v === 'string' ? escapeHTML(v) : isMarkup(v) ? markupToAttr(v.toString()) : escapeHTML(str(v))),
+  attrUnquoted: (v) => (isMarkup(v) ? markupToUnquotedAttr(v.toString()) : escapeHTMLUnquoted(str(v))),
+  srcdoc: (v) => (isMarkup(v) ? v.toString() : escapeHTML(str(v))),
+  url: (v) => (v instanceof SafeURL ? normalizeURL(v.toString()) : filterAndNormalizeURL(str(v))),
+  urlPart: (v) => (v instanceof SafeURL ? normalizeURL(v.toString()) : escapeURLComponent(str(v))),
+  srcset: (v) => (v instanceof SafeURL ? normalizeURL(v.toString()) : filterSrcset(str(v))),
+  srcsetDescriptor: (v) => filterSrcsetDescriptor(str(v)),
+  jsValue: (v) => (v instanceof SafeScript ? v.toString() : jsValue(isMarkup(v) || v instanceof SafeURL || v instanceof SafeStyle ? v.toString() : v)),
+  jsString: (v) => escapeJSString(str(v)),
+  jsTemplate: (v) => escapeJSTemplate(str(v)),
+  jsRegexp: (v) => escapeJSRegexp(str(v)),
+  cssValue: (v) => (v instanceof SafeStyle ? v.toString() : filterCSSValue(str(v))),
+  cssString: (v) => escapeCSSString(str(v)),
+  cssURL: (v) => escapeCSSURL(str(v)),
+};
+
+/** Python truthiness: empty strings, lists, mappings and Markup are false, as are 0, none, false. */
+export function truthy(v: unknown): boolean {
+  if (typeof v === 'boolean') return v;
+  if (v == null) return false;
+  if (typeof v === 'string') return v.length > 0;
+  if (typeof v === 'number') return v !== 0 && !Number.isNaN(v);
+  if (Array.isArray(v)) return v.length > 0;
+  if (v instanceof Map || v instanceof Set) return v.size > 0;
+  if (isMarkup(v)) return v.length > 0;
+  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    for (const _ in v) return true;
+    return false;
+  }
+  return Boolean(v);
+}
+
+/** Where a compiled template is, for runtime errors. */
+export interface Where {
+  readonly file: string;
+  readonly pos: readonly (readonly [number, number])[];
+}
+
+export function fail(code: 'TEMPLATE_UNDEFINED' | 'TEMPLATE_RUNTIME' | 'TEMPLATE_NOT_FOUND' | 'TEMPLATE_CSRF_UNAVAILABLE', reason: string, w: Where, p: number): never {
+  const [line, column] = w.pos[p] ?? [0, 0];
+  throw new TemplateError(code, reason, { file: w.file, line, column });
+}
+
+/** An error raised by a helper that does not know the template position (wrapError adds it). */
+export class RenderFault extends Error {
+  constructor(
+    readonly code: 'TEMPLATE_RUNTIME' | 'TEMPLATE_CSRF_UNAVAILABLE' | 'TEMPLATE_NOT_FOUND' | 'TEMPLATE_UNDEFINED',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Re-throws an error from inside a render with the template position of the statement. */
+export function wrapError(e: unknown, w: Where, p: number): never {
+  if (e instanceof TemplateError) throw e;
+  if (e instanceof RenderFault) fail(e.code, e.message, w, p);
+  const [line, column] = w.pos[p] ?? [0, 0];
+  const msg = e instanceof Error ? e.message : String(e);
+  throw new TemplateError('TEMPLATE_RUNTIME', msg, { file: w.file, line, column });
+}
+
+// Names never readable from templates: they lead to constructors and prototypes (and so
+// to arbitrary code through Function).
+const BLOCKED = new Set(['constructor', '__proto__', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
+
+// Python-style methods on strings and mappings, since templates written for Jinja use them.
+const STRING_METHODS: Record<string, (s: string, ...a: any[]) => unknown> = {
+  upper: (s) => s.toUpperCase(),
+  lower: (s) => s.toLowerCase(),
+  strip: (s, c?: string) => (c == null ? s.trim() : stripChars(s, c, true, true)),
+  lstrip: (s, c?: string) => (c == null ? s.trimStart() : stripChars(s, c, true, false)),
+  rstrip: (s, c?: string) => (c == null ? s.trimEnd() : stripChars(s, c, false, true)),
+  startswith: (s, p: string) => s.startsWith(p),
+  endswith: (s, p: string) => s.endsWith(p),
+  split: (s, sep?: string) => (sep == null ? s.trim().split(/\s+/).filter((x) => x !== '') : s.split(sep)),
+  replace: (s, a: string, b: string) => s.split(a).join(b),
+  title: (s) => s.replace(/\w\S*/g, (w) => w[0]!.toUpperCase() + w.slice(1).toLowerCase()),
+  capitalize: (s) => (s === '' ? s : s[0]!.toUpperCase() + s.slice(1).toLowerCase()),
+  join: (s, xs: unknown) => iter(xs).map(str).join(s),
+  count: (s, x: string) => (x === '' ? s.length + 1 : s.split(x).length - 1),
+  find: (s, x: string) => s.indexOf(x),
+  format: (s, ...a: unknown[]) => { let k = 0; return s.replace(/\{\}/g, () => str(a[k++])); },
+};
+
+function stripChars(s: string, chars: string, left: boolean, right: boolean): string {
+  let a = 0;
+  let b = s.length;
+  if (left) while (a < b && chars.includes(s[a]!)) a++;
+  if (right) while (b > a && chars.includes(s[b - 1]!)) b--;
+  return s.slice(a, b);
+}
+
+function mappingMethod(o: object, name: string): ((...a: unknown[]) => unknown) | undefined {
+  if (o instanceof Map) {
+    if (name === 'items') return () => [...o.entries()];
+    if (name === 'keys') return () => [...o.keys()];
+    if (name === 'values') return () => [...o.values()];
+    if (name === 'get') return (k, d) => (o.has(k) ? o.get(k) : d);
+    return undefined;
+  }
+  if (Array.isArray(o) || Object.prototype.hasOwnProperty.call(o, name)) return undefined;
+  const rec = o as Record<string, unknown>;
+  if (name === 'items') return () => Object.entries(rec);
+  if (name === 'keys') return () => Object.keys(rec);
+  if (name === 'values') return () => Object.values(rec);
+  if (name === 'get') return (k, d) => (Object.prototype.hasOwnProperty.call(rec, k as string) ? rec[k as string] : d);
+  return undefined;
+}
+
+/** `o.name` (and `o["name"]`): own or inherited data, never prototypes or constructors. */
+export function attr(o: unknown, name: string, strict: boolean, w: Where, p: number): unknown {
+  if (o == null) {
+    if (strict) fail('TEMPLATE_UNDEFINED', `cannot read "${name}" of ${o === null ? 'none' : 'an undefined value'}`, w, p);
+    return undefined;
+  }
+  if (BLOCKED.has(name)) return undefined;
+  let v: unknown;
+  if (o instanceof Map) v = o.get(name);
+  else if (typeof o === 'object' || typeof o === 'function') v = (o as Record<string, unknown>)[name];
+  else if (typeof o === 'string') v = name === 'length' ? o.length : undefined;
+  if (v === undefined && strict && !(typeof o === 'object' && name in o)) {
+    fail('TEMPLATE_UNDEFINED', `"${name}" is not defined on this value`, w, p);
+  }
+  if (typeof v === 'function' && (v === Function.prototype.call || v === Function.prototype.apply || v === Function.prototype.bind)) return undefined;
+  return v;
+}
+
+/** `o[k]`: negative indexes count from the end, as in Python. */
+export function item(o: unknown, k: unknown, strict: boolean, w: Where, p: number): unknown {
+  if (typeof k === 'number' && (Array.isArray(o) || typeof o === 'string')) {
+    const i = k < 0 ? o.length + k : k;
+    const v = o[i];
+    if (v === undefined && strict) fail('TEMPLATE_UNDEFINED', `index ${k} is out of range`, w, p);
+    return v;
+  }
+  return attr(o, str(k), strict, w, p);
+}
+
+/** `o[a:b:c]` on a list or string. */
+export function slice(o: unknown, a: unknown, b: unknown, c: unknown): unknown {
+  const seq = typeof o === 'string' ? [...o] : iter(o);
+  const step = c == null ? 1 : Number(c);
+  const n = seq.length;
+  const norm = (x: unknown, d: number): number => {
+    if (x == null) return d;
+    const i = Number(x);
+    return i < 0 ? Math.max(0, n + i) : Math.min(n, i);
+  };
+  let out: unknown[];
+  if (step > 0) {
+    out = [];
+    for (let i = norm(a, 0); i < norm(b, n); i += step) out.push(seq[i]);
+  } else {
+    out = [];
+    const start = a == null ? n - 1 : Math.min(n - 1, norm(a, n - 1));
+    const stop = b == null ? -1 : norm(b, -1);
+    for (let i = start; i > stop; i += step) out.push(seq[i]);
+  }
+  return typeof o === 'string' ? out.join('') : out;
+}
+
+/** Marks a function compiled from `{% macro %}` (called with args, kwargs, caller). */
+export const MACRO = Symbol('palisade.macro');
+export type MacroFn = ((args: unknown[], kwargs: Record<string, unknown> | null, caller: unknown) => Markup) & { [MACRO]: true };
+
+export function makeMacro(fn: (args: unknown[], kwargs: Record<string, unknown> | null, caller: unknown) => Markup): MacroFn {
+  const m = fn as MacroFn;
+  m[MACRO] = true;
+  return m;
+}
+
+/** Calls `f` from a template; keyword arguments become a trailing object for JS functions. */
+export function call(f: unknown, args: unknown[], kwargs: Record<string, unknown> | null, caller: unknown, w: Where, p: number): unknown {
+  if (typeof f !== 'function') fail('TEMPLATE_RUNTIME', `${f === undefined ? 'an undefined value' : 'this value'} is not callable`, w, p);
+  if ((f as Partial<MacroFn>)[MACRO] === true) return (f as MacroFn)(args, kwargs, caller);
+  return kwargs === null ? f(...args) : f(...args, kwargs);
+}
+
+/** `o.name(args)`: a method call with `this` bound, or a Python-style string/mapping method. */
+export function callMethod(o: unknown, name: string, args: unknown[], kwargs: Record<string, unknown> | null, strict: boolean, w: Where, p: number): unknown {
+  if (typeof o === 'string') {
+    const m = STRING_METHODS[name];
+    if (m !== undefined) return m(o, ...args);
+  } else if (o !== null && typeof o === 'object') {
+    const m = mappingMethod(o, name);
+    if (m !== undefined) return m(...args);
+  }
+  const f = attr(o, name, strict, w, p);
+  if (typeof f !== 'function') fail('TEMPLATE_RUNTIME', `"${name}" is not a method of this value`, w, p);
+  if ((f as Partial<MacroFn>)[MACRO] === true) return (f as MacroFn)(args, kwargs, undefined);
+  return kwargs === null ? f.apply(o, args) : f.apply(o, [...args, kwargs]);
+}
+
+/** The items a `for` loop visits: lists, strings, keys of mappings, any iterable. */
+export function iter(v: unknown): unknown[] {
+  if (Array.isArray(v)) return v;
+  if (v == null) return [];
+  if (typeof v === 'string') return [...v];
+  if (v instanceof Map) return [...v.keys()];
+  if (typeof v === 'object' && Symbol.iterator in v) return Array.from(v as Iterable<unknown>);
+  if (typeof v === 'object') return Object.keys(v);
+  throw new TypeError(`${typeof v} is not iterable`);
+}
+
+/** Unpacks one item into `n` loop or set targets. */
+export function unpack(v: unknown, n: number): unknown[] {
+  const a = iter(v);
+  if (a.length !== n) throw new TypeError(`cannot unpack ${a.length} values into ${n} names`);
+  return a;
+}
+
+/** `loop` inside `for`. */
+export class Loop {
+  i = 0;
+  constructor(readonly items: unknown[]) {}
+  get index(): number { return this.i + 1; }
+  get index0(): number { return this.i; }
+  get revindex(): number { return this.items.length - this.i; }
+  get revindex0(): number { return this.items.length - this.i - 1; }
+  get first(): boolean { return this.i === 0; }
+  get last(): boolean { return this.i === this.items.length - 1; }
+  get length(): number { return this.items.length; }
+  get depth(): number { return 1; }
+  get previtem(): unknown { return this.items[this.i - 1]; }
+  get nextitem(): unknown { return this.items[this.i + 1]; }
+  cycle(...xs: unknown[]): unknown { return xs.length === 0 ? undefined : xs[this.i % xs.length]; }
+  changed(): boolean { return true; }
+}
+
+/** `namespace(a=1)`: an object whose attributes `{% set ns.a = … %}` may change. */
+export class Namespace {
+  constructor(init?: Record<string, unknown>) {
+    if (init) for (const [k, v] of Object.entries(init)) if (!BLOCKED.has(k)) (this as Record<string, unknown>)[k] = v;
+  }
+}
+
+export function setAttr(o: unknown, name: string, v: unknown, w: Where, p: number): void {
+  if (!(o instanceof Namespace) || BLOCKED.has(name)) fail('TEMPLATE_RUNTIME', `can set attributes only on a namespace(), not on this value ("${name}")`, w, p);
+  (o as Record<string, unknown>)[name] = v;
+}
+
+function unwrap(v: unknown): unknown {
+  return isMarkup(v) ? v.toString() : v;
+}
+
+/** Python `==`: Markup equals its text; lists compare item by item. */
+export function eq(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  a = unwrap(a);
+  b = unwrap(b);
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => eq(x, b[i]));
+  return false;
+}
+
+/** Python `+`: numbers add, lists concatenate, strings join. */
+export function add(a: unknown, b: unknown): unknown {
+  if (typeof a === 'number' && typeof b === 'number') return a + b;
+  if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
+  if (isMarkup(a) || isMarkup(b)) return cat(a, b);
+  return (a as number) + (b as number);
+}
+
+/** Python `*`: a string or list times a number repeats it. */
+export function mul(a: unknown, b: unknown): unknown {
+  if (typeof a === 'string' && typeof b === 'number') return a.repeat(Math.max(0, b));
+  if (Array.isArray(a) && typeof b === 'number') return Array.from({ length: Math.max(0, b) }, () => a).flat();
+  return (a as number) * (b as number);
+}
+
+/** Python `%` on numbers (the sign follows the divisor). */
+export function mod(a: unknown, b: unknown): number {
+  const x = Number(a);
+  const y = Number(b);
+  return ((x % y) + y) % y;
+}
+
+/** Jinja `~`: text concatenation; with Markup on either side the result is Markup. */
+export function cat(a: unknown, b: unknown): unknown {
+  if (isMarkup(a) || isMarkup(b)) {
+    const h = (x: unknown): string => (isMarkup(x) ? x.toString() : escapeHTML(str(x)));
+    return markupFromSafe(h(a) + h(b));
+  }
+  return str(a) + str(b);
+}
+
+/** Python `in`. */
+export function inOp(x: unknown, c: unknown): boolean {
+  if (typeof c === 'string' || isMarkup(c)) return str(c).includes(str(unwrap(x)));
+  if (Array.isArray(c)) return c.some((y) => eq(x, y));
+  if (c instanceof Map || c instanceof Set) return c.has(x);
+  if (c != null && typeof c === 'object') return Object.prototype.hasOwnProperty.call(c, str(x));
+  return false;
+}
+
+/** The per-render scope (CSP nonce, CSRF token, url_for, globals), or undefined. */
+export function scope(): RequestScope | undefined {
+  return currentScope();
+}
+
+/** ` nonce="…"` for a `<script>`/`<style>` start tag when the request has a nonce. */
+export function nonceAttr(s: RequestScope | undefined): string {
+  const n = s?.nonce;
+  return n ? ` nonce="${escapeHTML(n)}"` : '';
+}
+
+/** The hidden CSRF input, or nothing outside a request with CSRF protection. */
+export function csrfFieldHTML(s: RequestScope | undefined): string {
+  const f = s?.csrfToken;
+  return f ? `<input type="hidden" name="csrf_token" value="${escapeHTML(f())}">` : '';
+}
+
+/** Reads a name in strict mode: a missing name is an error with its position. */
+export function lookup(top: Record<string, unknown>, name: string, w: Where, p: number): unknown {
+  const v = top[name];
+  if (v === undefined && !(name in top)) fail('TEMPLATE_UNDEFINED', `"${name}" is not defined`, w, p);
+  return v;
+}
+
+/** A dict literal: own properties only, so `{'__proto__': 1}` is just a key. */
+export function dict(pairs: [unknown, unknown][]): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const [k, v] of pairs) Object.defineProperty(o, str(k), { value: v, enumerable: true, writable: true, configurable: true });
+  return o;
+}
+
+/** The context an include sees: the includer's namespace plus its visible local names. */
+export function withLocals(top: Record<string, unknown>, locals: Record<string, unknown>): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const k of Object.keys(top)) o[k] = top[k];
+  return Object.assign(o, locals);
+}
+
+/** Block overrides: for each block name, the definitions from the most derived template down. */
+export type BlockChains = Record<string, { fn: (b: BlockChains, i: number, env: unknown) => string; top: object }[]>;
+
+/** Appends a template's own blocks (bound to its namespace) to the chains from its children. */
+export function addBlocks(chains: BlockChains | undefined, own: Record<string, BlockChains[string][number]['fn']>, top: object): BlockChains {
+  const out: BlockChains = chains === undefined ? {} : { ...chains };
+  for (const name in own) out[name] = [...(out[name] ?? []), { fn: own[name]!, top }];
+  return out;
+}
+
+/** `{{ super() }}`: the next definition of the block up the chain. */
+export function superBlock(chains: BlockChains, name: string, i: number, env: unknown, w: Where, p: number): string {
+  const next = chains[name]?.[i + 1];
+  if (next === undefined) fail('TEMPLATE_RUNTIME', `block ${name} has no parent block for super()`, w, p);
+  return next.fn(chains, i + 1, env);
+}
+
+export { Markup, markupFromSafe };
