@@ -59,7 +59,11 @@ export function toJSONText(value: unknown, opts: { allowTopLevelArray?: boolean;
   }
   let text: string | undefined;
   try {
-    text = JSON.stringify(value, checkValue, opts.pretty ? 2 : undefined);
+    // Fast path: one plain walk proves there is nothing to refuse, and JSON.stringify runs
+    // without a replacer (a replacer call per value costs about as much as the walk and
+    // the stringify together). Anything unusual takes the checking path, which names it.
+    const indent = opts.pretty ? 2 : undefined;
+    text = plainJSON(value, 0) ? JSON.stringify(value, null, indent) : JSON.stringify(value, checkValue, indent);
   } catch (err) {
     if (err instanceof PalisadeError) throw withPath(err, value);
     const msg = err instanceof Error ? err.message : String(err);
@@ -119,6 +123,42 @@ function describeBad(holder: unknown, v: unknown): string | null {
       return null;
     default:
       return null;
+  }
+}
+
+/**
+ * True when `v` holds only values JSON.stringify writes faithfully: strings, finite
+ * numbers, booleans, null, arrays without holes or undefined, plain data objects and
+ * Dates. False sends the value down the checking path (also for deep or cyclic values,
+ * past 256 levels, where JSON.stringify then reports the cycle).
+ */
+function plainJSON(v: unknown, depth: number): boolean {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(v);
+    case 'object': {
+      if (v === null) return true;
+      if (depth > 256) return false;
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+          const x: unknown = v[i];
+          if (x === undefined || !plainJSON(x, depth + 1)) return false;
+        }
+        return true;
+      }
+      if (v instanceof Date) return true;
+      if (typeof (v as { toJSON?: unknown }).toJSON === 'function' || v instanceof Map || v instanceof Set) return false;
+      for (const k of Object.keys(v)) {
+        const x = (v as Record<string, unknown>)[k];
+        if (x !== undefined && !plainJSON(x, depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
   }
 }
 
