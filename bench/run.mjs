@@ -15,7 +15,7 @@ import { cpus, totalmem, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { drive, generatorVersion, pickGenerator } from './lib/load.mjs';
-import { canPin, pinned, rssMiB, startServer } from './lib/proc.mjs';
+import { canPin, liveChildren, pinned, rssMiB, startServer, watchCpu } from './lib/proc.mjs';
 import { formatReport } from './lib/report.mjs';
 import { SCENARIOS, preflight, scenario } from './http/scenarios.mjs';
 
@@ -146,16 +146,18 @@ async function main() {
           server = await startServer({ file: serverFile(fw), pin, core: 0 });
           startups[fw.id].push(server.startupMs);
           const req = await sc.request(server.base);
-          const pre = await preflight(server.base, req);
+          const pre = await preflight(server.base, req, sc.check);
           if (!pre.ok) {
-            cell.runs.push({ round, discarded: `pre-flight answered ${pre.status}: ${pre.excerpt.replace(/\s+/g, ' ').slice(0, 160)}` });
-            console.log(`round ${round} ${sc.name.padEnd(8)} ${fw.label.padEnd(10)} DISCARDED: pre-flight ${pre.status}`);
+            cell.runs.push({ round, discarded: `pre-flight: ${pre.reason}: ${pre.excerpt.replace(/\s+/g, ' ').slice(0, 160)}` });
+            console.log(`round ${round} ${sc.name.padEnd(8)} ${fw.label.padEnd(10)} DISCARDED: pre-flight ${pre.reason}: ${pre.excerpt.slice(0, 200)}`);
             continue;
           }
           const url = server.base + req.path;
           const common = { kind, url, req, connections: opts.connections, pin, core: 1, tmpDir, tag };
           if (opts.warmup > 0) await drive({ ...common, seconds: opts.warmup });
+          const cpu = watchCpu(server.pid, pin ? 0 : null);
           const r = await drive({ ...common, seconds: opts.duration });
+          const { cpuUsPerReq, foreign } = cpu(r.requests);
           const rss = rssMiB(server.pid);
           const sock = Object.entries(r.socketErrors).filter(([, n]) => n > 0);
           if (r.non2xx > 0) {
@@ -163,14 +165,16 @@ async function main() {
           } else if (sock.length > 0) {
             cell.runs.push({ round, discarded: `socket errors: ${sock.map(([k, n]) => `${k} ${n}`).join(', ')}` });
           } else {
-            cell.runs.push({ round, rps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, rssMiB: rss, startupMs: server.startupMs });
+            cell.runs.push({ round, rps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, rssMiB: rss, startupMs: server.startupMs, cpuUsPerReq, foreign });
           }
           const last = cell.runs[cell.runs.length - 1];
           console.log(
             `round ${round} ${sc.name.padEnd(8)} ${fw.label.padEnd(10)} ` +
               (last.discarded
                 ? `DISCARDED: ${last.discarded}`
-                : `${Math.round(r.rps).toString().padStart(7)} req/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  RSS ${rss?.toFixed(1)} MiB  start ${server.startupMs.toFixed(0)} ms`),
+                : `${Math.round(r.rps).toString().padStart(7)} req/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  ` +
+                  `CPU ${cpuUsPerReq?.toFixed(1)} µs/req  RSS ${rss?.toFixed(1)} MiB  start ${server.startupMs.toFixed(0)} ms` +
+                  (foreign === null ? '' : `  other load on core 0 ${(foreign * 100).toFixed(0)}%`)),
           );
         } catch (err) {
           cell.runs.push({ round, discarded: `error: ${String(err.message).split('\n')[0]}` });
@@ -202,6 +206,13 @@ async function main() {
   writeFileSync(opts.out, report);
   console.log(`\n${report}`);
   console.log(`wrote ${opts.out}`);
+}
+
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.once(sig, () => {
+    for (const child of liveChildren) child.kill('SIGKILL');
+    process.exit(130);
+  });
 }
 
 main().catch((err) => {

@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { pinned } from './proc.mjs';
+import { pinned, track } from './proc.mjs';
 
 /** 'wrk' when /usr/bin/wrk (or wrk on PATH) runs, else 'autocannon'. */
 export function pickGenerator() {
@@ -52,7 +52,7 @@ function writeWrkScript(dir, tag, req) {
 
 function run(cmd, args) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = track(spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d) => (out += d));

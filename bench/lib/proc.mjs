@@ -7,6 +7,16 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 
+/** Every child process still running (servers, load generators), killed if the runner is interrupted. */
+export const liveChildren = new Set();
+
+/** Registers a child in liveChildren until it exits. */
+export function track(child) {
+  liveChildren.add(child);
+  child.once('exit', () => liveChildren.delete(child));
+  return child;
+}
+
 /** True when `taskset` exists and the machine has at least two cores to split. */
 export function canPin(cores) {
   if (cores < 2) return false;
@@ -58,6 +68,7 @@ export async function startServer({ file, pin, core, nodeArgs = [], env = {}, pr
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_ENV: 'production', ...env },
   });
+  track(child);
   let stdout = '';
   let stderr = '';
   let readyInfo;
@@ -115,4 +126,54 @@ export function rssMiB(pid) {
   } catch {
     return null;
   }
+}
+
+/** CPU time (user + system) a process has used so far, in clock ticks, or null. */
+export function processTicks(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
+  } catch {
+    return null;
+  }
+}
+
+/** Busy and total clock ticks of one core from /proc/stat, or null. */
+export function coreTicks(core) {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n').find((l) => l.startsWith(`cpu${core} `));
+    if (!line) return null;
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    return { busy: user + nice + system + irq + softirq + steal, total: user + nice + system + idle + iowait + irq + softirq + steal, steal };
+  } catch {
+    return null;
+  }
+}
+
+/** Clock ticks per second (USER_HZ); 100 on Linux unless getconf says otherwise. */
+export const CLK_TCK = (() => {
+  const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+  const n = Number(r.stdout);
+  return r.status === 0 && n > 0 ? n : 100;
+})();
+
+/**
+ * Starts watching a server's CPU use; `done(requests)` returns the server's CPU µs per
+ * request and the share of core `core` other processes used meanwhile (0–1, null when
+ * the server is not pinned there).
+ */
+export function watchCpu(pid, core) {
+  const p0 = processTicks(pid);
+  const c0 = core === null ? null : coreTicks(core);
+  return (requests) => {
+    const p1 = processTicks(pid);
+    const c1 = core === null ? null : coreTicks(core);
+    const used = p0 !== null && p1 !== null ? p1 - p0 : null;
+    const cpuUsPerReq = used !== null && requests > 0 ? (used * 1e6) / CLK_TCK / requests : null;
+    let foreign = null;
+    if (c0 && c1 && used !== null && c1.total > c0.total) foreign = Math.max(0, (c1.busy - c0.busy - used) / (c1.total - c0.total));
+    return { cpuUsPerReq, foreign };
+  };
 }

@@ -26,6 +26,8 @@ function medians(cell) {
     p50: median(ok.map((r) => r.p50Ms)),
     p99: median(ok.map((r) => r.p99Ms)),
     rss: median(ok.map((r) => r.rssMiB)),
+    cpu: median(ok.map((r) => r.cpuUsPerReq)),
+    foreign: ok.length && ok.some((r) => r.foreign !== null) ? Math.max(...ok.map((r) => r.foreign ?? 0)) : null,
   };
 }
 
@@ -54,7 +56,10 @@ export function formatReport(d) {
       'careful user would: helmet / `@fastify/helmet` / Hono `secureHeaders` with the same policy, and raw `node:http` ' +
       "writes helmet's headers by hand; Palisade runs in production mode with its default protections on. " +
       'A run where any response was not 2xx (or a socket error happened) is discarded and listed below, never counted. ' +
-      'RSS is the server\'s VmRSS right after the measured run; start-up is the time from spawning `node` to the first 200 on `/hello`.',
+      "RSS is the server's VmRSS right after the measured run; start-up is the time from spawning `node` to the first 200 on `/hello`. " +
+      'CPU µs/req is the CPU time the server process used during the measured run divided by the requests it answered: ' +
+      'it depends less than req/s on what else the machine is doing, so compare both. ' +
+      '"Other load" is the share of the server\'s core that other processes took during a run (the highest over the kept rounds).',
     '',
   );
 
@@ -79,20 +84,20 @@ export function formatReport(d) {
   for (const sc of scenarios) {
     L.push(`## ${sc.title} — ${sc.about}`, '');
     if (sc.setup) L.push(sc.setup, '');
-    L.push('| framework | req/s | × node:http | × Fastify | p50 ms (× node / × Fastify) | p99 ms (× node / × Fastify) | RSS MiB (× node / × Fastify) | rounds kept |');
-    L.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    L.push('| framework | req/s | × node:http | × Fastify | CPU µs/req (× node / × Fastify) | p50 ms (× node / × Fastify) | p99 ms (× node / × Fastify) | RSS MiB (× node / × Fastify) | rounds kept | other load |');
+    L.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     const node = has('node') ? medians(results[sc.name].node) : null;
     const fst = has('fastify') ? medians(results[sc.name].fastify) : null;
     for (const fw of frameworks) {
       const cell = results[sc.name][fw.id];
       if (cell.unavailable) {
-        L.push(`| ${fw.label} | not available yet | | | | | | |`);
+        L.push(`| ${fw.label} | not available yet | | | | | | | | |`);
         continue;
       }
       const x = medians(cell);
       const both = (k, f) => `${f(x[k])} (${ratio(x[k], node?.[k] ?? null)} / ${ratio(x[k], fst?.[k] ?? null)})`;
       L.push(
-        `| ${fw.label} | ${int(x.rps)} | ${ratio(x.rps, node?.rps ?? null)} | ${ratio(x.rps, fst?.rps ?? null)} | ${both('p50', ms)} | ${both('p99', ms)} | ${both('rss', mib)} | ${x.n}/${x.total} |`,
+        `| ${fw.label} | ${int(x.rps)} | ${ratio(x.rps, node?.rps ?? null)} | ${ratio(x.rps, fst?.rps ?? null)} | ${both('cpu', ms)} | ${both('p50', ms)} | ${both('p99', ms)} | ${both('rss', mib)} | ${x.n}/${x.total} | ${x.foreign === null ? 'n/a' : `${Math.round(x.foreign * 100)}%`} |`,
       );
     }
     const notes = frameworks.map((f) => [f, d.serves[f.id]?.notes?.[sc.name]]).filter(([, n]) => n);
@@ -116,6 +121,11 @@ export function formatReport(d) {
         const run = results[sc.name][id]?.runs.find((x) => x.round === r);
         return run && !run.discarded ? run.rps : null;
       };
+      // CPU efficiency: the peer's CPU per request ÷ this one's (higher is better, like req/s).
+      const cpuIn = (id, r) => {
+        const run = results[sc.name][id]?.runs.find((x) => x.round === r);
+        return run && !run.discarded && run.cpuUsPerReq ? 1 / run.cpuUsPerReq : null;
+      };
       for (const fw of frameworks) {
         if (results[sc.name][fw.id].unavailable) {
           L.push(`| ${fw.label} | ${rounds.map(() => 'not available yet').join(' | ')} | |`);
@@ -123,6 +133,18 @@ export function formatReport(d) {
         }
         const vsNode = rounds.map((r) => (has('node') && rpsIn(fw.id, r) !== null && rpsIn('node', r) ? rpsIn(fw.id, r) / rpsIn('node', r) : null));
         const vsF = rounds.map((r) => (has('fastify') && rpsIn(fw.id, r) !== null && rpsIn('fastify', r) ? rpsIn(fw.id, r) / rpsIn('fastify', r) : null));
+        const c = (a, b) => `${a === null ? 'n/a' : a.toFixed(2)} / ${b === null ? 'n/a' : b.toFixed(2)}`;
+        L.push(`| ${fw.label} | ${rounds.map((_, i) => c(vsNode[i], vsF[i])).join(' | ')} | ${c(median(vsNode), median(vsF))} |`);
+      }
+      L.push('');
+      L.push('CPU efficiency in the same rounds (raw `node:http`\'s / Fastify\'s CPU µs per request ÷ this one\'s; higher is better):', '');
+      L.push(`| framework | ${rounds.map((r) => `round ${r}`).join(' | ')} | median of rounds |`);
+      L.push(`| --- | ${rounds.map(() => '---:').join(' | ')} | ---: |`);
+      for (const fw of frameworks) {
+        if (results[sc.name][fw.id].unavailable) continue;
+        const rel = (peer) => rounds.map((r) => (has(peer) && cpuIn(fw.id, r) !== null && cpuIn(peer, r) ? cpuIn(fw.id, r) / cpuIn(peer, r) : null));
+        const vsNode = rel('node');
+        const vsF = rel('fastify');
         const c = (a, b) => `${a === null ? 'n/a' : a.toFixed(2)} / ${b === null ? 'n/a' : b.toFixed(2)}`;
         L.push(`| ${fw.label} | ${rounds.map((_, i) => c(vsNode[i], vsF[i])).join(' | ')} | ${c(median(vsNode), median(vsF))} |`);
       }

@@ -1,17 +1,56 @@
-// Fastify 5 as a careful user sets it up: @fastify/helmet with its defaults, logging off.
+// Fastify 5 as a careful user sets it up: @fastify/helmet with its defaults, an encrypted
+// cookie session (@fastify/secure-session), @fastify/csrf-protection with its secret in
+// that session, @fastify/formbody, @fastify/multipart with limits, Nunjucks with
+// autoescaping for pages. Logging off.
+import { createHash } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import helmet from '@fastify/helmet';
-import { HELLO, JSON_BODY, exitOnSignal, portFromArgs, ready } from '../common.mjs';
+import secureSession from '@fastify/secure-session';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
+import nunjucks from 'nunjucks';
+import { HELLO, JSON_BODY, ROWS, SECRET, exitOnSignal, portFromArgs, ready } from '../common.mjs';
 
 const port = portFromArgs();
-const app = Fastify({ logger: false });
+const views = new nunjucks.Environment(new nunjucks.FileSystemLoader(join(dirname(fileURLToPath(import.meta.url)), '..', 'views', 'nunjucks')), {
+  autoescape: true,
+});
+const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
 await app.register(helmet);
+await app.register(secureSession, {
+  key: createHash('sha256').update(SECRET).digest(),
+  cookieName: 'session',
+  cookie: { path: '/', httpOnly: true, sameSite: 'lax' },
+});
+await app.register(csrf, { sessionPlugin: '@fastify/secure-session' });
+await app.register(formbody);
+await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024, files: 1, fields: 10, fieldSize: 1024 } });
+
+const html = (reply, body) => reply.type('text/html; charset=utf-8').send(body);
 
 app.get('/hello', (req, reply) => {
   reply.type('text/plain; charset=utf-8').send(HELLO);
 });
 app.get('/json', () => JSON_BODY);
+app.get('/page', (req, reply) => html(reply, views.render('page.njk', { title: 'Items & <things>', user: 'ada "the admin"', rows: ROWS })));
+app.get('/form', (req, reply) => html(reply, views.render('form.njk', { title: 'New item', user: 'ada', csrfToken: reply.generateCsrf() })));
+app.post('/form', { preHandler: app.csrfProtection }, (req, reply) => {
+  reply.type('text/plain; charset=utf-8').send(`Saved: ${req.body.title ?? ''}`);
+});
+app.post('/upload', { preHandler: app.csrfProtection }, async (req) => {
+  const file = await req.file();
+  const buf = await file.toBuffer();
+  return { name: file.filename, size: buf.length };
+});
+app.get('/session', (req, reply) => {
+  const count = (req.session.get('count') ?? 0) + 1;
+  req.session.set('count', count);
+  reply.type('text/plain; charset=utf-8').send(`count: ${count}`);
+});
 
 await app.listen({ port, host: '127.0.0.1' });
-ready(['hello', 'json']);
+ready(['hello', 'json', 'page', 'form', 'upload', 'session']);
 exitOnSignal((done) => app.close().then(done));

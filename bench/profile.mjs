@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+/**
+ * CPU profile of one framework's server under wrk load, summarised by self time.
+ *
+ *   node profile.mjs [--framework palisade] [--scenario hello] [--duration 8] [--top 30]
+ *
+ * Starts the server with `node --cpu-prof`, drives the scenario with the same load as
+ * run.mjs, stops the server with SIGTERM (the profile is written on exit), then prints the
+ * functions with the most self time, the same grouped by file, and the profile's path.
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { drive, pickGenerator } from './lib/load.mjs';
+import { canPin, startServer } from './lib/proc.mjs';
+import { preflight, scenario } from './http/scenarios.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = dirname(here);
+
+const o = { framework: 'palisade', scenario: 'hello', duration: 8, top: 30, connections: 50 };
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i += 2) {
+  const k = argv[i].replace(/^--/, '');
+  if (!(k in o)) throw new Error(`unknown option ${argv[i]}`);
+  o[k] = typeof o[k] === 'number' ? Number(argv[i + 1]) : argv[i + 1];
+}
+
+/** Self time per call frame, from a .cpuprofile (samples × time deltas). */
+export function selfTimes(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const id = profile.samples[i];
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  }
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  const fns = new Map();
+  const files = new Map();
+  for (const [id, us] of self) {
+    const cf = byId.get(id).callFrame;
+    const file = cf.url ? shortUrl(cf.url) : `(${cf.functionName || 'native'})`;
+    const key = `${cf.functionName || '(anonymous)'}  ${file}${cf.url ? `:${cf.lineNumber + 1}` : ''}`;
+    fns.set(key, (fns.get(key) ?? 0) + us);
+    files.set(file, (files.get(file) ?? 0) + us);
+  }
+  const sort = (m) => [...m].sort((a, b) => b[1] - a[1]).map(([name, us]) => ({ name, ms: us / 1000, pct: (100 * us) / total }));
+  return { totalMs: total / 1000, functions: sort(fns), files: sort(files) };
+}
+
+function shortUrl(url) {
+  const p = url.startsWith('file://') ? fileURLToPath(url) : url;
+  if (!p.startsWith('/')) return p;
+  const rel = relative(root, p);
+  return rel.startsWith('..') ? p : rel;
+}
+
+async function main() {
+  const sc = scenario(o.scenario);
+  const dir = join(here, '.tmp', 'prof');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const pin = canPin(cpus().length);
+  const kind = pickGenerator();
+  const server = await startServer({
+    file: join(here, 'http', 'servers', `${o.framework}.mjs`),
+    pin,
+    core: 0,
+    nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir],
+  });
+  try {
+    const req = await sc.request(server.base);
+    const pre = await preflight(server.base, req, sc.check);
+    if (!pre.ok) throw new Error(`pre-flight answered ${pre.status}: ${pre.excerpt}`);
+    const r = await drive({ kind, url: server.base + req.path, req, seconds: o.duration, connections: o.connections, pin, core: 1, tmpDir: join(here, '.tmp'), tag: `prof-${o.framework}-${sc.name}` });
+    console.log(`${o.framework} ${sc.title}: ${Math.round(r.rps)} req/s under the profiler, non-2xx ${r.non2xx}`);
+  } finally {
+    await server.stop();
+  }
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) throw new Error('no .cpuprofile written (did the server exit cleanly on SIGTERM?)');
+  const s = selfTimes(JSON.parse(readFileSync(join(dir, file), 'utf8')));
+  console.log(`profile: ${join(dir, file)} (${s.totalMs.toFixed(0)} ms sampled)\n`);
+  console.log(`top ${o.top} functions by self time:`);
+  for (const f of s.functions.slice(0, o.top)) console.log(`${f.pct.toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}`);
+  console.log('\nself time by file:');
+  for (const f of s.files.slice(0, 20)) console.log(`${f.pct.toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}`);
+}
+
+main().catch((err) => {
+  console.error(err.stack ?? err);
+  process.exit(1);
+});
