@@ -56,7 +56,7 @@ export function parseRunArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
 
 /** Runs `palisade run`. Resolves once serving; the process then lives until a signal. */
 export async function runCommand(argv: readonly string[]): Promise<void> {
-  process.env.PALISADE_ENV ??= 'production';
+  if (!process.env.PALISADE_ENV) process.env.PALISADE_ENV = 'production';
   const opts = parseRunArgs(argv);
   if (opts.workers > 1 && cluster.isPrimary) return runPrimary(opts);
   return runWorker(opts);
@@ -97,7 +97,8 @@ function runPrimary(opts: RunOptions): Promise<void> {
       const msg = m as ListeningMessage | null;
       if (msg?.palisade !== 'listening') return;
       started.add(w);
-      if (started.size === opts.workers && !announced) {
+      if (announced) process.stderr.write(`palisade: worker ${msg.pid} started.\n`);
+      else if (started.size === opts.workers) {
         announced = true;
         const pids = [...started].map((x) => x.process.pid).join(', ');
         process.stdout.write(`palisade: serving ${opts.file} on ${msg.url} with ${opts.workers} workers (pids ${pids})\n`);
@@ -133,7 +134,11 @@ function runPrimary(opts: RunOptions): Promise<void> {
     stopping = true;
     const workers = Object.values(cluster.workers ?? {});
     if (workers.length === 0) process.exit(code);
-    for (const w of workers) if (w?.isConnected()) w.send({ palisade: 'shutdown' });
+    for (const w of workers) {
+      // A listening worker finishes its in-flight requests; one still loading just stops.
+      if (w !== undefined && started.has(w) && w.isConnected()) w.send({ palisade: 'shutdown' });
+      else w?.process.kill('SIGTERM');
+    }
     // Workers finish in-flight requests within their own shutdown timeout; this is the
     // backstop for one that hangs.
     setTimeout(() => {

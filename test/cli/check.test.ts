@@ -1,0 +1,124 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { createApp, type AppOptions } from '../../src/index.js';
+import { resolveSettings } from '../../src/app/config.js';
+import { auditApp, auditSettings, parseFinding, secretBits } from '../../src/cli/check.js';
+import { cspReportHandler, CSP_REPORT_ROUTE } from '../../src/security/csp-report.js';
+import { FIXTURES, runCli, SECRET } from './fixtures/spawn-cli.js';
+
+const ids = (fs: readonly { id: string }[]) => fs.map((f) => f.id);
+const PROD: AppOptions = { env: 'production', secretKey: SECRET, allowedHosts: ['example.com'], https: true, logger: false };
+
+test('auditSettings: deployment findings only with deploy', () => {
+  const dev = resolveSettings({ env: 'development' }, {});
+  assert.deepEqual(ids(auditSettings(dev, [])), []);
+  assert.deepEqual(ids(auditSettings(dev, [], { deploy: true })), ['debug-mode', 'secret-missing', 'insecure-cookies', 'allowed-hosts']);
+  assert.deepEqual(ids(auditSettings(resolveSettings(PROD, {}), [], { deploy: true })), []);
+  const proxied = resolveSettings({ ...PROD, https: false, trustProxy: true }, {});
+  assert.deepEqual(ids(auditSettings(proxied, [], { deploy: true })), []);
+  const plain = resolveSettings({ ...PROD, https: false }, {});
+  assert.deepEqual(ids(auditSettings(plain, [], { deploy: true })), ['insecure-cookies']);
+});
+
+test('auditSettings: weak secrets and raised limits in every mode', () => {
+  for (const weak of ['a'.repeat(40), 'my-secret-key-for-the-palisade-app!', 'changeme'.repeat(5), 'abababababababababababababababababab']) {
+    assert.deepEqual(ids(auditSettings(resolveSettings({ secretKey: weak }, {}), [])), ['secret-weak'], weak);
+  }
+  for (const strong of [SECRET, '3f9a1c7e5b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a1c3e5b7d', 'Zx8Qm2Lr7Vt4Np9Ks6Hb1Wc3Fd5Gj0Ye']) {
+    assert.deepEqual(ids(auditSettings(resolveSettings({ secretKey: strong }, {}), [])), [], strong);
+  }
+  assert.ok(secretBits(SECRET) > 150);
+  assert.deepEqual(ids(auditSettings(resolveSettings({ maxBodySize: 100 * 1024 * 1024 }, {}), [])), ['body-limit']);
+});
+
+test('auditApp on a safe app: nothing, with and without --deploy', () => {
+  const app = createApp(PROD);
+  app.get('/', () => 'hi');
+  app.post('/notes', () => 'ok');
+  app.post('/csp-report', cspReportHandler(), CSP_REPORT_ROUTE); // exempt by design: not listed
+  assert.deepEqual(auditApp(app), []);
+  assert.deepEqual(auditApp(app, { deploy: true }), []);
+});
+
+test('auditApp on an unsafe app: each problem once, from settings, routes and protections', () => {
+  const app = createApp({
+    env: 'test',
+    logger: false,
+    allowedHosts: ['*'],
+    headers: { csp: false, frameOptions: false },
+    csrf: { enabled: false } as never,
+  });
+  app.get('/api/items', () => [1], { allowTopLevelArray: true });
+  app.get('/api/more', () => [2], { allowTopLevelArray: true });
+  const found = ids(auditApp(app));
+  for (const id of ['json-top-level-array', 'hosts-any', 'csp-off', 'clickjacking', 'csrf-off']) assert.ok(found.includes(id), `${id} in ${found}`);
+  assert.equal(found.filter((i) => i === 'json-top-level-array').length, 2);
+  assert.deepEqual(ids(auditApp(app, { ignore: ['json-top-level-array', 'csp-off'] })).filter((i) => i === 'json-top-level-array' || i === 'csp-off'), []);
+  assert.ok(ids(auditApp(createApp({ env: 'test', headers: false }))).includes('headers-off'));
+});
+
+test('several workers: process-local state is reported', () => {
+  const app = createApp({ env: 'test', logger: false });
+  const fake = { settings: app.settings, routes: app.routes, protections: [...app.protections, { name: 'cache', processLocal: 'the page cache' }] };
+  assert.deepEqual(ids(auditApp(fake, { workers: 1 })), []);
+  assert.deepEqual(ids(auditApp(fake, { workers: 4 })), ['workers-local-state']);
+});
+
+test('parseFinding splits "id: message Fix: fix"', () => {
+  assert.deepEqual(parseFinding('csp-off: The CSP is off. Fix: remove it.'), { id: 'csp-off', message: 'The CSP is off.', fix: 'Remove it.' });
+  assert.equal(parseFinding('csrf: POST /x is exempt.').fix.length > 0, true);
+  assert.equal(parseFinding('Something odd').id, 'audit');
+});
+
+const safe = join(FIXTURES, 'safe-app.ts');
+const unsafe = join(FIXTURES, 'unsafe-app.ts');
+
+test('palisade check: exit 0 on a safe app, 1 with a fix per finding on an unsafe one', async () => {
+  const ok = await runCli(['check', safe], { PALISADE_ENV: 'test' });
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /no problems found/);
+
+  const bad = await runCli(['check', unsafe], { PALISADE_ENV: 'test' });
+  assert.equal(bad.code, 1, bad.stderr);
+  for (const id of ['secret-weak', 'hosts-any', 'body-limit', 'json-top-level-array', 'csrf', 'csp-off', 'clickjacking', 'hsts-off']) {
+    assert.match(bad.stdout, new RegExp(`✗ ${id}: `), id);
+  }
+  assert.match(bad.stdout, /POST \/webhook/);
+  assert.equal(bad.stdout.match(/✗ /g)!.length, bad.stdout.match(/ fix: /g)!.length);
+
+  const json = await runCli(['check', '--json', unsafe], { PALISADE_ENV: 'test' });
+  const parsed = JSON.parse(json.stdout) as { findings: { id: string }[] };
+  const all = [...new Set(parsed.findings.map((f) => f.id))];
+  const ignored = await runCli(['check', '--ignore', all.join(','), unsafe], { PALISADE_ENV: 'test' });
+  assert.equal(ignored.code, 0, ignored.stdout);
+});
+
+test('palisade check --deploy: production settings, or the reason the app will not start', async () => {
+  const prod = { PALISADE_SECRET_KEY: SECRET, PALISADE_ALLOWED_HOSTS: 'example.com', PALISADE_HTTPS: '1' };
+  const ok = await runCli(['check', '--deploy', safe], prod);
+  assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+
+  const noSecret = await runCli(['check', '--deploy', safe]);
+  assert.equal(noSecret.code, 1);
+  assert.match(noSecret.stdout, /✗ config: The app does not start: .*CONFIG_SECRET_MISSING/);
+
+  const devMode = await runCli(['check', '--deploy', safe], { ...prod, PALISADE_ENV: 'development', PALISADE_HTTPS: '0' });
+  assert.equal(devMode.code, 1);
+  assert.match(devMode.stdout, /✗ debug-mode: /);
+  assert.match(devMode.stdout, /✗ insecure-cookies: /);
+});
+
+test('palisade check: usage errors exit 2', async () => {
+  const notApp = await runCli(['check', join(FIXTURES, 'not-an-app.ts')], { PALISADE_ENV: 'test' });
+  assert.equal(notApp.code, 2);
+  assert.match(notApp.stderr, /does not export a Palisade app/);
+  const missing = await runCli(['check', 'nope.ts'], { PALISADE_ENV: 'test' });
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /No app file at nope\.ts/);
+  const badFlag = await runCli(['check', '--deplyo', safe], { PALISADE_ENV: 'test' });
+  assert.equal(badFlag.code, 2);
+  const unknown = await runCli(['frobnicate']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown command "frobnicate"/);
+});

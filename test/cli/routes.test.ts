@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { createApp } from '../../src/index.js';
+import { formatRoutes, routeRows } from '../../src/cli/routes.js';
+import { FIXTURES, runCli } from './fixtures/spawn-cli.js';
+
+test('routeRows: protections per route, switched-off ones marked, HEAD twins left out', () => {
+  const app = createApp({ env: 'test', logger: false });
+  app.get('/', () => 'hi', { name: 'index' });
+  app.post('/hook', () => 'ok', { csrf: false, name: 'hook' });
+  app.get('/list', () => [1], { allowTopLevelArray: true });
+  const rows = routeRows(app);
+  assert.deepEqual(rows.map((r) => `${r.method} ${r.path}`), ['GET /', 'POST /hook', 'GET /list']);
+  const names = app.protections.map((p) => p.name);
+  assert.equal(names[0], 'hosts');
+  assert.equal(names.at(-1), 'headers');
+  assert.deepEqual(rows[0]!.protections, names.filter((n) => n !== 'csrf' && n !== 'cors'));
+  assert.ok(rows[1]!.protections.includes('-csrf'));
+  assert.deepEqual(rows[2]!.notes, ['json-array']);
+  const text = formatRoutes(rows);
+  assert.match(text, /^METHOD +PATH +NAME +PROTECTIONS\n/);
+  assert.match(text, /\nPOST +\/hook +hook +hosts .*-csrf/);
+});
+
+test('palisade routes prints the table; --json the rows', async () => {
+  const file = join(FIXTURES, 'unsafe-app.ts');
+  const res = await runCli(['routes', file], { PALISADE_ENV: 'test' });
+  assert.equal(res.code, 0, res.stderr);
+  const lines = res.stdout.trim().split('\n');
+  assert.match(lines[0]!, /^METHOD\s+PATH\s+NAME\s+PROTECTIONS$/);
+  assert.equal(lines.length, 5);
+  assert.match(res.stdout, /POST\s+\/webhook\s+webhook\s+hosts.*-csrf.*headers/);
+  assert.match(res.stdout, /GET\s+\/api\/items\s+hosts.*\(json-array\)/);
+  const json = await runCli(['routes', '--json', file], { PALISADE_ENV: 'test' });
+  const rows = JSON.parse(json.stdout) as { method: string; path: string }[];
+  assert.deepEqual(rows.map((r) => r.path), ['/', '/webhook', '/api/items', '/upload']);
+});
