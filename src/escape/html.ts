@@ -6,7 +6,8 @@
  * state, §13.2.5.36–37 attribute value (double/single-quoted) states), so they are
  * replaced by character references. Every other character, including non-ASCII, passes
  * through unchanged, so text arrives intact. NUL is replaced by U+FFFD, as the parser
- * would do in an attribute anyway.
+ * would do in an attribute anyway, and CR becomes `&#13;`, because the parser turns a raw
+ * CR into LF (§13.2.3.5) while a reference keeps it.
  *
  * In an unquoted attribute value (§13.2.5.38) whitespace, `>`, and the characters that are
  * parse errors there (`" ' < = \``) also end or corrupt the value, so they are written as
@@ -19,7 +20,7 @@
  * escaped, while its character references are kept (they decode to the text they mean).
  */
 
-const HTML_SPECIAL = /[&<>"'\0]/;
+const HTML_SPECIAL = /[&<>"'\0\r]/;
 const REPLACEMENT: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -54,6 +55,7 @@ export function escapeHTML(s: string): string {
       case 34: r = '&#34;'; break;
       case 39: r = '&#39;'; break;
       case 0: r = '\ufffd'; break;
+      case 13: r = '&#13;'; break;
       default: continue;
     }
     if (last !== i) out += s.slice(last, i);
@@ -80,7 +82,19 @@ export function stripTags(html: string): string {
   return html.replace(TAG_LIKE, '');
 }
 
-const MARKUP_TEXT_SPECIAL_G = /[<>"'\0]/g;
+const NEWLINES_G = /[\r\n]/g;
+
+/**
+ * Escapes a string for RCDATA (`<title>`, `<textarea>`, §13.2.5.2): like escapeHTML, and
+ * line breaks become references, because the parser drops a newline right after the
+ * `<textarea>` start tag (§13.2.6.4.7) and turns CR into LF (§13.2.3.5); a reference
+ * keeps both exactly.
+ */
+export function escapeRCDATA(s: string): string {
+  return escapeHTML(s).replace(NEWLINES_G, (c) => (c === '\n' ? '&#10;' : '&#13;'));
+}
+
+const MARKUP_TEXT_SPECIAL_G = /[<>"'\0\r]/g;
 const MARKUP_TEXT_UNQUOTED_G = /[<>"'\0=` \t\n\f\r]/g;
 
 /**
@@ -89,6 +103,11 @@ const MARKUP_TEXT_UNQUOTED_G = /[<>"'\0=` \t\n\f\r]/g;
  */
 export function markupToAttr(html: string): string {
   return stripTags(html).replace(MARKUP_TEXT_SPECIAL_G, replace);
+}
+
+/** The text of Markup for RCDATA: markupToAttr, with line breaks as references. */
+export function markupToRCDATA(html: string): string {
+  return markupToAttr(html).replace(NEWLINES_G, (c) => (c === '\n' ? '&#10;' : '&#13;'));
 }
 
 /** Like markupToAttr, for the inside of an unquoted attribute value. */

@@ -63,6 +63,7 @@ export function scanText(c: Context, s: string): ScanResult {
   let i = 0;
   while (i < s.length) {
     if (c.state === 'ERROR') return { ctx: c, inserts, errorAt: i };
+    if ((c.flags & F.AT_LEADING_NEWLINE) !== 0) c = withCtx(c, { flags: c.flags & ~F.AT_LEADING_NEWLINE });
     if (c.delim !== 'none') {
       // Inside an attribute value: the browser decodes character references before the
       // value's own language (JS, CSS, URL) reads it, so the transitions see decoded text.
@@ -138,9 +139,12 @@ export function holePlan(c: Context): HolePlan {
     kind: 'escape', chain: [...chain, ...attrStep(c)], prefix, ctx: c, after,
   });
   switch (c.state) {
-    case 'HTML_TEXT':
-      if (c.element === 'none') return esc(['text']);
-      return esc(['rcdata']); // RCDATA, RAWTEXT and data blocks: no markup, no end tag.
+    case 'HTML_TEXT': {
+      const after = withCtx(c, { flags: c.flags & ~F.AT_LEADING_NEWLINE });
+      const nl = (c.flags & F.AT_LEADING_NEWLINE) !== 0 ? '\n' : '';
+      // RCDATA, RAWTEXT and data blocks: no markup, no end tag.
+      return esc([c.element === 'none' ? 'text' : 'rcdata'], after, nl);
+    }
     case 'HTML_ATTR_NAME':
       return {
         kind: 'error', ctx: c, code: 'TEMPLATE_PARTIAL_NAME',

@@ -16,6 +16,7 @@ import type { AttrKind, Element } from './context.js';
 
 const SPECIAL_ELEMENTS = new Set<string>([
   'script', 'style', 'title', 'textarea', 'xmp', 'iframe', 'noembed', 'noframes', 'noscript', 'plaintext', 'form',
+  'pre', 'listing',
 ]);
 
 /** The element kind for a tag name (already lower-cased). */
@@ -25,7 +26,7 @@ export function elementKind(tagName: string): Element {
 
 /** Elements whose content is text up to their end tag, not markup. */
 export function isRawContentElement(e: Element): boolean {
-  return e !== 'none' && e !== 'form';
+  return e !== 'none' && e !== 'form' && e !== 'pre' && e !== 'listing';
 }
 
 const URL_ATTRS = new Set([

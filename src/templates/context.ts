@@ -69,7 +69,7 @@ export type State =
  */
 export type Element =
   | 'none' | 'script' | 'style' | 'title' | 'textarea'
-  | 'xmp' | 'iframe' | 'noembed' | 'noframes' | 'noscript' | 'plaintext' | 'form';
+  | 'xmp' | 'iframe' | 'noembed' | 'noframes' | 'noscript' | 'plaintext' | 'form' | 'pre' | 'listing';
 
 /** What the attribute whose value is being read contains. */
 export type AttrKind =
@@ -114,6 +114,11 @@ export const F = {
   END_TAG: 32,
   /** The srcdoc value so far contains markup. */
   SRCDOC_MARKUP: 64,
+  /**
+   * Right after `<textarea>`, `<pre>` or `<listing>`, where the parser drops one newline
+   * (§13.2.6.4.7): a value here gets a `\n` in front so its own leading newline survives.
+   */
+  AT_LEADING_NEWLINE: 128,
 } as const;
 
 export interface ContextError {
@@ -189,8 +194,10 @@ export function sameContext(a: Context, b: Context): boolean {
 export function joinContexts(a: Context, b: Context): Context | null {
   if (sameContext(a, b)) return a;
   const formBits = F.FORM_POST | F.FORM_ACTION_UNSAFE;
-  let x = a;
-  let y = b;
+  // Only one path is still at the start of a <pre>/<textarea>: drop the fact (a value there
+  // then loses the protection of its leading newline, never safety).
+  let x = withCtx(a, { flags: a.flags & ~F.AT_LEADING_NEWLINE });
+  let y = withCtx(b, { flags: b.flags & ~F.AT_LEADING_NEWLINE });
   if ((x.flags & ~formBits) === (y.flags & ~formBits) && x.flags !== y.flags) {
     const post = x.flags & y.flags & F.FORM_POST;
     const unsafe = (x.flags | y.flags) & F.FORM_ACTION_UNSAFE;

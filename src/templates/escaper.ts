@@ -18,7 +18,7 @@
  */
 import { TemplateError } from '../errors.js';
 import type { Expr, Node, TemplateAST } from './ast.js';
-import { type Context, TEXT, formatContext, joinContexts, sameContext } from './context.js';
+import { type Context, F, TEXT, formatContext, joinContexts, sameContext, withCtx } from './context.js';
 import { type HolePlan, type Piece, applyInserts, holePlan, scanText } from './analyze.js';
 import type { Source } from './lexer.js';
 
@@ -137,6 +137,8 @@ class Escaper {
         return end;
       }
       case 'for': {
+        // A loop's first run would be at the start of a <pre>/<textarea>, later runs not.
+        if ((c.flags & F.AT_LEADING_NEWLINE) !== 0) c = withCtx(c, { flags: c.flags & ~F.AT_LEADING_NEWLINE });
         const e1 = this.list(n.body, c);
         if (!sameContext(e1, c)) {
           const e2 = this.list(n.body, e1);

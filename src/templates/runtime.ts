@@ -7,7 +7,7 @@
  */
 import { TemplateError } from '../errors.js';
 import { Markup, SafeScript, SafeStyle, SafeURL, isMarkup, markupFromSafe } from '../escape/markup.js';
-import { escapeHTML, escapeHTMLUnquoted, markupToAttr, markupToUnquotedAttr } from '../escape/html.js';
+import { escapeHTML, escapeHTMLUnquoted, escapeRCDATA, markupToAttr, markupToRCDATA, markupToUnquotedAttr } from '../escape/html.js';
 import { escapeURLComponent, filterAndNormalizeURL, filterSrcset, filterSrcsetDescriptor, normalizeURL } from '../escape/url.js';
 import { escapeJSRegexp, escapeJSString, escapeJSTemplate, jsValue } from '../escape/js.js';
 import { escapeCSSString, escapeCSSURL, filterCSSValue } from '../escape/css.js';
@@ -24,7 +24,7 @@ export function str(v: unknown): string {
 /** The escaping function for each name in a hole's chain. */
 export const ESCAPERS: Readonly<Record<EscaperName, (v: unknown) => string>> = {
   text: (v) => (typeof v === 'string' ? escapeHTML(v) : isMarkup(v) ? v.toString() : escapeHTML(str(v))),
-  rcdata: (v) => (isMarkup(v) ? markupToAttr(v.toString()) : escapeHTML(str(v))),
+  rcdata: (v) => (isMarkup(v) ? markupToRCDATA(v.toString()) : escapeRCDATA(str(v))),
   attr: (v) => (typeof v === 'string' ? escapeHTML(v) : isMarkup(v) ? markupToAttr(v.toString()) : escapeHTML(str(v))),
   attrUnquoted: (v) => (isMarkup(v) ? markupToUnquotedAttr(v.toString()) : escapeHTMLUnquoted(str(v))),
   srcdoc: (v) => (isMarkup(v) ? v.toString() : escapeHTML(str(v))),

@@ -85,6 +85,11 @@ export function closeTag(c: Context): Context {
     case 'none':
     case 'form':
       return TEXT;
+    case 'pre':
+    case 'listing':
+      return withCtx(TEXT, { flags: F.AT_LEADING_NEWLINE });
+    case 'textarea':
+      return withCtx(TEXT, { element: 'textarea', flags: F.AT_LEADING_NEWLINE });
     default:
       return withCtx(TEXT, { element: c.element });
   }
