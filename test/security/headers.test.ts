@@ -235,3 +235,25 @@ test('the CSP report endpoint logs reports, refuses other bodies, and needs no C
   assert.equal((await c.post('/csp-report', { body: big, headers: { 'content-type': 'application/csp-report' } })).status, 413);
   assert.equal(reports.length, 2);
 });
+
+test("templates put this response's nonce on every <script> and <style> they write", async () => {
+  const { compileTemplate } = await import('../../src/templates/index.js');
+  const page = compileTemplate('<style>p{color:red}</style><p>{{ who }}</p><script>var x = 1;</script><script src="/app.js"></script>');
+  const a = createApp({ env: 'test', logger: false });
+  a.get('/page', () => page.render({ who: 'Ada' }));
+  const c = a.test();
+  const nonces = new Set<string>();
+  for (let i = 0; i < 3; i++) {
+    const res = await c.get('/page');
+    const nonce = HAS_NONCE.exec(res.header('content-security-policy') ?? '')![1]!;
+    nonces.add(nonce);
+    const tags = res.text.match(/<(script|style)\b[^>]*>/g)!;
+    assert.equal(tags.length, 3);
+    for (const tag of tags) assert.ok(tag.includes(` nonce="${nonce}"`), `${tag} carries ${nonce}`);
+  }
+  assert.equal(nonces.size, 3);
+  // Control: with the CSP off there is no nonce to add.
+  const off = createApp({ env: 'test', logger: false, headers: { csp: false } });
+  off.get('/page', () => page.render({ who: 'Ada' }));
+  assert.doesNotMatch((await off.test().get('/page')).text, /nonce=/);
+});
