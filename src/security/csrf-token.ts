@@ -14,7 +14,7 @@
  *
  * See docs/forms-and-csrf.md#how-it-works.
  */
-import { randomFillSync, timingSafeEqual } from 'node:crypto';
+import { randomFillSync, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { deriveKeys, mac } from './signing.js';
 
 const SIZE = 32;
@@ -23,31 +23,53 @@ export const CSRF_TOKEN_LENGTH = 86;
 
 /** Mints and verifies masked CSRF tokens for session ids. Internal to the CSRF protection. */
 export class CsrfTokens {
-  readonly #keys: readonly Buffer[];
+  readonly #keys: readonly KeyObject[];
+  /** session id → the unmasked token under each key; bounded, oldest dropped first. */
+  readonly #expected = new Map<string, readonly Buffer[]>();
+  /** Random bytes for masks, drawn from the CSPRNG 4 KiB at a time. */
+  #pool = Buffer.alloc(0);
+  #poolAt = 0;
 
   constructor(secretKeys: readonly string[]) {
     this.#keys = deriveKeys(secretKeys, 'palisade.csrf.token');
   }
 
+  /** HMAC(k, binding) for every key; computed once per session id and remembered. */
+  #macs(binding: string): readonly Buffer[] {
+    let m = this.#expected.get(binding);
+    if (m === undefined) {
+      m = this.#keys.map((k) => mac(k, binding));
+      if (this.#expected.size >= 4096) this.#expected.delete(this.#expected.keys().next().value!);
+      this.#expected.set(binding, m);
+    }
+    return m;
+  }
+
   /** A fresh masked token for the session `binding`. */
   mint(binding: string): string {
-    const raw = mac(this.#keys[0]!, binding);
+    const raw = this.#macs(binding)[0]!;
+    if (this.#poolAt + SIZE > this.#pool.length) {
+      this.#pool = randomFillSync(Buffer.allocUnsafe(4096));
+      this.#poolAt = 0;
+    }
     const out = Buffer.allocUnsafe(SIZE * 2);
-    randomFillSync(out, 0, SIZE);
+    this.#pool.copy(out, 0, this.#poolAt, this.#poolAt + SIZE);
+    this.#pool.fill(0, this.#poolAt, this.#poolAt + SIZE); // a mask is never handed out twice
+    this.#poolAt += SIZE;
     for (let i = 0; i < SIZE; i++) out[SIZE + i] = raw[i]! ^ out[i]!;
     return out.toString('base64url');
   }
 
   /** True when `token` was minted for `binding` with one of the app's keys. Constant-time. */
   verify(token: string, binding: string): boolean {
-    if (typeof token !== 'string' || token.length !== CSRF_TOKEN_LENGTH || !/^[A-Za-z0-9_-]+$/.test(token)) return false;
+    if (typeof token !== 'string' || token.length !== CSRF_TOKEN_LENGTH) return false;
     const b = Buffer.from(token, 'base64url');
-    // Refuse non-canonical spellings (the last character's unused low bits): one token, one text.
+    // Only the canonical spelling (this also refuses characters outside base64url).
     if (b.length !== SIZE * 2 || b.toString('base64url') !== token) return false;
     const raw = Buffer.allocUnsafe(SIZE);
     for (let i = 0; i < SIZE; i++) raw[i] = b[SIZE + i]! ^ b[i]!;
     let ok = false;
-    for (const k of this.#keys) ok = timingSafeEqual(mac(k, binding), raw) || ok;
+    for (const m of this.#macs(binding)) ok = timingSafeEqual(m, raw) || ok;
     return ok;
   }
 }

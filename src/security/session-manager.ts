@@ -47,8 +47,9 @@ export class SessionManager {
   constructor(secretKeys: readonly string[], opts: { store: SessionStore | null; maxAge: number; cookieName: string }) {
     this.store = opts.store;
     this.maxAge = opts.maxAge;
-    this.cookieSigner = new Signer(secretKeys, { purpose: 'palisade.session.cookie' });
-    this.idSigner = new Signer(secretKeys, { purpose: 'palisade.session.id' });
+    // The same cookie comes back on every request of a user: remember the ones verified.
+    this.cookieSigner = new Signer(secretKeys, { purpose: 'palisade.session.cookie', cacheSize: 1024 });
+    this.idSigner = new Signer(secretKeys, { purpose: 'palisade.session.id', cacheSize: 4096 });
     this.#name = opts.cookieName;
     this.#hostName = /^__(Host|Secure)-/.test(opts.cookieName) ? opts.cookieName : `__Host-${opts.cookieName}`;
   }

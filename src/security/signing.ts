@@ -14,7 +14,7 @@
  *
  * See docs/sessions.md#signing.
  */
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, hkdfSync, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 /** Clock skew tolerated between processes, in seconds (a timestamp this far in the future still verifies). */
 const MAX_SKEW = 300;
@@ -38,10 +38,11 @@ export function deriveKey(secret: string, purpose: string): Buffer {
 }
 
 /** Derives one key per secret for a purpose; the first secret's key comes first. */
-export function deriveKeys(secrets: readonly string[], purpose: string): Buffer[] {
+export function deriveKeys(secrets: readonly string[], purpose: string): KeyObject[] {
   if (secrets.length === 0) throw new TypeError('signing needs at least one secret key');
   if (typeof purpose !== 'string' || purpose === '') throw new TypeError('signing needs a purpose');
-  return secrets.map((s) => deriveKey(s, purpose));
+  // KeyObjects, made once: createHmac with a KeyObject skips importing the key per call.
+  return secrets.map((s) => createSecretKey(deriveKey(s, purpose)));
 }
 
 export interface SignerOptions {
@@ -49,6 +50,18 @@ export interface SignerOptions {
   purpose: string;
   /** Default maximum age in seconds for `unsign`; undefined means no limit. */
   maxAge?: number;
+  /**
+   * Remember this many verified tokens (up to 1 KB each), so a value that comes back on
+   * every request (a session cookie) is checked with a map lookup instead of an HMAC.
+   * Expiry is still checked on every call. Default 0 (no cache).
+   */
+  cacheSize?: number;
+}
+
+interface Verified {
+  readonly value: string;
+  readonly signedAt: number;
+  readonly oldKey: boolean;
 }
 
 /**
@@ -66,10 +79,13 @@ export interface SignerOptions {
 export class Signer {
   readonly purpose: string;
   readonly maxAge: number | undefined;
-  readonly #keys: readonly Buffer[];
+  readonly #keys: readonly KeyObject[];
+  readonly #cacheSize: number;
+  readonly #cache = new Map<string, Verified>();
 
   constructor(secrets: readonly string[], opts: SignerOptions) {
     this.purpose = opts.purpose;
+    this.#cacheSize = opts.cacheSize ?? 0;
     this.#keys = deriveKeys(secrets, opts.purpose);
     if (opts.maxAge !== undefined && !(Number.isFinite(opts.maxAge) && opts.maxAge > 0)) {
       throw new TypeError(`signer maxAge must be a positive number of seconds, got ${String(opts.maxAge)}`);
@@ -89,6 +105,22 @@ export class Signer {
    */
   unsign(token: string, opts: { maxAge?: number; now?: number } = {}): UnsignResult {
     if (typeof token !== 'string') return MALFORMED;
+    const hit = this.#cacheSize > 0 ? this.#cache.get(token) : undefined;
+    const v = hit ?? this.#verify(token);
+    if (!('value' in v)) return v;
+    const nowSec = Math.floor((opts.now ?? Date.now()) / 1000);
+    const maxAge = opts.maxAge ?? this.maxAge;
+    if (v.signedAt > nowSec + MAX_SKEW) return EXPIRED;
+    if (maxAge !== undefined && nowSec - v.signedAt > maxAge) return EXPIRED;
+    if (hit === undefined && this.#cacheSize > 0 && token.length <= 1024) {
+      if (this.#cache.size >= this.#cacheSize) this.#cache.delete(this.#cache.keys().next().value!);
+      this.#cache.set(token, v);
+    }
+    return { ok: true, value: v.value, signedAt: v.signedAt, oldKey: v.oldKey };
+  }
+
+  /** Checks format and MAC; the age is checked by the caller. */
+  #verify(token: string): Verified | UnsignResult {
     const dot2 = token.lastIndexOf('.');
     if (dot2 <= 0 || token.length - dot2 - 1 !== MAC_CHARS) return MALFORMED;
     const dot1 = token.lastIndexOf('.', dot2 - 1);
@@ -108,12 +140,7 @@ export class Signer {
       }
     }
     if (matched === -1) return BAD_SIGNATURE;
-    const signedAt = parseInt(tsText, 36);
-    const nowSec = Math.floor((opts.now ?? Date.now()) / 1000);
-    const maxAge = opts.maxAge ?? this.maxAge;
-    if (signedAt > nowSec + MAX_SKEW) return EXPIRED;
-    if (maxAge !== undefined && nowSec - signedAt > maxAge) return EXPIRED;
-    return { ok: true, value: token.slice(0, dot1), signedAt, oldKey: matched > 0 };
+    return { value: token.slice(0, dot1), signedAt: parseInt(tsText, 36), oldKey: matched > 0 };
   }
 }
 
@@ -122,6 +149,6 @@ const BAD_SIGNATURE: UnsignResult = Object.freeze({ ok: false, reason: 'bad-sign
 const EXPIRED: UnsignResult = Object.freeze({ ok: false, reason: 'expired' });
 
 /** HMAC-SHA256 of `data` under `key`. */
-export function mac(key: Buffer, data: string | Buffer): Buffer {
+export function mac(key: KeyObject, data: string | Buffer): Buffer {
   return createHmac('sha256', key).update(data).digest();
 }

@@ -86,3 +86,15 @@ test('bad settings are refused', () => {
   assert.throws(() => new Signer([A], { purpose: '' }), /purpose/);
   assert.throws(() => new Signer([A], { purpose: 'p', maxAge: -1 }), /maxAge/);
 });
+
+test('with a cache, a remembered token is still checked for age, and tampering still fails', () => {
+  const s = new Signer([A], { purpose: 'p', maxAge: 60, cacheSize: 2 });
+  const tok = s.sign('v', T0);
+  assert.equal(s.unsign(tok, { now: T0 }).ok, true);
+  assert.equal(s.unsign(tok, { now: T0 + 1000 }).ok, true, 'cached hit');
+  assert.deepEqual(s.unsign(tok, { now: T0 + 61_000 }), { ok: false, reason: 'expired' }, 'cached, but too old');
+  assert.equal(s.unsign(tok.replace('v.', 'w.'), { now: T0 }).ok, false);
+  // More tokens than the cache holds: every one still verifies.
+  const many = ['a', 'b', 'c', 'd'].map((x) => s.sign(x, T0));
+  for (let round = 0; round < 2; round++) for (const t of many) assert.equal(s.unsign(t, { now: T0 }).ok, true);
+});
