@@ -1,0 +1,189 @@
+/**
+ * Helpers for the fault tests in test/faults: raw sockets on 127.0.0.1, a keep-alive
+ * client, waiting for handles to settle, and RSS figures. See docs/reliability.md.
+ */
+import { connect, type Socket } from 'node:net';
+import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** What a raw exchange saw: the bytes the server sent and how the connection ended. */
+export interface RawResult {
+  data: string;
+  /** The server closed or reset the connection (or it ended normally). */
+  closed: boolean;
+  /** A socket error (ECONNRESET, EPIPE…), if any. */
+  error: string | undefined;
+  /** We gave up waiting and destroyed the socket ourselves. */
+  gaveUp: boolean;
+}
+
+/**
+ * Sends `chunks` on a fresh connection (each chunk after `gapMs`), optionally half-closes,
+ * and resolves when the server closes the connection or `giveUpMs` passes.
+ */
+export function rawExchange(
+  port: number,
+  chunks: (string | Buffer)[],
+  opts: { gapMs?: number; end?: boolean; giveUpMs?: number; destroyAfterWrite?: boolean } = {},
+): Promise<RawResult> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    let data = '';
+    let error: string | undefined;
+    let gaveUp = false;
+    let done = false;
+    const finish = (closed: boolean) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve({ data, closed, error, gaveUp });
+    };
+    const timer = setTimeout(() => {
+      gaveUp = true;
+      s.destroy();
+      finish(false);
+    }, opts.giveUpMs ?? 10_000);
+    s.setNoDelay(true);
+    s.on('data', (d) => (data += d.toString('latin1')));
+    s.on('error', (e: NodeJS.ErrnoException) => (error = e.code ?? e.message));
+    s.on('close', () => finish(true));
+    s.once('connect', async () => {
+      for (let i = 0; i < chunks.length; i++) {
+        if (s.destroyed) return;
+        if (i > 0 && opts.gapMs) await sleep(opts.gapMs);
+        if (s.destroyed || !s.writable) return;
+        s.write(chunks[i]!);
+      }
+      if (opts.destroyAfterWrite) {
+        s.destroy();
+        return;
+      }
+      if (opts.end) s.end();
+    });
+  });
+}
+
+/** The status code at the start of a raw HTTP response, or undefined. */
+export function statusOf(raw: string): number | undefined {
+  const m = /^HTTP\/1\.[01] (\d{3}) /.exec(raw);
+  return m === null ? undefined : Number(m[1]);
+}
+
+/** Opens a connection and resolves with the socket once connected. */
+export function openSocket(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, '127.0.0.1', () => resolve(s));
+    s.setNoDelay(true);
+    s.once('error', reject);
+  });
+}
+
+/** Counts of active handle types we care about (sockets, servers, file handles). */
+export function handleCounts(): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const t of process.getActiveResourcesInfo()) {
+    if (t === 'Timeout' || t === 'Immediate' || t === 'TTYWrap' || t === 'PipeWrap' || t === 'SignalWrap') continue;
+    out[t] = (out[t] ?? 0) + 1;
+  }
+  return out;
+}
+
+function exceeds(now: Record<string, number>, base: Record<string, number>): string[] {
+  const extra: string[] = [];
+  for (const [k, n] of Object.entries(now)) if (n > (base[k] ?? 0)) extra.push(`${k}: ${base[k] ?? 0} → ${n}`);
+  return extra;
+}
+
+/**
+ * Waits until no handle type has more entries than in `baseline`; returns what is still
+ * extra after `maxMs` (an empty list when everything settled).
+ */
+export async function settleHandles(baseline: Record<string, number>, maxMs = 8_000): Promise<string[]> {
+  const end = Date.now() + maxMs;
+  for (;;) {
+    const extra = exceeds(handleCounts(), baseline);
+    if (extra.length === 0 || Date.now() > end) return extra;
+    await sleep(50);
+  }
+}
+
+/** A keep-alive client for valid load: few sockets, reused. */
+export function keepAliveAgent(maxSockets: number): Agent {
+  return new Agent({ keepAlive: true, maxSockets, keepAliveMsecs: 1000 });
+}
+
+export interface SimpleResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** One request through node:http (keep-alive when given an agent). */
+export function send(
+  port: number,
+  method: string,
+  path: string,
+  opts: { agent?: Agent; headers?: Record<string, string>; body?: string | Buffer; timeoutMs?: number } = {},
+): Promise<SimpleResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: '127.0.0.1', port, method, path, agent: opts.agent ?? false, headers: opts.headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.setTimeout(opts.timeoutMs ?? 15_000, () => req.destroy(new Error('client timeout')));
+    req.on('error', reject);
+    if (opts.body !== undefined) req.end(opts.body);
+    else req.end();
+  });
+}
+
+/** RSS in MB, after a GC when the process runs with --expose-gc. */
+export async function rssMB(): Promise<number> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc) {
+    for (let i = 0; i < 3; i++) {
+      gc();
+      await sleep(20);
+    }
+  }
+  return Math.round((process.memoryUsage().rss / 1024 / 1024) * 10) / 10;
+}
+
+/** Resolves with the value of `p`, or rejects after `ms` with `what` in the message. */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: not done after ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
+/** Builds a multipart/form-data body. */
+export function multipartBody(boundary: string, parts: { name: string; filename?: string; type?: string; data: string | Buffer }[]): Buffer {
+  const out: Buffer[] = [];
+  for (const p of parts) {
+    let head = `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"`;
+    if (p.filename !== undefined) head += `; filename="${p.filename}"`;
+    head += '\r\n';
+    if (p.type !== undefined) head += `Content-Type: ${p.type}\r\n`;
+    out.push(Buffer.from(`${head}\r\n`), Buffer.isBuffer(p.data) ? p.data : Buffer.from(p.data), Buffer.from('\r\n'));
+  }
+  out.push(Buffer.from(`--${boundary}--\r\n`));
+  return Buffer.concat(out);
+}
+
+/** Polls `cond` every 20 ms until it holds; rejects (and stops polling) after `ms`. */
+export async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`${what}: not done after ${ms} ms`);
+    await sleep(20);
+  }
+}
