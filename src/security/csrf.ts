@@ -75,9 +75,12 @@ export function csrfToken(): string {
 }
 
 /** Builds the CSRF protection from the app's `csrf` options (registered in src/app/protections.ts). */
-export function csrfProtection(ctx: ProtectionContext): Protection | null {
+export function csrfProtection(ctx: ProtectionContext): Protection {
   const o = readOptions(ctx.options.csrf);
-  if (o.enabled === false) return null;
+  if (o.enabled === false) {
+    // Nothing is checked; the protection stays only to be reported by `palisade check`.
+    return { name: 'csrf', audit: () => ['csrf: CSRF protection is switched off for the whole app (csrf: { enabled: false }).'] };
+  }
   const origins = new OriginCheck(ctx.settings.origin, o.trustedOrigins ?? []);
   const tokens = new CsrfTokens(ctx.settings.secretKeys);
   const checkToken = o.token !== false;
@@ -169,12 +172,6 @@ export function csrfProtection(ctx: ProtectionContext): Protection | null {
   };
   minters.set(protection, mint);
   return protection;
-}
-
-/** The report `palisade check` gives for an app whose CSRF protection is off (the factory returned null). */
-export function csrfDisabledFinding(options: Readonly<Record<string, unknown>>): string | undefined {
-  const c = options.csrf as CsrfOptions | undefined;
-  return c?.enabled === false ? 'csrf: CSRF protection is switched off for the whole app (csrf: { enabled: false }).' : undefined;
 }
 
 function originMessage(req: Request, r: OriginRefusal): string {
