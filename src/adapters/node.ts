@@ -9,6 +9,7 @@ import { Readable, pipeline } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { HttpError } from '../errors.js';
 import { describeError, errorResponse } from '../app/error-page.js';
+import type { Request } from '../http/request.js';
 import type { Response } from '../http/response.js';
 import type { App } from '../app/app.js';
 
@@ -31,15 +32,18 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+interface InFlight {
+  readonly started: number;
+  readonly req: Request;
+}
+
 /** Builds the node:http request listener for an app. */
 export function nodeHandler(app: App): {
   listener: (req: IncomingMessage, res: ServerResponse) => void;
-  inFlight: Map<ServerResponse, number>;
+  inFlight: Map<ServerResponse, InFlight>;
 } {
-  const inFlight = new Map<ServerResponse, number>();
+  const inFlight = new Map<ServerResponse, InFlight>();
   const listener = (nreq: IncomingMessage, nres: ServerResponse): void => {
-    inFlight.set(nres, Date.now());
-    nres.once('close', () => inFlight.delete(nres));
     const hasBody = nreq.headers['content-length'] !== undefined || nreq.headers['transfer-encoding'] !== undefined;
     const req = app.createRequest({
       method: nreq.method ?? 'GET',
@@ -49,12 +53,19 @@ export function nodeHandler(app: App): {
       remoteAddress: nreq.socket.remoteAddress,
       encrypted: (nreq.socket as TLSSocket).encrypted === true,
     });
+    inFlight.set(nres, { started: Date.now(), req });
+    nres.once('close', () => {
+      inFlight.delete(nres);
+      // The connection went away (client gone, request timeout) while a handler may still
+      // be reading the body: end that read with an error instead of leaving it waiting.
+      if (hasBody && !nreq.complete && !nreq.destroyed) nreq.destroy(new Error('connection closed before the body was complete'));
+    });
     app.handle(req).then(
       (res) => writeResponse(nreq, nres, res),
       (err) => {
         // handle() does not throw; this is a last line of defence.
         app.logger.error({ err }, 'unexpected failure in dispatch');
-        if (!nres.headersSent) writeResponse(nreq, nres, errorResponse(describeError(err, false), null));
+        if (!nres.headersSent) writeResponse(nreq, nres, errorResponse(describeError(err, false), req));
         else nres.destroy();
       },
     );
@@ -129,11 +140,11 @@ export function listenNode(app: App, opts: ListenOptions = {}): Promise<RunningS
   // One sweep a second bounds handlers that never answer, without a timer per request.
   const sweep = setInterval(() => {
     const now = Date.now();
-    for (const [nres, started] of inFlight) {
+    for (const [nres, { started, req }] of inFlight) {
       if (now - started > cfg.handlerTimeout && !nres.headersSent) {
         const err = new HttpError('HTTP_TIMEOUT', `The handler did not answer within ${cfg.handlerTimeout} ms.`);
         app.logger.error({ path: nres.req?.url }, 'handler timed out');
-        writeResponse(nres.req, nres, errorResponse(describeError(err, false), null));
+        writeResponse(nres.req, nres, errorResponse(describeError(err, false), req));
         inFlight.delete(nres);
       }
     }
