@@ -30,9 +30,6 @@ export function filesProtection(ctx: ProtectionContext): Protection {
       if (uploads !== undefined) return uploads.cleanup();
       return undefined;
     },
-    audit() {
-      return [];
-    },
     close() {
       return store.close();
     },
