@@ -82,7 +82,7 @@ export function auditSettings(settings: Settings, routes: readonly MountedRoute[
       add('secret-weak', `${which} does not look random (it is guessable or has little entropy).`, 'Generate one: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64url\'))".');
     }
   });
-  if (deploy && !settings.https && settings.trustProxy === false) {
+  if (deploy && !settings.https && !settings.trustProxy) {
     add(
       'insecure-cookies',
       'The app is not configured for HTTPS (https: false, no trustProxy), so session and CSRF cookies go out without Secure and no HSTS is sent.',
@@ -111,7 +111,7 @@ export function auditSettings(settings: Settings, routes: readonly MountedRoute[
 // Fixes for protection findings that state none themselves.
 const FALLBACK_FIX: Readonly<Record<string, string>> = {
   csrf: 'Make sure the route authenticates its caller another way (a signed webhook), or remove `csrf: false`.',
-  session: 'Use a shared store: session: { redis: process.env.REDIS_URL }.',
+  session: 'Use a shared store: session: { store: { redis: process.env.REDIS_URL } }.',
   cors: 'Keep the list to the origins of your own front ends.',
 };
 
@@ -121,7 +121,10 @@ export function parseFinding(line: string): Finding {
   const id = m ? m[1]! : 'audit';
   const rest = m ? m[2]! : line;
   const at = rest.lastIndexOf(' Fix: ');
-  if (at === -1) return { id, message: rest, fix: FALLBACK_FIX[id] ?? '' };
+  if (at === -1) {
+    const fix = /switched off/.test(rest) ? 'Remove the setting that switches it off (named above).' : (FALLBACK_FIX[id] ?? '');
+    return { id, message: rest, fix };
+  }
   const fix = rest.slice(at + 6);
   return { id, message: rest.slice(0, at), fix: fix.charAt(0).toUpperCase() + fix.slice(1) };
 }
@@ -157,7 +160,7 @@ export function auditApp(app: AuditableApp, opts: AuditOptions = {}): Finding[] 
     for (const p of app.protections) {
       const local = (p as Protection & { processLocal?: string }).processLocal;
       if (typeof local === 'string') {
-        findings.push({ id: 'workers-local-state', message: `${workers} workers, but ${local} is kept in each process's memory, so workers do not share it.`, fix: 'Use a shared store, e.g. session: { redis: process.env.REDIS_URL }.' });
+        findings.push({ id: 'workers-local-state', message: `${workers} workers, but ${local} is kept in each process's memory, so workers do not share it.`, fix: 'Use a shared store, e.g. session: { store: { redis: process.env.REDIS_URL } }.' });
       }
     }
   }

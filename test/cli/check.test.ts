@@ -51,8 +51,11 @@ test('auditApp on an unsafe app: each problem once, from settings, routes and pr
   });
   app.get('/api/items', () => [1], { allowTopLevelArray: true });
   app.get('/api/more', () => [2], { allowTopLevelArray: true });
-  const found = ids(auditApp(app));
-  for (const id of ['json-top-level-array', 'hosts-any', 'csp-off', 'clickjacking', 'csrf-off']) assert.ok(found.includes(id), `${id} in ${found}`);
+  const findings = auditApp(app);
+  const found = ids(findings);
+  for (const id of ['json-top-level-array', 'hosts-any', 'csp-off', 'clickjacking']) assert.ok(found.includes(id), `${id} in ${found}`);
+  assert.ok(findings.some((f) => f.id.startsWith('csrf') && /switched off/.test(f.message)), 'CSRF switched off is reported');
+  assert.ok(findings.every((f) => f.fix !== ''), 'every finding has a fix');
   assert.equal(found.filter((i) => i === 'json-top-level-array').length, 2);
   assert.deepEqual(ids(auditApp(app, { ignore: ['json-top-level-array', 'csp-off'] })).filter((i) => i === 'json-top-level-array' || i === 'csp-off'), []);
   assert.ok(ids(auditApp(createApp({ env: 'test', headers: false }))).includes('headers-off'));
@@ -121,4 +124,15 @@ test('palisade check: usage errors exit 2', async () => {
   const unknown = await runCli(['frobnicate']);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /unknown command "frobnicate"/);
+});
+
+test('docs/examples/deployment/app.ts passes palisade check --deploy with its environment', async () => {
+  const env = { PALISADE_SECRET_KEY: SECRET, PALISADE_ALLOWED_HOSTS: 'notes.example.com', PALISADE_TRUST_PROXY: '1' };
+  const res = await runCli(['check', '--deploy', 'docs/examples/deployment/app.ts'], env);
+  assert.equal(res.code, 0, res.stdout + res.stderr);
+  const bare = await runCli(['check', '--deploy', 'docs/examples/deployment/app.ts'], { ...env, PALISADE_TRUST_PROXY: '0' });
+  assert.equal(bare.code, 1);
+  assert.match(bare.stdout, /✗ insecure-cookies: /);
+  const { app } = await import('../../docs/examples/deployment/app.js');
+  assert.deepEqual((await app.test().get('/health')).json(), { ok: true });
 });

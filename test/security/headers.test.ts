@@ -257,3 +257,18 @@ test("templates put this response's nonce on every <script> and <style> they wri
   off.get('/page', () => page.render({ who: 'Ada' }));
   assert.doesNotMatch((await off.test().get('/page')).text, /nonce=/);
 });
+
+test('docs/examples/headers/app.ts', async () => {
+  const { app: example } = await import('../../docs/examples/headers/app.js');
+  const c = example.test();
+  const res = await c.get('/');
+  const csp = res.header('content-security-policy')!;
+  const nonce = HAS_NONCE.exec(csp)![1]!;
+  assert.match(csp, /img-src 'self' data: https:\/\/images\.example\.com; /);
+  assert.match(csp, /; report-uri \/csp-report$/);
+  assert.equal(res.header('x-frame-options'), 'DENY');
+  assert.ok(res.text.includes(`<style nonce="${nonce}">`) && res.text.includes(`<script nonce="${nonce}">`), res.text);
+  assert.equal((await c.get('/raw.txt')).header('content-security-policy'), 'sandbox');
+  const report = await c.post('/csp-report', { body: '{"csp-report":{}}', headers: { 'content-type': 'application/csp-report' } });
+  assert.equal(report.status, 204);
+});
