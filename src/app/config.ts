@@ -62,6 +62,16 @@ export interface AppOptions {
   cors?: import('../json/cors.js').CORSOptions | false;
   /** JSON response hardening: resource isolation, CORP, XSSI prefix. See docs/json.md. */
   json?: import('../json/isolation.js').JSONOptions;
+  /** Sessions: cookie (default), memory or Redis store, lifetime, cookie name. See docs/sessions.md. */
+  session?: import('../security/session-manager.js').SessionOptions;
+  /** CSRF protection (on by default): trusted origins, exempt routes. See docs/forms-and-csrf.md. */
+  csrf?: import('../security/csrf.js').CsrfOptions;
+  /** Multipart upload limits and temporary storage. See docs/files.md#limits. */
+  uploads?: import('../files/options.js').UploadOptions;
+  /** The static folder (default `static/` at `/static` when it exists), or false. See docs/files.md#the-static-folder. */
+  static?: import('../files/options.js').StaticOptions | false;
+  /** Security headers and the CSP (all on by default), or false for none. See docs/headers.md. */
+  headers?: import('../security/headers.js').HeadersOptions | false;
   /** pino settings, or false for no request log. */
   logger?: LoggerSettings | false;
   server?: ServerOptions;

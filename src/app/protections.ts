@@ -5,13 +5,22 @@
 import type { Protection, ProtectionContext } from './protection.js';
 import { corsProtection } from '../json/cors.js';
 import { resourceIsolation } from '../json/isolation.js';
+import { hostsProtection } from '../security/hosts.js';
+import { headersProtection } from '../security/headers.js';
+import { sessionProtection } from '../security/session-manager.js';
+import { csrfProtection } from '../security/csrf.js';
+import { filesProtection } from '../files/protection.js';
 
 type Factory = (ctx: ProtectionContext) => Protection | null;
 
 const FACTORIES: Factory[] = [
-  // (the host check goes first)
+  hostsProtection, // first: refuse foreign hosts before anything else
   corsProtection, // answers CORS preflights before anything that would 404/405 them
+  filesProtection, // serves /static; binds upload storage before CSRF may read a multipart body
   resourceIsolation, // refuses cross-site <script src>/<img src> loads before the handler
+  sessionProtection, // gives every request a lazy req.session; writes it back in finish
+  csrfProtection, // origin check, then the session-bound token, before hooks and handler
+  headersProtection, // last: its finish completes every response
 ];
 
 export function buildProtections(ctx: ProtectionContext): Protection[] {
