@@ -49,6 +49,21 @@ export function selfTimes(profile) {
   return { totalMs: total / 1000, functions: sort(fns), files: sort(files) };
 }
 
+/** A coarse kind for a profile entry, to compare frameworks at a glance. */
+function category(name) {
+  if (/ dist\//.test(name)) return 'Palisade (dist/)';
+  if (/ bench\/http\//.test(name)) return 'benchmark server code';
+  if (/ node_modules\//.test(name)) return 'dependencies (node_modules)';
+  if (/async_hooks|promiseInitHook|promiseBeforeHook|promiseAfterHook|promiseResolveHook|emitInitNative|executionAsyncResource|AsyncLocalStorage|_propagate/.test(name)) return 'async_hooks / AsyncLocalStorage';
+  if (/^\(garbage collector\)/.test(name)) return 'garbage collector';
+  if (/^(writev|writeUtf8String|writeBuffer|writeLatin1String)\b/.test(name)) return 'socket writes (native)';
+  if (/node:internal\/modules|node:internal\/bootstrap|compileSourceTextModule|wrapSafe|readPackage|parseSource|openFileHandle|compileFunction/.test(name)) return 'module loading (start-up)';
+  if (/node:_http|node:internal\/http|checkInvalidHeaderChar|RegExp: /.test(name)) return 'node:http';
+  if (/node:net|node:internal\/stream|node:events|node:internal\/streams|node:stream/.test(name)) return 'node streams, net, events';
+  if (/task_queues|runMicrotasks|node:internal\/timers|getLibuvNow/.test(name)) return 'ticks, microtasks, timers';
+  return 'other (program, natives)';
+}
+
 function shortUrl(url) {
   const p = url.startsWith('file://') ? fileURLToPath(url) : url;
   if (!p.startsWith('/')) return p;
@@ -86,6 +101,19 @@ async function main() {
   for (const f of s.functions.slice(0, o.top)) console.log(`${f.pct.toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}`);
   console.log('\nself time by file:');
   for (const f of s.files.slice(0, 20)) console.log(`${f.pct.toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}`);
+  const busy = s.functions.filter((f) => !f.name.startsWith('(idle)'));
+  const busyMs = busy.reduce((a, f) => a + f.ms, 0);
+  const groups = new Map();
+  for (const f of busy) {
+    const g = category(f.name);
+    groups.set(g, (groups.get(g) ?? 0) + f.ms);
+  }
+  console.log(`\nbusy time (${busyMs.toFixed(0)} ms, idle left out) by kind:`);
+  for (const [g, t] of [...groups].sort((a, b) => b[1] - a[1])) console.log(`${((100 * t) / busyMs).toFixed(1).padStart(5)}%  ${t.toFixed(0).padStart(6)} ms  ${g}`);
+  console.log('\ntop functions in dist/ (Palisade), share of busy time:');
+  for (const f of busy.filter((x) => x.name.includes(' dist/')).slice(0, o.top)) {
+    console.log(`${((100 * f.ms) / busyMs).toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}`);
+  }
 }
 
 main().catch((err) => {

@@ -15,7 +15,7 @@ import { cpus, totalmem, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { drive, generatorVersion, pickGenerator } from './lib/load.mjs';
-import { canPin, liveChildren, pinned, rssMiB, startServer, watchCpu } from './lib/proc.mjs';
+import { PRIORITY, canPin, liveChildren, pinned, rssMiB, startServer, watchCpu } from './lib/proc.mjs';
 import { formatReport } from './lib/report.mjs';
 import { SCENARIOS, preflight, scenario } from './http/scenarios.mjs';
 
@@ -117,6 +117,7 @@ async function main() {
 
   console.log(`load: ${generatorVersion(kind)}, ${opts.connections} connections, ${opts.duration}s runs after ${opts.warmup}s warm-up, ${opts.rounds} rounds`);
   console.log(pin ? 'pinning: server on core 0, load generator on core 1 (taskset)' : 'pinning: off (taskset missing or one core)');
+  console.log(PRIORITY === null ? 'priority: unchanged' : `priority: servers and load generator at nice ${PRIORITY}`);
 
   // Which scenarios each server serves (it prints them once listening).
   const serves = {};
@@ -194,6 +195,7 @@ async function main() {
     versions: versions(),
     generator: generatorVersion(kind),
     pin,
+    priority: PRIORITY,
     opts,
     frameworks,
     scenarios,

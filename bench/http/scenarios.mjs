@@ -82,7 +82,12 @@ export const SCENARIOS = [
     async request() {
       return { method: 'GET', path: '/page', headers: {} };
     },
-    check: (body) => body.includes('Item &lt;100&gt;') && (body.match(/<tr class="row"/g) ?? []).length === 100,
+    // The whole page exactly once: 100 rows, one layout, the escaped values.
+    check: (body) =>
+      body.includes('Item &lt;100&gt;') &&
+      (body.match(/<tr class="row"/g) ?? []).length === 100 &&
+      (body.match(/<!doctype html>/gi) ?? []).length === 1 &&
+      (body.match(/<\/html>/g) ?? []).length === 1,
   },
   {
     name: 'form',

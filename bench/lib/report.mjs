@@ -45,7 +45,8 @@ export function formatReport(d) {
   L.push(
     `- Load: ${d.generator}, 1 thread, ${opts.connections} connections, ${opts.duration} s per run after a ${opts.warmup} s warm-up, ` +
       `${opts.rounds} interleaved rounds (every framework once per scenario per round); ` +
-      (d.pin ? 'server pinned to core 0 and load generator to core 1 with `taskset`.' : 'no core pinning (taskset missing or one core).'),
+      (d.pin ? 'server pinned to core 0 and load generator to core 1 with `taskset`' : 'no core pinning (taskset missing or one core)') +
+      (d.priority === null ? '.' : `, both at \`nice ${d.priority}\`.`),
   );
   L.push(`- HTTP part took ${Math.round(d.httpSeconds)} s.`, '');
 
