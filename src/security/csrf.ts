@@ -58,6 +58,18 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const KEYS = new Set(['enabled', 'token', 'trustedOrigins', 'exempt']);
 /** Protections that can mint a token for the test client (see issueCsrfTokenForTestClient). */
 const minters = new WeakMap<Protection, (req: Request) => string>();
+/** The token check of each state-changing request (see csrfTokenCheck). */
+const tokenChecks = new WeakMap<Request, () => Promise<void>>();
+
+/**
+ * Internal, for forms (src/forms): the CSRF token check of this state-changing request —
+ * the protection's own, memoised, so a token the protection already verified is not
+ * verified twice — or undefined when the method is safe or CSRF protection is switched
+ * off. The check rejects with CSRF_TOKEN_MISSING or CSRF_TOKEN_INVALID.
+ */
+export function csrfTokenCheck(req: Request): (() => Promise<void>) | undefined {
+  return tokenChecks.get(req);
+}
 
 /**
  * A masked CSRF token for the current request's session, for code that is not a
@@ -75,12 +87,10 @@ export function csrfToken(): string {
 }
 
 /** Builds the CSRF protection from the app's `csrf` options (registered in src/app/protections.ts). */
-export function csrfProtection(ctx: ProtectionContext): Protection {
+export function csrfProtection(ctx: ProtectionContext): Protection | null {
   const o = readOptions(ctx.options.csrf);
-  if (o.enabled === false) {
-    // Nothing is checked; the protection stays only to be reported by `palisade check`.
-    return { name: 'csrf', audit: () => ['csrf: CSRF protection is switched off for the whole app (csrf: { enabled: false }).'] };
-  }
+  // Switched off: no protection at all; `palisade check` reports its absence (csrf-off).
+  if (o.enabled === false) return null;
   const origins = new OriginCheck(ctx.settings.origin, o.trustedOrigins ?? []);
   const tokens = new CsrfTokens(ctx.settings.secretKeys);
   const checkToken = o.token !== false;
@@ -150,10 +160,16 @@ export function csrfProtection(ctx: ProtectionContext): Protection {
     name: 'csrf',
     check(req: Request, route: MountedRoute | null, scope: RequestScope) {
       scope.csrfToken = () => mint(req);
-      if (route === null || SAFE.has(req.method) || isExempt(route)) return;
+      if (route === null || SAFE.has(req.method)) return;
+      // One token check per request, shared with forms (src/forms), which check the token
+      // themselves on exempt routes and with the token layer off.
+      let checked: Promise<void> | undefined;
+      const check = (): Promise<void> => (checked ??= verifyToken(req));
+      tokenChecks.set(req, check);
+      if (isExempt(route)) return;
       const refusal = origins.check(req);
       if (refusal !== undefined) refuse(req, new HttpError('CSRF_ORIGIN_MISMATCH', originMessage(req, refusal), { ...refusal }));
-      if (checkToken) return verifyToken(req);
+      if (checkToken) return check();
     },
     audit(routes) {
       const out: string[] = [];

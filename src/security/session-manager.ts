@@ -122,6 +122,8 @@ export function sessionProtection(ctx: ProtectionContext): Protection {
   const manager = new SessionManager(ctx.settings.secretKeys, resolved);
   return {
     name: 'session',
+    // Read by `palisade check --workers N`: state that each worker keeps for itself.
+    ...(manager.store instanceof MemoryStore ? { processLocal: 'the memory session store' } : {}),
     check(req) {
       req.session = new Session(manager, req);
     },

@@ -387,9 +387,7 @@ test('control: with CSRF switched off, the cross-site request goes through', asy
   const res = await app.test().post('/transfer', { csrf: false, form: { amount: '10' }, headers: { 'sec-fetch-site': 'cross-site', origin: 'http://evil.example' } });
   assert.equal(res.status, 200);
   assert.equal(balance(), 90);
-  const csrf = app.protections.find((p) => p.name === 'csrf')!;
-  assert.equal(csrf.check, undefined, 'nothing is checked');
-  assert.deepEqual(csrf.audit!(app.routes), ['csrf: CSRF protection is switched off for the whole app (csrf: { enabled: false }).']);
+  assert.equal(app.protections.find((p) => p.name === 'csrf'), undefined, 'absent, which palisade check reports as csrf-off');
 });
 
 test('safe methods and unknown routes are not checked', async () => {
