@@ -260,3 +260,16 @@ test('session settings are checked at start-up', () => {
     assert.throws(() => createApp({ env: 'test', session: session as never }), (e: Error & { code?: string }) => e.code === 'CONFIG_INVALID', JSON.stringify(session));
   }
 });
+
+test('a session read after half its life is written again (an active user stays logged in)', async () => {
+  const c = makeApp().test();
+  await c.post('/set', { form: { user: 'ada' } });
+  const payload = c.cookies.session!.split('.')[0]!;
+  const signer = new Signer([SECRET], { purpose: 'palisade.session.cookie' });
+  c.setCookie('session', signer.sign(payload, Date.now() - 8 * 86400_000));
+  const old = await c.get('/get');
+  assert.deepEqual(old.json(), { user: 'ada' });
+  assert.match(sessionLine(old.setCookies)!, /Max-Age=1209600/, 'refreshed');
+  c.setCookie('session', signer.sign(payload, Date.now() - 2 * 86400_000));
+  assert.equal(sessionLine((await c.get('/get')).setCookies), undefined, 'young: not rewritten');
+});
