@@ -187,3 +187,41 @@ export async function waitFor(cond: () => boolean, ms: number, what: string): Pr
     await sleep(20);
   }
 }
+
+/** A child-process app: its port and, when it exits, its exit code and final counts. */
+export interface ChildApp {
+  child: import('node:child_process').ChildProcess;
+  port: number;
+  /** Resolves when the process exits. */
+  exited: Promise<{ code: number | null; signal: string | null; stats: Record<string, number> | undefined; stderr: string }>;
+}
+
+/** Starts `test/faults/fixtures/<name>.ts` (or any path) with tsx and --expose-gc. */
+export async function startChild(script: string, env: Record<string, string> = {}): Promise<ChildApp> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', script], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  let out = '';
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: string | null; stats: Record<string, number> | undefined; stderr: string }>((resolve) => {
+    child.once('exit', (code, signal) => {
+      // stdout may still hold the last line; give it a tick.
+      setImmediate(() => {
+        const line = out.split('\n').find((l) => l.startsWith('{"exit"'));
+        resolve({ code, signal, stats: line ? (JSON.parse(line) as { exit: Record<string, number> }).exit : undefined, stderr });
+      });
+    });
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const first = out.split('\n');
+      if (first.length > 1 && /^\d+$/.test(first[0]!)) resolve(Number(first[0]));
+    });
+    child.once('exit', (code) => reject(new Error(`child exited (${code}) before listening: ${stderr}`)));
+  });
+  return { child, port, exited };
+}

@@ -182,3 +182,16 @@ test('req.json() through the test client: any body is a 200 or a 400/415 with a 
     { scale: 1 },
   );
 });
+
+test('a JSON number that overflows to Infinity is refused at input, not turned into a 500 on the way out', async () => {
+  // JSON.parse('1e400') is Infinity, which JSON cannot carry back out: an app that echoes or
+  // stores the value fails later with JSON_UNSERIALIZABLE (500). Hostile input must stay a 400.
+  const app = createApp({ env: 'test' });
+  app.post('/echo', async (req) => ({ got: await req.json() }), { csrf: false });
+  const client = app.test();
+  for (const text of ['1e400', '-1e400', '{"n":1e99999}', '[1E+999]']) {
+    const res = await client.post('/echo', { body: text, headers: { 'content-type': 'application/json', accept: 'application/json' } });
+    assert.notEqual(res.status, 500, `${text} → 500 ${res.text}`);
+    assert.equal(res.status, 400, `${text} → ${res.status}`);
+  }
+});
