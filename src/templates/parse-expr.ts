@@ -205,7 +205,7 @@ function parsePostfix(t: Tokens, e: Expr): Expr {
       }
     } else if (tok.value === '(') {
       const { args, kwargs } = parseArgs(t);
-      e = { kind: 'call', offset: tok.offset, fn: e, args, kwargs };
+      e = { kind: 'call', offset: e.offset, fn: e, args, kwargs };
     } else {
       return e;
     }

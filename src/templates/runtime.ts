@@ -201,7 +201,13 @@ export function makeMacro(fn: (args: unknown[], kwargs: Record<string, unknown> 
 export function call(f: unknown, args: unknown[], kwargs: Record<string, unknown> | null, caller: unknown, w: Where, p: number): unknown {
   if (typeof f !== 'function') fail('TEMPLATE_RUNTIME', `${f === undefined ? 'an undefined value' : 'this value'} is not callable`, w, p);
   if ((f as Partial<MacroFn>)[MACRO] === true) return (f as MacroFn)(args, kwargs, caller);
-  return kwargs === null ? f(...args) : f(...args, kwargs);
+  try {
+    return kwargs === null ? f(...args) : f(...args, kwargs);
+  } catch (e) {
+    // Built-ins raise RenderFault; give it the position of this call.
+    if (e instanceof RenderFault) fail(e.code, e.message, w, p);
+    throw e;
+  }
 }
 
 /** `o.name(args)`: a method call with `this` bound, or a Python-style string/mapping method. */

@@ -1,0 +1,60 @@
+// Every built-in filter, with Jinja's behaviour and the exact output.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderString } from '../../src/templates/index.js';
+import { FILTERS } from '../../src/templates/filters.js';
+
+const r = (src: string, ctx: Record<string, unknown> = {}): string => renderString(src, ctx, { strict: true });
+
+const CASES: [string, string, Record<string, unknown>, string][] = [
+  ['default', '{{ x|default("d") }}|{{ none|default("d") }}|{{ 0|default("d", true) }}|{{ x|default(default_value="k") }}', {}, 'd||d|k'],
+  ['length', '{{ "abc"|length }} {{ [1, 2]|length }} {{ {"a": 1}|length }} {{ xs|count }}', { xs: new Set([1]) }, '3 2 1 1'],
+  ['upper lower', '{{ "aB"|upper }} {{ "aB"|lower }}', {}, 'AB ab'],
+  ['title capitalize', '{{ "hello big-world"|title }} {{ "hELLO"|capitalize }}', {}, 'Hello Big-World Hello'],
+  ['trim', '[{{ "  a  "|trim }}] [{{ "xxaxx"|trim("x") }}]', {}, '[a] [a]'],
+  ['join', '{{ [1, 2, 3]|join(", ") }} {{ users|join("/", attribute="n") }}', { users: [{ n: 'a' }, { n: 'b' }] }, '1, 2, 3 a/b'],
+  ['join escapes items when one is Markup', '{{ [m, "<"]|join }}', {}, ''],
+  ['replace', '{{ "aaa"|replace("a", "b") }} {{ "aaa"|replace("a", "b", 2) }}', {}, 'bbb bba'],
+  ['truncate', '{{ "foo bar baz qux"|truncate(9) }}|{{ "foo bar baz qux"|truncate(9, true) }}|{{ "short"|truncate(9) }}|{{ "foo bar baz qux"|truncate(11, end="…", leeway=0) }}', {}, 'foo...|foo ba...|short|foo bar…'],
+  ['first last', '{{ [1, 2, 3]|first }}{{ [1, 2, 3]|last }}{{ "ab"|first }}{{ "ab"|last }}', {}, '13ab'],
+  ['sort', '{{ [3, 1, 2]|sort|join }} {{ ["b", "A", "c"]|sort|join }} {{ [3, 1, 2]|sort(reverse=true)|join }} {{ us|sort(attribute="a")|map(attribute="a")|join }}', { us: [{ a: 2 }, { a: 1 }] }, '123 Abc 321 12'],
+  ['reverse', '{{ [1, 2]|reverse|join }} {{ "abc"|reverse }}', {}, '21 cba'],
+  ['round', '{{ 2.5|round }} {{ 3.14159|round(2) }} {{ 2.1|round(0, "ceil") }} {{ 2.9|round(method="floor") }} {{ -2.5|round }}', {}, '3 3.14 3 2 -3'],
+  ['int float', '{{ "42"|int }} {{ "x"|int }} {{ "x"|int(7) }} {{ 3.9|int }} {{ "0x1f"|int(base=16) }} {{ "2.5"|float }} {{ "y"|float }}', {}, '42 0 7 3 31 2.5 0'],
+  ['urlencode', '{{ "a b/c&d"|urlencode }} {{ {"q": "x y", "n": 1}|urlencode }}', {}, 'a%20b/c%26d q=x%20y&amp;n=1'],
+  ['urlencode in a URL is not encoded twice', '<a href="/s?{{ {"q": "x y&z"}|urlencode }}">', {}, '<a href="/s?q=x%20y%26z">'],
+  ['striptags', '{{ "<p>a &amp; <b>b</b></p>\n  c"|striptags }}', {}, 'a &amp; b c'],
+  ['wordcount', '{{ "one two, three"|wordcount }}', {}, '3'],
+  ['tojson in text is escaped text', '{{ {"a": "</x>"}|tojson }}', {}, '{&#34;a&#34;:&#34;\\u003c/x\\u003e&#34;}'],
+  ['tojson in script is a value', '<script>var d = {{ {"a": [1, "\'"]}|tojson }};</script>', {}, '<script>var d = {"a":[1,"\\u0027"]};</script>'],
+  ['tojson indent', '{{ [1]|tojson(indent=2)|safe }}', {}, '[\n  1\n]'],
+  ['safe', '{{ "<b>"|safe }}', {}, '<b>'],
+  ['escape / e', '{{ "<b>"|e }} {{ "<b>"|escape|safe }}', {}, '&lt;b&gt; &lt;b&gt;'],
+  ['abs list string', '{{ -3|abs }} {{ "ab"|list|join("-") }} {{ 5|string ~ "!" }}', {}, '3 a-b 5!'],
+  ['map select reject', '{{ ["a", "b"]|map("upper")|join }} {{ [1, 2, 3, 4]|select("even")|join }} {{ [1, 2, 3]|reject("odd")|join }} {{ [0, 1, ""]|select|list|length }}', {}, 'AB 24 2 1'],
+  ['selectattr rejectattr', '{{ us|selectattr("on")|map(attribute="n")|join }} {{ us|rejectattr("on")|map(attribute="n")|join }} {{ us|selectattr("n", "eq", "b")|map(attribute="n")|join }}', { us: [{ n: 'a', on: true }, { n: 'b', on: false }] }, 'a b b'],
+  ['sum min max unique', '{{ [1, 2, 3]|sum }} {{ [3, 1, 2]|min }} {{ [3, 1, 2]|max }} {{ ["a", "A", "b"]|unique|join }} {{ us|sum(attribute="v") }}', { us: [{ v: 2 }, { v: 3 }] }, '6 1 3 ab 5'],
+  ['items batch', '{% for k, v in {"a": 1}|items %}{{ k }}{{ v }}{% endfor %} {{ [1, 2, 3]|batch(2)|map("join")|join("|") }}', {}, 'a1 12|3'],
+  ['attrname', '<p {{ "data-x"|attrname }}="1" {{ "onclick"|attrname }}="2" {{ "a b"|attrname }}="3" {{ "href"|attrname }}="4">', {}, '<p data-x="1" data-palisade-unsafe="2" data-palisade-unsafe="3" data-palisade-unsafe="4">'],
+  ['custom filter', '{{ "x"|shout }}', {}, 'X!'],
+];
+
+for (const [name, src, ctx, out] of CASES) {
+  test(`filter ${name}`, async () => {
+    if (name === 'custom filter') {
+      assert.equal(renderString(src, ctx, { strict: true, filters: { shout: (v: string) => `${v.toUpperCase()}!` } }), out);
+      return;
+    }
+    if (name.startsWith('join escapes')) {
+      const { Markup } = await import('../../src/escape/markup.js');
+      assert.equal(r(src, { m: Markup.unsafeTrust('<b>') }), '<b>&lt;');
+      return;
+    }
+    assert.equal(r(src, ctx), out);
+  });
+}
+
+test('every built-in filter has a case above', () => {
+  const src = CASES.map((c) => c[1]).join(' ');
+  for (const name of Object.keys(FILTERS)) assert.ok(new RegExp(`\\|\\s*${name}\\b`).test(src), `no test for |${name}`);
+});

@@ -1,0 +1,83 @@
+// Every construct of the template language, with the exact output.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileTemplate, renderString } from '../../src/templates/index.js';
+import { Markup } from '../../src/escape/markup.js';
+
+const r = (src: string, ctx: Record<string, unknown> = {}): string => renderString(src, ctx, { strict: true });
+
+const CASES: [string, string, Record<string, unknown>, string][] = [
+  // [name, template, context, output]
+  ['text only', 'Hello', {}, 'Hello'],
+  ['value', 'Hi {{ name }}!', { name: 'Ann' }, 'Hi Ann!'],
+  ['comment', 'a{# ignored {{ x }} #}b', {}, 'ab'],
+  ['raw', '{% raw %}{{ x }}{% if %}{% endraw %}', {}, '{{ x }}{% if %}'],
+  ['whitespace control', 'a  {%- if true -%}  b  {%- endif -%}  c', {}, 'abc'],
+  ['whitespace control on values and comments', '<p>\n  {{- 1 -}}\n  {#- c -#}\n</p>', {}, '<p>1</p>'],
+  ['if / elif / else', '{% for n in [1, 2, 3] %}{% if n == 1 %}one{% elif n == 2 %}two{% else %}many{% endif %} {% endfor %}', {}, 'one two many '],
+  ['truthiness: empty list, dict, string, zero', '{{ "a" if [] else "b" }}{{ "a" if {} else "b" }}{{ "a" if "" else "b" }}{{ "a" if 0 else "b" }}{{ "a" if [0] else "b" }}', {}, 'bbbba'],
+  ['for with loop variables', '{% for x in xs %}{{ loop.index }}{{ loop.index0 }}{{ loop.revindex }}{{ loop.first }}{{ loop.last }}{{ loop.length }}|{% endfor %}', { xs: ['a', 'b'] }, '102truefalse2|211falsetrue2|'],
+  ['for else', '{% for x in xs %}{{ x }}{% else %}empty{% endfor %}', { xs: [] }, 'empty'],
+  ['for with condition', '{% for x in xs if x is odd %}{{ loop.index }}:{{ x }} {% endfor %}', { xs: [1, 2, 3, 4, 5] }, '1:1 2:3 3:5 '],
+  ['for over a mapping with items()', '{% for k, v in d.items() %}{{ k }}={{ v }};{% endfor %}', { d: { a: 1, b: 2 } }, 'a=1;b=2;'],
+  ['for over a Map', '{% for k in m %}{{ k }}{% endfor %}', { m: new Map([['x', 1], ['y', 2]]) }, 'xy'],
+  ['loop.cycle, previtem, nextitem', '{% for x in [1, 2, 3] %}{{ loop.cycle("a", "b") }}{{ loop.previtem }}{{ loop.nextitem }} {% endfor %}', {}, 'a2 b13 a2 '],
+  ['nested loops see their own loop', '{% for a in [1, 2] %}{% for b in [1, 2] %}{{ loop.index }}{% endfor %}{{ loop.index }}{% endfor %}', {}, '121122'],
+  ['set', '{% set x = 2 %}{% set y, z = 3, 4 %}{{ x + y + z }}', {}, '9'],
+  ['set in a loop does not leak', '{% set x = 1 %}{% for i in [1, 2] %}{% set x = x + i %}{{ x }}{% endfor %}|{{ x }}', {}, '23|1'],
+  ['set in an if leaks (same scope)', '{% if true %}{% set x = 5 %}{% endif %}{{ x }}', {}, '5'],
+  ['namespace changes across a loop', '{% set ns = namespace(total=0) %}{% for i in [1, 2, 3] %}{% set ns.total = ns.total + i %}{% endfor %}{{ ns.total }}', {}, '6'],
+  ['set block is Markup', '{% set b %}<b>{{ x }}</b>{% endset %}{{ b }}', { x: '<i>' }, '<b>&lt;i&gt;</b>'],
+  ['with', '{% with a = 1, b = 2 %}{{ a + b }}{% endwith %}', {}, '3'],
+  ['macro with defaults and keywords', '{% macro f(a, b=2, c=3) %}{{ a }}{{ b }}{{ c }}{% endmacro %}{{ f(1) }} {{ f(1, c=9) }} {{ f(a=7, b=8) }}', {}, '123 129 783'],
+  ['macro output is Markup (not escaped twice)', '{% macro b(t) %}<b>{{ t }}</b>{% endmacro %}{{ b("<") }}', {}, '<b>&lt;</b>'],
+  ['macro output in an attribute is its text', '{% macro b(t) %}<b>{{ t }}</b>{% endmacro %}<p title="{{ b("x&y") }}">', {}, '<p title="x&amp;y">'],
+  ['call block and caller()', '{% macro box() %}<div>{{ caller() }}</div>{% endmacro %}{% call box() %}hi {{ n }}{% endcall %}', { n: '<' }, '<div>hi &lt;</div>'],
+  ['call block with arguments', '{% macro each(xs) %}{% for x in xs %}{{ caller(x) }}{% endfor %}{% endmacro %}{% call(x) each([1, 2]) %}[{{ x }}]{% endcall %}', {}, '[1][2]'],
+  ['literals', '{{ 1 }} {{ 2.5 }} {{ "s" }} {{ \'t\' }} {{ true }} {{ none is none }} {{ [1, "a"]|length }} {{ {"k": "v"}["k"] }} {{ (1, 2)[1] }}', {}, '1 2.5 s t true true 2 v 2'],
+  ['arithmetic', '{{ 1 + 2 * 3 }} {{ (1 + 2) * 3 }} {{ 7 / 2 }} {{ 7 // 2 }} {{ 7 % 3 }} {{ -7 % 3 }} {{ 2 ** 3 ** 2 }} {{ -2 }}', {}, '7 9 3.5 3 1 2 512 -2'],
+  ['string ops', '{{ "a" ~ 1 ~ none }} {{ "ab" * 2 }} {{ "x" + "y" }} {{ [1] + [2] }}', {}, 'a1 abab xy 1,2'],
+  ['comparisons and chains', '{{ 1 < 2 < 3 }} {{ 3 > 2 > 2 }} {{ 1 == 1.0 }} {{ "a" != "b" }} {{ [1, 2] == [1, 2] }}', {}, 'true false true true true'],
+  ['and / or / not return values', '{{ 0 or "x" }} {{ 1 and "y" }} {{ "" and "z" }} {{ not 0 }} {{ none or [] or "last" }}', {}, 'x y  true last'],
+  ['in / not in', '{{ 1 in [1, 2] }} {{ "b" in "abc" }} {{ "k" in {"k": 1} }} {{ 3 not in [1] }}', {}, 'true true true true'],
+  ['conditional expression', '{{ "yes" if x else "no" }} {{ "only" if false }}|', { x: 1 }, 'yes |'],
+  ['attribute and index access', '{{ u.name }} {{ u["name"] }} {{ xs[0] }} {{ xs[-1] }} {{ xs.1 }}', { u: { name: 'N' }, xs: [1, 2, 3] }, 'N N 1 3 2'],
+  ['slices', '{{ xs[1:]|join }} {{ xs[:2]|join }} {{ xs[::-1]|join }} {{ "hello"[1:3] }}', { xs: [1, 2, 3] }, '23 12 321 el'],
+  ['method calls keep this', '{{ u.greet("x") }}', { u: { n: 'N', greet(this: { n: string }, s: string) { return `${this.n}:${s}`; } } }, 'N:x'],
+  ['Python string methods', '{{ "Ab".upper() }} {{ " x ".strip() }} {{ "a,b".split(",")|join("+") }} {{ "ab".startswith("a") }} {{ "-".join(["a", "b"]) }}', {}, 'AB x a+b true a-b'],
+  ['mapping get()', '{{ d.get("a") }} {{ d.get("z", "dflt") }}', { d: { a: 1 } }, '1 dflt'],
+  ['calling JS functions with keyword arguments', '{{ f(1, b=2) }}', { f: (a: number, kw: { b: number }) => a + kw.b }, '3'],
+  ['range and dict', '{{ range(3)|join }} {{ range(1, 7, 2)|join }} {{ dict(a=1).a }}', {}, '012 135 1'],
+  ['is tests', '{{ 2 is even }} {{ 3 is odd }} {{ 9 is divisibleby 3 }} {{ x is defined }} {{ y is undefined }} {{ none is none }} {{ "a" is string }} {{ 1 is number }} {{ [] is sequence }} {{ {} is mapping }} {{ f is callable }} {{ 1 is not even }} {{ 2 is eq 2 }} {{ 3 is gt(2) }}', { x: 1, f: () => 1 }, 'true true true true true true true true true true true true true true'],
+  ['Markup in text is not escaped', '{{ m }}', { m: Markup.unsafeTrust('<b>x</b>') }, '<b>x</b>'],
+  ['safe filter trusts', '{{ "<i>x</i>"|safe }}', {}, '<i>x</i>'],
+  ['undefined with default', '{{ missing|default("d") }} {{ missing|d("e") }} {{ ""|default("f", true) }}', {}, 'd e f'],
+  ['globals from options are visible', '{{ site }}', {}, 'S'],
+];
+
+for (const [name, src, ctx, out] of CASES) {
+  test(name, () => {
+    const result = name === 'globals from options are visible' ? renderString(src, ctx, { strict: true, globals: { site: 'S' } }) : r(src, ctx);
+    assert.equal(result, out);
+  });
+}
+
+test('a compiled template is a function made once and rendered many times', () => {
+  const t = compileTemplate('<li>{{ x }}</li>', { strict: true });
+  assert.equal(t.render({ x: 1 }).toString(), '<li>1</li>');
+  assert.equal(t.render({ x: '<' }).toString(), '<li>&lt;</li>');
+  assert.ok(t.render({ x: 1 }) instanceof Markup);
+});
+
+test('templates cannot reach constructors or prototypes', () => {
+  assert.equal(r('{{ "".constructor }}|{{ x.__proto__ }}|{{ f.constructor }}|{{ x["constructor"] }}', { x: {}, f: () => 1 }), '|||');
+  assert.throws(() => r('{{ "".constructor.constructor("return 1")() }}'), /TEMPLATE_/);
+  assert.equal(renderString('{{ constructor }}', {}, { strict: false }), '');
+  // A dict literal with a "__proto__" key keeps it as data (it does not change the
+  // prototype), and the name stays unreadable like the other blocked names.
+  assert.equal(r('{{ {"__proto__": 1, "a": 2}|length }}{{ {"__proto__": 1}["__proto__"] }}'), '2');
+});
+
+test('values print as text: none and undefined are empty, numbers and booleans as JS writes them', () => {
+  assert.equal(r('[{{ none }}][{{ n }}][{{ 1.5 }}][{{ false }}]', { n: null }), '[][][1.5][false]');
+});
