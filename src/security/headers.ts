@@ -101,7 +101,10 @@ export function compileHeaders(raw: unknown): CompiledHeaders {
       if (!CSP_KEYS.has(k)) throw new ConfigError('CONFIG_INVALID', `Unknown setting "headers.csp.${k}". Known: ${[...CSP_KEYS].join(', ')}.`, { key: `headers.csp.${k}` });
     }
     if (c.reportOnly !== undefined && typeof c.reportOnly !== 'boolean') invalid('headers.csp.reportOnly', 'a boolean', c.reportOnly);
-    csp = compileCsp(c);
+    // frameOptions: 'DENY' means no framing at all; browsers that know frame-ancestors
+    // ignore X-Frame-Options, so the policy has to say the same unless told otherwise.
+    const denyFrames = opts.frameOptions === 'DENY' && c.directives?.['frame-ancestors'] === undefined;
+    csp = compileCsp(denyFrames ? { ...c, directives: { ...c.directives, 'frame-ancestors': "'none'" } } : c);
     for (const [k, v] of csp.extra) pairs.push(k, v);
   }
   const frame = opts.frameOptions ?? 'SAMEORIGIN';

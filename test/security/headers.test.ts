@@ -120,6 +120,7 @@ test('each header can be switched off or changed', async () => {
   const cases: [AppOptions['headers'], Record<string, string | undefined>][] = [
     [{ csp: false }, { 'content-security-policy': undefined, 'x-frame-options': 'SAMEORIGIN' }],
     [{ frameOptions: 'DENY' }, { 'x-frame-options': 'DENY' }],
+    [{ frameOptions: 'DENY', csp: { directives: { 'frame-ancestors': "'self' https://partner.example" } } }, { 'x-frame-options': 'DENY' }],
     [{ frameOptions: false }, { 'x-frame-options': undefined }],
     [{ referrerPolicy: 'no-referrer' }, { 'referrer-policy': 'no-referrer' }],
     [{ referrerPolicy: false }, { 'referrer-policy': undefined }],
@@ -132,6 +133,13 @@ test('each header can be switched off or changed', async () => {
     const res = await app({ headers, https: true }).test().get('/');
     for (const [k, v] of Object.entries(expected)) assert.equal(res.header(k), v, `${JSON.stringify(headers)}: ${k}`);
   }
+});
+
+test("frameOptions: 'DENY' also makes frame-ancestors 'none' unless the policy says otherwise", async () => {
+  const csp = async (headers: AppOptions['headers']) => (await app({ headers }).test().get('/')).header('content-security-policy')!;
+  assert.match(await csp({ frameOptions: 'DENY' }), /; frame-ancestors 'none'; /);
+  assert.match(await csp({ frameOptions: 'DENY', csp: { directives: { 'frame-ancestors': "'self' https://partner.example" } } }), /; frame-ancestors 'self' https:\/\/partner\.example; /);
+  assert.match(await csp({}), /; frame-ancestors 'self'; /);
 });
 
 test('without a nonce in the policy, no nonce is handed to templates', async () => {
@@ -265,7 +273,7 @@ test('docs/examples/headers/app.ts', async () => {
   const csp = res.header('content-security-policy')!;
   const nonce = HAS_NONCE.exec(csp)![1]!;
   assert.match(csp, /img-src 'self' data: https:\/\/images\.example\.com; /);
-  assert.match(csp, /; report-uri \/csp-report$/);
+  assert.match(csp, /; frame-ancestors 'none'; .*; report-uri \/csp-report$/);
   assert.equal(res.header('x-frame-options'), 'DENY');
   assert.ok(res.text.includes(`<style nonce="${nonce}">`) && res.text.includes(`<script nonce="${nonce}">`), res.text);
   assert.equal((await c.get('/raw.txt')).header('content-security-policy'), 'sandbox');
