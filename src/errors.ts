@@ -100,6 +100,11 @@ export const ERROR_CODES = {
   UPLOAD_FILE_GONE: { status: 500, title: 'The uploaded file was already saved or deleted.' },
 
   // ---- FORM: validation ---------------------------------------------------------------
+  FORM_TOO_MANY_FIELDS: { status: 413, title: 'The submitted form has more fields than forms.maxFields.' },
+  FORM_NAME_TOO_LONG: { status: 413, title: 'A submitted field name is longer than forms.maxNameLength.' },
+  FORM_VALUE_TOO_LONG: { status: 413, title: 'A submitted field value is longer than forms.maxValueLength.' },
+  FORM_DEFINITION: { status: 500, title: 'A form is defined wrongly (a field name, a field, or an option).' },
+  FORM_CSRF_UNAVAILABLE: { status: 500, title: 'A form that checks a CSRF token was validated in an app without CSRF protection.' },
 
   // ---- HEADERS: security headers and CSP ----------------------------------------------
 } as const satisfies Record<string, ErrorSpec>;

@@ -72,6 +72,8 @@ export interface AppOptions {
   static?: import('../files/options.js').StaticOptions | false;
   /** Security headers and the CSP (all on by default), or false for none. See docs/headers.md. */
   headers?: import('../security/headers.js').HeadersOptions | false;
+  /** Limits on submitted forms (fields, name and value length). See docs/forms-and-csrf.md#limits. */
+  forms?: import('../forms/limits.js').FormsOptions;
   /** pino settings, or false for no request log. */
   logger?: LoggerSettings | false;
   server?: ServerOptions;
@@ -101,7 +103,7 @@ const KNOWN = new Set([
  * Sections owned by feature modules (sessions, CSRF, headers…). Each module validates
  * its own section when the app builds its protections; here they are only known names.
  */
-const FEATURE_KEYS = new Set(['session', 'csrf', 'headers', 'cors', 'uploads', 'static', 'templates', 'json']);
+const FEATURE_KEYS = new Set(['session', 'csrf', 'headers', 'cors', 'uploads', 'static', 'templates', 'json', 'forms']);
 
 const SERVER_DEFAULTS: Required<ServerOptions> = {
   headersTimeout: 10_000,

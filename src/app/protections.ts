@@ -10,6 +10,7 @@ import { headersProtection } from '../security/headers.js';
 import { sessionProtection } from '../security/session-manager.js';
 import { csrfProtection } from '../security/csrf.js';
 import { filesProtection } from '../files/protection.js';
+import { formsProtection } from '../forms/protection.js';
 
 type Factory = (ctx: ProtectionContext) => Protection | null;
 
@@ -20,6 +21,7 @@ const FACTORIES: Factory[] = [
   resourceIsolation, // refuses cross-site <script src>/<img src> loads before the handler
   sessionProtection, // gives every request a lazy req.session; writes it back in finish
   csrfProtection, // origin check, then the session-bound token, before hooks and handler
+  formsProtection, // app form limits; loads flashed messages for templates (after the session)
   headersProtection, // last: its finish completes every response
 ];
 

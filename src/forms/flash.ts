@@ -1,0 +1,148 @@
+/**
+ * Flashed messages, as in Flask: `flash(req, 'Saved.')` before a redirect, and the next
+ * page shows it once (`get_flashed_messages()` in a template, `getFlashedMessages(req)`
+ * in code). They are kept in the session under `_flashes`, so they survive the redirect
+ * of post/redirect/get and are signed like the rest of the session.
+ *
+ * ```ts
+ * app.post('/notes', async (req) => {
+ *   const result = await noteForm.validate(req);
+ *   if (!result.ok) return ...;
+ *   await flash(req, 'Note saved.', 'success');
+ *   return Response.redirect('/notes', { status: 303 });
+ * });
+ * ```
+ * ```html
+ * {% for category, message in get_flashed_messages(with_categories=true) %}
+ *   <p class="flash {{ category }}">{{ message }}</p>
+ * {% endfor %}
+ * ```
+ * See docs/forms-and-csrf.md#flashed-messages.
+ */
+import { currentScope } from '../http/context.js';
+import type { Request } from '../http/request.js';
+import '../security/session.js'; // req.session
+
+/** The session key the messages are kept under (as in Flask). */
+export const FLASH_KEY = '_flashes';
+/** At most this many messages wait in a session; older ones are dropped first. */
+export const MAX_FLASHES = 50;
+
+type Flash = readonly [category: string, message: string];
+
+interface FlashState {
+  messages: Flash[];
+  /** Read by this request: removed from the session. */
+  popped: boolean;
+  removal?: Promise<void>;
+}
+
+const states = new WeakMap<Request, FlashState>();
+
+function sane(raw: unknown): Flash[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.filter((f): f is Flash => Array.isArray(f) && f.length === 2 && typeof f[0] === 'string' && typeof f[1] === 'string');
+}
+
+/**
+ * Adds a message to show on the next page the user sees (or this one, if it has not
+ * read its messages yet). `category` is free text: `message` (default), `error`,
+ * `success`…
+ *
+ * ```ts
+ * await flash(req, 'Your note was deleted.', 'success');
+ * ```
+ * See docs/forms-and-csrf.md#flashed-messages.
+ */
+export async function flash(req: Request, message: string, category = 'message'): Promise<void> {
+  if (typeof message !== 'string' || typeof category !== 'string') throw new TypeError('flash(req, message, category?) takes text');
+  if (req.session === undefined) throw new TypeError('flash() needs the session protection (req.session)');
+  const list = sane(await req.session.get(FLASH_KEY));
+  list.push([category, message]);
+  while (list.length > MAX_FLASHES) list.shift();
+  await req.session.set(FLASH_KEY, list);
+  const st = states.get(req);
+  if (st === undefined) states.set(req, { messages: list.slice(), popped: false });
+  else if (!st.popped) st.messages = list.slice();
+}
+
+/** Options of getFlashedMessages (`with_categories`, `category_filter` in templates). */
+export interface FlashedOptions {
+  /** Return `[category, message]` pairs instead of messages. */
+  withCategories?: boolean;
+  /** Only messages of these categories. */
+  categoryFilter?: readonly string[];
+}
+
+/**
+ * The messages flashed for this user, oldest first, removed from the session (a second
+ * call in the same request returns the same ones).
+ *
+ * ```ts
+ * const messages = await getFlashedMessages(req);                           // ['Saved.']
+ * const pairs = await getFlashedMessages(req, { withCategories: true });    // [['success', 'Saved.']]
+ * ```
+ * See docs/forms-and-csrf.md#flashed-messages.
+ */
+export async function getFlashedMessages(req: Request, options: FlashedOptions & { withCategories: true }): Promise<[string, string][]>;
+export async function getFlashedMessages(req: Request, options?: FlashedOptions): Promise<string[]>;
+export async function getFlashedMessages(req: Request, options: FlashedOptions = {}): Promise<string[] | [string, string][]> {
+  let st = states.get(req);
+  if (st === undefined) {
+    st = { messages: req.session === undefined ? [] : sane(await req.session.get(FLASH_KEY)), popped: false };
+    states.set(req, st);
+  }
+  const out = pop(req, st, options);
+  await st.removal;
+  return out;
+}
+
+function pop(req: Request, st: FlashState, o: FlashedOptions): string[] | [string, string][] {
+  if (!st.popped) {
+    st.popped = true;
+    // The session is loaded (the messages came from it), so this completes in a few
+    // microtasks, long before the response is finished and the session written.
+    if (st.messages.length > 0) st.removal = req.session.delete(FLASH_KEY).catch(() => {});
+  }
+  const filter = o.categoryFilter;
+  const list = filter === undefined || filter.length === 0 ? st.messages : st.messages.filter(([c]) => filter.includes(c));
+  return o.withCategories === true ? list.map(([c, m]) => [c, m] as [string, string]) : list.map(([, m]) => m);
+}
+
+/**
+ * Loads this request's messages before the handler, so that templates (which render
+ * synchronously) can read them. Called by the forms protection when the request carries
+ * a session cookie. A session store that does not answer means no messages, not an error.
+ */
+export async function preloadFlashes(req: Request): Promise<void> {
+  if (states.has(req)) return;
+  let messages: Flash[] = [];
+  try {
+    messages = sane(await req.session.get(FLASH_KEY));
+  } catch {
+    // SESSION_STORE_UNAVAILABLE: the route may not need the session; it finds out itself.
+  }
+  if (!states.has(req)) states.set(req, { messages, popped: false });
+}
+
+/**
+ * The template global `get_flashed_messages(with_categories=false, category_filter=[])`.
+ * It reads what the forms protection loaded (no session cookie: no messages).
+ */
+export function get_flashed_messages(a?: unknown, b?: unknown): string[] | [string, string][] {
+  const req = currentScope()?.request as Request | undefined;
+  const st = req === undefined ? undefined : states.get(req);
+  if (st === undefined) return [];
+  let withCategories = false;
+  let categoryFilter: readonly string[] | undefined;
+  for (const arg of [a, b]) {
+    if (typeof arg === 'boolean') withCategories = arg;
+    else if (Array.isArray(arg)) categoryFilter = arg.map(String);
+    else if (typeof arg === 'object' && arg !== null) {
+      const kw = arg as { with_categories?: unknown; category_filter?: unknown };
+      if (kw.with_categories !== undefined) withCategories = kw.with_categories === true;
+      if (Array.isArray(kw.category_filter)) categoryFilter = kw.category_filter.map(String);
+    }
+  }
+  return pop(req!, st, { withCategories, ...(categoryFilter !== undefined ? { categoryFilter } : {}) });
+}

@@ -1,0 +1,40 @@
+/**
+ * The forms protection: reads the app's `forms` limits once, and before each handler
+ * gives templates `get_flashed_messages()` (loading the messages when the request carries
+ * a session cookie, since templates render synchronously). Registered in
+ * src/app/protections.ts after the session and CSRF protections.
+ *
+ * ```ts
+ * createApp({ forms: { maxFields: 200 } });
+ * ```
+ * See docs/forms-and-csrf.md#limits and docs/forms-and-csrf.md#flashed-messages.
+ */
+import type { Protection, ProtectionContext } from '../app/protection.js';
+import type { Request } from '../http/request.js';
+import { get_flashed_messages, preloadFlashes } from './flash.js';
+import { appFormLimits, checkLimits } from './limits.js';
+
+const GLOBALS: Readonly<Record<string, unknown>> = Object.freeze({ get_flashed_messages });
+
+/** Builds the forms protection from the app's `forms` (and `session.cookieName`) options. */
+export function formsProtection(ctx: ProtectionContext): Protection {
+  const limits = checkLimits(ctx.options.forms, 'forms');
+  const hasLimits = Object.keys(limits).length > 0;
+  // The session cookie's names (see SessionManager.cookieName): only a request that
+  // carries one can have messages waiting.
+  const s = ctx.options.session as { cookieName?: unknown } | undefined;
+  const name = typeof s?.cookieName === 'string' ? s.cookieName : 'session';
+  const hostName = /^__(Host|Secure)-/.test(name) ? name : `__Host-${name}`;
+  const hasSessionCookie = (req: Request): boolean => {
+    const c = req.cookies;
+    return c[name] !== undefined || c[hostName] !== undefined;
+  };
+  return {
+    name: 'forms',
+    check(req, route, scope) {
+      if (hasLimits) appFormLimits.set(req, limits);
+      scope.globals = scope.globals === undefined ? GLOBALS : { ...scope.globals, ...GLOBALS };
+      if (route !== null && req.session !== undefined && hasSessionCookie(req)) return preloadFlashes(req);
+    },
+  };
+}
