@@ -348,11 +348,11 @@ class Gen extends ExprGen {
     // (the most derived override first).
     const fname = `$block_${n.name}`;
     if (!this.ownBlocks.includes(n.name)) this.ownBlocks.push(n.name);
+    this.flush();
     const saveOut = this.out;
     const saveParts = this.parts;
     const saveScope = this.scope;
     const saveIn = this.inBlock;
-    this.flush();
     this.out = [];
     this.parts = [];
     this.inBlock = true;
