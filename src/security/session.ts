@@ -46,6 +46,14 @@ export let sessionInternals: {
   bindingForRender(s: Session): string;
   /** The id of an existing, stored session, or undefined (loads it). */
   bindingForCheck(s: Session): Promise<string | undefined>;
+  /**
+   * Reads a key for a protection that preloads (flashed messages for templates) without
+   * marking the response as depending on the session: no `Vary: Cookie` unless
+   * `touch` is called, or the handler uses the session itself.
+   */
+  peek(s: Session, key: string): Promise<unknown>;
+  /** Marks the response as depending on the session (the peeked value was used). */
+  touch(s: Session): void;
 };
 
 /**
@@ -69,6 +77,8 @@ export class Session {
   /** The current id; undefined until one is needed for a new session. */
   #id: string | undefined;
   #data: Record<string, unknown> | undefined;
+  /** Cookie store: the verified, not yet decoded data (decoded on first use, so a check that needs only the id never parses JSON). */
+  #rawData: string | undefined;
   #loading: Promise<void> | undefined;
   /** An existing session was found (valid cookie, and the record in the store). */
   #found = false;
@@ -99,6 +109,7 @@ export class Session {
     this.#touched = true;
     if (this.#data === undefined) {
       this.#parse();
+      this.#decodeRaw();
       if (this.#data === undefined) await (this.#loading ??= this.#loadFromStore());
     }
     return this;
@@ -186,6 +197,7 @@ export class Session {
     if (this.#m.store !== null && id !== undefined) this.#stale.push(id);
     this.#id = undefined;
     this.#data = Object.create(null);
+    this.#rawData = undefined;
     this.#loading = undefined;
     this.#found = false;
     this.#dirty = false;
@@ -208,12 +220,13 @@ export class Session {
     this.#cookiePresent = true;
     if (raw.length > MAX_COOKIE_SIZE) return; // oversized: ignored, a fresh session
     if (m.store === null) {
+      // The signed payload is `<id>.<base64url JSON data>`.
       const r = m.cookieSigner.unsign(raw, { maxAge: m.maxAge });
-      if (!r.ok) return;
-      const rec = decodeCookieRecord(r.value);
-      if (rec === undefined) return;
-      this.#cookieId = this.#id = rec.i;
-      this.#data = rec.d;
+      if (!r.ok || r.value.charCodeAt(43) !== 46 /* . */) return;
+      const id = r.value.slice(0, 43);
+      if (!ID_PATTERN.test(id)) return;
+      this.#cookieId = this.#id = id;
+      this.#rawData = r.value.slice(44);
       this.#found = true;
       this.#writtenAt = r.signedAt;
     } else {
@@ -221,6 +234,13 @@ export class Session {
       if (!r.ok || !ID_PATTERN.test(r.value)) return;
       this.#cookieId = this.#id = r.value;
     }
+  }
+
+  #decodeRaw(): void {
+    if (this.#rawData === undefined) return;
+    // Signed by us, so it decodes; if it ever does not, the data is dropped, not trusted.
+    this.#data = this.#data ?? decodeCookieData(this.#rawData) ?? Object.create(null);
+    this.#rawData = undefined;
   }
 
   async #loadFromStore(): Promise<void> {
@@ -276,11 +296,11 @@ export class Session {
   async #write(res: Response, name: string): Promise<void> {
     const m = this.#m;
     const id = (this.#id ??= newSessionId());
+    this.#decodeRaw(); // a refresh of a session nobody read still keeps its data
     const data = this.#data ?? Object.create(null);
     const opts = { maxAge: m.maxAge, httpOnly: true, sameSite: 'lax', path: '/' } as const;
     if (m.store === null) {
-      const payload = Buffer.from(JSON.stringify({ i: id, d: data })).toString('base64url');
-      const value = m.cookieSigner.sign(payload);
+      const value = m.cookieSigner.sign(`${id}.${Buffer.from(JSON.stringify(data)).toString('base64url')}`);
       if (name.length + 1 + value.length > MAX_COOKIE_SIZE) {
         throw new PalisadeError(
           'SESSION_COOKIE_TOO_LARGE',
@@ -313,8 +333,24 @@ export class Session {
         }
         return s.#id;
       },
-      async bindingForCheck(s) {
+      async peek(s, key) {
+        const touched = s.#touched;
         await s.load();
+        s.#touched = touched;
+        return Object.hasOwn(s.#data!, key) ? s.#data![key] : undefined;
+      },
+      touch(s) {
+        s.#touched = true;
+      },
+      async bindingForCheck(s) {
+        if (s.#m.store === null) {
+          // Cookie store: the id is known once the signature is checked; the data stays undecoded.
+          s.#touched = true;
+          s.#parse();
+          if (!s.#found) s.#data ??= Object.create(null);
+        } else {
+          await s.load();
+        }
         return s.#found ? s.#id : undefined;
       },
     };
@@ -340,11 +376,10 @@ function storeUnavailable(store: string, err: unknown): HttpError {
   );
 }
 
-function decodeCookieRecord(payload: string): { i: string; d: Record<string, unknown> } | undefined {
+function decodeCookieData(b64: string): Record<string, unknown> | undefined {
   try {
-    const rec: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    if (!isObject(rec) || typeof rec.i !== 'string' || !ID_PATTERN.test(rec.i) || !isObject(rec.d)) return undefined;
-    return { i: rec.i, d: nullProto(rec.d) };
+    const d: unknown = JSON.parse(Buffer.from(b64, 'base64url').toString('utf8'));
+    return isObject(d) ? nullProto(d) : undefined;
   } catch {
     return undefined;
   }

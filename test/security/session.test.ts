@@ -4,6 +4,7 @@ import { createApp, type App } from '../../src/app/app.js';
 import { Response } from '../../src/http/response.js';
 import { MemoryStore, type SessionStore } from '../../src/security/session-store.js';
 import { Signer } from '../../src/security/signing.js';
+import { csrfToken } from '../../src/security/csrf.js';
 import type { AppOptions } from '../../src/app/config.js';
 
 const SECRET = 's'.repeat(40);
@@ -11,6 +12,8 @@ const SECRET = 's'.repeat(40);
 function makeApp(opts: AppOptions = {}): App {
   const app = createApp({ env: 'test', secretKey: SECRET, ...opts });
   app.get('/plain', () => 'no session here');
+  app.post('/noop', () => 'ok'); // the handler never reads the session; the CSRF check does
+  app.get('/token', () => ({ token: csrfToken() }));
   app.get('/get', async (req) => ({ user: (await req.session.get('user')) ?? null }));
   app.post('/set', async (req) => {
     const f = await req.form();
@@ -94,18 +97,22 @@ test('tampered, foreign, expired and oversized cookies give a fresh session, nev
   const c = app.test();
   await c.post('/set', { form: { user: 'ada' } });
   const good = c.cookies.session!;
-  const [payload, ts, mac] = good.split('.');
-  const forged = Buffer.from(JSON.stringify({ i: 'A'.repeat(43), d: { user: 'admin' } })).toString('base64url');
+  const parts = good.split('.');
+  const [ts, mac] = parts.slice(-2);
+  const payload = parts.slice(0, -2).join('.'); // `<id>.<base64url JSON data>`
+  const forged = `${'A'.repeat(43)}.${Buffer.from(JSON.stringify({ user: 'admin' })).toString('base64url')}`;
   const otherKey = new Signer(['o'.repeat(40)], { purpose: 'palisade.session.cookie' }).sign(forged);
   const expired = new Signer([SECRET], { purpose: 'palisade.session.cookie' }).sign(forged, Date.now() - 15 * 86400_000);
   const wrongPurpose = new Signer([SECRET], { purpose: 'palisade.csrf.token' }).sign(forged);
-  const notJSON = new Signer([SECRET], { purpose: 'palisade.session.cookie' }).sign(Buffer.from('{nope').toString('base64url'));
+  const notJSON = new Signer([SECRET], { purpose: 'palisade.session.cookie' }).sign(`${'A'.repeat(43)}.${Buffer.from('{nope').toString('base64url')}`);
+  const noId = new Signer([SECRET], { purpose: 'palisade.session.cookie' }).sign(Buffer.from(JSON.stringify({ user: 'admin' })).toString('base64url'));
   const cases = {
     swappedPayload: `${forged}.${ts}.${mac}`,
     otherKey,
     expired,
     wrongPurpose,
     notJSON,
+    noId,
     oversized: `${payload}.${'x'.repeat(5000)}`,
     garbage: '%%%',
     empty: '',
@@ -207,7 +214,7 @@ test('memory store: the cookie holds only a signed id; regenerate deletes the ol
 test('cookie store: regenerate changes the session id inside the cookie; destroy deletes the cookie', async () => {
   const c = makeApp().test();
   await c.post('/set', { form: { user: 'guest' } });
-  const idOf = (v: string) => JSON.parse(Buffer.from(v.split('.')[0]!, 'base64url').toString()).i as string;
+  const idOf = (v: string) => v.slice(0, 43);
   const before = idOf(c.cookies.session!);
   await c.post('/login');
   assert.notEqual(idOf(c.cookies.session!), before);
@@ -264,7 +271,7 @@ test('session settings are checked at start-up', () => {
 test('a session read after half its life is written again (an active user stays logged in)', async () => {
   const c = makeApp().test();
   await c.post('/set', { form: { user: 'ada' } });
-  const payload = c.cookies.session!.split('.')[0]!;
+  const payload = c.cookies.session!.split('.').slice(0, -2).join('.');
   const signer = new Signer([SECRET], { purpose: 'palisade.session.cookie' });
   c.setCookie('session', signer.sign(payload, Date.now() - 8 * 86400_000));
   const old = await c.get('/get');
@@ -272,4 +279,33 @@ test('a session read after half its life is written again (an active user stays 
   assert.match(sessionLine(old.setCookies)!, /Max-Age=1209600/, 'refreshed');
   c.setCookie('session', signer.sign(payload, Date.now() - 2 * 86400_000));
   assert.equal(sessionLine((await c.get('/get')).setCookies), undefined, 'young: not rewritten');
+  // Refreshed by a request whose handler never read the data: the data is kept.
+  const token = (await c.get('/token')).json<{ token: string }>().token;
+  c.setCookie('session', signer.sign(payload, Date.now() - 8 * 86400_000));
+  const noop = await c.post('/noop', { csrf: false, headers: { 'x-csrf-token': token } });
+  assert.equal(noop.status, 200);
+  assert.match(sessionLine(noop.setCookies)!, /Max-Age=1209600/);
+  assert.deepEqual((await c.get('/get')).json(), { user: 'ada' });
+});
+
+test('peek (for preloading protections) does not make the response depend on the cookie until touched', async () => {
+  const { sessionInternals } = await import('../../src/security/session.js');
+  const app = createApp({ env: 'test', secretKey: SECRET });
+  app.post('/set', async (req) => {
+    await req.session.set('k', 'v');
+    return 'ok';
+  });
+  app.get('/peek', async (req) => String(await sessionInternals.peek(req.session, 'k')));
+  app.get('/used', async (req) => {
+    const v = await sessionInternals.peek(req.session, 'k');
+    sessionInternals.touch(req.session);
+    return String(v);
+  });
+  const c = app.test();
+  await c.post('/set');
+  const peeked = await c.get('/peek');
+  assert.equal(peeked.text, 'v');
+  assert.equal(peeked.header('vary'), undefined);
+  const used = await c.get('/used');
+  assert.equal(used.header('vary'), 'Cookie');
 });
