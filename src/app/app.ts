@@ -34,6 +34,7 @@ export class App extends RouteCollector {
   readonly #options: Readonly<Record<string, unknown>>;
   readonly #blueprints: { bp: Blueprint; prefix: string }[] = [];
   readonly #protections: Protection[];
+  readonly #beginners: Protection[];
   readonly #checks: Protection[];
   readonly #finishers: Protection[];
   readonly #requestSettings: RequestSettings;
@@ -69,6 +70,7 @@ export class App extends RouteCollector {
         return this.#router.find(method, path)?.route ?? null;
       },
     });
+    this.#beginners = this.#protections.filter((p) => p.begin !== undefined);
     this.#checks = this.#protections.filter((p) => p.check !== undefined);
     this.#finishers = this.#protections.filter((p) => p.finish !== undefined);
   }
@@ -145,6 +147,7 @@ export class App extends RouteCollector {
     const started = this.#logRequests ? performance.now() : 0;
     let route: MountedRoute | null = null;
     let res: Response | undefined;
+    for (const p of this.#beginners) p.begin!(req, scope);
     try {
       const match = this.#router.find(req.method, req.path);
       if (match !== null) {
@@ -172,8 +175,18 @@ export class App extends RouteCollector {
     try {
       res = await this.#finish(req, res, scope);
     } catch (err) {
+      // A response refused at the last step (open redirect, untrusted HTML) becomes an
+      // error page that still gets every protection's headers; should that fail too, the
+      // bare page goes out with only the basics.
+      if (err instanceof PalisadeError && err.status >= 500) this.logger.error({ err, method: req.method, path: req.path }, 'response refused');
       res = this.#defaultErrorPage(err, req, scope);
-      this.#finishBasic(req, res);
+      try {
+        res = await this.#finish(req, res, scope);
+      } catch (again) {
+        this.logger.error({ err: again }, 'finishing the error page failed');
+        res = this.#defaultErrorPage(again, req, scope);
+        this.#finishBasic(req, res);
+      }
     }
     if (this.#logRequests) {
       this.logger.info({ method: req.method, path: req.path, status: res.status, ms: +(performance.now() - started).toFixed(2) });

@@ -14,6 +14,11 @@ export interface Protection {
   /** Shown by `palisade routes` and `palisade check`. */
   readonly name: string;
   /**
+   * Runs first for every request, before any protection's check, and cannot refuse it:
+   * for per-request values every answer needs, such as the CSP nonce an error page uses.
+   */
+  begin?(req: Request, scope: RequestScope): void;
+  /**
    * Runs before hooks and the handler (route is null for 404/405). Returning a Response
    * answers the request; throwing an HttpError answers with its error page.
    */

@@ -152,7 +152,7 @@ export function compileHeaders(raw: unknown): CompiledHeaders {
 
 /**
  * The security-headers protection (registered last, so its `finish` sees every response,
- * error pages included). Its `check` gives the request its CSP nonce in
+ * error pages included). Its `begin` gives the request its CSP nonce in
  * `currentScope().nonce`, which templates put on every `<script>` and `<style>`.
  */
 export function headersProtection(ctx: ProtectionContext): Protection | null {
@@ -179,8 +179,10 @@ export function headersProtection(ctx: ProtectionContext): Protection | null {
 
   return {
     name: 'headers',
-    check: usesNonce
-      ? (_req, _route, scope) => {
+    // In begin, not check: requests refused by an earlier check (a foreign Host, CSRF)
+    // get an error page whose <style> carries this nonce too.
+    begin: usesNonce
+      ? (_req, scope) => {
           scope.nonce = createNonce();
         }
       : undefined,

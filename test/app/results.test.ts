@@ -110,3 +110,26 @@ test('body limits per app and per route', async () => {
   assert.equal((await c.post('/small', { body: 'x'.repeat(101), headers: { 'content-type': 'text/plain' } })).status, 413);
   assert.equal((await c.post('/big', { body: 'x'.repeat(500), headers: { 'content-type': 'text/plain' } })).text, '500');
 });
+
+test('an error page that replaces a refused response still gets the security headers', async () => {
+  const app = createApp({ env: 'test' });
+  app.get('/go', () => Response.redirect('https://evil.example/'));
+  app.get('/sneaky', () => new Response('<p>x</p>', { headers: { 'content-type': 'text/html' } }));
+  const c = app.test();
+  for (const p of ['/go', '/sneaky']) {
+    const r = await c.get(p);
+    assert.ok(r.status >= 400, p);
+    assert.match(r.header('content-security-policy') ?? '', /script-src/, p);
+    assert.equal(r.header('x-frame-options'), 'SAMEORIGIN', p);
+  }
+});
+
+test('an early refusal (foreign host) renders its page with the CSP nonce on its style', async () => {
+  const app = createApp({ env: 'test' });
+  app.get('/', () => 'ok');
+  const r = await app.test().get('/', { headers: { host: 'evil.example' } });
+  assert.equal(r.status, 400);
+  const nonce = /'nonce-([^']+)'/.exec(r.header('content-security-policy') ?? '')?.[1];
+  assert.ok(nonce);
+  assert.ok(r.text.includes(`<style nonce="${nonce}">`));
+});
