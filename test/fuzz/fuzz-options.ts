@@ -33,7 +33,10 @@ export function check<Ts>(
   opts: { scale?: number; params?: fc.Parameters<Ts> } = {},
 ): Promise<void> | void {
   const numRuns = Math.max(10, Math.round(FUZZ_RUNS * (opts.scale ?? 1)));
-  return fc.assert(property as fc.IAsyncProperty<Ts>, { seed: FUZZ_SEED, numRuns, includeErrorInReport: true, ...opts.params });
+  // FUZZ_NO_SHRINK=1 reports the first failing case as found, before shrinking: useful when
+  // one failure leaves state behind that makes every smaller case fail too.
+  const endOnFailure = process.env.FUZZ_NO_SHRINK === '1';
+  return fc.assert(property as fc.IAsyncProperty<Ts>, { seed: FUZZ_SEED, numRuns, includeErrorInReport: true, endOnFailure, ...opts.params });
 }
 
 /** Any string of code points, lone surrogates included (what a hostile client can send). */

@@ -101,3 +101,15 @@ test('through the test client: any form body or query is a 200, 400 or 415, neve
     { scale: 1 },
   );
 });
+
+test('Params keeps the order in which keys were first sent (as URLSearchParams does), integer-like keys included', () => {
+  // Object.keys() puts integer-like keys first, so a plain-object map reorders '3' before 'a'.
+  const key = fc.oneof(fc.string({ maxLength: 4 }), fc.nat(50).map(String));
+  check(
+    fc.property(fc.array(fc.tuple(key, fc.string({ maxLength: 4 })), { maxLength: 8 }), (pairs) => {
+      const p = parseUrlencoded(new URLSearchParams(pairs).toString());
+      const firstSeen = [...new Set(pairs.map(([k]) => k))];
+      assert.deepEqual(p.keys(), firstSeen, `sent ${JSON.stringify(pairs)}`);
+    }),
+  );
+});
