@@ -111,7 +111,7 @@ export class Field<T> {
 
   /** The attributes the field's rules give its HTML element. */
   get hints(): HtmlHints {
-    return this.#spec.required === this.#spec.hints.required ? this.#spec.hints : { ...this.#spec.hints, required: this.#spec.required };
+    return this.#spec.hints;
   }
 
   /** The item field of a list (`fields.list(item)`). */
@@ -121,7 +121,10 @@ export class Field<T> {
 
   /** The same field, but leaving it empty is fine: the value is then `undefined` (`[]` for a list). */
   optional(): Field<T | undefined> {
-    return new Field<T | undefined>({ ...this.#spec, required: false } as Spec<T | undefined>);
+    const s = this.#spec;
+    // A checkbox's `required` means "must be checked" and stays as fields.boolean() set it.
+    const hints = s.kind === 'boolean' ? s.hints : { ...s.hints, required: false };
+    return new Field<T | undefined>({ ...s, required: false, hints } as Spec<T | undefined>);
   }
 
   /** The same field with one more check, run on a present value after the built-in rules. */
@@ -175,7 +178,7 @@ export function makeField<T>(
     messages: opts.messages ?? {},
     checks: [],
     parse,
-    hints,
+    hints: { ...hints, required: hints.required ?? opts.required ?? true },
     ...(item !== undefined ? { item } : {}),
   };
   return new Field<T>(spec);
