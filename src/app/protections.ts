@@ -10,7 +10,7 @@ import { headersProtection } from '../security/headers.js';
 import { sessionProtection } from '../security/session-manager.js';
 import { csrfProtection } from '../security/csrf.js';
 import { filesProtection } from '../files/protection.js';
-import { formsProtection } from '../forms/protection.js';
+import { flashFinishProtection, formsProtection } from '../forms/protection.js';
 
 type Factory = (ctx: ProtectionContext) => Protection | null;
 
@@ -19,6 +19,7 @@ const FACTORIES: Factory[] = [
   corsProtection, // answers CORS preflights before anything that would 404/405 them
   filesProtection, // serves /static; binds upload storage before CSRF may read a multipart body
   resourceIsolation, // refuses cross-site <script src>/<img src> loads before the handler
+  flashFinishProtection, // finish: flashed messages a template read leave the session before it is written
   sessionProtection, // gives every request a lazy req.session; writes it back in finish
   csrfProtection, // origin check, then the session-bound token, before hooks and handler
   formsProtection, // app form limits; loads flashed messages for templates (after the session)

@@ -100,8 +100,8 @@ export async function getFlashedMessages(req: Request, options: FlashedOptions =
 function pop(req: Request, st: FlashState, o: FlashedOptions): string[] | [string, string][] {
   if (!st.popped) {
     st.popped = true;
-    // The session is loaded (the messages came from it), so this completes in a few
-    // microtasks, long before the response is finished and the session written.
+    // Templates render synchronously: the removal is awaited by finishFlashes before the
+    // session is written (the flash finisher runs before the session protection's finish).
     if (st.messages.length > 0) st.removal = req.session.delete(FLASH_KEY).catch(() => {});
   }
   const filter = o.categoryFilter;
@@ -123,6 +123,11 @@ export async function preloadFlashes(req: Request): Promise<void> {
     // SESSION_STORE_UNAVAILABLE: the route may not need the session; it finds out itself.
   }
   if (!states.has(req)) states.set(req, { messages, popped: false });
+}
+
+/** Waits for this request's read messages to leave the session (before it is written). */
+export function finishFlashes(req: Request): Promise<void> | undefined {
+  return states.get(req)?.removal;
 }
 
 /**

@@ -2,7 +2,8 @@
  * The forms protection: reads the app's `forms` limits once, and before each handler
  * gives templates `get_flashed_messages()` (loading the messages when the request carries
  * a session cookie, since templates render synchronously). Registered in
- * src/app/protections.ts after the session and CSRF protections.
+ * src/app/protections.ts after the session and CSRF protections; flashFinishProtection,
+ * registered before the session protection, completes what templates read.
  *
  * ```ts
  * createApp({ forms: { maxFields: 200 } });
@@ -11,7 +12,7 @@
  */
 import type { Protection, ProtectionContext } from '../app/protection.js';
 import type { Request } from '../http/request.js';
-import { get_flashed_messages, preloadFlashes } from './flash.js';
+import { finishFlashes, get_flashed_messages, preloadFlashes } from './flash.js';
 import { appFormLimits, checkLimits } from './limits.js';
 
 const GLOBALS: Readonly<Record<string, unknown>> = Object.freeze({ get_flashed_messages });
@@ -35,6 +36,21 @@ export function formsProtection(ctx: ProtectionContext): Protection {
       if (hasLimits) appFormLimits.set(req, limits);
       scope.globals = scope.globals === undefined ? GLOBALS : { ...scope.globals, ...GLOBALS };
       if (route !== null && req.session !== undefined && hasSessionCookie(req)) return preloadFlashes(req);
+    },
+  };
+}
+
+/**
+ * The other half of flashed messages: messages a template read are removed from the
+ * session when the response is finished. Registered before the session protection, whose
+ * finish then writes the session without them. (Templates render synchronously, so the
+ * removal they start cannot be awaited where they read the messages.)
+ */
+export function flashFinishProtection(): Protection {
+  return {
+    name: 'flash',
+    finish(req) {
+      return finishFlashes(req);
     },
   };
 }
