@@ -1,0 +1,167 @@
+// Redis faults under load, over real sockets: Redis stopped mid-run, Redis frozen
+// (SIGSTOP), Redis back on the same port. Requests that need the session get a clear 503
+// (SESSION_STORE_UNAVAILABLE) within a bounded time, never a 500 or a hang; requests that
+// do not need it keep working throughout; sessions work again once Redis is back, without
+// restarting the app.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createApp } from '../../src/index.js';
+import { keepAliveAgent, send, type SimpleResponse } from './net-helpers.js';
+
+const REDIS = process.env.PALISADE_REDIS_SERVER ?? '/usr/bin/redis-server';
+const missing = existsSync(REDIS) ? false : `${REDIS} is not installed`;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function pong(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = connect(port, '127.0.0.1');
+    sock.setTimeout(500, () => {
+      sock.destroy();
+      resolve(false);
+    });
+    sock.once('connect', () => sock.write('PING\r\n'));
+    sock.once('data', (d) => {
+      sock.destroy();
+      resolve(d.toString().startsWith('+PONG'));
+    });
+    sock.once('error', () => resolve(false));
+  });
+}
+
+async function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  for (let i = 0; i < 200; i++) {
+    if (await pong(port)) return child;
+    await sleep(25);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`redis-server did not start on ${port}`);
+}
+
+function stopRedis(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGCONT'); // in case it was frozen
+    child.kill('SIGTERM');
+  });
+}
+
+interface Tally {
+  sessionOk: number;
+  session503: number;
+  plainOk: number;
+  bad: string[];
+  slowest503: number;
+}
+
+test('Redis stopped, frozen and restarted under load: 503 for session requests only, recovery without a restart', { skip: missing }, async () => {
+  const port = await freePort();
+  let redis = await startRedis(port);
+  const app = createApp({ env: 'test', logger: false, session: { store: { redis: `redis://127.0.0.1:${port}` } } });
+  app.get('/count', async (req) => {
+    const n = ((await req.session.get<number>('n')) ?? 0) + 1;
+    await req.session.set('n', n);
+    return { n };
+  });
+  app.get('/plain', () => ({ ok: true }));
+  const server = await app.listen({ port: 0 });
+  const tally: Tally = { sessionOk: 0, session503: 0, plainOk: 0, bad: [], slowest503: 0 };
+  let stop = false;
+
+  /** One client: a keep-alive connection, its own session cookie; clients 0–1 use the session, 2–3 do not. */
+  const client = async (c: number) => {
+    const agent = keepAliveAgent(1);
+    let cookie = '';
+    for (let i = 0; !stop; i++) {
+      const path = c < 2 ? '/count' : '/plain';
+      const t0 = Date.now();
+      let r: SimpleResponse;
+      try {
+        r = await send(server.port, 'GET', path, { agent, headers: { accept: 'application/json', ...(cookie ? { cookie } : {}) }, timeoutMs: 10_000 });
+      } catch (err) {
+        tally.bad.push(`client ${c} ${path}: ${(err as Error).message}`);
+        continue;
+      }
+      const set = r.headers['set-cookie'];
+      if (set) cookie = set[0]!.split(';', 1)[0]!;
+      if (path === '/plain') {
+        if (r.status === 200) tally.plainOk++;
+        else tally.bad.push(`/plain → ${r.status} ${r.body.slice(0, 100)}`);
+      } else if (r.status === 200) tally.sessionOk++;
+      else if (r.status === 503 && (JSON.parse(r.body) as { error: { code: string } }).error.code === 'SESSION_STORE_UNAVAILABLE') {
+        tally.session503++;
+        tally.slowest503 = Math.max(tally.slowest503, Date.now() - t0);
+      } else tally.bad.push(`/count → ${r.status} ${r.body.slice(0, 120)}`);
+      await sleep(5);
+    }
+    agent.destroy();
+  };
+
+  try {
+    const clients = Array.from({ length: 4 }, (_, c) => client(c));
+    const phase = async (name: string, ms: number) => {
+      const before = { ...tally, bad: tally.bad.length };
+      await sleep(ms);
+      const d = {
+        sessionOk: tally.sessionOk - before.sessionOk,
+        session503: tally.session503 - before.session503,
+        plainOk: tally.plainOk - before.plainOk,
+        bad: tally.bad.length - before.bad,
+      };
+      console.log(`# redis ${name}: session ok ${d.sessionOk}, session 503 ${d.session503}, plain ok ${d.plainOk}, other ${d.bad}`);
+      return d;
+    };
+
+    const up = await phase('up', 600);
+    assert.ok(up.sessionOk > 0 && up.session503 === 0, 'sessions work while Redis is up');
+
+    await stopRedis(redis);
+    const down = await phase('stopped', 2500);
+    assert.ok(down.session503 > 0, 'session requests are refused with 503 while Redis is down');
+    assert.ok(down.plainOk > 0, 'requests without a session keep working while Redis is down');
+
+    redis = await startRedis(port);
+    // ioredis reconnects with a back-off of at most 2 s: sessions come back on their own.
+    const deadline = Date.now() + 15_000;
+    const okBefore = tally.sessionOk;
+    while (tally.sessionOk < okBefore + 8 && Date.now() < deadline) await sleep(50);
+    const back = await phase('restarted', 600);
+    assert.ok(back.sessionOk > 0 && back.session503 === 0, 'sessions work again after Redis came back, without restarting the app');
+
+    // Frozen Redis: connections stay open but nothing answers; the command timeout bounds it.
+    redis.kill('SIGSTOP');
+    const frozen = await phase('frozen', 3500);
+    redis.kill('SIGCONT');
+    assert.ok(frozen.plainOk > 0, 'requests without a session keep working while Redis is frozen');
+    assert.ok(frozen.session503 > 0, 'session requests get a 503 within the command timeout while Redis is frozen');
+    const deadline2 = Date.now() + 15_000;
+    const ok2 = tally.sessionOk;
+    while (tally.sessionOk < ok2 + 8 && Date.now() < deadline2) await sleep(50);
+    const thawed = await phase('thawed', 600);
+    assert.ok(thawed.sessionOk > 0, 'sessions work again after Redis was frozen');
+
+    stop = true;
+    await Promise.all(clients);
+    console.log(`# redis totals: session ok ${tally.sessionOk}, session 503 ${tally.session503} (slowest ${tally.slowest503} ms), plain ok ${tally.plainOk}`);
+    assert.deepEqual(tally.bad.slice(0, 10), [], `${tally.bad.length} requests got something other than 200 or a SESSION_STORE_UNAVAILABLE 503`);
+  } finally {
+    stop = true;
+    await server.close();
+    await stopRedis(redis);
+  }
+});
