@@ -206,6 +206,7 @@ async function main() {
     httpSeconds,
   });
   writeFileSync(opts.out, report);
+  writeFileSync(join(tmpDir, 'last-run.json'), JSON.stringify({ opts, results, startups, serves, machine: machine() }, null, 1));
   console.log(`\n${report}`);
   console.log(`wrote ${opts.out}`);
 }

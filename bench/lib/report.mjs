@@ -49,6 +49,17 @@ export function formatReport(d) {
       (d.priority === null ? '.' : `, both at \`nice ${d.priority}\`.`),
   );
   L.push(`- HTTP part took ${Math.round(d.httpSeconds)} s.`, '');
+  const foreign = median(
+    Object.values(results).flatMap((bySc) => Object.values(bySc).flatMap((c) => c.runs.filter((r) => !r.discarded).map((r) => r.foreign))),
+  );
+  if (foreign !== null && foreign > 0.2) {
+    L.push(
+      `> **Busy machine:** other processes took a median ${Math.round(foreign * 100)}% of the server's core during the measured runs. ` +
+        'req/s and latency swing with that load from run to run; CPU µs per request (and its per-round ratios) is the steadier guide. ' +
+        'Rerun on a quiet machine for figures to quote.',
+      '',
+    );
+  }
 
   L.push('## How to read', '');
   L.push(
