@@ -20,7 +20,6 @@
  * escaped, while its character references are kept (they decode to the text they mean).
  */
 
-const HTML_SPECIAL = /[&<>"'\0\r]/;
 const REPLACEMENT: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -38,15 +37,19 @@ const REPLACEMENT: Record<string, string> = {
 };
 const replace = (c: string): string => REPLACEMENT[c]!;
 
+// A regular-expression test is the fastest way V8 offers to find that a string has
+// nothing to escape (it beats a charCodeAt loop about twofold on short strings).
+const HTML_SPECIAL = /[&<>"'\0\r]/;
+
 /** Escapes a string for HTML text or a quoted attribute value. */
 export function escapeHTML(s: string): string {
-  // Fast path: most values have nothing to escape. A plain loop beats a global regexp
-  // replace for short strings and allocates nothing when there is nothing to do.
+  const n = s.length;
   const m = HTML_SPECIAL.exec(s);
-  if (m === null) return s;
-  let out = s.slice(0, m.index);
-  let last = m.index;
-  for (let i = m.index; i < s.length; i++) {
+  if (m === null) return s; // the common case: nothing to escape, nothing allocated
+  let i = m.index;
+  let out = s.slice(0, i);
+  let last = i;
+  for (; i < n; i++) {
     let r: string;
     switch (s.charCodeAt(i)) {
       case 38: r = '&amp;'; break;
@@ -62,7 +65,7 @@ export function escapeHTML(s: string): string {
     out += r;
     last = i + 1;
   }
-  return last === s.length ? out : out + s.slice(last);
+  return last === n ? out : out + s.slice(last);
 }
 
 const UNQUOTED_SPECIAL_G = /[&<>"'\0=` \t\n\f\r]/g;

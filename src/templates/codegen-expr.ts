@@ -9,6 +9,7 @@ import type { Expr } from './ast.js';
 import type { Source } from './lexer.js';
 import { FILTER_ALIASES, type FilterDef } from './filters.js';
 import { TEST_ALIASES } from './is-tests.js';
+import { isBlockedName } from './runtime.js';
 
 export class Scope {
   readonly vars = new Map<string, string>();
@@ -32,6 +33,7 @@ export class Scope {
 }
 
 const jsString = (s: string): string => JSON.stringify(s);
+const LOOP_FIELDS = new Set(['index', 'index0', 'revindex', 'revindex0', 'first', 'last', 'length', 'depth', 'previtem', 'nextitem']);
 
 /** Shared state of one template's code generation. */
 export class ExprGen {
@@ -108,6 +110,12 @@ export class ExprGen {
       case 'dict':
         return `$rt.dict([${e.pairs.map(([k, v]) => `[${this.expr(k)}, ${this.expr(v)}]`).join(', ')}])`;
       case 'attr':
+        if (e.obj.kind === 'name' && LOOP_FIELDS.has(e.name) && /^\$L\d+$/.test(this.scope.lookup(e.obj.name) ?? '')) {
+          return `${this.scope.lookup(e.obj.name)}.${e.name}`; // loop.index and friends: a getter on runtime.Loop
+        }
+        if (!(this.strict && !soft) && !isBlockedName(e.name)) {
+          return `$rt_get(${this.expr(e.obj, soft)}, ${jsString(e.name)}, $W, ${this.pos(e.offset)})`;
+        }
         return `$rt_attr(${this.expr(e.obj, soft)}, ${jsString(e.name)}, ${this.strict && !soft}, $W, ${this.pos(e.offset)})`;
       case 'item':
         return `$rt.item(${this.expr(e.obj, soft)}, ${this.expr(e.index)}, ${this.strict && !soft}, $W, ${this.pos(e.offset)})`;

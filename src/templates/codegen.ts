@@ -10,7 +10,7 @@ import type { EscapePlan } from './escaper.js';
 import type { Source } from './lexer.js';
 import type { FilterDef } from './filters.js';
 import type { EscaperName } from './analyze.js';
-import { ESCAPERS } from './runtime.js';
+import { ESCAPERS, type FusedEscaperName, fuseChain } from './runtime.js';
 import { ExprGen } from './codegen-expr.js';
 
 export interface GenOptions {
@@ -54,7 +54,7 @@ class Gen extends ExprGen {
   out: string[] = [];
   parts: Part[] = [];
   readonly blockFns: string[] = [];
-  readonly usedEscapers = new Set<EscaperName>();
+  readonly usedEscapers = new Set<EscaperName | FusedEscaperName>();
   readonly ownBlocks: string[] = [];
   private inBlock = false;
 
@@ -105,7 +105,7 @@ class Gen extends ExprGen {
 
   chain(plan: { chain: readonly EscaperName[] }, value: string): string {
     let code = value;
-    for (const name of plan.chain) {
+    for (const name of fuseChain(plan.chain)) {
       this.usedEscapers.add(name);
       code = `$e_${name}(${code})`;
     }
@@ -390,7 +390,7 @@ export function generate(ast: TemplateAST, plan: EscapePlan, src: Source, opts: 
   g.out.push('}');
   const head: string[] = ['"use strict";'];
   head.push(`const $W = { file: ${js(src.name)}, pos: ${JSON.stringify(g.positions)} };`);
-  head.push('const $rt_truthy = $rt.truthy, $rt_attr = $rt.attr, $rt_iter = $rt.iter, $rt_str = $rt.str, $rt_lookup = $rt.lookup;');
+  head.push('const $rt_truthy = $rt.truthy, $rt_attr = $rt.attr, $rt_get = $rt.get, $rt_iter = $rt.iter, $rt_str = $rt.str, $rt_lookup = $rt.lookup;');
   for (const e of g.usedEscapers) head.push(`const $e_${e} = $rt.ESCAPERS.${e};`);
   for (const f of g.usedFilters) head.push(`const $f_${f.replace(/\W/g, '_')} = $filters[${js(f)}].fn;`);
   for (const t of g.usedTests) head.push(`const $t_${t} = $tests[${js(t)}];`);

@@ -94,6 +94,17 @@ function truncate(v: unknown, length = 255, killwords = false, end = '...', leew
 }
 
 function join(v: unknown, d: unknown = '', attribute: string | null = null): unknown {
+  if (attribute === null && typeof d === 'string' && Array.isArray(v)) {
+    // Fast path: a list of plain values.
+    let out = '';
+    let k = 0;
+    for (; k < v.length; k++) {
+      const x: unknown = v[k];
+      if (typeof x === 'object' && x !== null && isMarkup(x)) break;
+      out += k === 0 ? str(x) : d + str(x);
+    }
+    if (k === v.length) return out;
+  }
   const items = iter(v).map((x) => get(x, attribute));
   if (isMarkup(d) || items.some(isMarkup)) {
     const h = (x: unknown): string => (isMarkup(x) ? x.toString() : escapeHTML(str(x)));

@@ -14,6 +14,22 @@ import { escapeCSSString, escapeCSSURL, filterCSSValue } from '../escape/css.js'
 import { currentScope, type RequestScope } from '../http/context.js';
 import type { EscaperName } from './analyze.js';
 
+/** Escapers that do the work of a two-step chain in one call (see fuseChain). */
+export type FusedEscaperName = 'urlPartAttr';
+
+// Escapers whose output never contains `& < > " '`: a following quoted-attribute step
+// would change nothing, so it is left out of the chain.
+const ATTR_SAFE_OUTPUT = new Set<string>(['jsString', 'jsTemplate', 'jsRegexp', 'cssString', 'srcsetDescriptor']);
+
+/** The chain to run for a hole: the same result as `chain`, with fewer calls. */
+export function fuseChain(chain: readonly EscaperName[]): (EscaperName | FusedEscaperName)[] {
+  if (chain.length === 2 && chain[1] === 'attr') {
+    if (ATTR_SAFE_OUTPUT.has(chain[0]!)) return [chain[0]!];
+    if (chain[0] === 'urlPart') return ['urlPartAttr'];
+  }
+  return [...chain];
+}
+
 /** A value as text: null and undefined are empty, everything else is String(v). */
 export function str(v: unknown): string {
   if (typeof v === 'string') return v;
@@ -22,14 +38,15 @@ export function str(v: unknown): string {
 }
 
 /** The escaping function for each name in a hole's chain. */
-export const ESCAPERS: Readonly<Record<EscaperName, (v: unknown) => string>> = {
-  text: (v) => (typeof v === 'string' ? escapeHTML(v) : isMarkup(v) ? v.toString() : escapeHTML(str(v))),
+export const ESCAPERS: Readonly<Record<EscaperName | FusedEscaperName, (v: unknown) => string>> = {
+  text: (v) => (typeof v === 'string' ? escapeHTML(v) : typeof v === 'number' ? String(v) : isMarkup(v) ? v.toString() : escapeHTML(str(v))),
   rcdata: (v) => (isMarkup(v) ? markupToRCDATA(v.toString()) : escapeRCDATA(str(v))),
-  attr: (v) => (typeof v === 'string' ? escapeHTML(v) : isMarkup(v) ? markupToAttr(v.toString()) : escapeHTML(str(v))),
+  attr: (v) => (typeof v === 'string' ? escapeHTML(v) : typeof v === 'number' ? String(v) : isMarkup(v) ? markupToAttr(v.toString()) : escapeHTML(str(v))),
   attrUnquoted: (v) => (isMarkup(v) ? markupToUnquotedAttr(v.toString()) : escapeHTMLUnquoted(str(v))),
   srcdoc: (v) => (isMarkup(v) ? v.toString() : escapeHTML(str(v))),
   url: (v) => (v instanceof SafeURL ? normalizeURL(v.toString()) : filterAndNormalizeURL(str(v))),
   urlPart: (v) => (v instanceof SafeURL ? normalizeURL(v.toString()) : escapeURLComponent(str(v))),
+  urlPartAttr: (v) => (v instanceof SafeURL ? escapeHTML(normalizeURL(v.toString())) : escapeURLComponent(str(v))),
   srcset: (v) => (v instanceof SafeURL ? normalizeURL(v.toString()) : filterSrcset(str(v))),
   srcsetDescriptor: (v) => filterSrcsetDescriptor(str(v)),
   jsValue: (v) => (v instanceof SafeScript ? v.toString() : jsValue(isMarkup(v) || v instanceof SafeURL || v instanceof SafeStyle ? v.toString() : v)),
@@ -151,6 +168,23 @@ export function attr(o: unknown, name: string, strict: boolean, w: Where, p: num
   }
   if (typeof v === 'function' && (v === Function.prototype.call || v === Function.prototype.apply || v === Function.prototype.bind)) return undefined;
   return v;
+}
+
+/**
+ * `o.name` when `name` is known at compile time not to be blocked and the template is
+ * not strict: plain objects are read directly, everything else goes through attr().
+ */
+export function get(o: unknown, name: string, w: Where, p: number): unknown {
+  if (typeof o === 'object' && o !== null) {
+    const v = (o as Record<string, unknown>)[name];
+    if (v !== undefined || !(o instanceof Map)) return v;
+  }
+  return attr(o, name, false, w, p);
+}
+
+/** True for names a template may never read. */
+export function isBlockedName(name: string): boolean {
+  return BLOCKED.has(name);
 }
 
 /** `o[k]`: negative indexes count from the end, as in Python. */
