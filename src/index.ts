@@ -33,7 +33,7 @@ export type { HeadersOptions, HstsOptions, ReferrerPolicy } from './security/hea
 export { NONCE, type CspOptions, type CspSources } from './security/csp.js';
 export { cspReportHandler, CSP_REPORT_ROUTE, type CspReportOptions } from './security/csp-report.js';
 export { TestClient, TestResponse, type TestClientOptions, type TestRequestOptions } from './testing/client.js';
-export { defineForm, fields, Form, Field, FormView, FieldView, flash, getFlashedMessages, CSRF_FAILED_MESSAGE, DEFAULT_FORM_LIMITS } from './forms/index.js';
+export { defineForm, fields, Form, Field, ListField, FormView, FieldView, flash, getFlashedMessages, CSRF_FAILED_MESSAGE, DEFAULT_FORM_LIMITS } from './forms/index.js';
 export type {
   FormShape, InferShape, FormOptions, FormResult, FormSuccess, FormFailure, FormValues, FormCheckResult, FieldInfo, Check, FieldOptions,
   StringOptions, NumberOptions, DateOptions, FileOptions, Choice, HtmlHints, RawInput, SchemaFieldOptions, ViewOptions, RenderOptions,

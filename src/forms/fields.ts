@@ -124,12 +124,12 @@ export class Field<T> {
     const s = this.#spec;
     // A checkbox's `required` means "must be checked" and stays as fields.boolean() set it.
     const hints = s.kind === 'boolean' ? s.hints : { ...s.hints, required: false };
-    return new Field<T | undefined>({ ...s, required: false, hints } as Spec<T | undefined>);
+    return new (this.constructor as typeof Field)<T | undefined>({ ...s, required: false, hints } as Spec<T | undefined>);
   }
 
   /** The same field with one more check, run on a present value after the built-in rules. */
   check(fn: Check<Exclude<T, undefined>>, message?: string): Field<T> {
-    return new Field<T>({ ...this.#spec, checks: [...this.#spec.checks, { fn, message }] });
+    return new (this.constructor as typeof Field)<T>({ ...this.#spec, checks: [...this.#spec.checks, { fn, message }] });
   }
 
   /** Checks what was sent under this field's name. Never throws for any input. */
@@ -170,6 +170,7 @@ export function makeField<T>(
   parse: Spec<T>['parse'],
   hints: HtmlHints,
   item?: Field<unknown>,
+  Kind: new (spec: Spec<T>) => Field<T> = Field,
 ): Field<T> {
   const spec: Spec<T> = {
     kind,
@@ -181,7 +182,7 @@ export function makeField<T>(
     hints: { ...hints, required: hints.required ?? opts.required ?? true },
     ...(item !== undefined ? { item } : {}),
   };
-  return new Field<T>(spec);
+  return new Kind(spec);
 }
 
 // ---- text ----------------------------------------------------------------------------
@@ -550,7 +551,7 @@ function formatBytes(n: number): string {
  * fields.list(fields.file({ types: ['image/*'] }), { max: 5 }) // <input type="file" multiple>
  * ```
  */
-export function list<T>(item: Field<T>, opts: FieldOptions & { min?: number; max?: number } = {}): Field<Exclude<T, undefined>[]> {
+export function list<T>(item: Field<T>, opts: FieldOptions & { min?: number; max?: number } = {}): ListField<Exclude<T, undefined>> {
   return makeField<Exclude<T, undefined>[]>(
     'list',
     opts,
@@ -573,5 +574,19 @@ export function list<T>(item: Field<T>, opts: FieldOptions & { min?: number; max
     },
     { ...item.hints, required: true, multiple: true },
     item as Field<unknown>,
-  );
+    ListField,
+  ) as ListField<Exclude<T, undefined>>;
+}
+
+/** A repeated field (`fields.list()`): optional means "may be empty", and the value is still an array. */
+export class ListField<I> extends Field<I[]> {
+  /** The same list, but it may be empty: the value is then `[]`. */
+  override optional(): ListField<I> {
+    return super.optional() as unknown as ListField<I>;
+  }
+
+  /** The same list with one more check of the whole list. */
+  override check(fn: Check<I[]>, message?: string): ListField<I> {
+    return super.check(fn, message) as ListField<I>;
+  }
 }

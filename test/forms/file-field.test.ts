@@ -1,0 +1,79 @@
+// File fields through a real multipart upload: types checked by the file's first bytes
+// (a script declared as image/png is refused; a PNG declared as text/plain is a PNG), size,
+// required, several files in a list, and the CSRF token travelling as a multipart field.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createApp, csrfToken, defineForm, fields as f } from '../../src/index.js';
+import { MULTIPART_TYPE, freshTmp, multipart, removeDir, type Part } from '../files/helpers.js';
+
+const tmpDir = freshTmp();
+after(() => removeDir(tmpDir));
+
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(100)]);
+const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(100)]);
+const HTML = Buffer.from('<!doctype html><script>alert(document.cookie)</script>');
+
+const form = defineForm({
+  caption: f.string({ maxLength: 50 }).optional(),
+  avatar: f.file({ maxSize: 1000, types: ['image/png', 'image/jpeg'] }),
+  attachments: f.list(f.file({ types: ['image/*', 'text/plain'] }), { max: 2 }).optional(),
+});
+
+const app = createApp({ env: 'test', secretKey: 'forms-file-secret'.padEnd(40, 'x'), uploads: { tmpDir } });
+app.get('/token', () => ({ token: csrfToken() }));
+app.post('/upload', async (req) => {
+  const r = await form.validate(req);
+  if (!r.ok) return { ok: false, errors: r.errors, formErrors: r.formErrors, values: r.values };
+  return { ok: true, avatar: [r.data.avatar.filename, r.data.avatar.sniffedType, r.data.avatar.size], attachments: r.data.attachments.map((a) => a.filename), caption: r.data.caption ?? null };
+});
+
+async function send(parts: Part[], withToken = true): Promise<Record<string, unknown>> {
+  const c = app.test();
+  const token = (await c.get('/token')).json<{ token: string }>().token;
+  const body = multipart(withToken ? [{ name: 'csrf_token', data: token }, ...parts] : parts);
+  const res = await c.post('/upload', { body, headers: { 'content-type': MULTIPART_TYPE }, csrf: false });
+  if (!withToken) return { status: res.status };
+  assert.equal(res.status, 200, res.text);
+  return res.json();
+}
+
+test('a PNG is accepted, typed by its bytes whatever the browser declared', async () => {
+  const r = await send([{ name: 'caption', data: 'me' }, { name: 'avatar', filename: 'me.png', contentType: 'text/plain', data: PNG }]);
+  assert.deepEqual(r, { ok: true, avatar: ['me.png', 'image/png', PNG.length], attachments: [], caption: 'me' });
+});
+
+test('HTML declared as image/png is refused; too large, missing and two files are refused', async () => {
+  const rows: [string, Part[], RegExp][] = [
+    ['spoofed type', [{ name: 'avatar', filename: 'x.png', contentType: 'image/png', data: HTML }], /of type image\/png, image\/jpeg/],
+    ['too large', [{ name: 'avatar', filename: 'big.jpg', contentType: 'image/jpeg', data: Buffer.concat([JPEG, Buffer.alloc(1000)]) }], /at most 1000 bytes/],
+    ['missing', [{ name: 'caption', data: 'x' }], /required/],
+    ['empty file input', [{ name: 'avatar', filename: '', contentType: 'application/octet-stream', data: '' }], /required/],
+    ['a text value, not a file', [{ name: 'avatar', data: 'C:\\fakepath\\x.png' }], /required/],
+    ['two files', [{ name: 'avatar', filename: 'a.png', data: PNG }, { name: 'avatar', filename: 'b.png', data: PNG }], /one file/],
+  ];
+  for (const [label, parts, msg] of rows) {
+    const r = (await send(parts)) as { ok: boolean; errors: Record<string, string[]> };
+    assert.equal(r.ok, false, label);
+    assert.match(r.errors.avatar?.join(' ') ?? '', msg, label);
+  }
+});
+
+test('a list of files: image/* by bytes (never SVG), text/plain by declared type, at most 2', async () => {
+  const svg = { name: 'attachments', filename: 'a.svg', contentType: 'image/svg+xml', data: '<svg onload="alert(1)"/>' };
+  const ok = await send([
+    { name: 'avatar', filename: 'a.png', data: PNG },
+    { name: 'attachments', filename: 'p.jpg', data: JPEG },
+    { name: 'attachments', filename: 'n.txt', contentType: 'text/plain', data: 'notes' },
+  ]);
+  assert.deepEqual(ok.attachments, ['p.jpg', 'n.txt']);
+  const bad = (await send([{ name: 'avatar', filename: 'a.png', data: PNG }, svg])) as { errors: Record<string, string[]> };
+  assert.match(bad.errors.attachments!.join(), /of type/);
+  const many = (await send([{ name: 'avatar', filename: 'a.png', data: PNG }, ...[1, 2, 3].map((i) => ({ name: 'attachments', filename: `${i}.jpg`, data: JPEG }))])) as {
+    errors: Record<string, string[]>;
+  };
+  assert.match(many.errors.attachments!.join(), /at most 2/);
+});
+
+test('without the token field the upload is refused before the handler', async () => {
+  assert.deepEqual(await send([{ name: 'avatar', filename: 'a.png', data: PNG }], false), { status: 403 });
+});
