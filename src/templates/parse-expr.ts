@@ -10,6 +10,8 @@ import type { Source, Token } from './lexer.js';
 /** A cursor over tokens, shared by the statement and expression parsers. */
 export class Tokens {
   pos = 0;
+  /** How deeply expressions and statements nest right now (bounded by MAX_NESTING). */
+  depth = 0;
   constructor(
     readonly list: Token[],
     readonly src: Source,
@@ -62,8 +64,27 @@ export function describe(t: Token): string {
 const COMPARE_OPS = new Set(['==', '!=', '<', '<=', '>', '>=']);
 const KEYWORD_END = new Set(['and', 'or', 'else', 'if', 'in', 'is', 'not', 'recursive', 'with', 'without', 'ignore', 'as']);
 
+/** The deepest nesting of statements or expressions a template may have. */
+export const MAX_NESTING = 200;
+
+/** Counts one level of nesting; refuses templates nested deeper than MAX_NESTING. */
+export function enter(t: Tokens, offset: number): void {
+  if (++t.depth > MAX_NESTING) {
+    throw t.src.error('TEMPLATE_SYNTAX', `the template nests more than ${MAX_NESTING} levels deep`, offset);
+  }
+}
+
 /** Parses one expression, including `a if c else b`. */
 export function parseExpr(t: Tokens, noCond = false): Expr {
+  enter(t, t.peek().offset);
+  try {
+    return parseExprInner(t, noCond);
+  } finally {
+    t.depth--;
+  }
+}
+
+function parseExprInner(t: Tokens, noCond: boolean): Expr {
   let e = parseOr(t);
   if (noCond) return e;
   while (t.isName('if')) {
@@ -96,7 +117,12 @@ function parseAnd(t: Tokens): Expr {
 function parseNot(t: Tokens): Expr {
   if (t.isName('not')) {
     const offset = t.next().offset;
-    return { kind: 'unary', offset, op: 'not', expr: parseNot(t) };
+    enter(t, offset);
+    try {
+      return { kind: 'unary', offset, op: 'not', expr: parseNot(t) };
+    } finally {
+      t.depth--;
+    }
   }
   return parseCompare(t);
 }
@@ -139,7 +165,12 @@ function parsePow(t: Tokens): Expr {
   const e = parseUnary(t);
   if (t.is('op', '**')) {
     const tok = t.next();
-    return { kind: 'binary', offset: tok.offset, op: '**', left: e, right: parsePow(t) };
+    enter(t, tok.offset);
+    try {
+      return { kind: 'binary', offset: tok.offset, op: '**', left: e, right: parsePow(t) };
+    } finally {
+      t.depth--;
+    }
   }
   return e;
 }
@@ -151,7 +182,12 @@ function parseUnary(t: Tokens, withFilter = true): Expr {
   let e: Expr;
   if (t.is('op', '-') || t.is('op', '+')) {
     const tok = t.next();
-    e = { kind: 'unary', offset: tok.offset, op: tok.value as '-' | '+', expr: parseUnary(t, false) };
+    enter(t, tok.offset);
+    try {
+      e = { kind: 'unary', offset: tok.offset, op: tok.value as '-' | '+', expr: parseUnary(t, false) };
+    } finally {
+      t.depth--;
+    }
   } else {
     e = parsePostfix(t, parsePrimary(t));
   }

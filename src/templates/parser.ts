@@ -7,7 +7,7 @@
  */
 import type { Expr, MacroParam, Node, Target, TemplateAST } from './ast.js';
 import { type Source, tokenize } from './lexer.js';
-import { Tokens, describe, parseExpr } from './parse-expr.js';
+import { Tokens, describe, enter, parseExpr } from './parse-expr.js';
 
 /** Parses a template source into a syntax tree; throws TemplateError with a position. */
 export function parse(src: Source): TemplateAST {
@@ -51,7 +51,12 @@ class Parser {
           throw t.src.error('TEMPLATE_SYNTAX', `unexpected {% ${name.value} %}${opener ? ` inside {% ${opener} %}` : ''}`, name.offset);
         }
         t.next();
-        nodes.push(this.statement());
+        enter(t, name.offset);
+        try {
+          nodes.push(this.statement());
+        } finally {
+          t.depth--;
+        }
       } else {
         throw t.src.error('TEMPLATE_SYNTAX', `unexpected ${describe(tok)}`, tok.offset);
       }

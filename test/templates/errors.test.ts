@@ -41,6 +41,8 @@ const COMPILE_ERRORS: [string, string, string, number, number][] = [
   ['value inside srcdoc markup', '<iframe srcdoc="<p>{{ x }}</p>"></iframe>', 'TEMPLATE_SRCDOC_MARKUP', 1, 20],
   ['include outside text', '<title>{% include "x.html" %}</title>', 'TEMPLATE_INCLUDE_CONTEXT', 1, 11],
   ['super outside a block', '{{ super() }}', 'TEMPLATE_SYNTAX', 1, 1],
+  ['expressions nested too deep', '{{ ' + '('.repeat(300) + '1' + ')'.repeat(300) + ' }}', 'TEMPLATE_SYNTAX', 1, 204],
+  ['statements nested too deep', '{% if a %}'.repeat(201), 'TEMPLATE_SYNTAX', 1, 1997],
 ];
 
 for (const [name, source, code, line, column] of COMPILE_ERRORS) {
