@@ -18,7 +18,7 @@
  *   return Response.redirect('/notes', { status: 303 });
  * });
  * ```
- * See docs/forms-and-csrf.md#forms.
+ * See docs/forms-and-csrf.md#form-validation.
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { HttpError, PalisadeError } from '../errors.js';
@@ -307,7 +307,7 @@ function checkName(name: string): void {
  * const signup = defineForm(z.object({ email: z.email(), age: z.coerce.number().int().min(18) }));
  * const search = defineForm({ q: fields.string().optional() }, { method: 'get', csrf: false });
  * ```
- * See docs/forms-and-csrf.md#forms.
+ * See docs/forms-and-csrf.md#form-validation.
  */
 export function defineForm<S extends StandardSchemaV1>(schema: S, options?: FormOptions<StandardSchemaV1.InferOutput<S>>): Form<StandardSchemaV1.InferOutput<S>>;
 export function defineForm<S extends FormShape>(shape: S, options?: FormOptions<InferShape<S>>): Form<InferShape<S>>;

@@ -1,6 +1,6 @@
 /**
  * Forms: validation with CSRF built in, rendering helpers, flashed messages.
- * See docs/forms-and-csrf.md#forms.
+ * See docs/forms-and-csrf.md#form-validation.
  */
 import * as fieldBuilders from './fields-api.js';
 
