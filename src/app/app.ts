@@ -159,7 +159,7 @@ export class App extends RouteCollector {
       }
       for (const p of this.#checks) {
         let r = p.check!(req, route, scope);
-        if (r !== undefined && typeof (r as Promise<unknown>).then === 'function') r = await r;
+        if (isThenable(r)) r = await r;
         if (r instanceof Response) {
           res = r;
           break;
@@ -167,13 +167,21 @@ export class App extends RouteCollector {
       }
       if (res === undefined) {
         if (route === null) throw this.#notFound(req);
-        res = await this.#runRoute(route, req);
+        if (route.before.length === 0 && route.after.length === 0) {
+          // The common case, kept free of extra promises: await only what is a promise.
+          let value: unknown = route.handler(req as never);
+          if (isThenable(value)) value = await value;
+          res = toResponse(value, route, this.#dev);
+        } else {
+          res = await this.#runRoute(route, req);
+        }
       }
     } catch (err) {
       res = await this.#handleError(err, req, route, scope);
     }
     try {
-      res = await this.#finish(req, res, scope);
+      const pending = this.#finish(req, res, scope);
+      if (pending !== undefined) await pending;
     } catch (err) {
       // A response refused at the last step (open redirect, untrusted HTML) becomes an
       // error page that still gets every protection's headers; should that fail too, the
@@ -181,7 +189,7 @@ export class App extends RouteCollector {
       if (err instanceof PalisadeError && err.status >= 500) this.logger.error({ err, method: req.method, path: req.path }, 'response refused');
       res = this.#defaultErrorPage(err, req, scope);
       try {
-        res = await this.#finish(req, res, scope);
+        await this.#finish(req, res, scope);
       } catch (again) {
         this.logger.error({ err: again }, 'finishing the error page failed');
         res = this.#defaultErrorPage(again, req, scope);
@@ -200,7 +208,7 @@ export class App extends RouteCollector {
       if (r !== undefined) return toResponse(r, route, this.#dev);
     }
     let value: unknown = route.handler(req as never);
-    if (value !== null && typeof value === 'object' && typeof (value as Promise<unknown>).then === 'function') value = await value;
+    if (isThenable(value)) value = await value;
     let res = toResponse(value, route, this.#dev);
     for (const hook of route.after) {
       const r = await hook(req, res);
@@ -245,8 +253,11 @@ export class App extends RouteCollector {
     return res;
   }
 
-  /** Checks and completes a response before it is sent. */
-  async #finish(req: Request, res: Response, scope: RequestScope): Promise<Response> {
+  /**
+   * Checks and completes a response before it is sent. Synchronous unless a protection's
+   * finish returns a promise (a session store write), so most responses create none.
+   */
+  #finish(req: Request, res: Response, scope: RequestScope): void | Promise<void> {
     const target = res.redirectTarget;
     if (target !== undefined) this.#checkRedirect(req, target.location, target.allowHosts);
     if (!res.htmlTrusted && isHTMLContentType(res.getHeader('content-type'))) {
@@ -255,12 +266,22 @@ export class App extends RouteCollector {
         'This response has an HTML content type but its body is a plain string. Return Markup from a template or the html tag, or use Response.unsafeHTML() for HTML you wrote yourself.',
       );
     }
-    for (const p of this.#finishers) {
-      const r = p.finish!(req, res, scope);
+    const finishers = this.#finishers;
+    for (let i = 0; i < finishers.length; i++) {
+      const r = finishers[i]!.finish!(req, res, scope);
+      if (r !== undefined) return this.#finishRest(req, res, scope, i + 1, r);
+    }
+    this.#finishBasic(req, res);
+  }
+
+  async #finishRest(req: Request, res: Response, scope: RequestScope, from: number, pending: Promise<void>): Promise<void> {
+    await pending;
+    const finishers = this.#finishers;
+    for (let i = from; i < finishers.length; i++) {
+      const r = finishers[i]!.finish!(req, res, scope);
       if (r !== undefined) await r;
     }
     this.#finishBasic(req, res);
-    return res;
   }
 
   /** What every response gets, even an error page written after a failed finish. */
@@ -343,6 +364,10 @@ export class App extends RouteCollector {
     this.#router = router;
     this.#mountedCount = count;
   }
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return v !== null && typeof v === 'object' && typeof (v as PromiseLike<unknown>).then === 'function';
 }
 
 function pickErrorHandler(

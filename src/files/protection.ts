@@ -21,7 +21,8 @@ export function filesProtection(ctx: ProtectionContext): Protection {
   return {
     name: 'files',
     check(req, route) {
-      bindStore(req, store);
+      // Only a request that can carry a body can upload; GET and HEAD skip the binding.
+      if (req.method !== 'GET' && req.method !== 'HEAD') bindStore(req, store);
       if (route === null && staticSettings !== null) return serveStatic(req, staticSettings);
       return undefined;
     },

@@ -8,7 +8,9 @@
  * ```
  */
 export class Params implements Iterable<[string, string]> {
-  readonly #map: Record<string, string[]> = Object.create(null);
+  // A Map keeps keys in the order first sent, integer-like keys included (an object would
+  // move `2` before `b`), and has no prototype keys to collide with.
+  readonly #map = new Map<string, string[]>();
   #size = 0;
 
   /** Builds Params from pairs (as `URLSearchParams` yields them). */
@@ -19,25 +21,25 @@ export class Params implements Iterable<[string, string]> {
   }
 
   append(key: string, value: string): void {
-    const list = this.#map[key];
-    if (list === undefined) this.#map[key] = [value];
+    const list = this.#map.get(key);
+    if (list === undefined) this.#map.set(key, [value]);
     else list.push(value);
     this.#size++;
   }
   /** The first value of `key`, or undefined. */
   get(key: string): string | undefined {
-    return this.#map[key]?.[0];
+    return this.#map.get(key)?.[0];
   }
   /** Every value of `key` (a fresh array; empty when absent). */
   getAll(key: string): string[] {
-    const list = this.#map[key];
+    const list = this.#map.get(key);
     return list === undefined ? [] : list.slice();
   }
   has(key: string): boolean {
-    return this.#map[key] !== undefined;
+    return this.#map.has(key);
   }
   keys(): string[] {
-    return Object.keys(this.#map);
+    return [...this.#map.keys()];
   }
   /** Number of pairs, counting repeats. */
   get size(): number {
@@ -46,11 +48,11 @@ export class Params implements Iterable<[string, string]> {
   /** A null-prototype object of first values. */
   toObject(): Record<string, string> {
     const o: Record<string, string> = Object.create(null);
-    for (const k of Object.keys(this.#map)) o[k] = this.#map[k]![0]!;
+    for (const [k, list] of this.#map) o[k] = list[0]!;
     return o;
   }
   *[Symbol.iterator](): Iterator<[string, string]> {
-    for (const k of Object.keys(this.#map)) for (const v of this.#map[k]!) yield [k, v];
+    for (const [k, list] of this.#map) for (const v of list) yield [k, v];
   }
 }
 

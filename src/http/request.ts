@@ -58,7 +58,7 @@ export interface RouteInfo {
 export class Request<P extends string = string> {
   /** Upper-case method, e.g. `GET`. */
   readonly method: string;
-  /** The request target as sent (path and query). */
+  /** The request target (path and query); an absolute-form target keeps only these. */
   readonly url: string;
   /** The path part of the URL, as sent (percent-encoding kept). */
   readonly path: string;
@@ -71,6 +71,8 @@ export class Request<P extends string = string> {
   readonly state: Record<string, unknown> = Object.create(null);
 
   readonly #rawQuery: string;
+  /** The authority of an absolute-form request target, which overrides Host. */
+  readonly #authority: string | undefined;
   readonly #init: RequestInit;
   readonly #settings: RequestSettings;
   #query: Params | undefined;
@@ -87,12 +89,23 @@ export class Request<P extends string = string> {
     this.#init = init;
     this.#settings = settings;
     this.method = init.method.toUpperCase();
-    this.url = init.url;
+    let target = init.url;
+    if (target.charCodeAt(0) !== 47 /* '/' */) {
+      // RFC 9112 §3.2.2: an absolute-form target (`GET http://host/path`) names the host
+      // itself, and the server must use it instead of Host; keep only its path and query.
+      const m = /^https?:\/\/([^/?#]*)([^#]*)/i.exec(target);
+      if (m !== null) {
+        const authority = m[1]!;
+        this.#authority = authority.slice(authority.lastIndexOf('@') + 1);
+        target = m[2] === '' ? '/' : m[2]!.startsWith('/') ? m[2]! : `/${m[2]}`;
+      }
+    }
+    this.url = target;
     this.headers = init.headers;
     this.maxBodySize = settings.maxBodySize;
-    const q = init.url.indexOf('?');
-    this.path = q === -1 ? init.url : init.url.slice(0, q);
-    this.#rawQuery = q === -1 ? '' : init.url.slice(q + 1);
+    const q = target.indexOf('?');
+    this.path = q === -1 ? target : target.slice(0, q);
+    this.#rawQuery = q === -1 ? '' : target.slice(q + 1);
   }
 
   /** One header's value; repeated headers are joined with `, `. */
@@ -137,7 +150,7 @@ export class Request<P extends string = string> {
       const h = firstForwarded(this.header('x-forwarded-host'));
       if (h !== undefined && h !== '') return h;
     }
-    return this.header('host') ?? '';
+    return this.#authority ?? this.header('host') ?? '';
   }
 
   /** `protocol://host` of this request. */

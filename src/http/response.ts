@@ -32,13 +32,19 @@ export interface RedirectOptions {
   allowHosts?: readonly string[];
 }
 
+// Headers live in an object whose prototype chain holds no Object.prototype, so a key such
+// as `__proto__` or `constructor` is just a key; unlike Object.create(null), V8 keeps it in
+// fast-properties mode, which matters on a path every response takes.
+const HeaderBag = function HeaderBag() {} as unknown as { new (): Record<string, string | string[]> };
+HeaderBag.prototype = Object.create(null);
+
 const TEXT = 'text/plain; charset=utf-8';
 const HTML = 'text/html; charset=utf-8';
 
 export class Response {
   status: number;
   /** Lower-cased header names. Null-prototype. */
-  readonly headers: Record<string, string | string[]> = Object.create(null);
+  readonly headers: Record<string, string | string[]> = new HeaderBag();
   body: ResponseBody;
   readonly cookies: PendingCookie[] = [];
   /** Set when the body came from Markup or an explicit trusting call. */
@@ -163,9 +169,18 @@ export class Response {
   }
 }
 
+const DOCUMENT_TYPES = new Set(['text/html', 'application/xhtml+xml', 'image/svg+xml', 'text/xml', 'application/xml']);
+const documentTypeCache = new Map<string, boolean>();
+
 /** True when a content type will be rendered as a document by browsers. */
 export function isHTMLContentType(ct: string | undefined): boolean {
   if (ct === undefined) return false;
-  const base = ct.split(';', 1)[0]!.trim().toLowerCase();
-  return base === 'text/html' || base === 'application/xhtml+xml' || base === 'image/svg+xml' || base === 'text/xml' || base === 'application/xml';
+  // Responses reuse a handful of content-type strings; remember the answer for each.
+  let hit = documentTypeCache.get(ct);
+  if (hit === undefined) {
+    hit = DOCUMENT_TYPES.has(ct.split(';', 1)[0]!.trim().toLowerCase());
+    if (documentTypeCache.size > 512) documentTypeCache.clear();
+    documentTypeCache.set(ct, hit);
+  }
+  return hit;
 }

@@ -52,8 +52,9 @@ export function parseJSONBody(text: string, opts: JSONParseOptions = {}): unknow
       { maxDepth, line, column },
     );
   }
+  let value: unknown;
   try {
-    return sjson.parse(text, null, { protoAction: 'error', constructorAction: 'error' });
+    value = sjson.parse(text, null, { protoAction: 'error', constructorAction: 'error' });
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     if (/forbidden prototype/i.test(msg)) {
@@ -72,6 +73,30 @@ export function parseJSONBody(text: string, opts: JSONParseOptions = {}): unknow
       column: pos.column,
     });
   }
+  // A number past ±1.8e308 parses to ±Infinity, which JSON cannot carry back out: refuse it
+  // here rather than fail later. Only a long digit run or a 3-digit exponent can overflow,
+  // so ordinary bodies skip the walk.
+  if (MAYBE_OVERFLOW.test(text) && hasNonFinite(value)) {
+    throw new HttpError('BODY_MALFORMED', 'The JSON body contains a number too large to represent (it would become Infinity).', {
+      reason: 'number',
+    });
+  }
+  return value;
+}
+
+const MAYBE_OVERFLOW = /[eE][+]?0*\d{3}|\d{300}/;
+
+function hasNonFinite(v: unknown): boolean {
+  const stack: unknown[] = [v];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (typeof x === 'number') {
+      if (!Number.isFinite(x)) return true;
+    } else if (x !== null && typeof x === 'object') {
+      for (const k of Object.keys(x)) stack.push((x as Record<string, unknown>)[k]);
+    }
+  }
+  return false;
 }
 
 /**

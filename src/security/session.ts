@@ -41,7 +41,7 @@ export function newSessionId(): string {
 
 /** Internal hooks used by the session protection and CSRF; not part of the public API. */
 export let sessionInternals: {
-  finish(s: Session, res: Response): Promise<void>;
+  finish(s: Session, res: Response): Promise<void> | undefined;
   /** The id a CSRF token is bound to, creating the session if needed (sync). */
   bindingForRender(s: Session): string;
   /** The id of an existing, stored session, or undefined (loads it). */
@@ -321,7 +321,8 @@ export class Session {
 
   static {
     sessionInternals = {
-      finish: (s, res) => s.#finish(res),
+      // Untouched sessions finish synchronously: no promise on requests that never used one.
+      finish: (s, res) => (s.#touched ? s.#finish(res) : undefined),
       bindingForRender(s) {
         s.#touched = true;
         s.#parse();

@@ -125,3 +125,13 @@ test('a streamed body cannot also be read', async () => {
 test('a malformed Content-Length is a 400', () => {
   assert.throws(() => make({ headers: { 'content-length': '12abc' } }).contentLength, (e: unknown) => e instanceof HttpError && e.status === 400);
 });
+
+test('an absolute-form target names the host and keeps only path and query', () => {
+  const r = make({ url: 'http://evil.example/a/b?x=1', headers: { host: 'app.test' } });
+  assert.equal(r.host, 'evil.example');
+  assert.equal(r.path, '/a/b');
+  assert.equal(r.query.get('x'), '1');
+  assert.equal(make({ url: 'HTTPS://user@other.example:8443?q', headers: { host: 'app.test' } }).host, 'other.example:8443');
+  assert.equal(make({ url: 'http://x.example', headers: {} }).path, '/');
+  assert.equal(make({ url: '/plain', headers: { host: 'app.test' } }).host, 'app.test');
+});
