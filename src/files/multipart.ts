@@ -108,6 +108,8 @@ class MultipartRun {
   readonly #writes: Promise<void>[] = [];
   #failed: Error | undefined;
   #settled = false;
+  /** File streams busboy is still feeding. */
+  readonly #active = new Set<Readable>();
   readonly #guard: MultipartGuard;
   #bb: busboy.Busboy | undefined;
 
@@ -133,6 +135,11 @@ class MultipartRun {
   }
 
   start(): void {
+    // The client may have gone before the handler asked for the files.
+    if (this.source.destroyed || this.source.errored !== null) {
+      this.#fail(aborted());
+      return;
+    }
     const limits = this.uploads.store.limits;
     try {
       // busboy reports a limit when a size *reaches* it; +1 lets a value of exactly the
@@ -155,6 +162,7 @@ class MultipartRun {
     const bb = this.#bb;
     bb.on('field', (name, value, info) => {
       if (this.#failed) return;
+      if (typeof name !== 'string') return this.#fail(nameless());
       if (info.valueTruncated) {
         return this.#fail(limitError('UPLOAD_FIELD_TOO_LARGE', `The field "${clip(name)}" is larger than ${limits.maxFieldSize} bytes`, 'maxFieldSize', limits.maxFieldSize));
       }
@@ -183,8 +191,17 @@ class MultipartRun {
 
   #onFile(name: string, stream: Readable, info: busboy.FileInfo): void {
     if (this.#failed) {
+      stream.on('error', () => {});
       stream.resume();
       return;
+    }
+    // Tracked so a failure can end it: busboy, once destroyed, never ends its file streams.
+    this.#active.add(stream);
+    stream.once('close', () => this.#active.delete(stream));
+    if (typeof name !== 'string') {
+      stream.on('error', () => {});
+      stream.resume();
+      return this.#fail(nameless());
     }
     const limits = this.uploads.store.limits;
     stream.on('limit', () =>
@@ -262,6 +279,7 @@ class MultipartRun {
       await new Promise((r) => process.nextTick(r));
       this.#guard.destroy();
       this.#bb?.destroy();
+      for (const stream of this.#active) stream.destroy(err);
       await Promise.allSettled(this.#writes);
       await this.#removeAll();
       this.reject(err);
@@ -282,6 +300,10 @@ function limitError(code: 'UPLOAD_FILE_TOO_LARGE' | 'UPLOAD_TOO_MANY_FILES' | 'U
 
 function malformed(err: Error): HttpError {
   return new HttpError('UPLOAD_MALFORMED', `The multipart body is malformed: ${err.message}.`);
+}
+
+function nameless(): HttpError {
+  return new HttpError('UPLOAD_MALFORMED', 'A part of the multipart body has no name in its Content-Disposition header (RFC 7578 §4.2 requires one).');
 }
 
 function aborted(): HttpError {
