@@ -21,7 +21,7 @@
  */
 import { currentScope } from '../http/context.js';
 import type { Request } from '../http/request.js';
-import '../security/session.js'; // req.session
+import { sessionInternals } from '../security/session.js';
 
 /** The session key the messages are kept under (as in Flask). */
 export const FLASH_KEY = '_flashes';
@@ -100,6 +100,7 @@ export async function getFlashedMessages(req: Request, options: FlashedOptions =
 function pop(req: Request, st: FlashState, o: FlashedOptions): string[] | [string, string][] {
   if (!st.popped) {
     st.popped = true;
+    sessionInternals.touch(req.session); // what the page shows now depends on the session
     // Templates render synchronously: the removal is awaited by finishFlashes before the
     // session is written (the flash finisher runs before the session protection's finish).
     if (st.messages.length > 0) st.removal = req.session.delete(FLASH_KEY).catch(() => {});
@@ -118,7 +119,8 @@ export async function preloadFlashes(req: Request): Promise<void> {
   if (states.has(req)) return;
   let messages: Flash[] = [];
   try {
-    messages = sane(await req.session.get(FLASH_KEY));
+    // A peek: the response depends on the session only once the messages are read.
+    messages = sane(await sessionInternals.peek(req.session, FLASH_KEY));
   } catch {
     // SESSION_STORE_UNAVAILABLE: the route may not need the session; it finds out itself.
   }
@@ -136,8 +138,13 @@ export function finishFlashes(req: Request): Promise<void> | undefined {
  */
 export function get_flashed_messages(a?: unknown, b?: unknown): string[] | [string, string][] {
   const req = currentScope()?.request as Request | undefined;
-  const st = req === undefined ? undefined : states.get(req);
-  if (st === undefined) return [];
+  if (req === undefined || req.session === undefined) return [];
+  let st = states.get(req);
+  if (st === undefined) {
+    // No session cookie came with the request, so no messages are waiting.
+    st = { messages: [], popped: false };
+    states.set(req, st);
+  }
   let withCategories = false;
   let categoryFilter: readonly string[] | undefined;
   for (const arg of [a, b]) {
@@ -149,5 +156,5 @@ export function get_flashed_messages(a?: unknown, b?: unknown): string[] | [stri
       if (Array.isArray(kw.category_filter)) categoryFilter = kw.category_filter.map(String);
     }
   }
-  return pop(req!, st, { withCategories, ...(categoryFilter !== undefined ? { categoryFilter } : {}) });
+  return pop(req, st, { withCategories, ...(categoryFilter !== undefined ? { categoryFilter } : {}) });
 }
