@@ -152,6 +152,12 @@ export function holePlan(c: Context): HolePlan {
       };
     case 'HTML_TAG':
     case 'HTML_AFTER_NAME':
+      if ((c.flags & F.JOINED_NAME) !== 0) {
+        return {
+          kind: 'error', ctx: c, code: 'TEMPLATE_PARTIAL_NAME',
+          reason: 'a value right after an if that ends inside a start tag could continue an attribute name; put a space before it',
+        };
+      }
       if ((c.flags & F.END_TAG) !== 0) {
         return { kind: 'error', ctx: c, code: 'TEMPLATE_VALUE_IN_TAG', reason: 'a value inside an end tag' };
       }

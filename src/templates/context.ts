@@ -119,6 +119,11 @@ export const F = {
    * (§13.2.6.4.7): a value here gets a `\n` in front so its own leading newline survives.
    */
   AT_LEADING_NEWLINE: 128,
+  /**
+   * Branches ended in different places of a start tag (one after an attribute name, one
+   * between attributes): what follows must not continue that name or give it a value.
+   */
+  JOINED_NAME: 256,
 } as const;
 
 export interface ContextError {
@@ -204,6 +209,14 @@ export function joinContexts(a: Context, b: Context): Context | null {
     const flags = (x.flags & ~formBits) | post | unsafe;
     x = withCtx(x, { flags });
     y = withCtx(y, { flags });
+  }
+  // `<input {% if a %}checked{% endif %}>`: one path is after a name, the other between
+  // attributes. Join them between attributes, marked so that the text after cannot extend
+  // the name or assign it a value (which would mean different things on the two paths).
+  const tagLike = (s: State): boolean => s === 'HTML_TAG' || s === 'HTML_ATTR_NAME' || s === 'HTML_AFTER_NAME';
+  if (tagLike(x.state) && tagLike(y.state) && x.state !== y.state && x.element === y.element && x.flags === y.flags) {
+    const j = withCtx(x, { state: 'HTML_TAG', attr: 'none', flags: x.flags | F.JOINED_NAME });
+    return j;
   }
   if (x.urlPart !== y.urlPart && x.urlPart !== 'none' && y.urlPart !== 'none') {
     x = withCtx(x, { urlPart: 'unknown' });

@@ -99,6 +99,16 @@ export function closeTag(c: Context): Context {
 function tTag(c: Context, s: string, i: number, end: number): [Context, number] {
   let j = i;
   while (j < end && isWS(s.charCodeAt(j))) j++;
+  if ((c.flags & F.JOINED_NAME) !== 0) {
+    const ch = j < end ? s.charCodeAt(j) : -1;
+    if (ch === 61 || (j === i && !isWS(ch) && ch !== 47 && ch !== 62)) {
+      return [
+        errorCtx(c, 'TEMPLATE_PARTIAL_NAME', 'text after an if continues an attribute name or value written in only some of its branches; put the whole attribute, with its value, inside the if'),
+        j,
+      ];
+    }
+    c = withCtx(c, { flags: c.flags & ~F.JOINED_NAME });
+  }
   if (j >= end) return [c, end];
   const ch = s.charCodeAt(j);
   if (ch === 62) return [closeTag(c), j + 1];

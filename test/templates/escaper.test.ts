@@ -57,6 +57,8 @@ const CASES: [string, string, Record<string, unknown>, string][] = [
   ['SafeStyle in text is text', '<p>{{ v }}</p>', { v: SafeStyle.unsafeTrust('<') }, '<p>&lt;</p>'],
   ['if branches joined in a URL', '<a href="/x?{% if a %}a={{ a }}{% else %}b=1{% endif %}&c={{ c }}">', { a: '1 2', c: '&' }, '<a href="/x?a=1%202&c=%26">'],
   ['attribute chosen by a branch', '<p {% if a %}title{% else %}id{% endif %}="{{ v }}">', { a: true, v: '"' }, '<p title="&#34;">'],
+  ['an attribute written by an if', '<input {% if a %}checked{% endif %} name="{{ n }}">', { a: true, n: '"' }, '<input checked name="&#34;">'],
+  ['an attribute written by an if, not taken', '<input {% if a %}checked{% endif %}>', { a: false }, '<input >'],
   ['an attribute name from |attrname, then its value', '<p {{ n|attrname }}="{{ v }}">', { n: 'data-x', v: '"<' }, '<p data-x="&#34;&lt;">'],
   ['literal values are escaped at compile time', '<a href="{{ \'javascript:x\' }}" title="{{ \'<\' }}">', {}, '<a href="about:invalid#palisade-unsafe" title="&lt;">'],
   ['bogus comment and doctype', '<!DOCTYPE html><?x {{ v }} ?><p>{{ v }}</p>', { v: '<' }, '<!DOCTYPE html><?x  ?><p>&lt;</p>'],
