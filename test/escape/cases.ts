@@ -39,7 +39,8 @@ export interface ContextCase {
   readonly read: Reader;
   /**
    * Which benign values must read back exactly: `text` (every benign string), `url` (the
-   * benign URLs), `css` (the benign CSS values), `none` (the value is dropped).
+   * benign URLs, compared after URL resolution), `css` (the benign CSS values, compared
+   * as computed styles), `none` (the value is dropped).
    */
   readonly fidelity: 'text' | 'url' | 'css' | 'none';
   /** Uses template syntax beyond one hole (a filter), so only the template engine runs it. */
