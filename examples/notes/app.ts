@@ -1,0 +1,374 @@
+/**
+ * The notes demo: accounts, notes, attachments and a small JSON API on Palisade, with
+ * SQLite for storage. `npm start` runs it (see main.ts); tests build it with
+ * `createNotesApp({ dataDir })`.
+ *
+ * Nothing in this file is about security except the one setting the attack suite uses,
+ * `unsafeDisableProtections`: every protection here is Palisade's default.
+ */
+import { randomUUID } from 'node:crypto';
+import { unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { lookup as mimeLookup } from 'mime-types';
+import {
+  createApp, defineForm, fields, flash, jsonify, Response, safeJoin, sendFile, sendUpload, Templates,
+  type App, type AppOptions, type Env, type Request,
+} from '../../src/index.js';
+import { Store, type User } from './db.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * The protections the attack suite's control runs can switch off. `true` means all of them.
+ * - `escaping`: templates write values as they are (the engine's internal switch).
+ * - `csrf`: no CSRF protection (`csrf: { enabled: false }`, forms without a token).
+ * - `headers`: no security headers (`headers: false`: no CSP, no frame-ancestors…).
+ * - `json`: no resource isolation, no CORP; `/api/notes` answers with a top-level array and
+ *   `POST /api/notes` parses any body as JSON, as a naive framework does.
+ * - `uploads`: attachments served inline with the type their name suggests (none when it
+ *   suggests none), as a naive `send_file` does, instead of `sendUpload`.
+ * - `redirects`: a login `next` may point at any host.
+ * - `cookies`: what older frameworks sent: the session cookie with `SameSite=None`, and no
+ *   `X-Content-Type-Options: nosniff` (Palisade has no switch for either, so the control
+ *   rewrites its own responses; see `naiveResponses`).
+ */
+export type NotesProtection = 'escaping' | 'csrf' | 'headers' | 'json' | 'uploads' | 'redirects' | 'cookies';
+export const ALL_PROTECTIONS: readonly NotesProtection[] = ['escaping', 'csrf', 'headers', 'json', 'uploads', 'redirects', 'cookies'];
+
+export interface NotesOptions {
+  /** Where the SQLite database and the uploaded files live; created when missing. */
+  dataDir: string;
+  env?: Env;
+  secretKey?: string | readonly string[];
+  allowedHosts?: readonly string[];
+  logger?: AppOptions['logger'];
+  /**
+   * ONLY for the attack suite's control run (e2e/notes-attacks.test.ts): switches off every
+   * protection (`true`) or the listed ones, so the suite can show each attack succeeding
+   * without them. `palisade check` reports an app built with it. Never use it otherwise.
+   */
+  unsafeDisableProtections?: boolean | readonly NotesProtection[];
+}
+
+export interface NotesApp {
+  app: App;
+  store: Store;
+  /** Closes the app's protections and the database. */
+  close(): Promise<void>;
+}
+
+const MAX_ATTACHMENT = 5 * 1024 * 1024;
+
+/** Builds the notes app over the data directory. */
+export function createNotesApp(options: NotesOptions): NotesApp {
+  const off = new Set<NotesProtection>(
+    options.unsafeDisableProtections === true ? ALL_PROTECTIONS : options.unsafeDisableProtections === false || options.unsafeDisableProtections === undefined ? [] : options.unsafeDisableProtections,
+  );
+  const store = new Store(options.dataDir);
+  const app = createApp({
+    env: options.env,
+    secretKey: options.secretKey,
+    allowedHosts: options.allowedHosts,
+    logger: options.logger,
+    static: { dir: join(HERE, 'static') },
+    uploads: { maxFileSize: MAX_ATTACHMENT, maxFiles: 1 },
+    ...(off.has('csrf') ? { csrf: { enabled: false } } : {}),
+    ...(off.has('headers') ? { headers: false } : {}),
+    ...(off.has('json') ? { json: { isolation: false, resourcePolicy: false } } : {}),
+  });
+  const views = new Templates({
+    dir: join(HERE, 'templates'),
+    mode: app.settings.env,
+    globals: { csrf_enabled: !off.has('csrf') },
+    // The engine's internal switch (never documented for apps): values written as they are.
+    unsafeDisableEscaping: off.has('escaping'),
+  });
+  views.precompile();
+  const formCsrf = off.has('csrf') ? { csrf: false } : {};
+
+  // ---- forms
+
+  const registerForm = defineForm(
+    {
+      username: fields.string({ minLength: 3, maxLength: 30, pattern: /[A-Za-z0-9_.-]+/, messages: { pattern: 'Letters, digits, “.”, “_” and “-” only.' } }),
+      password: fields.string({ widget: 'password', minLength: 8, maxLength: 200 }),
+      confirm: fields.string({ widget: 'password', maxLength: 200 }),
+    },
+    { ...formCsrf, check: (d) => (d.password === d.confirm ? undefined : { confirm: 'The passwords differ.' }) },
+  );
+  const loginForm = defineForm(
+    { username: fields.string({ maxLength: 30 }), password: fields.string({ widget: 'password', maxLength: 200 }) },
+    formCsrf,
+  );
+  const noteForm = defineForm(
+    {
+      title: fields.string({ maxLength: 200 }),
+      body: fields.string({ widget: 'textarea', maxLength: 20_000 }).optional(),
+      link: fields.string({ maxLength: 2000 }).optional(),
+    },
+    formCsrf,
+  );
+  const attachmentForm = defineForm({ file: fields.file({ maxSize: MAX_ATTACHMENT }) }, formCsrf);
+
+  // ---- helpers
+
+  async function currentUser(req: Request): Promise<User | null> {
+    const id = await req.session.get<number>('uid');
+    return typeof id === 'number' ? store.userById(id) : null;
+  }
+  /** The signed-in user, or a redirect to the login page that comes back here. */
+  async function requireUser(req: Request): Promise<User | Response> {
+    const user = await currentUser(req);
+    return user ?? Response.redirect(app.urlFor('login', {}, { next: req.url }), { status: 303 });
+  }
+  function page(name: string, user: User | null, ctx: Record<string, unknown> = {}, status = 200): Response {
+    return Response.html(views.render(name, { user, next: '', failed: false, taken: false, ...ctx }), { status });
+  }
+  function redirect(to: string): Response {
+    if (!off.has('redirects')) return Response.redirect(to, { status: 303 });
+    // The control: trust whatever host the target names, as an app without the check would.
+    let host = '';
+    try {
+      host = new URL(to, 'http://placeholder.invalid').host;
+    } catch {}
+    return Response.redirect(to, { status: 303, allowHosts: [host] });
+  }
+  const noteId = (req: Request & { params: { id: string } }): number => Number(req.params.id);
+  async function removeFiles(names: string[]): Promise<void> {
+    await Promise.all(names.map((n) => unlink(join(store.uploadsDir, n)).catch(() => undefined)));
+  }
+
+  // ---- accounts
+
+  app.get('/', async (req) => redirect((await currentUser(req)) ? '/notes' : '/login'), { name: 'index' });
+
+  app.get('/register', async (req) => page('register.html', await currentUser(req), { form: registerForm.view(null) }), { name: 'register' });
+  app.post('/register', async (req) => {
+    const result = await registerForm.validate(req);
+    if (!result.ok) return page('register.html', null, { form: registerForm.view(result) }, 400);
+    const user = store.createUser(result.data.username, await hashPassword(result.data.password));
+    if (user === null) {
+      return page('register.html', null, { form: registerForm.view(result), taken: true }, 400);
+    }
+    await req.session.regenerate({ keepData: false });
+    await req.session.set('uid', user.id);
+    await flash(req, `Welcome, ${user.username}. Your account is ready.`, 'success');
+    return redirect('/notes');
+  });
+
+  // A hash to compare against when the user does not exist, so both cases take as long.
+  const dummyHash = hashPassword(randomUUID());
+  app.get('/login', async (req) => page('login.html', await currentUser(req), { form: loginForm.view(null), next: req.query.get('next') ?? '' }), { name: 'login' });
+  app.post('/login', async (req) => {
+    const next = req.query.get('next') ?? '';
+    const result = await loginForm.validate(req);
+    if (!result.ok) return page('login.html', null, { form: loginForm.view(result), next }, 400);
+    const user = store.userByName(result.data.username);
+    const ok = await verifyPassword(result.data.password, user?.password_hash ?? (await dummyHash));
+    if (user === null || !ok) return page('login.html', null, { form: loginForm.view(result), next, failed: true }, 401);
+    await req.session.regenerate(); // a new session id: a planted one is worthless now
+    await req.session.set('uid', user.id);
+    await flash(req, `Signed in as ${user.username}.`, 'success');
+    // `next` is whatever the link said; Palisade refuses a redirect to another host (400).
+    return redirect(next === '' ? '/notes' : next);
+  });
+  app.post('/logout', async (req) => {
+    await req.session.destroy();
+    return redirect('/login');
+  }, { name: 'logout' });
+
+  app.get('/profile', async (req) => {
+    const user = await requireUser(req);
+    if (user instanceof Response) return user;
+    return page('profile.html', user, { noteCount: store.countNotes(user.id) });
+  }, { name: 'profile' });
+  // Flask's security notes use exactly this button as their CSRF example.
+  app.post('/profile/delete', async (req) => {
+    const user = await requireUser(req);
+    if (user instanceof Response) return user;
+    await removeFiles(store.deleteUser(user.id));
+    await req.session.destroy();
+    return redirect('/register');
+  });
+
+  // ---- notes
+
+  app.get('/notes', async (req) => {
+    const user = await requireUser(req);
+    if (user instanceof Response) return user;
+    return page('notes.html', user, { notes: store.notesFor(user.id) });
+  }, { name: 'notes' });
+
+  app.get('/notes/new', async (req) => {
+    const user = await requireUser(req);
+    if (user instanceof Response) return user;
+    return page('note-form.html', user, { form: noteForm.view(null), note: null });
+  });
+  app.post('/notes/new', async (req) => {
+    const user = await requireUser(req);
+    if (user instanceof Response) return user;
+    const result = await noteForm.validate(req);
+    if (!result.ok) return page('note-form.html', user, { form: noteForm.view(result), note: null }, 400);
+    const note = store.createNote(user.id, result.data.title, result.data.body ?? '', result.data.link ?? '');
+    await flash(req, `Saved “${note.title}”.`, 'success');
+    return redirect(app.urlFor('note', { id: note.id }));
+  });
+
+  app.get('/notes/:id', async (req) => {
+    const user = await requireUser(req);
+    if (user instanceof Response) return user;
+    const note = store.note(user.id, noteId(req));
+    if (note === null) return page('missing.html', user, {}, 404);
+    return page('note.html', user, { note, attachments: store.attachments(note.id), form: attachmentForm.view(null) });
+  }, { name: 'note' });
+
+  app.get('/notes/:id/edit', async (req) => {
+    const user = await requireUser(req);
+    if (user instanceof Response) return user;
+    const note = store.note(user.id, noteId(req));
+    if (note === null) return page('missing.html', user, {}, 404);
+    return page('note-form.html', user, { form: noteForm.view(null, { initial: note }), note });
+  });
+  app.post('/notes/:id/edit', async (req) => {
+    const user = await requireUser(req);
+    if (user instanceof Response) return user;
+    const note = store.note(user.id, noteId(req));
+    if (note === null) return page('missing.html', user, {}, 404);
+    const result = await noteForm.validate(req);
+    if (!result.ok) return page('note-form.html', user, { form: noteForm.view(result), note }, 400);
+    store.updateNote(user.id, note.id, result.data.title, result.data.body ?? '', result.data.link ?? '');
+    await flash(req, 'Note updated.', 'success');
+    return redirect(app.urlFor('note', { id: note.id }));
+  });
+
+  app.post('/notes/:id/delete', async (req) => {
+    const user = await requireUser(req);
+    if (user instanceof Response) return user;
+    const note = store.note(user.id, noteId(req));
+    if (note === null) return page('missing.html', user, {}, 404);
+    await removeFiles(store.deleteNote(user.id, note.id));
+    await flash(req, `Deleted “${note.title}”.`, 'success');
+    return redirect('/notes');
+  });
+
+  // ---- attachments
+
+  app.post('/notes/:id/attachments', async (req) => {
+    const user = await requireUser(req);
+    if (user instanceof Response) return user;
+    const note = store.note(user.id, noteId(req));
+    if (note === null) return page('missing.html', user, {}, 404);
+    const result = await attachmentForm.validate(req);
+    if (!result.ok) {
+      return page('note.html', user, { note, attachments: store.attachments(note.id), form: attachmentForm.view(result) }, 400);
+    }
+    const file = result.data.file;
+    const stored = randomUUID(); // our own name on disk; the user's name is only shown and offered
+    await file.save(store.uploadsDir, stored);
+    store.addAttachment(note.id, file.filename, stored, file.size);
+    await flash(req, `Attached “${file.filename}”.`, 'success');
+    return redirect(app.urlFor('note', { id: note.id }));
+  });
+
+  app.get('/notes/:id/attachments/:aid', async (req) => {
+    const user = await requireUser(req);
+    if (user instanceof Response) return user;
+    const note = store.note(user.id, noteId(req));
+    const attachment = note && store.attachment(note.id, Number(req.params.aid));
+    if (!attachment) return page('missing.html', user, {}, 404);
+    const path = await safeJoin(store.uploadsDir, attachment.stored_name);
+    if (!off.has('uploads')) return sendUpload(req, path, { filename: attachment.filename });
+    // The control: what a naive send_file does, inline, typed by the name (or untyped).
+    const type = mimeLookup(attachment.filename);
+    const res = await sendFile(req, path, type === false ? {} : { contentType: type });
+    if (type === false) delete res.headers['content-type'];
+    return res;
+  }, { name: 'attachment' });
+
+  // ---- JSON API, used by static/notes.js
+
+  app.get('/api/me', async (req) => {
+    const user = await currentUser(req);
+    if (user === null) return jsonify({ error: 'not signed in' }, { status: 401 });
+    return { user: { id: user.id, username: user.username, created_at: user.created_at } };
+  });
+  const noteJSON = (n: { id: number; title: string; body: string; link: string; created_at: string }) => ({
+    id: n.id, title: n.title, body: n.body, link: n.link, created_at: n.created_at, url: app.urlFor('note', { id: n.id }),
+  });
+  app.get('/api/notes', async (req) => {
+    const user = await currentUser(req);
+    if (user === null) return jsonify({ error: 'not signed in' }, { status: 401 });
+    const notes = store.notesFor(user.id).map(noteJSON);
+    // The control answers with the bare array, the JSON hijacking target of old.
+    return off.has('json') ? notes : { notes };
+  }, { allowTopLevelArray: off.has('json') });
+  app.post('/api/notes', async (req) => {
+    const user = await currentUser(req);
+    if (user === null) return jsonify({ error: 'not signed in' }, { status: 401 });
+    // The control reads any body as JSON (text/plain included), as a naive parser does.
+    const raw: unknown = off.has('json') ? JSON.parse(await req.text()) : await req.json();
+    const input = (raw ?? {}) as { title?: unknown; body?: unknown; link?: unknown };
+    const title = typeof input.title === 'string' ? input.title.trim() : '';
+    const body = typeof input.body === 'string' ? input.body.replace(/\r\n?/g, '\n') : '';
+    const link = typeof input.link === 'string' ? input.link.trim() : '';
+    if (title === '' || title.length > 200 || body.length > 20_000 || link.length > 2000) {
+      return jsonify({ error: 'A note needs a title of at most 200 characters, a body of at most 20000 and a link of at most 2000.' }, { status: 400 });
+    }
+    return jsonify({ note: noteJSON(store.createNote(user.id, title, body, link)) }, { status: 201 });
+  });
+
+  if (off.has('cookies')) naiveResponses(app);
+
+  return {
+    app,
+    store,
+    async close() {
+      await app.close();
+      store.close();
+    },
+  };
+}
+
+/**
+ * The control only: rewrites the app's finished responses the way an older framework
+ * would have sent them — the session cookie `SameSite=None` (Chromium needs `Secure` with
+ * it, which it accepts on loopback), and no `X-Content-Type-Options`. Palisade has no
+ * setting for either, so this wraps `app.handle`, which the server and the test client call.
+ */
+function naiveResponses(app: App): void {
+  const handle = app.handle.bind(app);
+  app.handle = async (req: Request) => {
+    const res = await handle(req);
+    delete res.headers['x-content-type-options'];
+    const cookies = res.headers['set-cookie'];
+    if (cookies !== undefined) {
+      const list = Array.isArray(cookies) ? cookies : [cookies];
+      res.headers['set-cookie'] = list.map((c: string) => {
+        const v = c.replace(/;\s*SameSite=\w+/i, '; SameSite=None');
+        return /;\s*Secure/i.test(v) ? v : `${v}; Secure`;
+      });
+    }
+    return res;
+  };
+}
+
+/**
+ * Serves the demo as `npm start` does: settings from the environment, data under
+ * `examples/notes/data/` (or NOTES_DATA_DIR), on 127.0.0.1:8000 (HOST, PORT).
+ */
+export async function serveNotes(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const host = env.HOST ?? '127.0.0.1';
+  const port = Number(env.PORT ?? 8000);
+  const mode = (env.PALISADE_ENV as Env | undefined) ?? 'development';
+  // Production needs the hosts the app answers for; the demo answers for its own address
+  // (and localhost) unless PALISADE_ALLOWED_HOSTS says otherwise.
+  const allowedHosts = env.PALISADE_ALLOWED_HOSTS ? undefined : mode === 'production' ? [...new Set([host, 'localhost', '127.0.0.1'])] : undefined;
+  const notes = createNotesApp({ dataDir: env.NOTES_DATA_DIR ?? join(HERE, 'data'), env: mode, allowedHosts });
+  const server = await notes.app.listen({ host, port });
+  const secretNote = env.PALISADE_SECRET_KEY ? '' : ' with a generated secret key (sessions end when it stops)';
+  console.log(`Palisade notes (${mode}) on ${server.url}${secretNote}`);
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) await serveNotes();
