@@ -355,20 +355,25 @@ function naiveResponses(app: App): void {
 }
 
 /**
- * Serves the demo as `npm start` does: settings from the environment, data under
- * `examples/notes/data/` (or NOTES_DATA_DIR), on 127.0.0.1:8000 (HOST, PORT).
+ * The demo as `npm start` builds it: settings from the environment, data under
+ * `examples/notes/data/` (or NOTES_DATA_DIR). Production needs the hosts the app answers
+ * for; without PALISADE_ALLOWED_HOSTS the demo answers for its own bind address and localhost.
  */
-export async function serveNotes(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export function notesFromEnv(env: NodeJS.ProcessEnv = process.env): { notes: NotesApp; host: string; port: number } {
   const host = env.HOST ?? '127.0.0.1';
   const port = Number(env.PORT ?? 8000);
   const mode = (env.PALISADE_ENV as Env | undefined) ?? 'development';
-  // Production needs the hosts the app answers for; the demo answers for its own address
-  // (and localhost) unless PALISADE_ALLOWED_HOSTS says otherwise.
-  const allowedHosts = env.PALISADE_ALLOWED_HOSTS ? undefined : mode === 'production' ? [...new Set([host, 'localhost', '127.0.0.1'])] : undefined;
+  const allowedHosts = env.PALISADE_ALLOWED_HOSTS || mode !== 'production' ? undefined : [...new Set([host, 'localhost', '127.0.0.1'])];
   const notes = createNotesApp({ dataDir: env.NOTES_DATA_DIR ?? join(HERE, 'data'), env: mode, allowedHosts });
-  const server = await notes.app.listen({ host, port });
-  const secretNote = env.PALISADE_SECRET_KEY ? '' : ' with a generated secret key (sessions end when it stops)';
-  console.log(`Palisade notes (${mode}) on ${server.url}${secretNote}`);
+  return { notes, host, port };
 }
 
+/** Serves the demo on HOST:PORT (default 127.0.0.1:8000), as `npm start` does. */
+export async function serveNotes(built = notesFromEnv()): Promise<void> {
+  const server = await built.notes.app.listen({ host: built.host, port: built.port });
+  const secret = process.env.PALISADE_SECRET_KEY ? '' : ' with a generated secret key (sessions end when it stops)';
+  console.log(`Palisade notes (${built.notes.app.settings.env}) on ${server.url}${secret}`);
+}
+
+// `node --import tsx examples/notes/app.ts` serves it too (scripts/soak.ts runs it so).
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) await serveNotes();

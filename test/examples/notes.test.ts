@@ -1,0 +1,286 @@
+// The notes demo through the test client: accounts, notes, attachments, the profile and
+// the JSON API, with the demo's own SQLite database in a temporary folder. The control
+// app (unsafeDisableProtections) is checked only for what `palisade check` says of it.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { createNotesApp, type NotesApp } from '../../examples/notes/app.js';
+import { auditApp } from '../../src/cli/check.js';
+import type { TestClient } from '../../src/testing/client.js';
+
+const dirs: string[] = [];
+const apps: NotesApp[] = [];
+function makeApp(extra: Partial<Parameters<typeof createNotesApp>[0]> = {}): NotesApp {
+  const dataDir = mkdtempSync(join(tmpdir(), 'notes-test-'));
+  dirs.push(dataDir);
+  const notes = createNotesApp({ dataDir, env: 'test', secretKey: randomBytes(32).toString('base64url'), ...extra });
+  apps.push(notes);
+  return notes;
+}
+after(async () => {
+  for (const a of apps) await a.close();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const sessionCookie = (c: TestClient): string | undefined => c.cookies['session'];
+
+async function register(c: TestClient, username: string, password = 'correct horse battery'): Promise<void> {
+  const r = await c.post('/register', { form: { username, password, confirm: password } });
+  assert.equal(r.status, 303, r.text);
+  assert.equal(r.location, '/notes');
+}
+
+/** The hidden csrf_token field of a page, as a browser would submit it. */
+function csrfField(html: string): string {
+  const m = /name="csrf_token" value="([^"]+)"/.exec(html);
+  assert.ok(m, 'the page has a CSRF field');
+  return m[1]!;
+}
+
+function multipart(fields: Record<string, string>, file: { name: string; type: string; content: string | Buffer }): { body: Buffer; headers: Record<string, string> } {
+  const boundary = '----notes-test-boundary';
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  parts.push(Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="${file.name}"\r\ncontent-type: ${file.type}\r\n\r\n`));
+  parts.push(Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content));
+  parts.push(Buffer.from(`\r\n--${boundary}--\r\n`));
+  return { body: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+test('register, log out, log in: the session id changes at login and next is honoured for local paths', async () => {
+  const { app, store } = makeApp();
+  const c = app.test();
+  // The register form is a real page with the CSRF field; post it as a browser would.
+  const form = await c.get('/register');
+  assert.equal(form.status, 200);
+  const r = await c.post('/register', { form: { username: 'ada', password: 'correct horse', confirm: 'correct horse', csrf_token: csrfField(form.text) }, csrf: false });
+  assert.equal(r.status, 303, r.text);
+  assert.ok(store.userByName('ada'));
+  assert.notEqual(store.userByName('ada')!.password_hash, 'correct horse');
+  assert.match(store.userByName('ada')!.password_hash, /^scrypt\$/);
+
+  assert.equal((await c.post('/logout')).status, 303);
+  assert.equal((await c.get('/notes')).status, 303, 'logged out');
+
+  const page = await c.get('/login', { query: { next: '/profile' } });
+  const before = sessionCookie(c);
+  assert.ok(before, 'the login page started a session (for its CSRF token)');
+  const login = await c.post('/login?next=%2Fprofile', { form: { username: 'ada', password: 'correct horse', csrf_token: csrfField(page.text) }, csrf: false });
+  assert.equal(login.status, 303, login.text);
+  assert.equal(login.location, '/profile');
+  const afterLogin = sessionCookie(c);
+  assert.ok(afterLogin);
+  assert.notEqual(afterLogin.split('.')[0], before.split('.')[0], 'regenerate() gave the session a new id');
+  const profile = await c.get('/profile');
+  assert.equal(profile.status, 200);
+  assert.match(profile.text, /Signed in as ada\./, 'the flashed message is shown once');
+  assert.doesNotMatch((await c.get('/profile')).text, /Signed in as ada\./);
+});
+
+test('wrong passwords, unknown users, taken names and mismatched passwords are refused with the form again', async () => {
+  const { app } = makeApp();
+  const c = app.test();
+  await register(c, 'bob');
+  await c.post('/logout');
+  const wrong = await c.post('/login', { form: { username: 'bob', password: 'nope nope nope' } });
+  assert.equal(wrong.status, 401);
+  assert.match(wrong.text, /Wrong name or password/);
+  assert.match(wrong.text, /value="bob"/, 'the name is shown again');
+  assert.equal((await c.post('/login', { form: { username: 'nobody', password: 'x' } })).status, 401);
+  const taken = await c.post('/register', { form: { username: 'bob', password: 'long enough', confirm: 'long enough' } });
+  assert.equal(taken.status, 400);
+  assert.match(taken.text, /That name is taken/);
+  const differ = await c.post('/register', { form: { username: 'carol', password: 'long enough', confirm: 'other one!' } });
+  assert.equal(differ.status, 400);
+  assert.match(differ.text, /The passwords differ/);
+  const bad = await c.post('/register', { form: { username: '<b>x</b>', password: 'long enough', confirm: 'long enough' } });
+  assert.equal(bad.status, 400);
+  assert.match(bad.text, /value="&lt;b&gt;x&lt;\/b&gt;"|value="&lt;b&gt;x&lt;&#47;b&gt;"|value="&lt;b&gt;x/);
+});
+
+test('a login next that names another host is refused by the redirect check (400 HTTP_OPEN_REDIRECT)', async () => {
+  const { app } = makeApp();
+  const c = app.test();
+  await register(c, 'dan');
+  await c.post('/logout');
+  for (const next of ['https://evil.example/phish', '//evil.example/x', '/\\evil.example/x', 'javascript:alert(1)']) {
+    const r = await c.post('/login', { query: { next }, form: { username: 'dan', password: 'correct horse battery' } });
+    assert.equal(r.status, 400, next);
+    assert.equal(r.location, undefined, next);
+    assert.match(r.text, /HTTP_OPEN_REDIRECT/, next);
+  }
+});
+
+test('notes: create (with re-display on errors), list, show, edit, delete; text keeps its line breaks and is escaped', async () => {
+  const { app, store } = makeApp();
+  const c = app.test();
+  await register(c, 'eve');
+  const invalid = await c.post('/notes/new', { form: { title: '', body: 'kept <b>' } });
+  assert.equal(invalid.status, 400);
+  assert.match(invalid.text, /This field is required/);
+  assert.match(invalid.text, /<textarea id="body" name="body" maxlength="20000">\n?kept &lt;b&gt;<\/textarea>/);
+
+  const created = await c.post('/notes/new', { form: { title: 'Shopping <list>', body: 'tea\r\ncake', link: 'javascript:alert(1)' } });
+  assert.equal(created.status, 303);
+  const note = store.notesFor(store.userByName('eve')!.id)[0]!;
+  assert.equal(created.location, `/notes/${note.id}`);
+  assert.equal(note.body, 'tea\ncake');
+
+  const list = await c.get('/notes');
+  assert.equal(list.status, 200);
+  assert.match(list.text, /Saved “Shopping &lt;list&gt;”\./);
+  assert.match(list.text, /<div class="note-body">tea\ncake<\/div>/);
+  assert.match(list.text, /href="about:invalid#palisade-unsafe"/, 'a javascript: link is neutralised');
+  assert.match(list.text, /<script nonce="[^"]+" src="\/static\/notes.js"><\/script>|<script src="\/static\/notes.js" nonce="[^"]+"><\/script>/);
+
+  const show = await c.get(`/notes/${note.id}`);
+  assert.match(show.text, /<title>Shopping &lt;list&gt; · Palisade Notes<\/title>/);
+  assert.match(show.text, /aria-label="Delete the note Shopping &lt;list&gt;"/);
+
+  const edit = await c.get(`/notes/${note.id}/edit`);
+  assert.match(edit.text, /value="Shopping &lt;list&gt;"/);
+  assert.equal((await c.post(`/notes/${note.id}/edit`, { form: { title: 'Groceries', body: '</textarea><b>x' } })).status, 303);
+  assert.equal(store.note(note.id ? store.userByName('eve')!.id : 0, note.id)!.title, 'Groceries');
+  assert.match((await c.get(`/notes/${note.id}/edit`)).text, />\n?&lt;\/textarea&gt;&lt;b&gt;x<\/textarea>/);
+
+  assert.equal((await c.post(`/notes/${note.id}/delete`)).status, 303);
+  assert.equal(store.notesFor(store.userByName('eve')!.id).length, 0);
+  assert.equal((await c.get(`/notes/${note.id}`)).status, 404);
+});
+
+test("one user cannot see or change another user's notes", async () => {
+  const { app, store } = makeApp();
+  const a = app.test();
+  const b = app.test();
+  await register(a, 'fay');
+  await register(b, 'gus');
+  await a.post('/notes/new', { form: { title: 'private' } });
+  const id = store.notesFor(store.userByName('fay')!.id)[0]!.id;
+  assert.equal((await b.get(`/notes/${id}`)).status, 404);
+  assert.equal((await b.post(`/notes/${id}/delete`)).status, 404);
+  assert.equal((await b.post(`/notes/${id}/edit`, { form: { title: 'mine' } })).status, 404);
+  assert.equal(store.note(store.userByName('fay')!.id, id)!.title, 'private');
+});
+
+test('attachments: multipart upload with the form\'s CSRF field, download as an attachment with safe headers', async () => {
+  const { app, store } = makeApp();
+  const c = app.test();
+  await register(c, 'hal');
+  await c.post('/notes/new', { form: { title: 'with files' } });
+  const id = store.notesFor(store.userByName('hal')!.id)[0]!.id;
+  const page = await c.get(`/notes/${id}`);
+  const token = csrfField(page.text);
+
+  const html = multipart({ csrf_token: token }, { name: 'evil <img src=x onerror=alert(1)>.html', type: 'text/html', content: '<script>alert(1)</script>' });
+  const up = await c.post(`/notes/${id}/attachments`, { body: html.body, headers: html.headers, csrf: false });
+  assert.equal(up.status, 303, up.text);
+  const noToken = multipart({}, { name: 'x.txt', type: 'text/plain', content: 'x' });
+  assert.equal((await c.post(`/notes/${id}/attachments`, { body: noToken.body, headers: noToken.headers, csrf: false })).status, 403);
+
+  const [a] = store.attachments(id);
+  assert.ok(a);
+  assert.equal(a.filename, 'evil <img src=x onerror=alert(1)>.html');
+  assert.match(a.stored_name, /^[0-9a-f-]{36}$/, 'stored under our own name');
+  assert.ok(readdirSync(store.uploadsDir).includes(a.stored_name));
+  const shown = (await c.get(`/notes/${id}`)).text;
+  assert.match(shown, />evil &lt;img src=x onerror=alert\(1\)&gt;\.html<\/a>/);
+
+  const dl = await c.get(`/notes/${id}/attachments/${a.id}`);
+  assert.equal(dl.status, 200);
+  assert.equal(dl.text, '<script>alert(1)</script>');
+  assert.equal(dl.header('content-type'), 'application/octet-stream');
+  assert.match(dl.header('content-disposition')!, /^attachment; filename="[^"<>]*"; filename\*=UTF-8''evil%20%3Cimg/);
+  assert.equal(dl.header('x-content-type-options'), 'nosniff');
+  assert.match(dl.header('content-security-policy')!, /sandbox/);
+
+  const txt = multipart({}, { name: 'notes.txt', type: 'text/plain', content: 'plain <b>text</b>' });
+  assert.equal((await c.post(`/notes/${id}/attachments`, { body: txt.body, headers: txt.headers })).status, 303, 'the X-CSRF-Token header works too');
+  const t = store.attachments(id)[1]!;
+  const dlt = await c.get(`/notes/${id}/attachments/${t.id}`);
+  assert.equal(dlt.header('content-type'), 'text/plain; charset=utf-8');
+  assert.match(dlt.header('content-disposition')!, /^attachment; filename="notes.txt"/);
+
+  // Deleting the note deletes its files.
+  await c.post(`/notes/${id}/delete`);
+  assert.deepEqual(readdirSync(store.uploadsDir), []);
+});
+
+test('the profile page deletes the user, their notes and files, and ends the session; not without the token', async () => {
+  const { app, store } = makeApp();
+  const c = app.test();
+  await register(c, 'ivy');
+  await c.post('/notes/new', { form: { title: 'gone soon' } });
+  const profile = await c.get('/profile');
+  assert.match(profile.text, /Delete my profile/);
+  assert.match(profile.text, /1 note\./);
+  assert.equal((await c.post('/profile/delete', { csrf: false })).status, 403, 'no token: refused');
+  assert.ok(store.userByName('ivy'));
+  const del = await c.post('/profile/delete', { form: { csrf_token: csrfField(profile.text) }, csrf: false });
+  assert.equal(del.status, 303);
+  assert.equal(store.userByName('ivy'), null);
+  assert.equal(store.db.prepare('SELECT count(*) AS n FROM notes').get() !== undefined, true);
+  assert.equal((store.db.prepare('SELECT count(*) AS n FROM notes').get() as { n: number }).n, 0);
+  assert.equal((await c.get('/api/me')).status, 401);
+});
+
+test('JSON API: /api/me and /api/notes shapes, POST /api/notes needs application/json and the token', async () => {
+  const { app } = makeApp();
+  const c = app.test();
+  assert.deepEqual((await c.get('/api/me')).json(), { error: 'not signed in' });
+  assert.equal((await c.get('/api/notes')).status, 401);
+  await register(c, 'jon');
+  const me = await c.get('/api/me');
+  assert.equal(me.header('content-type'), 'application/json; charset=utf-8');
+  const meBody = me.json<{ user: { id: number; username: string; created_at: string } }>();
+  assert.equal(meBody.user.username, 'jon');
+  assert.deepEqual(Object.keys(meBody.user).sort(), ['created_at', 'id', 'username'], 'no password hash');
+
+  const made = await c.post('/api/notes', { json: { title: 'from the API', body: 'a\nb', link: 'https://example.com/' } });
+  assert.equal(made.status, 201);
+  const note = made.json<{ note: { id: number; url: string } }>().note;
+  assert.equal(note.url, `/notes/${note.id}`);
+  assert.equal((await c.post('/api/notes', { json: { title: '' } })).status, 400);
+  assert.equal((await c.post('/api/notes', { json: { title: 'no token' }, csrf: false })).status, 403);
+  assert.equal((await c.post('/api/notes', { body: '{"title":"plain"}', headers: { 'content-type': 'text/plain' } })).status, 415);
+
+  const list = (await c.get('/api/notes')).json<{ notes: { title: string; body: string; link: string }[] }>();
+  assert.deepEqual(Object.keys(list), ['notes']);
+  assert.deepEqual(list.notes.map((n) => [n.title, n.body, n.link]), [['from the API', 'a\nb', 'https://example.com/']]);
+  // A cross-site <script src> of the list is refused before the handler.
+  const xs = await c.get('/api/notes', { headers: { 'sec-fetch-site': 'cross-site', 'sec-fetch-dest': 'script', 'sec-fetch-mode': 'no-cors' } });
+  assert.equal(xs.status, 403);
+});
+
+test('palisade check: nothing to report for the demo; the control app is reported for each protection it switches off', async () => {
+  const { app } = makeApp();
+  assert.deepEqual(auditApp(app).map((f) => f.id), []);
+  const control = makeApp({ unsafeDisableProtections: true }).app;
+  const ids = new Set(auditApp(control).map((f) => f.id));
+  for (const id of ['csrf-off', 'json-top-level-array', 'headers-off']) assert.ok(ids.has(id), `${id} in ${[...ids].join(', ')}`);
+});
+
+test('the control app (unsafeDisableProtections) really is unprotected: unescaped, no token, inline uploads, any redirect', async () => {
+  const { app, store } = makeApp({ unsafeDisableProtections: true });
+  // Over HTTPS: the control's cookies are `SameSite=None; Secure`, which a client keeps only there.
+  const c = app.test({ baseUrl: 'https://localhost' });
+  await register(c, 'kim');
+  assert.equal((await c.post('/notes/new', { form: { title: '<b id=x>bold</b>' }, csrf: false })).status, 303);
+  const id = store.notesFor(store.userByName('kim')!.id)[0]!.id;
+  const page = await c.get('/notes');
+  assert.match(page.text, /<b id=x>bold<\/b>/);
+  assert.equal(page.header('content-security-policy'), undefined);
+  assert.equal(page.header('x-content-type-options'), undefined);
+  assert.ok(Array.isArray((await c.get('/api/notes')).json()));
+  const up = multipart({}, { name: 'page.html', type: 'text/html', content: '<p>hi</p>' });
+  await c.post(`/notes/${id}/attachments`, { body: up.body, headers: up.headers, csrf: false });
+  const dl = await c.get(`/notes/${id}/attachments/${store.attachments(id)[0]!.id}`);
+  assert.match(dl.header('content-type')!, /^text\/html/);
+  assert.equal(dl.header('content-disposition'), undefined);
+  await c.post('/logout', { csrf: false });
+  const r = await c.post('/login', { query: { next: 'https://evil.example/x' }, form: { username: 'kim', password: 'correct horse battery' }, csrf: false });
+  assert.equal(r.location, 'https://evil.example/x');
+  assert.match(r.setCookies.join('\n'), /Secure; SameSite=None|SameSite=None; Secure/);
+});
