@@ -10,7 +10,7 @@ import type { TLSSocket } from 'node:tls';
 import { HttpError } from '../errors.js';
 import { describeError, errorResponse } from '../app/error-page.js';
 import type { Request } from '../http/request.js';
-import type { Response } from '../http/response.js';
+import { Response } from '../http/response.js';
 import type { App } from '../app/app.js';
 
 export interface ListenOptions {
@@ -43,27 +43,39 @@ export function nodeHandler(app: App): {
   inFlight: Map<ServerResponse, InFlight>;
 } {
   const inFlight = new Map<ServerResponse, InFlight>();
+  // One close handler for every response, not a closure per request.
+  function onClose(this: ServerResponse): void {
+    inFlight.delete(this);
+    // The connection went away (client gone, request timeout) while a handler may still be
+    // reading the body: end that read with an error instead of leaving it waiting.
+    const nreq = this.req;
+    if (!nreq.complete && !nreq.destroyed && hasBody(nreq)) nreq.destroy(new Error('connection closed before the body was complete'));
+  }
   const listener = (nreq: IncomingMessage, nres: ServerResponse): void => {
-    const hasBody = nreq.headers['content-length'] !== undefined || nreq.headers['transfer-encoding'] !== undefined;
     const req = app.createRequest({
       method: nreq.method ?? 'GET',
       url: nreq.url ?? '/',
       headers: nreq.headers,
-      body: hasBody ? nreq : null,
+      body: hasBody(nreq) ? nreq : null,
       remoteAddress: nreq.socket.remoteAddress,
       encrypted: (nreq.socket as TLSSocket).encrypted === true,
     });
     inFlight.set(nres, { started: Date.now(), req });
-    nres.once('close', () => {
-      inFlight.delete(nres);
-      // The connection went away (client gone, request timeout) while a handler may still
-      // be reading the body: end that read with an error instead of leaving it waiting.
-      if (hasBody && !nreq.complete && !nreq.destroyed) nreq.destroy(new Error('connection closed before the body was complete'));
-    });
-    app.handle(req).then(
+    nres.on('close', onClose);
+    let out: Response | Promise<Response>;
+    try {
+      out = app.respond(req);
+    } catch (err) {
+      out = Promise.reject(err);
+    }
+    if (out instanceof Response) {
+      writeResponse(nreq, nres, out);
+      return;
+    }
+    out.then(
       (res) => writeResponse(nreq, nres, res),
       (err) => {
-        // handle() does not throw; this is a last line of defence.
+        // respond() does not throw; this is a last line of defence.
         app.logger.error({ err }, 'unexpected failure in dispatch');
         if (!nres.headersSent) writeResponse(nreq, nres, errorResponse(describeError(err, false), req));
         else nres.destroy();
@@ -73,6 +85,10 @@ export function nodeHandler(app: App): {
   return { listener, inFlight };
 }
 
+function hasBody(nreq: IncomingMessage): boolean {
+  return nreq.headers['content-length'] !== undefined || nreq.headers['transfer-encoding'] !== undefined;
+}
+
 /** Writes a Response to node's ServerResponse (no body for HEAD). */
 export function writeResponse(nreq: IncomingMessage, nres: ServerResponse, res: Response): void {
   if (nres.headersSent || nres.destroyed) return; // already answered (timeout) or client gone
@@ -80,7 +96,7 @@ export function writeResponse(nreq: IncomingMessage, nres: ServerResponse, res: 
   const head = nreq.method === 'HEAD';
   const headers = res.headers;
   // A body we did not read (a refused upload) is not drained: close the connection instead.
-  const unread = !nreq.complete && (nreq.headers['content-length'] !== undefined || nreq.headers['transfer-encoding'] !== undefined);
+  const unread = !nreq.complete && hasBody(nreq);
   if (unread) headers['connection'] = 'close';
   if (typeof body === 'string' || body instanceof Uint8Array || body === null) {
     const len = body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;

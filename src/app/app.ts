@@ -117,6 +117,16 @@ export class App extends RouteCollector {
 
   /** Handles one request: routing, protections, hooks, handler, errors. Never throws. */
   handle(req: Request): Promise<Response> {
+    const out = this.respond(req);
+    return out instanceof Response ? Promise.resolve(out) : out;
+  }
+
+  /**
+   * Like `handle`, but answers synchronously when nothing on the way (protections, hooks,
+   * the handler) returned a promise, which spares the common request every promise and
+   * microtask. For adapters.
+   */
+  respond(req: Request): Response | Promise<Response> {
     if (this.#mountedCount !== this.#declCount()) this.#mount();
     const scope: RequestScope = { request: req, urlFor: this.#urlFor };
     return requestScope.run(scope, () => this.#dispatch(req, scope));
@@ -143,7 +153,9 @@ export class App extends RouteCollector {
     for (const p of this.#protections) await p.close?.();
   }
 
-  async #dispatch(req: Request, scope: RequestScope): Promise<Response> {
+  // Dispatch runs synchronously until something returns a promise, then continues in
+  // one of the async tails below; each tail ends in #complete, like the synchronous path.
+  #dispatch(req: Request, scope: RequestScope): Response | Promise<Response> {
     const started = this.#logRequests ? performance.now() : 0;
     let route: MountedRoute | null = null;
     let res: Response | undefined;
@@ -157,9 +169,10 @@ export class App extends RouteCollector {
         const limit = route.options.maxBodySize;
         if (typeof limit === 'number') req.maxBodySize = limit;
       }
-      for (const p of this.#checks) {
-        let r = p.check!(req, route, scope);
-        if (isThenable(r)) r = await r;
+      const checks = this.#checks;
+      for (let i = 0; i < checks.length; i++) {
+        const r = checks[i]!.check!(req, route, scope);
+        if (isThenable(r)) return this.#checksThenRoute(req, scope, route, i, r, started);
         if (r instanceof Response) {
           res = r;
           break;
@@ -167,35 +180,101 @@ export class App extends RouteCollector {
       }
       if (res === undefined) {
         if (route === null) throw this.#notFound(req);
-        if (route.before.length === 0 && route.after.length === 0) {
-          // The common case, kept free of extra promises: await only what is a promise.
-          let value: unknown = route.handler(req as never);
-          if (isThenable(value)) value = await value;
-          res = toResponse(value, route, this.#dev);
-        } else {
-          res = await this.#runRoute(route, req);
-        }
+        if (route.before.length !== 0 || route.after.length !== 0) return this.#routeThenComplete(req, scope, route, started);
+        const value: unknown = route.handler(req as never);
+        if (isThenable(value)) return this.#valueThenComplete(req, scope, route, value, started);
+        res = toResponse(value, route, this.#dev);
       }
+    } catch (err) {
+      return this.#errorThenComplete(err, req, route, scope, started);
+    }
+    return this.#complete(req, res, scope, started);
+  }
+
+  async #checksThenRoute(
+    req: Request,
+    scope: RequestScope,
+    route: MountedRoute | null,
+    from: number,
+    pending: PromiseLike<unknown>,
+    started: number,
+  ): Promise<Response> {
+    let res: Response | undefined;
+    try {
+      let r = await pending;
+      const checks = this.#checks;
+      for (let i = from + 1; !(r instanceof Response) && i < checks.length; i++) {
+        r = checks[i]!.check!(req, route, scope);
+        if (isThenable(r)) r = await r;
+      }
+      if (r instanceof Response) res = r;
+      else if (route === null) throw this.#notFound(req);
+      else res = await this.#runRoute(route, req);
     } catch (err) {
       res = await this.#handleError(err, req, route, scope);
     }
+    return this.#complete(req, res, scope, started);
+  }
+
+  async #routeThenComplete(req: Request, scope: RequestScope, route: MountedRoute, started: number): Promise<Response> {
+    let res: Response;
+    try {
+      res = await this.#runRoute(route, req);
+    } catch (err) {
+      res = await this.#handleError(err, req, route, scope);
+    }
+    return this.#complete(req, res, scope, started);
+  }
+
+  async #valueThenComplete(req: Request, scope: RequestScope, route: MountedRoute, value: PromiseLike<unknown>, started: number): Promise<Response> {
+    let res: Response;
+    try {
+      res = toResponse(await value, route, this.#dev);
+    } catch (err) {
+      res = await this.#handleError(err, req, route, scope);
+    }
+    return this.#complete(req, res, scope, started);
+  }
+
+  async #errorThenComplete(err: unknown, req: Request, route: MountedRoute | null, scope: RequestScope, started: number): Promise<Response> {
+    return this.#complete(req, await this.#handleError(err, req, route, scope), scope, started);
+  }
+
+  /** Finishes the response (checks, protections, cookies) and logs it. */
+  #complete(req: Request, res: Response, scope: RequestScope, started: number): Response | Promise<Response> {
     try {
       const pending = this.#finish(req, res, scope);
-      if (pending !== undefined) await pending;
-    } catch (err) {
-      // A response refused at the last step (open redirect, untrusted HTML) becomes an
-      // error page that still gets every protection's headers; should that fail too, the
-      // bare page goes out with only the basics.
-      if (err instanceof PalisadeError && err.status >= 500) this.logger.error({ err, method: req.method, path: req.path }, 'response refused');
-      res = this.#defaultErrorPage(err, req, scope);
-      try {
-        await this.#finish(req, res, scope);
-      } catch (again) {
-        this.logger.error({ err: again }, 'finishing the error page failed');
-        res = this.#defaultErrorPage(again, req, scope);
-        this.#finishBasic(req, res);
+      if (pending !== undefined) {
+        return pending.then(
+          () => this.#logged(req, res, started),
+          (err: unknown) => this.#finishFailed(err, req, scope, started),
+        );
       }
+    } catch (err) {
+      return this.#finishFailed(err, req, scope, started);
     }
+    return this.#logged(req, res, started);
+  }
+
+  /**
+   * A response refused at the last step (open redirect, untrusted HTML) becomes an error
+   * page that still gets every protection's headers; should that fail too, the bare page
+   * goes out with only the basics.
+   */
+  async #finishFailed(err: unknown, req: Request, scope: RequestScope, started: number): Promise<Response> {
+    if (err instanceof PalisadeError && err.status >= 500) this.logger.error({ err, method: req.method, path: req.path }, 'response refused');
+    let res = this.#defaultErrorPage(err, req, scope);
+    try {
+      await this.#finish(req, res, scope);
+    } catch (again) {
+      this.logger.error({ err: again }, 'finishing the error page failed');
+      res = this.#defaultErrorPage(again, req, scope);
+      this.#finishBasic(req, res);
+    }
+    return this.#logged(req, res, started);
+  }
+
+  #logged(req: Request, res: Response, started: number): Response {
     if (this.#logRequests) {
       this.logger.info({ method: req.method, path: req.path, status: res.status, ms: +(performance.now() - started).toFixed(2) });
     }

@@ -74,7 +74,16 @@ export class Router {
 
 function noop(): void {}
 
+// Routes without parameters share one frozen empty object instead of a copy each.
+const NO_PARAMS: Record<string, string> = Object.freeze(Object.create(null));
+
 function toParams(p: Record<string, string | undefined>): Record<string, string> {
+  let any = false;
+  for (const _ in p) {
+    any = true;
+    break;
+  }
+  if (!any) return NO_PARAMS;
   const out: Record<string, string> = Object.create(null);
   for (const k of Object.keys(p)) {
     const v = p[k];

@@ -55,6 +55,9 @@ export interface RouteInfo {
   readonly options: Readonly<Record<string, unknown>>;
 }
 
+// Requests without route parameters share one frozen empty object.
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze(Object.create(null));
+
 export class Request<P extends string = string> {
   /** Upper-case method, e.g. `GET`. */
   readonly method: string;
@@ -64,11 +67,9 @@ export class Request<P extends string = string> {
   readonly path: string;
   readonly headers: IncomingHeaders;
   /** Route parameters, decoded. Null-prototype. */
-  params: Record<P, string> = Object.create(null);
+  params: Record<P, string> = NO_PARAMS as Record<P, string>;
   /** The matched route, or null for 404/405. */
   route: RouteInfo | null = null;
-  /** A place for hooks and handlers to keep per-request values. Null-prototype. */
-  readonly state: Record<string, unknown> = Object.create(null);
 
   readonly #rawQuery: string;
   /** The authority of an absolute-form request target, which overrides Host. */
@@ -76,6 +77,7 @@ export class Request<P extends string = string> {
   readonly #init: RequestInit;
   readonly #settings: RequestSettings;
   #query: Params | undefined;
+  #state: Record<string, unknown> | undefined;
   #cookies: Record<string, string> | undefined;
   #bodyBytes: Promise<Buffer> | undefined;
   #streamTaken = false;
@@ -106,6 +108,11 @@ export class Request<P extends string = string> {
     const q = target.indexOf('?');
     this.path = q === -1 ? target : target.slice(0, q);
     this.#rawQuery = q === -1 ? '' : target.slice(q + 1);
+  }
+
+  /** A place for hooks and handlers to keep per-request values. Null-prototype. */
+  get state(): Record<string, unknown> {
+    return (this.#state ??= Object.create(null) as Record<string, unknown>);
   }
 
   /** One header's value; repeated headers are joined with `, `. */
