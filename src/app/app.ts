@@ -24,7 +24,10 @@ import { resolveSettings, type AppOptions, type Settings } from './config.js';
 import { describeError, errorResponse } from './error-page.js';
 import type { Protection } from './protection.js';
 import { buildProtections } from './protections.js';
+import { resolveTemplates, type AppTemplatesOption } from './render.js';
 import { toResponse } from './result.js';
+import type { Markup } from '../escape/markup.js';
+import type { Templates } from '../templates/loader.js';
 import { buildPath, Router, type MountedRoute } from './router.js';
 import { RouteCollector, type ErrorHandler, type ErrorClass, type RouteOptions } from './routes.js';
 
@@ -40,6 +43,9 @@ export class App extends RouteCollector {
   readonly #requestSettings: RequestSettings;
   readonly #logRequests: boolean;
   readonly #dev: boolean;
+  /** The template loader from the `templates` setting, or null. */
+  readonly templates: Templates | null;
+  readonly #templatesForScope: Templates | undefined;
   #router = new Router();
   #mountedCount = -1;
 
@@ -61,6 +67,8 @@ export class App extends RouteCollector {
       jsonMaxDepth: s.jsonMaxDepth,
       https: s.https,
     };
+    this.templates = resolveTemplates((options as { templates?: AppTemplatesOption }).templates, s.env);
+    this.#templatesForScope = this.templates ?? undefined;
     this.#protections = buildProtections({
       settings: s,
       options: this.#options,
@@ -78,6 +86,15 @@ export class App extends RouteCollector {
   /** The protections this app runs, in order (for the CLI's `routes` and `check`). */
   get protections(): readonly Protection[] {
     return this.#protections;
+  }
+
+  /**
+   * Renders one of the app's templates (see the `templates` setting). Inside a handler,
+   * `render(name, context)` does the same without reaching for the app.
+   */
+  render(name: string, context?: Record<string, unknown>): Markup {
+    if (this.templates === null) throw new TypeError('This app has no templates: pass createApp({ templates: { dir } }).');
+    return this.templates.render(name, context);
   }
 
   /** Mounts a blueprint, optionally under an extra prefix. */
@@ -128,7 +145,7 @@ export class App extends RouteCollector {
    */
   respond(req: Request): Response | Promise<Response> {
     if (this.#mountedCount !== this.#declCount()) this.#mount();
-    const scope: RequestScope = { request: req, urlFor: this.#urlFor };
+    const scope: RequestScope = { request: req, urlFor: this.#urlFor, templates: this.#templatesForScope };
     return requestScope.run(scope, () => this.#dispatch(req, scope));
   }
 

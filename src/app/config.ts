@@ -74,6 +74,8 @@ export interface AppOptions {
   headers?: import('../security/headers.js').HeadersOptions | false;
   /** Limits on submitted forms (fields, name and value length). See docs/forms-and-csrf.md#limits. */
   forms?: import('../forms/limits.js').FormsOptions;
+  /** The templates folder (`{ dir }`), a loader, or false. Default: `templates/` if it exists. See docs/templates.md. */
+  templates?: import('./render.js').AppTemplatesOption;
   /** pino settings, or false for no request log. */
   logger?: LoggerSettings | false;
   server?: ServerOptions;

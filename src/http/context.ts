@@ -14,6 +14,8 @@ export interface RequestScope {
   csrfToken?: () => string;
   /** Builds a URL for a named route (set by the app). */
   urlFor?: (name: string, params?: Record<string, unknown>, query?: Record<string, unknown>) => string;
+  /** The app's template loader, for `render()` (set by the app when it has templates). */
+  templates?: { render(name: string, context?: Record<string, unknown>): import('../escape/markup.js').Markup };
   /** Values templates see as globals for this request (flashed messages, the user…). */
   globals?: Record<string, unknown>;
 }
