@@ -335,22 +335,25 @@ export function createNotesApp(options: NotesOptions): NotesApp {
  * The control only: rewrites the app's finished responses the way an older framework
  * would have sent them — the session cookie `SameSite=None` (Chromium needs `Secure` with
  * it, which it accepts on loopback), and no `X-Content-Type-Options`. Palisade has no
- * setting for either, so this wraps `app.handle`, which the server and the test client call.
+ * setting for either, so this wraps `app.respond`, through which the node adapter, `handle`
+ * and the test client answer every request.
  */
 function naiveResponses(app: App): void {
-  const handle = app.handle.bind(app);
-  app.handle = async (req: Request) => {
-    const res = await handle(req);
+  const naive = (res: Response): Response => {
     delete res.headers['x-content-type-options'];
     const cookies = res.headers['set-cookie'];
     if (cookies !== undefined) {
-      const list = Array.isArray(cookies) ? cookies : [cookies];
-      res.headers['set-cookie'] = list.map((c: string) => {
+      res.headers['set-cookie'] = (Array.isArray(cookies) ? cookies : [cookies]).map((c: string) => {
         const v = c.replace(/;\s*SameSite=\w+/i, '; SameSite=None');
         return /;\s*Secure/i.test(v) ? v : `${v}; Secure`;
       });
     }
     return res;
+  };
+  const respond = app.respond.bind(app);
+  app.respond = (req: Request) => {
+    const out = respond(req);
+    return out instanceof Response ? naive(out) : out.then(naive);
   };
 }
 

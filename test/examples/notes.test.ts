@@ -33,10 +33,13 @@ async function register(c: TestClient, username: string, password = 'correct hor
   assert.equal(r.location, '/notes');
 }
 
-/** The hidden csrf_token field of a page, as a browser would submit it. */
-function csrfField(html: string): string {
-  const m = /name="csrf_token" value="([^"]+)"/.exec(html);
-  assert.ok(m, 'the page has a CSRF field');
+/** The hidden csrf_token field of the page's form posting to `action` (or the first form), as a browser would submit it. */
+function csrfField(html: string, action?: string): string {
+  const forms = html.split(/<form\b/).slice(1).map((f) => f.slice(0, f.indexOf('</form>')));
+  const form = action === undefined ? forms[0] : forms.find((f) => f.includes(`action="${action}"`));
+  assert.ok(form !== undefined, `the page has a form posting to ${action}`);
+  const m = /name="csrf_token" value="([^"]+)"/.exec(form);
+  assert.ok(m, `the form posting to ${action} has a CSRF field`);
   return m[1]!;
 }
 
@@ -56,7 +59,7 @@ test('register, log out, log in: the session id changes at login and next is hon
   // The register form is a real page with the CSRF field; post it as a browser would.
   const form = await c.get('/register');
   assert.equal(form.status, 200);
-  const r = await c.post('/register', { form: { username: 'ada', password: 'correct horse', confirm: 'correct horse', csrf_token: csrfField(form.text) }, csrf: false });
+  const r = await c.post('/register', { form: { username: 'ada', password: 'correct horse', confirm: 'correct horse', csrf_token: csrfField(form.text, '/register') }, csrf: false });
   assert.equal(r.status, 303, r.text);
   assert.ok(store.userByName('ada'));
   assert.notEqual(store.userByName('ada')!.password_hash, 'correct horse');
@@ -172,7 +175,11 @@ test('attachments: multipart upload with the form\'s CSRF field, download as an 
   await c.post('/notes/new', { form: { title: 'with files' } });
   const id = store.notesFor(store.userByName('hal')!.id)[0]!.id;
   const page = await c.get(`/notes/${id}`);
-  const token = csrfField(page.text);
+  // Every form that posts (logout, delete, upload) carries the token a browser will send.
+  const posting = page.text.split(/<form\b/).slice(1).filter((f) => f.startsWith(' method="post"'));
+  assert.equal(posting.length, 3);
+  for (const f of posting) assert.match(f.slice(0, f.indexOf('</form>')), /name="csrf_token" value="[^"]+"/);
+  const token = csrfField(page.text, `/notes/${id}/attachments`);
 
   const html = multipart({ csrf_token: token }, { name: 'evil <img src=x onerror=alert(1)>.html', type: 'text/html', content: '<script>alert(1)</script>' });
   const up = await c.post(`/notes/${id}/attachments`, { body: html.body, headers: html.headers, csrf: false });
@@ -218,7 +225,7 @@ test('the profile page deletes the user, their notes and files, and ends the ses
   assert.match(profile.text, /1 note\./);
   assert.equal((await c.post('/profile/delete', { csrf: false })).status, 403, 'no token: refused');
   assert.ok(store.userByName('ivy'));
-  const del = await c.post('/profile/delete', { form: { csrf_token: csrfField(profile.text) }, csrf: false });
+  const del = await c.post('/profile/delete', { form: { csrf_token: csrfField(profile.text, '/profile/delete') }, csrf: false });
   assert.equal(del.status, 303);
   assert.equal(store.userByName('ivy'), null);
   assert.equal(store.db.prepare('SELECT count(*) AS n FROM notes').get() !== undefined, true);
