@@ -12,6 +12,7 @@ export { Params } from './http/params.js';
 export type { MediaType } from './http/media-type.js';
 export { Markup, SafeURL, SafeScript, SafeStyle } from './escape/markup.js';
 export { escapeHTML } from './escape/html.js';
+export { html } from './html.js';
 export { renderString, compileTemplate, createTemplates, Template, Templates, type CompileOptions, type TemplatesOptions } from './templates/index.js';
 export { jsonify, XSSI_PREFIX, type JsonifyOptions } from './json/jsonify.js';
 export { toJSONForScript as tojson } from './escape/json.js';
