@@ -85,6 +85,18 @@ export function isSameOriginAction(value: string): boolean {
   return !/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(v);
 }
 
+/**
+ * True when the static start of a `<form action>` whose value continues with a template
+ * value already fixes this origin: a path with a first segment (`/notes/{{ id }}`), or a
+ * relative path whose first segment ends before any `:` (`edit/{{ id }}`). A bare `/`
+ * before a value is not enough: the value could add the second slash of `//other.host`.
+ */
+export function isSameOriginActionPrefix(prefix: string): boolean {
+  const v = prefix.replace(/^[\0-\x20]+/, '').replace(/[\t\n\r]/g, '');
+  if (/^\/[^/\\]/.test(v)) return true;
+  return /^[?#]/.test(v) || /^[^:/?#\\]+[/?#]/.test(v);
+}
+
 // Names an attribute may have when it comes from a value (`{{ name|attrname }}`): the
 // XML Name production restricted to ASCII, never an event handler, style, URL, srcdoc or
 // an attribute that changes how other content is read (Jinja's xmlattr had CVEs here:

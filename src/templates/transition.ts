@@ -11,7 +11,7 @@
  * and `--!>` endings) and bogus comments (§13.2.5.41). JS and CSS are in their own files.
  */
 import { type Context, type Delim, type State, F, TEXT, errorCtx, withCtx } from './context.js';
-import { attrKind, elementKind, isSameOriginAction, scriptTypeKind } from './attr.js';
+import { attrKind, elementKind, isSameOriginAction, isSameOriginActionPrefix, scriptTypeKind } from './attr.js';
 import { decodeEntities } from '../escape/entities.js';
 import { tJSBlockCmt, tJSDqStr, tJSExpr, tJSLineCmt, tJSRegexp, tJSSqStr, tJSTmpl } from './transition-js.js';
 import { tCSS, tCSSCmt, tCSSDqStr, tCSSDqURL, tCSSSqStr, tCSSSqURL, tCSSURL } from './transition-css.js';
@@ -178,8 +178,8 @@ export function attrValueEnd(delim: Delim, s: string, i: number): number {
  * The context at the start of an attribute value whose text (if static) starts at
  * `s[start]`. For `<script type>`, `<form method>` and `<form action>` the whole value is
  * read here, because it decides the script's language and the CSRF field; when it is not
- * static (`s` ends before the delimiter) the script type is an error and the form gets no
- * automatic CSRF field.
+ * static (`s` ends before the delimiter) the script type is an error, and the form gets the
+ * automatic CSRF field only if the static start already fixes this origin.
  */
 export function enterValue(c: Context, delim: Delim, s: string, start: number): Context {
   let flags = c.flags;
@@ -197,7 +197,7 @@ export function enterValue(c: Context, delim: Delim, s: string, start: number): 
     } else if (c.attr === 'form-method') {
       flags &= ~F.FORM_POST;
       if (value !== null && value.trim().toLowerCase() === 'post') flags |= F.FORM_POST;
-    } else if (value === null || !isSameOriginAction(value)) {
+    } else if (value === null ? !isSameOriginActionPrefix(decodeEntities(s.slice(start))) : !isSameOriginAction(value)) {
       flags |= F.FORM_ACTION_UNSAFE;
     }
   }

@@ -97,6 +97,14 @@ test('CSRF field after same-origin POST forms', () => {
     ['<form method="post" action="/\\evil.example/">', false],
     ['<form method="post" action="javascript:x">', false],
     ['<form method="post" action="{{ u }}">', false],
+    // A value after a static start that already fixes the origin keeps the field.
+    ['<form method="post" action="/notes/{{ u }}/delete">', true],
+    ['<form method="post" action="edit/{{ u }}">', true],
+    ['<form method="post" action="?id={{ u }}">', true],
+    ['<form method="post" action="/{{ u }}">', false],
+    ['<form method="post" action="https://evil.example/{{ u }}">', false],
+    ['<form method="post" action="//evil.example/{{ u }}">', false],
+    ['<form method="post" action="javascript:{{ u }}">', false],
     ['<form method="{{ m }}">', false],
   ];
   for (const [tag, expectField] of cases) {
