@@ -355,7 +355,14 @@ export class App extends RouteCollector {
    */
   #finish(req: Request, res: Response, scope: RequestScope): void | Promise<void> {
     const target = res.redirectTarget;
-    if (target !== undefined) this.#checkRedirect(req, target.location, target.allowHosts);
+    if (target !== undefined) {
+      try {
+        this.#checkRedirect(req, target.location, target.allowHosts);
+      } catch (err) {
+        if (target.fallback === undefined) throw err;
+        res.headers['location'] = target.fallback;
+      }
+    }
     if (!res.htmlTrusted && isHTMLContentType(res.getHeader('content-type'))) {
       throw new PalisadeError(
         'HTTP_UNSAFE_HTML_RESPONSE',

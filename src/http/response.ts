@@ -30,6 +30,18 @@ export interface RedirectOptions {
    * redirect to another host is refused (open-redirect protection).
    */
   allowHosts?: readonly string[];
+  /**
+   * A path on this site to go to instead when the URL is refused, e.g. for a login form's
+   * `next` parameter: `Response.redirect(next ?? '/', { fallback: '/' })`.
+   */
+  fallback?: string;
+}
+
+/** A redirect waiting for the app to check its target. */
+export interface RedirectTarget {
+  readonly location: string;
+  readonly allowHosts: readonly string[];
+  readonly fallback: string | undefined;
 }
 
 // Headers live in an object whose prototype chain holds no Object.prototype, so a key such
@@ -49,7 +61,7 @@ export class Response {
   readonly cookies: PendingCookie[] = [];
   /** Set when the body came from Markup or an explicit trusting call. */
   #htmlTrusted = false;
-  #redirect: { location: string; allowHosts: readonly string[] } | undefined;
+  #redirect: RedirectTarget | undefined;
 
   /**
    * Builds a response. A Markup body is `text/html; charset=utf-8`; a string is
@@ -105,7 +117,10 @@ export class Response {
   static redirect(url: string, opts: RedirectOptions = {}): Response {
     const res = new Response(null, { status: opts.status ?? 302 });
     res.headers['location'] = url;
-    res.#redirect = { location: url, allowHosts: opts.allowHosts ?? [] };
+    if (opts.fallback !== undefined && !isLocalPath(opts.fallback)) {
+      throw new TypeError(`redirect fallback must be a path on this site, like "/": ${JSON.stringify(opts.fallback)}`);
+    }
+    res.#redirect = { location: url, allowHosts: opts.allowHosts ?? [], fallback: opts.fallback };
     return res;
   }
 
@@ -164,9 +179,14 @@ export class Response {
   }
 
   /** Internal: the redirect to validate before sending, if this is one. */
-  get redirectTarget(): { location: string; allowHosts: readonly string[] } | undefined {
+  get redirectTarget(): RedirectTarget | undefined {
     return this.#redirect;
   }
+}
+
+/** A path on this site: one `/`, not `//` or `/\\` (which browsers read as another host). */
+function isLocalPath(p: string): boolean {
+  return /^\/(?![/\\])[^\0-\x20]*$/.test(p);
 }
 
 const DOCUMENT_TYPES = new Set(['text/html', 'application/xhtml+xml', 'image/svg+xml', 'text/xml', 'application/xml']);

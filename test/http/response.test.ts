@@ -65,3 +65,18 @@ test('the test client follows redirects on request and keeps cookies', async () 
   assert.equal(r.url, '/home');
   assert.equal(c.cookies.sid, 'abc');
 });
+
+test('a redirect with a fallback goes there instead of a refused target', async () => {
+  const app = createApp({ env: 'test' });
+  app.get('/login', (req) => Response.redirect(req.query.get('next') ?? '/', { status: 303, fallback: '/home' }));
+  const c = app.test();
+  assert.equal((await c.get('/login', { query: { next: '/notes/1' } })).location, '/notes/1');
+  for (const bad of ['https://evil.example/', '//evil.example', '/\\evil.example', 'javascript:alert(1)']) {
+    const r = await c.get('/login', { query: { next: bad } });
+    assert.equal(r.status, 303, bad);
+    assert.equal(r.location, '/home', bad);
+  }
+  for (const badFallback of ['//evil.example', 'https://x.example/', '/\\x', 'home']) {
+    assert.throws(() => Response.redirect('/', { fallback: badFallback }), /fallback must be a path/, badFallback);
+  }
+});
