@@ -69,6 +69,7 @@ export const ERROR_CODES = {
 
   // ---- ESCAPE: trusted values -----------------------------------------------------
   ESCAPE_REFUSED_VALUE: { status: 500, title: 'A value was refused in a URL or CSS slot and replaced by the sentinel (reported, not thrown).' },
+  ESCAPE_TRUSTED_REQUEST_DATA: { status: 500, title: 'Text containing a value from the current request was trusted as HTML, a URL, a script or a style (development and test).' },
 
   // ---- SESSION: signed cookies and server-side stores ---------------------------------
   SESSION_STORE_UNAVAILABLE: { status: 503, title: 'The server-side session store is not answering.' },

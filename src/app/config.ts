@@ -76,6 +76,12 @@ export interface AppOptions {
   forms?: import('../forms/limits.js').FormsOptions;
   /** The templates folder (`{ dir }`), a loader, or false. Default: `templates/` if it exists. See docs/templates.md. */
   templates?: import('./render.js').AppTemplatesOption;
+  /**
+   * Development and test: trusting text that contains a value from the current request
+   * (`Markup.unsafeTrust`, `|safe`…) throws ESCAPE_TRUSTED_REQUEST_DATA. Default true (never
+   * on in production); false switches it off. See docs/templates.md#trusting-html.
+   */
+  trustGuard?: boolean;
   /** pino settings, or false for no request log. */
   logger?: LoggerSettings | false;
   server?: ServerOptions;
@@ -105,7 +111,7 @@ const KNOWN = new Set([
  * Sections owned by feature modules (sessions, CSRF, headers…). Each module validates
  * its own section when the app builds its protections; here they are only known names.
  */
-const FEATURE_KEYS = new Set(['session', 'csrf', 'headers', 'cors', 'uploads', 'static', 'templates', 'json', 'forms']);
+const FEATURE_KEYS = new Set(['session', 'csrf', 'headers', 'cors', 'uploads', 'static', 'templates', 'json', 'forms', 'trustGuard']);
 
 const SERVER_DEFAULTS: Required<ServerOptions> = {
   headersTimeout: 10_000,

@@ -11,11 +11,13 @@ import { sessionProtection } from '../security/session-manager.js';
 import { csrfProtection } from '../security/csrf.js';
 import { filesProtection } from '../files/protection.js';
 import { flashFinishProtection, formsProtection } from '../forms/protection.js';
+import { trustGuardProtection } from '../security/trust-guard.js';
 
 type Factory = (ctx: ProtectionContext) => Protection | null;
 
 const FACTORIES: Factory[] = [
   hostsProtection, // first: refuse foreign hosts before anything else
+  trustGuardProtection, // development and test only: begin records the request for the trusting constructors' guard
   corsProtection, // answers CORS preflights before anything that would 404/405 them
   filesProtection, // serves /static; binds upload storage before CSRF may read a multipart body
   resourceIsolation, // refuses cross-site <script src>/<img src> loads before the handler

@@ -5,7 +5,7 @@
  * inserts (CSP nonce, CSRF field). Kept small and monomorphic; generated code hoists
  * these into local constants once per compiled template.
  */
-import { TemplateError } from '../errors.js';
+import { PalisadeError, TemplateError } from '../errors.js';
 import { Markup, SafeScript, SafeStyle, SafeURL, isMarkup, markupFromSafe } from '../escape/markup.js';
 import { escapeHTML, escapeHTMLUnquoted, escapeRCDATA, markupToAttr, markupToRCDATA, markupToUnquotedAttr } from '../escape/html.js';
 import { escapeURLComponent, filterAndNormalizeURL, filterSrcset, filterSrcsetDescriptor, normalizeURL } from '../escape/url.js';
@@ -101,7 +101,9 @@ export function wrapError(e: unknown, w: Where, p: number): never {
   if (e instanceof RenderFault) fail(e.code, e.message, w, p);
   const [line, column] = w.pos[p] ?? [0, 0];
   const msg = e instanceof Error ? e.message : String(e);
-  throw new TemplateError('TEMPLATE_RUNTIME', msg, { file: w.file, line, column });
+  // The development trust guard (`|safe` on request data) keeps its own code.
+  const code = e instanceof PalisadeError && e.code === 'ESCAPE_TRUSTED_REQUEST_DATA' ? e.code : 'TEMPLATE_RUNTIME';
+  throw new TemplateError(code, msg, { file: w.file, line, column });
 }
 
 // Names never readable from templates: they lead to constructors and prototypes (and so
