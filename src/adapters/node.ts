@@ -43,25 +43,24 @@ export function nodeHandler(app: App): {
   inFlight: Map<ServerResponse, InFlight>;
 } {
   const inFlight = new Map<ServerResponse, InFlight>();
-  // One close handler for every response, not a closure per request.
+  // One close handler for every response with a body, not a closure per request. The
+  // connection went away (client gone, request timeout) while a handler may still be
+  // reading the body: end that read with an error instead of leaving it waiting.
   function onClose(this: ServerResponse): void {
     inFlight.delete(this);
-    // The connection went away (client gone, request timeout) while a handler may still be
-    // reading the body: end that read with an error instead of leaving it waiting.
     const nreq = this.req;
-    if (!nreq.complete && !nreq.destroyed && hasBody(nreq)) nreq.destroy(new Error('connection closed before the body was complete'));
+    if (!nreq.complete && !nreq.destroyed) nreq.destroy(new Error('connection closed before the body was complete'));
   }
   const listener = (nreq: IncomingMessage, nres: ServerResponse): void => {
+    const body = hasBody(nreq);
     const req = app.createRequest({
       method: nreq.method ?? 'GET',
       url: nreq.url ?? '/',
       headers: nreq.headers,
-      body: hasBody(nreq) ? nreq : null,
+      body: body ? nreq : null,
       remoteAddress: nreq.socket.remoteAddress,
       encrypted: (nreq.socket as TLSSocket).encrypted === true,
     });
-    inFlight.set(nres, { started: Date.now(), req });
-    nres.on('close', onClose);
     let out: Response | Promise<Response>;
     try {
       out = app.respond(req);
@@ -72,9 +71,16 @@ export function nodeHandler(app: App): {
       writeResponse(nreq, nres, out);
       return;
     }
+    // Only answers that wait are tracked: for the handler timeout and for shutdown.
+    inFlight.set(nres, { started: Date.now(), req });
+    if (body) nres.on('close', onClose);
     out.then(
-      (res) => writeResponse(nreq, nres, res),
+      (res) => {
+        inFlight.delete(nres);
+        writeResponse(nreq, nres, res);
+      },
       (err) => {
+        inFlight.delete(nres);
         // respond() does not throw; this is a last line of defence.
         app.logger.error({ err }, 'unexpected failure in dispatch');
         if (!nres.headersSent) writeResponse(nreq, nres, errorResponse(describeError(err, false), req));

@@ -390,7 +390,7 @@ export class App extends RouteCollector {
   /** What every response gets, even an error page written after a failed finish. */
   #finishBasic(req: Request, res: Response): void {
     res.headers['x-content-type-options'] = 'nosniff';
-    if (res.cookies.length > 0) {
+    if (res.hasCookies) {
       const secure = req.secure;
       const prev = res.headers['set-cookie'];
       const lines = prev === undefined ? [] : Array.isArray(prev) ? prev : [prev];

@@ -58,7 +58,15 @@ export class Response {
   /** Lower-cased header names. Null-prototype. */
   readonly headers: Record<string, string | string[]> = new HeaderBag();
   body: ResponseBody;
-  readonly cookies: PendingCookie[] = [];
+  #cookies: PendingCookie[] | undefined;
+  /** Cookies to set, in order (created on first use: most responses set none). */
+  get cookies(): PendingCookie[] {
+    return (this.#cookies ??= []);
+  }
+  /** True when a cookie is waiting to be set. */
+  get hasCookies(): boolean {
+    return this.#cookies !== undefined && this.#cookies.length > 0;
+  }
   /** Set when the body came from Markup or an explicit trusting call. */
   #htmlTrusted = false;
   #redirect: RedirectTarget | undefined;
