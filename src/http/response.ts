@@ -69,6 +69,11 @@ export class Response {
   }
   /** Set when the body came from Markup or an explicit trusting call. */
   #htmlTrusted = false;
+  /**
+   * The body that was trusted: a string or bytes put in its place later (by a hook) are
+   * not. (A stream may replace it: sendFile trusts the app's own HTML files that way.)
+   */
+  #trustedBody: ResponseBody = null;
   #redirect: RedirectTarget | undefined;
 
   /**
@@ -81,6 +86,7 @@ export class Response {
     if (isMarkup(body)) {
       this.body = body.toString();
       this.#htmlTrusted = true;
+      this.#trustedBody = this.body;
       this.headers['content-type'] = HTML;
     } else {
       this.body = body;
@@ -114,6 +120,7 @@ export class Response {
     const res = new Response(html, init);
     res.headers['content-type'] = HTML;
     res.#htmlTrusted = true;
+    res.#trustedBody = res.body;
     return res;
   }
 
@@ -183,7 +190,8 @@ export class Response {
 
   /** Internal: whether an HTML content type is backed by Markup or an explicit trust. */
   get htmlTrusted(): boolean {
-    return this.#htmlTrusted;
+    const b = this.body;
+    return this.#htmlTrusted && (b === this.#trustedBody || !(typeof b === 'string' || b instanceof Uint8Array));
   }
 
   /** Internal: the redirect to validate before sending, if this is one. */
