@@ -10,7 +10,9 @@
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import mime from 'mime-types';
+import { lazyRequire } from '../util/lazy-require.js';
+
+const mime = lazyRequire<typeof import('mime-types')>('mime-types');
 import { HttpError } from '../errors.js';
 import type { Request } from '../http/request.js';
 import { isHTMLContentType, Response } from '../http/response.js';
@@ -45,7 +47,7 @@ export interface ServeFileOptions {
  * See docs/files.md#sending-files.
  */
 export function sendFile(req: Request, path: string, options: SendFileOptions = {}): Promise<Response> {
-  const contentType = options.contentType ?? (mime.contentType(basename(path)) || 'application/octet-stream');
+  const contentType = options.contentType ?? (mime().contentType(basename(path)) || 'application/octet-stream');
   const maxAge = options.maxAge;
   if (maxAge !== undefined && (!Number.isSafeInteger(maxAge) || maxAge < 0)) throw new TypeError('sendFile: maxAge must be a number of seconds');
   return serveFile(req, resolve(path), {

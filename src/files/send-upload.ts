@@ -17,7 +17,9 @@
  */
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import mime from 'mime-types';
+import { lazyRequire } from '../util/lazy-require.js';
+
+const mime = lazyRequire<typeof import('mime-types')>('mime-types');
 import type { Request } from '../http/request.js';
 import type { Response } from '../http/response.js';
 import { RASTER_IMAGE_TYPES, SNIFF_BYTES, sniffType } from './content-sniff.js';
@@ -70,7 +72,7 @@ export async function sendUpload(req: Request, path: string, options: SendUpload
     throw new TypeError('sendUpload: pass { filename } — the name the browser should save the file as');
   }
   const full = resolve(path);
-  const declared = (options.contentType ?? (mime.lookup(options.filename) || '')).split(';', 1)[0]!.trim().toLowerCase();
+  const declared = (options.contentType ?? (mime().lookup(options.filename) || '')).split(';', 1)[0]!.trim().toLowerCase();
   const contentType = ALLOWED.get(declared) ?? 'application/octet-stream';
   let disposition: 'attachment' | 'inline' = 'attachment';
   if (options.inline === true && RASTER_IMAGE_TYPES.has(declared) && (await sniffFile(full)) === declared) {

@@ -10,7 +10,10 @@
  *
  * See docs/sessions.md#redis.
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
+import { lazyRequire } from '../util/lazy-require.js';
+
+const ioredis = lazyRequire<typeof import('ioredis')>('ioredis');
 import type { SessionStore } from './session-store.js';
 
 export interface RedisStoreOptions {
@@ -51,7 +54,8 @@ export class RedisStore implements SessionStore {
   constructor(opts: RedisStoreOptions) {
     const given = typeof opts.redis === 'string' ? {} : opts.redis;
     const options: RedisOptions = { ...FAIL_FAST, ...given, lazyConnect: false };
-    this.client = typeof opts.redis === 'string' ? new Redis(opts.redis, options) : new Redis(options);
+    const { Redis: Client } = ioredis();
+    this.client = typeof opts.redis === 'string' ? new Client(opts.redis, options) : new Client(options);
     this.#prefix = opts.prefix ?? 'palisade:session:';
     this.#connectTimeout = options.connectTimeout ?? 2_000;
     this.client.once('ready', () => (this.#everReady = true));
