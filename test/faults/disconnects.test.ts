@@ -3,25 +3,16 @@
 // producing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp, Response } from '../../src/index.js';
 import { handleCounts, multipartBody, openSocket, rawExchange, send, settleHandles, waitFor } from './net-helpers.js';
+import { filesUnder } from '../files/helpers.js';
 
 /** Every regular file under `dir`, recursively. */
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
-    else out.push(p);
-  }
-  return out;
-}
-
 test('a client that disconnects mid-request body: the handler gets BODY_ABORTED, no handle leaks', async () => {
   const app = createApp({ env: 'test' });
   const outcomes: string[] = [];

@@ -3,25 +3,16 @@
 // left in the upload directory, and the server's RSS must settle (reported).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keepAliveAgent, multipartBody, rawExchange, send, startChild, statusOf, type SimpleResponse } from './net-helpers.js';
 import { malformedRequest, prng, type Category } from './malformed.js';
+import { filesUnder } from '../files/helpers.js';
 
 const MALFORMED = Number(process.env.FAULTS_MALFORMED ?? 10_000);
 const CONCURRENCY = 48;
 const VALID_CLIENTS = 4;
-
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
-    else out.push(p);
-  }
-  return out;
-}
 
 const boundary = 'validBoundary0123';
 const upload = multipartBody(boundary, [

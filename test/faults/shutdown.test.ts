@@ -5,27 +5,18 @@
 // must be either complete on disk or absent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect } from 'node:net';
 import { request as httpRequest } from 'node:http';
 import { keepAliveAgent, multipartBody, send, startChild } from './net-helpers.js';
+import { filesUnder } from '../files/helpers.js';
 
 const GRACE_MS = 3000;
 const CLIENTS = 8;
 const FILE_SIZE = 256 * 1024;
-
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
-    else out.push(p);
-  }
-  return out;
-}
 
 function connectRefused(port: number): Promise<string> {
   return new Promise((resolve) => {

@@ -3,25 +3,16 @@
 // never a 500, and never a temporary file left behind.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { createApp } from '../../src/index.js';
 import { anyString, check, piecesOf } from './fuzz-options.js';
+import { filesUnder } from '../files/helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'palisade-fuzz-multipart-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
-
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
-    else out.push(p);
-  }
-  return out;
-}
 
 const app = createApp({
   env: 'test',
