@@ -74,7 +74,9 @@ export function filterURL(url: string): string {
 }
 
 const NORMALIZE_G = /[\0-\x20"<>\x7f]/g;
-const pct = (c: string): string => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0');
+// `%XX` for every ASCII code, built once: this runs for each character a URL encodes.
+const PCT: readonly string[] = Array.from({ length: 128 }, (_, i) => '%' + i.toString(16).toUpperCase().padStart(2, '0'));
+const pct = (c: string): string => PCT[c.charCodeAt(0)]!;
 
 /** Writes the URL as the parser reads it, percent-encoding what the parser would encode. */
 export function normalizeURL(url: string): string {
@@ -90,12 +92,16 @@ export function filterAndNormalizeURL(url: string): string {
 }
 
 const COMPONENT_SAFE = /^[A-Za-z0-9\-._~]*$/;
+const HAS_SURROGATE = /[\ud800-\udfff]/;
+// encodeURIComponent leaves these RFC 3986 sub-delimiters as they are; a component must not.
+const SUB_DELIMS_G = /[!'()*]/g;
 const LONE_SURROGATE_G = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** Percent-encodes everything but RFC 3986 unreserved characters (UTF-8; lone surrogates become U+FFFD). */
 export function escapeURLComponent(s: string): string {
   if (COMPONENT_SAFE.test(s)) return s;
-  return encodeURIComponent(s.replace(LONE_SURROGATE_G, '\ufffd')).replace(/[!'()*]/g, pct);
+  const wellFormed = HAS_SURROGATE.test(s) ? s.replace(LONE_SURROGATE_G, '\ufffd') : s;
+  return encodeURIComponent(wellFormed).replace(SUB_DELIMS_G, pct);
 }
 
 const DESCRIPTOR = /^(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?[wxh]$/;
