@@ -27,6 +27,7 @@ export const URL_SENTINEL = 'about:invalid#palisade-unsafe';
 
 const STRIP_EDGES = /^[\0-\x20]+|[\0-\x20]+$/g;
 const TAB_NEWLINE = /[\t\n\r]/g;
+const HAS_TAB_NEWLINE = /[\t\n\r]/;
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
 const SAFE_SCHEMES = new Set(['http', 'https', 'mailto']);
 
@@ -46,17 +47,19 @@ function isPlainURL(s: string): boolean {
   return !NOT_PLAIN.test(s);
 }
 
+/** isSafeURL for a URL already known to be plain: the scheme read without preprocessing. */
+function isSafePlainURL(url: string): boolean {
+  const c0 = url.charCodeAt(0);
+  if (!((c0 >= 97 && c0 <= 122) || (c0 >= 65 && c0 <= 90))) return true;
+  let i = 1;
+  while (i < url.length && isSchemeChar(url.charCodeAt(i))) i++;
+  if (i >= url.length || url.charCodeAt(i) !== 58 /* : */) return true;
+  return SAFE_SCHEMES.has(url.slice(0, i).toLowerCase());
+}
+
 /** True if `url` is relative or uses http, https or mailto. */
 export function isSafeURL(url: string): boolean {
-  if (isPlainURL(url)) {
-    // Fast path, same answer as below: read the scheme without preprocessing.
-    const c0 = url.charCodeAt(0);
-    if (!((c0 >= 97 && c0 <= 122) || (c0 >= 65 && c0 <= 90))) return true;
-    let i = 1;
-    while (i < url.length && isSchemeChar(url.charCodeAt(i))) i++;
-    if (i >= url.length || url.charCodeAt(i) !== 58 /* : */) return true;
-    return SAFE_SCHEMES.has(url.slice(0, i).toLowerCase());
-  }
+  if (isPlainURL(url)) return isSafePlainURL(url);
   const u = preprocessURL(url);
   // The parser decides "has a scheme" by the first `:` that comes before any `/ ? #`.
   const m = SCHEME.exec(u);
@@ -87,8 +90,40 @@ export function normalizeURL(url: string): string {
 
 /** Filters and normalizes a whole URL (the chain used at the start of a URL attribute). */
 export function filterAndNormalizeURL(url: string): string {
-  if (isPlainURL(url)) return isSafeURL(url) ? url : URL_SENTINEL;
+  if (isPlainURL(url)) return isSafePlainURL(url) ? url : URL_SENTINEL;
   return normalizeURL(filterURL(url));
+}
+
+// What either step of a URL in a quoted attribute would change: what normalizeURL encodes,
+// and what escapeHTML escapes (`&`, `'`).
+const URL_ATTR_SPECIAL = /[\0-\x20"<>\x7f&']/;
+
+/**
+ * filterAndNormalizeURL then escapeHTML, for a URL in a quoted attribute value (`href`,
+ * `src`…): the same output, with one scan when the URL needs neither step, as most do.
+ */
+export function filterAndNormalizeURLForAttr(url: string): string {
+  if (!URL_ATTR_SPECIAL.test(url)) return isSafePlainURL(url) ? url : URL_SENTINEL;
+  // Preprocess only when there is something to strip (most URLs that reach here have `&`).
+  const n = url.length;
+  const clean = url.charCodeAt(0) > 0x20 && url.charCodeAt(n - 1) > 0x20 && !HAS_TAB_NEWLINE.test(url);
+  const u = clean ? url : preprocessURL(url);
+  if (!isSafePlainURL(u)) return URL_SENTINEL;
+  // One pass: percent-encode what normalizeURL encodes, then `&` and `'` as escapeHTML
+  // writes them (the rest of what escapeHTML escapes is already percent-encoded).
+  let out = '';
+  let run = 0;
+  for (let i = 0; i < u.length; i++) {
+    const c = u.charCodeAt(i);
+    let rep: string | undefined;
+    if (c <= 0x20 || c === 0x22 || c === 0x3c || c === 0x3e || c === 0x7f) rep = PCT[c];
+    else if (c === 0x26) rep = '&amp;';
+    else if (c === 0x27) rep = '&#39;';
+    else continue;
+    out += u.slice(run, i) + rep;
+    run = i + 1;
+  }
+  return run === 0 ? u : out + u.slice(run);
 }
 
 const COMPONENT_SAFE = /^[A-Za-z0-9\-._~]*$/;

@@ -8,14 +8,14 @@
 import { PalisadeError, TemplateError } from '../errors.js';
 import { Markup, SafeScript, SafeStyle, SafeURL, isMarkup, markupFromSafe } from '../escape/markup.js';
 import { escapeHTML, escapeHTMLUnquoted, escapeRCDATA, markupToAttr, markupToRCDATA, markupToUnquotedAttr } from '../escape/html.js';
-import { escapeURLComponent, filterAndNormalizeURL, filterSrcset, filterSrcsetDescriptor, normalizeURL } from '../escape/url.js';
+import { escapeURLComponent, filterAndNormalizeURL, filterAndNormalizeURLForAttr, filterSrcset, filterSrcsetDescriptor, normalizeURL } from '../escape/url.js';
 import { escapeJSRegexp, escapeJSString, escapeJSTemplate, jsValue } from '../escape/js.js';
 import { escapeCSSString, escapeCSSURL, filterCSSValue } from '../escape/css.js';
 import { currentScope, type RequestScope } from '../http/context.js';
 import type { EscaperName } from './analyze.js';
 
 /** Escapers that do the work of a two-step chain in one call (see fuseChain). */
-export type FusedEscaperName = 'urlPartAttr';
+export type FusedEscaperName = 'urlPartAttr' | 'urlAttr';
 
 // Escapers whose output never contains `& < > " '`: a following quoted-attribute step
 // would change nothing, so it is left out of the chain.
@@ -26,6 +26,7 @@ export function fuseChain(chain: readonly EscaperName[]): (EscaperName | FusedEs
   if (chain.length === 2 && chain[1] === 'attr') {
     if (ATTR_SAFE_OUTPUT.has(chain[0]!)) return [chain[0]!];
     if (chain[0] === 'urlPart') return ['urlPartAttr'];
+    if (chain[0] === 'url') return ['urlAttr'];
   }
   return [...chain];
 }
@@ -45,6 +46,7 @@ export const ESCAPERS: Readonly<Record<EscaperName | FusedEscaperName, (v: unkno
   attrUnquoted: (v) => (isMarkup(v) ? markupToUnquotedAttr(v.toString()) : escapeHTMLUnquoted(str(v))),
   srcdoc: (v) => (isMarkup(v) ? v.toString() : escapeHTML(str(v))),
   url: (v) => (v instanceof SafeURL ? normalizeURL(v.toString()) : filterAndNormalizeURL(str(v))),
+  urlAttr: (v) => (typeof v === 'string' ? filterAndNormalizeURLForAttr(v) : ESCAPERS.attr(ESCAPERS.url(v))),
   urlPart: (v) => (v instanceof SafeURL ? normalizeURL(v.toString()) : escapeURLComponent(str(v))),
   urlPartAttr: (v) => (v instanceof SafeURL ? escapeHTML(normalizeURL(v.toString())) : escapeURLComponent(str(v))),
   srcset: (v) => (v instanceof SafeURL ? normalizeURL(v.toString()) : filterSrcset(str(v))),
