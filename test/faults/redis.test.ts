@@ -5,61 +5,10 @@
 // restarting the app.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp } from '../../src/index.js';
+import { freePort, redisMissing as missing, startRedis } from '../security/redis-helper.js';
 import { keepAliveAgent, send, type SimpleResponse } from './net-helpers.js';
-
-const REDIS = process.env.PALISADE_REDIS_SERVER ?? '/usr/bin/redis-server';
-const missing = existsSync(REDIS) ? false : `${REDIS} is not installed`;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function pong(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = connect(port, '127.0.0.1');
-    sock.setTimeout(500, () => {
-      sock.destroy();
-      resolve(false);
-    });
-    sock.once('connect', () => sock.write('PING\r\n'));
-    sock.once('data', (d) => {
-      sock.destroy();
-      resolve(d.toString().startsWith('+PONG'));
-    });
-    sock.once('error', () => resolve(false));
-  });
-}
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  for (let i = 0; i < 200; i++) {
-    if (await pong(port)) return child;
-    await sleep(25);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`redis-server did not start on ${port}`);
-}
-
-function stopRedis(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGCONT'); // in case it was frozen
-    child.kill('SIGTERM');
-  });
-}
 
 interface Tally {
   sessionOk: number;
@@ -130,7 +79,7 @@ test('Redis stopped, frozen and restarted under load: 503 for session requests o
     const up = await phase('up', 600);
     assert.ok(up.sessionOk > 0 && up.session503 === 0, 'sessions work while Redis is up');
 
-    await stopRedis(redis);
+    await redis.stop();
     const down = await phase('stopped', 2500);
     assert.ok(down.session503 > 0, 'session requests are refused with 503 while Redis is down');
     assert.ok(down.plainOk > 0, 'requests without a session keep working while Redis is down');
@@ -144,9 +93,9 @@ test('Redis stopped, frozen and restarted under load: 503 for session requests o
     assert.ok(back.sessionOk > 0 && back.session503 === 0, 'sessions work again after Redis came back, without restarting the app');
 
     // Frozen Redis: connections stay open but nothing answers; the command timeout bounds it.
-    redis.kill('SIGSTOP');
+    redis.signal('SIGSTOP');
     const frozen = await phase('frozen', 3500);
-    redis.kill('SIGCONT');
+    redis.signal('SIGCONT');
     assert.ok(frozen.plainOk > 0, 'requests without a session keep working while Redis is frozen');
     assert.ok(frozen.session503 > 0, 'session requests get a 503 within the command timeout while Redis is frozen');
     const deadline2 = Date.now() + 15_000;
@@ -162,6 +111,6 @@ test('Redis stopped, frozen and restarted under load: 503 for session requests o
   } finally {
     stop = true;
     await server.close();
-    await stopRedis(redis);
+    await redis.stop();
   }
 });

@@ -12,6 +12,8 @@ export const redisMissing: string | false = existsSync(REDIS_SERVER)
 export interface RunningRedis {
   readonly port: number;
   readonly url: string;
+  /** Sends a signal (SIGSTOP freezes the server, SIGCONT wakes it). */
+  signal(sig: NodeJS.Signals): void;
   stop(): Promise<void>;
 }
 
@@ -29,6 +31,11 @@ export async function freePort(): Promise<number> {
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = connect(port, '127.0.0.1');
+    // A frozen or half-started server may accept and never answer.
+    sock.setTimeout(500, () => {
+      sock.destroy();
+      resolve(false);
+    });
     sock.once('connect', () => {
       sock.write('PING\r\n');
       sock.once('data', (d) => {
@@ -52,14 +59,19 @@ export async function startRedis(port?: number): Promise<RunningRedis> {
     if (exited) throw new Error(`redis-server exited while starting on port ${p}`);
     await new Promise((r) => setTimeout(r, 25));
   }
-  if (!(await canConnect(p))) throw new Error(`redis-server did not start on port ${p}`);
+  if (!(await canConnect(p))) {
+    child.kill('SIGKILL');
+    throw new Error(`redis-server did not start on port ${p}`);
+  }
   return {
     port: p,
     url: `redis://127.0.0.1:${p}`,
+    signal: (sig) => void child.kill(sig),
     stop: () =>
       new Promise<void>((resolve) => {
         if (exited) return resolve();
         child.once('exit', () => resolve());
+        child.kill('SIGCONT'); // in case it was frozen
         child.kill('SIGTERM');
       }),
   };
