@@ -18,11 +18,11 @@
  * ```
  * See docs/forms-and-csrf.md.
  */
-import busboy from 'busboy';
 import { ConfigError, HttpError } from '../errors.js';
 import { currentScope, type RequestScope } from '../http/context.js';
 import { serializeCookie } from '../http/cookies.js';
 import type { Request } from '../http/request.js';
+import '../files/request-files.js'; // req.files(), read for a multipart token
 import { Response } from '../http/response.js';
 import type { Protection, ProtectionContext } from '../app/protection.js';
 import type { MountedRoute } from '../app/router.js';
@@ -210,34 +210,13 @@ function missingMessage(req: Request): string {
 }
 
 /**
- * Reads one field of a multipart body before the handler runs. With the files protection
- * (the default) that is `req.files()`: the body is parsed once, files streamed to
- * temporary storage under the upload limits, and the handler's own `await req.files()`
- * gets the same cached result. Without it, the body is read into memory under the
- * route's `maxBodySize` and scanned for the field. A script that sends `X-CSRF-Token`
- * leaves the body alone either way.
+ * Reads one field of a multipart body before the handler runs, through `req.files()`: the
+ * body is parsed once, files streamed to temporary storage under the upload limits, and the
+ * handler's own `await req.files()` gets the same cached result. A script that sends
+ * `X-CSRF-Token` leaves the body alone.
  */
 async function multipartField(req: Request, field: string): Promise<string | undefined> {
-  const parsed = req as unknown as { files?: () => Promise<{ fields: { get(name: string): string | undefined } }> };
-  if (typeof parsed.files === 'function') return (await parsed.files()).fields.get(field);
-  const body = await req.bytes();
-  return new Promise<string | undefined>((resolve, reject) => {
-    let found: string | undefined;
-    let bb: busboy.Busboy;
-    try {
-      bb = busboy({ headers: { 'content-type': req.header('content-type') }, limits: { fieldSize: 1024, parts: 10_000 } });
-    } catch {
-      reject(new HttpError('BODY_MALFORMED', 'The multipart body has no usable boundary in its Content-Type.'));
-      return;
-    }
-    bb.on('field', (name, value) => {
-      if (name === field && found === undefined) found = value;
-    });
-    bb.on('file', (_name, stream) => stream.resume());
-    bb.on('error', () => reject(new HttpError('BODY_MALFORMED', 'The multipart body could not be parsed.')));
-    bb.on('close', () => resolve(found));
-    bb.end(body);
-  });
+  return (await req.files()).fields.get(field);
 }
 
 function readOptions(raw: unknown): CsrfOptions {
