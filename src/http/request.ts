@@ -117,8 +117,11 @@ export class Request<P extends string = string> {
 
   /** One header's value; repeated headers are joined with `, `. */
   header(name: string): string | undefined {
-    const v = this.headers[name.toLowerCase()];
-    return Array.isArray(v) ? v.join(', ') : v;
+    // Internal callers pass lower-case names; only a miss pays for lower-casing.
+    const v = this.headers[name] ?? this.headers[name.toLowerCase()];
+    if (typeof v === 'string') return v;
+    // node's header object inherits from Object.prototype: `constructor` is not a header.
+    return Array.isArray(v) ? v.join(', ') : undefined;
   }
 
   /** The query string's values (repeated keys kept). */

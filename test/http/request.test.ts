@@ -135,3 +135,13 @@ test('an absolute-form target names the host and keeps only path and query', () 
   assert.equal(make({ url: 'http://x.example', headers: {} }).path, '/');
   assert.equal(make({ url: '/plain', headers: { host: 'app.test' } }).host, 'app.test');
 });
+
+test('header() reads any case, and inherited names are not headers', () => {
+  const headers = Object.assign(Object.create(Object.prototype) as Record<string, string>, { 'x-a': '1' });
+  const r = make({ headers });
+  assert.equal(r.header('X-A'), '1');
+  assert.equal(r.header('x-a'), '1');
+  assert.equal(r.header('constructor'), undefined);
+  assert.equal(r.header('toString'), undefined);
+  assert.equal(make({ headers: { 'set-thing': ['a', 'b'] } }).header('Set-Thing'), 'a, b');
+});
