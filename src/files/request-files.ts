@@ -32,15 +32,15 @@ declare module '../http/request.js' {
   }
 }
 
-const parsed = new WeakMap<Request, Promise<MultipartBody>>();
+declare module '../http/request.js' {
+  interface RequestInternals {
+    /** The parsed multipart body, shared by every call of req.files(). */
+    files?: Promise<MultipartBody>;
+  }
+}
 
 function files(this: Request): Promise<MultipartBody> {
-  let p = parsed.get(this);
-  if (p === undefined) {
-    p = parseMultipart(this, uploadsOf(this));
-    parsed.set(this, p);
-  }
-  return p;
+  return (this.internals.files ??= parseMultipart(this, uploadsOf(this)));
 }
 
 Object.defineProperty(Request.prototype, 'files', { value: files, writable: true, configurable: true, enumerable: false });

@@ -86,13 +86,20 @@ export class RequestUploads {
   }
 }
 
-const stores = new WeakMap<Request, UploadStore>();
-const bound = new WeakMap<Request, RequestUploads>();
+declare module '../http/request.js' {
+  interface RequestInternals {
+    /** The app's upload store (set by the files protection). */
+    uploadStore?: UploadStore;
+    /** This request's uploads, once it has any. */
+    uploads?: RequestUploads;
+  }
+}
+
 let defaultStore: UploadStore | undefined;
 
 /** Ties a request to its app's upload store (done by the files protection for every request). */
 export function bindStore(req: Request, store: UploadStore): void {
-  stores.set(req, store);
+  req.internals.uploadStore = store;
 }
 
 /**
@@ -100,17 +107,10 @@ export function bindStore(req: Request, store: UploadStore): void {
  * hand, in a unit test) gets default limits and a process-wide store.
  */
 export function uploadsOf(req: Request): RequestUploads {
-  let r = bound.get(req);
-  if (r === undefined) {
-    let store = stores.get(req);
-    if (store === undefined) store = defaultStore ??= new UploadStore(UPLOAD_DEFAULTS);
-    r = new RequestUploads(store);
-    bound.set(req, r);
-  }
-  return r;
+  return (req.internals.uploads ??= new RequestUploads(req.internals.uploadStore ?? (defaultStore ??= new UploadStore(UPLOAD_DEFAULTS))));
 }
 
 /** The uploads of a request if it has any, without creating them. */
 export function boundUploads(req: Request): RequestUploads | undefined {
-  return bound.get(req);
+  return req.internals.uploads;
 }

@@ -37,7 +37,12 @@ interface FlashState {
   removal?: Promise<void>;
 }
 
-const states = new WeakMap<Request, FlashState>();
+declare module '../http/request.js' {
+  interface RequestInternals {
+    /** This request's flashed messages, once loaded. */
+    flash?: FlashState;
+  }
+}
 
 function sane(raw: unknown): Flash[] {
   if (!Array.isArray(raw)) return [];
@@ -61,8 +66,8 @@ export async function flash(req: Request, message: string, category = 'message')
   list.push([category, message]);
   while (list.length > MAX_FLASHES) list.shift();
   await req.session.set(FLASH_KEY, list);
-  const st = states.get(req);
-  if (st === undefined) states.set(req, { messages: list.slice(), popped: false });
+  const st = req.internals.flash;
+  if (st === undefined) req.internals.flash = { messages: list.slice(), popped: false };
   else if (!st.popped) st.messages = list.slice();
 }
 
@@ -87,10 +92,10 @@ export interface FlashedOptions {
 export async function getFlashedMessages(req: Request, options: FlashedOptions & { withCategories: true }): Promise<[string, string][]>;
 export async function getFlashedMessages(req: Request, options?: FlashedOptions): Promise<string[]>;
 export async function getFlashedMessages(req: Request, options: FlashedOptions = {}): Promise<string[] | [string, string][]> {
-  let st = states.get(req);
+  let st = req.internals.flash;
   if (st === undefined) {
     st = { messages: req.session === undefined ? [] : sane(await req.session.get(FLASH_KEY)), popped: false };
-    states.set(req, st);
+    req.internals.flash = st;
   }
   const out = pop(req, st, options);
   await st.removal;
@@ -114,22 +119,31 @@ function pop(req: Request, st: FlashState, o: FlashedOptions): string[] | [strin
  * Loads this request's messages before the handler, so that templates (which render
  * synchronously) can read them. Called by the forms protection when the request carries
  * a session cookie. A session store that does not answer means no messages, not an error.
+ * Synchronous when the session data is at hand (the cookie store).
  */
-export async function preloadFlashes(req: Request): Promise<void> {
-  if (states.has(req)) return;
-  let messages: Flash[] = [];
+export function preloadFlashes(req: Request): Promise<void> | undefined {
+  if (req.internals.flash !== undefined) return undefined;
+  const keep = (raw: unknown): void => {
+    req.internals.flash ??= { messages: sane(raw), popped: false };
+  };
+  let peeked: unknown;
   try {
     // A peek: the response depends on the session only once the messages are read.
-    messages = sane(await sessionInternals.peek(req.session, FLASH_KEY));
+    peeked = sessionInternals.peek(req.session, FLASH_KEY);
   } catch {
-    // SESSION_STORE_UNAVAILABLE: the route may not need the session; it finds out itself.
+    peeked = undefined;
   }
-  if (!states.has(req)) states.set(req, { messages, popped: false });
+  if (!(peeked instanceof Promise)) {
+    keep(peeked);
+    return undefined;
+  }
+  // SESSION_STORE_UNAVAILABLE: the route may not need the session; it finds out itself.
+  return peeked.then(keep, () => keep(undefined));
 }
 
 /** Waits for this request's read messages to leave the session (before it is written). */
 export function finishFlashes(req: Request): Promise<void> | undefined {
-  return states.get(req)?.removal;
+  return req.internals.flash?.removal;
 }
 
 /**
@@ -139,11 +153,11 @@ export function finishFlashes(req: Request): Promise<void> | undefined {
 export function get_flashed_messages(a?: unknown, b?: unknown): string[] | [string, string][] {
   const req = currentScope()?.request as Request | undefined;
   if (req === undefined || req.session === undefined) return [];
-  let st = states.get(req);
+  let st = req.internals.flash;
   if (st === undefined) {
     // No session cookie came with the request, so no messages are waiting.
     st = { messages: [], popped: false };
-    states.set(req, st);
+    req.internals.flash = st;
   }
   let withCategories = false;
   let categoryFilter: readonly string[] | undefined;

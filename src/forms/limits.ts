@@ -66,12 +66,16 @@ export function checkLimits(raw: unknown, where: string): FormLimits {
   return o as FormLimits;
 }
 
-/** The app's `forms` limits for each request, set by the forms protection when the app has any. */
-export const appFormLimits = new WeakMap<Request, FormLimits>();
+declare module '../http/request.js' {
+  interface RequestInternals {
+    /** The app's `forms` limits, set by the forms protection when the app has any. */
+    formLimits?: FormLimits;
+  }
+}
 
 /** The limits that apply to `req` for a form with `own` limits. */
 export function limitsFor(req: Request, own: FormLimits): Required<FormLimits> {
-  const app = appFormLimits.get(req);
+  const app = req.internals.formLimits;
   return { ...DEFAULT_FORM_LIMITS, ...app, ...own };
 }
 

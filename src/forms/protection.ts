@@ -13,7 +13,7 @@
 import type { Protection, ProtectionContext } from '../app/protection.js';
 import type { Request } from '../http/request.js';
 import { finishFlashes, get_flashed_messages, preloadFlashes } from './flash.js';
-import { appFormLimits, checkLimits } from './limits.js';
+import { checkLimits } from './limits.js';
 
 const GLOBALS: Readonly<Record<string, unknown>> = Object.freeze({ get_flashed_messages });
 
@@ -33,7 +33,7 @@ export function formsProtection(ctx: ProtectionContext): Protection {
   return {
     name: 'forms',
     check(req, route, scope) {
-      if (hasLimits) appFormLimits.set(req, limits);
+      if (hasLimits) req.internals.formLimits = limits;
       scope.globals = scope.globals === undefined ? GLOBALS : { ...scope.globals, ...GLOBALS };
       if (route !== null && req.session !== undefined && hasSessionCookie(req)) return preloadFlashes(req);
     },

@@ -55,6 +55,16 @@ export interface RouteInfo {
   readonly options: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * Per-request state of Palisade's own modules (the CSRF check, uploads, flashed messages,
+ * form limits). Each module declares its field by augmenting this interface. Plain fields
+ * rather than WeakMaps keyed by the request: V8's young-generation GC keeps a WeakMap
+ * entry's value alive, and a value that refers back to its request (a closure, a promise)
+ * then keeps the whole request alive until the next full GC. Not for applications.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by augmentation
+export interface RequestInternals {}
+
 // Requests without route parameters share one frozen empty object.
 const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze(Object.create(null));
 
@@ -70,6 +80,8 @@ export class Request<P extends string = string> {
   params: Record<P, string> = NO_PARAMS as Record<P, string>;
   /** The matched route, or null for 404/405. */
   route: RouteInfo | null = null;
+  /** Internal: state of Palisade's own modules (see RequestInternals). Not for applications. */
+  readonly internals: RequestInternals = {};
 
   readonly #rawQuery: string;
   /** The authority of an absolute-form request target, which overrides Host. */

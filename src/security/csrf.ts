@@ -22,7 +22,7 @@ import { ConfigError, HttpError } from '../errors.js';
 import { currentScope, type RequestScope } from '../http/context.js';
 import { serializeCookie } from '../http/cookies.js';
 import type { Request } from '../http/request.js';
-import '../files/request-files.js'; // req.files(), read for a multipart token
+import '../files/request-files.js'; // req.files(), read for a multipart token (parsed once, shared with the handler)
 import { Response } from '../http/response.js';
 import type { Protection, ProtectionContext } from '../app/protection.js';
 import type { MountedRoute } from '../app/router.js';
@@ -58,17 +58,26 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const KEYS = new Set(['enabled', 'token', 'trustedOrigins', 'exempt']);
 /** Protections that can mint a token for the test client (see issueCsrfTokenForTestClient). */
 const minters = new WeakMap<Protection, (req: Request) => string>();
-/** The token check of each state-changing request (see csrfTokenCheck). */
-const tokenChecks = new WeakMap<Request, () => Promise<void>>();
+/** A token check's outcome, kept so that the check runs once per request. */
+type Verdict = 'passed' | Promise<void> | { error: unknown };
+
+declare module '../http/request.js' {
+  interface RequestInternals {
+    /** The token check of a state-changing request (see csrfTokenCheck). */
+    csrfCheck?: (req: Request) => Promise<void> | undefined;
+    csrfVerdict?: Verdict;
+  }
+}
 
 /**
  * Internal, for forms (src/forms): the CSRF token check of this state-changing request —
  * the protection's own, memoised, so a token the protection already verified is not
  * verified twice — or undefined when the method is safe or CSRF protection is switched
- * off. The check rejects with CSRF_TOKEN_MISSING or CSRF_TOKEN_INVALID.
+ * off. The check throws or rejects with CSRF_TOKEN_MISSING or CSRF_TOKEN_INVALID.
  */
-export function csrfTokenCheck(req: Request): (() => Promise<void>) | undefined {
-  return tokenChecks.get(req);
+export function csrfTokenCheck(req: Request): (() => Promise<void> | undefined) | undefined {
+  const check = req.internals.csrfCheck;
+  return check === undefined ? undefined : () => check(req);
 }
 
 /**
@@ -93,7 +102,7 @@ export function csrfProtection(ctx: ProtectionContext): Protection | null {
   if (o.enabled === false) return null;
   const origins = new OriginCheck(ctx.settings.origin, o.trustedOrigins ?? []);
   const tokens = new CsrfTokens(ctx.settings.secretKeys);
-  const checkToken = o.token !== false;
+  const tokenLayer = o.token !== false;
   const exemptList = new Set(o.exempt ?? []);
   const exemptCache = new WeakMap<MountedRoute, boolean>();
   const isExempt = (route: MountedRoute): boolean => {
@@ -117,23 +126,30 @@ export function csrfProtection(ctx: ProtectionContext): Protection | null {
     throw err;
   };
 
-  const verifyToken = async (req: Request): Promise<void> => {
-    let token = req.header('x-csrf-token');
-    let where = `the ${CSRF_HEADER} header`;
-    if (token === undefined) {
-      const type = req.mediaType?.essence;
-      if (type === 'application/x-www-form-urlencoded') {
-        token = (await req.form()).get(CSRF_FIELD);
-        where = `the ${CSRF_FIELD} form field`;
-      } else if (type === 'multipart/form-data') {
-        token = await multipartField(req, CSRF_FIELD);
-        where = `the ${CSRF_FIELD} form field`;
-      }
-    }
+  // Finds the token (a header, else a form field of the body) and checks it against the
+  // session. Synchronous when the token is in the header and the session is in its cookie;
+  // a form body is waited for once (req.form() and req.files() cache what they parse).
+  const verifyToken = (req: Request): Promise<void> | undefined => {
+    const header = req.header('x-csrf-token');
+    if (header !== undefined) return checkToken(req, header, `the ${CSRF_HEADER} header`);
+    const type = req.mediaType?.essence;
+    const where = `the ${CSRF_FIELD} form field`;
+    if (type === 'application/x-www-form-urlencoded') return req.form().then((f) => checkToken(req, f.get(CSRF_FIELD), where));
+    if (type === 'multipart/form-data') return req.files().then((b) => checkToken(req, b.fields.get(CSRF_FIELD), where));
+    return checkToken(req, undefined, where);
+  };
+
+  const checkToken = (req: Request, token: string | undefined, where: string): Promise<void> | undefined => {
     if (token === undefined || token === '') {
       refuse(req, new HttpError('CSRF_TOKEN_MISSING', missingMessage(req), { method: req.method, path: req.path }));
     }
-    const binding = await sessionInternals.bindingForCheck(req.session);
+    const binding = sessionInternals.bindingForCheck(req.session);
+    if (binding instanceof Promise) return binding.then((b) => matchToken(req, token!, b, where));
+    matchToken(req, token!, binding, where);
+    return undefined;
+  };
+
+  const matchToken = (req: Request, token: string, binding: string | undefined, where: string): void => {
     if (binding === undefined) {
       refuse(
         req,
@@ -144,7 +160,7 @@ export function csrfProtection(ctx: ProtectionContext): Protection | null {
         ),
       );
     }
-    if (!tokens.verify(token!, binding!)) {
+    if (!tokens.verify(token, binding!)) {
       refuse(
         req,
         new HttpError(
@@ -156,6 +172,23 @@ export function csrfProtection(ctx: ProtectionContext): Protection | null {
     }
   };
 
+  // The check, run at most once per request: a later call (a form on an exempt route)
+  // gets the same verdict, thrown again or the same promise.
+  const verifyOnce = (req: Request): Promise<void> | undefined => {
+    const prev = req.internals.csrfVerdict;
+    if (prev === 'passed') return undefined;
+    if (prev instanceof Promise) return prev;
+    if (prev !== undefined) throw prev.error;
+    try {
+      const pending = verifyToken(req);
+      req.internals.csrfVerdict = pending ?? 'passed';
+      return pending;
+    } catch (err) {
+      req.internals.csrfVerdict = { error: err };
+      throw err;
+    }
+  };
+
   const protection: Protection = {
     name: 'csrf',
     check(req: Request, route: MountedRoute | null, scope: RequestScope) {
@@ -163,17 +196,15 @@ export function csrfProtection(ctx: ProtectionContext): Protection | null {
       if (route === null || SAFE.has(req.method)) return;
       // One token check per request, shared with forms (src/forms), which check the token
       // themselves on exempt routes and with the token layer off.
-      let checked: Promise<void> | undefined;
-      const check = (): Promise<void> => (checked ??= verifyToken(req));
-      tokenChecks.set(req, check);
+      req.internals.csrfCheck = verifyOnce;
       if (isExempt(route)) return;
       const refusal = origins.check(req);
       if (refusal !== undefined) refuse(req, new HttpError('CSRF_ORIGIN_MISMATCH', originMessage(req, refusal), { ...refusal }));
-      if (checkToken) return check();
+      if (tokenLayer) return verifyOnce(req);
     },
     audit(routes) {
       const out: string[] = [];
-      if (!checkToken) out.push('csrf: the token layer is switched off (csrf: { token: false }); only the origin check protects forms.');
+      if (!tokenLayer) out.push('csrf: the token layer is switched off (csrf: { token: false }); only the origin check protects forms.');
       for (const r of routes) {
         if (SAFE.has(r.method) || !isExempt(r)) continue;
         out.push(`csrf: ${r.method} ${r.path}${r.name ? ` (${r.name})` : ''} is exempt from CSRF protection.`);
@@ -207,16 +238,6 @@ function missingMessage(req: Request): string {
       ? `The form has no ${CSRF_FIELD} field: render it from a template (forms that post to your own site get the field automatically) or add {{ csrf_field() }} inside the form.`
       : `Send the token in the ${CSRF_HEADER} header: read it from <meta name="csrf-token" content="{{ csrf_token() }}"> in the page (see docs/forms-and-csrf.md#fetch-and-javascript).`;
   return `CSRF check failed: this ${req.method} carries no CSRF token. ${hint} For a webhook that no browser sends, exempt the route with { csrf: false }.`;
-}
-
-/**
- * Reads one field of a multipart body before the handler runs, through `req.files()`: the
- * body is parsed once, files streamed to temporary storage under the upload limits, and the
- * handler's own `await req.files()` gets the same cached result. A script that sends
- * `X-CSRF-Token` leaves the body alone.
- */
-async function multipartField(req: Request, field: string): Promise<string | undefined> {
-  return (await req.files()).fields.get(field);
 }
 
 function readOptions(raw: unknown): CsrfOptions {

@@ -41,17 +41,19 @@ export function newSessionId(): string {
 
 /** Internal hooks used by the session protection and CSRF; not part of the public API. */
 export let sessionInternals: {
+  /** Completes the response; a promise only when a server-side store is written. */
   finish(s: Session, res: Response): Promise<void> | undefined;
   /** The id a CSRF token is bound to, creating the session if needed (sync). */
   bindingForRender(s: Session): string;
-  /** The id of an existing, stored session, or undefined (loads it). */
-  bindingForCheck(s: Session): Promise<string | undefined>;
+  /** The id of an existing, stored session, or undefined (loads it; sync for the cookie store). */
+  bindingForCheck(s: Session): string | undefined | Promise<string | undefined>;
   /**
    * Reads a key for a protection that preloads (flashed messages for templates) without
    * marking the response as depending on the session: no `Vary: Cookie` unless
-   * `touch` is called, or the handler uses the session itself.
+   * `touch` is called, or the handler uses the session itself. Synchronous when the data
+   * is at hand (the cookie store, or already loaded).
    */
-  peek(s: Session, key: string): Promise<unknown>;
+  peek(s: Session, key: string): unknown;
   /** Marks the response as depending on the session (the peeked value was used). */
   touch(s: Session): void;
 };
@@ -268,55 +270,75 @@ export class Session {
     else if (this.#id === id) this.#id = undefined; // never adopt an id we do not hold
   }
 
-  /** Completes the response: writes what changed, sets `Vary: Cookie`. */
-  async #finish(res: Response): Promise<void> {
-    if (!this.#touched) return;
+  /**
+   * Completes the response: writes what changed, sets `Vary: Cookie`. Synchronous for the
+   * cookie store, so that most responses make no promise here.
+   */
+  #finish(res: Response): Promise<void> | undefined {
     markPrivate(res);
+    if (this.#m.store !== null) return this.#finishStored(res);
+    this.#finishCookie(res, this.#m.cookieName(this.#req));
+    return undefined;
+  }
+
+  /** The cookie decision, once the store (if any) is up to date. */
+  #finishCookie(res: Response, name: string): void {
     const m = this.#m;
-    if (m.store !== null) {
-      for (const id of this.#stale) {
-        try {
-          await m.store.delete(id);
-        } catch (err) {
-          throw storeUnavailable(m.store.name, err);
-        }
-      }
-      // A token was issued for an id we have not checked against the store: check now.
-      if (this.#pinned && this.#data === undefined) await this.load();
-    }
-    const name = m.cookieName(this.#req);
     const refresh = this.#found && Date.now() / 1000 - this.#writtenAt > m.maxAge / 2;
     if (this.#dirty || (this.#pinned && !this.#found) || refresh) {
-      await this.#write(res, name);
+      this.#writeCookie(res, name);
     } else if (this.#cookiePresent && (this.#destroyed || (this.#data !== undefined && !this.#found))) {
       res.deleteCookie(name); // destroyed, or a stale, tampered or expired cookie
     }
   }
 
-  async #write(res: Response, name: string): Promise<void> {
+  async #finishStored(res: Response): Promise<void> {
+    const store = this.#m.store!;
+    for (const id of this.#stale) {
+      try {
+        await store.delete(id);
+      } catch (err) {
+        throw storeUnavailable(store.name, err);
+      }
+    }
+    // A token was issued for an id we have not checked against the store: check now.
+    if (this.#pinned && this.#data === undefined) await this.load();
+    const name = this.#m.cookieName(this.#req);
+    const refresh = this.#found && Date.now() / 1000 - this.#writtenAt > this.#m.maxAge / 2;
+    if (this.#dirty || (this.#pinned && !this.#found) || refresh) {
+      const id = (this.#id ??= newSessionId());
+      this.#decodeRaw();
+      const data = this.#data ?? Object.create(null);
+      try {
+        await store.set(id, JSON.stringify({ d: data, t: Math.floor(Date.now() / 1000) }), this.#m.maxAge);
+      } catch (err) {
+        throw storeUnavailable(store.name, err);
+      }
+      res.setCookie(name, this.#m.idSigner.sign(id), this.#cookieOptions());
+    } else if (this.#cookiePresent && (this.#destroyed || (this.#data !== undefined && !this.#found))) {
+      res.deleteCookie(name); // destroyed, or a stale, tampered or expired cookie
+    }
+  }
+
+  /** Cookie store: the whole session, signed, in the cookie. */
+  #writeCookie(res: Response, name: string): void {
     const m = this.#m;
     const id = (this.#id ??= newSessionId());
     this.#decodeRaw(); // a refresh of a session nobody read still keeps its data
     const data = this.#data ?? Object.create(null);
-    const opts = { maxAge: m.maxAge, httpOnly: true, sameSite: 'lax', path: '/' } as const;
-    if (m.store === null) {
-      const value = m.cookieSigner.sign(`${id}.${Buffer.from(JSON.stringify(data)).toString('base64url')}`);
-      if (name.length + 1 + value.length > MAX_COOKIE_SIZE) {
-        throw new PalisadeError(
-          'SESSION_COOKIE_TOO_LARGE',
-          `The session cookie would be ${name.length + 1 + value.length} bytes; browsers keep at most ${MAX_COOKIE_SIZE}. Keep less in the session (an id, not a record), or use a server-side store: createApp({ session: { store: 'memory' } }) or { redis: url }.`,
-          { size: name.length + 1 + value.length },
-        );
-      }
-      res.setCookie(name, value, opts);
-      return;
+    const value = m.cookieSigner.sign(`${id}.${Buffer.from(JSON.stringify(data)).toString('base64url')}`);
+    if (name.length + 1 + value.length > MAX_COOKIE_SIZE) {
+      throw new PalisadeError(
+        'SESSION_COOKIE_TOO_LARGE',
+        `The session cookie would be ${name.length + 1 + value.length} bytes; browsers keep at most ${MAX_COOKIE_SIZE}. Keep less in the session (an id, not a record), or use a server-side store: createApp({ session: { store: 'memory' } }) or { redis: url }.`,
+        { size: name.length + 1 + value.length },
+      );
     }
-    try {
-      await m.store.set(id, JSON.stringify({ d: data, t: Math.floor(Date.now() / 1000) }), m.maxAge);
-    } catch (err) {
-      throw storeUnavailable(m.store.name, err);
-    }
-    res.setCookie(name, m.idSigner.sign(id), opts);
+    res.setCookie(name, value, this.#cookieOptions());
+  }
+
+  #cookieOptions() {
+    return { maxAge: this.#m.maxAge, httpOnly: true, sameSite: 'lax', path: '/' } as const;
   }
 
   static {
@@ -334,25 +356,30 @@ export class Session {
         }
         return s.#id;
       },
-      async peek(s, key) {
+      peek(s, key) {
         const touched = s.#touched;
-        await s.load();
-        s.#touched = touched;
-        return Object.hasOwn(s.#data!, key) ? s.#data![key] : undefined;
+        s.#parse();
+        s.#decodeRaw();
+        if (s.#m.store === null) s.#data ??= Object.create(null); // no valid cookie: an empty session, as load() makes
+        const read = (): unknown => {
+          s.#touched = touched;
+          return Object.hasOwn(s.#data!, key) ? s.#data![key] : undefined;
+        };
+        if (s.#data !== undefined) return read();
+        return s.load().then(read);
       },
       touch(s) {
         s.#touched = true;
       },
-      async bindingForCheck(s) {
+      bindingForCheck(s) {
         if (s.#m.store === null) {
           // Cookie store: the id is known once the signature is checked; the data stays undecoded.
           s.#touched = true;
           s.#parse();
           if (!s.#found) s.#data ??= Object.create(null);
-        } else {
-          await s.load();
+          return s.#found ? s.#id : undefined;
         }
-        return s.#found ? s.#id : undefined;
+        return s.load().then(() => (s.#found ? s.#id : undefined));
       },
     };
   }

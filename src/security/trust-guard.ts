@@ -48,7 +48,12 @@ interface Seen {
   values?: Found[];
 }
 
-const seen = new WeakMap<RequestScope, Seen>();
+declare module '../http/context.js' {
+  interface RequestScope {
+    /** What the trust guard has seen of this request (development and test only). */
+    trustGuard?: Seen;
+  }
+}
 
 // Headers whose values are protocol tokens set by browsers or Palisade's own helpers;
 // ordinary markup contains them (`text/html`, `localhost:3000`, `XMLHttpRequest`).
@@ -126,7 +131,7 @@ function guard(kind: TrustKind, text: string): void {
   if (text.length < 4) return;
   const scope = currentScope();
   if (scope === undefined) return;
-  const s = seen.get(scope);
+  const s = scope.trustGuard;
   if (s === undefined) return; // a production app, or outside a request
   for (const f of collect(s)) {
     if (text.includes(f.value)) {
@@ -188,7 +193,7 @@ export function trustGuardProtection({ settings, options }: ProtectionContext): 
     begin(req, scope) {
       const s: Seen = { req };
       watch(req, s);
-      seen.set(scope, s);
+      scope.trustGuard = s;
     },
   };
 }
