@@ -114,7 +114,10 @@ export class ExprGen {
           return `${this.scope.lookup(e.obj.name)}.${e.name}`; // loop.index and friends: a getter on runtime.Loop
         }
         if (!(this.strict && !soft) && !isBlockedName(e.name)) {
-          return `$rt_get(${this.expr(e.obj, soft)}, ${jsString(e.name)}, $W, ${this.pos(e.offset)})`;
+          // A plain object's property is read in place (the common case, and too hot for a
+          // call that the JIT may not inline); anything else goes through $rt.get.
+          const name = jsString(e.name);
+          return `(typeof ($g = ${this.expr(e.obj, soft)}) === 'object' && $g !== null && !($g instanceof Map) ? $g[${name}] : $rt_get($g, ${name}, $W, ${this.pos(e.offset)}))`;
         }
         return `$rt_attr(${this.expr(e.obj, soft)}, ${jsString(e.name)}, ${this.strict && !soft}, $W, ${this.pos(e.offset)})`;
       case 'item':

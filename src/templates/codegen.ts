@@ -141,7 +141,7 @@ class Gen extends ExprGen {
   /** `function (...) { let $o…; try { body } catch; return … }` lines for a nested body. */
   fnBody(header: string, setup: () => void, body: () => void, ret: string): void {
     this.emit(header);
-    this.out.push(`let $o = '', $p = 0, $t;`);
+    this.out.push(`let $o = '', $p = 0, $t, $g;`);
     this.out.push('try {');
     setup();
     body();
