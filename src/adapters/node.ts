@@ -211,7 +211,7 @@ export function listenNode(app: App, opts: ListenOptions = {}): Promise<RunningS
       const addr = server.address() as AddressInfo;
       const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
       const url = `http://${shownHost}:${addr.port}`;
-      app.logger.info({ url }, 'listening');
+      if (app.isLogging('info')) app.logger.info({ url }, 'listening');
       resolve({ server, host: addr.address, port: addr.port, url, close });
     });
   });

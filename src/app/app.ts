@@ -10,7 +10,8 @@
  * ```
  * See docs/quickstart.md and docs/routing.md.
  */
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger, levelEnables } from './logger.js';
 import { listenNode, type ListenOptions, type RunningServer } from '../adapters/node.js';
 import { fetchAdapter } from '../adapters/fetch.js';
 import { HttpError, PalisadeError } from '../errors.js';
@@ -33,7 +34,8 @@ import { RouteCollector, type ErrorHandler, type ErrorClass, type RouteOptions }
 
 export class App extends RouteCollector {
   readonly settings: Settings;
-  readonly logger: Logger;
+  #logger: Logger | undefined;
+  readonly #logLevel: string;
   readonly #options: Readonly<Record<string, unknown>>;
   readonly #blueprints: { bp: Blueprint; prefix: string }[] = [];
   readonly #protections: Protection[];
@@ -56,8 +58,8 @@ export class App extends RouteCollector {
     this.#dev = this.settings.env === 'development';
     const s = this.settings;
     const level = s.logger === false ? 'silent' : (s.logger.level ?? (s.env === 'test' ? 'silent' : 'info'));
-    this.logger = pino({ level, base: undefined });
-    this.#logRequests = this.logger.isLevelEnabled('info');
+    this.#logLevel = level;
+    this.#logRequests = this.isLogging('info');
     if (s.secretGenerated && s.env === 'development') {
       this.logger.warn('No secret key set: using a random one for this process. Sessions will not survive a restart. Set PALISADE_SECRET_KEY.');
     }
@@ -69,10 +71,13 @@ export class App extends RouteCollector {
     };
     this.templates = resolveTemplates((options as { templates?: AppTemplatesOption }).templates, s.env);
     this.#templatesForScope = this.templates ?? undefined;
+    const app = this;
     this.#protections = buildProtections({
       settings: s,
       options: this.#options,
-      logger: this.logger,
+      get logger() {
+        return app.logger;
+      },
       findRoute: (method, path) => {
         this.#mount();
         return this.#router.find(method, path)?.route ?? null;
@@ -81,6 +86,16 @@ export class App extends RouteCollector {
     this.#beginners = this.#protections.filter((p) => p.begin !== undefined);
     this.#checks = this.#protections.filter((p) => p.check !== undefined);
     this.#finishers = this.#protections.filter((p) => p.finish !== undefined);
+  }
+
+  /** The app's pino logger (created on first use). */
+  get logger(): Logger {
+    return (this.#logger ??= createLogger(this.#logLevel));
+  }
+
+  /** True when the logger writes messages of `level`; asks without creating the logger when it can. */
+  isLogging(level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'): boolean {
+    return levelEnables(this.#logLevel, level) ?? this.logger.isLevelEnabled(level);
   }
 
   /** The protections this app runs, in order (for the CLI's `routes` and `check`). */

@@ -2,7 +2,11 @@
  * The route table: find-my-way does the matching; this file keeps what Palisade needs
  * around it (route records, 405 with Allow, HEAD for every GET, URL building by name).
  */
-import FindMyWay from 'find-my-way';
+import { createRequire } from 'node:module';
+
+// required, not imported: importing a CommonJS package from ESM makes node scan its source
+// for export names first, which costs start-up time.
+const FindMyWay = createRequire(import.meta.url)('find-my-way') as typeof import('find-my-way');
 import { ConfigError } from '../errors.js';
 import type { AfterHook, BeforeHook, ErrorClass, ErrorHandler, Handler, Method, RouteOptions } from './routes.js';
 

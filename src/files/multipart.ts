@@ -12,7 +12,10 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { Readable, pipeline } from 'node:stream';
-import busboy from 'busboy';
+import type { Busboy, FileInfo } from 'busboy';
+import { lazyRequire } from '../util/lazy-require.js';
+
+const busboy = lazyRequire<typeof import('busboy')>('busboy');
 import { HttpError } from '../errors.js';
 import { bodyTooLarge } from '../http/body.js';
 import { Params } from '../http/params.js';
@@ -111,7 +114,7 @@ class MultipartRun {
   /** File streams busboy is still feeding. */
   readonly #active = new Set<Readable>();
   readonly #guard: MultipartGuard;
-  #bb: busboy.Busboy | undefined;
+  #bb: Busboy | undefined;
 
   constructor(
     readonly req: Request,
@@ -144,7 +147,7 @@ class MultipartRun {
     try {
       // busboy reports a limit when a size *reaches* it; +1 lets a value of exactly the
       // limit through and reports only what passes it.
-      this.#bb = busboy({
+      this.#bb = busboy()({
         headers: { 'content-type': this.req.header('content-type')! },
         defParamCharset: 'utf8',
         limits: {
@@ -189,7 +192,7 @@ class MultipartRun {
     });
   }
 
-  #onFile(name: string, stream: Readable, info: busboy.FileInfo): void {
+  #onFile(name: string, stream: Readable, info: FileInfo): void {
     if (this.#failed) {
       stream.on('error', () => {});
       stream.resume();

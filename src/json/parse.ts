@@ -8,7 +8,9 @@
  * text with a small scanner of the same grammar to find where it went wrong. The scanner
  * runs only on the error path; valid bodies cost one depth scan and `JSON.parse`.
  */
-import sjson from 'secure-json-parse';
+import { lazyRequire } from '../util/lazy-require.js';
+
+const sjson = lazyRequire<typeof import('secure-json-parse')>('secure-json-parse');
 import { HttpError } from '../errors.js';
 
 export interface JSONParseOptions {
@@ -54,7 +56,7 @@ export function parseJSONBody(text: string, opts: JSONParseOptions = {}): unknow
   }
   let value: unknown;
   try {
-    value = sjson.parse(text, null, { protoAction: 'error', constructorAction: 'error' });
+    value = sjson().parse(text, null, { protoAction: 'error', constructorAction: 'error' });
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     if (/forbidden prototype/i.test(msg)) {

@@ -11,7 +11,8 @@
  * The body is capped at 16 KiB, parsed with the safe JSON parser, and logged at `warn`.
  * See docs/headers.md#violation-reports.
  */
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from '../app/logger.js';
 import type { Handler, RouteOptions } from '../app/routes.js';
 import { HttpError } from '../errors.js';
 import type { Request } from '../http/request.js';
@@ -59,7 +60,7 @@ export function cspReportHandler(opts: CspReportOptions = {}): Handler {
     const report = parseJSONBody(text, { maxDepth: 8 });
     if (opts.onReport) await opts.onReport(report, req);
     else {
-      defaultLogger ??= pino({ base: undefined, level: process.env.PALISADE_ENV === 'test' ? 'silent' : 'warn' });
+      defaultLogger ??= createLogger(process.env.PALISADE_ENV === 'test' ? 'silent' : 'warn');
       defaultLogger.warn({ cspReport: report, ip: req.ip, userAgent: req.header('user-agent')?.slice(0, 200) }, 'CSP violation');
     }
     return new Response(null, { status: 204 });
