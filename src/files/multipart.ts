@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { Readable, pipeline } from 'node:stream';
+import { Readable, finished, type Writable } from 'node:stream';
 import type { Busboy, FileInfo } from 'busboy';
 import { lazyRequire } from '../util/lazy-require.js';
 
@@ -140,7 +140,7 @@ class MultipartRun {
   start(): void {
     // The client may have gone before the handler asked for the files.
     if (this.source.destroyed || this.source.errored !== null) {
-      this.#fail(aborted());
+      this.#fail(aborted);
       return;
     }
     const limits = this.uploads.store.limits;
@@ -177,16 +177,16 @@ class MultipartRun {
     bb.on('partsLimit', () => this.#fail(limitError('UPLOAD_TOO_MANY_PARTS', `The upload has more than ${limits.maxParts} parts`, 'maxParts', limits.maxParts)));
 
     // A response sent while the upload still streams (the handler did not wait) ends it.
-    this.uploads.onFinish(() => this.#fail(aborted()));
+    this.uploads.onFinish(() => this.#fail(aborted));
     // The client's stream is piped by hand, not with pipeline(): on failure it must be
     // drained, not destroyed, so the client can still read the 413/400 answer.
-    this.source.on('error', () => this.#fail(aborted()));
-    this.source.on('aborted', () => this.#fail(aborted()));
+    this.source.on('error', () => this.#fail(aborted));
+    this.source.on('aborted', () => this.#fail(aborted));
     this.source.on('close', () => {
-      if (!this.source.readableEnded) this.#fail(aborted());
+      if (!this.source.readableEnded) this.#fail(aborted);
     });
     this.source.pipe(this.#guard);
-    pipeline(this.#guard, bb, (err) => {
+    pipeStreams(this.#guard, bb, (err) => {
       if (err) return this.#fail(err instanceof HttpError ? err : malformed(err));
       void this.#complete();
     });
@@ -235,7 +235,7 @@ class MultipartRun {
           closed = true;
           if (piped) done();
         });
-        pipeline(stream, out, (err) => {
+        pipeStreams(stream, out, (err) => {
           if (err) this.#fail(err instanceof HttpError ? err : malformed(err));
           else if ((info.filename ?? '') !== '' || size > 0) {
             // A file input left empty sends a part with filename="" and no bytes: skip it.
@@ -270,8 +270,10 @@ class MultipartRun {
     this.resolve(new MultipartBody(this.#fields, this.#files.filter((f) => f !== null)));
   }
 
-  #fail(err: Error): void {
+  /** Fails the parse with `error`, or the error `error()` builds (made only when it is used). */
+  #fail(error: Error | (() => Error)): void {
     if (this.#failed || this.#settled) return;
+    const err = typeof error === 'function' ? error() : error;
     this.#failed = err;
     // Stop parsing; keep reading the client's bytes into nothing so it can read our answer.
     this.source.unpipe(this.#guard);
@@ -307,6 +309,29 @@ function malformed(err: Error): HttpError {
 
 function nameless(): HttpError {
   return new HttpError('UPLOAD_MALFORMED', 'A part of the multipart body has no name in its Content-Disposition header (RFC 7578 §4.2 requires one).');
+}
+
+/**
+ * pipeline() for two streams, without the AbortController node's pipeline() makes and
+ * aborts (building an AbortError with its stack) on every call: `done` once `to` has
+ * finished, or with the first error, after which both streams are destroyed.
+ */
+function pipeStreams(from: Readable, to: Writable, done: (err: Error | null) => void): void {
+  let called = false;
+  const end = (err: Error | null | undefined): void => {
+    if (called) return;
+    called = true;
+    if (err) {
+      from.destroy();
+      to.destroy();
+    }
+    done(err ?? null);
+  };
+  finished(from, (err) => {
+    if (err) end(err);
+  });
+  finished(to, end);
+  from.pipe(to);
 }
 
 function aborted(): HttpError {
