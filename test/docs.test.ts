@@ -29,6 +29,18 @@ test('quickstart example', async () => {
   assert.deepEqual((await c.get('/api/status')).json(), { ok: true });
 });
 
+test('logging example', async () => {
+  const { app } = await import('../docs/examples/deployment/logging.js');
+  assert.equal(app.isLogging('warn'), true);
+  assert.equal(app.isLogging('info'), false);
+  assert.equal(app.isLogging('debug'), false);
+  assert.equal((await app.test().get('/report')).text, '3 rows');
+  assert.equal(app.logger.level, 'warn');
+  const quiet = (await import('../src/index.js')).createApp({ logger: false });
+  assert.equal(quiet.isLogging('error'), false);
+  assert.equal(quiet.logger.level, 'silent');
+});
+
 test('routing example', async () => {
   const { app } = await import('../docs/examples/routing/app.js');
   const c = app.test();
