@@ -253,9 +253,10 @@ export class FormView {
     if (o.action !== undefined && o.action !== null) action = filterAndNormalizeURL(String(o.action));
     let html = `<form${attrs([['method', this.#method], ['action', action], ['enctype', multipart ? 'multipart/form-data' : undefined]])}>`;
     if (this.#csrf) {
-      const token = currentScope()?.csrfToken;
+      const scope = currentScope();
+      const token = scope?.csrfToken;
       if (token === undefined) throw new TypeError('form.render() needs a request with CSRF protection (it writes the CSRF field): render the template from a handler');
-      html += `<input${attrs([['type', 'hidden'], ['name', CSRF_FIELD], ['value', token()]])}>`;
+      html += `<input${attrs([['type', 'hidden'], ['name', CSRF_FIELD], ['value', token(scope!)]])}>`;
     }
     if (this.form_errors.length > 0) html += `<ul class="form-errors">${this.form_errors.map((e) => `<li>${escapeHTML(e)}</li>`).join('')}</ul>`;
     for (const f of this.fields) html += f.row().toString();

@@ -10,8 +10,8 @@ export interface RequestScope {
   readonly request: unknown;
   /** The CSP nonce of this response, when the app sends a CSP with nonces. */
   nonce?: string;
-  /** Returns a masked CSRF token for this session (set by the CSRF protection). */
-  csrfToken?: () => string;
+  /** Returns a masked CSRF token for this scope's session (set by the CSRF protection): `scope.csrfToken(scope)`. */
+  csrfToken?: (scope: RequestScope) => string;
   /** Builds a URL for a named route (set by the app). */
   urlFor?: (name: string, params?: Record<string, unknown>, query?: Record<string, unknown>) => string;
   /** The app's template loader, for `render()` (set by the app when it has templates). */

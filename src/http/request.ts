@@ -80,8 +80,6 @@ export class Request<P extends string = string> {
   params: Record<P, string> = NO_PARAMS as Record<P, string>;
   /** The matched route, or null for 404/405. */
   route: RouteInfo | null = null;
-  /** Internal: state of Palisade's own modules (see RequestInternals). Not for applications. */
-  readonly internals: RequestInternals = {};
 
   readonly #rawQuery: string;
   /** The authority of an absolute-form request target, which overrides Host. */
@@ -96,6 +94,7 @@ export class Request<P extends string = string> {
   #form: Promise<Params> | undefined;
   #json: Promise<unknown> | undefined;
   #mediaType: MediaType | null | undefined;
+  #internals: RequestInternals | undefined;
   /** Body limit for this request; the app lowers or raises it per route. */
   maxBodySize: number;
 
@@ -120,6 +119,11 @@ export class Request<P extends string = string> {
     const q = target.indexOf('?');
     this.path = q === -1 ? target : target.slice(0, q);
     this.#rawQuery = q === -1 ? '' : target.slice(q + 1);
+  }
+
+  /** Internal: state of Palisade's own modules (see RequestInternals). Not for applications. */
+  get internals(): RequestInternals {
+    return (this.#internals ??= {});
   }
 
   /** A place for hooks and handlers to keep per-request values. Null-prototype. */

@@ -90,9 +90,10 @@ export function csrfTokenCheck(req: Request): (() => Promise<void> | undefined) 
  * See docs/forms-and-csrf.md#fetch-and-javascript.
  */
 export function csrfToken(): string {
-  const fn = currentScope()?.csrfToken;
+  const scope = currentScope();
+  const fn = scope?.csrfToken;
   if (fn === undefined) throw new TypeError('csrfToken() is called outside a request, or CSRF protection is switched off');
-  return fn();
+  return fn(scope!);
 }
 
 /** Builds the CSRF protection from the app's `csrf` options (registered in src/app/protections.ts). */
@@ -117,6 +118,9 @@ export function csrfProtection(ctx: ProtectionContext): Protection | null {
     if (req.session === undefined) throw new TypeError('CSRF tokens need the session protection');
     return tokens.mint(sessionInternals.bindingForRender(req.session));
   };
+
+  // One function for every request's scope (no closure per request).
+  const mintForScope = (scope: RequestScope): string => mint(scope.request as Request);
 
   const refuse = (req: Request, err: HttpError): never => {
     ctx.logger.warn(
@@ -192,7 +196,7 @@ export function csrfProtection(ctx: ProtectionContext): Protection | null {
   const protection: Protection = {
     name: 'csrf',
     check(req: Request, route: MountedRoute | null, scope: RequestScope) {
-      scope.csrfToken = () => mint(req);
+      scope.csrfToken = mintForScope;
       if (route === null || SAFE.has(req.method)) return;
       // One token check per request, shared with forms (src/forms), which check the token
       // themselves on exempt routes and with the token layer off.

@@ -78,18 +78,18 @@ const BUILTINS: Record<string, unknown> = Object.assign(Object.create(null) as R
     return new rt.Namespace(kw);
   },
   csrf_token(): string {
-    const f = rt.scope()?.csrfToken;
-    if (f === undefined) {
+    const s = rt.scope();
+    if (s?.csrfToken === undefined) {
       throw new rt.RenderFault('TEMPLATE_CSRF_UNAVAILABLE', 'csrf_token() needs a request with CSRF protection; render this template from a handler');
     }
-    return f();
+    return s.csrfToken(s);
   },
   csrf_field(): Markup {
-    const f = rt.scope()?.csrfToken;
-    if (f === undefined) {
+    const s = rt.scope();
+    if (s?.csrfToken === undefined) {
       throw new rt.RenderFault('TEMPLATE_CSRF_UNAVAILABLE', 'csrf_field() needs a request with CSRF protection; render this template from a handler');
     }
-    return markupFromSafe(`<input type="hidden" name="csrf_token" value="${escapeHTML(f())}">`);
+    return markupFromSafe(`<input type="hidden" name="csrf_token" value="${escapeHTML(s.csrfToken(s))}">`);
   },
   url_for(name: string, params?: Record<string, unknown>): string {
     const f = rt.scope()?.urlFor;

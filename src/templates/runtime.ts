@@ -379,7 +379,7 @@ export function nonceAttr(s: RequestScope | undefined): string {
 /** The hidden CSRF input, or nothing outside a request with CSRF protection. */
 export function csrfFieldHTML(s: RequestScope | undefined): string {
   const f = s?.csrfToken;
-  return f ? `<input type="hidden" name="csrf_token" value="${escapeHTML(f())}">` : '';
+  return f ? `<input type="hidden" name="csrf_token" value="${escapeHTML(f(s!))}">` : '';
 }
 
 /** Reads a name in strict mode: a missing name is an error with its position. */
