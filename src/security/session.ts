@@ -277,19 +277,10 @@ export class Session {
   #finish(res: Response): Promise<void> | undefined {
     markPrivate(res);
     if (this.#m.store !== null) return this.#finishStored(res);
-    this.#finishCookie(res, this.#m.cookieName(this.#req));
+    const name = this.#m.cookieName(this.#req);
+    if (this.#mustWrite()) this.#writeCookie(res, name);
+    else this.#dropStaleCookie(res, name);
     return undefined;
-  }
-
-  /** The cookie decision, once the store (if any) is up to date. */
-  #finishCookie(res: Response, name: string): void {
-    const m = this.#m;
-    const refresh = this.#found && Date.now() / 1000 - this.#writtenAt > m.maxAge / 2;
-    if (this.#dirty || (this.#pinned && !this.#found) || refresh) {
-      this.#writeCookie(res, name);
-    } else if (this.#cookiePresent && (this.#destroyed || (this.#data !== undefined && !this.#found))) {
-      res.deleteCookie(name); // destroyed, or a stale, tampered or expired cookie
-    }
   }
 
   async #finishStored(res: Response): Promise<void> {
@@ -304,20 +295,27 @@ export class Session {
     // A token was issued for an id we have not checked against the store: check now.
     if (this.#pinned && this.#data === undefined) await this.load();
     const name = this.#m.cookieName(this.#req);
-    const refresh = this.#found && Date.now() / 1000 - this.#writtenAt > this.#m.maxAge / 2;
-    if (this.#dirty || (this.#pinned && !this.#found) || refresh) {
-      const id = (this.#id ??= newSessionId());
-      this.#decodeRaw();
-      const data = this.#data ?? Object.create(null);
-      try {
-        await store.set(id, JSON.stringify({ d: data, t: Math.floor(Date.now() / 1000) }), this.#m.maxAge);
-      } catch (err) {
-        throw storeUnavailable(store.name, err);
-      }
-      res.setCookie(name, this.#m.idSigner.sign(id), this.#cookieOptions());
-    } else if (this.#cookiePresent && (this.#destroyed || (this.#data !== undefined && !this.#found))) {
-      res.deleteCookie(name); // destroyed, or a stale, tampered or expired cookie
+    if (!this.#mustWrite()) return this.#dropStaleCookie(res, name);
+    const id = (this.#id ??= newSessionId());
+    this.#decodeRaw();
+    const data = this.#data ?? Object.create(null);
+    try {
+      await store.set(id, JSON.stringify({ d: data, t: Math.floor(Date.now() / 1000) }), this.#m.maxAge);
+    } catch (err) {
+      throw storeUnavailable(store.name, err);
     }
+    res.setCookie(name, this.#m.idSigner.sign(id), this.#cookieOptions());
+  }
+
+  /** The session must be saved: it changed, a token was issued for a new one, or it is half-way to expiry. */
+  #mustWrite(): boolean {
+    const refresh = this.#found && Date.now() / 1000 - this.#writtenAt > this.#m.maxAge / 2;
+    return this.#dirty || (this.#pinned && !this.#found) || refresh;
+  }
+
+  /** Deletes a cookie that names no live session: destroyed, or stale, tampered or expired. */
+  #dropStaleCookie(res: Response, name: string): void {
+    if (this.#cookiePresent && (this.#destroyed || (this.#data !== undefined && !this.#found))) res.deleteCookie(name);
   }
 
   /** Cookie store: the whole session, signed, in the cookie. */
