@@ -44,9 +44,9 @@ const HTML_SPECIAL = /[&<>"'\0\r]/;
 /** Escapes a string for HTML text or a quoted attribute value. */
 export function escapeHTML(s: string): string {
   const n = s.length;
-  const m = HTML_SPECIAL.exec(s);
-  if (m === null) return s; // the common case: nothing to escape, nothing allocated
-  let i = m.index;
+  // search() finds the first special character without building a match object.
+  let i = s.search(HTML_SPECIAL);
+  if (i === -1) return s; // the common case: nothing to escape, nothing allocated
   let out = s.slice(0, i);
   let last = i;
   for (; i < n; i++) {

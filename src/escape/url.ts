@@ -27,7 +27,6 @@ export const URL_SENTINEL = 'about:invalid#palisade-unsafe';
 
 const STRIP_EDGES = /^[\0-\x20]+|[\0-\x20]+$/g;
 const TAB_NEWLINE = /[\t\n\r]/g;
-const HAS_TAB_NEWLINE = /[\t\n\r]/;
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
 const SAFE_SCHEMES = new Set(['http', 'https', 'mailto']);
 
@@ -114,36 +113,46 @@ export function filterAndNormalizeURL(url: string): string {
   return normalizeURL(filterURL(url));
 }
 
+// What either step of a URL in a quoted attribute would change: what normalizeURL encodes,
+// and what escapeHTML escapes (`&`, `'`).
+const URL_ATTR_SPECIAL = /[\0-\x20"<>\x7f&']/;
+
 /**
  * filterAndNormalizeURL then escapeHTML, for a URL in a quoted attribute value (`href`,
- * `src`…): the same output, in fewer passes. A plain URL (nothing to preprocess or
- * percent-encode, as most are) is read once, escaping its `&` and `'` on the way.
+ * `src`…): the same output, in fewer passes. Most URLs have nothing to change (one
+ * regular-expression test); the others are read once, percent-encoding what normalizeURL
+ * encodes and escaping `&` and `'` as escapeHTML does, unless the parser would first strip
+ * something from them (edges, tabs, newlines), which the slower path handles.
  */
 export function filterAndNormalizeURLForAttr(url: string): string {
+  const first = url.search(URL_ATTR_SPECIAL);
+  if (first === -1) return isSafePlainURL(url) ? url : URL_SENTINEL;
+  const n = url.length;
+  if (url.charCodeAt(0) <= 0x20 || url.charCodeAt(n - 1) <= 0x20) return filterAndNormalizeURLForAttrSlow(url);
   let out = '';
   let run = 0;
-  for (let i = 0; i < url.length; i++) {
+  for (let i = first; i < n; i++) {
     const c = url.charCodeAt(i);
+    let rep: string;
     if (c > 0x27) {
-      if (c === 0x3c || c === 0x3e || c === 0x7f) return filterAndNormalizeURLForAttrSlow(url);
-      continue;
-    }
-    if (c === 0x26) out += url.slice(run, i) + '&amp;';
-    else if (c === 0x27) out += url.slice(run, i) + '&#39;';
-    else if (c <= 0x20 || c === 0x22) return filterAndNormalizeURLForAttrSlow(url);
+      if (c !== 0x3c && c !== 0x3e && c !== 0x7f) continue;
+      rep = PCT[c]!; // < > DEL
+    } else if (c === 0x26) rep = '&amp;';
+    else if (c === 0x27) rep = '&#39;';
+    else if (c === 0x09 || c === 0x0a || c === 0x0d) return filterAndNormalizeURLForAttrSlow(url);
+    else if (c <= 0x20 || c === 0x22) rep = PCT[c]!;
     else continue; // ! # $ %
+    out += url.slice(run, i) + rep;
     run = i + 1;
   }
+  // Nothing was stripped, so the scheme is read from the URL as given.
   if (!isSafePlainURL(url)) return URL_SENTINEL;
   return run === 0 ? url : out + url.slice(run);
 }
 
-/** The same for a URL that needs preprocessing or percent-encoding. */
+/** The same for a URL the parser first strips something from (edges, tabs, newlines). */
 function filterAndNormalizeURLForAttrSlow(url: string): string {
-  // Preprocess only when there is something to strip.
-  const n = url.length;
-  const clean = url.charCodeAt(0) > 0x20 && url.charCodeAt(n - 1) > 0x20 && !HAS_TAB_NEWLINE.test(url);
-  const u = clean ? url : preprocessURL(url);
+  const u = preprocessURL(url);
   if (!isSafePlainURL(u)) return URL_SENTINEL;
   // One pass: percent-encode what normalizeURL encodes, then `&` and `'` as escapeHTML
   // writes them (the rest of what escapeHTML escapes is already percent-encoded).
