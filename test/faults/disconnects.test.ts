@@ -9,25 +9,14 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp, Response } from '../../src/index.js';
-import { handleCounts, multipartBody, openSocket, rawExchange, send, settleHandles, waitFor } from './net-helpers.js';
+import { handleCounts, multipartBody, openSocket, rawExchange, recordingRoute, send, settleHandles, waitFor } from './net-helpers.js';
 import { filesUnder } from '../files/helpers.js';
 
 /** Every regular file under `dir`, recursively. */
 test('a client that disconnects mid-request body: the handler gets BODY_ABORTED, no handle leaks', async () => {
   const app = createApp({ env: 'test' });
   const outcomes: string[] = [];
-  app.post(
-    '/body',
-    async (req) => {
-      try {
-        return `${(await req.bytes()).length}`;
-      } catch (err) {
-        outcomes.push((err as { code?: string }).code ?? String(err));
-        throw err;
-      }
-    },
-    { csrf: false },
-  );
+  recordingRoute(app, '/body', outcomes, async (req) => ({ body: `${(await req.bytes()).length}` }));
   app.get('/', () => 'ok');
   const s = await app.listen({ port: 0 });
   const baseline = handleCounts();
@@ -146,21 +135,11 @@ test('uploads: a client that disconnects mid-upload leaves no temporary file; un
   const app = createApp({ env: 'test', uploads: { tmpDir: tmp, maxFileSize: 50 * 1024 * 1024, maxTotalSize: 60 * 1024 * 1024 } });
   const outcomes: string[] = [];
   let started = 0;
-  app.post(
-    '/upload',
-    async (req) => {
-      started++;
-      try {
-        const body = await req.files();
-        outcomes.push('parsed');
-        return { files: body.files.map((f) => f.size) };
-      } catch (err) {
-        outcomes.push((err as { code?: string }).code ?? String(err));
-        throw err;
-      }
-    },
-    { csrf: false },
-  );
+  recordingRoute(app, '/upload', outcomes, async (req) => {
+    started++;
+    const body = await req.files();
+    return { label: 'parsed', body: { files: body.files.map((f) => f.size) } };
+  });
   app.get('/', () => 'ok');
   const s = await app.listen({ port: 0 });
   const baseline = handleCounts();

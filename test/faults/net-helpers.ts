@@ -5,6 +5,7 @@
 import { connect, type Socket } from 'node:net';
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { App, HandlerResult, Request } from '../../src/index.js';
 
 /** What a raw exchange saw: the bytes the server sent and how the connection ended. */
 export interface RawResult {
@@ -224,4 +225,26 @@ export async function startChild(script: string, env: Record<string, string> = {
     child.once('exit', (code) => reject(new Error(`child exited (${code}) before listening: ${stderr}`)));
   });
   return { child, port, exited };
+}
+
+/**
+ * Adds a CSRF-exempt POST route whose handler runs `work` and records how each request
+ * ended in `outcomes`: the label `work` returns, or the code of the error it threw (thrown
+ * again, so the client still gets that error's answer).
+ */
+export function recordingRoute(app: App, path: string, outcomes: string[], work: (req: Request) => Promise<{ label?: string; body: HandlerResult }>): void {
+  app.post(
+    path,
+    async (req) => {
+      try {
+        const { label, body } = await work(req);
+        if (label !== undefined) outcomes.push(label);
+        return body;
+      } catch (err) {
+        outcomes.push((err as { code?: string }).code ?? String(err));
+        throw err;
+      }
+    },
+    { csrf: false },
+  );
 }

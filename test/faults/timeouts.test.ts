@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp, Response } from '../../src/index.js';
-import { handleCounts, rawExchange, send, settleHandles, statusOf, waitFor } from './net-helpers.js';
+import { handleCounts, rawExchange, recordingRoute, send, settleHandles, statusOf, waitFor } from './net-helpers.js';
 
 function appWith(server: Record<string, number>) {
   const app = createApp({ env: 'test', server });
@@ -47,21 +47,11 @@ test('slowloris: 40 connections dribbling headers are all cut off by headersTime
 
 test('slow body: a body dribbled byte by byte is cut off by requestTimeout; the handler is not left waiting', async () => {
   const app = createApp({ env: 'test', server: { headersTimeout: 300, requestTimeout: 800 } });
-  let outcomes: string[] = [];
-  app.post(
-    '/body',
-    async (req) => {
-      try {
-        const b = await req.bytes();
-        outcomes.push(`read ${b.length}`);
-        return `${b.length}`;
-      } catch (err) {
-        outcomes.push((err as { code?: string }).code ?? String(err));
-        throw err;
-      }
-    },
-    { csrf: false },
-  );
+  const outcomes: string[] = [];
+  recordingRoute(app, '/body', outcomes, async (req) => {
+    const b = await req.bytes();
+    return { label: `read ${b.length}`, body: `${b.length}` };
+  });
   app.get('/', () => 'ok');
   const s = await app.listen({ port: 0 });
   const baseline = handleCounts();
@@ -79,7 +69,7 @@ test('slow body: a body dribbled byte by byte is cut off by requestTimeout; the 
     await waitFor(() => outcomes.length >= 10, 5000, 'handlers still waiting for the body');
     assert.ok(outcomes.every((o) => o === 'BODY_ABORTED'), outcomes.join(', '));
     console.log(`# slow body: 10 connections cut; handler outcomes: ${[...new Set(outcomes)].join(', ')}; first answer: ${JSON.stringify(results[0]!.data.split('\r\n')[0])}`);
-    outcomes = [];
+    outcomes.length = 0;
     assert.equal((await send(s.port, 'POST', '/body', { body: 'abc', headers: { 'content-type': 'text/plain' } })).body, '3');
     assert.deepEqual(await settleHandles(baseline), [], 'sockets left open');
   } finally {
