@@ -21,47 +21,11 @@
 // isolation is off, and is refused (403, handler not run, warning logged) when it is on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
+import { createServer, type Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './browser.js';
-
-interface Victim {
-  port: number;
-  logs: Record<string, unknown>[];
-  proc: ChildProcess;
-}
-
-async function startVictim(mode: 'protected' | 'open'): Promise<Victim> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'e2e/fixtures/json-victim.ts', mode], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, PALISADE_ENV: 'test' },
-  });
-  const logs: Record<string, unknown>[] = [];
-  const lines = createInterface({ input: proc.stdout! });
-  const port = await new Promise<number>((resolve, reject) => {
-    proc.once('exit', (code) => reject(new Error(`victim exited with ${code}`)));
-    lines.on('line', (line) => {
-      let entry: Record<string, unknown>;
-      try {
-        entry = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        return;
-      }
-      if (typeof entry.listening === 'number') resolve(entry.listening);
-      else logs.push(entry);
-    });
-  });
-  return { port, logs, proc };
-}
-
-async function stopVictim(v: Victim): Promise<void> {
-  const exited = once(v.proc, 'exit');
-  v.proc.kill('SIGTERM');
-  await exited;
-}
+import { startVictim, stopVictim } from './victim.js';
 
 /** The attacker's page, served from http://localhost:<port>/. */
 function attackerPage(victimPort: number): string {
@@ -166,7 +130,7 @@ test.after(async () => {
 });
 
 test('protected: the cross-site <script src> loads are refused before the handler, the page reads nothing, the log says why', async () => {
-  const victim = await startVictim('protected');
+  const victim = await startVictim('e2e/fixtures/json-victim.ts', 'protected');
   try {
     victimPortForPage = victim.port;
     const out = await attack(browser, attackerPort, victim.port);
@@ -194,7 +158,7 @@ test('protected: the cross-site <script src> loads are refused before the handle
 });
 
 test('control, protections off: the server answers the cross-site loads with the secrets and the JSONP-style script is read', async () => {
-  const victim = await startVictim('open');
+  const victim = await startVictim('e2e/fixtures/json-victim.ts', 'open');
   try {
     victimPortForPage = victim.port;
     const out = await attack(browser, attackerPort, victim.port);
