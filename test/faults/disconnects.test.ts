@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp, Response } from '../../src/index.js';
-import { handleCounts, multipartBody, openSocket, rawExchange, recordingRoute, send, settleHandles, waitFor } from './net-helpers.js';
-import { filesUnder } from '../files/helpers.js';
+import { handleCounts, openSocket, rawExchange, recordingRoute, send, settleHandles, waitFor } from './net-helpers.js';
+import { filesUnder, multipart } from '../files/helpers.js';
 
 /** Every regular file under `dir`, recursively. */
 test('a client that disconnects mid-request body: the handler gets BODY_ABORTED, no handle leaks', async () => {
@@ -145,11 +145,11 @@ test('uploads: a client that disconnects mid-upload leaves no temporary file; un
   const baseline = handleCounts();
   try {
     const boundary = 'faultboundary12345';
-    const full = multipartBody(boundary, [
+    const full = multipart([
       { name: 'title', data: 'hello' },
-      { name: 'a', filename: 'a.bin', type: 'application/octet-stream', data: Buffer.alloc(2 * 1024 * 1024, 'a') },
-      { name: 'b', filename: 'b.bin', type: 'application/octet-stream', data: Buffer.alloc(1024 * 1024, 'b') },
-    ]);
+      { name: 'a', filename: 'a.bin', contentType: 'application/octet-stream', data: Buffer.alloc(2 * 1024 * 1024, 'a') },
+      { name: 'b', filename: 'b.bin', contentType: 'application/octet-stream', data: Buffer.alloc(1024 * 1024, 'b') },
+    ], { boundary });
     const head = `POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${full.length}\r\n\r\n`;
     // Cut at many points: in the first file, between files, in the second, just before the end.
     const cuts = [200, 5000, 300_000, 1_500_000, 2 * 1024 * 1024 + 300, 2_500_000, full.length - 10];

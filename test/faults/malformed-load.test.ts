@@ -6,19 +6,19 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { keepAliveAgent, multipartBody, rawExchange, send, startChild, statusOf, type SimpleResponse } from './net-helpers.js';
+import { keepAliveAgent, rawExchange, send, startChild, statusOf, type SimpleResponse } from './net-helpers.js';
 import { malformedRequest, prng, type Category } from './malformed.js';
-import { filesUnder } from '../files/helpers.js';
+import { filesUnder, multipart } from '../files/helpers.js';
 
 const MALFORMED = Number(process.env.FAULTS_MALFORMED ?? 10_000);
 const CONCURRENCY = 48;
 const VALID_CLIENTS = 4;
 
 const boundary = 'validBoundary0123';
-const upload = multipartBody(boundary, [
+const upload = multipart([
   { name: 'id', data: '7' },
-  { name: 'f', filename: 'note.txt', type: 'text/plain', data: 'hello upload' },
-]);
+  { name: 'f', filename: 'note.txt', contentType: 'text/plain', data: 'hello upload' },
+], { boundary });
 
 /** The valid requests each client cycles through, with the answer each must get. */
 const VALID: { method: string; path: string; headers?: Record<string, string>; body?: string | Buffer; expect: (r: SimpleResponse) => boolean }[] = [

@@ -166,19 +166,6 @@ export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   ]);
 }
 
-/** Builds a multipart/form-data body. */
-export function multipartBody(boundary: string, parts: { name: string; filename?: string; type?: string; data: string | Buffer }[]): Buffer {
-  const out: Buffer[] = [];
-  for (const p of parts) {
-    let head = `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"`;
-    if (p.filename !== undefined) head += `; filename="${p.filename}"`;
-    head += '\r\n';
-    if (p.type !== undefined) head += `Content-Type: ${p.type}\r\n`;
-    out.push(Buffer.from(`${head}\r\n`), Buffer.isBuffer(p.data) ? p.data : Buffer.from(p.data), Buffer.from('\r\n'));
-  }
-  out.push(Buffer.from(`--${boundary}--\r\n`));
-  return Buffer.concat(out);
-}
 
 /** Polls `cond` every 20 ms until it holds; rejects (and stops polling) after `ms`. */
 export async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect } from 'node:net';
 import { request as httpRequest } from 'node:http';
-import { keepAliveAgent, multipartBody, send, startChild } from './net-helpers.js';
-import { filesUnder } from '../files/helpers.js';
+import { keepAliveAgent, send, startChild } from './net-helpers.js';
+import { filesUnder, multipart } from '../files/helpers.js';
 
 const GRACE_MS = 3000;
 const CLIENTS = 8;
@@ -31,10 +31,10 @@ function connectRefused(port: number): Promise<string> {
 
 /** An upload whose body is dribbled over ~1 s, so that it is in flight when SIGTERM lands. */
 function slowUpload(port: number, id: string, fill: number, boundary: string): Promise<{ status: number; body: string }> {
-  const body = multipartBody(boundary, [
+  const body = multipart([
     { name: 'id', data: id },
-    { name: 'f', filename: 'slow.bin', type: 'application/octet-stream', data: Buffer.alloc(FILE_SIZE, fill) },
-  ]);
+    { name: 'f', filename: 'slow.bin', contentType: 'application/octet-stream', data: Buffer.alloc(FILE_SIZE, fill) },
+  ], { boundary });
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       { host: '127.0.0.1', port, method: 'POST', path: '/upload?save=1', agent: false, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(body.length) } },
@@ -93,10 +93,10 @@ test('SIGTERM under load: accepted requests complete, new connections are refuse
           method = 'POST';
           path = '/upload?save=1';
           headers = { 'content-type': `multipart/form-data; boundary=${boundary}` };
-          body = multipartBody(boundary, [
+          body = multipart([
             { name: 'id', data: id },
-            { name: 'f', filename: 'data.bin', type: 'application/octet-stream', data: Buffer.alloc(FILE_SIZE, c) },
-          ]);
+            { name: 'f', filename: 'data.bin', contentType: 'application/octet-stream', data: Buffer.alloc(FILE_SIZE, c) },
+          ], { boundary });
           expect = (b) => b === JSON.stringify({ files: [{ name: 'data.bin', size: FILE_SIZE }] });
         }
         counts.sent++;

@@ -17,11 +17,12 @@ export interface Part {
   headers?: string[];
 }
 
-/** A multipart/form-data body (RFC 7578) with BOUNDARY. */
-export function multipart(parts: Part[], opts: { close?: boolean } = {}): Buffer {
+/** A multipart/form-data body (RFC 7578) with BOUNDARY, or the boundary given. */
+export function multipart(parts: Part[], opts: { close?: boolean; boundary?: string } = {}): Buffer {
+  const boundary = opts.boundary ?? BOUNDARY;
   const chunks: Buffer[] = [];
   for (const p of parts) {
-    let head = `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${p.name}"`;
+    let head = `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"`;
     if (p.filename !== undefined) head += `; filename="${p.filename}"`;
     head += '\r\n';
     if (p.contentType !== undefined) head += `Content-Type: ${p.contentType}\r\n`;
@@ -29,7 +30,7 @@ export function multipart(parts: Part[], opts: { close?: boolean } = {}): Buffer
     head += '\r\n';
     chunks.push(Buffer.from(head, 'utf8'), Buffer.isBuffer(p.data) ? p.data : Buffer.from(p.data), Buffer.from('\r\n'));
   }
-  if (opts.close !== false) chunks.push(Buffer.from(`--${BOUNDARY}--\r\n`));
+  if (opts.close !== false) chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return Buffer.concat(chunks);
 }
 
