@@ -41,6 +41,16 @@ test('logging example', async () => {
   assert.equal(quiet.logger.level, 'silent');
 });
 
+test('request scope example', async () => {
+  const { app } = await import('../docs/examples/routing/scope.js');
+  const c = app.test();
+  const note = await c.get('/api/notes/7');
+  assert.equal(note.status, 200, note.text);
+  assert.equal(note.json<{ title: string }>().title, 'Note 7');
+  assert.match(note.json<{ csrf: string }>().csrf, /^[\w-]{20,}/);
+  assert.match((await c.get('/api/token')).json<{ csrf: string }>().csrf, /^[\w-]{20,}/);
+});
+
 test('routing example', async () => {
   const { app } = await import('../docs/examples/routing/app.js');
   const c = app.test();

@@ -15,7 +15,7 @@ import { createLogger, levelEnables } from './logger.js';
 import { listenNode, type ListenOptions, type RunningServer } from '../adapters/node.js';
 import { fetchAdapter } from '../adapters/fetch.js';
 import { HttpError, PalisadeError } from '../errors.js';
-import { requestScope, type RequestScope } from '../http/context.js';
+import { runInScope, type RequestScope } from '../http/context.js';
 import { serializeCookie } from '../http/cookies.js';
 import { Request, type RequestInit, type RequestSettings } from '../http/request.js';
 import { isHTMLContentType, Response } from '../http/response.js';
@@ -161,7 +161,7 @@ export class App extends RouteCollector {
   respond(req: Request): Response | Promise<Response> {
     if (this.#mountedCount !== this.#declCount()) this.#mount();
     const scope: RequestScope = { request: req, urlFor: this.#urlFor, templates: this.#templatesForScope };
-    return requestScope.run(scope, () => this.#dispatch(req, scope));
+    return runInScope(scope, () => this.#dispatch(req, scope));
   }
 
   /** Handles a fetch-API Request, for fetch-style runtimes and tests. */

@@ -52,7 +52,7 @@ export function render(name: string, context: Record<string, unknown> = {}): Mar
   const templates = currentScope()?.templates;
   if (templates === undefined) {
     throw new TypeError(
-      'render() needs the app\'s templates: call it while a request is handled, in an app created with createApp({ templates: { dir } }) or with a templates/ folder in the working directory.',
+      'render() needs the app\'s templates: call it while a request is handled (in the handler, or after an await in it; wrap a timer or event callback in bindScope()), in an app created with createApp({ templates: { dir } }) or with a templates/ folder in the working directory.',
     );
   }
   return templates.render(name, context);

@@ -255,7 +255,7 @@ export class FormView {
     if (this.#csrf) {
       const scope = currentScope();
       const token = scope?.csrfToken;
-      if (token === undefined) throw new TypeError('form.render() needs a request with CSRF protection (it writes the CSRF field): render the template from a handler');
+      if (token === undefined) throw new TypeError('form.render() needs a request with CSRF protection (it writes the CSRF field): render the template from a handler (a timer or event callback needs bindScope())');
       html += `<input${attrs([['type', 'hidden'], ['name', CSRF_FIELD], ['value', token(scope!)]])}>`;
     }
     if (this.form_errors.length > 0) html += `<ul class="form-errors">${this.form_errors.map((e) => `<li>${escapeHTML(e)}</li>`).join('')}</ul>`;

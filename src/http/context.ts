@@ -1,8 +1,16 @@
 /**
  * The per-request scope that handlers, templates and helpers can reach without passing
- * the request around, kept in an AsyncLocalStorage. Outside a request it is undefined.
+ * the request around (`render()`, `csrfToken()`, flashed messages, the CSP nonce).
+ *
+ * It follows the code a handler runs: its synchronous part, and every continuation of a
+ * promise made while it ran (code after an `await`, `.then` callbacks). It is carried by
+ * V8's promise hooks, not by an AsyncLocalStorage: on Node 20 an AsyncLocalStorage makes
+ * node run an async hook for every socket write, tick and timer of every request, which
+ * cost ~15% of the throughput of a small route (bench/README.md). The price is that a
+ * callback scheduled with a timer, `process.nextTick` or an event emitter does not carry
+ * the scope by itself: wrap it with `bindScope(fn)`.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { promiseHooks } from 'node:v8';
 
 /** What code running for a request can reach. Protections add their fields as they run. */
 export interface RequestScope {
@@ -20,9 +28,65 @@ export interface RequestScope {
   globals?: Record<string, unknown>;
 }
 
-export const requestScope = new AsyncLocalStorage<RequestScope>();
+const SCOPE = Symbol('palisade.scope');
+type Tagged = { [SCOPE]?: RequestScope };
+
+/** The scope of the code running now. */
+let current: RequestScope | undefined;
+/** The scopes to return to when the promise reactions running now finish (they nest). */
+const outer: (RequestScope | undefined)[] = [];
+let hooked = false;
+
+// A promise made while a scope is current remembers it; when one of its reactions runs
+// (an `await` continuation, a `.then` callback), that scope is current again.
+function installHooks(): void {
+  hooked = true;
+  promiseHooks.createHook({
+    init(promise) {
+      if (current !== undefined) (promise as Tagged)[SCOPE] = current;
+    },
+    before(promise) {
+      outer.push(current);
+      current = (promise as Tagged)[SCOPE];
+    },
+    after() {
+      current = outer.pop();
+    },
+  });
+}
+
+/** Runs `fn` with `scope` current (and every promise it makes). */
+export function runInScope<T>(scope: RequestScope, fn: () => T): T {
+  if (!hooked) installHooks();
+  const prev = current;
+  current = scope;
+  try {
+    return fn();
+  } finally {
+    current = prev;
+  }
+}
 
 /** The scope of the request being handled, or undefined outside a request. */
 export function currentScope(): RequestScope | undefined {
-  return requestScope.getStore();
+  return current;
+}
+
+/**
+ * Returns `fn` bound to the current request's scope, for a callback that runs later
+ * outside the promise chain (a timer, `process.nextTick`, an event listener, a
+ * callback-style API). Outside a request it returns `fn` itself.
+ *
+ * ```ts
+ * app.get('/later', () => new Promise((resolve) => {
+ *   setTimeout(bindScope(() => resolve(render('later.html'))), 10);
+ * }));
+ * ```
+ */
+export function bindScope<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+  const scope = current;
+  if (scope === undefined) return fn;
+  return function (this: unknown, ...args: A): R {
+    return runInScope(scope, () => fn.apply(this, args));
+  };
 }

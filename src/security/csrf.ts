@@ -92,7 +92,7 @@ export function csrfTokenCheck(req: Request): (() => Promise<void> | undefined) 
 export function csrfToken(): string {
   const scope = currentScope();
   const fn = scope?.csrfToken;
-  if (fn === undefined) throw new TypeError('csrfToken() is called outside a request, or CSRF protection is switched off');
+  if (fn === undefined) throw new TypeError('csrfToken() is called outside a request (a timer or event callback needs bindScope()), or CSRF protection is switched off');
   return fn(scope!);
 }
 

@@ -8,7 +8,7 @@ import { html } from '../../src/html.js';
 import { Markup, SafeURL, isMarkup } from '../../src/escape/markup.js';
 import { TemplateError } from '../../src/errors.js';
 import { renderString } from '../../src/templates/index.js';
-import { requestScope } from '../../src/http/context.js';
+import { runInScope } from '../../src/http/context.js';
 import { ATTACKS, BENIGN, BENIGN_CSS, BENIGN_URLS, CONTEXTS, EXACT, HOLE } from '../escape/cases.js';
 
 /** A template object for `parts`, as JS builds one for a tagged template. */
@@ -91,7 +91,7 @@ describe('values only the tag has', () => {
 
   test('CSP nonce and CSRF field inside a request, as in templates', () => {
     const scope = { request: null, nonce: 'n0nce', csrfToken: () => 'tok' };
-    const out = requestScope.run(scope, () => html`<script>go(${'a'})</script><form method="post">${'x'}</form>`.toString());
+    const out = runInScope(scope, () => html`<script>go(${'a'})</script><form method="post">${'x'}</form>`.toString());
     assert.equal(out, '<script nonce="n0nce">go("a")</script><form method="post"><input type="hidden" name="csrf_token" value="tok">x</form>');
     assert.equal(html`<script>go()</script>`.toString(), '<script>go()</script>');
   });

@@ -4,10 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderString } from '../../src/templates/index.js';
 import { Markup, SafeScript, SafeStyle, SafeURL } from '../../src/escape/markup.js';
-import { requestScope, type RequestScope } from '../../src/http/context.js';
+import { runInScope, type RequestScope } from '../../src/http/context.js';
 
 const r = (src: string, ctx: Record<string, unknown> = {}): string => renderString(src, ctx, { strict: true });
-const inScope = <T>(scope: Partial<RequestScope>, fn: () => T): T => requestScope.run({ request: null, ...scope }, fn);
+const inScope = <T>(scope: Partial<RequestScope>, fn: () => T): T => runInScope({ request: null, ...scope }, fn);
 
 const CASES: [string, string, Record<string, unknown>, string][] = [
   ['unquoted attribute gets quotes', '<input value={{ v }} name=q>', { v: 'a b' }, '<input value="a b" name=q>'],
