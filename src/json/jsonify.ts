@@ -149,9 +149,13 @@ function plainJSON(v: unknown, depth: number): boolean {
         }
         return true;
       }
-      if (v instanceof Date) return true;
-      if (typeof (v as { toJSON?: unknown }).toJSON === 'function' || v instanceof Map || v instanceof Set) return false;
-      for (const k of Object.keys(v)) {
+      if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return v instanceof Date;
+      const proto: unknown = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null && (v instanceof Map || v instanceof Set)) return false;
+      // for-in with an own-property test visits what JSON.stringify does (own enumerable
+      // string keys) without allocating the array Object.keys makes.
+      for (const k in v) {
+        if (!ownProp.call(v, k)) continue;
         const x = (v as Record<string, unknown>)[k];
         if (x !== undefined && !plainJSON(x, depth + 1)) return false;
       }
@@ -161,6 +165,8 @@ function plainJSON(v: unknown, depth: number): boolean {
       return false;
   }
 }
+
+const ownProp = Object.prototype.hasOwnProperty;
 
 const BAD_VALUE = Symbol('bad value');
 
