@@ -114,10 +114,11 @@ export class ExprGen {
           return `${this.scope.lookup(e.obj.name)}.${e.name}`; // loop.index and friends: a getter on runtime.Loop
         }
         if (!(this.strict && !soft) && !isBlockedName(e.name)) {
-          // A plain object's property is read in place (the common case, and too hot for a
-          // call that the JIT may not inline); anything else goes through $rt.get.
+          // An object's property that is there is read in place (the common case, and too
+          // hot for a call the JIT may not inline); a missing one, a Map's entry or a
+          // primitive's attribute goes through $rt.get, which decides the same way.
           const name = jsString(e.name);
-          return `(typeof ($g = ${this.expr(e.obj, soft)}) === 'object' && $g !== null && !($g instanceof Map) ? $g[${name}] : $rt_get($g, ${name}, $W, ${this.pos(e.offset)}))`;
+          return `(typeof ($g = ${this.expr(e.obj, soft)}) === 'object' && $g !== null && ($v = $g[${name}]) !== undefined ? $v : $rt_get($g, ${name}, $W, ${this.pos(e.offset)}))`;
         }
         return `$rt_attr(${this.expr(e.obj, soft)}, ${jsString(e.name)}, ${this.strict && !soft}, $W, ${this.pos(e.offset)})`;
       case 'item':

@@ -126,9 +126,14 @@ class Gen extends ExprGen {
     }
     this.static(plan.prefix);
     if (literal !== null && literal.kind === 'literal') {
-      let v: unknown = literal.value;
-      for (const name of plan.chain) v = ESCAPERS[name](v);
-      this.static(v as string);
+      this.static(escapeLiteral(plan.chain, literal.value));
+      return;
+    }
+    // `'a' if test else 'b'` (a class name, a label): both branches are escaped here, once.
+    if (literal !== null && literal.kind === 'cond' && literal.then.kind === 'literal' && literal.else_?.kind === 'literal') {
+      const yes = JSON.stringify(escapeLiteral(plan.chain, literal.then.value));
+      const no = JSON.stringify(escapeLiteral(plan.chain, literal.else_.value));
+      this.dyn(`($p = ${this.pos(offset)}, ${this.cond(literal.test)} ? ${yes} : ${no})`);
       return;
     }
     this.dyn(`($p = ${this.pos(offset)}, ${this.chain(plan, valueCode())})`);
@@ -141,7 +146,7 @@ class Gen extends ExprGen {
   /** `function (...) { let $o…; try { body } catch; return … }` lines for a nested body. */
   fnBody(header: string, setup: () => void, body: () => void, ret: string): void {
     this.emit(header);
-    this.out.push(`let $o = '', $p = 0, $t, $g;`);
+    this.out.push(`let $o = '', $p = 0, $t, $g, $v;`);
     this.out.push('try {');
     setup();
     body();
@@ -396,4 +401,11 @@ export function generate(ast: TemplateAST, plan: EscapePlan, src: Source, opts: 
   for (const t of g.usedTests) head.push(`const $t_${t} = $tests[${js(t)}];`);
   const own = `const $OWN = {${g.ownBlocks.map((b) => `${js(b)}: $block_${b}`).join(', ')}};`;
   return [...head, ...g.blockFns, own, ...g.out, 'return { root: $root };'].join('\n');
+}
+
+/** A literal's output, escaped at compile time by the hole's chain (the same as at run time). */
+function escapeLiteral(chain: readonly EscaperName[], value: unknown): string {
+  let v = value;
+  for (const name of chain) v = ESCAPERS[name](v);
+  return v as string;
 }

@@ -47,8 +47,9 @@ export const ESCAPERS: Readonly<Record<EscaperName | FusedEscaperName, (v: unkno
   srcdoc: (v) => (isMarkup(v) ? v.toString() : escapeHTML(str(v))),
   url: (v) => (v instanceof SafeURL ? normalizeURL(v.toString()) : filterAndNormalizeURL(str(v))),
   urlAttr: (v) => (typeof v === 'string' ? filterAndNormalizeURLForAttr(v) : ESCAPERS.attr(ESCAPERS.url(v))),
-  urlPart: (v) => (v instanceof SafeURL ? normalizeURL(v.toString()) : escapeURLComponent(str(v))),
-  urlPartAttr: (v) => (v instanceof SafeURL ? escapeHTML(normalizeURL(v.toString())) : escapeURLComponent(str(v))),
+  urlPart: (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : v instanceof SafeURL ? normalizeURL(v.toString()) : escapeURLComponent(str(v))),
+  // A safe integer is digits and perhaps `-`, all unreserved: nothing to encode (ids in paths).
+  urlPartAttr: (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : v instanceof SafeURL ? escapeHTML(normalizeURL(v.toString())) : escapeURLComponent(str(v))),
   srcset: (v) => (v instanceof SafeURL ? normalizeURL(v.toString()) : filterSrcset(str(v))),
   srcsetDescriptor: (v) => filterSrcsetDescriptor(str(v)),
   jsValue: (v) => (v instanceof SafeScript ? v.toString() : jsValue(isMarkup(v) || v instanceof SafeURL || v instanceof SafeStyle ? v.toString() : v)),

@@ -81,3 +81,26 @@ test('templates cannot reach constructors or prototypes', () => {
 test('values print as text: none and undefined are empty, numbers and booleans as JS writes them', () => {
   assert.equal(r('[{{ none }}][{{ n }}][{{ 1.5 }}][{{ false }}]', { n: null }), '[][][1.5][false]');
 });
+
+// Production (non-strict) templates read attributes in place when the value is there and
+// fall back to the runtime for the rest; conditionals of two literals are escaped when
+// the template is compiled. Both must give what the runtime would.
+const LENIENT: [string, string, Record<string, unknown>, string][] = [
+  ['attribute of a plain object', '{{ o.a }}|{{ o.n.b }}', { o: { a: 1, n: { b: '<' } } }, '1|&lt;'],
+  ['missing attribute is empty', '[{{ o.missing }}][{{ o.n.missing }}][{{ none.x }}]', { o: { n: {} } }, '[][][]'],
+  ['Map entry by attribute', '{{ m.k }}|{{ m.size }}', { m: new Map([['k', 'v']]) }, 'v|1'],
+  ['attribute from a prototype and a getter', '{{ c.g }}|{{ c.p }}', { c: Object.assign(Object.create({ p: 'proto' }), { get g() { return 'got'; } }) }, 'got|proto'],
+  ['attribute of a string', '{{ s.length }}', { s: 'abc' }, '3'],
+  ['literal conditional in text', '{{ "<a>" if x else "b&" }}|{{ "<a>" if not x else "b&" }}', { x: 1 }, '&lt;a&gt;|b&amp;'],
+  ['literal conditional in an attribute', '<p class="{{ \'a"b\' if x else \'c\' }}">', { x: 1 }, '<p class="a&#34;b">'],
+  ['literal conditional in a URL', '<a href="{{ \'javascript:alert(1)\' if x else \'/ok?a=1&b=2\' }}">', { x: 1 }, '<a href="about:invalid#palisade-unsafe">'],
+  ['literal conditional in a URL, other branch', '<a href="{{ \'javascript:alert(1)\' if x else \'/ok?a=1&b=2\' }}">', { x: 0 }, '<a href="/ok?a=1&amp;b=2">'],
+  ['literal conditional in a script', '<script>var s = {{ "a\'b" if x else 2 }};</script>', { x: 1 }, '<script>var s = "a\\u0027b";</script>'],
+  ['numbers in a URL part', '<a href="/n/{{ n }}?m={{ m }}&f={{ f }}">', { n: -42, m: 2 ** 60, f: 1.5 }, '<a href="/n/-42?m=1152921504606847000&f=1.5">'],
+];
+
+for (const [name, src, ctx, out] of LENIENT) {
+  test(`production: ${name}`, () => {
+    assert.equal(renderString(src, ctx, { strict: false }), out);
+  });
+}
