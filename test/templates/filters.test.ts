@@ -13,6 +13,7 @@ const CASES: [string, string, Record<string, unknown>, string][] = [
   ['title capitalize', '{{ "hello big-world"|title }} {{ "hELLO"|capitalize }}', {}, 'Hello Big-World Hello'],
   ['trim', '[{{ "  a  "|trim }}] [{{ "xxaxx"|trim("x") }}]', {}, '[a] [a]'],
   ['join', '{{ [1, 2, 3]|join(", ") }} {{ users|join("/", attribute="n") }}', { users: [{ n: 'a' }, { n: 'b' }] }, '1, 2, 3 a/b'],
+  ['join writes none and undefined as empty, other values as text', '{{ [1, none, u, "a<", x, true]|join("-") }}', { x: {}, u: [undefined][0] }, '1---a&lt;-[object Object]-true'],
   ['join escapes items when one is Markup', '{{ [m, "<"]|join }}', {}, ''],
   ['replace', '{{ "aaa"|replace("a", "b") }} {{ "aaa"|replace("a", "b", 2) }}', {}, 'bbb bba'],
   ['truncate', '{{ "foo bar baz qux"|truncate(9) }}|{{ "foo bar baz qux"|truncate(9, true) }}|{{ "short"|truncate(9) }}|{{ "foo bar baz qux"|truncate(11, end="…", leeway=0) }}', {}, 'foo...|foo ba...|short|foo bar…'],
