@@ -3,17 +3,26 @@
  * Template rendering: one realistic page (a layout with blocks, a loop of 100 rows, values
  * in text, attribute, URL and script contexts) rendered by Palisade (contextual escaping
  * on) and by Nunjucks (autoescape on), Eta, Handlebars and EJS (their HTML escaping on),
- * in one run. Prints renders/s (best of several interleaved windows) and ratios.
+ * in one run. Prints renders/s and ratios.
+ *
+ * Each engine is measured alone in a process of its own (the best of several timed
+ * windows after a warm-up), several times, interleaved (Palisade, Eta, …, Palisade, Eta, …),
+ * and its figure is the median over those processes. Alone, because engines in one process
+ * change each other's speed: V8 optimizes code for the state of the whole process, and
+ * rendering a Nunjucks page after Palisade's functions were optimized made Palisade 25%
+ * slower than when it runs by itself, as it does in an app.
  *
  * Palisade comes from ../../dist (run `npm run build` at the repository root first); the
  * peers from bench/node_modules.
  *
- *   node templates/render.mjs [--seconds 0.5] [--windows 8]
+ *   node templates/render.mjs [--seconds 0.5] [--windows 8] [--processes 3]
+ *   node templates/render.mjs --engine Eta   (one engine, in this process)
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, 'fixtures');
@@ -25,6 +34,8 @@ const opt = (name, d) => {
 };
 const SECONDS = opt('seconds', 0.5);
 const WINDOWS = opt('windows', 8);
+const PROCESSES = opt('processes', 3);
+const ENGINE = args.includes('--engine') ? args[args.indexOf('--engine') + 1] : null;
 
 function data() {
   const notes = [];
@@ -49,36 +60,56 @@ function data() {
 
 const ctx = data();
 
-async function engines() {
-  const { createTemplates } = await import('../../dist/templates/index.js');
-  const palisade = createTemplates({ dir: join(fixtures, 'palisade'), mode: 'production' });
+const version = (p) => JSON.parse(readFileSync(join(here, '..', 'node_modules', p, 'package.json'), 'utf8')).version;
 
-  const nunjucks = require('nunjucks');
-  const nenv = new nunjucks.Environment(new nunjucks.FileSystemLoader(join(fixtures, 'nunjucks')), { autoescape: true });
-
-  const { Eta } = require('eta');
-  const eta = new Eta({ views: join(fixtures, 'eta'), cache: true, autoEscape: true });
-
-  const Handlebars = require('handlebars');
-  const hb = Handlebars.create();
-  hb.registerHelper('json', (v) => new hb.SafeString(JSON.stringify(v)));
-  hb.registerHelper('odd', (i) => i % 2 === 0);
-  hb.registerHelper('join', (xs, sep) => xs.join(sep));
-  hb.registerPartial('layout', readFileSync(join(fixtures, 'handlebars', 'layout.hbs'), 'utf8'));
-  const hbPage = hb.compile(readFileSync(join(fixtures, 'handlebars', 'page.hbs'), 'utf8'));
-
-  const ejs = require('ejs');
-  const ejsPage = ejs.compile(readFileSync(join(fixtures, 'ejs', 'page.ejs'), 'utf8'), { filename: join(fixtures, 'ejs', 'page.ejs'), cache: true });
-
-  const version = (p) => JSON.parse(readFileSync(join(here, '..', 'node_modules', p, 'package.json'), 'utf8')).version;
-  return [
-    { name: 'Palisade', version: JSON.parse(readFileSync(join(here, '..', '..', 'package.json'), 'utf8')).version, render: () => palisade.render('page.html', ctx).toString() },
-    { name: 'Eta', version: version('eta'), render: () => eta.render('./page', ctx) },
-    { name: 'EJS', version: version('ejs'), render: () => ejsPage(ctx) },
-    { name: 'Handlebars', version: version('handlebars'), render: () => hbPage(ctx) },
-    { name: 'Nunjucks', version: version('nunjucks'), render: () => nenv.render('page.html', ctx) },
-  ];
-}
+/** Each engine: its version and a function that sets it up and returns its render(). */
+const ENGINES = {
+  Palisade: {
+    version: () => JSON.parse(readFileSync(join(here, '..', '..', 'package.json'), 'utf8')).version,
+    async setup() {
+      const { createTemplates } = await import('../../dist/templates/index.js');
+      const palisade = createTemplates({ dir: join(fixtures, 'palisade'), mode: 'production' });
+      return () => palisade.render('page.html', ctx).toString();
+    },
+  },
+  Eta: {
+    version: () => version('eta'),
+    async setup() {
+      const { Eta } = require('eta');
+      const eta = new Eta({ views: join(fixtures, 'eta'), cache: true, autoEscape: true });
+      return () => eta.render('./page', ctx);
+    },
+  },
+  EJS: {
+    version: () => version('ejs'),
+    async setup() {
+      const ejs = require('ejs');
+      const page = ejs.compile(readFileSync(join(fixtures, 'ejs', 'page.ejs'), 'utf8'), { filename: join(fixtures, 'ejs', 'page.ejs'), cache: true });
+      return () => page(ctx);
+    },
+  },
+  Handlebars: {
+    version: () => version('handlebars'),
+    async setup() {
+      const Handlebars = require('handlebars');
+      const hb = Handlebars.create();
+      hb.registerHelper('json', (v) => new hb.SafeString(JSON.stringify(v)));
+      hb.registerHelper('odd', (i) => i % 2 === 0);
+      hb.registerHelper('join', (xs, sep) => xs.join(sep));
+      hb.registerPartial('layout', readFileSync(join(fixtures, 'handlebars', 'layout.hbs'), 'utf8'));
+      const page = hb.compile(readFileSync(join(fixtures, 'handlebars', 'page.hbs'), 'utf8'));
+      return () => page(ctx);
+    },
+  },
+  Nunjucks: {
+    version: () => version('nunjucks'),
+    async setup() {
+      const nunjucks = require('nunjucks');
+      const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(join(fixtures, 'nunjucks')), { autoescape: true });
+      return () => env.render('page.html', ctx);
+    },
+  },
+};
 
 /** Renders per second in one timed window. */
 function window(fn, seconds) {
@@ -96,24 +127,56 @@ function window(fn, seconds) {
   return n / (Number(now - start) / 1e9);
 }
 
-/** Best of WINDOWS rounds; each round times every engine once, in turn, so load on the machine hits all alike. */
-function measureAll(list) {
-  for (const e of list) for (let i = 0; i < 300; i++) e.render(); // warm up and compile
-  const best = list.map(() => 0);
-  for (let w = 0; w < WINDOWS; w++) list.forEach((e, i) => (best[i] = Math.max(best[i], window(e.render, SECONDS))));
+/** Best of WINDOWS timed windows, after a warm-up that lets V8 optimize the engine. */
+function measure(render) {
+  for (let i = 0; i < 300; i++) render();
+  let best = 0;
+  for (let w = 0; w < WINDOWS; w++) best = Math.max(best, window(render, SECONDS));
   return best;
 }
 
-const list = await engines();
-const sizes = list.map((e) => `${e.name} ${e.render().length} B`).join(', ');
-const sample = list[0].render();
-if (!sample.includes('about:invalid#palisade-unsafe') || (sample.match(/<tr /g) ?? []).length !== 100) {
-  throw new Error('Palisade did not render the expected page');
+/** Measures one engine in this process and prints its result as one JSON line. */
+async function measureHere(name) {
+  const engine = ENGINES[name];
+  if (engine === undefined) throw new Error(`unknown engine ${name}; known: ${Object.keys(ENGINES).join(', ')}`);
+  const render = await engine.setup();
+  const page = render();
+  if (name === 'Palisade' && (!page.includes('about:invalid#palisade-unsafe') || (page.match(/<tr /g) ?? []).length !== 100)) {
+    throw new Error('Palisade did not render the expected page');
+  }
+  console.log(`RESULT ${JSON.stringify({ name, version: engine.version(), bytes: page.length, rps: measure(render) })}`);
 }
-console.log(`node ${process.version}; page of ${sizes}`);
-const rates = measureAll(list);
-const results = list.map((e, i) => ({ ...e, rps: rates[i] }));
-const pal = results[0].rps;
-console.log('| engine | version | renders/s | Palisade ÷ engine |');
-console.log('|---|---|---:|---:|');
-for (const r of results) console.log(`| ${r.name} | ${r.version} | ${Math.round(r.rps).toLocaleString('en-US')} | ${(pal / r.rps).toFixed(2)}× |`);
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+if (ENGINE !== null) {
+  await measureHere(ENGINE);
+} else {
+  const names = Object.keys(ENGINES);
+  const runs = new Map(names.map((n) => [n, []]));
+  for (let p = 0; p < PROCESSES; p++) {
+    for (const name of names) {
+      const opts = ['--engine', name, '--seconds', String(SECONDS), '--windows', String(WINDOWS)];
+      const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...opts], { encoding: 'utf8', env: process.env });
+      const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('RESULT '));
+      if (r.status !== 0 || line === undefined) throw new Error(`measuring ${name} failed (exit ${r.status}):\n${r.stderr}`);
+      runs.get(name).push(JSON.parse(line.slice('RESULT '.length)));
+    }
+  }
+  const results = names.map((n) => {
+    const all = runs.get(n);
+    return { ...all[0], all: all.map((x) => x.rps), rps: median(all.map((x) => x.rps)) };
+  });
+  const pal = results[0].rps;
+  console.log(`node ${process.version}; page of ${results.map((e) => `${e.name} ${e.bytes} B`).join(', ')}`);
+  console.log(`each engine alone in ${PROCESSES} processes (best of ${WINDOWS} windows of ${SECONDS} s in each); median over the processes`);
+  console.log('| engine | version | renders/s | per process | Palisade ÷ engine |');
+  console.log('|---|---|---:|---|---:|');
+  for (const r of results) {
+    const each = r.all.map((x) => Math.round(x).toLocaleString('en-US')).join(', ');
+    console.log(`| ${r.name} | ${r.version} | ${Math.round(r.rps).toLocaleString('en-US')} | ${each} | ${(pal / r.rps).toFixed(2)}× |`);
+  }
+}
