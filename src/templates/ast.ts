@@ -36,7 +36,7 @@ export type Node =
   | { kind: 'text'; offset: number; value: string }
   | { kind: 'output'; offset: number; expr: Expr }
   | { kind: 'if'; offset: number; branches: { test: Expr; body: Node[]; offset: number }[]; else_: Node[] | null; elseOffset: number }
-  | { kind: 'for'; offset: number; targets: string[]; iter: Expr; cond: Expr | null; body: Node[]; else_: Node[] | null; elseOffset: number }
+  | { kind: 'for'; offset: number; targets: string[]; iter: Expr; cond: Expr | null; recursive: boolean; body: Node[]; else_: Node[] | null; elseOffset: number }
   | { kind: 'set'; offset: number; targets: Target[]; value: Expr }
   | { kind: 'setblock'; offset: number; target: Target; body: Node[] }
   | { kind: 'with'; offset: number; assigns: [string, Expr][]; body: Node[] }

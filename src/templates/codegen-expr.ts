@@ -33,7 +33,7 @@ export class Scope {
 }
 
 const jsString = (s: string): string => JSON.stringify(s);
-const LOOP_FIELDS = new Set(['index', 'index0', 'revindex', 'revindex0', 'first', 'last', 'length', 'depth', 'previtem', 'nextitem']);
+const LOOP_FIELDS = new Set(['index', 'index0', 'revindex', 'revindex0', 'first', 'last', 'length', 'depth', 'depth0', 'previtem', 'nextitem']);
 
 /** Shared state of one template's code generation. */
 export class ExprGen {
@@ -61,6 +61,8 @@ export class ExprGen {
   popScope(): void {
     this.scope = this.scope.parent!;
   }
+  /** The function of each recursive loop, by its Loop variable (`loop(...)` calls it). */
+  readonly recursiveLoops = new Map<string, string>();
   temp(prefix = '$v'): string {
     return `${prefix}${this.nextTemp++}`;
   }
@@ -160,6 +162,15 @@ export class ExprGen {
     const kw = this.kwargs(e.kwargs, e.offset);
     if (e.fn.kind === 'name' && e.fn.name === 'super') {
       throw this.src.error('TEMPLATE_SYNTAX', 'super() can only be written on its own, as {{ super() }}', e.offset);
+    }
+    if (e.fn.kind === 'name' && e.fn.name === 'loop') {
+      const L = this.scope.lookup('loop');
+      if (L !== null && /^\$L\d+$/.test(L)) {
+        const rec = this.recursiveLoops.get(L);
+        if (rec === undefined) throw this.src.error('TEMPLATE_SYNTAX', 'loop() can be called only in a recursive loop ({% for x in xs recursive %})', e.offset);
+        if (e.args.length !== 1 || e.kwargs.length !== 0) throw this.src.error('TEMPLATE_SYNTAX', 'loop() takes one argument: the items to loop over', e.offset);
+        return `$rt.markupFromSafe(${rec}(${this.expr(e.args[0]!)}, ${L}.depth + 1))`;
+      }
     }
     if (e.fn.kind === 'attr') {
       return `$rt.callMethod(${this.expr(e.fn.obj)}, ${jsString(e.fn.name)}, ${args}, ${kw}, ${this.strict}, $W, ${p})`;

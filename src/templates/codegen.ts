@@ -302,9 +302,18 @@ class Gen extends ExprGen {
     const i = this.temp('$i');
     const L = this.temp('$L');
     const item = this.temp('$x');
-    const useLoop = usesName(n.body, 'loop');
+    const useLoop = n.recursive || usesName(n.body, 'loop');
     this.emit(`$p = ${this.pos(n.offset)};`);
-    this.emit(`{ let ${a} = $rt_iter(${this.expr(n.iter)});`);
+    // A recursive loop is a function of the items and the depth: `loop(children)` in its
+    // body calls it again, and its output (HTML text, like the loop's) goes in as Markup.
+    const rec = n.recursive ? this.temp('$R') : null;
+    const items = n.recursive ? this.temp('$items') : null;
+    const depth = n.recursive ? this.temp('$depth') : null;
+    if (rec !== null) {
+      this.emit(`{ const ${rec} = (${items}, ${depth}) => { let $o = '';`);
+      this.recursiveLoops.set(L, rec);
+    }
+    this.emit(`{ let ${a} = $rt_iter(${rec === null ? this.expr(n.iter) : items});`);
     const bind = (src: string): void => {
       if (n.targets.length === 1) {
         this.out.push(`let ${this.scope.declare(n.targets[0]!)} = ${src};`);
@@ -323,7 +332,7 @@ class Gen extends ExprGen {
       this.out.push('});');
     }
     this.out.push(`const ${len} = ${a}.length;`);
-    if (useLoop) this.out.push(`const ${L} = new $rt.Loop(${a});`);
+    if (useLoop) this.out.push(`const ${L} = new $rt.Loop(${a}${depth === null ? '' : `, ${depth}`});`);
     const exclude = new Set([...n.targets, 'loop']);
     const names = [...frameNames(n.body)].filter((x) => !exclude.has(x));
     const outer = names.map((x) => this.name(x, 0, true));
@@ -346,6 +355,10 @@ class Gen extends ExprGen {
       this.out.push('}');
     }
     this.out.push('}');
+    if (rec !== null) {
+      this.out.push(`return $o; };`);
+      this.out.push(`$o += ${rec}(${this.expr(n.iter)}, 1); }`);
+    }
   }
 
   block(n: Node & { kind: 'block' }): void {

@@ -51,6 +51,8 @@ class Escaper {
   readonly supers = new Map<Node, string>();
   /** How many loop passes are running; > 1 run means a node may be seen again. */
   readonly blockStack: string[] = [];
+  /** The loops around the node being read, innermost last: true for a recursive one. */
+  readonly loops: boolean[] = [];
 
   constructor(
     readonly src: Source,
@@ -119,6 +121,12 @@ class Escaper {
           this.supers.set(n, block);
           return parent.end;
         }
+        if (e.kind === 'call' && e.fn.kind === 'name' && e.fn.name === 'loop' && this.loops.length > 0) {
+          // loop(children) writes the loop's body again, which starts and ends in HTML text.
+          if (this.loops[this.loops.length - 1] && !isText(c)) {
+            throw this.error('TEMPLATE_LOOP_CONTEXT', `loop() must be in HTML text, where the recursive loop starts, not in ${formatContext(c)}`, n.offset);
+          }
+        }
         return this.output(n, c, n.offset, e);
       }
       case 'if': {
@@ -139,15 +147,21 @@ class Escaper {
       case 'for': {
         // A loop's first run would be at the start of a <pre>/<textarea>, later runs not.
         if ((c.flags & F.AT_LEADING_NEWLINE) !== 0) c = withCtx(c, { flags: c.flags & ~F.AT_LEADING_NEWLINE });
+        if (n.recursive && !isText(c)) {
+          throw this.error('TEMPLATE_LOOP_CONTEXT', `a recursive loop must start in HTML text, not in ${formatContext(c)}: loop() writes its body where it is called, as HTML text`, n.offset);
+        }
+        this.loops.push(n.recursive);
         const e1 = this.list(n.body, c);
-        if (!sameContext(e1, c)) {
-          const e2 = this.list(n.body, e1);
+        let e2: Context | null = null;
+        if (!sameContext(e1, c)) e2 = this.list(n.body, e1);
+        this.loops.pop();
+        if (e2 !== null) {
           if (!sameContext(e2, e1)) {
             throw this.error('TEMPLATE_LOOP_CONTEXT', `this loop body starts in ${formatContext(c)} and ends in ${formatContext(e1)}, then ${formatContext(e2)}; a loop body must end in the context it starts in`, n.offset);
           }
         }
         let end = joinContexts(c, e1);
-        if (end === null) {
+        if (end === null || (n.recursive && !isText(e1))) {
           throw this.error('TEMPLATE_LOOP_CONTEXT', `this loop body starts in ${formatContext(c)} but ends in ${formatContext(e1)}; a loop body must end in the context it starts in`, n.offset);
         }
         if (n.else_ !== null) {

@@ -114,7 +114,7 @@ class Parser {
         t.expect('name', 'in');
         const iter = parseExpr(t, true);
         const cond = t.skip('name', 'if') ? parseExpr(t, true) : null;
-        if (t.isName('recursive')) throw t.src.error('TEMPLATE_SYNTAX', 'recursive loops are not supported; use a macro that calls itself', t.peek().offset);
+        const recursive = t.skip('name', 'recursive');
         t.expect('block_end', undefined, '"%}"');
         const body = this.body(['else', 'endfor'], offset, 'for');
         let else_: Node[] | null = null;
@@ -127,7 +127,7 @@ class Parser {
           else_ = this.body(['endfor'], offset, 'for');
           this.endTag('endfor');
         }
-        return { kind: 'for', offset, targets, iter, cond, body, else_, elseOffset };
+        return { kind: 'for', offset, targets, iter, cond, recursive, body, else_, elseOffset };
       }
       case 'set': {
         const targets: Target[] = [this.target()];

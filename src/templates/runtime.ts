@@ -285,7 +285,8 @@ export function unpack(v: unknown, n: number): unknown[] {
 /** `loop` inside `for`. */
 export class Loop {
   i = 0;
-  constructor(readonly items: unknown[]) {}
+  /** `depth` is 1 for the outermost run of a recursive loop (and for any other loop). */
+  constructor(readonly items: unknown[], readonly depth = 1) {}
   get index(): number { return this.i + 1; }
   get index0(): number { return this.i; }
   get revindex(): number { return this.items.length - this.i; }
@@ -293,7 +294,7 @@ export class Loop {
   get first(): boolean { return this.i === 0; }
   get last(): boolean { return this.i === this.items.length - 1; }
   get length(): number { return this.items.length; }
-  get depth(): number { return 1; }
+  get depth0(): number { return this.depth - 1; }
   get previtem(): unknown { return this.items[this.i - 1]; }
   get nextitem(): unknown { return this.items[this.i + 1]; }
   cycle(...xs: unknown[]): unknown { return xs.length === 0 ? undefined : xs[this.i % xs.length]; }
