@@ -38,7 +38,7 @@ export type Node =
   | { kind: 'if'; offset: number; branches: { test: Expr; body: Node[]; offset: number }[]; else_: Node[] | null; elseOffset: number }
   | { kind: 'for'; offset: number; targets: string[]; iter: Expr; cond: Expr | null; recursive: boolean; body: Node[]; else_: Node[] | null; elseOffset: number }
   | { kind: 'set'; offset: number; targets: Target[]; value: Expr }
-  | { kind: 'setblock'; offset: number; target: Target; body: Node[] }
+  | { kind: 'setblock'; offset: number; target: Target; body: Node[]; label?: string }
   | { kind: 'with'; offset: number; assigns: [string, Expr][]; body: Node[] }
   | { kind: 'block'; offset: number; name: string; body: Node[] }
   | { kind: 'extends'; offset: number; template: string }

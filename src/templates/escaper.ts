@@ -182,7 +182,7 @@ class Escaper {
       case 'fromimport':
         return c;
       case 'setblock':
-        this.fragment(n.body, 'set block', n.offset);
+        this.fragment(n.body, n.label ?? 'set block', n.offset);
         return c;
       case 'macro':
         this.fragment(n.body, `macro ${n.name}`, n.offset);

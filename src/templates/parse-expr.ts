@@ -248,17 +248,28 @@ function parsePostfix(t: Tokens, e: Expr): Expr {
   }
 }
 
+/** One filter applied to `e`: `name`, `name(args)`, dotted names too. */
+function parseFilterCall(t: Tokens, e: Expr, offset: number, what: string): Expr {
+  let name = t.expectName(what);
+  while (t.is('op', '.') && t.peek(1).type === 'name') {
+    t.next();
+    name += '.' + (t.next().value as string);
+  }
+  const { args, kwargs } = t.is('op', '(') ? parseArgs(t) : { args: [], kwargs: [] };
+  return { kind: 'filter', offset, expr: e, name, args, kwargs };
+}
+
+/** The filters of a `{% filter f(…)|g %}` tag, applied to `subject` (the block's output). */
+export function parseFilterTag(t: Tokens, subject: Expr): Expr {
+  let e = parseFilterCall(t, subject, t.peek().offset, 'a filter name');
+  while (t.is('op', '|')) e = parseFilterCall(t, e, t.next().offset, 'a filter name after "|"');
+  return e;
+}
+
 function parseFilterTest(t: Tokens, e: Expr): Expr {
   for (;;) {
     if (t.is('op', '|')) {
-      const tok = t.next();
-      let name = t.expectName('a filter name after "|"');
-      while (t.is('op', '.') && t.peek(1).type === 'name') {
-        t.next();
-        name += '.' + (t.next().value as string);
-      }
-      const { args, kwargs } = t.is('op', '(') ? parseArgs(t) : { args: [], kwargs: [] };
-      e = { kind: 'filter', offset: tok.offset, expr: e, name, args, kwargs };
+      e = parseFilterCall(t, e, t.next().offset, 'a filter name after "|"');
     } else if (t.isName('is')) {
       const tok = t.next();
       const negated = t.skip('name', 'not');

@@ -7,7 +7,10 @@
  */
 import type { Expr, MacroParam, Node, Target, TemplateAST } from './ast.js';
 import { type Source, tokenize } from './lexer.js';
-import { Tokens, describe, enter, parseExpr } from './parse-expr.js';
+import { Tokens, describe, enter, parseExpr, parseFilterTag } from './parse-expr.js';
+
+/** The name that holds a {% filter %} block's output: `$` never starts a template's names. */
+const FILTERED = '$filtered';
 
 /** Parses a template source into a syntax tree; throws TemplateError with a position. */
 export function parse(src: Source): TemplateAST {
@@ -147,6 +150,17 @@ class Parser {
         const body = this.body(['endset'], offset, 'set');
         this.endTag('endset');
         return { kind: 'setblock', offset, target: targets[0]!, body };
+      }
+      case 'filter': {
+        // {% filter f %}body{% endfilter %} is {{ (body, captured as by {% set %})|f }}, in a
+        // scope of its own; the name holding the body is one a template cannot write.
+        const subject: Expr = { kind: 'name', offset, name: FILTERED };
+        const expr = parseFilterTag(t, subject);
+        t.expect('block_end', undefined, '"%}"');
+        const body = this.body(['endfilter'], offset, 'filter');
+        this.endTag('endfilter');
+        const capture: Node = { kind: 'setblock', offset, target: { name: FILTERED }, body, label: 'filter block' };
+        return { kind: 'with', offset, assigns: [], body: [capture, { kind: 'output', offset, expr }] };
       }
       case 'with': {
         const assigns: [string, Expr][] = [];
