@@ -131,8 +131,8 @@ class Gen extends ExprGen {
     }
     // `'a' if test else 'b'` (a class name, a label): both branches are escaped here, once.
     if (literal !== null && literal.kind === 'cond' && literal.then.kind === 'literal' && literal.else_?.kind === 'literal') {
-      const yes = JSON.stringify(escapeLiteral(plan.chain, literal.then.value));
-      const no = JSON.stringify(escapeLiteral(plan.chain, literal.else_.value));
+      const yes = js(escapeLiteral(plan.chain, literal.then.value));
+      const no = js(escapeLiteral(plan.chain, literal.else_.value));
       this.dyn(`($p = ${this.pos(offset)}, ${this.cond(literal.test)} ? ${yes} : ${no})`);
       return;
     }

@@ -38,6 +38,11 @@ export function str(v: unknown): string {
   return String(v);
 }
 
+/** A value as one URL component. A safe integer (ids in paths) is digits and perhaps `-`, all unreserved. */
+function urlComponent(v: unknown): string {
+  return typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : escapeURLComponent(str(v));
+}
+
 /** The escaping function for each name in a hole's chain. */
 export const ESCAPERS: Readonly<Record<EscaperName | FusedEscaperName, (v: unknown) => string>> = {
   text: (v) => (typeof v === 'string' ? escapeHTML(v) : typeof v === 'number' ? String(v) : isMarkup(v) ? v.toString() : escapeHTML(str(v))),
@@ -47,9 +52,8 @@ export const ESCAPERS: Readonly<Record<EscaperName | FusedEscaperName, (v: unkno
   srcdoc: (v) => (isMarkup(v) ? v.toString() : escapeHTML(str(v))),
   url: (v) => (v instanceof SafeURL ? normalizeURL(v.toString()) : filterAndNormalizeURL(str(v))),
   urlAttr: (v) => (typeof v === 'string' ? filterAndNormalizeURLForAttr(v) : ESCAPERS.attr(ESCAPERS.url(v))),
-  urlPart: (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : v instanceof SafeURL ? normalizeURL(v.toString()) : escapeURLComponent(str(v))),
-  // A safe integer is digits and perhaps `-`, all unreserved: nothing to encode (ids in paths).
-  urlPartAttr: (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : v instanceof SafeURL ? escapeHTML(normalizeURL(v.toString())) : escapeURLComponent(str(v))),
+  urlPart: (v) => (v instanceof SafeURL ? normalizeURL(v.toString()) : urlComponent(v)),
+  urlPartAttr: (v) => (v instanceof SafeURL ? escapeHTML(normalizeURL(v.toString())) : urlComponent(v)),
   srcset: (v) => (v instanceof SafeURL ? normalizeURL(v.toString()) : filterSrcset(str(v))),
   srcsetDescriptor: (v) => filterSrcsetDescriptor(str(v)),
   jsValue: (v) => (v instanceof SafeScript ? v.toString() : jsValue(isMarkup(v) || v instanceof SafeURL || v instanceof SafeStyle ? v.toString() : v)),
