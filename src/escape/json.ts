@@ -11,6 +11,9 @@
  * the element or the attribute.
  */
 
+import { plainJSON } from '../json/plain.js';
+
+const UNSAFE = /[<>&'\u2028\u2029]/;
 const UNSAFE_G = /[<>&'\u2028\u2029]/g;
 const ESCAPES: Record<string, string> = {
   '<': '\\u003c',
@@ -39,7 +42,8 @@ function replacer(this: unknown, _key: string, value: unknown): unknown {
  * ```
  */
 export function toJSONForScript(value: unknown, indent?: number | string): string {
-  const s = JSON.stringify(value, replacer, indent);
+  // A plain value (no BigInt, Map, Set or custom toJSON) needs no replacer.
+  const s = plainJSON(value, 0) ? JSON.stringify(value, null, indent) : JSON.stringify(value, replacer, indent);
   if (s === undefined) return 'null';
-  return s.replace(UNSAFE_G, replace);
+  return UNSAFE.test(s) ? s.replace(UNSAFE_G, replace) : s;
 }

@@ -48,9 +48,14 @@ function isPlainURL(s: string): boolean {
 
 /** isSafeURL for a URL already known to be plain: the scheme read without preprocessing. */
 function isSafePlainURL(url: string): boolean {
-  // Most absolute URLs a page writes: a native prefix test, before reading characters one by one.
-  if (url.startsWith('https:') || url.startsWith('http:')) return true;
-  if (!isLetter(url.charCodeAt(0))) return true;
+  const c0 = url.charCodeAt(0);
+  if (!isLetter(c0)) return true;
+  // Most absolute URLs a page writes: `http:` and `https:` in lower case, compared in place
+  // (half the cost of startsWith, which this runs for every URL attribute).
+  if (c0 === 104 && url.charCodeAt(1) === 116 && url.charCodeAt(2) === 116 && url.charCodeAt(3) === 112) {
+    const c4 = url.charCodeAt(4);
+    if (c4 === 58 || (c4 === 115 && url.charCodeAt(5) === 58)) return true;
+  }
   let i = 1;
   while (i < url.length && isSchemeChar(url.charCodeAt(i))) i++;
   if (i >= url.length || url.charCodeAt(i) !== 58 /* : */) return true;
@@ -173,7 +178,10 @@ function filterAndNormalizeURLForAttrSlow(url: string): string {
   return run === 0 ? u : out + u.slice(run);
 }
 
-const COMPONENT_SAFE = /^[A-Za-z0-9\-._~]*$/;
+const COMPONENT_UNSAFE = /[^A-Za-z0-9\-._~]/;
+// 1 for the RFC 3986 unreserved ASCII characters.
+const UNRESERVED = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~') UNRESERVED[c.charCodeAt(0)] = 1;
 const HAS_SURROGATE = /[\ud800-\udfff]/;
 // encodeURIComponent leaves these RFC 3986 sub-delimiters as they are; a component must not.
 const SUB_DELIMS_G = /[!'()*]/g;
@@ -181,7 +189,23 @@ const LONE_SURROGATE_G = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff]
 
 /** Percent-encodes everything but RFC 3986 unreserved characters (UTF-8; lone surrogates become U+FFFD). */
 export function escapeURLComponent(s: string): string {
-  if (COMPONENT_SAFE.test(s)) return s;
+  const first = s.search(COMPONENT_UNSAFE);
+  if (first === -1) return s;
+  // ASCII (most query values: spaces, `&`, `=`): encoded in one pass from the table.
+  let out = '';
+  let run = 0;
+  for (let i = first; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128) return escapeURLComponentUnicode(s);
+    if (UNRESERVED[c] === 1) continue;
+    out += s.slice(run, i) + PCT[c]!;
+    run = i + 1;
+  }
+  return out + s.slice(run);
+}
+
+/** escapeURLComponent for a value with non-ASCII characters: UTF-8, lone surrogates as U+FFFD. */
+function escapeURLComponentUnicode(s: string): string {
   const wellFormed = HAS_SURROGATE.test(s) ? s.replace(LONE_SURROGATE_G, '\ufffd') : s;
   return encodeURIComponent(wellFormed).replace(SUB_DELIMS_G, pct);
 }

@@ -101,7 +101,7 @@ function join(v: unknown, d: unknown = '', attribute: string | null = null): unk
     let k = 0;
     for (; k < v.length; k++) {
       const x: unknown = v[k];
-      if ((typeof x === 'object' && x !== null && isMarkup(x)) || typeof x === 'symbol') break;
+      if (typeof x !== 'string' && ((typeof x === 'object' && x !== null && isMarkup(x)) || typeof x === 'symbol')) break;
     }
     if (k === v.length) return v.join(d);
   }
