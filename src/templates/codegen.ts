@@ -10,8 +10,9 @@ import type { EscapePlan } from './escaper.js';
 import type { Source } from './lexer.js';
 import type { FilterDef } from './filters.js';
 import type { EscaperName } from './analyze.js';
-import { ESCAPERS, type FusedEscaperName, fuseChain } from './runtime.js';
+import { ESCAPERS, type FusedEscaperName, fuseChain, stringEscaper } from './runtime.js';
 import { ExprGen } from './codegen-expr.js';
+import { EscapedReuse, reuseKey } from './reuse.js';
 
 export interface GenOptions {
   readonly strict: boolean;
@@ -57,6 +58,8 @@ class Gen extends ExprGen {
   readonly usedEscapers = new Set<EscaperName | FusedEscaperName>();
   readonly ownBlocks: string[] = [];
   private inBlock = false;
+  /** The escaped-text reuse of the function being generated (see reuse.ts). */
+  private reuse = new EscapedReuse((p) => this.temp(p));
 
   constructor(
     src: Source,
@@ -136,7 +139,9 @@ class Gen extends ExprGen {
       this.dyn(`($p = ${this.pos(offset)}, ${this.cond(literal.test)} ? ${yes} : ${no})`);
       return;
     }
-    this.dyn(`($p = ${this.pos(offset)}, ${this.chain(plan, valueCode())})`);
+    const code = valueCode();
+    const key = reuseKey(fuseChain(plan.chain).map(stringEscaper).join('>'), code);
+    this.dyn(`($p = ${this.pos(offset)}, ${this.reuse.hole(key, code, (arg) => this.chain(plan, arg))})`);
   }
 
   nodes(list: readonly Node[]): void {
@@ -146,11 +151,18 @@ class Gen extends ExprGen {
   /** `function (...) { let $o…; try { body } catch; return … }` lines for a nested body. */
   fnBody(header: string, setup: () => void, body: () => void, ret: string): void {
     this.emit(header);
-    this.out.push(`let $o = '', $p = 0, $t, $g, $v;`);
+    const saveReuse = this.reuse;
+    this.reuse = new EscapedReuse((p) => this.temp(p));
+    const decl = this.out.length;
+    const vars = '$o = \'\', $p = 0, $t, $g, $v';
+    this.out.push(`let ${vars};`);
     this.out.push('try {');
     setup();
     body();
     this.flush();
+    const reused = this.reuse.finish(this.out, decl);
+    if (reused.length > 0) this.out[decl] = `let ${vars}, ${reused.join(', ')};`;
+    this.reuse = saveReuse;
     this.out.push('} catch ($err) { $rt.wrapError($err, $W, $p); }');
     this.out.push(`return ${ret};`);
   }

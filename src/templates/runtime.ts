@@ -31,6 +31,15 @@ export function fuseChain(chain: readonly EscaperName[]): (EscaperName | FusedEs
   return [...chain];
 }
 
+/**
+ * What an escaper writes for a string, as a name: escapers with the same name write the
+ * same text for every string (text, quoted attribute and srcdoc all run escapeHTML on it;
+ * they differ on Markup). Used to reuse escaped text between holes (reuse.ts).
+ */
+export function stringEscaper(name: EscaperName | FusedEscaperName): string {
+  return name === 'text' || name === 'attr' || name === 'srcdoc' ? 'html' : name;
+}
+
 /** A value as text: null and undefined are empty, everything else is String(v). */
 export function str(v: unknown): string {
   if (typeof v === 'string') return v;

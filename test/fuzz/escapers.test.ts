@@ -13,6 +13,7 @@ import { toJSONForScript } from '../../src/escape/json.js';
 import { escapeCSSString, filterCSSValue, escapeCSSURL, CSS_SENTINEL } from '../../src/escape/css.js';
 import { filterAndNormalizeURL, escapeURLComponent, isSafeURL, URL_SENTINEL } from '../../src/escape/url.js';
 import { anyString, check, isWellFormed, piecesOf } from './fuzz-options.js';
+import { ESCAPERS, stringEscaper } from '../../src/templates/runtime.js';
 
 // ---- parse5 helpers ----------------------------------------------------------------------
 
@@ -356,5 +357,18 @@ test('escapeURLComponent: one path segment or query value that decodes back to t
       if (expected !== '.' && expected !== '..') assert.equal(decodeURIComponent(u.pathname.slice(3)), expected);
     }),
     { scale: 3 },
+  );
+});
+
+test('escapers that share a string name (stringEscaper) write the same text for every string', () => {
+  const names = Object.keys(ESCAPERS) as (keyof typeof ESCAPERS)[];
+  const groups = new Map<string, (keyof typeof ESCAPERS)[]>();
+  for (const n of names) groups.set(stringEscaper(n), [...(groups.get(stringEscaper(n)) ?? []), n]);
+  const shared = [...groups.values()].filter((g) => g.length > 1);
+  assert.ok(shared.length > 0);
+  check(
+    fc.property(input, (s) => {
+      for (const g of shared) for (const n of g) assert.equal(ESCAPERS[n](s), ESCAPERS[g[0]!](s), `${n} and ${g[0]} differ on ${JSON.stringify(s)}`);
+    }),
   );
 });
