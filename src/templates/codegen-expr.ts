@@ -43,6 +43,8 @@ export class ExprGen {
   readonly positions: [number, number][] = [];
   private readonly posIndex = new Map<number, number>();
   readonly usedFilters = new Set<string>();
+  /** Filters called in their escaped form (FilterDef.html). */
+  readonly usedHTMLFilters = new Set<string>();
   readonly usedTests = new Set<string>();
 
   constructor(
@@ -179,6 +181,23 @@ export class ExprGen {
   }
 
   filter(e: Expr & { kind: 'filter' }): string {
+    const [name, args] = this.filterCall(e);
+    return `$f_${name.replace(/\W/g, '_')}(${args.join(', ')})`;
+  }
+
+  /**
+   * A filter call whose result comes out already escaped by the escaper named `escaper`
+   * (FilterDef.html), or null when the filter has no such form.
+   */
+  filterEscaped(e: Expr & { kind: 'filter' }, escaper: string): string | null {
+    if (this.filters[FILTER_ALIASES[e.name] ?? e.name]?.html === undefined) return null;
+    const [name, args] = this.filterCall(e);
+    this.usedHTMLFilters.add(name);
+    return `$fh_${name.replace(/\W/g, '_')}(${[escaper, ...args].join(', ')})`;
+  }
+
+  /** The filter's name and the code of its arguments, the value first. */
+  private filterCall(e: Expr & { kind: 'filter' }): [string, string[]] {
     const name = FILTER_ALIASES[e.name] ?? e.name;
     const f = this.filters[name];
     if (f === undefined) throw this.src.error('TEMPLATE_UNKNOWN_FILTER', `no filter named "${e.name}"`, e.offset);
@@ -197,8 +216,7 @@ export class ExprGen {
       args[i] = this.expr(v);
     }
     if (extra.length > 0) args.push(this.kwargs(extra, e.offset));
-    const fn = `$f_${name.replace(/\W/g, '_')}`;
-    return `${fn}(${[this.expr(e.expr, soft), ...args].join(', ')})`;
+    return [name, [this.expr(e.expr, soft), ...args]];
   }
 
   test(e: Expr & { kind: 'test' }): string {

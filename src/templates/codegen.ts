@@ -139,8 +139,19 @@ class Gen extends ExprGen {
       this.dyn(`($p = ${this.pos(offset)}, ${this.cond(literal.test)} ? ${yes} : ${no})`);
       return;
     }
+    const chain = fuseChain(plan.chain);
+    // A filter that can write its result escaped for HTML (join) does so: no unescaped
+    // string is built only to be scanned again.
+    if (literal?.kind === 'filter' && chain.length === 1 && stringEscaper(chain[0]!) === 'html') {
+      const code = this.filterEscaped(literal, `$e_${chain[0]}`);
+      if (code !== null) {
+        this.usedEscapers.add(chain[0]!);
+        this.dyn(`($p = ${this.pos(offset)}, ${code})`);
+        return;
+      }
+    }
     const code = valueCode();
-    const key = reuseKey(fuseChain(plan.chain).map(stringEscaper).join('>'), code);
+    const key = reuseKey(chain.map(stringEscaper).join('>'), code);
     this.dyn(`($p = ${this.pos(offset)}, ${this.reuse.hole(key, code, (arg) => this.chain(plan, arg))})`);
   }
 
@@ -423,6 +434,7 @@ export function generate(ast: TemplateAST, plan: EscapePlan, src: Source, opts: 
   head.push('const $rt_truthy = $rt.truthy, $rt_attr = $rt.attr, $rt_get = $rt.get, $rt_iter = $rt.iter, $rt_str = $rt.str, $rt_lookup = $rt.lookup;');
   for (const e of g.usedEscapers) head.push(`const $e_${e} = $rt.ESCAPERS.${e};`);
   for (const f of g.usedFilters) head.push(`const $f_${f.replace(/\W/g, '_')} = $filters[${js(f)}].fn;`);
+  for (const f of g.usedHTMLFilters) head.push(`const $fh_${f.replace(/\W/g, '_')} = $filters[${js(f)}].html;`);
   for (const t of g.usedTests) head.push(`const $t_${t} = $tests[${js(t)}];`);
   const own = `const $OWN = {${g.ownBlocks.map((b) => `${js(b)}: $block_${b}`).join(', ')}};`;
   return [...head, ...g.blockFns, own, ...g.out, 'return { root: $root };'].join('\n');

@@ -22,9 +22,16 @@ export interface FilterDef {
   readonly fn: (v: any, ...args: any[]) => unknown;
   /** Names of the parameters after the value, for keyword arguments. */
   readonly params: readonly string[];
+  /**
+   * Optional: html(escape, value, ...args) returns what `escape(fn(value, ...args))` returns,
+   * for an escaper that writes a string as escapeHTML does (HTML text, a quoted attribute),
+   * computed without building the unescaped result first. The compiler calls it for a value
+   * that ends with this filter in such a place.
+   */
+  readonly html?: (escape: (v: unknown) => string, v: any, ...args: any[]) => string;
 }
 
-const def = (params: string[], fn: FilterDef['fn']): FilterDef => ({ fn, params });
+const def = (params: string[], fn: FilterDef['fn'], html?: FilterDef['html']): FilterDef => (html === undefined ? { fn, params } : { fn, params, html });
 
 /** Applies a string transformation and keeps Markup Markup. */
 const textOp = (f: (s: string) => string) => (v: unknown): unknown => (isMarkup(v) ? markupFromSafe(f(v.toString())) : f(str(v)));
@@ -113,6 +120,36 @@ function join(v: unknown, d: unknown = '', attribute: string | null = null): unk
   return items.map(str).join(str(d));
 }
 
+/**
+ * `join` written for HTML: escapeHTML maps each character on its own, so the escaped join of
+ * strings is the join of the escaped strings. The items are short and flat; the joined
+ * string would be neither, and the escaper would have to flatten it before scanning it.
+ * Markup and other objects take the general path (a tag may span items in Markup).
+ */
+let lastSep = '';
+let lastSepHTML = '';
+
+function joinHTML(escape: (v: unknown) => string, v: unknown, d: unknown = '', attribute: string | null = null): string {
+  if (attribute === null && typeof d === 'string' && Array.isArray(v)) {
+    // The separator is nearly always the same literal: escaped once, not per call.
+    if (d !== lastSep) {
+      lastSepHTML = escapeHTML(d);
+      lastSep = d;
+    }
+    const sep = lastSepHTML;
+    let out = '';
+    let k = 0;
+    for (; k < v.length; k++) {
+      const x: unknown = v[k];
+      const s = typeof x === 'string' ? escapeHTML(x) : typeof x === 'number' ? String(x) : x == null ? '' : null;
+      if (s === null) break;
+      out = k === 0 ? s : out + sep + s;
+    }
+    if (k === v.length) return out;
+  }
+  return escape(join(v, d, attribute));
+}
+
 function replace(v: unknown, old: unknown, neu: unknown, count: number | null = null): unknown {
   const markup = isMarkup(v);
   const s = markup ? v.toString() : str(v);
@@ -145,7 +182,7 @@ export const FILTERS: Readonly<Record<string, FilterDef>> = {
   capitalize: def([], textOp((s) => (s === '' ? s : s[0]!.toUpperCase() + s.slice(1).toLowerCase()))),
   trim: def(['chars'], (v, chars?: string) =>
     textOp((s) => (chars == null ? s.trim() : s.replace(new RegExp(`^[${chars.replace(/[\\\]^-]/g, '\\$&')}]+|[${chars.replace(/[\\\]^-]/g, '\\$&')}]+$`, 'g'), '')))(v)),
-  join: def(['d', 'attribute'], join),
+  join: def(['d', 'attribute'], join, joinHTML),
   replace: def(['old', 'new', 'count'], replace),
   truncate: def(['length', 'killwords', 'end', 'leeway'], truncate),
   first: def([], (v) => (typeof v === 'string' ? v[0] : iter(v)[0])),

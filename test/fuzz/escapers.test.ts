@@ -14,6 +14,8 @@ import { escapeCSSString, filterCSSValue, escapeCSSURL, CSS_SENTINEL } from '../
 import { filterAndNormalizeURL, escapeURLComponent, isSafeURL, URL_SENTINEL } from '../../src/escape/url.js';
 import { anyString, check, isWellFormed, piecesOf } from './fuzz-options.js';
 import { ESCAPERS, stringEscaper } from '../../src/templates/runtime.js';
+import { FILTERS } from '../../src/templates/filters.js';
+import { Markup } from '../../src/escape/markup.js';
 
 // ---- parse5 helpers ----------------------------------------------------------------------
 
@@ -369,6 +371,21 @@ test('escapers that share a string name (stringEscaper) write the same text for 
   check(
     fc.property(input, (s) => {
       for (const g of shared) for (const n of g) assert.equal(ESCAPERS[n](s), ESCAPERS[g[0]!](s), `${n} and ${g[0]} differ on ${JSON.stringify(s)}`);
+    }),
+  );
+});
+
+test('join written for HTML (FilterDef.html) gives what escaping the joined value gives', () => {
+  const { fn, html } = FILTERS.join;
+  assert.ok(html !== undefined);
+  const item = fc.oneof(input, fc.integer(), fc.double(), fc.constant(null), fc.constant(undefined), fc.boolean(), input.map((s) => Markup.unsafeTrust(s)));
+  check(
+    fc.property(fc.array(item, { maxLength: 6 }), fc.oneof(input, input.map((s) => Markup.unsafeTrust(s))), (items, d) => {
+      for (const name of ['text', 'attr', 'srcdoc'] as const) {
+        const e = ESCAPERS[name];
+        assert.equal(html(e, items, d), e(fn(items, d)), `${name}: ${JSON.stringify(items)} joined by ${JSON.stringify(String(d))}`);
+        assert.equal(html(e, items), e(fn(items)));
+      }
     }),
   );
 });
