@@ -37,16 +37,27 @@ const REPLACEMENT: Record<string, string> = {
 };
 const replace = (c: string): string => REPLACEMENT[c]!;
 
-// A regular-expression test is the fastest way V8 offers to find that a string has
-// nothing to escape (it beats a charCodeAt loop about twofold on short strings).
+// A regular-expression search is the fastest way V8 offers to find that a string has
+// nothing to escape, except for very short strings (tags, names, list items), where the
+// ~25 ns of calling into the regexp engine costs more than reading a few characters.
 const HTML_SPECIAL = /[&<>"'\0\r]/;
+const SHORT = 8;
 
 /** Escapes a string for HTML text or a quoted attribute value. */
 export function escapeHTML(s: string): string {
   const n = s.length;
-  // search() finds the first special character without building a match object.
-  let i = s.search(HTML_SPECIAL);
-  if (i === -1) return s; // the common case: nothing to escape, nothing allocated
+  let i: number;
+  if (n < SHORT) {
+    for (i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c <= 62 && (c === 38 || c === 60 || c === 62 || c === 34 || c === 39 || c === 0 || c === 13)) break;
+    }
+    if (i === n) return s;
+  } else {
+    // search() finds the first special character without building a match object.
+    i = s.search(HTML_SPECIAL);
+    if (i === -1) return s; // the common case: nothing to escape, nothing allocated
+  }
   let out = s.slice(0, i);
   let last = i;
   for (; i < n; i++) {

@@ -98,3 +98,18 @@ test('escapeCSSString round-trips and never writes a quote, newline, < or >', ()
     assert.equal(decodeCSSString(e), s, JSON.stringify(s));
   }
 });
+
+test('escapeHTML: short and long strings, each special character at each position', () => {
+  const ref = (s: string): string =>
+    s.replace(/[&<>"'\0\r]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;', '\0': '\ufffd', '\r': '&#13;' })[c]!);
+  for (const c of ['&', '<', '>', '"', "'", '\0', '\r', 'é', '😀', '=']) {
+    for (let n = 1; n <= 12; n++) {
+      for (let at = 0; at < n; at++) {
+        const s = 'abcdefghijkl'.slice(0, at) + c + 'mnopqrstuvwx'.slice(0, n - at - 1);
+        assert.equal(escapeHTML(s), ref(s), JSON.stringify(s));
+        assert.equal(escapeHTML(s + c), ref(s + c), JSON.stringify(s + c));
+      }
+    }
+  }
+  assert.equal(escapeHTML(''), '');
+});
