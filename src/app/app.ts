@@ -11,11 +11,12 @@
  * See docs/quickstart.md and docs/routing.md.
  */
 import type { Logger } from 'pino';
+import { Readable } from 'node:stream';
 import { createLogger, levelEnables } from './logger.js';
 import { listenNode, type ListenOptions, type RunningServer } from '../adapters/node.js';
 import { fetchAdapter } from '../adapters/fetch.js';
 import { HttpError, PalisadeError } from '../errors.js';
-import { runInScope, type RequestScope } from '../http/context.js';
+import { iterateInScope, runInScope, type RequestScope } from '../http/context.js';
 import { serializeCookie } from '../http/cookies.js';
 import { Request, type RequestInit, type RequestSettings } from '../http/request.js';
 import { isHTMLContentType, Response } from '../http/response.js';
@@ -369,6 +370,10 @@ export class App extends RouteCollector {
    * finish returns a promise (a session store write), so most responses create none.
    */
   #finish(req: Request, res: Response, scope: RequestScope): void | Promise<void> {
+    const body = res.body;
+    if (body !== null && typeof body === 'object' && !(body instanceof Uint8Array) && !(body instanceof Readable) && Symbol.asyncIterator in body) {
+      res.body = iterateInScope(body, scope);
+    }
     const target = res.redirectTarget;
     if (target !== undefined) {
       try {

@@ -90,3 +90,21 @@ export function bindScope<A extends unknown[], R>(fn: (...args: A) => R): (...ar
     return runInScope(scope, () => fn.apply(this, args));
   };
 }
+
+/**
+ * `src`, iterated in `scope`. A streamed response body (an async generator) is read by the
+ * server after the handler returned, outside any promise the handler made; each step of it
+ * runs here in the request's scope, so the generator can render templates or read the CSRF
+ * token. A node Readable is read by node itself and is not covered.
+ */
+export function iterateInScope<T>(src: AsyncIterable<T>, scope: RequestScope): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<T> {
+      const it = runInScope(scope, () => src[Symbol.asyncIterator]());
+      const scoped: AsyncIterator<T> = { next: (...a: [] | [unknown]) => runInScope(scope, () => it.next(...a)) };
+      if (it.return !== undefined) scoped.return = (v?: unknown) => runInScope(scope, () => it.return!(v));
+      if (it.throw !== undefined) scoped.throw = (e?: unknown) => runInScope(scope, () => it.throw!(e));
+      return scoped;
+    },
+  };
+}

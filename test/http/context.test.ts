@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventEmitter } from 'node:events';
 import { bindScope, currentScope, runInScope, type RequestScope } from '../../src/http/context.js';
-import { createApp } from '../../src/index.js';
+import { createApp, csrfToken, Response } from '../../src/index.js';
 
 const scopeOf = (name: string): RequestScope => ({ request: name });
 const name = (): unknown => currentScope()?.request;
@@ -86,5 +86,29 @@ test('concurrent requests each see their own scope after awaits', async () => {
   const client = app.test();
   const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => client.get(`/r/${i}`)));
   answers.forEach((r, i) => assert.deepEqual(r.json(), { id: String(i), same: true }));
+  assert.equal(name(), undefined);
+});
+
+test('a streamed body (an async generator) is read in its request scope, in the test client and over HTTP', async () => {
+  const app = createApp({ env: 'test', secretKey: 'context-stream-secret'.padEnd(40, 'x') });
+  app.get('/stream/:id', (req) => {
+    async function* body(): AsyncGenerator<Uint8Array> {
+      yield Buffer.from(`${currentScope()?.request === req}`);
+      await sleep(2);
+      yield Buffer.from(` ${currentScope()?.request === req}`);
+      yield Buffer.from(` ${csrfToken().length > 0}`);
+    }
+    return new Response(body(), { headers: { 'content-type': 'text/plain' } });
+  });
+  const client = app.test();
+  const viaClient = await Promise.all([client.get('/stream/1'), client.get('/stream/2')]);
+  for (const r of viaClient) assert.equal(r.text, 'true true true');
+  const s = await app.listen({ port: 0 });
+  try {
+    const overHTTP = await Promise.all([1, 2, 3].map((i) => fetch(`http://127.0.0.1:${s.port}/stream/${i}`).then((r) => r.text())));
+    assert.deepEqual(overHTTP, ['true true true', 'true true true', 'true true true']);
+  } finally {
+    await s.close();
+  }
   assert.equal(name(), undefined);
 });
