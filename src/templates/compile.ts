@@ -10,7 +10,6 @@
  */
 import { TemplateError } from '../errors.js';
 import { type Markup, markupFromSafe } from '../escape/markup.js';
-import { escapeHTML } from '../escape/html.js';
 import { Source } from './lexer.js';
 import { parse } from './parser.js';
 import { type BlockContexts, escapeTemplate } from './escaper.js';
@@ -89,7 +88,7 @@ const BUILTINS: Record<string, unknown> = Object.assign(Object.create(null) as R
     if (s?.csrfToken === undefined) {
       throw new rt.RenderFault('TEMPLATE_CSRF_UNAVAILABLE', 'csrf_field() needs a request with CSRF protection; render this template from a handler');
     }
-    return markupFromSafe(`<input type="hidden" name="csrf_token" value="${escapeHTML(s.csrfToken(s))}">`);
+    return markupFromSafe(rt.csrfFieldHTML(s));
   },
   url_for(name: string, params?: Record<string, unknown>): string {
     const f = rt.scope()?.urlFor;

@@ -83,8 +83,9 @@ export class EscapedReuse {
 
 /**
  * The key of a hole for reuse: its escaper chain (by what it writes for a string) and its
- * expression's code without the source positions, which differ between the two places.
+ * expression's code without the source positions (`$W, n`), which differ between the two
+ * places.
  */
 export function reuseKey(chainKey: string, valueCode: string): string {
-  return `${chainKey}|${valueCode.replace(/\$W, \d+/g, '$W').replace(/\$p = \d+/g, '$p')}`;
+  return `${chainKey}|${valueCode.replace(/\$W, \d+/g, '$W')}`;
 }
