@@ -12,7 +12,7 @@
  *   to write before it, and the context after it — or that the value is dropped, or that
  *   the position is an attribute name, or an error.
  */
-import { type Context, type ContextError, F, TEXT, errorCtx, formatContext, withCtx } from './context.js';
+import { type Context, type ContextError, F, JOINED_BITS, TEXT, errorCtx, formatContext, withCtx } from './context.js';
 import { TAG_STATES, TRANSITIONS, attrValueEnd, enterValue, leaveValue } from './transition.js';
 import { isRawContentElement } from './attr.js';
 import { decodeEntities } from '../escape/entities.js';
@@ -145,6 +145,11 @@ export function holePlan(c: Context): HolePlan {
       // RCDATA, RAWTEXT and data blocks: no markup, no end tag.
       return esc([c.element === 'none' ? 'text' : 'rcdata'], after, nl);
     }
+    case 'HTML_TAG_NAME':
+      return {
+        kind: 'error', ctx: c, code: 'TEMPLATE_PARTIAL_NAME',
+        reason: 'a value continues a tag name; write the whole tag name in the template',
+      };
     case 'HTML_ATTR_NAME':
       return {
         kind: 'error', ctx: c, code: 'TEMPLATE_PARTIAL_NAME',
@@ -152,16 +157,16 @@ export function holePlan(c: Context): HolePlan {
       };
     case 'HTML_TAG':
     case 'HTML_AFTER_NAME':
-      if ((c.flags & F.JOINED_NAME) !== 0) {
+      if ((c.flags & (F.JOINED_NAME | F.JOINED_VALUE)) !== 0) {
         return {
           kind: 'error', ctx: c, code: 'TEMPLATE_PARTIAL_NAME',
-          reason: 'a value right after an if that ends inside a start tag could continue an attribute name; put a space before it',
+          reason: 'a value right after an if or a loop that ends inside a start tag could continue a name or an unquoted value; put a space before it',
         };
       }
       if ((c.flags & F.END_TAG) !== 0) {
         return { kind: 'error', ctx: c, code: 'TEMPLATE_VALUE_IN_TAG', reason: 'a value inside an end tag' };
       }
-      return { kind: 'name', ctx: c, after: withCtx(c, { state: 'HTML_ATTR_NAME', attr: 'plain' }) };
+      return { kind: 'name', ctx: c, after: withCtx(c, { state: 'HTML_ATTR_NAME', attr: 'plain', flags: c.flags & ~JOINED_BITS }) };
     case 'HTML_BEFORE_VALUE': {
       // `<a href={{ u }}>`: Palisade quotes the value, so that an empty value or one with
       // spaces stays one attribute; the closing quote is inserted where the value ends.
@@ -228,6 +233,16 @@ export function holePlan(c: Context): HolePlan {
     case 'ERROR':
       return { kind: 'error', ctx: c, code: c.err?.code ?? 'TEMPLATE_PARTIAL_NAME', reason: c.err?.reason ?? 'unknown context' };
   }
+}
+
+/**
+ * Ends a value Palisade quoted (`unqq`) where the template does not: before an if or a loop
+ * whose paths do not all go on in the value (escaper.ts). Returns the context between
+ * attributes, marked so that the text after may not continue the value, and the quote.
+ */
+export function closeQuoted(c: Context): { readonly ctx: Context; readonly text: string } {
+  const left = leaveValue(c);
+  return { ctx: withCtx(left, { flags: left.flags | F.JOINED_VALUE }), text: '"' };
 }
 
 /** A piece of rewritten static text: text, or a runtime insert (nonce, CSRF field). */

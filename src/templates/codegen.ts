@@ -159,6 +159,13 @@ class Gen extends ExprGen {
     for (const n of list) this.node(n);
   }
 
+  /** The body of a branch or a loop, with the closing quote the escaper put at its end. */
+  body(list: readonly Node[]): void {
+    this.nodes(list);
+    this.static(this.plan.closingsAfter.get(list) ?? '');
+    this.flush();
+  }
+
   /** `function (...) { let $o…; try { body } catch; return … }` lines for a nested body. */
   fnBody(header: string, setup: () => void, body: () => void, ret: string): void {
     this.emit(header);
@@ -235,20 +242,20 @@ class Gen extends ExprGen {
         return;
       }
       case 'if': {
+        this.static(this.plan.closings.get(n) ?? '');
         n.branches.forEach((b, i) => {
           this.emit(`${i === 0 ? 'if' : '} else if'} (($p = ${this.pos(b.offset)}, ${this.cond(b.test)})) {`);
-          this.nodes(b.body);
-          this.flush();
+          this.body(b.body);
         });
         if (n.else_ !== null) {
           this.emit('} else {');
-          this.nodes(n.else_);
-          this.flush();
+          this.body(n.else_);
         }
         this.emit('}');
         return;
       }
       case 'for':
+        this.static(this.plan.closings.get(n) ?? '');
         this.forLoop(n);
         return;
       case 'set': {
@@ -367,8 +374,7 @@ class Gen extends ExprGen {
     }
     bind(`${a}[${i}]`);
     names.forEach((x, k) => this.out.push(`let ${this.scope.declare(x)} = ${outer[k]};`));
-    this.nodes(n.body);
-    this.flush();
+    this.body(n.body);
     this.popScope();
     this.out.push('}');
     if (n.else_ !== null) {

@@ -15,6 +15,11 @@ export type State =
   | 'HTML_TEXT'
   /** Inside a tag, before an attribute name: `<a |href=…>`, `</p |>`. */
   | 'HTML_TAG'
+  /**
+   * A tag name that reached the end of a run of static text: `<input|{% if … %}`. The
+   * name is complete only if the next text starts with whitespace, `/` or `>`.
+   */
+  | 'HTML_TAG_NAME'
   /** An attribute name cut off by a template tag or value: `<a hr|`. */
   | 'HTML_ATTR_NAME'
   /** After an attribute name, before `=`: `<input checked| >`. */
@@ -120,11 +125,27 @@ export const F = {
    */
   AT_LEADING_NEWLINE: 128,
   /**
-   * Branches ended in different places of a start tag (one after an attribute name, one
-   * between attributes): what follows must not continue that name or give it a value.
+   * Branches ended in different places of a start tag, one of them right after a tag or
+   * attribute name (`<input{% if a %} checked{% endif %}`): the next text must start with
+   * whitespace, `/` or `>`, and must not then give a value (`=`).
    */
   JOINED_NAME: 256,
+  /**
+   * Branches ended in different places of a start tag, one of them inside an unquoted value
+   * (`<input type=checkbox{% if a %} checked{% endif %}`): the next text must start with
+   * whitespace or `>` (a `/` would continue the value), and must not then give a value.
+   */
+  JOINED_VALUE: 512,
+  /**
+   * Branches ended in different places of a start tag, one of them after an attribute name
+   * and whitespace (`<input {% if a %}checked {% endif %}`): the next text must not give
+   * that name a value (`=`).
+   */
+  JOINED_AFTER_NAME: 1024,
 } as const;
+
+/** The JOINED_ bits: what the text after branches that ended in a start tag must not do. */
+export const JOINED_BITS = F.JOINED_NAME | F.JOINED_VALUE | F.JOINED_AFTER_NAME;
 
 export interface ContextError {
   readonly code: 'TEMPLATE_PARTIAL_NAME' | 'TEMPLATE_DYNAMIC_SCRIPT_TYPE' | 'TEMPLATE_AMBIGUOUS_JS_SLASH' | 'TEMPLATE_UNQUOTED_VALUE';
@@ -210,14 +231,12 @@ export function joinContexts(a: Context, b: Context): Context | null {
     x = withCtx(x, { flags });
     y = withCtx(y, { flags });
   }
-  // `<input {% if a %}checked{% endif %}>`: one path is after a name, the other between
-  // attributes. Join them between attributes, marked so that the text after cannot extend
-  // the name or assign it a value (which would mean different things on the two paths).
-  const tagLike = (s: State): boolean => s === 'HTML_TAG' || s === 'HTML_ATTR_NAME' || s === 'HTML_AFTER_NAME';
-  if (tagLike(x.state) && tagLike(y.state) && x.state !== y.state && x.element === y.element && x.flags === y.flags) {
-    const j = withCtx(x, { state: 'HTML_TAG', attr: 'none', flags: x.flags | F.JOINED_NAME });
-    return j;
-  }
+  // `<input{% if a %} checked{% endif %}>`: the paths end in different places of one start
+  // tag (after the tag name, after an attribute name, between attributes, at the end of an
+  // unquoted value). Join them between attributes, marked with what the text after must not
+  // do: continue a name or a value written on one path only, or give it a value.
+  const tagJoin = joinInTag(x, y);
+  if (tagJoin !== null) return tagJoin;
   if (x.urlPart !== y.urlPart && x.urlPart !== 'none' && y.urlPart !== 'none') {
     x = withCtx(x, { urlPart: 'unknown' });
     y = withCtx(y, { urlPart: 'unknown' });
@@ -227,6 +246,30 @@ export function joinContexts(a: Context, b: Context): Context | null {
     y = withCtx(y, { jsCtx: 'unknown' });
   }
   return sameContext(x, y) ? x : null;
+}
+
+const TAG_LIKE: ReadonlySet<State> = new Set<State>(['HTML_TAG', 'HTML_TAG_NAME', 'HTML_ATTR_NAME', 'HTML_AFTER_NAME']);
+
+/** The JOINED_ bit a path that ended in `c` adds, or -1 when `c` is not inside a start tag. */
+function joinedBit(c: Context): number {
+  if (c.delim === 'unq') return F.JOINED_VALUE; // a static unquoted value ends at whitespace or `>`
+  if (c.delim !== 'none' || !TAG_LIKE.has(c.state)) return -1;
+  if (c.state === 'HTML_TAG_NAME' || c.state === 'HTML_ATTR_NAME') return F.JOINED_NAME;
+  if (c.state === 'HTML_AFTER_NAME') return F.JOINED_AFTER_NAME;
+  return 0;
+}
+
+/**
+ * Two paths that end in different places of the same start tag, joined between attributes
+ * with the JOINED_ bits of both; null when they are not in the same tag (other element,
+ * other facts about the tag) or one of them is not in a start tag.
+ */
+function joinInTag(x: Context, y: Context): Context | null {
+  const bx = joinedBit(x);
+  const by = joinedBit(y);
+  if (bx === -1 || by === -1 || x.element !== y.element) return null;
+  if ((x.flags & ~JOINED_BITS) !== (y.flags & ~JOINED_BITS)) return null;
+  return withCtx(TEXT, { state: 'HTML_TAG', element: x.element, flags: x.flags | y.flags | bx | by });
 }
 
 /** A context printed for messages, e.g. `URL (attribute url, "-quoted, url part start)`. */

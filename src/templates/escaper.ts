@@ -19,7 +19,7 @@
 import { TemplateError } from '../errors.js';
 import type { Expr, Node, TemplateAST } from './ast.js';
 import { type Context, F, TEXT, formatContext, joinContexts, sameContext, withCtx } from './context.js';
-import { type HolePlan, type Piece, applyInserts, holePlan, scanText } from './analyze.js';
+import { type HolePlan, type Piece, applyInserts, closeQuoted, holePlan, scanText } from './analyze.js';
 import type { Source } from './lexer.js';
 
 /** What to write for an output node. */
@@ -40,6 +40,10 @@ export interface EscapePlan {
   readonly blocks: Map<string, BlockContexts>;
   /** The context where each `{{ super() }}` is, and its block. */
   readonly supers: Map<Node, string>;
+  /** Text written before an if or a loop: the closing quote of a value Palisade quoted (see closeQuoted). */
+  readonly closings: Map<Node, string>;
+  /** Text written after the body of a branch or a loop: the same, for a value the body opened. */
+  readonly closingsAfter: Map<readonly Node[], string>;
 }
 
 const isText = (c: Context): boolean => c.state === 'HTML_TEXT' && c.element === 'none';
@@ -49,6 +53,8 @@ class Escaper {
   readonly outputs = new Map<Node | Expr, OutputPlan>();
   readonly blocks = new Map<string, BlockContexts>();
   readonly supers = new Map<Node, string>();
+  readonly closings = new Map<Node, string>();
+  readonly closingsAfter = new Map<readonly Node[], string>();
   /** How many loop passes are running; > 1 run means a node may be seen again. */
   readonly blockStack: string[] = [];
   /** The loops around the node being read, innermost last: true for a recursive one. */
@@ -63,7 +69,7 @@ class Escaper {
     return new TemplateError(code, reason, this.src.position(offset));
   }
 
-  record<K extends Node | Expr, V>(map: Map<K, V>, key: K, value: V, same: (a: V, b: V) => boolean, offset: number): void {
+  record<K extends object, V>(map: Map<K, V>, key: K, value: V, same: (a: V, b: V) => boolean, offset: number): void {
     const prev = map.get(key);
     if (prev !== undefined && !same(prev, value)) {
       throw this.error('TEMPLATE_LOOP_CONTEXT', 'this part of a loop body is in a different context on the second run of the loop; make the loop body end in the context it starts in', offset);
@@ -82,6 +88,32 @@ class Escaper {
     if (!isText(end)) {
       throw this.error('TEMPLATE_UNTERMINATED', `the body of this ${what} ends in ${formatContext(end)}; it must end in HTML text (close every tag, attribute, script, style and comment it opens)`, offset);
     }
+  }
+
+  /**
+   * `<option value={{ v }}{% if sel %} selected{% endif %}>`: an if or a loop inside a value
+   * Palisade quotes (it starts with a value), where a path starts by ending the value. The
+   * closing quote cannot follow the paths that end it and not the others, so the value is
+   * closed before the node, and no path may continue it (analyze.ts closeQuoted).
+   */
+  closeBefore(n: Node, bodies: readonly (readonly Node[])[], c: Context): Context {
+    const endsValue = (body: readonly Node[]): boolean => {
+      const first = body[0];
+      return first !== undefined && first.kind === 'text' && /^[\t\n\f\r >]/.test(first.value);
+    };
+    if (c.delim !== 'unqq' || !bodies.some(endsValue)) return c;
+    const closed = closeQuoted(c);
+    this.record(this.closings, n, closed.text, (a, b) => a === b, n.offset);
+    return closed.ctx;
+  }
+
+  /** Closes a value Palisade quoted at the end of `body`, which ends in it (context `end`). */
+  closeAfter(body: readonly Node[], end: Context): Context {
+    if (end.delim !== 'unqq') return end;
+    const closed = closeQuoted(end);
+    const last = body[body.length - 1];
+    this.record(this.closingsAfter, body, closed.text, (a, b) => a === b, last?.offset ?? 0);
+    return closed.ctx;
   }
 
   output(n: Node | Expr, c: Context, offset: number, expr: Expr | null): Context {
@@ -130,30 +162,38 @@ class Escaper {
         return this.output(n, c, n.offset, e);
       }
       case 'if': {
-        let end: Context | null = null;
-        const ends: Context[] = [];
-        for (const b of n.branches) ends.push(this.list(b.body, c));
-        ends.push(n.else_ === null ? c : this.list(n.else_, c));
-        end = ends[0]!;
-        for (const e of ends.slice(1)) {
-          const j = joinContexts(end, e);
-          if (j === null) {
-            throw this.error('TEMPLATE_BRANCH_CONTEXT', `the branches of this if end in different contexts: ${formatContext(end)} and ${formatContext(e)}${n.else_ === null ? ' (a missing else counts as a branch that writes nothing)' : ''}`, n.offset);
-          }
-          end = j;
+        c = this.closeBefore(n, [...n.branches.map((b) => b.body), n.else_ ?? []], c);
+        const bodies = [...n.branches.map((b) => b.body), ...(n.else_ === null ? [] : [n.else_])];
+        const ends = bodies.map((b) => this.list(b, c));
+        if (n.else_ === null) ends.push(c);
+        let end = joinAll(ends);
+        if (end === null && ends.some((e) => e.delim === 'unqq')) {
+          // `{% if t %} title={{ t }}{% endif %}`: a path that ends in a value Palisade
+          // quotes gets its closing quote at its end.
+          end = joinAll(ends.map((e, i) => (i < bodies.length ? this.closeAfter(bodies[i]!, e) : e)));
+        }
+        if (end === null) {
+          const [a, b] = firstDisagreement(ends);
+          throw this.error('TEMPLATE_BRANCH_CONTEXT', `the branches of this if end in different contexts: ${formatContext(a)} and ${formatContext(b)}${n.else_ === null ? ' (a missing else counts as a branch that writes nothing)' : ''}`, n.offset);
         }
         return end;
       }
       case 'for': {
         // A loop's first run would be at the start of a <pre>/<textarea>, later runs not.
         if ((c.flags & F.AT_LEADING_NEWLINE) !== 0) c = withCtx(c, { flags: c.flags & ~F.AT_LEADING_NEWLINE });
+        c = this.closeBefore(n, [n.body, n.else_ ?? []], c);
         if (n.recursive && !isText(c)) {
           throw this.error('TEMPLATE_LOOP_CONTEXT', `a recursive loop must start in HTML text, not in ${formatContext(c)}: loop() writes its body where it is called, as HTML text`, n.offset);
         }
         this.loops.push(n.recursive);
-        const e1 = this.list(n.body, c);
+        let e1 = this.list(n.body, c);
+        // A body that ends in a value Palisade quotes, which its next run would end.
+        if (e1.delim === 'unqq' && !sameContext(e1, c)) e1 = this.closeAfter(n.body, e1);
         let e2: Context | null = null;
-        if (!sameContext(e1, c)) e2 = this.list(n.body, e1);
+        if (!sameContext(e1, c)) {
+          e2 = this.list(n.body, e1);
+          if (this.closingsAfter.has(n.body)) e2 = this.closeAfter(n.body, e2);
+        }
         this.loops.pop();
         if (e2 !== null) {
           if (!sameContext(e2, e1)) {
@@ -214,6 +254,27 @@ class Escaper {
   }
 }
 
+/** The join of all contexts, or null. */
+function joinAll(ends: readonly Context[]): Context | null {
+  let end: Context | null = ends[0]!;
+  for (const e of ends.slice(1)) {
+    end = joinContexts(end, e);
+    if (end === null) return null;
+  }
+  return end;
+}
+
+/** Two contexts of `ends` that do not join, for the error message. */
+function firstDisagreement(ends: readonly Context[]): [Context, Context] {
+  let end = ends[0]!;
+  for (const e of ends.slice(1)) {
+    const j = joinContexts(end, e);
+    if (j === null) return [end, e];
+    end = j;
+  }
+  return [ends[0]!, ends[ends.length - 1]!];
+}
+
 function samePlan(a: OutputPlan, b: OutputPlan): boolean {
   if (a.kind !== b.kind) return false;
   if (a.kind === 'escape' && b.kind === 'escape') return a.prefix === b.prefix && a.chain.join() === b.chain.join();
@@ -244,5 +305,5 @@ export function escapeTemplate(ast: TemplateAST, src: Source, parentBlocks: Read
       throw e.error('TEMPLATE_UNTERMINATED', `the template ends in ${formatContext(end)}; close every tag, attribute, script, style and comment it opens`, src.text.length);
     }
   }
-  return { texts: e.texts, outputs: e.outputs, blocks: e.blocks, supers: e.supers };
+  return { texts: e.texts, outputs: e.outputs, blocks: e.blocks, supers: e.supers, closings: e.closings, closingsAfter: e.closingsAfter };
 }

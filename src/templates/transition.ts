@@ -10,7 +10,7 @@
  * value states (§13.2.5.32–39), comments (§13.2.5.43–52, including the abrupt `<!-->`
  * and `--!>` endings) and bogus comments (§13.2.5.41). JS and CSS are in their own files.
  */
-import { type Context, type Delim, type State, F, TEXT, errorCtx, withCtx } from './context.js';
+import { type Context, type Delim, type State, F, JOINED_BITS, TEXT, errorCtx, withCtx } from './context.js';
 import { attrKind, elementKind, isSameOriginAction, isSameOriginActionPrefix, scriptTypeKind } from './attr.js';
 import { decodeEntities } from '../escape/entities.js';
 import { tJSBlockCmt, tJSDqStr, tJSExpr, tJSLineCmt, tJSRegexp, tJSSqStr, tJSTmpl } from './transition-js.js';
@@ -22,20 +22,29 @@ const isWS = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 12
 const isAlpha = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 
 /** The states of a start or end tag (outside attribute values). */
-export const TAG_STATES: ReadonlySet<State> = new Set<State>(['HTML_TAG', 'HTML_ATTR_NAME', 'HTML_AFTER_NAME', 'HTML_BEFORE_VALUE']);
+export const TAG_STATES: ReadonlySet<State> = new Set<State>(['HTML_TAG', 'HTML_TAG_NAME', 'HTML_ATTR_NAME', 'HTML_AFTER_NAME', 'HTML_BEFORE_VALUE']);
 
 const PARTIAL_TAG =
   'a tag name is cut off by a template tag or value; write the whole tag name in the template';
 
-/** Reads a tag name from `i`; returns its end, or -1 when the text ends inside it. */
-function tagNameEnd(s: string, i: number): number {
+/** Reads a tag name from `i`; returns its end (`end` when the text ends inside it). */
+function tagNameEnd(s: string, i: number, end: number): number {
   let k = i;
-  while (k < s.length) {
+  while (k < end) {
     const ch = s.charCodeAt(k);
     if (isWS(ch) || ch === 47 || ch === 62) return k;
     k++;
   }
-  return -1;
+  return end;
+}
+
+/**
+ * The context after the name of a start or end tag read up to `k`: in the tag, or, when
+ * the name reached the end of the text, HTML_TAG_NAME (the name must end right there).
+ */
+function inTag(name: string, endTag: boolean, k: number, end: number): Context {
+  const state = k >= end ? 'HTML_TAG_NAME' : 'HTML_TAG';
+  return endTag ? withCtx(TEXT, { state, flags: F.END_TAG }) : withCtx(TEXT, { state, element: elementKind(name.toLowerCase()) });
 }
 
 /** `<p>|</p>` — text; finds the next tag, comment or bogus comment. */
@@ -59,14 +68,12 @@ function tText(c: Context, s: string, i: number, end: number): [Context, number]
       const m = s.charCodeAt(j + 2);
       if (m === 62) { j += 2; continue; } // `</>` is ignored (§13.2.5.7)
       if (!isAlpha(m)) return [withCtx(c, { state: 'HTML_BOGUS_COMMENT' }), j + 2];
-      const k = tagNameEnd(s, j + 2);
-      if (k === -1) return [errorCtx(c, 'TEMPLATE_PARTIAL_NAME', PARTIAL_TAG), j];
-      return [withCtx(TEXT, { state: 'HTML_TAG', flags: F.END_TAG }), k];
+      const k = tagNameEnd(s, j + 2, end);
+      return [inTag(s.slice(j + 2, k), true, k, end), k];
     }
     if (isAlpha(n)) {
-      const k = tagNameEnd(s, j + 1);
-      if (k === -1) return [errorCtx(c, 'TEMPLATE_PARTIAL_NAME', PARTIAL_TAG), j];
-      return [withCtx(TEXT, { state: 'HTML_TAG', element: elementKind(s.slice(j + 1, k).toLowerCase()) }), k];
+      const k = tagNameEnd(s, j + 1, end);
+      return [inTag(s.slice(j + 1, k), false, k, end), k];
     }
     // Any other character after `<` leaves it as text (§13.2.5.6, "anything else").
   }
@@ -95,20 +102,45 @@ export function closeTag(c: Context): Context {
   }
 }
 
+/** `<input|{% if a %}` — a tag name at the end of the previous text: it must end here. */
+function tTagName(c: Context, s: string, i: number, end: number): [Context, number] {
+  const ch = s.charCodeAt(i);
+  if (!isWS(ch) && ch !== 47 && ch !== 62) return [errorCtx(c, 'TEMPLATE_PARTIAL_NAME', PARTIAL_TAG), i];
+  return tTag(withCtx(c, { state: 'HTML_TAG' }), s, i, end);
+}
+
+/**
+ * After branches that ended in different places of a start tag (the JOINED_ bits of
+ * context.ts): refuses text that would continue a name or an unquoted value written on one
+ * path only, or give it a value; returns the index where checking is done (the first
+ * character that is not whitespace) and the context with the bits that still apply.
+ */
+function checkJoined(c: Context, s: string, i: number, end: number): [Context, number] {
+  let j = i;
+  while (j < end && isWS(s.charCodeAt(j))) j++;
+  const ch = j < end ? s.charCodeAt(j) : -1;
+  if (j === i) {
+    const ends = ch === 62 || (ch === 47 && (c.flags & F.JOINED_VALUE) === 0);
+    if ((c.flags & (F.JOINED_NAME | F.JOINED_VALUE)) !== 0 && !ends) {
+      return [errorCtx(c, 'TEMPLATE_PARTIAL_NAME', 'text after an if or a loop continues a tag name, an attribute name or an unquoted value written on only some of its paths; start the text with a space, or put the whole attribute inside the if'), i];
+    }
+  }
+  if (ch === 61) {
+    return [errorCtx(c, 'TEMPLATE_PARTIAL_NAME', 'text after an if or a loop gives a value to an attribute name written on only some of its paths; put the whole attribute, with its value, inside the if'), j];
+  }
+  // Only whitespace so far: the name or value has ended; an `=` may still come next.
+  const rest = j >= end ? F.JOINED_AFTER_NAME : 0;
+  return [withCtx(c, { flags: (c.flags & ~JOINED_BITS) | rest }), j];
+}
+
 /** `<a |href>` — between attributes. */
 function tTag(c: Context, s: string, i: number, end: number): [Context, number] {
   let j = i;
-  while (j < end && isWS(s.charCodeAt(j))) j++;
-  if ((c.flags & F.JOINED_NAME) !== 0) {
-    const ch = j < end ? s.charCodeAt(j) : -1;
-    if (ch === 61 || (j === i && !isWS(ch) && ch !== 47 && ch !== 62)) {
-      return [
-        errorCtx(c, 'TEMPLATE_PARTIAL_NAME', 'text after an if continues an attribute name or value written in only some of its branches; put the whole attribute, with its value, inside the if'),
-        j,
-      ];
-    }
-    c = withCtx(c, { flags: c.flags & ~F.JOINED_NAME });
+  if ((c.flags & JOINED_BITS) !== 0) {
+    [c, j] = checkJoined(c, s, i, end);
+    if (c.state === 'ERROR') return [c, j];
   }
+  while (j < end && isWS(s.charCodeAt(j))) j++;
   if (j >= end) return [c, end];
   const ch = s.charCodeAt(j);
   if (ch === 62) return [closeTag(c), j + 1];
@@ -292,6 +324,7 @@ function tError(c: Context, _s: string, i: number): [Context, number] {
 export const TRANSITIONS: Readonly<Record<State, Transition>> = {
   HTML_TEXT: tText,
   HTML_TAG: tTag,
+  HTML_TAG_NAME: tTagName,
   HTML_ATTR_NAME: tAttrName,
   HTML_AFTER_NAME: tAfterName,
   HTML_BEFORE_VALUE: tBeforeValue,

@@ -44,7 +44,7 @@ const COMPILE_ERRORS: [string, string, string, number, number][] = [
   ['value continues attribute name', '<div on{{ e }}="x">', 'TEMPLATE_PARTIAL_NAME', 1, 8],
   ['an if adds half an attribute name', '<a {% if a %}on{% endif %}click="x">', 'TEMPLATE_PARTIAL_NAME', 1, 27],
   ['an if adds a name whose value follows', '<a {% if a %}title{% endif %}="x">', 'TEMPLATE_PARTIAL_NAME', 1, 30],
-  ['tag name split by a tag', '<scr{% if x %}ipt{% endif %}>', 'TEMPLATE_PARTIAL_NAME', 1, 1],
+  ['tag name split by a tag', '<scr{% if x %}ipt{% endif %}>', 'TEMPLATE_PARTIAL_NAME', 1, 15],
   ['ambiguous URL start', '<a href="{% if a %}/x{% endif %}{{ u }}">', 'TEMPLATE_AMBIGUOUS_URL', 1, 33],
   ['ambiguous slash', '<script>{% if a %}x{% endif %}/ 2</script>', 'TEMPLATE_AMBIGUOUS_JS_SLASH', 1, 31],
   ['dynamic script type', '<script type="{{ t }}"></script>', 'TEMPLATE_DYNAMIC_SCRIPT_TYPE', 1, 15],
