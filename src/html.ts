@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { ERROR_CODES, TemplateError, type ErrorCode } from './errors.js';
 import { type Markup, isMarkup, markupFromSafe } from './escape/markup.js';
 import { escapeHTML } from './escape/html.js';
-import { AnalysisError, analyze, type HolePlan } from './templates/analyze.js';
+import { AnalysisError, analyze, endsDocument, type HolePlan } from './templates/analyze.js';
 import { formatContext } from './templates/context.js';
 import { ESCAPERS, csrfFieldHTML, fuseChain, nonceAttr, scope, str } from './templates/runtime.js';
 
@@ -182,8 +182,6 @@ function holeFn(plan: Extract<HolePlan, { kind: 'escape' }>): Escape {
   return (v) => (typeof v === 'string' ? run(v) : run(otherValue(v)));
 }
 
-const isText = (c: { state: string; element: string }): boolean => c.state === 'HTML_TEXT' && c.element === 'none';
-
 /** Analyses a call site and generates its render function. */
 function build(strings: TemplateStringsArray): Render {
   for (let i = 0; i < strings.length; i++) {
@@ -192,7 +190,7 @@ function build(strings: TemplateStringsArray): Render {
     }
   }
   const a = analyze(strings);
-  if (!isText(a.end)) {
+  if (!endsDocument(a.end)) {
     throw new SiteError(
       'TEMPLATE_UNTERMINATED',
       `the template ends in ${formatContext(a.end)}; close every tag, attribute, script, style and comment it opens`,

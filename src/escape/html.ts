@@ -18,7 +18,13 @@
  * Markup written into an attribute value or RCDATA (`<title>`, `<textarea>`) contributes
  * its text: tags are removed and the remaining characters that could end the context are
  * escaped, while its character references are kept (they decode to the text they mean).
+ *
+ * Raw text (`<xmp>`, `<iframe>`, `<noembed>`, `<noframes>`, `<plaintext>`; §13.2.5.3
+ * RAWTEXT state, §13.2.5.5 PLAINTEXT state) has no character references: the parser reads
+ * everything as it is up to the element's end tag, so text is written as it is, and the
+ * one thing it cannot hold, an end tag, is broken (see escapeRawText).
  */
+import { decodeEntities } from './entities.js';
 
 const REPLACEMENT: Record<string, string> = {
   '&': '&amp;',
@@ -127,4 +133,27 @@ export function markupToRCDATA(html: string): string {
 /** Like markupToAttr, for the inside of an unquoted attribute value. */
 export function markupToUnquotedAttr(html: string): string {
   return stripTags(html).replace(MARKUP_TEXT_UNQUOTED_G, replace);
+}
+
+// `</` before the name of an element whose content is raw text, RCDATA or script data, in
+// any case, then whitespace, `/`, `>` or the end of the value (§13.2.5.12–14: such a name
+// followed by one of these ends the element; what follows the value is not known here).
+// Every such name is broken, not only the current element's, so that raw text inside
+// Markup can end no element wherever the Markup goes (a `<noscript>` writes Markup as it is).
+const RAW_END_TAG_G = /<(?=\/(?:script|style|xmp|iframe|noembed|noframes|noscript|textarea|title)(?:[\t\n\f\r />]|$))/gi;
+
+/**
+ * Writes a string as raw text: as it is, except that `</` before the name of a raw-text,
+ * RCDATA or script element (`</xmp`, `</noscript`, …) gets a U+200B ZERO WIDTH SPACE
+ * between its `<` and `/`, so that it reads the same but ends nothing. NUL becomes U+FFFD,
+ * as the parser would make it. A CR arrives as LF, as the parser makes every CR (§13.2.3.5).
+ */
+export function escapeRawText(s: string): string {
+  if (s.indexOf('<') === -1 && s.indexOf('\0') === -1) return s;
+  return s.replace(RAW_END_TAG_G, '<\u200b').replace(/\0/g, '\ufffd');
+}
+
+/** The text of Markup as raw text: tags removed, references decoded, then escapeRawText. */
+export function markupToRawText(html: string): string {
+  return escapeRawText(decodeEntities(stripTags(html)));
 }

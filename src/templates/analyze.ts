@@ -12,7 +12,7 @@
  *   to write before it, and the context after it — or that the value is dropped, or that
  *   the position is an attribute name, or an error.
  */
-import { type Context, type ContextError, F, JOINED_BITS, TEXT, errorCtx, formatContext, withCtx } from './context.js';
+import { type Context, type ContextError, type Element, F, JOINED_BITS, TEXT, errorCtx, formatContext, withCtx } from './context.js';
 import { TAG_STATES, TRANSITIONS, attrValueEnd, enterValue, leaveValue } from './transition.js';
 import { isRawContentElement } from './attr.js';
 import { decodeEntities } from '../escape/entities.js';
@@ -112,9 +112,17 @@ export function scanText(c: Context, s: string): ScanResult {
   return { ctx: c, inserts, errorAt: -1 };
 }
 
+/**
+ * True when a template or an `html` call site may end in `c`: in HTML text, or inside a
+ * `<plaintext>`, which nothing ends (§13.2.5.5), so a document that opens one ends in it.
+ */
+export function endsDocument(c: Context): boolean {
+  return c.state === 'HTML_TEXT' && (c.element === 'none' || c.element === 'plaintext');
+}
+
 /** Names of the escaping functions a hole can need; runtime.ts maps them to functions. */
 export const ESCAPER_NAMES = [
-  'text', 'rcdata', 'attr', 'attrUnquoted', 'srcdoc', 'url', 'urlPart', 'srcset', 'srcsetDescriptor',
+  'text', 'rcdata', 'rawtext', 'attr', 'attrUnquoted', 'srcdoc', 'url', 'urlPart', 'srcset', 'srcsetDescriptor',
   'jsValue', 'jsString', 'jsTemplate', 'jsRegexp', 'cssValue', 'cssString', 'cssURL',
 ] as const;
 export type EscaperName = (typeof ESCAPER_NAMES)[number];
@@ -127,6 +135,18 @@ export type HolePlan =
   /** An attribute name position: only a value checked to be a safe name may go here. */
   | { readonly kind: 'name'; readonly ctx: Context; readonly after: Context }
   | { readonly kind: 'error'; readonly ctx: Context; readonly code: ContextError['code'] | 'TEMPLATE_VALUE_IN_TAG' | 'TEMPLATE_AMBIGUOUS_URL' | 'TEMPLATE_SRCDOC_MARKUP'; readonly reason: string };
+
+/**
+ * The escaper of text content by element: HTML text; RCDATA (`<title>`, `<textarea>`) and
+ * script data blocks (their content is usually HTML a script will insert) as HTML text that
+ * cannot end them; raw text written as it is (escapeRawText).
+ */
+const TEXT_ESCAPERS: Readonly<Record<Element, EscaperName>> = {
+  none: 'text', form: 'text', pre: 'text', listing: 'text',
+  title: 'rcdata', textarea: 'rcdata', script: 'rcdata', style: 'rcdata',
+  xmp: 'rawtext', iframe: 'rawtext', noembed: 'rawtext', noframes: 'rawtext', plaintext: 'rawtext',
+  noscript: 'rcdata',
+};
 
 function attrStep(c: Context): EscaperName[] {
   if (c.delim === 'none') return [];
@@ -142,8 +162,7 @@ export function holePlan(c: Context): HolePlan {
     case 'HTML_TEXT': {
       const after = withCtx(c, { flags: c.flags & ~F.AT_LEADING_NEWLINE });
       const nl = (c.flags & F.AT_LEADING_NEWLINE) !== 0 ? '\n' : '';
-      // RCDATA, RAWTEXT and data blocks: no markup, no end tag.
-      return esc([c.element === 'none' ? 'text' : 'rcdata'], after, nl);
+      return esc([TEXT_ESCAPERS[c.element]], after, nl);
     }
     case 'HTML_TAG_NAME':
       return {

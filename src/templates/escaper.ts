@@ -19,7 +19,7 @@
 import { TemplateError } from '../errors.js';
 import type { Expr, Node, TemplateAST } from './ast.js';
 import { type Context, F, TEXT, formatContext, joinContexts, sameContext, withCtx } from './context.js';
-import { type HolePlan, type Piece, applyInserts, closeQuoted, holePlan, scanText } from './analyze.js';
+import { type HolePlan, type Piece, applyInserts, closeQuoted, endsDocument, holePlan, scanText } from './analyze.js';
 import type { Source } from './lexer.js';
 
 /** What to write for an output node. */
@@ -301,7 +301,7 @@ export function escapeTemplate(ast: TemplateAST, src: Source, parentBlocks: Read
     for (const [name, bc] of parentBlocks ?? []) if (!e.blocks.has(name)) e.blocks.set(name, bc);
   } else {
     const end = e.list(ast.body, TEXT);
-    if (!isText(end)) {
+    if (!endsDocument(end)) {
       throw e.error('TEMPLATE_UNTERMINATED', `the template ends in ${formatContext(end)}; close every tag, attribute, script, style and comment it opens`, src.text.length);
     }
   }

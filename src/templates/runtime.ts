@@ -7,7 +7,7 @@
  */
 import { PalisadeError, TemplateError } from '../errors.js';
 import { Markup, SafeScript, SafeStyle, SafeURL, isMarkup, markupFromSafe } from '../escape/markup.js';
-import { escapeHTML, escapeHTMLUnquoted, escapeRCDATA, markupToAttr, markupToRCDATA, markupToUnquotedAttr } from '../escape/html.js';
+import { escapeHTML, escapeHTMLUnquoted, escapeRCDATA, escapeRawText, markupToAttr, markupToRCDATA, markupToRawText, markupToUnquotedAttr } from '../escape/html.js';
 import { escapeURLComponent, filterAndNormalizeURL, filterAndNormalizeURLForAttr, filterSrcset, filterSrcsetDescriptor, normalizeURL } from '../escape/url.js';
 import { escapeJSRegexp, escapeJSString, escapeJSTemplate, jsValue } from '../escape/js.js';
 import { escapeCSSString, escapeCSSURL, filterCSSValue } from '../escape/css.js';
@@ -56,6 +56,7 @@ function urlComponent(v: unknown): string {
 export const ESCAPERS: Readonly<Record<EscaperName | FusedEscaperName, (v: unknown) => string>> = {
   text: (v) => (typeof v === 'string' ? escapeHTML(v) : typeof v === 'number' ? String(v) : isMarkup(v) ? v.toString() : escapeHTML(str(v))),
   rcdata: (v) => (isMarkup(v) ? markupToRCDATA(v.toString()) : escapeRCDATA(str(v))),
+  rawtext: (v) => (isMarkup(v) ? markupToRawText(v.toString()) : escapeRawText(str(v))),
   attr: (v) => (typeof v === 'string' ? escapeHTML(v) : typeof v === 'number' ? String(v) : isMarkup(v) ? markupToAttr(v.toString()) : escapeHTML(str(v))),
   attrUnquoted: (v) => (isMarkup(v) ? markupToUnquotedAttr(v.toString()) : escapeHTMLUnquoted(str(v))),
   srcdoc: (v) => (isMarkup(v) ? v.toString() : escapeHTML(str(v))),
