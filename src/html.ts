@@ -219,7 +219,9 @@ function build(strings: TemplateStringsArray): Render {
       } else {
         flush();
         needsScope = true;
-        terms.push(piece.insert === 'nonce' ? `${arg(nonceAttr)}($S)` : `${arg(csrfFieldHTML)}($S)`);
+        let term = piece.insert === 'nonce' ? `${arg(nonceAttr)}($S)` : `${arg(csrfFieldHTML)}($S)`;
+        for (const step of piece.wrap ?? []) term = `${arg(ESCAPERS[step])}(${term})`;
+        terms.push(term);
       }
     }
     if (p === a.holes.length) return;

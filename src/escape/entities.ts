@@ -44,13 +44,41 @@ function fromCodePoint(cp: number): string {
   return String.fromCodePoint(C1_REPLACEMENTS[cp] ?? cp);
 }
 
+function decodeOne(whole: string, hex: string | undefined, dec: string | undefined, name: string | undefined): string {
+  if (hex !== undefined) return fromCodePoint(parseInt(hex.slice(0, 8), 16));
+  if (dec !== undefined) return fromCodePoint(parseInt(dec.slice(0, 8), 10));
+  const v = NAMED[name!];
+  return v ?? whole;
+}
+
 /** Decodes the character references in `s` (see the module comment for which names). */
 export function decodeEntities(s: string): string {
   if (s.indexOf('&') === -1) return s;
-  return s.replace(REFERENCE, (whole, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
-    if (hex !== undefined) return fromCodePoint(parseInt(hex.slice(0, 8), 16));
-    if (dec !== undefined) return fromCodePoint(parseInt(dec.slice(0, 8), 10));
-    const v = NAMED[name!];
-    return v ?? whole;
-  });
+  return s.replace(REFERENCE, decodeOne);
+}
+
+/**
+ * decodeEntities, with where each decoded character came from: `at[k]` is the offset in
+ * `s` of the text that gave character `k` (the start of its reference), and
+ * `at[text.length]` is `s.length`. The context analysis reads an `srcdoc` value decoded,
+ * and writes its inserts (nonces, quotes) back at these offsets.
+ */
+export function decodeEntitiesMapped(s: string): { readonly text: string; readonly at: readonly number[] } {
+  const at: number[] = [];
+  let text = '';
+  let last = 0;
+  const plain = (to: number): void => {
+    for (let k = last; k < to; k++) at.push(k);
+    text += s.slice(last, to);
+  };
+  for (const m of s.matchAll(REFERENCE)) {
+    plain(m.index);
+    const d = decodeOne(m[0], m[1], m[2], m[3]);
+    for (let k = 0; k < d.length; k++) at.push(m.index);
+    text += d;
+    last = m.index + m[0].length;
+  }
+  plain(s.length);
+  at.push(s.length);
+  return { text, at };
 }

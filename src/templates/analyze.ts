@@ -6,22 +6,32 @@
  * - `scanText(ctx, text)` runs the transitions over one run of static text and returns the
  *   context after it, plus the places where the compiler inserts text: the closing quote
  *   of an attribute value it quoted, the CSP nonce before the `>` of `<script>`/`<style>`,
- *   the CSRF field after the `>` of a same-origin POST `<form>`.
+ *   the CSRF field after the `>` of a same-origin POST `<form>`. An `srcdoc` value and a
+ *   `<noscript>` are regions with a document of their own (context.ts `inner`): their text
+ *   is read with the transitions of the context inside them, the `srcdoc` value after its
+ *   character references are decoded.
  * - `holePlan(ctx)` says what to do with a value in context `ctx`: which escapers to run,
  *   in order (names from ESCAPER_NAMES; runtime.ts has the functions), what static prefix
  *   to write before it, and the context after it — or that the value is dropped, or that
- *   the position is an attribute name, or an error.
+ *   the position is an attribute name, or an error. In an `srcdoc` value, a value gets the
+ *   escaping of its place in the inner document, then the attribute's.
  */
 import { type Context, type ContextError, type Element, F, JOINED_BITS, TEXT, errorCtx, formatContext, withCtx } from './context.js';
 import { TAG_STATES, TRANSITIONS, attrValueEnd, enterValue, leaveValue } from './transition.js';
 import { isRawContentElement } from './attr.js';
-import { decodeEntities } from '../escape/entities.js';
+import { decodeEntities, decodeEntitiesMapped } from '../escape/entities.js';
+import { escapeHTML, escapeHTMLUnquoted } from '../escape/html.js';
+
+/** An escaper that writes text into an attribute value; see attrStep. */
+export type AttrStep = 'attr' | 'attrUnquoted';
 
 /** Something the compiler writes into static text at an offset. */
 export interface Insert {
   readonly at: number;
   /** `quote`: a `"`; `nonce`: ` nonce="…"` when the request has one; `csrf`: the hidden CSRF input. */
   readonly kind: 'quote' | 'nonce' | 'csrf';
+  /** Inside `srcdoc` values: the escapers the text goes through, innermost value first. */
+  readonly wrap: readonly AttrStep[];
 }
 
 export interface ScanResult {
@@ -63,23 +73,25 @@ export function scanText(c: Context, s: string): ScanResult {
   let i = 0;
   while (i < s.length) {
     if (c.state === 'ERROR') return { ctx: c, inserts, errorAt: i };
+    if (c.inner !== null) {
+      const r = c.state === 'ATTR_SRCDOC' ? scanSrcdoc(c, s, i, inserts) : scanNoscript(c, s, i, inserts);
+      if (r.errorAt !== -1 || r.at >= s.length) return { ctx: r.ctx, inserts, errorAt: r.errorAt };
+      c = r.ctx;
+      i = r.at;
+      continue;
+    }
     if ((c.flags & F.AT_LEADING_NEWLINE) !== 0) c = withCtx(c, { flags: c.flags & ~F.AT_LEADING_NEWLINE });
     if (c.delim !== 'none') {
       // Inside an attribute value: the browser decodes character references before the
       // value's own language (JS, CSS, URL) reads it, so the transitions see decoded text.
       const end = attrValueEnd(c.delim, s, i);
-      if (c.delim === 'unqq' && s.slice(i, end).includes('"')) {
-        return {
-          ctx: errorCtx(c, 'TEMPLATE_UNQUOTED_VALUE', 'an unquoted attribute value that starts with a value contains a \'"\'; quote the attribute value'),
-          inserts,
-          errorAt: i + s.slice(i, end).indexOf('"'),
-        };
-      }
+      const quote = unquotedQuote(c, s, i, end);
+      if (quote !== null) return { ctx: quote.ctx, inserts, errorAt: quote.at };
       const decoded = decodeEntities(s.slice(i, end));
       c = scanRange(c, decoded, 0, decoded.length);
       if (c.state === 'ERROR') return { ctx: c, inserts, errorAt: i };
       if (end >= s.length) return { ctx: c, inserts, errorAt: -1 };
-      if (c.delim === 'unqq') inserts.push({ at: end, kind: 'quote' });
+      if (c.delim === 'unqq') inserts.push({ at: end, kind: 'quote', wrap: [] });
       const quoted = c.delim === 'dq' || c.delim === 'sq';
       c = leaveValue(c);
       i = quoted ? end + 1 : end;
@@ -100,16 +112,74 @@ export function scanText(c: Context, s: string): ScanResult {
     if (TAG_STATES.has(before.state) && !TAG_STATES.has(next.state) && next.delim === 'none' && (before.flags & F.END_TAG) === 0) {
       // The `>` of a start tag was just read (at j - 1).
       if ((before.element === 'script' || before.element === 'style') && (before.flags & F.NONCE_SEEN) === 0) {
-        inserts.push({ at: j - 1, kind: 'nonce' });
+        inserts.push({ at: j - 1, kind: 'nonce', wrap: [] });
       }
       if (before.element === 'form' && (before.flags & F.FORM_POST) !== 0 && (before.flags & F.FORM_ACTION_UNSAFE) === 0) {
-        inserts.push({ at: j, kind: 'csrf' });
+        inserts.push({ at: j, kind: 'csrf', wrap: [] });
       }
     }
     c = next;
     i = j;
   }
   return { ctx: c, inserts, errorAt: -1 };
+}
+
+/** A `"` in an unquoted value Palisade quotes (it would end it): the error, or null. */
+function unquotedQuote(c: Context, s: string, i: number, end: number): { ctx: Context; at: number } | null {
+  if (c.delim !== 'unqq') return null;
+  const k = s.indexOf('"', i);
+  if (k === -1 || k >= end) return null;
+  return { ctx: errorCtx(c, 'TEMPLATE_UNQUOTED_VALUE', 'an unquoted attribute value that starts with a value contains a \'"\'; quote the attribute value'), at: k };
+}
+
+interface RegionScan {
+  readonly ctx: Context;
+  /** Where the text after the region's part starts (s.length when the region goes on). */
+  readonly at: number;
+  readonly errorAt: number;
+}
+
+/**
+ * `<iframe srcdoc="<p>|">`: the part of the value in `s` from `i`, decoded, is read as the
+ * inner document by the transitions of `c.inner`; the inner document's inserts are written
+ * back at the offsets their decoded characters came from, escaped for this attribute.
+ */
+function scanSrcdoc(c: Context, s: string, i: number, inserts: Insert[]): RegionScan {
+  const end = attrValueEnd(c.delim, s, i);
+  const quote = unquotedQuote(c, s, i, end);
+  if (quote !== null) return { ctx: quote.ctx, at: i, errorAt: quote.at };
+  const { text, at } = decodeEntitiesMapped(s.slice(i, end));
+  const r = scanText(c.inner!, text);
+  const step = attrStep(c);
+  for (const ins of r.inserts) inserts.push({ at: i + at[ins.at]!, kind: ins.kind, wrap: [...ins.wrap, step] });
+  if (r.errorAt !== -1) return { ctx: r.ctx, at: i, errorAt: i + at[r.errorAt]! };
+  if (end >= s.length) return { ctx: withCtx(c, { inner: r.ctx }), at: s.length, errorAt: -1 };
+  if (c.delim === 'unqq') inserts.push({ at: end, kind: 'quote', wrap: [] });
+  return { ctx: leaveValue(c), at: c.delim === 'dq' || c.delim === 'sq' ? end + 1 : end, errorAt: -1 };
+}
+
+/**
+ * `<noscript><p>|`: the content is read as HTML (what it is with scripting off) up to the
+ * first `</noscript` (where it ends with scripting on, as raw text). Both readings must
+ * agree that the content ends there, in HTML text; no escaper writes `</noscript`, so a
+ * value can end it in neither.
+ */
+function scanNoscript(c: Context, s: string, i: number, inserts: Insert[]): RegionScan {
+  const end = endTagStart(s, i, 'noscript');
+  const r = scanText(c.inner!, s.slice(i, end));
+  for (const ins of r.inserts) inserts.push({ ...ins, at: i + ins.at });
+  if (r.errorAt !== -1) return { ctx: r.ctx, at: i, errorAt: i + r.errorAt };
+  if (end >= s.length) return { ctx: withCtx(c, { inner: r.ctx }), at: s.length, errorAt: -1 };
+  const inner = r.ctx;
+  if (inner.state !== 'HTML_TEXT' || inner.element !== 'none' || inner.inner !== null) {
+    const why = inner.element === 'noscript' ? 'a <noscript> inside a <noscript>' : `its content, read as HTML, is still in ${formatContext(inner)}`;
+    return {
+      ctx: errorCtx(c, 'TEMPLATE_UNTERMINATED', `this </noscript> ends the <noscript> when scripts run, but ${why}; close everything the <noscript> opens before it`),
+      at: i,
+      errorAt: end,
+    };
+  }
+  return { ctx: withCtx(TEXT, { state: 'HTML_TAG', flags: F.END_TAG }), at: end + '</noscript'.length, errorAt: -1 };
 }
 
 /**
@@ -122,7 +192,7 @@ export function endsDocument(c: Context): boolean {
 
 /** Names of the escaping functions a hole can need; runtime.ts maps them to functions. */
 export const ESCAPER_NAMES = [
-  'text', 'rcdata', 'rawtext', 'attr', 'attrUnquoted', 'srcdoc', 'url', 'urlPart', 'srcset', 'srcsetDescriptor',
+  'text', 'rcdata', 'rawtext', 'attr', 'attrUnquoted', 'url', 'urlPart', 'srcset', 'srcsetDescriptor',
   'jsValue', 'jsString', 'jsTemplate', 'jsRegexp', 'cssValue', 'cssString', 'cssURL',
 ] as const;
 export type EscaperName = (typeof ESCAPER_NAMES)[number];
@@ -134,7 +204,7 @@ export type HolePlan =
   | { readonly kind: 'drop'; readonly ctx: Context; readonly after: Context }
   /** An attribute name position: only a value checked to be a safe name may go here. */
   | { readonly kind: 'name'; readonly ctx: Context; readonly after: Context }
-  | { readonly kind: 'error'; readonly ctx: Context; readonly code: ContextError['code'] | 'TEMPLATE_VALUE_IN_TAG' | 'TEMPLATE_AMBIGUOUS_URL' | 'TEMPLATE_SRCDOC_MARKUP'; readonly reason: string };
+  | { readonly kind: 'error'; readonly ctx: Context; readonly code: ContextError['code'] | 'TEMPLATE_VALUE_IN_TAG' | 'TEMPLATE_AMBIGUOUS_URL'; readonly reason: string };
 
 /**
  * The escaper of text content by element: HTML text; RCDATA (`<title>`, `<textarea>`) and
@@ -148,15 +218,32 @@ const TEXT_ESCAPERS: Readonly<Record<Element, EscaperName>> = {
   noscript: 'rcdata',
 };
 
-function attrStep(c: Context): EscaperName[] {
-  if (c.delim === 'none') return [];
-  return [c.delim === 'unq' ? 'attrUnquoted' : 'attr'];
+/** The escaper that writes text into the attribute value `c` is in (it has a delimiter). */
+function attrStep(c: Context): AttrStep {
+  return c.delim === 'unq' ? 'attrUnquoted' : 'attr';
 }
 
-/** What to do with a value written in context `c`. */
+/** Static text written into an attribute value, as `step` writes a value's text. */
+function escapeStatic(step: AttrStep, text: string): string {
+  return step === 'attr' ? escapeHTML(text) : escapeHTMLUnquoted(text);
+}
+
+/**
+ * What to do with a value written in context `c`. In a region (`c.inner`), the plan of the
+ * context inside it, and in an `srcdoc` value, then escaped for the attribute: the inner
+ * document's text is the attribute's text decoded.
+ */
 export function holePlan(c: Context): HolePlan {
+  if (c.inner !== null) {
+    const p = holePlan(c.inner);
+    if (p.kind === 'error') return { ...p, ctx: c };
+    const after = withCtx(c, { inner: p.after });
+    if (p.kind !== 'escape' || c.state !== 'ATTR_SRCDOC') return { ...p, ctx: c, after };
+    const step = attrStep(c);
+    return { kind: 'escape', chain: [...p.chain, step], prefix: escapeStatic(step, p.prefix), ctx: c, after };
+  }
   const esc = (chain: EscaperName[], after: Context = c, prefix = ''): HolePlan => ({
-    kind: 'escape', chain: [...chain, ...attrStep(c)], prefix, ctx: c, after,
+    kind: 'escape', chain: c.delim === 'none' ? chain : [...chain, attrStep(c)], prefix, ctx: c, after,
   });
   switch (c.state) {
     case 'HTML_TEXT': {
@@ -203,14 +290,8 @@ export function holePlan(c: Context): HolePlan {
       return { kind: 'drop', ctx: c, after: c };
     case 'ATTR_TEXT':
       return { kind: 'escape', chain: [c.delim === 'unq' ? 'attrUnquoted' : 'attr'], prefix: '', ctx: c, after: c };
-    case 'ATTR_SRCDOC':
-      if ((c.flags & F.SRCDOC_MARKUP) !== 0) {
-        return {
-          kind: 'error', ctx: c, code: 'TEMPLATE_SRCDOC_MARKUP',
-          reason: 'a value inside srcdoc after markup; render the inner document separately and pass it as one value',
-        };
-      }
-      return esc(['srcdoc']);
+    case 'ATTR_SRCDOC': // a region: read above
+      return { kind: 'error', ctx: c, code: 'TEMPLATE_PARTIAL_NAME', reason: 'an srcdoc value without its inner document' };
     case 'URL':
       if (c.urlPart === 'unknown') {
         return {
@@ -260,12 +341,20 @@ export function holePlan(c: Context): HolePlan {
  * attributes, marked so that the text after may not continue the value, and the quote.
  */
 export function closeQuoted(c: Context): { readonly ctx: Context; readonly text: string } {
+  if (c.inner !== null) {
+    const r = closeQuoted(c.inner);
+    const text = c.state === 'ATTR_SRCDOC' ? escapeStatic(attrStep(c), r.text) : r.text;
+    return { ctx: withCtx(c, { inner: r.ctx }), text };
+  }
   const left = leaveValue(c);
   return { ctx: withCtx(left, { flags: left.flags | F.JOINED_VALUE }), text: '"' };
 }
 
-/** A piece of rewritten static text: text, or a runtime insert (nonce, CSRF field). */
-export type Piece = string | { readonly insert: 'nonce' | 'csrf' };
+/**
+ * A piece of rewritten static text: text, or a runtime insert (nonce, CSRF field), which
+ * inside `srcdoc` values goes through `wrap` (escapers, innermost value first).
+ */
+export type Piece = string | { readonly insert: 'nonce' | 'csrf'; readonly wrap?: readonly AttrStep[] };
 
 /** Static text with the compiler's inserts applied; quotes become text. */
 export function applyInserts(s: string, inserts: readonly Insert[]): Piece[] {
@@ -276,11 +365,11 @@ export function applyInserts(s: string, inserts: readonly Insert[]): Piece[] {
     text += s.slice(last, ins.at);
     last = ins.at;
     if (ins.kind === 'quote') {
-      text += '"';
+      text += ins.wrap.reduce((t, step) => escapeStatic(step, t), '"');
     } else {
       if (text !== '') out.push(text);
       text = '';
-      out.push({ insert: ins.kind });
+      out.push(ins.wrap.length === 0 ? { insert: ins.kind } : { insert: ins.kind, wrap: ins.wrap });
     }
   }
   text += s.slice(last);

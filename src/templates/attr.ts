@@ -24,9 +24,12 @@ export function elementKind(tagName: string): Element {
   return SPECIAL_ELEMENTS.has(tagName) ? (tagName as Element) : 'none';
 }
 
-/** Elements whose content is text up to their end tag, not markup. */
+/**
+ * Elements whose content is text up to their end tag, not markup. (`noscript` content is
+ * markup with scripting off: analyze.ts reads it as a region of its own.)
+ */
 export function isRawContentElement(e: Element): boolean {
-  return e !== 'none' && e !== 'form' && e !== 'pre' && e !== 'listing';
+  return e !== 'none' && e !== 'form' && e !== 'pre' && e !== 'listing' && e !== 'noscript';
 }
 
 const URL_ATTRS = new Set([

@@ -9,7 +9,7 @@ import type { Expr, MacroParam, Node, TemplateAST, Target } from './ast.js';
 import type { EscapePlan } from './escaper.js';
 import type { Source } from './lexer.js';
 import type { FilterDef } from './filters.js';
-import type { EscaperName } from './analyze.js';
+import type { EscaperName, Piece } from './analyze.js';
 import { ESCAPERS, type FusedEscaperName, fuseChain, stringEscaper } from './runtime.js';
 import { ExprGen } from './codegen-expr.js';
 import { EscapedReuse, reuseKey } from './reuse.js';
@@ -155,6 +155,16 @@ class Gen extends ExprGen {
     this.dyn(`($p = ${this.pos(offset)}, ${this.reuse.hole(key, code, (arg) => this.chain(plan, arg))})`);
   }
 
+  /** The code of a runtime insert (nonce, CSRF field), escaped for the srcdoc values it is in. */
+  insertCode(piece: Exclude<Piece, string>): string {
+    let code = piece.insert === 'nonce' ? '$rt.nonceAttr($S)' : '$rt.csrfFieldHTML($S)';
+    for (const step of piece.wrap ?? []) {
+      this.usedEscapers.add(step);
+      code = `$e_${step}(${code})`;
+    }
+    return code;
+  }
+
   nodes(list: readonly Node[]): void {
     for (const n of list) this.node(n);
   }
@@ -227,7 +237,7 @@ class Gen extends ExprGen {
         if (this.isChild && !this.inBlock && this.scope.parent === null) return;
         for (const piece of this.plan.texts.get(n) ?? [n.value]) {
           if (typeof piece === 'string') this.static(piece);
-          else this.dyn(piece.insert === 'nonce' ? '$rt.nonceAttr($S)' : '$rt.csrfFieldHTML($S)');
+          else this.dyn(this.insertCode(piece));
         }
         return;
       }

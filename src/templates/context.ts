@@ -32,7 +32,11 @@ export type State =
   | 'HTML_BOGUS_COMMENT'
   /** A plain attribute value: `<p title="|">`. */
   | 'ATTR_TEXT'
-  /** An `srcdoc` value, an HTML document itself: `<iframe srcdoc="|">`. */
+  /**
+   * An `srcdoc` value: an HTML document of its own, whose context is `inner`:
+   * `<iframe srcdoc="<p>|">`. Its text is read after the attribute's character references
+   * are decoded, as the browser reads it.
+   */
   | 'ATTR_SRCDOC'
   /** A URL attribute value; `urlPart` says where in the URL: `<a href="|">`. */
   | 'URL'
@@ -117,8 +121,6 @@ export const F = {
   SCRIPT_DATA: 16,
   /** The tag is an end tag. */
   END_TAG: 32,
-  /** The srcdoc value so far contains markup. */
-  SRCDOC_MARKUP: 64,
   /**
    * Right after `<textarea>`, `<pre>` or `<listing>`, where the parser drops one newline
    * (§13.2.6.4.7): a value here gets a `\n` in front so its own leading newline survives.
@@ -148,7 +150,7 @@ export const F = {
 export const JOINED_BITS = F.JOINED_NAME | F.JOINED_VALUE | F.JOINED_AFTER_NAME;
 
 export interface ContextError {
-  readonly code: 'TEMPLATE_PARTIAL_NAME' | 'TEMPLATE_DYNAMIC_SCRIPT_TYPE' | 'TEMPLATE_AMBIGUOUS_JS_SLASH' | 'TEMPLATE_UNQUOTED_VALUE';
+  readonly code: 'TEMPLATE_PARTIAL_NAME' | 'TEMPLATE_DYNAMIC_SCRIPT_TYPE' | 'TEMPLATE_AMBIGUOUS_JS_SLASH' | 'TEMPLATE_UNQUOTED_VALUE' | 'TEMPLATE_UNTERMINATED';
   readonly reason: string;
 }
 
@@ -163,6 +165,13 @@ export interface Context {
   readonly jsBraces: readonly number[];
   readonly flags: number;
   readonly err: ContextError | null;
+  /**
+   * The context inside a region that holds a document of its own, or null. The region is
+   * this context: an `srcdoc` value (ATTR_SRCDOC), or the content of a `<noscript>`
+   * (HTML_TEXT in noscript), which is read as HTML, as it is with scripting off, while it
+   * ends where raw text would end, as it does with scripting on. Regions nest.
+   */
+  readonly inner: Context | null;
 }
 
 /** The context at the start of every template: HTML text. */
@@ -176,6 +185,7 @@ export const TEXT: Context = Object.freeze({
   jsBraces: Object.freeze([]) as readonly number[],
   flags: 0,
   err: null,
+  inner: null,
 } satisfies Context);
 
 /** A copy of `c` with some fields changed. */
@@ -194,8 +204,20 @@ function sameBraces(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
+/** The context where text is read: inside every region (`inner`) `c` is in. */
+export function innermost(c: Context): Context {
+  while (c.inner !== null) c = c.inner;
+  return c;
+}
+
+/** `c` with its innermost context replaced by `f(innermost)`. */
+export function mapInnermost(c: Context, f: (inner: Context) => Context): Context {
+  return c.inner === null ? f(c) : withCtx(c, { inner: mapInnermost(c.inner, f) });
+}
+
 /** True when two contexts are the same. */
 export function sameContext(a: Context, b: Context): boolean {
+  if (a.inner !== b.inner && (a.inner === null || b.inner === null || !sameContext(a.inner, b.inner))) return false;
   return (
     a.state === b.state &&
     a.element === b.element &&
@@ -219,6 +241,12 @@ export function sameContext(a: Context, b: Context): boolean {
  */
 export function joinContexts(a: Context, b: Context): Context | null {
   if (sameContext(a, b)) return a;
+  if (a.inner !== null || b.inner !== null) {
+    // The same region on both paths, joined inside.
+    if (a.inner === null || b.inner === null || !sameContext(withCtx(a, { inner: null }), withCtx(b, { inner: null }))) return null;
+    const j = joinContexts(a.inner, b.inner);
+    return j === null ? null : withCtx(a, { inner: j });
+  }
   const formBits = F.FORM_POST | F.FORM_ACTION_UNSAFE;
   // Only one path is still at the start of a <pre>/<textarea>: drop the fact (a value there
   // then loses the protection of its leading newline, never safety).
@@ -283,5 +311,6 @@ export function formatContext(c: Context): string {
   if (c.urlPart !== 'none') parts.push(`url part ${c.urlPart}`);
   if (c.state.startsWith('JS_')) parts.push(`slash means ${c.jsCtx}`);
   if (c.jsBraces.length > 0) parts.push(`inside \${} of a template literal`);
-  return parts.length > 0 ? `${c.state} (${parts.join(', ')})` : c.state;
+  const here = parts.length > 0 ? `${c.state} (${parts.join(', ')})` : c.state;
+  return c.inner === null ? here : `${here}, inside it ${formatContext(c.inner)}`;
 }

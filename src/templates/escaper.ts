@@ -18,7 +18,7 @@
  */
 import { TemplateError } from '../errors.js';
 import type { Expr, Node, TemplateAST } from './ast.js';
-import { type Context, F, TEXT, formatContext, joinContexts, sameContext, withCtx } from './context.js';
+import { type Context, F, TEXT, formatContext, innermost, joinContexts, mapInnermost, sameContext, withCtx } from './context.js';
 import { type HolePlan, type Piece, applyInserts, closeQuoted, endsDocument, holePlan, scanText } from './analyze.js';
 import type { Source } from './lexer.js';
 
@@ -101,7 +101,7 @@ class Escaper {
       const first = body[0];
       return first !== undefined && first.kind === 'text' && /^[\t\n\f\r >]/.test(first.value);
     };
-    if (c.delim !== 'unqq' || !bodies.some(endsValue)) return c;
+    if (innermost(c).delim !== 'unqq' || !bodies.some(endsValue)) return c;
     const closed = closeQuoted(c);
     this.record(this.closings, n, closed.text, (a, b) => a === b, n.offset);
     return closed.ctx;
@@ -109,7 +109,7 @@ class Escaper {
 
   /** Closes a value Palisade quoted at the end of `body`, which ends in it (context `end`). */
   closeAfter(body: readonly Node[], end: Context): Context {
-    if (end.delim !== 'unqq') return end;
+    if (innermost(end).delim !== 'unqq') return end;
     const closed = closeQuoted(end);
     const last = body[body.length - 1];
     this.record(this.closingsAfter, body, closed.text, (a, b) => a === b, last?.offset ?? 0);
@@ -167,7 +167,7 @@ class Escaper {
         const ends = bodies.map((b) => this.list(b, c));
         if (n.else_ === null) ends.push(c);
         let end = joinAll(ends);
-        if (end === null && ends.some((e) => e.delim === 'unqq')) {
+        if (end === null && ends.some((e) => innermost(e).delim === 'unqq')) {
           // `{% if t %} title={{ t }}{% endif %}`: a path that ends in a value Palisade
           // quotes gets its closing quote at its end.
           end = joinAll(ends.map((e, i) => (i < bodies.length ? this.closeAfter(bodies[i]!, e) : e)));
@@ -180,7 +180,7 @@ class Escaper {
       }
       case 'for': {
         // A loop's first run would be at the start of a <pre>/<textarea>, later runs not.
-        if ((c.flags & F.AT_LEADING_NEWLINE) !== 0) c = withCtx(c, { flags: c.flags & ~F.AT_LEADING_NEWLINE });
+        c = mapInnermost(c, (x) => withCtx(x, { flags: x.flags & ~F.AT_LEADING_NEWLINE }));
         c = this.closeBefore(n, [n.body, n.else_ ?? []], c);
         if (n.recursive && !isText(c)) {
           throw this.error('TEMPLATE_LOOP_CONTEXT', `a recursive loop must start in HTML text, not in ${formatContext(c)}: loop() writes its body where it is called, as HTML text`, n.offset);
@@ -188,7 +188,7 @@ class Escaper {
         this.loops.push(n.recursive);
         let e1 = this.list(n.body, c);
         // A body that ends in a value Palisade quotes, which its next run would end.
-        if (e1.delim === 'unqq' && !sameContext(e1, c)) e1 = this.closeAfter(n.body, e1);
+        if (innermost(e1).delim === 'unqq' && !sameContext(e1, c)) e1 = this.closeAfter(n.body, e1);
         let e2: Context | null = null;
         if (!sameContext(e1, c)) {
           e2 = this.list(n.body, e1);
@@ -282,7 +282,9 @@ function samePlan(a: OutputPlan, b: OutputPlan): boolean {
 }
 
 function samePieces(a: Piece[], b: Piece[]): boolean {
-  return a.length === b.length && a.every((p, i) => (typeof p === 'string' ? p === b[i] : typeof b[i] === 'object' && (b[i] as { insert: string }).insert === p.insert));
+  const samePiece = (p: Piece, q: Piece | undefined): boolean =>
+    typeof p === 'string' ? p === q : typeof q === 'object' && q.insert === p.insert && (q.wrap ?? []).join() === (p.wrap ?? []).join();
+  return a.length === b.length && a.every((p, i) => samePiece(p, b[i]));
 }
 
 /**

@@ -21,23 +21,28 @@ export type FusedEscaperName = 'urlPartAttr' | 'urlAttr';
 // would change nothing, so it is left out of the chain.
 const ATTR_SAFE_OUTPUT = new Set<string>(['jsString', 'jsTemplate', 'jsRegexp', 'cssString', 'srcsetDescriptor']);
 
-/** The chain to run for a hole: the same result as `chain`, with fewer calls. */
+/**
+ * The chain to run for a hole: the same result as `chain`, with fewer calls. Only the first
+ * two steps are fused; a longer chain (a value in an `srcdoc` document) keeps the rest.
+ */
 export function fuseChain(chain: readonly EscaperName[]): (EscaperName | FusedEscaperName)[] {
-  if (chain.length === 2 && chain[1] === 'attr') {
-    if (ATTR_SAFE_OUTPUT.has(chain[0]!)) return [chain[0]!];
-    if (chain[0] === 'urlPart') return ['urlPartAttr'];
-    if (chain[0] === 'url') return ['urlAttr'];
+  const [a, b] = chain;
+  if (b === 'attr' && a !== undefined) {
+    const rest = chain.slice(2);
+    if (ATTR_SAFE_OUTPUT.has(a)) return [a, ...rest];
+    if (a === 'urlPart') return ['urlPartAttr', ...rest];
+    if (a === 'url') return ['urlAttr', ...rest];
   }
   return [...chain];
 }
 
 /**
  * What an escaper writes for a string, as a name: escapers with the same name write the
- * same text for every string (text, quoted attribute and srcdoc all run escapeHTML on it;
- * they differ on Markup). Used to reuse escaped text between holes (reuse.ts).
+ * same text for every string (text and quoted attribute both run escapeHTML on it; they
+ * differ on Markup). Used to reuse escaped text between holes (reuse.ts).
  */
 export function stringEscaper(name: EscaperName | FusedEscaperName): string {
-  return name === 'text' || name === 'attr' || name === 'srcdoc' ? 'html' : name;
+  return name === 'text' || name === 'attr' ? 'html' : name;
 }
 
 /** A value as text: null and undefined are empty, everything else is String(v). */
@@ -59,7 +64,6 @@ export const ESCAPERS: Readonly<Record<EscaperName | FusedEscaperName, (v: unkno
   rawtext: (v) => (isMarkup(v) ? markupToRawText(v.toString()) : escapeRawText(str(v))),
   attr: (v) => (typeof v === 'string' ? escapeHTML(v) : typeof v === 'number' ? String(v) : isMarkup(v) ? markupToAttr(v.toString()) : escapeHTML(str(v))),
   attrUnquoted: (v) => (isMarkup(v) ? markupToUnquotedAttr(v.toString()) : escapeHTMLUnquoted(str(v))),
-  srcdoc: (v) => (isMarkup(v) ? v.toString() : escapeHTML(str(v))),
   url: (v) => (v instanceof SafeURL ? normalizeURL(v.toString()) : filterAndNormalizeURL(str(v))),
   urlAttr: (v) => (typeof v === 'string' ? filterAndNormalizeURLForAttr(v) : ESCAPERS.attr(ESCAPERS.url(v))),
   urlPart: (v) => (v instanceof SafeURL ? normalizeURL(v.toString()) : urlComponent(v)),

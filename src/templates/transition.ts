@@ -97,6 +97,9 @@ export function closeTag(c: Context): Context {
       return withCtx(TEXT, { flags: F.AT_LEADING_NEWLINE });
     case 'textarea':
       return withCtx(TEXT, { element: 'textarea', flags: F.AT_LEADING_NEWLINE });
+    case 'noscript':
+      // A region: read as HTML (scripting off), ended as raw text (scripting on); analyze.ts.
+      return withCtx(TEXT, { element: 'noscript', inner: TEXT });
     default:
       return withCtx(TEXT, { element: c.element });
   }
@@ -244,7 +247,7 @@ export function enterValue(c: Context, delim: Delim, s: string, start: number): 
     case 'css':
       return withCtx(base, { state: 'CSS' });
     case 'srcdoc':
-      return withCtx(base, { state: 'ATTR_SRCDOC' });
+      return withCtx(base, { state: 'ATTR_SRCDOC', inner: TEXT });
     default:
       return withCtx(base, { state: 'ATTR_TEXT' });
   }
@@ -252,10 +255,7 @@ export function enterValue(c: Context, delim: Delim, s: string, start: number): 
 
 /** The context after an attribute value's delimiter: back between attributes. */
 export function leaveValue(c: Context): Context {
-  return withCtx(c, {
-    state: 'HTML_TAG', attr: 'none', delim: 'none', urlPart: 'none', jsCtx: 'regexp', jsBraces: [],
-    flags: c.flags & ~F.SRCDOC_MARKUP,
-  });
+  return withCtx(c, { state: 'HTML_TAG', attr: 'none', delim: 'none', urlPart: 'none', jsCtx: 'regexp', jsBraces: [], inner: null });
 }
 
 /** `<!-- | -->` */
@@ -279,11 +279,12 @@ function tAttrText(c: Context, _s: string, _i: number, end: number): [Context, n
   return [c, end];
 }
 
-/** `srcdoc="|"` — an HTML document; remembers when static markup has been written. */
-function tSrcdoc(c: Context, s: string, i: number, end: number): [Context, number] {
-  const k = s.indexOf('<', i);
-  if (k !== -1 && k < end) return [withCtx(c, { flags: c.flags | F.SRCDOC_MARKUP }), end];
-  return [c, end];
+/**
+ * A region (`srcdoc="|"`, `<noscript>|`): its text is a document of its own, which
+ * analyze.ts reads with the transitions of the context inside; never called.
+ */
+function tRegion(c: Context): [Context, number] {
+  throw new Error(`the text of a region (${c.state}) is read by analyze.ts`);
 }
 
 /** `href="|"` — a URL or a srcset list; tracks whether anything has been written yet. */
@@ -331,7 +332,7 @@ export const TRANSITIONS: Readonly<Record<State, Transition>> = {
   HTML_COMMENT: tComment,
   HTML_BOGUS_COMMENT: tBogusComment,
   ATTR_TEXT: tAttrText,
-  ATTR_SRCDOC: tSrcdoc,
+  ATTR_SRCDOC: tRegion,
   URL: tURL,
   JS_EXPR: tJSExpr,
   JS_DQ_STR: tJSDqStr,

@@ -50,7 +50,6 @@ const COMPILE_ERRORS: [string, string, string, number, number][] = [
   ['dynamic script type', '<script type="{{ t }}"></script>', 'TEMPLATE_DYNAMIC_SCRIPT_TYPE', 1, 15],
   ['dynamic script type, unquoted', '<script type={{ t }}></script>', 'TEMPLATE_DYNAMIC_SCRIPT_TYPE', 1, 14],
   ['quote in a compiler-quoted value', '<a href={{ u }}"x">', 'TEMPLATE_UNQUOTED_VALUE', 1, 16],
-  ['value inside srcdoc markup', '<iframe srcdoc="<p>{{ x }}</p>"></iframe>', 'TEMPLATE_SRCDOC_MARKUP', 1, 20],
   ['include outside text', '<title>{% include "x.html" %}</title>', 'TEMPLATE_INCLUDE_CONTEXT', 1, 11],
   ['super outside a block', '{{ super() }}', 'TEMPLATE_SYNTAX', 1, 1],
   ['expressions nested too deep', '{{ ' + '('.repeat(300) + '1' + ')'.repeat(300) + ' }}', 'TEMPLATE_SYNTAX', 1, 204],
