@@ -17,9 +17,15 @@
  * - `escapeURLComponent` is for a value placed after the start of a URL (a path segment or
  *   a query value): everything except the unreserved characters of RFC 3986 §2.3 is
  *   percent-encoded as UTF-8, so the value is exactly one component.
- * - `srcset` (HTML §4.8.4.3.10) is a list of candidates "URL [descriptor]" separated by
- *   commas; each URL is filtered and normalized, with whitespace and commas encoded, and a
- *   descriptor that is not a number followed by `w`, `x` or `h` is dropped.
+ * - `srcset` (HTML §4.8.4.3.10 "parse a srcset attribute") is a list of candidates "URL
+ *   [descriptors]" separated by commas. The parser skips whitespace and commas, takes the
+ *   URL up to the next whitespace, and ends the candidate there if the URL ends in commas
+ *   (which it removes). So a candidate URL stays one candidate and the same URL when it has
+ *   no whitespace (normalizeURL encodes it, as the URL parser would), does not start with a
+ *   comma (`./` is put in front: a URL that starts with a comma is path-relative, and `./`
+ *   resolves to the same URL) and does not end with one (those are percent-encoded, the one
+ *   change that cannot be avoided). Commas inside a URL are kept. A descriptor that is not a
+ *   number followed by `w`, `x` or `h` is dropped.
  */
 
 /** What a URL slot receives in place of a refused value. */
@@ -211,12 +217,29 @@ function escapeURLComponentUnicode(s: string): string {
 }
 
 const DESCRIPTOR = /^(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?[wxh]$/;
-const SRCSET_URL_EXTRA_G = /[,]/g;
+const TRAILING_COMMAS = /,+$/;
 
 /** Keeps a srcset descriptor like `2x`, `480w`; anything else becomes empty. */
 export function filterSrcsetDescriptor(s: string): string {
   const t = s.trim();
   return DESCRIPTOR.test(t) ? t : '';
+}
+
+/** A normalized URL as one srcset candidate URL (see the module comment). */
+function asCandidateURL(u: string): string {
+  let out = u.charCodeAt(0) === 44 /* , */ ? './' + u : u;
+  const m = TRAILING_COMMAS.exec(out);
+  if (m !== null) out = out.slice(0, m.index) + '%2C'.repeat(m[0].length);
+  return out;
+}
+
+/**
+ * One URL at the start of a srcset candidate (`srcset="{{ u }} 2x"`): filtered like any URL
+ * (or not, when `trusted`), normalized, and written so that it stays one candidate and
+ * resolves to the same URL.
+ */
+export function filterSrcsetURL(url: string, trusted = false): string {
+  return asCandidateURL(normalizeURL(trusted ? url : filterURL(url)));
 }
 
 /**
@@ -253,7 +276,7 @@ export function filterSrcset(s: string): string {
       }
       i = k;
     }
-    const safe = normalizeURL(filterURL(url)).replace(SRCSET_URL_EXTRA_G, pct);
+    const safe = filterSrcsetURL(url);
     out.push(descriptors.length > 0 ? `${safe} ${descriptors.join(' ')}` : safe);
   }
   return out.join(', ');

@@ -10,7 +10,8 @@
  *   `<noscript>` are regions with a document of their own (context.ts `inner`): their text
  *   is read with the transitions of the context inside them, the `srcdoc` value after its
  *   character references are decoded.
- * - `holePlan(ctx)` says what to do with a value in context `ctx`: which escapers to run,
+ * - `holePlan(ctx, next)` says what to do with a value in context `ctx` (followed by the
+ *   static text `next`, when it is known): which escapers to run,
  *   in order (names from ESCAPER_NAMES; runtime.ts has the functions), what static prefix
  *   to write before it, and the context after it — or that the value is dropped, or that
  *   the position is an attribute name, or an error. In an `srcdoc` value, a value gets the
@@ -192,7 +193,7 @@ export function endsDocument(c: Context): boolean {
 
 /** Names of the escaping functions a hole can need; runtime.ts maps them to functions. */
 export const ESCAPER_NAMES = [
-  'text', 'rcdata', 'rawtext', 'attr', 'attrUnquoted', 'url', 'urlPart', 'srcset', 'srcsetDescriptor',
+  'text', 'rcdata', 'rawtext', 'attr', 'attrUnquoted', 'url', 'urlPart', 'srcset', 'srcsetURL', 'srcsetDescriptor',
   'jsValue', 'jsString', 'jsTemplate', 'jsRegexp', 'cssValue', 'cssString', 'cssURL',
 ] as const;
 export type EscaperName = (typeof ESCAPER_NAMES)[number];
@@ -229,13 +230,26 @@ function escapeStatic(step: AttrStep, text: string): string {
 }
 
 /**
+ * True when `next`, the static text after a value, ends the attribute value `c` is in right
+ * there (after whitespace, for a quoted value); false when it does not or is not known.
+ */
+function endsValue(c: Context, next: string | undefined): boolean {
+  if (next === undefined || next === '') return false;
+  if (c.delim === 'dq') return /^[\t\n\f\r ]*"/.test(next);
+  if (c.delim === 'sq') return /^[\t\n\f\r ]*'/.test(next);
+  return /^[\t\n\f\r >]/.test(next);
+}
+
+/**
  * What to do with a value written in context `c`. In a region (`c.inner`), the plan of the
  * context inside it, and in an `srcdoc` value, then escaped for the attribute: the inner
  * document's text is the attribute's text decoded.
  */
-export function holePlan(c: Context): HolePlan {
+export function holePlan(c: Context, next?: string): HolePlan {
   if (c.inner !== null) {
-    const p = holePlan(c.inner);
+    // The text after the value, as the inner document reads it.
+    const inner = next === undefined || c.state !== 'ATTR_SRCDOC' ? next : decodeEntities(next.slice(0, attrValueEnd(c.delim, next, 0)));
+    const p = holePlan(c.inner, inner);
     if (p.kind === 'error') return { ...p, ctx: c };
     const after = withCtx(c, { inner: p.after });
     if (p.kind !== 'escape' || c.state !== 'ATTR_SRCDOC') return { ...p, ctx: c, after };
@@ -278,7 +292,7 @@ export function holePlan(c: Context): HolePlan {
       // spaces stays one attribute; the closing quote is inserted where the value ends.
       const inner = enterValue(c, 'unqq', '', 0);
       if (inner.state === 'ERROR') return { kind: 'error', ctx: inner, code: inner.err!.code, reason: inner.err!.reason };
-      const p = holePlan(inner);
+      const p = holePlan(inner, next);
       if (p.kind === 'escape') return { ...p, prefix: '"' + p.prefix };
       return p;
     }
@@ -300,7 +314,9 @@ export function holePlan(c: Context): HolePlan {
         };
       }
       if (c.attr === 'srcset') {
-        if (c.urlPart === 'start') return esc(['srcset'], withCtx(c, { urlPart: 'rest' }));
+        // At the start of a candidate: the rest of the list when the attribute ends right
+        // after the value (`srcset="{{ images }}"`), else one URL (`srcset="{{ u }} 2x"`).
+        if (c.urlPart === 'start') return esc([endsValue(c, next) ? 'srcset' : 'srcsetURL'], withCtx(c, { urlPart: 'rest' }));
         if (c.urlPart === 'descriptor') return esc(['srcsetDescriptor']);
         return esc(['urlPart']);
       }
@@ -415,7 +431,7 @@ export function analyze(parts: readonly string[], start: Context = TEXT): Analys
     out.push(applyInserts(parts[p]!, r.inserts));
     c = r.ctx;
     if (p < parts.length - 1) {
-      const plan = holePlan(c);
+      const plan = holePlan(c, parts[p + 1]);
       if (plan.kind === 'error') throw new AnalysisError(plan.code, plan.reason, p, -1, c);
       holes.push(plan);
       c = plan.after;

@@ -78,7 +78,7 @@ class Escaper {
   }
 
   list(nodes: readonly Node[], c: Context): Context {
-    for (const n of nodes) c = this.node(n, c);
+    for (let k = 0; k < nodes.length; k++) c = this.node(nodes[k]!, c, nodes[k + 1]);
     return c;
   }
 
@@ -116,8 +116,8 @@ class Escaper {
     return closed.ctx;
   }
 
-  output(n: Node | Expr, c: Context, offset: number, expr: Expr | null): Context {
-    const plan = holePlan(c);
+  output(n: Node | Expr, c: Context, offset: number, expr: Expr | null, next: Node | undefined): Context {
+    const plan = holePlan(c, next?.kind === 'text' ? next.value : undefined);
     if (plan.kind === 'error') throw this.error(plan.code, `${plan.reason} (context ${formatContext(plan.ctx)})`, offset);
     if (plan.kind === 'name' && !(expr !== null && expr.kind === 'filter' && expr.name === 'attrname')) {
       throw this.error(
@@ -130,7 +130,8 @@ class Escaper {
     return plan.after;
   }
 
-  node(n: Node, c: Context): Context {
+  /** The context after `n`, which starts in `c`; `next` is the node after it, if any. */
+  node(n: Node, c: Context, next?: Node): Context {
     switch (n.kind) {
       case 'text': {
         const r = scanText(c, n.value);
@@ -159,7 +160,7 @@ class Escaper {
             throw this.error('TEMPLATE_LOOP_CONTEXT', `loop() must be in HTML text, where the recursive loop starts, not in ${formatContext(c)}`, n.offset);
           }
         }
-        return this.output(n, c, n.offset, e);
+        return this.output(n, c, n.offset, e, next);
       }
       case 'if': {
         c = this.closeBefore(n, [...n.branches.map((b) => b.body), n.else_ ?? []], c);
@@ -229,7 +230,7 @@ class Escaper {
         return c;
       case 'callblock':
         this.fragment(n.body, 'call block', n.offset);
-        return this.output(n, c, n.offset, null);
+        return this.output(n, c, n.offset, null, next);
       case 'include':
         if (!isText(c)) {
           throw this.error('TEMPLATE_INCLUDE_CONTEXT', `an include must be in HTML text, not in ${formatContext(c)}: the included template is escaped as HTML text`, n.offset);

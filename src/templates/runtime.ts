@@ -8,7 +8,7 @@
 import { PalisadeError, TemplateError } from '../errors.js';
 import { Markup, SafeScript, SafeStyle, SafeURL, isMarkup, markupFromSafe } from '../escape/markup.js';
 import { escapeHTML, escapeHTMLUnquoted, escapeRCDATA, escapeRawText, markupToAttr, markupToRCDATA, markupToRawText, markupToUnquotedAttr } from '../escape/html.js';
-import { escapeURLComponent, filterAndNormalizeURL, filterAndNormalizeURLForAttr, filterSrcset, filterSrcsetDescriptor, normalizeURL } from '../escape/url.js';
+import { escapeURLComponent, filterAndNormalizeURL, filterAndNormalizeURLForAttr, filterSrcset, filterSrcsetDescriptor, filterSrcsetURL, normalizeURL } from '../escape/url.js';
 import { escapeJSRegexp, escapeJSString, escapeJSTemplate, jsValue } from '../escape/js.js';
 import { escapeCSSString, escapeCSSURL, filterCSSValue } from '../escape/css.js';
 import { currentScope, type RequestScope } from '../http/context.js';
@@ -69,6 +69,7 @@ export const ESCAPERS: Readonly<Record<EscaperName | FusedEscaperName, (v: unkno
   urlPart: (v) => (v instanceof SafeURL ? normalizeURL(v.toString()) : urlComponent(v)),
   urlPartAttr: (v) => (v instanceof SafeURL ? escapeHTML(normalizeURL(v.toString())) : urlComponent(v)),
   srcset: (v) => (v instanceof SafeURL ? normalizeURL(v.toString()) : filterSrcset(str(v))),
+  srcsetURL: (v) => (v instanceof SafeURL ? filterSrcsetURL(v.toString(), true) : filterSrcsetURL(str(v))),
   srcsetDescriptor: (v) => filterSrcsetDescriptor(str(v)),
   jsValue: (v) => (v instanceof SafeScript ? v.toString() : jsValue(isMarkup(v) || v instanceof SafeURL || v instanceof SafeStyle ? v.toString() : v)),
   jsString: (v) => escapeJSString(str(v)),

@@ -63,6 +63,7 @@ const INNER: readonly InnerCase[] = [
   { id: 'attr-sq', doc: `<p id="t" title='${HOLE}'>x</p>`, read: (d) => attrOf(t(d), 'title'), benign: 'text' },
   { id: 'attr-unquoted', doc: `<p id="t" title=${HOLE} class=k>x</p>`, read: (d) => attrOf(t(d), 'title'), benign: 'text' },
   { id: 'url', doc: `<a id="t" href="${HOLE}">x</a>`, read: (d) => resolve(attrOf(t(d), 'href')!), benign: 'url' },
+  { id: 'srcset', doc: `<img id="t" srcset="${HOLE} 2x, b.png 1x">`, read: (d) => resolve(attrOf(t(d), 'srcset')!.split(' ')[0]!), benign: 'url' },
   { id: 'url-query', doc: `<a id="t" href="/s?q=${HOLE}&amp;p=1">x</a>`, read: (d) => new URL(attrOf(t(d), 'href')!, BASE).searchParams.get('q'), benign: 'text' },
   { id: 'js-string', doc: `<script>window.__v = "${HOLE}";</script>`, read: runScripts, benign: 'text' },
   { id: 'js-expression', doc: `<script>window.__v = ${HOLE};</script>`, read: runScripts, benign: 'text' },
