@@ -68,8 +68,36 @@ function endTagStart(s: string, i: number, element: string): number {
   return s.length;
 }
 
-/** Runs static text `s` from context `c`. */
+// The start of a character reference at the end of a text (§13.2.5.72–80): `&`, `&#`,
+// `&#x1F`, `&amp`. What may continue one: an ASCII letter or digit, `#`, `;`.
+const OPEN_REF_AT_END = /&(?:#[xX]?[0-9a-fA-F]*|[A-Za-z][A-Za-z0-9]*)?$/;
+const continuesRef = (c: number): boolean => (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 122) || c === 35 || c === 59;
+
+/** True when character references are decoded where `c` is: text, RCDATA, attribute and srcdoc values. */
+function decodesRefs(c: Context): boolean {
+  if (c.delim !== 'none') return true;
+  return c.state === 'HTML_TEXT' && c.inner === null && (c.element === 'none' || c.element === 'title' || c.element === 'textarea');
+}
+
+/**
+ * Runs static text `s` from context `c`. A reference left open at the end of `s` is marked
+ * (F.OPEN_REF), and text that would continue one left open before it is refused.
+ */
 export function scanText(c: Context, s: string): ScanResult {
+  if ((c.flags & F.OPEN_REF) !== 0 && s.length > 0) {
+    if (continuesRef(s.charCodeAt(0))) {
+      const err = errorCtx(c, 'TEMPLATE_PARTIAL_NAME', 'a character reference (&…) is cut off by a template tag or value, and this text would continue it; write the reference whole, as &amp; for a lone &');
+      return { ctx: err, inserts: [], errorAt: 0 };
+    }
+    c = withCtx(c, { flags: c.flags & ~F.OPEN_REF });
+  }
+  const r = scanRun(c, s);
+  if (r.errorAt !== -1 || !decodesRefs(r.ctx) || !OPEN_REF_AT_END.test(s)) return r;
+  return { ...r, ctx: withCtx(r.ctx, { flags: r.ctx.flags | F.OPEN_REF }) };
+}
+
+/** scanText without the check of references at its ends. */
+function scanRun(c: Context, s: string): ScanResult {
   const inserts: Insert[] = [];
   let i = 0;
   while (i < s.length) {
@@ -193,7 +221,7 @@ export function endsDocument(c: Context): boolean {
 
 /** Names of the escaping functions a hole can need; runtime.ts maps them to functions. */
 export const ESCAPER_NAMES = [
-  'text', 'rcdata', 'rawtext', 'attr', 'attrUnquoted', 'url', 'urlPart', 'srcset', 'srcsetURL', 'srcsetDescriptor',
+  'text', 'rcdata', 'rawtext', 'attr', 'attrUnquoted', 'refStart', 'url', 'urlPart', 'srcset', 'srcsetURL', 'srcsetDescriptor',
   'jsValue', 'jsString', 'jsTemplate', 'jsRegexp', 'cssValue', 'cssString', 'cssURL',
 ] as const;
 export type EscaperName = (typeof ESCAPER_NAMES)[number];
@@ -254,8 +282,19 @@ export function holePlan(c: Context, next?: string): HolePlan {
     const after = withCtx(c, { inner: p.after });
     if (p.kind !== 'escape' || c.state !== 'ATTR_SRCDOC') return { ...p, ctx: c, after };
     const step = attrStep(c);
-    return { kind: 'escape', chain: [...p.chain, step], prefix: escapeStatic(step, p.prefix), ctx: c, after };
+    const chain: EscaperName[] = [...p.chain, step];
+    if ((c.flags & F.OPEN_REF) !== 0) chain.push('refStart');
+    return { kind: 'escape', chain, prefix: escapeStatic(step, p.prefix), ctx: c, after };
   }
+  const plan = planHere(c, next);
+  // After `&` (where references are decoded): the value's first character as a reference,
+  // so that it cannot complete one (`&` and `lt;` would make `<`).
+  if (plan.kind !== 'escape' || (c.flags & F.OPEN_REF) === 0) return plan;
+  return { ...plan, chain: [...plan.chain, 'refStart'] };
+}
+
+/** holePlan for a context that is not a region. */
+function planHere(c: Context, next: string | undefined): HolePlan {
   const esc = (chain: EscaperName[], after: Context = c, prefix = ''): HolePlan => ({
     kind: 'escape', chain: c.delim === 'none' ? chain : [...chain, attrStep(c)], prefix, ctx: c, after,
   });
@@ -304,8 +343,8 @@ export function holePlan(c: Context, next?: string): HolePlan {
       return { kind: 'drop', ctx: c, after: c };
     case 'ATTR_TEXT':
       return { kind: 'escape', chain: [c.delim === 'unq' ? 'attrUnquoted' : 'attr'], prefix: '', ctx: c, after: c };
-    case 'ATTR_SRCDOC': // a region: read above
-      return { kind: 'error', ctx: c, code: 'TEMPLATE_PARTIAL_NAME', reason: 'an srcdoc value without its inner document' };
+    case 'ATTR_SRCDOC':
+      throw new Error('an srcdoc value is a region: its plan is the plan of its inner context');
     case 'URL':
       if (c.urlPart === 'unknown') {
         return {

@@ -144,6 +144,13 @@ export const F = {
    * that name a value (`=`).
    */
   JOINED_AFTER_NAME: 1024,
+  /**
+   * The static text before ends with the start of a character reference (`&`, `&#`, `&am`,
+   * HTML §13.2.5.72) where references are decoded (text, RCDATA, an attribute value, an
+   * `srcdoc` value): a value here has its first character written as a reference if it
+   * could continue it, and the next static text may not continue it (analyze.ts).
+   */
+  OPEN_REF: 1 << 20,
 } as const;
 
 /** The JOINED_ bits: what the text after branches that ended in a start tag must not do. */
@@ -252,6 +259,11 @@ export function joinContexts(a: Context, b: Context): Context | null {
   // then loses the protection of its leading newline, never safety).
   let x = withCtx(a, { flags: a.flags & ~F.AT_LEADING_NEWLINE });
   let y = withCtx(b, { flags: b.flags & ~F.AT_LEADING_NEWLINE });
+  // A reference left open on one path: treat it as open on both (the stricter reading).
+  if (((x.flags ^ y.flags) & F.OPEN_REF) !== 0) {
+    x = withCtx(x, { flags: x.flags | F.OPEN_REF });
+    y = withCtx(y, { flags: y.flags | F.OPEN_REF });
+  }
   if ((x.flags & ~formBits) === (y.flags & ~formBits) && x.flags !== y.flags) {
     const post = x.flags & y.flags & F.FORM_POST;
     const unsafe = (x.flags | y.flags) & F.FORM_ACTION_UNSAFE;

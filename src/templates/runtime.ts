@@ -63,6 +63,13 @@ export const ESCAPERS: Readonly<Record<EscaperName | FusedEscaperName, (v: unkno
   rcdata: (v) => (isMarkup(v) ? markupToRCDATA(v.toString()) : escapeRCDATA(str(v))),
   rawtext: (v) => (isMarkup(v) ? markupToRawText(v.toString()) : escapeRawText(str(v))),
   attr: (v) => (typeof v === 'string' ? escapeHTML(v) : typeof v === 'number' ? String(v) : isMarkup(v) ? markupToAttr(v.toString()) : escapeHTML(str(v))),
+  // After static text that ends with `&…`: the first character as a numeric reference when
+  // it could continue that reference (analyze.ts); it decodes to itself.
+  refStart: (v) => {
+    const s = str(v);
+    const c = s.charCodeAt(0);
+    return (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 122) || c === 35 || c === 59 ? `&#${c};${s.slice(1)}` : s;
+  },
   attrUnquoted: (v) => (isMarkup(v) ? markupToUnquotedAttr(v.toString()) : escapeHTMLUnquoted(str(v))),
   url: (v) => (v instanceof SafeURL ? normalizeURL(v.toString()) : filterAndNormalizeURL(str(v))),
   urlAttr: (v) => (typeof v === 'string' ? filterAndNormalizeURLForAttr(v) : ESCAPERS.attr(ESCAPERS.url(v))),
