@@ -160,6 +160,15 @@ export const RAW_CASES: readonly FidelityCase[] = [
     attacks: [...ATTACKS, ...RAW_ATTACKS],
   })),
   {
+    // A `<` of the template right before the value: the value cannot make an end tag with it.
+    id: 'raw-xmp-after-lt',
+    template: '<xmp id="t">a<{{ v }}</xmp>',
+    read: "(w) => w.document.getElementById('t').textContent",
+    benign: [...BENIGN, ...EXTRA_TEXT],
+    expect: (v) => (v === '' ? 'a<\u200b' : 'a<\u200b' + parsedRaw(v)),
+    attacks: [...ATTACKS, { id: 'end-tag-rest', value: '/xmp><img src=x onerror=__pwned(107)>' }],
+  },
+  {
     id: 'raw-plaintext',
     template: '<plaintext id="t">{{ v }}',
     read: "(w) => w.document.getElementById('t').textContent",

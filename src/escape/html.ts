@@ -136,17 +136,19 @@ export function markupToUnquotedAttr(html: string): string {
 }
 
 // `</` before the name of an element whose content is raw text, RCDATA or script data, in
-// any case, then whitespace, `/`, `>` or the end of the value (§13.2.5.12–14: such a name
-// followed by one of these ends the element; what follows the value is not known here).
-// Every such name is broken, not only the current element's, so that raw text inside
-// Markup can end no element wherever the Markup goes (a `<noscript>` writes Markup as it is).
-const RAW_END_TAG_G = /<(?=\/(?:script|style|xmp|iframe|noembed|noframes|noscript|textarea|title)(?:[\t\n\f\r />]|$))/gi;
+// any case, then whitespace, `/` or `>` (§13.2.5.12–14: such a name followed by one of
+// these ends the element); and the start of a tag at the end of the value (`<`, `</`,
+// `</xm`), which the text after the value could complete. Every such name is broken, not
+// only the current element's, so that raw text inside Markup can end no element wherever
+// the Markup goes (a `<noscript>` writes Markup as it is).
+const RAW_END_TAG_G = /<(?=\/(?:script|style|xmp|iframe|noembed|noframes|noscript|textarea|title)[\t\n\f\r />]|\/?[A-Za-z]*$)/gi;
 
 /**
  * Writes a string as raw text: as it is, except that `</` before the name of a raw-text,
- * RCDATA or script element (`</xmp`, `</noscript`, …) gets a U+200B ZERO WIDTH SPACE
- * between its `<` and `/`, so that it reads the same but ends nothing. NUL becomes U+FFFD,
- * as the parser would make it. A CR arrives as LF, as the parser makes every CR (§13.2.3.5).
+ * RCDATA or script element (`</xmp`, `</noscript`, …), and a `<` that starts a tag at the
+ * very end of the value, get a U+200B ZERO WIDTH SPACE after the `<`, so that they read the
+ * same but end nothing. NUL becomes U+FFFD, as the parser would make it. A CR arrives as LF,
+ * as the parser makes every CR (§13.2.3.5).
  */
 export function escapeRawText(s: string): string {
   if (s.indexOf('<') === -1 && s.indexOf('\0') === -1) return s;

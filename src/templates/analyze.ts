@@ -73,6 +73,11 @@ function endTagStart(s: string, i: number, element: string): number {
 const OPEN_REF_AT_END = /&(?:#[xX]?[0-9a-fA-F]*|[A-Za-z][A-Za-z0-9]*)?$/;
 const continuesRef = (c: number): boolean => (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 122) || c === 35 || c === 59;
 
+// The start of a tag at the end of raw text (§13.2.5.12–14): `<`, `</`, `</xm`. What may
+// continue one: `/`, an ASCII letter, and what ends a tag name (whitespace, `>`).
+const OPEN_TAG_AT_END = /<\/?[A-Za-z]*$/;
+const continuesTag = (c: number): boolean => c === 47 || ((c | 0x20) >= 97 && (c | 0x20) <= 122) || c === 62 || c === 32 || c === 9 || c === 10 || c === 12 || c === 13;
+
 /** True when character references are decoded where `c` is: text, RCDATA, attribute and srcdoc values. */
 function decodesRefs(c: Context): boolean {
   if (c.delim !== 'none') return true;
@@ -84,16 +89,25 @@ function decodesRefs(c: Context): boolean {
  * (F.OPEN_REF), and text that would continue one left open before it is refused.
  */
 export function scanText(c: Context, s: string): ScanResult {
-  if ((c.flags & F.OPEN_REF) !== 0 && s.length > 0) {
-    if (continuesRef(s.charCodeAt(0))) {
+  if ((c.flags & (F.OPEN_REF | F.OPEN_TAG)) !== 0 && s.length > 0) {
+    const ch = s.charCodeAt(0);
+    if ((c.flags & F.OPEN_REF) !== 0 && continuesRef(ch)) {
       const err = errorCtx(c, 'TEMPLATE_PARTIAL_NAME', 'a character reference (&…) is cut off by a template tag or value, and this text would continue it; write the reference whole, as &amp; for a lone &');
       return { ctx: err, inserts: [], errorAt: 0 };
     }
-    c = withCtx(c, { flags: c.flags & ~F.OPEN_REF });
+    if ((c.flags & F.OPEN_TAG) !== 0 && continuesTag(ch)) {
+      const err = errorCtx(c, 'TEMPLATE_PARTIAL_NAME', 'a tag in raw text (<, </…) is cut off by a template tag or value, and this text would continue it; write the tag whole');
+      return { ctx: err, inserts: [], errorAt: 0 };
+    }
+    c = withCtx(c, { flags: c.flags & ~(F.OPEN_REF | F.OPEN_TAG) });
   }
   const r = scanRun(c, s);
-  if (r.errorAt !== -1 || !decodesRefs(r.ctx) || !OPEN_REF_AT_END.test(s)) return r;
-  return { ...r, ctx: withCtx(r.ctx, { flags: r.ctx.flags | F.OPEN_REF }) };
+  if (r.errorAt !== -1) return r;
+  if (decodesRefs(r.ctx) && OPEN_REF_AT_END.test(s)) return { ...r, ctx: withCtx(r.ctx, { flags: r.ctx.flags | F.OPEN_REF }) };
+  if (TEXT_ESCAPERS[r.ctx.element] === 'rawtext' && r.ctx.state === 'HTML_TEXT' && r.ctx.inner === null && OPEN_TAG_AT_END.test(s)) {
+    return { ...r, ctx: withCtx(r.ctx, { flags: r.ctx.flags | F.OPEN_TAG }) };
+  }
+  return r;
 }
 
 /** scanText without the check of references at its ends. */
@@ -300,9 +314,10 @@ function planHere(c: Context, next: string | undefined): HolePlan {
   });
   switch (c.state) {
     case 'HTML_TEXT': {
-      const after = withCtx(c, { flags: c.flags & ~F.AT_LEADING_NEWLINE });
-      const nl = (c.flags & F.AT_LEADING_NEWLINE) !== 0 ? '\n' : '';
-      return esc([TEXT_ESCAPERS[c.element]], after, nl);
+      const after = withCtx(c, { flags: c.flags & ~(F.AT_LEADING_NEWLINE | F.OPEN_TAG) });
+      // After `<` in raw text, a U+200B first: what the value writes cannot end the element.
+      const prefix = (c.flags & F.AT_LEADING_NEWLINE) !== 0 ? '\n' : (c.flags & F.OPEN_TAG) !== 0 ? '\u200b' : '';
+      return esc([TEXT_ESCAPERS[c.element]], after, prefix);
     }
     case 'HTML_TAG_NAME':
       return {

@@ -151,6 +151,12 @@ export const F = {
    * could continue it, and the next static text may not continue it (analyze.ts).
    */
   OPEN_REF: 1 << 20,
+  /**
+   * Raw text (`<xmp>`, …) before ends with the start of a tag (`<`, `</`, `</xm`): a value
+   * here is written after a U+200B, so that it cannot make an end tag with it, and the next
+   * static text may not continue it (analyze.ts).
+   */
+  OPEN_TAG: 1 << 21,
 } as const;
 
 /** The JOINED_ bits: what the text after branches that ended in a start tag must not do. */

@@ -66,6 +66,29 @@ test('raw text: an end tag in a value is broken, not written', () => {
   }
 });
 
+test('raw text: a tag the template starts right before a value, or a value ends, is broken too', () => {
+  const Z = '\u200b';
+  for (const el of RAW) {
+    const close = `/${el}><img src=x onerror=alert(1)>`;
+    const cases: [string, string, string][] = [
+      // [template, value, text of #t]
+      [`<${el} id="t">a<{{ v }}</${el}><p id="after">x</p>`, close, `a<${Z}${close}`],
+      [`<${el} id="t">a</{{ v }}</${el}><p id="after">x</p>`, close.slice(1), `a</${Z}${close.slice(1)}`],
+      [`<${el} id="t">{{ v }}/${el}><p id="x">x</p></${el}><p id="after">x</p>`, '<', `<${Z}/${el}><p id="x">x</p>`],
+      [`<${el} id="t">{{ v }}${el}></${el}><p id="after">x</p>`, '</', `<${Z}/${el}>`],
+      [`<${el} id="t">a<{{ v }}</${el}><p id="after">x</p>`, 'b', `a<${Z}b`],
+    ];
+    for (const [template, v, want] of cases) {
+      const out = renderBoth(template, v);
+      const doc = parseDoc(out);
+      assert.equal(textOf(byId(doc, 't')!), want, `${template} × ${JSON.stringify(v)}: ${out}`);
+      assert.ok(byId(doc, 'after') && !byId(doc, 'x'), `${el}: ended early: ${out}`);
+      assert.deepEqual(shape(doc).filter((x) => x.startsWith('img')), [], out);
+    }
+  }
+  assert.throws(() => renderString('<xmp>a<{% if v %}{% endif %}/xmp></xmp>', { v: 1 }), /TEMPLATE_PARTIAL_NAME/);
+});
+
 test('raw text, noscript and plaintext: no attack adds an element or an attribute', () => {
   for (const el of RAW) {
     const template = `<${el} id="t">{{ v }}</${el}><p id="after">x</p>`;

@@ -17,7 +17,7 @@ const PIECES = [
   '<noscript>', '</noscript>', '<xmp>', '</xmp>', '<script>', '</script>', '<style>', '</style>', '<textarea>', '</textarea>',
   '<title>', '</title>', '<plaintext>', '<!--', '-->', '<a href=', '<img srcset="', ' 2x, ', ',', ' ', '=', '/', 'x',
   '{{ v }}', '{{ v }}', '{{ v }}', '{% if c %}', '{% else %}', '{% endif %}', '{% for i in [1, 2] %}', '{% endfor %}',
-  '<input', ' checked', ' name=', ' title="', '<p title=', '<option value=', '&', '&#', '&l', '&amp', 'lt;', ';',
+  '<input', ' checked', ' name=', ' title="', '<p title=', '<option value=', '&', '&#', '&l', '&amp', 'lt;', ';', '<', '</', 'xmp',
 ];
 
 // Values that are text, like the baseline 'x': an empty value at the start of a document
@@ -25,7 +25,7 @@ const PIECES = [
 const VALUES = [
   '"><img src=x onerror=alert(1)>', "' onmouseover=alert(1) x='", 'x onmouseover=alert(1)',
   '</noscript><img src=x onerror=alert(1)>', '</xmp><img src=x>', '&quot;><img src=x>', '</script><b>', ' 1x, javascript:alert(1) 2x',
-  '&lt;img src=x&gt;', '--><b>', '<!--', 'lt;img src=x>', '#60;img src=x>', 'amp;lt;img src=x>', 'quot;><img src=x>',
+  '&lt;img src=x&gt;', '--><b>', '<!--', 'lt;img src=x>', '#60;img src=x>', 'amp;lt;img src=x>', 'quot;><img src=x>', '/xmp><img src=x>', 'xmp><img src=x>', '<', '</',
 ];
 
 /** Elements and attribute names of a document, and of the srcdoc documents in it. */
