@@ -29,6 +29,8 @@ export const ERROR_CODES = {
   HTTP_OPEN_REDIRECT: { status: 400, title: 'A redirect pointed to another host or an unsafe URL.' },
   HTTP_UNSAFE_HTML_RESPONSE: { status: 500, title: 'An HTML response was built from a plain string.' },
   HTTP_TIMEOUT: { status: 503, title: 'The handler did not answer in time.' },
+  HTTP_INVALID_HEADER: { status: 500, title: 'A response header has a name or value that HTTP cannot carry.' },
+  HTTP_INVALID_STATUS: { status: 500, title: 'The response status is not a whole number from 200 to 599.' },
 
   // ---- BODY: request bodies and their limits ------------------------------------------
   BODY_TOO_LARGE: { status: 413, title: 'The request body is larger than the limit.' },

@@ -106,6 +106,11 @@ export function hostsProtection(ctx: ProtectionContext): Protection | null {
   return {
     name: 'hosts',
     check(req) {
+      // RFC 9112 §3.2: more than one Host line (adapters join them with ", ") is a 400,
+      // whatever allowedHosts says; a comma is never part of a host.
+      if (req.header('host')?.includes(',') === true) {
+        throw new HttpError('HTTP_BAD_REQUEST', 'The request has more than one Host header.', { header: 'host' });
+      }
       const host = req.host;
       if (!matcher.allows(host)) {
         throw new HttpError(
