@@ -57,12 +57,21 @@ export function redirectLocation(target: string, policy: RedirectPolicy): string
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new HttpError('HTTP_OPEN_REDIRECT', `The redirect target uses the scheme ${url.protocol}, which is refused.`);
   }
-  if (url.origin === new URL(policy.origin).origin || policy.allowHosts.includes(url.host)) return location;
+  if (url.origin === new URL(policy.origin).origin || policy.allowHosts.some((h) => h === url.host || asciiHost(h) === url.host)) return location;
   throw new HttpError(
     'HTTP_OPEN_REDIRECT',
     `Refused to redirect to ${url.host}, another host. If the target is trusted, list it in the app's \`redirectHosts\` setting or pass { allowHosts: [...] } to Response.redirect.`,
     { host: url.host },
   );
+}
+
+/** A listed host as the URL parser writes it (`bücher.example` is `xn--bcher-kva.example`). */
+function asciiHost(h: string): string | undefined {
+  try {
+    return new URL(`http://${h}`).host;
+  } catch {
+    return undefined;
+  }
 }
 
 function trimSpaces(s: string): string {

@@ -117,6 +117,42 @@ test('a login next that names another host is refused by the redirect check (400
   }
 });
 
+test('a login next with text outside ASCII or with control characters: the real server answers each (it used to exit on the first)', async () => {
+  const { app } = makeApp();
+  const s = await app.listen({ port: 0 });
+  const jar = new Map<string, string>();
+  const keep = (r: globalThis.Response) => {
+    for (const line of r.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const eq = pair!.indexOf('=');
+      jar.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+    }
+    return r;
+  };
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const post = async (path: string, form: Record<string, string>) => {
+    const page = keep(await fetch(`${s.url}${path.startsWith('/register') ? '/register' : '/login'}`, { headers: { cookie: cookie() } }));
+    const body = new URLSearchParams({ ...form, csrf_token: csrfField(await page.text()) });
+    return keep(await fetch(`${s.url}${path}`, { method: 'POST', body, redirect: 'manual', headers: { cookie: cookie(), accept: 'application/json' } }));
+  };
+  try {
+    const password = 'correct horse battery';
+    assert.equal((await post('/register', { username: 'eve', password, confirm: password })).status, 303);
+    const login = (next: string) => post(`/login?next=${encodeURIComponent(next)}`, { username: 'eve', password });
+    const ok = await login('/€');
+    assert.equal(ok.status, 303);
+    assert.equal(ok.headers.get('location'), '/%E2%82%AC');
+    for (const next of ['/\x7f', '/\x01', '/\x0b', '/\r\nSet-Cookie: x=1']) {
+      const r = await login(next);
+      assert.equal(r.status, 400, JSON.stringify(next));
+      assert.equal((await r.json() as { error: { code: string } }).error.code, 'HTTP_OPEN_REDIRECT');
+    }
+    assert.equal((await fetch(`${s.url}/login`)).status, 200, 'still serving');
+  } finally {
+    await s.close();
+  }
+});
+
 test('notes: create (with re-display on errors), list, show, edit, delete; text keeps its line breaks and is escaped', async () => {
   const { app, store } = makeApp();
   const c = app.test();
