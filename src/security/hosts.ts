@@ -1,6 +1,8 @@
 /**
  * Host header validation: the app answers only for the hosts in `allowedHosts`; any
- * other `Host` (or trusted `X-Forwarded-Host`) is a 400 `HTTP_BAD_HOST`.
+ * other `Host` (or trusted `X-Forwarded-Host`) is a 400 `HTTP_BAD_HOST`, and a request
+ * with more than one `Host` line (which adapters join with ", ") is a 400
+ * `HTTP_BAD_REQUEST` even when any host is allowed (RFC 9112 §3.2).
  *
  * The host a request names ends up in absolute URLs, redirects and password-reset links
  * (`req.origin`). Without this check, anyone can send `Host: evil.example` and have the
