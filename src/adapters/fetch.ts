@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { App } from '../app/app.js';
 import type { Response } from '../http/response.js';
-import { failedWriteResponse, unwritable } from './write-guard.js';
+import { lastResortResponse, unwritable } from './write-guard.js';
 
 export async function fetchAdapter(app: App, request: globalThis.Request): Promise<globalThis.Response> {
   const url = new URL(request.url);
@@ -28,7 +28,7 @@ export async function fetchAdapter(app: App, request: globalThis.Request): Promi
   const problem = unwritable(res, true);
   if (problem !== undefined) {
     app.logger.error({ err: problem, method: req.method, path: req.path }, 'the response could not be written');
-    res = failedWriteResponse(problem, req, app.settings.env === 'development');
+    res = lastResortResponse(problem, req, app.settings.env === 'development');
   }
   return toFetchResponse(res, request.method === 'HEAD');
 }

@@ -1,7 +1,8 @@
 /**
  * The node:http adapter: turns IncomingMessage into a Request, writes the Response back,
  * and owns what only a real server has: timeouts, a bound on handlers that never answer,
- * and graceful shutdown on SIGTERM/SIGINT.
+ * and graceful shutdown on SIGTERM/SIGINT (shutdown.ts). Writing a response never throws
+ * out of it: what node would refuse becomes a logged 500 (write-guard.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +13,7 @@ import type { Request } from '../http/request.js';
 import { Response } from '../http/response.js';
 import type { App } from '../app/app.js';
 import { Drain } from './shutdown.js';
-import { failedWriteResponse, unwritable } from './write-guard.js';
+import { lastResortResponse, unwritable } from './write-guard.js';
 
 export interface ListenOptions {
   /** Default `127.0.0.1`. */
@@ -29,7 +30,10 @@ export interface RunningServer {
   readonly port: number;
   /** `http://host:port` */
   readonly url: string;
-  /** Stops accepting connections, lets in-flight requests finish (up to the grace period). */
+  /**
+   * Stops accepting connections, answers every request already accepted and closes the
+   * connections, within `server.shutdownTimeout` (docs/deployment.md#graceful-shutdown).
+   */
   close(): Promise<void>;
 }
 
@@ -97,7 +101,7 @@ export function nodeHandler(app: App): NodeHandler {
           inFlight.delete(nres);
           // respond() does not throw; this is a last line of defence.
           app.logger.error({ err }, 'unexpected failure in dispatch');
-          handler.write(nreq, nres, failedWriteResponse(err, req, dev), req);
+          handler.write(nreq, nres, lastResortResponse(err, req, dev), req);
         },
       );
     },
@@ -200,7 +204,7 @@ function writeFailed(
     }
     // writeHead may have stored some headers before it threw: none of them is kept.
     for (const name of nres.getHeaderNames()) nres.removeHeader(name);
-    writeResponse(nreq, nres, failedWriteResponse(reason, req, dev), closing, null, () => {});
+    writeResponse(nreq, nres, lastResortResponse(reason, req, dev), closing, null, () => {});
   } catch {
     nres.destroy();
   }
@@ -257,7 +261,7 @@ export function listenNode(app: App, opts: ListenOptions = {}): Promise<RunningS
         const err = new HttpError('HTTP_TIMEOUT', `The handler did not answer within ${cfg.handlerTimeout} ms.`);
         app.logger.error({ path: nres.req?.url }, 'handler timed out');
         inFlight.delete(nres);
-        handler.write(nres.req, nres, failedWriteResponse(err, req, false), req);
+        handler.write(nres.req, nres, lastResortResponse(err, req, false), req);
       }
     }
   }, 1000);

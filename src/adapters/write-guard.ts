@@ -70,10 +70,11 @@ function isAsyncIterable(b: unknown): boolean {
 }
 
 /**
- * The 500 that replaces a response that could not be written: the error page with the
+ * The error page an adapter sends when the app's own answer cannot be used: a response
+ * that could not be written (500), a handler that never answered (503). It has the
  * headers every response gets and a CSP that allows nothing (it has no nonce to offer).
  */
-export function failedWriteResponse(err: unknown, req: Request | null, dev: boolean): Response {
+export function lastResortResponse(err: unknown, req: Request | null, dev: boolean): Response {
   const res = errorResponse(describeError(err, dev), req);
   const h = res.headers;
   h['x-content-type-options'] = 'nosniff';

@@ -12,7 +12,7 @@
 import { Readable } from 'node:stream';
 import { parseSetCookie } from 'cookie';
 import type { App } from '../app/app.js';
-import { failedWriteResponse, unwritable } from '../adapters/write-guard.js';
+import { lastResortResponse, unwritable } from '../adapters/write-guard.js';
 import type { Response } from '../http/response.js';
 import { issueCsrfTokenForTestClient } from '../security/csrf.js';
 
@@ -202,7 +202,7 @@ export class TestClient {
     const problem = unwritable(res, true);
     if (problem !== undefined) {
       this.#app.logger.error({ err: problem, method, path: url.pathname }, 'the response could not be written');
-      res = failedWriteResponse(problem, req, this.#app.settings.env === 'development');
+      res = lastResortResponse(problem, req, this.#app.settings.env === 'development');
     }
     const bytes = method === 'HEAD' ? Buffer.alloc(0) : await readAll(res);
     this.#store(res, url);

@@ -88,6 +88,8 @@ test('a handler that never answers gets a 503; one that throws a 500; the server
   try {
     const never = await fetch(`${s.url}/never`);
     assert.equal(never.status, 503);
+    assert.equal(never.headers.get('x-content-type-options'), 'nosniff', 'the timeout page, too, is not sniffed');
+    assert.match(await never.text(), /HTTP_TIMEOUT/);
     assert.equal((await fetch(`${s.url}/throws`)).status, 500);
     assert.equal((await fetch(`${s.url}/rejects`)).status, 500);
     assert.equal(await (await fetch(`${s.url}/ok`)).text(), 'ok');
