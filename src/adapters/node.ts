@@ -71,16 +71,17 @@ export function nodeHandler(app: App): NodeHandler {
   const handler: NodeHandler = {
     listener: (nreq, nres) => {
       const body = hasBody(nreq);
-      const req = app.createRequest({
-        method: nreq.method ?? 'GET',
-        url: nreq.url ?? '/',
-        headers: nreq.headers,
-        body: body ? nreq : null,
-        remoteAddress: nreq.socket.remoteAddress,
-        encrypted: (nreq.socket as TLSSocket).encrypted === true,
-      });
+      let req: Request | null = null;
       let out: Response | Promise<Response>;
       try {
+        req = app.createRequest({
+          method: nreq.method ?? 'GET',
+          url: nreq.url ?? '/',
+          headers: nreq.headers,
+          body: body ? nreq : null,
+          remoteAddress: nreq.socket.remoteAddress,
+          encrypted: (nreq.socket as TLSSocket).encrypted === true,
+        });
         out = app.respond(req);
       } catch (err) {
         out = Promise.reject(err);
@@ -90,7 +91,7 @@ export function nodeHandler(app: App): NodeHandler {
         return;
       }
       // Only answers that wait are tracked: for the handler timeout and for shutdown.
-      inFlight.set(nres, { started: Date.now(), req });
+      if (req !== null) inFlight.set(nres, { started: Date.now(), req });
       if (body) nres.on('close', onClose);
       out.then(
         (res) => {
