@@ -60,6 +60,7 @@ export function nodeHandler(app: App): NodeHandler {
   const inFlight = new Map<ServerResponse, InFlight>();
   const streaming = new Set<ServerResponse>();
   const dev = app.settings.env === 'development';
+  const onBodyError = (nreq: IncomingMessage, err: Error) => logBodyFailure(app, nreq, err);
   // One close handler for every response with a body, not a closure per request. The
   // connection went away (client gone, request timeout) while a handler may still be
   // reading the body: end that read with an error instead of leaving it waiting.
@@ -101,7 +102,7 @@ export function nodeHandler(app: App): NodeHandler {
         (err: unknown) => {
           inFlight.delete(nres);
           // respond() does not throw; this is a last line of defence.
-          app.logger.error({ err }, 'unexpected failure in dispatch');
+          logFailure(app, err, 'unexpected failure in dispatch');
           handler.write(nreq, nres, lastResortResponse(err, req, dev), req);
         },
       );
@@ -110,7 +111,7 @@ export function nodeHandler(app: App): NodeHandler {
     streaming,
     write(nreq, nres, res, req) {
       try {
-        writeResponse(nreq, nres, res, handler.drain?.draining === true, streaming, (err) => logBodyFailure(app, nreq, err));
+        writeResponse(nreq, nres, res, handler.drain?.draining === true, streaming, onBodyError);
       } catch (err) {
         writeFailed(app, nreq, nres, res, req, err, dev, handler.drain?.draining === true);
       }
@@ -135,7 +136,7 @@ function writeResponse(
   res: Response,
   closing: boolean,
   streaming: Set<ServerResponse> | null,
-  onBodyError: (err: Error) => void,
+  onBodyError: ((nreq: IncomingMessage, err: Error) => void) | null,
 ): void {
   if (nres.headersSent || nres.destroyed) return; // already answered (timeout) or client gone
   const problem = unwritable(res, false);
@@ -169,7 +170,7 @@ function writeResponse(
         if (err) {
           // The headers are gone: all that is left is to cut the connection.
           nres.destroy();
-          onBodyError(err);
+          onBodyError?.(nreq, err);
         }
       });
     }
@@ -196,16 +197,17 @@ function writeFailed(
   dev: boolean,
   closing: boolean,
 ): void {
-  const reason = unwritable(res, true) ?? err;
+  let reason: unknown = err;
   try {
-    app.logger.error({ err: reason, method: nreq.method, path: req?.path }, 'the response could not be written');
+    reason = unwritable(res, true) ?? err;
+    logFailure(app, reason, 'the response could not be written', nreq);
     if (nres.headersSent || nres.destroyed) {
       nres.destroy();
       return;
     }
     // writeHead may have stored some headers before it threw: none of them is kept.
     for (const name of nres.getHeaderNames()) nres.removeHeader(name);
-    writeResponse(nreq, nres, lastResortResponse(reason, req, dev), closing, null, () => {});
+    writeResponse(nreq, nres, lastResortResponse(reason, req, dev), closing, null, null);
   } catch {
     nres.destroy();
   }
@@ -214,10 +216,14 @@ function writeFailed(
 function logBodyFailure(app: App, nreq: IncomingMessage, err: Error): void {
   // A client that went away mid-body is not the app's failure.
   if ((err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
+  logFailure(app, err, 'the response body failed after the headers were sent', nreq);
+}
+
+function logFailure(app: App, err: unknown, msg: string, nreq?: IncomingMessage): void {
   try {
-    app.logger.error({ err, method: nreq.method, path: nreq.url }, 'the response body failed after the headers were sent');
+    app.logger.error({ err, method: nreq?.method, path: nreq?.url }, msg);
   } catch {
-    // logging must not throw out of a stream callback
+    // Logging must not throw out of a callback of the server.
   }
 }
 

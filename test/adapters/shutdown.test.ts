@@ -156,7 +156,8 @@ test('a new connection after shutdown began is refused', async () => {
   const c = new Conn(s.port);
   c.send('/slow');
   const closing = s.close();
-  await sleep(20);
+  // The server first accepts what the kernel has queued, then stops listening.
+  while (s.server.listening) await sleep(5);
   const fresh = await new Promise<string>((resolve) => {
     const sock = connect(s.port, '127.0.0.1', () => {
       sock.destroy();
