@@ -101,7 +101,9 @@ export class Drain {
         // Only after a whole period with no byte in or out, no response in progress and
         // nothing left to send.
         if (before !== io || busy.has(s) || s.writableLength > 0 || s.destroyed || s.writableEnded) continue;
-        s.end();
+        // FIN, then the socket is released at once: some clients (browsers among them) only
+        // notice a closed idle connection when they next look at their pool, seconds later.
+        s.end(() => s.destroy());
       }
     };
   }

@@ -128,6 +128,20 @@ test('an idle keep-alive connection is closed soon after shutdown begins, and cl
   assert.ok(ms < 2000, `close() took ${ms} ms with one idle connection`);
 });
 
+test('a client that keeps its side open after the FIN (as browsers may, for seconds) does not hold the shutdown', async () => {
+  const s = await makeApp().listen({ port: 0 });
+  const sock = connect({ port: s.port, host: '127.0.0.1', allowHalfOpen: true });
+  let got = '';
+  sock.on('data', (d: Buffer) => (got += d.toString()));
+  sock.write('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
+  while (!got.endsWith('ok')) await sleep(5);
+  const started = Date.now();
+  await s.close();
+  const ms = Date.now() - started;
+  sock.destroy();
+  assert.ok(ms < 2000, `close() waited ${ms} ms for a half-open client (the grace period is 4000 ms)`);
+});
+
 test('responses in progress at shutdown complete and say Connection: close: a waiting handler, a streamed body', async () => {
   const s = await makeApp().listen({ port: 0 });
   const slow = new Conn(s.port);
