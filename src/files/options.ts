@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { trimEndCodes } from '../util/trim.js';
 
 /**
  * Limits and storage for multipart uploads (`createApp({ uploads: {...} })`). Every field
@@ -158,7 +159,7 @@ export function resolveStatic(raw: unknown, cwd = process.cwd()): StaticSettings
   if (maxAge !== undefined && (typeof maxAge !== 'number' || !Number.isSafeInteger(maxAge) || maxAge < 0)) {
     invalid('static.maxAge', 'a number of seconds', maxAge);
   }
-  return { dir, prefix: prefix === '/' ? '' : prefix.replace(/\/+$/, ''), maxAge: maxAge as number | undefined };
+  return { dir, prefix: prefix === '/' ? '' : trimEndCodes(prefix, (c) => c === 47 /* / */), maxAge: maxAge as number | undefined };
 }
 
 function isDir(p: string): boolean {
