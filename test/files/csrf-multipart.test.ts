@@ -7,7 +7,7 @@ import { readdirSync, watch } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { createApp, csrfToken } from '../../src/index.js';
+import { MemoryStore, createApp, csrfToken } from '../../src/index.js';
 import type { RunningServer } from '../../src/adapters/node.js';
 import { MULTIPART_TYPE, eventually, filesUnder, freshTmp, multipart, removeDir } from './helpers.js';
 
@@ -193,4 +193,44 @@ test('over a socket: a client that sends the whole 5 MB at once is answered afte
   assert.ok(readAtAnswer[0]! < 1024 * 1024, `the server had read ${readAtAnswer[0]} of ${body.length} bytes when it answered`);
   t.diagnostic(`read ${readAtAnswer[0]} of ${body.length} bytes before answering`);
   assert.deepEqual(filesUnder(socketTmp), []);
+});
+
+test('with a session store that answers slowly, file parts wait for the token check: kept whole when it passes, never written when it fails', async () => {
+  const tmp = freshTmp();
+  after(() => removeDir(tmp));
+  const memory = new MemoryStore();
+  const slow = {
+    name: 'slow',
+    get: async (id: string) => {
+      await new Promise((r) => setTimeout(r, 100));
+      return memory.get(id);
+    },
+    set: (id: string, v: string, ttl: number) => memory.set(id, v, ttl),
+    delete: (id: string) => memory.delete(id),
+  };
+  const app = createApp({ env: 'test', secretKey: 'files-csrf-test-secret'.padEnd(40, 'x'), session: { store: slow }, uploads: { tmpDir: tmp } });
+  app.get('/t', async (req) => {
+    await req.session.set('user', 'ada');
+    return { token: csrfToken() };
+  });
+  app.post('/upload', async (req) => ({ sizes: (await req.files()).files.map((f) => f.size) }), { uploads: true });
+  const c = app.test();
+  const token = (await c.get('/t')).json<{ token: string }>().token;
+  const data = Buffer.alloc(512 * 1024, 'y'); // several chunks: the parse reaches the file while the store is still answering
+  const ok = await c.post('/upload', { body: multipart([{ name: 'csrf_token', data: token }, { name: 'f', filename: 'f.bin', data }]), headers: { 'content-type': MULTIPART_TYPE }, csrf: false });
+  assert.deepEqual(ok.json(), { sizes: [data.length] });
+  const dir = join(tmp, readdirSync(tmp)[0]!);
+  const written: string[] = [];
+  const watcher = watch(dir, (event, name) => event === 'rename' && name !== null && written.push(String(name)));
+  const bad = await c.post('/upload', {
+    body: multipart([{ name: 'csrf_token', data: `${token.slice(0, -2)}xx` }, { name: 'f', filename: 'f.bin', data }]),
+    headers: { 'content-type': MULTIPART_TYPE, accept: 'application/json' },
+    csrf: false,
+  });
+  await new Promise((r) => setTimeout(r, 50));
+  watcher.close();
+  assert.equal(bad.status, 403);
+  assert.equal(bad.json<{ error: { code: string } }>().error.code, 'CSRF_TOKEN_INVALID');
+  assert.deepEqual(written, [], 'a file part was written before the check failed');
+  assert.deepEqual(filesUnder(tmp), []);
 });
