@@ -92,11 +92,12 @@ export const ERROR_CODES = {
   // ---- UPLOAD: multipart bodies and files ---------------------------------------------
   UPLOAD_FILE_TOO_LARGE: { status: 413, title: 'An uploaded file is larger than uploads.maxFileSize.' },
   UPLOAD_TOO_MANY_FILES: { status: 413, title: 'The upload has more files than uploads.maxFiles.' },
-  UPLOAD_TOO_MANY_FIELDS: { status: 413, title: 'The upload has more fields than uploads.maxFields.' },
-  UPLOAD_FIELD_TOO_LARGE: { status: 413, title: 'A form field is larger than uploads.maxFieldSize.' },
-  UPLOAD_TOO_MANY_PARTS: { status: 413, title: 'The upload has more parts than uploads.maxParts.' },
+  // Retired: multipart text fields are held to the form limits (FORM_TOO_MANY_FIELDS, FORM_VALUE_TOO_LONG).
+  UPLOAD_TOO_MANY_FIELDS: { status: 413, title: 'The upload had more fields than uploads.maxFields (retired: now FORM_TOO_MANY_FIELDS).', deprecated: true },
+  UPLOAD_FIELD_TOO_LARGE: { status: 413, title: 'A form field was larger than uploads.maxFieldSize (retired: now FORM_VALUE_TOO_LONG).', deprecated: true },
+  UPLOAD_TOO_MANY_PARTS: { status: 413, title: 'The upload had more parts than uploads.maxParts (retired: now FORM_TOO_MANY_FIELDS).', deprecated: true },
   UPLOAD_PART_HEADER_TOO_LARGE: { status: 413, title: "A part's headers are larger than uploads.maxPartHeaderSize." },
-  UPLOAD_TOTAL_TOO_LARGE: { status: 413, title: 'The multipart body is larger than uploads.maxTotalSize.' },
+  UPLOAD_TOTAL_TOO_LARGE: { status: 413, title: 'The multipart body of a route that takes uploads is larger than uploads.maxTotalSize.' },
   UPLOAD_MALFORMED: { status: 400, title: 'The multipart body could not be parsed.' },
   UPLOAD_UNSAFE_PATH: { status: 404, title: 'A file path would leave its base directory.' },
   UPLOAD_FILE_EXISTS: { status: 409, title: 'save() would replace an existing file.' },

@@ -270,7 +270,7 @@ export function createNotesApp(options: NotesOptions): NotesApp {
     store.addAttachment(note.id, file.filename, stored, file.size);
     await flash(req, `Attached “${file.filename}”.`, 'success');
     return redirect(app.urlFor('note', { id: note.id }));
-  });
+  }, { uploads: true }); // the one route that takes files: up to uploads.maxTotalSize, not maxBodySize
 
   app.get('/notes/:id/attachments/:aid', async (req) => {
     const user = await requireUser(req);

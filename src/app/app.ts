@@ -70,6 +70,7 @@ export class App extends RouteCollector {
       maxBodySize: s.maxBodySize,
       jsonMaxDepth: s.jsonMaxDepth,
       https: s.https,
+      formLimits: s.forms,
     };
     this.templates = resolveTemplates((options as { templates?: AppTemplatesOption }).templates, s.env);
     this.#templatesForScope = this.templates ?? undefined;

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ConfigError } from '../errors.js';
+import { resolveFormLimits, type FormsOptions } from '../http/form-limits.js';
 import type { TrustProxy } from '../http/request.js';
 
 export type Env = 'development' | 'production' | 'test';
@@ -72,8 +73,8 @@ export interface AppOptions {
   static?: import('../files/options.js').StaticOptions | false;
   /** Security headers and the CSP (all on by default), or false for none. See docs/headers.md. */
   headers?: import('../security/headers.js').HeadersOptions | false;
-  /** Limits on submitted forms (fields, name and value length). See docs/forms-and-csrf.md#limits. */
-  forms?: import('../forms/limits.js').FormsOptions;
+  /** Limits every form parse applies (fields, name and value length). See docs/forms-and-csrf.md#limits. */
+  forms?: FormsOptions;
   /** The templates folder (`{ dir }`), a loader, or false. Default: `templates/` if it exists. See docs/templates.md. */
   templates?: import('./render.js').AppTemplatesOption;
   /**
@@ -95,6 +96,8 @@ export interface Settings {
   readonly trustProxy: TrustProxy;
   readonly maxBodySize: number;
   readonly jsonMaxDepth: number;
+  /** The `forms` limits, with defaults filled in. */
+  readonly forms: Readonly<Required<FormsOptions>>;
   readonly redirectHosts: readonly string[];
   readonly allowedHosts: readonly string[];
   readonly origin: string | undefined;
@@ -104,14 +107,14 @@ export interface Settings {
 
 export const MIN_SECRET_LENGTH = 32;
 const KNOWN = new Set([
-  'env', 'secretKey', 'https', 'trustProxy', 'maxBodySize', 'jsonMaxDepth', 'redirectHosts',
+  'env', 'secretKey', 'https', 'trustProxy', 'maxBodySize', 'jsonMaxDepth', 'forms', 'redirectHosts',
   'allowedHosts', 'origin', 'logger', 'server',
 ]);
 /**
  * Sections owned by feature modules (sessions, CSRF, headers…). Each module validates
  * its own section when the app builds its protections; here they are only known names.
  */
-const FEATURE_KEYS = new Set(['session', 'csrf', 'headers', 'cors', 'uploads', 'static', 'templates', 'json', 'forms', 'trustGuard']);
+const FEATURE_KEYS = new Set(['session', 'csrf', 'headers', 'cors', 'uploads', 'static', 'templates', 'json', 'trustGuard']);
 
 const SERVER_DEFAULTS: Required<ServerOptions> = {
   headersTimeout: 10_000,
@@ -180,6 +183,7 @@ export function resolveSettings(opts: AppOptions, env: NodeJS.ProcessEnv = proce
   positiveInt('maxBodySize', maxBodySize);
   const jsonMaxDepth = opts.jsonMaxDepth ?? 64;
   positiveInt('jsonMaxDepth', jsonMaxDepth);
+  const forms = resolveFormLimits(opts.forms);
 
   const allowedHosts = opts.allowedHosts ?? listEnv(env.PALISADE_ALLOWED_HOSTS) ?? [];
   stringList('allowedHosts', allowedHosts);
@@ -216,6 +220,7 @@ export function resolveSettings(opts: AppOptions, env: NodeJS.ProcessEnv = proce
     trustProxy,
     maxBodySize,
     jsonMaxDepth,
+    forms,
     redirectHosts,
     allowedHosts,
     origin: origin?.replace(/\/$/, ''),

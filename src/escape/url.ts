@@ -22,17 +22,18 @@
  *   descriptor that is not a number followed by `w`, `x` or `h` is dropped.
  */
 
+import { isC0OrSpace, trimCodes } from '../util/trim.js';
+
 /** What a URL slot receives in place of a refused value. */
 export const URL_SENTINEL = 'about:invalid#palisade-unsafe';
 
-const STRIP_EDGES = /^[\0-\x20]+|[\0-\x20]+$/g;
 const TAB_NEWLINE = /[\t\n\r]/g;
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
 const SAFE_SCHEMES = new Set(['http', 'https', 'mailto']);
 
 /** The URL as the browser's parser will read it (edges trimmed, tabs and newlines gone). */
 export function preprocessURL(s: string): string {
-  return s.replace(STRIP_EDGES, '').replace(TAB_NEWLINE, '');
+  return trimCodes(s, isC0OrSpace).replace(TAB_NEWLINE, '');
 }
 
 // A scheme character (URL Standard §4.4 scheme state): ASCII alphanumeric, `+`, `-`, `.`.

@@ -16,6 +16,7 @@ import { parseJSONBody } from '../json/parse.js';
 import { readBody, decodeUTF8, type BodySource } from './body.js';
 import { parseCookies } from './cookies.js';
 import { isJSONMediaType, parseMediaType, type MediaType } from './media-type.js';
+import { DEFAULT_FORM_LIMITS, type FormLimits } from './form-limits.js';
 import { Params, parseUrlencoded } from './params.js';
 
 export type HeaderValue = string | string[] | undefined;
@@ -45,6 +46,8 @@ export interface RequestSettings {
   jsonMaxDepth: number;
   /** The app is served over HTTPS (behind a TLS-terminating proxy, for instance). */
   https: boolean;
+  /** The app's `forms` limits, applied by every form parse; default DEFAULT_FORM_LIMITS. */
+  formLimits?: Readonly<Required<FormLimits>>;
 }
 
 /** What the app learns about the matched route; handlers may read it. */
@@ -140,9 +143,17 @@ export class Request<P extends string = string> {
     return Array.isArray(v) ? v.join(', ') : undefined;
   }
 
-  /** The query string's values (repeated keys kept). */
+  /** The query string's values (repeated keys kept), read under the form limits (413 past them). */
   get query(): Params {
-    return (this.#query ??= parseUrlencoded(this.#rawQuery));
+    return (this.#query ??= parseUrlencoded(this.#rawQuery, this.formLimits));
+  }
+
+  /**
+   * The limits every form parse of this request applies — `req.query`, `req.form()`,
+   * `req.files()`: the app's `forms` setting. See docs/forms-and-csrf.md#limits.
+   */
+  get formLimits(): Readonly<Required<FormLimits>> {
+    return this.#settings.formLimits ?? DEFAULT_FORM_LIMITS;
   }
 
   /** The raw query string without `?`. */
@@ -229,7 +240,8 @@ export class Request<P extends string = string> {
 
   /**
    * The urlencoded form body. Requires `Content-Type: application/x-www-form-urlencoded`
-   * (415 otherwise). Multipart bodies are read with `req.files()` or a form.
+   * (415 otherwise). Read under `maxBodySize` and the form limits (413 past them).
+   * Multipart bodies are read with `req.files()` or a form.
    */
   form(): Promise<Params> {
     return (this.#form ??= this.#readForm());
@@ -246,7 +258,7 @@ export class Request<P extends string = string> {
       }
       throw unsupported('application/x-www-form-urlencoded', this.header('content-type'));
     }
-    return parseUrlencoded(decodeUTF8(await this.bytes(), 'form body'));
+    return parseUrlencoded(decodeUTF8(await this.bytes(), 'form body'), this.formLimits);
   }
 
   /**

@@ -12,6 +12,7 @@
  * html/template does, a name that contains `src`, `uri` or `url` is treated as a URL too,
  * and a `data-` or `xmlns:`/`xlink:` prefix is removed before classifying.
  */
+import { preprocessURL } from '../escape/url.js';
 import type { AttrKind, Element } from './context.js';
 
 const SPECIAL_ELEMENTS = new Set<string>([
@@ -79,7 +80,7 @@ export function scriptTypeKind(value: string): 'js' | 'json' | 'data' {
  * scheme (URL Standard §4.4: a scheme is letters, digits, `+ - .` before a `:`).
  */
 export function isSameOriginAction(value: string): boolean {
-  const v = value.replace(/^[\0-\x20]+|[\0-\x20]+$/g, '').replace(/[\t\n\r]/g, '');
+  const v = preprocessURL(value);
   if (v === '') return true;
   if (v[0] === '/' || v[0] === '\\') return v.length === 1 || (v[1] !== '/' && v[1] !== '\\');
   return !/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(v);

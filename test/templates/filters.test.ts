@@ -12,6 +12,7 @@ const CASES: [string, string, Record<string, unknown>, string][] = [
   ['upper lower', '{{ "aB"|upper }} {{ "aB"|lower }}', {}, 'AB ab'],
   ['title capitalize', '{{ "hello big-world"|title }} {{ "hELLO"|capitalize }}', {}, 'Hello Big-World Hello'],
   ['trim', '[{{ "  a  "|trim }}] [{{ "xxaxx"|trim("x") }}]', {}, '[a] [a]'],
+  ['trim with characters a regex class would read', '[{{ "^-]a]-^"|trim("]^-") }}] [{{ "aba"|trim("") }}]', {}, '[a] [aba]'],
   ['join', '{{ [1, 2, 3]|join(", ") }} {{ users|join("/", attribute="n") }}', { users: [{ n: 'a' }, { n: 'b' }] }, '1, 2, 3 a/b'],
   ['join writes none and undefined as empty, other values as text', '{{ [1, none, u, "a<", x, true]|join("-") }}', { x: {}, u: [undefined][0] }, '1---a&lt;-[object Object]-true'],
   ['join in text and attributes, separators changing between calls', '{% for d in [", ", "; ", "<>", ", "] %}{{ xs|join(d) }}|<p title="{{ xs|join(d) }}">{% endfor %}', { xs: ['a&', 1, null, '"b"'] }, 'a&amp;, 1, , &#34;b&#34;|<p title="a&amp;, 1, , &#34;b&#34;">a&amp;; 1; ; &#34;b&#34;|<p title="a&amp;; 1; ; &#34;b&#34;">a&amp;&lt;&gt;1&lt;&gt;&lt;&gt;&#34;b&#34;|<p title="a&amp;&lt;&gt;1&lt;&gt;&lt;&gt;&#34;b&#34;">a&amp;, 1, , &#34;b&#34;|<p title="a&amp;, 1, , &#34;b&#34;">'],
