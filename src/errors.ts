@@ -40,7 +40,7 @@ export const ERROR_CODES = {
   // ---- CONFIG: settings checked at start-up -------------------------------------------
   CONFIG_INVALID: { status: 500, title: 'A setting has a value of the wrong kind.' },
   CONFIG_SECRET_MISSING: { status: 500, title: 'Production mode needs a secret key.' },
-  CONFIG_SECRET_WEAK: { status: 500, title: 'The secret key is too short.' },
+  CONFIG_SECRET_WEAK: { status: 500, title: 'The secret key is too short, or (in production) too easy to guess.' },
   CONFIG_ROUTE: { status: 500, title: 'A route is declared wrongly.' },
   CONFIG_ALLOWED_HOSTS_MISSING: { status: 500, title: 'Production mode needs allowedHosts.' },
 
