@@ -75,6 +75,7 @@ export const ERROR_CODES = {
   SESSION_STORE_UNAVAILABLE: { status: 503, title: 'The server-side session store is not answering.' },
   SESSION_COOKIE_TOO_LARGE: { status: 500, title: 'The session does not fit in a cookie.' },
   SESSION_VALUE_INVALID: { status: 500, title: 'A session value cannot be saved as JSON.' },
+  SESSION_REVOCATION_MISSING: { status: 500, title: 'session.setUser() was called in an app without the session.userEpoch setting.' },
 
   // ---- CSRF: cross-site request forgery protection ------------------------------------
   CSRF_ORIGIN_MISMATCH: { status: 403, title: 'A state-changing request came from another site.' },
