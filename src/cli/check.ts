@@ -192,8 +192,10 @@ export async function checkCommand(argv: readonly string[], out: NodeJS.Writable
   });
   if (positionals.length > 1) throw new CliError(USAGE);
   const file = resolveAppFile(positionals[0]);
-  // --deploy checks the app as `palisade run` would start it: in production mode.
-  if (values.deploy && !process.env.PALISADE_ENV) process.env.PALISADE_ENV = 'production';
+  // --deploy checks the app as `palisade run` would start it: in production mode. Without
+  // it, only choices unsafe in every mode are checked, and the app is loaded in test mode,
+  // which needs no secret key or hosts (and, unlike development, announces nothing).
+  if (!process.env.PALISADE_ENV) process.env.PALISADE_ENV = values.deploy ? 'production' : 'test';
   const workers = values.workers === undefined ? Number(process.env.PALISADE_WORKERS ?? 1) : Number(values.workers);
   if (!Number.isInteger(workers) || workers < 1) throw new CliError('--workers must be a positive whole number.');
   const ignore = (values.ignore ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);

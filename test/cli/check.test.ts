@@ -98,6 +98,13 @@ test('palisade check: exit 0 on a safe app, 1 with a fix per finding on an unsaf
   assert.equal(ignored.code, 0, ignored.stdout);
 });
 
+test('palisade check without --deploy and without a mode loads the app in test mode: no secret or hosts needed', async () => {
+  const res = await runCli(['check', safe]);
+  assert.equal(res.code, 0, res.stdout + res.stderr);
+  assert.match(res.stdout, /no problems found/);
+  assert.doesNotMatch(res.stderr, /development mode/);
+});
+
 test('palisade check --deploy: production settings, or the reason the app will not start', async () => {
   const prod = { PALISADE_SECRET_KEY: SECRET, PALISADE_ALLOWED_HOSTS: 'example.com', PALISADE_HTTPS: '1' };
   const ok = await runCli(['check', '--deploy', safe], prod);
