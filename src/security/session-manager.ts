@@ -21,7 +21,7 @@ import { Signer } from './signing.js';
 export interface SessionOptions {
   /**
    * Where session data lives. `'cookie'` (default): all of it in a signed cookie (4 KB at
-   * most, cannot be revoked from the server). `'memory'`: in this process, the cookie holds
+   * most; a login in it is ended through `userEpoch`). `'memory'`: in this process, the cookie holds
    * a signed id. `{ redis: url | ioredis options }`: in Redis, shared by every process.
    * Or any object implementing `SessionStore`.
    */
