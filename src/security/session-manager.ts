@@ -21,9 +21,9 @@ import { Signer } from './signing.js';
 export interface SessionOptions {
   /**
    * Where session data lives. `'cookie'` (default): all of it in a signed cookie (4 KB at
-   * most; a login in it is ended through `userEpoch`). `'memory'`: in this process, the cookie holds
-   * a signed id. `{ redis: url | ioredis options }`: in Redis, shared by every process.
-   * Or any object implementing `SessionStore`.
+   * most; a login in it is ended through `userEpoch`). `'memory'`: in this process, the
+   * cookie holds a signed id. `{ redis: url | ioredis options }`: in Redis, shared by every
+   * process. Or any object implementing `SessionStore`.
    */
   store?: 'cookie' | 'memory' | { redis: string | RedisOptions; prefix?: string } | SessionStore;
   /** Lifetime in seconds since the last write (cookie Max-Age and store TTL). Default 14 days. */
@@ -189,7 +189,7 @@ export function sessionProtection(ctx: ProtectionContext): Protection {
         if (logins.length > 0) {
           const where = logins.map((r) => `${r.method} ${r.path}`).join(', ');
           out.push(
-            `session-revocation: cookie sessions carry a login (${where} rotates the session id) but nothing can end one: a copied cookie stays logged in for ${manager.maxAge} s after logout. ` +
+            `session-revocation: cookie sessions carry a login (the session id is rotated by ${where}) but nothing can end one: a copied cookie stays logged in for ${manager.maxAge} s after logout. ` +
               'Fix: store a session epoch with each user, log in with req.session.setUser(id, epoch), set session.userEpoch, and change the epoch at logout (docs/sessions.md#a-login).',
           );
         }
