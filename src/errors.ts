@@ -42,7 +42,7 @@ export const ERROR_CODES = {
   // ---- CONFIG: settings checked at start-up -------------------------------------------
   CONFIG_INVALID: { status: 500, title: 'A setting has a value of the wrong kind.' },
   CONFIG_SECRET_MISSING: { status: 500, title: 'Production mode needs a secret key.' },
-  CONFIG_SECRET_WEAK: { status: 500, title: 'The secret key is too short.' },
+  CONFIG_SECRET_WEAK: { status: 500, title: 'The secret key is too short, or (in production) too easy to guess.' },
   CONFIG_ROUTE: { status: 500, title: 'A route is declared wrongly.' },
   CONFIG_ALLOWED_HOSTS_MISSING: { status: 500, title: 'Production mode needs allowedHosts.' },
 
@@ -77,6 +77,7 @@ export const ERROR_CODES = {
   SESSION_STORE_UNAVAILABLE: { status: 503, title: 'The server-side session store is not answering.' },
   SESSION_COOKIE_TOO_LARGE: { status: 500, title: 'The session does not fit in a cookie.' },
   SESSION_VALUE_INVALID: { status: 500, title: 'A session value cannot be saved as JSON.' },
+  SESSION_REVOCATION_MISSING: { status: 500, title: 'session.setUser() was called in an app without the session.userEpoch setting.' },
 
   // ---- CSRF: cross-site request forgery protection ------------------------------------
   CSRF_ORIGIN_MISMATCH: { status: 403, title: 'A state-changing request came from another site.' },

@@ -142,6 +142,7 @@ export class App extends RouteCollector {
     return buildPath(route.path, params, query);
   }
 
+  readonly #loggerForScope = (): Logger => this.logger;
   readonly #urlFor = (name: string, params?: Record<string, unknown>, query?: Record<string, unknown>): string =>
     this.urlFor(name, params, query);
 
@@ -163,7 +164,7 @@ export class App extends RouteCollector {
    */
   respond(req: Request): Response | Promise<Response> {
     if (this.#mountedCount !== this.#declCount()) this.#mount();
-    const scope: RequestScope = { request: req, urlFor: this.#urlFor, templates: this.#templatesForScope };
+    const scope: RequestScope = { request: req, urlFor: this.#urlFor, templates: this.#templatesForScope, logger: this.#loggerForScope };
     return runInScope(scope, () => this.#dispatch(req, scope));
   }
 

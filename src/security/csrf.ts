@@ -161,7 +161,7 @@ export function csrfProtection(ctx: ProtectionContext): Protection | null {
         req,
         new HttpError(
           'CSRF_TOKEN_INVALID',
-          `CSRF check failed: this ${req.method} carries a CSRF token in ${where} but no live session (the session cookie is missing, expired or was ended). Reload the page that sent it to get a fresh token; if it keeps happening, check that the session cookie is sent (same site, HTTPS settings).`,
+          `CSRF check failed: this ${req.method} carries a CSRF token in ${where} but no live session (the session cookie is missing, expired, or its session was ended: a logout, or a login ended elsewhere). Reload the page that sent it to get a fresh token; if it keeps happening, check that the session cookie is sent (same site, HTTPS settings).`,
           { reason: 'no-session' },
         ),
       );
