@@ -95,8 +95,40 @@ export type Delim = 'none' | 'dq' | 'sq' | 'unq' | 'unqq';
  */
 export type UrlPart = 'none' | 'start' | 'rest' | 'descriptor' | 'unknown';
 
-/** Whether a `/` in JS starts a regular expression or is a division, or `unknown`. */
-export type JsCtx = 'regexp' | 'div' | 'unknown';
+/**
+ * What the last JS token was, as far as the next `/`, `{` and `(` care (see
+ * transition-js.ts). A `/` starts a regular expression where an expression can start and
+ * is a division after one (ECMAScript §12, the lexical goals InputElementRegExp and
+ * InputElementDiv); a `{` opens a block where a statement can start and an object literal
+ * where an expression can; a `(` after `if`, `while`, `for`, `with` opens a condition whose
+ * `)` is followed by a statement.
+ */
+export type JsCtx =
+  /** A statement can start: `<script>|`, `;|`, `{|` of a block, `}|` of a block, `if (a)|`, `else|`, `=>|`. */
+  | 'stmt'
+  /** An expression must follow: `=|`, `(|`, `,|`, `return x +|`, `typeof|`: `{` is an object. */
+  | 'regexp'
+  /** `return|`: an expression follows, or, after a line break, a statement (ASI, §12.10). */
+  | 'return'
+  /** `a ?|:`, a label or `case x:|`: an expression or a statement; a `{` here is either. */
+  | 'colon'
+  /** After an expression: a name, a number, a string, `)`, `]`, an object's `}`, a value. */
+  | 'div'
+  /** `if|`, `while|`, `for|`, `with|`, `switch|`, `catch|`: the next `(` opens a condition. */
+  | 'cond'
+  /** `a.|`: the next word is a property name, even `if` or `return`. */
+  | 'dot'
+  /**
+   * Not known: paths that end differently, a `)` or `}` whose opening is not known to
+   * be a condition, block or object, or `of`, `yield`, `await`, `let` (names or keywords).
+   */
+  | 'unknown';
+
+/** What a `/` means after a token of kind `j`: a regular expression, a division, or unknown. */
+export function slashMeaning(j: JsCtx): 'regexp' | 'div' | 'unknown' {
+  if (j === 'div') return 'div';
+  return j === 'stmt' || j === 'regexp' || j === 'return' || j === 'colon' ? 'regexp' : 'unknown';
+}
 
 /** Bits of `flags`: facts about the start tag being read, or the value. */
 export const F = {
@@ -138,8 +170,13 @@ export interface Context {
   readonly delim: Delim;
   readonly urlPart: UrlPart;
   readonly jsCtx: JsCtx;
-  /** Open `${` substitutions of template literals: brace depth in each, outermost first. */
-  readonly jsBraces: readonly number[];
+  /**
+   * The open JS brackets, outermost first, one character each: `t` a template literal's
+   * `${`; `c` a condition's `(` (after if, while, for, with), `p` any other `(`, `q` a `(`
+   * whose kind is unknown; `b` a block's `{`, `o` an object literal's `{`, `u` a `{` that
+   * could be either; `k` a `[`. The closing bracket's meaning for a `/` comes from here.
+   */
+  readonly jsNest: string;
   readonly flags: number;
   readonly err: ContextError | null;
 }
@@ -152,7 +189,7 @@ export const TEXT: Context = Object.freeze({
   delim: 'none',
   urlPart: 'none',
   jsCtx: 'regexp',
-  jsBraces: Object.freeze([]) as readonly number[],
+  jsNest: '',
   flags: 0,
   err: null,
 } satisfies Context);
@@ -167,12 +204,6 @@ export function errorCtx(c: Context, code: ContextError['code'], reason: string)
   return { ...c, state: 'ERROR', err: { code, reason } };
 }
 
-function sameBraces(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** True when two contexts are the same. */
 export function sameContext(a: Context, b: Context): boolean {
   return (
@@ -183,7 +214,7 @@ export function sameContext(a: Context, b: Context): boolean {
     a.urlPart === b.urlPart &&
     a.jsCtx === b.jsCtx &&
     a.flags === b.flags &&
-    sameBraces(a.jsBraces, b.jsBraces)
+    a.jsNest === b.jsNest
   );
 }
 
@@ -223,8 +254,10 @@ export function joinContexts(a: Context, b: Context): Context | null {
     y = withCtx(y, { urlPart: 'unknown' });
   }
   if (x.jsCtx !== y.jsCtx) {
-    x = withCtx(x, { jsCtx: 'unknown' });
-    y = withCtx(y, { jsCtx: 'unknown' });
+    // Both paths allow a regular expression next: keep that, but not what a `{` opens.
+    const jsCtx = slashMeaning(x.jsCtx) === 'regexp' && slashMeaning(y.jsCtx) === 'regexp' ? 'colon' : 'unknown';
+    x = withCtx(x, { jsCtx });
+    y = withCtx(y, { jsCtx });
   }
   return sameContext(x, y) ? x : null;
 }
@@ -238,7 +271,7 @@ export function formatContext(c: Context): string {
     parts.push({ dq: 'double-quoted', sq: 'single-quoted', unq: 'unquoted', unqq: 'unquoted (quoted by Palisade)', none: '' }[c.delim]);
   }
   if (c.urlPart !== 'none') parts.push(`url part ${c.urlPart}`);
-  if (c.state.startsWith('JS_')) parts.push(`slash means ${c.jsCtx}`);
-  if (c.jsBraces.length > 0) parts.push(`inside \${} of a template literal`);
+  if (c.state.startsWith('JS_')) parts.push(`slash means ${slashMeaning(c.jsCtx)}`);
+  if (c.jsNest.includes('t')) parts.push(`inside \${} of a template literal`);
   return parts.length > 0 ? `${c.state} (${parts.join(', ')})` : c.state;
 }

@@ -79,7 +79,7 @@ export function closeTag(c: Context): Context {
   switch (c.element) {
     case 'script':
       if ((c.flags & F.SCRIPT_DATA) !== 0) return withCtx(TEXT, { element: 'script' });
-      return withCtx(TEXT, { state: 'JS_EXPR', element: 'script' });
+      return withCtx(TEXT, { state: 'JS_EXPR', element: 'script', jsCtx: 'stmt' });
     case 'style':
       return withCtx(TEXT, { state: 'CSS', element: 'style' });
     case 'none':
@@ -201,7 +201,8 @@ export function enterValue(c: Context, delim: Delim, s: string, start: number): 
       flags |= F.FORM_ACTION_UNSAFE;
     }
   }
-  const base = withCtx(c, { delim, flags, jsBraces: [], jsCtx: 'regexp' });
+  // An event handler's value is a function body: statements (HTML §8.1.8.1).
+  const base = withCtx(c, { delim, flags, jsNest: '', jsCtx: c.attr === 'js' ? 'stmt' : 'regexp' });
   switch (c.attr) {
     case 'url':
     case 'srcset':
@@ -221,7 +222,7 @@ export function enterValue(c: Context, delim: Delim, s: string, start: number): 
 /** The context after an attribute value's delimiter: back between attributes. */
 export function leaveValue(c: Context): Context {
   return withCtx(c, {
-    state: 'HTML_TAG', attr: 'none', delim: 'none', urlPart: 'none', jsCtx: 'regexp', jsBraces: [],
+    state: 'HTML_TAG', attr: 'none', delim: 'none', urlPart: 'none', jsCtx: 'regexp', jsNest: '',
     flags: c.flags & ~F.SRCDOC_MARKUP,
   });
 }

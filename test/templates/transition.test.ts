@@ -31,7 +31,7 @@ const CASES: [string, string][] = [
   ['<script>', 'JS_EXPR (in <script>, slash means regexp)'],
   ['<script>x', 'JS_EXPR (in <script>, slash means div)'],
   ['<script>return', 'JS_EXPR (in <script>, slash means regexp)'],
-  ['<script>a)', 'JS_EXPR (in <script>, slash means div)'],
+  ['<script>(a)', 'JS_EXPR (in <script>, slash means div)'],
   ['<script>a++', 'JS_EXPR (in <script>, slash means div)'],
   ['<script>a = ', 'JS_EXPR (in <script>, slash means regexp)'],
   ['<script>"a\\"', 'JS_DQ_STR (in <script>, slash means regexp)'],
