@@ -71,3 +71,17 @@ export function jsValue(v: unknown): string {
   const s = toJSONForScript(typeof v === 'function' || typeof v === 'symbol' ? null : v);
   return s.charCodeAt(0) === 45 /* - */ ? ' ' + s : s;
 }
+
+/**
+ * Writes the first character of an escaped JS string, template or regexp value as
+ * `\uXXXX` when it is ASCII, and a final `-` as `\u002d`: after script text that ends
+ * with `<`, `</scr` or `--`, the value then cannot complete `</script`, `<!--`, `<script`
+ * or `-->` (templates/raw-text.ts). The literal decodes to the same text.
+ */
+export function escapeEdgesJS(s: string): string {
+  if (s === '') return s;
+  const c = s.charCodeAt(0);
+  let out = c < 128 && c !== 92 ? hex4(s[0]!) + s.slice(1) : s;
+  if (out.charCodeAt(out.length - 1) === 45 && out.length > 1) out = out.slice(0, -1) + '\\u002d';
+  return out;
+}

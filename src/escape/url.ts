@@ -277,3 +277,15 @@ export function urlencode(v: unknown): string {
   if (typeof v === 'object') return Object.entries(v).map(([k, x]) => encodePair(k, x)).join('&');
   return escapeURLComponent(String(v));
 }
+
+/**
+ * Percent-encodes the first character of an escaped URL part when it is an ASCII letter,
+ * digit or `-._~` (RFC 3986 §2.3: encoding these does not change the URL): inside
+ * `<style>`, after text that ends with `<` or `</sty`, the value then cannot complete
+ * `</style` (templates/raw-text.ts).
+ */
+export function escapeEdgesURL(s: string): string {
+  if (s === '') return s;
+  const c = s.charCodeAt(0);
+  return c < 128 && UNRESERVED[c] === 1 ? PCT[c]! + s.slice(1) : s;
+}

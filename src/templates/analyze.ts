@@ -15,6 +15,7 @@
 import { type Context, type ContextError, F, TEXT, errorCtx, formatContext, withCtx } from './context.js';
 import { TAG_STATES, TRANSITIONS, attrValueEnd, enterValue, leaveValue } from './transition.js';
 import { isRawContentElement } from './attr.js';
+import { SCRIPT_STATE_BITS, completesTail, rawTail, scanRawText } from './raw-text.js';
 import { decodeEntities } from '../escape/entities.js';
 
 /** Something the compiler writes into static text at an offset. */
@@ -42,20 +43,9 @@ function scanRange(c: Context, s: string, i: number, end: number): Context {
   return c;
 }
 
-/** Where the end tag of a raw-content element starts (`</script`, any case), or s.length. */
-function endTagStart(s: string, i: number, element: string): number {
-  if (element === 'plaintext') return s.length;
-  const lower = s.toLowerCase();
-  const needle = '</' + element;
-  for (let k = lower.indexOf(needle, i); k !== -1; k = lower.indexOf(needle, k + 1)) {
-    const after = s.charCodeAt(k + needle.length);
-    // §13.2.5.11: the end tag name must be followed by whitespace, `/` or `>`.
-    if (Number.isNaN(after) || after === 32 || after === 9 || after === 10 || after === 12 || after === 13 || after === 47 || after === 62) {
-      return k;
-    }
-  }
-  return s.length;
-}
+const SPLIT_TOKEN = (tail: string): string =>
+  `the text before a value or template tag ends with ${JSON.stringify(tail)} and this text completes it into an end tag, \`<!--\`, \`<script\` or \`-->\` ` +
+  '(with an empty value between them, the browser reads it as one); write the whole token in one piece of text, or put a space between its parts';
 
 /** Runs static text `s` from context `c`. */
 export function scanText(c: Context, s: string): ScanResult {
@@ -86,11 +76,20 @@ export function scanText(c: Context, s: string): ScanResult {
       continue;
     }
     if (isRawContentElement(c.element) && !TAG_STATES.has(c.state)) {
-      const end = endTagStart(s, i, c.element);
-      c = scanRange(c, s, i, end);
+      // Raw text up to the element's end tag. A token the text before a value or template
+      // tag started (c.rawTail, only ever at i = 0) must not be completed here.
+      const tail = c.rawTail;
+      if (completesTail(tail, s.slice(i), c.element, c.flags)) {
+        return { ctx: errorCtx(c, 'TEMPLATE_PARTIAL_NAME', SPLIT_TOKEN(tail)), inserts, errorAt: i };
+      }
+      const raw = scanRawText(s, i, c.element, c.flags);
+      c = scanRange(withCtx(c, { rawTail: '' }), s, i, raw.end);
       if (c.state === 'ERROR') return { ctx: c, inserts, errorAt: i };
-      if (end >= s.length) return { ctx: c, inserts, errorAt: -1 };
-      i = end + 2 + c.element.length;
+      if (raw.end >= s.length) {
+        const flags = (c.flags & ~SCRIPT_STATE_BITS) | raw.flags;
+        return { ctx: withCtx(c, { flags, rawTail: rawTail(tail + s.slice(i), c.element, flags) }), inserts, errorAt: -1 };
+      }
+      i = raw.end + 2 + c.element.length;
       c = withCtx(TEXT, { state: 'HTML_TAG', flags: F.END_TAG });
       continue;
     }
@@ -116,6 +115,7 @@ export function scanText(c: Context, s: string): ScanResult {
 export const ESCAPER_NAMES = [
   'text', 'rcdata', 'attr', 'attrUnquoted', 'srcdoc', 'url', 'urlPart', 'srcset', 'srcsetDescriptor',
   'jsValue', 'jsString', 'jsTemplate', 'jsRegexp', 'cssValue', 'cssString', 'cssURL',
+  'edgeHTML', 'edgeJS', 'edgeCSS', 'edgeURL',
 ] as const;
 export type EscaperName = (typeof ESCAPER_NAMES)[number];
 
@@ -133,10 +133,40 @@ function attrStep(c: Context): EscaperName[] {
   return [c.delim === 'unq' ? 'attrUnquoted' : 'attr'];
 }
 
+/**
+ * In raw text after the start of a token (`<`, `</ti`, `--`: c.rawTail), or in escaped
+ * script data, the step that escapes the value's first character (and a final `-`), so
+ * that the value cannot complete an end tag, `<!--`, `<script` or `-->` (raw-text.ts). A
+ * JS expression's value (JSON) never starts with a letter, `/`, `!` or `-`, nor ends with `-`.
+ */
+function edgeStep(c: Context): EscaperName[] {
+  if (c.delim !== 'none' || !isRawContentElement(c.element)) return [];
+  if (c.rawTail === '' && (c.flags & SCRIPT_STATE_BITS) === 0) return [];
+  switch (c.state) {
+    case 'HTML_TEXT':
+      return ['edgeHTML'];
+    case 'JS_DQ_STR':
+    case 'JS_SQ_STR':
+    case 'JS_TMPL':
+    case 'JS_REGEXP':
+      return ['edgeJS'];
+    case 'CSS':
+    case 'CSS_DQ_STR':
+    case 'CSS_SQ_STR':
+      return ['edgeCSS'];
+    case 'CSS_DQ_URL':
+    case 'CSS_SQ_URL':
+    case 'CSS_URL':
+      return ['edgeURL'];
+    default:
+      return [];
+  }
+}
+
 /** What to do with a value written in context `c`. */
 export function holePlan(c: Context): HolePlan {
   const esc = (chain: EscaperName[], after: Context = c, prefix = ''): HolePlan => ({
-    kind: 'escape', chain: [...chain, ...attrStep(c)], prefix, ctx: c, after,
+    kind: 'escape', chain: [...chain, ...edgeStep(c), ...attrStep(c)], prefix, ctx: c, after,
   });
   switch (c.state) {
     case 'HTML_TEXT': {

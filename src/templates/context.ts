@@ -156,6 +156,10 @@ export const F = {
    * between attributes): what follows must not continue that name or give it a value.
    */
   JOINED_NAME: 256,
+  /** Script data after `<!--` (HTML §13.2.5.15–21, "escaped"): `-->` ends it. */
+  SCRIPT_ESCAPED: 1 << 14,
+  /** Script data after `<!--` and `<script` ("double escaped"): a `</script>` does not end the element. */
+  SCRIPT_DOUBLE_ESCAPED: 1 << 15,
 } as const;
 
 export interface ContextError {
@@ -177,6 +181,12 @@ export interface Context {
    * could be either; `k` a `[`. The closing bracket's meaning for a `/` comes from here.
    */
   readonly jsNest: string;
+  /**
+   * In raw text (script, style, RCDATA, RAWTEXT): the start of an end tag, `<!--`,
+   * `<script` or `-->` that the static text ended with, which the text after a value or a
+   * template tag could complete (raw-text.ts); '' otherwise.
+   */
+  readonly rawTail: string;
   readonly flags: number;
   readonly err: ContextError | null;
 }
@@ -190,6 +200,7 @@ export const TEXT: Context = Object.freeze({
   urlPart: 'none',
   jsCtx: 'regexp',
   jsNest: '',
+  rawTail: '',
   flags: 0,
   err: null,
 } satisfies Context);
@@ -214,7 +225,8 @@ export function sameContext(a: Context, b: Context): boolean {
     a.urlPart === b.urlPart &&
     a.jsCtx === b.jsCtx &&
     a.flags === b.flags &&
-    a.jsNest === b.jsNest
+    a.jsNest === b.jsNest &&
+    a.rawTail === b.rawTail
   );
 }
 
@@ -273,5 +285,8 @@ export function formatContext(c: Context): string {
   if (c.urlPart !== 'none') parts.push(`url part ${c.urlPart}`);
   if (c.state.startsWith('JS_')) parts.push(`slash means ${slashMeaning(c.jsCtx)}`);
   if (c.jsNest.includes('t')) parts.push(`inside \${} of a template literal`);
+  if (c.rawTail !== '') parts.push(`after ${JSON.stringify(c.rawTail)}`);
+  if ((c.flags & F.SCRIPT_ESCAPED) !== 0) parts.push('script data escaped by <!--');
+  if ((c.flags & F.SCRIPT_DOUBLE_ESCAPED) !== 0) parts.push('script data double-escaped by <!-- <script');
   return parts.length > 0 ? `${c.state} (${parts.join(', ')})` : c.state;
 }

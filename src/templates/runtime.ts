@@ -7,10 +7,10 @@
  */
 import { PalisadeError, TemplateError } from '../errors.js';
 import { Markup, SafeScript, SafeStyle, SafeURL, isMarkup, markupFromSafe } from '../escape/markup.js';
-import { escapeHTML, escapeHTMLUnquoted, escapeRCDATA, markupToAttr, markupToRCDATA, markupToUnquotedAttr } from '../escape/html.js';
-import { escapeURLComponent, filterAndNormalizeURL, filterAndNormalizeURLForAttr, filterSrcset, filterSrcsetDescriptor, normalizeURL } from '../escape/url.js';
-import { escapeJSRegexp, escapeJSString, escapeJSTemplate, jsValue } from '../escape/js.js';
-import { escapeCSSString, escapeCSSURL, filterCSSValue } from '../escape/css.js';
+import { escapeEdgesHTML, escapeHTML, escapeHTMLUnquoted, escapeRCDATA, markupToAttr, markupToRCDATA, markupToUnquotedAttr } from '../escape/html.js';
+import { escapeEdgesURL, escapeURLComponent, filterAndNormalizeURL, filterAndNormalizeURLForAttr, filterSrcset, filterSrcsetDescriptor, normalizeURL } from '../escape/url.js';
+import { escapeEdgesJS, escapeJSRegexp, escapeJSString, escapeJSTemplate, jsValue } from '../escape/js.js';
+import { escapeCSSString, escapeCSSURL, escapeEdgesCSS, filterCSSValue } from '../escape/css.js';
 import { currentScope, type RequestScope } from '../http/context.js';
 import type { EscaperName } from './analyze.js';
 import { BLOCKED_NAMES, readAttr } from './blocked-names.js';
@@ -73,6 +73,10 @@ export const ESCAPERS: Readonly<Record<EscaperName | FusedEscaperName, (v: unkno
   cssValue: (v) => (v instanceof SafeStyle ? v.toString() : filterCSSValue(str(v))),
   cssString: (v) => escapeCSSString(str(v)),
   cssURL: (v) => escapeCSSURL(str(v)),
+  edgeHTML: (v) => escapeEdgesHTML(v as string),
+  edgeJS: (v) => escapeEdgesJS(v as string),
+  edgeCSS: (v) => escapeEdgesCSS(v as string),
+  edgeURL: (v) => escapeEdgesURL(v as string),
 };
 
 /** Python truthiness: empty strings, lists, mappings and Markup are false, as are 0, none, false. */

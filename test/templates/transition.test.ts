@@ -41,7 +41,7 @@ const CASES: [string, string][] = [
   ['<script>/[/]', 'JS_REGEXP (in <script>, slash means regexp)'],
   ['<script>// x', 'JS_LINE_CMT (in <script>, slash means regexp)'],
   ['<script>/* x', 'JS_BLOCK_CMT (in <script>, slash means regexp)'],
-  ['<script>x = 1 <!-- y', 'JS_LINE_CMT (in <script>, slash means div)'],
+  ['<script>x = 1 <!-- y', 'JS_LINE_CMT (in <script>, slash means div, script data escaped by <!--)'],
   ['<script>"</script>', 'HTML_TEXT'],
   ['<script type="application/json">', 'JS_EXPR (in <script>, slash means regexp)'],
   ['<script type="text/x-template">', 'HTML_TEXT (in <script>)'],
