@@ -115,7 +115,7 @@ export function scanText(c: Context, s: string): ScanResult {
 export const ESCAPER_NAMES = [
   'text', 'rcdata', 'attr', 'attrUnquoted', 'srcdoc', 'url', 'urlPart', 'srcset', 'srcsetDescriptor',
   'jsValue', 'jsString', 'jsTemplate', 'jsRegexp', 'cssValue', 'cssString', 'cssURL',
-  'edgeHTML', 'edgeJS', 'edgeCSS', 'edgeURL',
+  'edgeHTML', 'edgeJS', 'edgeCSS', 'edgeURL', 'refresh', 'refreshURL', 'animValues',
 ] as const;
 export type EscaperName = (typeof ESCAPER_NAMES)[number];
 
@@ -224,13 +224,31 @@ export function holePlan(c: Context): HolePlan {
           reason: 'a value in a URL where the branches or loop before it leave it unclear whether the URL has started',
         };
       }
+      // SVG animation values: every `;`-separated item is filtered as a URL, wherever the
+      // value stands (it may write a `;` and start an item of its own).
+      if (c.attr === 'anim') return esc(['animValues'], withCtx(c, { urlPart: 'value' }));
       if (c.attr === 'srcset') {
         if (c.urlPart === 'start') return esc(['srcset'], withCtx(c, { urlPart: 'rest' }));
         if (c.urlPart === 'descriptor') return esc(['srcsetDescriptor']);
         return esc(['urlPart']);
       }
-      if (c.urlPart === 'start') return esc(['url'], withCtx(c, { urlPart: 'rest' }));
+      // After a value at the start, the text must not extend its scheme (transition.ts).
+      if (c.urlPart === 'start') return esc(['url'], withCtx(c, { urlPart: 'value' }));
       return esc(['urlPart']);
+    case 'REFRESH_START':
+      // The whole refresh content, or its delay: its URL, if it has one, is filtered.
+      return esc(['refresh'], withCtx(c, { state: 'REFRESH_AFTER_VALUE' }));
+    case 'REFRESH_URL':
+    case 'REFRESH_EQ':
+      return esc(['refreshURL'], withCtx(c, { state: 'URL', urlPart: 'value' }));
+    case 'REFRESH_DELAY':
+    case 'REFRESH_SEP':
+    case 'REFRESH_KEYWORD':
+    case 'REFRESH_AFTER_VALUE':
+      return {
+        kind: 'error', ctx: c, code: 'TEMPLATE_AMBIGUOUS_URL',
+        reason: 'a value inside a refresh content where it could change where the URL starts; write the value at the start of the content, or right after `url=`',
+      };
     case 'JS_EXPR':
       return esc(['jsValue'], withCtx(c, { jsCtx: 'div' }));
     case 'JS_DQ_STR':
@@ -251,9 +269,8 @@ export function holePlan(c: Context): HolePlan {
       if (c.urlPart === 'unknown') {
         return { kind: 'error', ctx: c, code: 'TEMPLATE_AMBIGUOUS_URL', reason: 'a value in a CSS url() whose start is unclear' };
       }
-      const after = withCtx(c, { urlPart: 'rest' });
-      if (c.urlPart !== 'start') return esc(['urlPart'], after);
-      return esc(c.state === 'CSS_URL' ? ['url', 'cssURL'] : ['url', 'cssString'], after);
+      if (c.urlPart !== 'start') return esc(['urlPart']);
+      return esc(c.state === 'CSS_URL' ? ['url', 'cssURL'] : ['url', 'cssString'], withCtx(c, { urlPart: 'value' }));
     }
     case 'ERROR':
       return { kind: 'error', ctx: c, code: c.err?.code ?? 'TEMPLATE_PARTIAL_NAME', reason: c.err?.reason ?? 'unknown context' };

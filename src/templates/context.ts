@@ -31,6 +31,19 @@ export type State =
   | 'ATTR_SRCDOC'
   /** A URL attribute value; `urlPart` says where in the URL: `<a href="|">`. */
   | 'URL'
+  /**
+   * A `<meta content>` read as a refresh (HTML §4.2.5.3), before its URL: before the delay
+   * `content="|5; url=…"`, in it `"5|"`, after it and whitespace `"5 |"`, after the separator
+   * `"5; |"`, inside `url =` `"5; ur|"`, after `url=` `"5; url=|"`; and right after a value
+   * at the start `"{{ d }}|; url=…"`. Once the URL starts, the state is URL.
+   */
+  | 'REFRESH_START'
+  | 'REFRESH_DELAY'
+  | 'REFRESH_SEP'
+  | 'REFRESH_URL'
+  | 'REFRESH_KEYWORD'
+  | 'REFRESH_EQ'
+  | 'REFRESH_AFTER_VALUE'
   /** A JS expression position: `<script>var x = |;</script>`, `onclick="|"`. */
   | 'JS_EXPR'
   /** A double-quoted JS string: `"|"`. */
@@ -69,7 +82,11 @@ export type State =
  */
 export type Element =
   | 'none' | 'script' | 'style' | 'title' | 'textarea'
-  | 'xmp' | 'iframe' | 'noembed' | 'noframes' | 'noscript' | 'plaintext' | 'form' | 'pre' | 'listing';
+  | 'xmp' | 'iframe' | 'noembed' | 'noframes' | 'noscript' | 'plaintext' | 'form' | 'pre' | 'listing'
+  /** `<meta>`: its `content` may be a refresh URL. */
+  | 'meta'
+  /** SVG `<animate>`, `<set>`, `<animateMotion>`, `<animateTransform>`: values they write may be URLs. */
+  | 'animation';
 
 /** What the attribute whose value is being read contains. */
 export type AttrKind =
@@ -79,7 +96,11 @@ export type AttrKind =
   /** `method` on `<form>`: plain, and decides the CSRF field. */
   | 'form-method'
   /** `action` on `<form>`: a URL, and decides the CSRF field. */
-  | 'form-action';
+  | 'form-action'
+  /** `content` on `<meta>`: a refresh delay and URL, unless the tag is named metadata. */
+  | 'meta-content'
+  /** `values`, `to`, `from`, `by` on an SVG animation: a `;`-separated list that may set a URL. */
+  | 'anim';
 
 /**
  * How the attribute value ends: a double or single quote, whitespace or `>` (unquoted),
@@ -90,10 +111,11 @@ export type Delim = 'none' | 'dq' | 'sq' | 'unq' | 'unqq';
 
 /**
  * Where in a URL: `start` (nothing written yet, the scheme is still open), `rest`
- * (after the first character), `descriptor` (a srcset descriptor), or `unknown` when
- * branches disagree.
+ * (after the first character), `value` (right after a value written at the start: until
+ * a character that cannot be in a scheme, text could still extend the value's scheme),
+ * `descriptor` (a srcset descriptor), or `unknown` when branches disagree.
  */
-export type UrlPart = 'none' | 'start' | 'rest' | 'descriptor' | 'unknown';
+export type UrlPart = 'none' | 'start' | 'rest' | 'value' | 'descriptor' | 'unknown';
 
 /**
  * What the last JS token was, as far as the next `/`, `{` and `(` care (see
@@ -156,6 +178,12 @@ export const F = {
    * between attributes): what follows must not continue that name or give it a value.
    */
   JOINED_NAME: 256,
+  /** A `<meta>` with `name`, `property`, `itemprop` or `charset` (and no `http-equiv`) so far. */
+  META_NAMED: 1 << 11,
+  /** A `<meta>` with `http-equiv` so far: its `content` is read as a refresh. */
+  META_HTTP_EQUIV: 1 << 12,
+  /** A `<meta>` whose `content` was read as plain text (named metadata): `http-equiv` may not follow. */
+  META_PLAIN_CONTENT: 1 << 13,
   /** Script data after `<!--` (HTML §13.2.5.15–21, "escaped"): `-->` ends it. */
   SCRIPT_ESCAPED: 1 << 14,
   /** Script data after `<!--` and `<script` ("double escaped"): a `</script>` does not end the element. */
@@ -163,7 +191,7 @@ export const F = {
 } as const;
 
 export interface ContextError {
-  readonly code: 'TEMPLATE_PARTIAL_NAME' | 'TEMPLATE_DYNAMIC_SCRIPT_TYPE' | 'TEMPLATE_AMBIGUOUS_JS_SLASH' | 'TEMPLATE_UNQUOTED_VALUE';
+  readonly code: 'TEMPLATE_PARTIAL_NAME' | 'TEMPLATE_DYNAMIC_SCRIPT_TYPE' | 'TEMPLATE_AMBIGUOUS_JS_SLASH' | 'TEMPLATE_UNQUOTED_VALUE' | 'TEMPLATE_AMBIGUOUS_URL';
   readonly reason: string;
 }
 
@@ -262,8 +290,12 @@ export function joinContexts(a: Context, b: Context): Context | null {
     return j;
   }
   if (x.urlPart !== y.urlPart && x.urlPart !== 'none' && y.urlPart !== 'none') {
-    x = withCtx(x, { urlPart: 'unknown' });
-    y = withCtx(y, { urlPart: 'unknown' });
+    // After a value on one path and later in the URL on the other: what follows must not
+    // extend a scheme, and a value there is a URL part either way.
+    const valueOrRest = (p: UrlPart): boolean => p === 'value' || p === 'rest';
+    const urlPart = valueOrRest(x.urlPart) && valueOrRest(y.urlPart) ? 'value' : 'unknown';
+    x = withCtx(x, { urlPart });
+    y = withCtx(y, { urlPart });
   }
   if (x.jsCtx !== y.jsCtx) {
     // Both paths allow a regular expression next: keep that, but not what a `{` opens.

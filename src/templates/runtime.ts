@@ -8,9 +8,10 @@
 import { PalisadeError, TemplateError } from '../errors.js';
 import { Markup, SafeScript, SafeStyle, SafeURL, isMarkup, markupFromSafe } from '../escape/markup.js';
 import { escapeEdgesHTML, escapeHTML, escapeHTMLUnquoted, escapeRCDATA, markupToAttr, markupToRCDATA, markupToUnquotedAttr } from '../escape/html.js';
-import { escapeEdgesURL, escapeURLComponent, filterAndNormalizeURL, filterAndNormalizeURLForAttr, filterSrcset, filterSrcsetDescriptor, normalizeURL } from '../escape/url.js';
+import { escapeEdgesURL, escapeURLComponent, filterAndNormalizeURL, filterURLList, filterAndNormalizeURLForAttr, filterSrcset, filterSrcsetDescriptor, normalizeURL } from '../escape/url.js';
 import { escapeEdgesJS, escapeJSRegexp, escapeJSString, escapeJSTemplate, jsValue } from '../escape/js.js';
 import { escapeCSSString, escapeCSSURL, escapeEdgesCSS, filterCSSValue } from '../escape/css.js';
+import { filterRefresh, filterRefreshURL } from '../escape/refresh.js';
 import { currentScope, type RequestScope } from '../http/context.js';
 import type { EscaperName } from './analyze.js';
 import { BLOCKED_NAMES, readAttr } from './blocked-names.js';
@@ -77,6 +78,9 @@ export const ESCAPERS: Readonly<Record<EscaperName | FusedEscaperName, (v: unkno
   edgeJS: (v) => escapeEdgesJS(v as string),
   edgeCSS: (v) => escapeEdgesCSS(v as string),
   edgeURL: (v) => escapeEdgesURL(v as string),
+  refresh: (v) => (v instanceof SafeURL ? v.toString() : filterRefresh(str(v))),
+  refreshURL: (v) => (v instanceof SafeURL ? v.toString() : filterRefreshURL(str(v))),
+  animValues: (v) => (v instanceof SafeURL ? v.toString() : filterURLList(str(v))),
 };
 
 /** Python truthiness: empty strings, lists, mappings and Markup are false, as are 0, none, false. */

@@ -7,7 +7,8 @@
  * `*\/` (§4.3.2), and `url(` starts a URL — unquoted (§4.3.6 consume a url token, ended by
  * `)`), or quoted, which is a function taking a string.
  */
-import { type Context, type UrlPart, withCtx } from './context.js';
+import { type Context, type UrlPart, errorCtx, withCtx } from './context.js';
+import { schemeAfterValue } from '../escape/url.js';
 
 type Result = [Context, number];
 
@@ -53,20 +54,38 @@ export const tCSSDqStr = cssString(34);
 /** `'|'` */
 export const tCSSSqStr = cssString(39);
 
-function urlPartAfter(c: Context, s: string, i: number, end: number): UrlPart {
-  if (c.urlPart === 'rest') return 'rest';
-  for (let j = i; j < end; j++) if (!isWS(s.charCodeAt(j))) return 'rest';
-  return c.urlPart;
+/**
+ * The URL part after text s[i, end) of a url(): `rest` once anything but whitespace is
+ * written. Right after a value at the start (`value`), text that continues the value's
+ * scheme into a `:` is refused, as in URL attributes (transition.ts `afterURLValue`).
+ */
+function urlPartAfter(c: Context, s: string, i: number, end: number): Context {
+  if (c.urlPart === 'value') {
+    const scheme = schemeAfterValue(s, i, end);
+    if (scheme === 'colon') {
+      return errorCtx(c, 'TEMPLATE_AMBIGUOUS_URL', 'text right after a value at the start of a url() continues its scheme (`…:`), so the value would choose the scheme unchecked; pass the whole URL as one value');
+    }
+    return scheme === 'open' ? c : withCtx(c, { urlPart: 'rest' });
+  }
+  let part: UrlPart = c.urlPart;
+  if (part !== 'rest') for (let j = i; j < end; j++) if (!isWS(s.charCodeAt(j))) part = 'rest';
+  return part === c.urlPart ? c : withCtx(c, { urlPart: part });
 }
 
 function cssQuotedURL(quote: number): (c: Context, s: string, i: number, end: number) => Result {
   return (c, s, i, end) => {
+    let k = end;
     for (let j = i; j < end; j++) {
       const ch = s.charCodeAt(j);
       if (ch === 92) j++;
-      else if (ch === quote || ch === 10 || ch === 12 || ch === 13) return [withCtx(c, { state: 'CSS', urlPart: 'none' }), j + 1];
+      else if (ch === quote || ch === 10 || ch === 12 || ch === 13) {
+        k = j;
+        break;
+      }
     }
-    return [withCtx(c, { urlPart: urlPartAfter(c, s, i, end) }), end];
+    const after = urlPartAfter(c, s, i, k);
+    if (after.state === 'ERROR' || k === end) return [after, k === end ? end : i];
+    return [withCtx(c, { state: 'CSS', urlPart: 'none' }), k + 1];
   };
 }
 
@@ -77,12 +96,18 @@ export const tCSSSqURL = cssQuotedURL(39);
 
 /** `url(|)` */
 export function tCSSURL(c: Context, s: string, i: number, end: number): Result {
+  let k = end;
   for (let j = i; j < end; j++) {
     const ch = s.charCodeAt(j);
     if (ch === 92) j++;
-    else if (ch === 41) return [withCtx(c, { state: 'CSS', urlPart: 'none' }), j + 1];
+    else if (ch === 41) {
+      k = j;
+      break;
+    }
   }
-  return [withCtx(c, { urlPart: urlPartAfter(c, s, i, end) }), end];
+  const after = urlPartAfter(c, s, i, k);
+  if (after.state === 'ERROR' || k === end) return [after, k === end ? end : i];
+  return [withCtx(c, { state: 'CSS', urlPart: 'none' }), k + 1];
 }
 
 /** `/* | *\/` */
