@@ -115,7 +115,7 @@ export function scanText(c: Context, s: string): ScanResult {
 export const ESCAPER_NAMES = [
   'text', 'rcdata', 'attr', 'attrUnquoted', 'srcdoc', 'url', 'urlPart', 'srcset', 'srcsetDescriptor',
   'jsValue', 'jsString', 'jsTemplate', 'jsRegexp', 'cssValue', 'cssString', 'cssURL',
-  'edgeHTML', 'edgeJS', 'edgeCSS', 'edgeURL', 'refresh', 'refreshURL', 'animValues',
+  'edgeHTML', 'edgeJS', 'edgeCSS', 'edgeURL', 'refresh', 'refreshURL', 'animValues', 'urlFilter',
 ] as const;
 export type EscaperName = (typeof ESCAPER_NAMES)[number];
 
@@ -262,7 +262,16 @@ export function holePlan(c: Context): HolePlan {
       return esc(['cssValue']);
     case 'CSS_DQ_STR':
     case 'CSS_SQ_STR':
-      return esc(['cssString']);
+      // A string CSS may read as a URL (transition-css.ts): a value at its start is
+      // filtered like a URL, and no second value may follow it directly.
+      if ((c.flags & F.CSS_TEXT_PROP) !== 0 || c.urlPart === 'rest') return esc(['cssString']);
+      if (c.urlPart === 'value') {
+        return {
+          kind: 'error', ctx: c, code: 'TEMPLATE_AMBIGUOUS_URL',
+          reason: 'a value right after another at the start of a CSS string that CSS may read as a URL: together they could form a scheme; write them as one value',
+        };
+      }
+      return esc(['urlFilter', 'cssString'], withCtx(c, { urlPart: 'value' }));
     case 'CSS_DQ_URL':
     case 'CSS_SQ_URL':
     case 'CSS_URL': {

@@ -184,6 +184,11 @@ export const F = {
   META_HTTP_EQUIV: 1 << 12,
   /** A `<meta>` whose `content` was read as plain text (named metadata): `http-equiv` may not follow. */
   META_PLAIN_CONTENT: 1 << 13,
+  /**
+   * In CSS: the declaration's property reads strings as text (`content`, `font-family`, …;
+   * transition-css.ts), and no function that reads strings as URLs (`image-set(`) is open.
+   */
+  CSS_TEXT_PROP: 1 << 16,
   /** Script data after `<!--` (HTML §13.2.5.15–21, "escaped"): `-->` ends it. */
   SCRIPT_ESCAPED: 1 << 14,
   /** Script data after `<!--` and `<script` ("double escaped"): a `</script>` does not end the element. */

@@ -8,7 +8,7 @@
 import { PalisadeError, TemplateError } from '../errors.js';
 import { Markup, SafeScript, SafeStyle, SafeURL, isMarkup, markupFromSafe } from '../escape/markup.js';
 import { escapeEdgesHTML, escapeHTML, escapeHTMLUnquoted, escapeRCDATA, markupToAttr, markupToRCDATA, markupToUnquotedAttr } from '../escape/html.js';
-import { escapeEdgesURL, escapeURLComponent, filterAndNormalizeURL, filterURLList, filterAndNormalizeURLForAttr, filterSrcset, filterSrcsetDescriptor, normalizeURL } from '../escape/url.js';
+import { escapeEdgesURL, escapeURLComponent, filterAndNormalizeURL, filterURL, filterURLList, filterAndNormalizeURLForAttr, filterSrcset, filterSrcsetDescriptor, normalizeURL } from '../escape/url.js';
 import { escapeEdgesJS, escapeJSRegexp, escapeJSString, escapeJSTemplate, jsValue } from '../escape/js.js';
 import { escapeCSSString, escapeCSSURL, escapeEdgesCSS, filterCSSValue } from '../escape/css.js';
 import { filterRefresh, filterRefreshURL } from '../escape/refresh.js';
@@ -81,6 +81,7 @@ export const ESCAPERS: Readonly<Record<EscaperName | FusedEscaperName, (v: unkno
   refresh: (v) => (v instanceof SafeURL ? v.toString() : filterRefresh(str(v))),
   refreshURL: (v) => (v instanceof SafeURL ? v.toString() : filterRefreshURL(str(v))),
   animValues: (v) => (v instanceof SafeURL ? v.toString() : filterURLList(str(v))),
+  urlFilter: (v) => (v instanceof SafeURL ? v.toString() : filterURL(str(v))),
 };
 
 /** Python truthiness: empty strings, lists, mappings and Markup are false, as are 0, none, false. */

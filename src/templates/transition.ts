@@ -245,7 +245,7 @@ export function enterValue(c: Context, delim: Delim, s: string, start: number): 
 export function leaveValue(c: Context): Context {
   return withCtx(c, {
     state: 'HTML_TAG', attr: 'none', delim: 'none', urlPart: 'none', jsCtx: 'regexp', jsNest: '',
-    flags: c.flags & ~F.SRCDOC_MARKUP,
+    flags: c.flags & ~(F.SRCDOC_MARKUP | F.CSS_TEXT_PROP),
   });
 }
 
