@@ -33,14 +33,14 @@ export interface ScanResult {
 }
 
 /** Runs the transitions over s[i:end) (no inserts can happen inside this range). */
-function scanRange(c: Context, s: string, i: number, end: number): Context {
+function scanRange(c: Context, s: string, i: number, end: number): [Context, number] {
   while (i < end && c.state !== 'ERROR') {
     const [next, j] = TRANSITIONS[c.state](c, s, i, end);
     if (j === i && next.state === c.state) throw new Error(`transition ${c.state} made no progress`);
     c = next;
     i = j;
   }
-  return c;
+  return [c, i];
 }
 
 const SPLIT_TOKEN = (tail: string): string =>
@@ -66,7 +66,7 @@ export function scanText(c: Context, s: string): ScanResult {
         };
       }
       const decoded = decodeEntities(s.slice(i, end));
-      c = scanRange(c, decoded, 0, decoded.length);
+      [c] = scanRange(c, decoded, 0, decoded.length);
       if (c.state === 'ERROR') return { ctx: c, inserts, errorAt: i };
       if (end >= s.length) return { ctx: c, inserts, errorAt: -1 };
       if (c.delim === 'unqq') inserts.push({ at: end, kind: 'quote' });
@@ -83,8 +83,9 @@ export function scanText(c: Context, s: string): ScanResult {
         return { ctx: errorCtx(c, 'TEMPLATE_PARTIAL_NAME', SPLIT_TOKEN(tail)), inserts, errorAt: i };
       }
       const raw = scanRawText(s, i, c.element, c.flags);
-      c = scanRange(withCtx(c, { rawTail: '' }), s, i, raw.end);
-      if (c.state === 'ERROR') return { ctx: c, inserts, errorAt: i };
+      let at: number;
+      [c, at] = scanRange(withCtx(c, { rawTail: '' }), s, i, raw.end);
+      if (c.state === 'ERROR') return { ctx: c, inserts, errorAt: at };
       if (raw.end >= s.length) {
         const flags = (c.flags & ~SCRIPT_STATE_BITS) | raw.flags;
         return { ctx: withCtx(c, { flags, rawTail: rawTail(tail + s.slice(i), c.element, flags) }), inserts, errorAt: -1 };
