@@ -286,7 +286,7 @@ function tSrcdoc(c: Context, s: string, i: number, end: number): [Context, numbe
 function afterURLValue(c: Context, s: string, i: number, end: number): Context {
   const scheme = schemeAfterValue(s, i, end);
   if (scheme === 'colon') {
-    return errorCtx(c, 'TEMPLATE_AMBIGUOUS_URL', 'text right after a value at the start of a URL continues its scheme (`…:`), so the value would choose the scheme unchecked; pass the whole URL as one value (`{{ base ~ \':\' ~ port }}`), or write the scheme in the template');
+    return errorCtx(c, 'TEMPLATE_AMBIGUOUS_URL', 'text right after a value at the start of a URL (or after a block a page may fill with one) continues its scheme (`…:`), so the value would choose the scheme unchecked; pass the whole URL as one value (`{{ base ~ \':\' ~ port }}`), or write the scheme in the template');
   }
   return scheme === 'open' ? c : withCtx(c, { urlPart: 'rest' });
 }

@@ -175,6 +175,9 @@ describe('2. blocks in layouts', () => {
       'page-twice.html': '{% extends "twice.html" %}{% block page %}{{ name }}{% endblock %}',
       'page-script.html': '{% extends "layout.html" %}{% block page %}{{ name }}{% endblock %}',
       'child-twice.html': '{% extends "layout.html" %}{% block title %}a{% endblock %}{% block title %}b{% endblock %}',
+      'link.html': '<a href="{% block link %}/{% endblock %}">home</a>',
+      'link-page.html': '{% extends "link.html" %}{% block link %}{{ url }}{% endblock %}',
+      'scheme.html': '<a href="{% block proto %}https{% endblock %}://example.com/">home</a>',
     };
     for (const [n, text] of Object.entries(files)) writeFileSync(join(dir, n), text);
   });
@@ -196,5 +199,12 @@ describe('2. blocks in layouts', () => {
   test('a child that defines a block twice does not compile', () => {
     const t = createTemplates({ dir, mode: 'test' });
     assert.throws(() => t.render('child-twice.html', {}), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_DUPLICATE_BLOCK' && e.line === 1 && e.column === 69);
+  });
+
+  test('a page may end a URL block with a value; a layout may not continue the URL of a block into a scheme', () => {
+    const t = createTemplates({ dir, mode: 'test' });
+    assert.equal(t.render('link-page.html', { url: J }).toString(), '<a href="about:invalid#palisade-unsafe">home</a>');
+    assert.equal(t.render('link-page.html', { url: '/notes' }).toString(), '<a href="/notes">home</a>');
+    assert.throws(() => t.render('scheme.html', {}), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_AMBIGUOUS_URL' && e.line === 1 && e.column === 46);
   });
 });
