@@ -302,6 +302,13 @@ export function joinContexts(a: Context, b: Context): Context | null {
     x = withCtx(x, { urlPart });
     y = withCtx(y, { urlPart });
   }
+  if (x.rawTail !== y.rawTail && (x.rawTail === '' || y.rawTail === '')) {
+    // One path ended with the start of an end tag (`<`): keep it, so that the text after
+    // is checked and a value after is escaped as on that path.
+    const rawTail = x.rawTail === '' ? y.rawTail : x.rawTail;
+    x = withCtx(x, { rawTail });
+    y = withCtx(y, { rawTail });
+  }
   if (x.jsCtx !== y.jsCtx) {
     // Both paths allow a regular expression next: keep that, but not what a `{` opens.
     const jsCtx = slashMeaning(x.jsCtx) === 'regexp' && slashMeaning(y.jsCtx) === 'regexp' ? 'colon' : 'unknown';

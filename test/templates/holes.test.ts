@@ -66,6 +66,8 @@ export const HOLES: Record<string, readonly Row[]> = {
     ['style url() after </styl', '<style>p { background: url(</styl{{ v }}/x) }</style>', { v: 'e' }, '<style>p { background: url(</styl%65/x) }</style>'],
     ['a data block', '<script type="text/template"><{{ v }}</script>', { v: '/script ' }, '<script type="text/template"><&#47;script </script>'],
     ['an HTML comment drops the value', '<!-- <{{ v }} -->', { v: '/x' }, '<!-- < -->'],
+    ['< before an if, then a value', '<title><{% if a %}{% endif %}{{ v }}…</title>', { a: 0, v: '/title ' }, '<title><&#47;title …</title>'],
+    ['< before an if with a branch, then a value', '<title>a<{% if a %}b{% endif %}{{ v }}…</title>', { a: 0, v: '/title ' }, '<title>a<&#47;title …</title>'],
     ['refused: < and an end tag across an if', '<title>x<{% if a %}/title>{% endif %}<script>{{ v }}</script>', { a: 1, v: 'x' }, { code: 'TEMPLATE_PARTIAL_NAME', line: 1, column: 20 }],
     ['refused: an end tag cut by a value that may be empty', '<title></ti{{ v }}tle><b>x</b></title>', { v: '' }, { code: 'TEMPLATE_PARTIAL_NAME', line: 1, column: 19 }],
     ['refused: --> cut by a value inside <!-- in a script', '<script><!--\nvar a = "-{{ v }}->";\n</script>', { v: '' }, { code: 'TEMPLATE_PARTIAL_NAME', line: 2, column: 18 }],
