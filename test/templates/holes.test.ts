@@ -180,6 +180,8 @@ describe('2. blocks in layouts', () => {
       'link.html': '<a href="{% block link %}/{% endblock %}">home</a>',
       'link-page.html': '{% extends "link.html" %}{% block link %}{{ url }}{% endblock %}',
       'scheme.html': '<a href="{% block proto %}https{% endblock %}://example.com/">home</a>',
+      'super-elsewhere.html': '{% extends "layout.html" %}{% block title %}<b title="{{ super() }}">x</b>{% endblock %}',
+      'super-script.html': '{% extends "layout.html" %}{% block page %}{{ super() }} + {{ v }}{% endblock %}',
     };
     for (const [n, text] of Object.entries(files)) writeFileSync(join(dir, n), text);
   });
@@ -208,5 +210,11 @@ describe('2. blocks in layouts', () => {
     assert.equal(t.render('link-page.html', { url: J }).toString(), '<a href="about:invalid#palisade-unsafe">home</a>');
     assert.equal(t.render('link-page.html', { url: '/notes' }).toString(), '<a href="/notes">home</a>');
     assert.throws(() => t.render('scheme.html', {}), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_AMBIGUOUS_URL' && e.line === 1 && e.column === 46);
+  });
+
+  test('super() writes the block of the layout only where that block starts', () => {
+    const t = createTemplates({ dir, mode: 'test' });
+    assert.throws(() => t.render('super-elsewhere.html', {}), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_BLOCK_CONTEXT');
+    assert.equal(t.render('super-script.html', { v: 'alert(1)' }).toString(), '<script>track("home" + "alert(1)")</script>\n<h1>Home</h1>');
   });
 });
