@@ -64,6 +64,7 @@ export const ERROR_CODES = {
   TEMPLATE_SRCDOC_MARKUP: { status: 500, title: 'A value is written inside srcdoc after markup.' },
   TEMPLATE_INCLUDE_CONTEXT: { status: 500, title: 'An include is placed outside HTML text.' },
   TEMPLATE_BLOCK_CONTEXT: { status: 500, title: 'A block starts or ends in a different context than the block it overrides.' },
+  TEMPLATE_DUPLICATE_BLOCK: { status: 500, title: 'A template defines the same block name twice.' },
   TEMPLATE_UNDEFINED: { status: 500, title: 'A template used a variable or attribute that is not defined (strict mode).' },
   TEMPLATE_NOT_FOUND: { status: 500, title: 'A template could not be found.' },
   TEMPLATE_RUNTIME: { status: 500, title: 'An expression in a template failed while rendering.' },

@@ -278,3 +278,43 @@ export function urlencode(v: unknown): string {
   if (typeof v === 'object') return Object.entries(v).map(([k, x]) => encodePair(k, x)).join('&');
   return escapeURLComponent(String(v));
 }
+
+/**
+ * Percent-encodes the first character of an escaped URL part when it is an ASCII letter,
+ * digit or `-._~` (RFC 3986 §2.3: encoding these does not change the URL): inside
+ * `<style>`, after text that ends with `<` or `</sty`, the value then cannot complete
+ * `</style` (templates/raw-text.ts).
+ */
+export function escapeEdgesURL(s: string): string {
+  if (s === '') return s;
+  const c = s.charCodeAt(0);
+  return c < 128 && UNRESERVED[c] === 1 ? PCT[c]! + s.slice(1) : s;
+}
+
+/**
+ * Whether text that follows a value at the start of a URL could continue the value's scheme
+ * (URL Standard §4.4 scheme state: ASCII alphanumerics, `+`, `-`, `.`, ended by `:`; the
+ * parser removes tabs and newlines first): 'colon' when s[i, end) is scheme characters and
+ * then a `:` (a value like `javascript` would get its scheme from the text), 'open' when it
+ * is only scheme characters, 'closed' when another character comes first.
+ */
+export function schemeAfterValue(s: string, i: number, end: number): 'colon' | 'open' | 'closed' {
+  for (let j = i; j < end; j++) {
+    const c = s.charCodeAt(j);
+    if (c === 58) return 'colon';
+    if (c === 9 || c === 10 || c === 13) continue;
+    if (!isSchemeChar(c)) return 'closed';
+  }
+  return 'open';
+}
+
+/**
+ * A `;`-separated list of values any of which may become a URL (the `values` of an SVG
+ * animation, SMIL §3.2.3, and its `to`, `from`, `by`): each item is kept as it is (it may be
+ * a colour or a number) unless it reads as a URL with an unsafe scheme, which becomes the
+ * sentinel.
+ */
+export function filterURLList(s: string): string {
+  if (s.indexOf(':') === -1) return s; // no scheme anywhere
+  return s.split(';').map((item) => (isSafeURL(item) ? item : URL_SENTINEL)).join(';');
+}

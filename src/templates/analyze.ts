@@ -15,6 +15,7 @@
 import { type Context, type ContextError, F, TEXT, errorCtx, formatContext, withCtx } from './context.js';
 import { TAG_STATES, TRANSITIONS, attrValueEnd, enterValue, leaveValue } from './transition.js';
 import { isRawContentElement } from './attr.js';
+import { SCRIPT_STATE_BITS, completesTail, rawTail, scanRawText } from './raw-text.js';
 import { decodeEntities } from '../escape/entities.js';
 
 /** Something the compiler writes into static text at an offset. */
@@ -32,30 +33,19 @@ export interface ScanResult {
 }
 
 /** Runs the transitions over s[i:end) (no inserts can happen inside this range). */
-function scanRange(c: Context, s: string, i: number, end: number): Context {
+function scanRange(c: Context, s: string, i: number, end: number): [Context, number] {
   while (i < end && c.state !== 'ERROR') {
     const [next, j] = TRANSITIONS[c.state](c, s, i, end);
     if (j === i && next.state === c.state) throw new Error(`transition ${c.state} made no progress`);
     c = next;
     i = j;
   }
-  return c;
+  return [c, i];
 }
 
-/** Where the end tag of a raw-content element starts (`</script`, any case), or s.length. */
-function endTagStart(s: string, i: number, element: string): number {
-  if (element === 'plaintext') return s.length;
-  const lower = s.toLowerCase();
-  const needle = '</' + element;
-  for (let k = lower.indexOf(needle, i); k !== -1; k = lower.indexOf(needle, k + 1)) {
-    const after = s.charCodeAt(k + needle.length);
-    // §13.2.5.11: the end tag name must be followed by whitespace, `/` or `>`.
-    if (Number.isNaN(after) || after === 32 || after === 9 || after === 10 || after === 12 || after === 13 || after === 47 || after === 62) {
-      return k;
-    }
-  }
-  return s.length;
-}
+const SPLIT_TOKEN = (tail: string): string =>
+  `the text before a value or template tag ends with ${JSON.stringify(tail)} and this text completes it into an end tag, \`<!--\`, \`<script\` or \`-->\` ` +
+  '(with an empty value between them, the browser reads it as one); write the whole token in one piece of text, or put a space between its parts';
 
 /** Runs static text `s` from context `c`. */
 export function scanText(c: Context, s: string): ScanResult {
@@ -76,7 +66,7 @@ export function scanText(c: Context, s: string): ScanResult {
         };
       }
       const decoded = decodeEntities(s.slice(i, end));
-      c = scanRange(c, decoded, 0, decoded.length);
+      [c] = scanRange(c, decoded, 0, decoded.length);
       if (c.state === 'ERROR') return { ctx: c, inserts, errorAt: i };
       if (end >= s.length) return { ctx: c, inserts, errorAt: -1 };
       if (c.delim === 'unqq') inserts.push({ at: end, kind: 'quote' });
@@ -86,11 +76,21 @@ export function scanText(c: Context, s: string): ScanResult {
       continue;
     }
     if (isRawContentElement(c.element) && !TAG_STATES.has(c.state)) {
-      const end = endTagStart(s, i, c.element);
-      c = scanRange(c, s, i, end);
-      if (c.state === 'ERROR') return { ctx: c, inserts, errorAt: i };
-      if (end >= s.length) return { ctx: c, inserts, errorAt: -1 };
-      i = end + 2 + c.element.length;
+      // Raw text up to the element's end tag. A token the text before a value or template
+      // tag started (c.rawTail, only ever at i = 0) must not be completed here.
+      const tail = c.rawTail;
+      if (completesTail(tail, s.slice(i), c.element, c.flags)) {
+        return { ctx: errorCtx(c, 'TEMPLATE_PARTIAL_NAME', SPLIT_TOKEN(tail)), inserts, errorAt: i };
+      }
+      const raw = scanRawText(s, i, c.element, c.flags);
+      let at: number;
+      [c, at] = scanRange(withCtx(c, { rawTail: '' }), s, i, raw.end);
+      if (c.state === 'ERROR') return { ctx: c, inserts, errorAt: at };
+      if (raw.end >= s.length) {
+        const flags = (c.flags & ~SCRIPT_STATE_BITS) | raw.flags;
+        return { ctx: withCtx(c, { flags, rawTail: rawTail(tail + s.slice(i), c.element, flags) }), inserts, errorAt: -1 };
+      }
+      i = raw.end + 2 + c.element.length;
       c = withCtx(TEXT, { state: 'HTML_TAG', flags: F.END_TAG });
       continue;
     }
@@ -116,6 +116,7 @@ export function scanText(c: Context, s: string): ScanResult {
 export const ESCAPER_NAMES = [
   'text', 'rcdata', 'attr', 'attrUnquoted', 'srcdoc', 'url', 'urlPart', 'srcset', 'srcsetDescriptor',
   'jsValue', 'jsString', 'jsTemplate', 'jsRegexp', 'cssValue', 'cssString', 'cssURL',
+  'edgeHTML', 'edgeJS', 'edgeCSS', 'edgeURL', 'refresh', 'refreshURL', 'animValues', 'urlFilter',
 ] as const;
 export type EscaperName = (typeof ESCAPER_NAMES)[number];
 
@@ -133,10 +134,40 @@ function attrStep(c: Context): EscaperName[] {
   return [c.delim === 'unq' ? 'attrUnquoted' : 'attr'];
 }
 
+/**
+ * In raw text after the start of a token (`<`, `</ti`, `--`: c.rawTail), or in escaped
+ * script data, the step that escapes the value's first character (and a final `-`), so
+ * that the value cannot complete an end tag, `<!--`, `<script` or `-->` (raw-text.ts). A
+ * JS expression's value (JSON) never starts with a letter, `/`, `!` or `-`, nor ends with `-`.
+ */
+function edgeStep(c: Context): EscaperName[] {
+  if (c.delim !== 'none' || !isRawContentElement(c.element)) return [];
+  if (c.rawTail === '' && (c.flags & SCRIPT_STATE_BITS) === 0) return [];
+  switch (c.state) {
+    case 'HTML_TEXT':
+      return ['edgeHTML'];
+    case 'JS_DQ_STR':
+    case 'JS_SQ_STR':
+    case 'JS_TMPL':
+    case 'JS_REGEXP':
+      return ['edgeJS'];
+    case 'CSS':
+    case 'CSS_DQ_STR':
+    case 'CSS_SQ_STR':
+      return ['edgeCSS'];
+    case 'CSS_DQ_URL':
+    case 'CSS_SQ_URL':
+    case 'CSS_URL':
+      return ['edgeURL'];
+    default:
+      return [];
+  }
+}
+
 /** What to do with a value written in context `c`. */
 export function holePlan(c: Context): HolePlan {
   const esc = (chain: EscaperName[], after: Context = c, prefix = ''): HolePlan => ({
-    kind: 'escape', chain: [...chain, ...attrStep(c)], prefix, ctx: c, after,
+    kind: 'escape', chain: [...chain, ...edgeStep(c), ...attrStep(c)], prefix, ctx: c, after,
   });
   switch (c.state) {
     case 'HTML_TEXT': {
@@ -194,13 +225,31 @@ export function holePlan(c: Context): HolePlan {
           reason: 'a value in a URL where the branches or loop before it leave it unclear whether the URL has started',
         };
       }
+      // SVG animation values: every `;`-separated item is filtered as a URL, wherever the
+      // value stands (it may write a `;` and start an item of its own).
+      if (c.attr === 'anim') return esc(['animValues'], withCtx(c, { urlPart: 'value' }));
       if (c.attr === 'srcset') {
         if (c.urlPart === 'start') return esc(['srcset'], withCtx(c, { urlPart: 'rest' }));
         if (c.urlPart === 'descriptor') return esc(['srcsetDescriptor']);
         return esc(['urlPart']);
       }
-      if (c.urlPart === 'start') return esc(['url'], withCtx(c, { urlPart: 'rest' }));
+      // After a value at the start, the text must not extend its scheme (transition.ts).
+      if (c.urlPart === 'start') return esc(['url'], withCtx(c, { urlPart: 'value' }));
       return esc(['urlPart']);
+    case 'REFRESH_START':
+      // The whole refresh content, or its delay: its URL, if it has one, is filtered.
+      return esc(['refresh'], withCtx(c, { state: 'REFRESH_AFTER_VALUE' }));
+    case 'REFRESH_URL':
+    case 'REFRESH_EQ':
+      return esc(['refreshURL'], withCtx(c, { state: 'URL', urlPart: 'value' }));
+    case 'REFRESH_DELAY':
+    case 'REFRESH_SEP':
+    case 'REFRESH_KEYWORD':
+    case 'REFRESH_AFTER_VALUE':
+      return {
+        kind: 'error', ctx: c, code: 'TEMPLATE_AMBIGUOUS_URL',
+        reason: 'a value inside a refresh content where it could change where the URL starts; write the value at the start of the content, or right after `url=`',
+      };
     case 'JS_EXPR':
       return esc(['jsValue'], withCtx(c, { jsCtx: 'div' }));
     case 'JS_DQ_STR':
@@ -214,16 +263,24 @@ export function holePlan(c: Context): HolePlan {
       return esc(['cssValue']);
     case 'CSS_DQ_STR':
     case 'CSS_SQ_STR':
-      return esc(['cssString']);
+      // A string CSS may read as a URL (transition-css.ts): a value at its start is
+      // filtered like a URL, and no second value may follow it directly.
+      if ((c.flags & F.CSS_TEXT_PROP) !== 0 || c.urlPart === 'rest') return esc(['cssString']);
+      if (c.urlPart === 'value') {
+        return {
+          kind: 'error', ctx: c, code: 'TEMPLATE_AMBIGUOUS_URL',
+          reason: 'a value right after another at the start of a CSS string that CSS may read as a URL: together they could form a scheme; write them as one value',
+        };
+      }
+      return esc(['urlFilter', 'cssString'], withCtx(c, { urlPart: 'value' }));
     case 'CSS_DQ_URL':
     case 'CSS_SQ_URL':
     case 'CSS_URL': {
       if (c.urlPart === 'unknown') {
         return { kind: 'error', ctx: c, code: 'TEMPLATE_AMBIGUOUS_URL', reason: 'a value in a CSS url() whose start is unclear' };
       }
-      const after = withCtx(c, { urlPart: 'rest' });
-      if (c.urlPart !== 'start') return esc(['urlPart'], after);
-      return esc(c.state === 'CSS_URL' ? ['url', 'cssURL'] : ['url', 'cssString'], after);
+      if (c.urlPart !== 'start') return esc(['urlPart']);
+      return esc(c.state === 'CSS_URL' ? ['url', 'cssURL'] : ['url', 'cssString'], withCtx(c, { urlPart: 'value' }));
     }
     case 'ERROR':
       return { kind: 'error', ctx: c, code: c.err?.code ?? 'TEMPLATE_PARTIAL_NAME', reason: c.err?.reason ?? 'unknown context' };

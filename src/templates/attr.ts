@@ -17,18 +17,27 @@ import type { AttrKind, Element } from './context.js';
 
 const SPECIAL_ELEMENTS = new Set<string>([
   'script', 'style', 'title', 'textarea', 'xmp', 'iframe', 'noembed', 'noframes', 'noscript', 'plaintext', 'form',
-  'pre', 'listing',
+  'pre', 'listing', 'meta',
 ]);
+
+// SVG animation elements (SVG 2 / SVG Animations §2: animate, set, animateMotion,
+// animateTransform; animateColor from SVG 1.1), lower-cased as the HTML tokenizer does.
+const ANIMATION_ELEMENTS = new Set<string>(['animate', 'set', 'animatemotion', 'animatetransform', 'animatecolor']);
 
 /** The element kind for a tag name (already lower-cased). */
 export function elementKind(tagName: string): Element {
+  if (ANIMATION_ELEMENTS.has(tagName)) return 'animation';
   return SPECIAL_ELEMENTS.has(tagName) ? (tagName as Element) : 'none';
 }
 
 /** Elements whose content is text up to their end tag, not markup. */
 export function isRawContentElement(e: Element): boolean {
-  return e !== 'none' && e !== 'form' && e !== 'pre' && e !== 'listing';
+  return e !== 'none' && e !== 'form' && e !== 'pre' && e !== 'listing' && e !== 'meta' && e !== 'animation';
 }
+
+// The animation attributes whose values are written into the animated attribute: they may
+// set an `href` (SVG Animations §2.10–11 `values`, `from`, `to`, `by`).
+const ANIMATION_VALUE_ATTRS = new Set(['values', 'to', 'from', 'by']);
 
 const URL_ATTRS = new Set([
   'action', 'archive', 'background', 'cite', 'classid', 'codebase', 'data', 'formaction', 'href', 'icon',
@@ -42,6 +51,8 @@ export function attrKind(rawName: string, element: Element): AttrKind {
   if (element === 'script' && name === 'type') return 'script-type';
   if (element === 'form' && name === 'method') return 'form-method';
   if (element === 'form' && name === 'action') return 'form-action';
+  if (element === 'meta' && name === 'content') return 'meta-content';
+  if (element === 'animation' && ANIMATION_VALUE_ATTRS.has(name)) return 'anim';
   if (name === 'srcdoc') return 'srcdoc';
   if (name.startsWith('on')) return 'js';
   if (name === 'style') return 'css';

@@ -201,17 +201,33 @@ class Escaper {
         this.blockStack.push(n.name);
         const end = this.list(n.body, start);
         this.blockStack.pop();
-        if (parent !== undefined && this.blockStack.length === 0 && !sameContext(end, parent.end)) {
-          throw this.error('TEMPLATE_BLOCK_CONTEXT', `block ${n.name} ends in ${formatContext(end)}, but the block it overrides ends in ${formatContext(parent.end)}`, n.offset);
+        let blockEnd = overridableEnd(end);
+        if (parent !== undefined && this.blockStack.length === 0) {
+          // An override may end where the block it overrides ends, or in a context that
+          // joins into it (static URL text where the layout allows a value).
+          const joined = joinContexts(end, parent.end);
+          if (joined === null || !sameContext(joined, parent.end)) {
+            throw this.error('TEMPLATE_BLOCK_CONTEXT', `block ${n.name} ends in ${formatContext(end)}, but the block it overrides ends in ${formatContext(parent.end)}`, n.offset);
+          }
+          blockEnd = parent.end;
         }
         if (parent !== undefined && this.blockStack.length > 0 && !sameContext(start, parent.start)) {
           throw this.error('TEMPLATE_BLOCK_CONTEXT', `block ${n.name} starts in ${formatContext(start)}, but the block it overrides starts in ${formatContext(parent.start)}`, n.offset);
         }
-        this.blocks.set(n.name, { start, end });
-        return end;
+        this.blocks.set(n.name, { start, end: blockEnd });
+        return blockEnd;
       }
     }
   }
+}
+
+/**
+ * The context after a block, as the text after it is read: a page that overrides the block
+ * may end it with a value where this content ends in URL text, so URL text is read as
+ * right after a value (context.ts urlPart `value`: the text must not extend a scheme).
+ */
+function overridableEnd(c: Context): Context {
+  return c.urlPart === 'rest' ? withCtx(c, { urlPart: 'value' }) : c;
 }
 
 function samePlan(a: OutputPlan, b: OutputPlan): boolean {

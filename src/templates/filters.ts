@@ -14,6 +14,7 @@ import { decodeEntities } from '../escape/entities.js';
 import { urlencode } from '../escape/url.js';
 import { toJSONForScript } from '../escape/json.js';
 import { isSafeAttrName } from './attr.js';
+import { readAttr } from './blocked-names.js';
 import { iter, str, truthy } from './runtime.js';
 import { TESTS } from './is-tests.js';
 import { trimCodes } from '../util/trim.js';
@@ -49,8 +50,7 @@ function get(o: unknown, path: string | number | null | undefined): unknown {
   let cur = o;
   for (const part of String(path).split('.')) {
     if (cur == null) return undefined;
-    if (part === 'constructor' || part === '__proto__' || part === 'prototype') return undefined;
-    cur = cur instanceof Map ? cur.get(part) : (cur as Record<string, unknown>)[/^\d+$/.test(part) && Array.isArray(cur) ? Number(part) : part];
+    cur = readAttr(cur, part);
   }
   return cur;
 }

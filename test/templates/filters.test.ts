@@ -28,7 +28,7 @@ const CASES: [string, string, Record<string, unknown>, string][] = [
   ['urlencode in a URL is not encoded twice', '<a href="/s?{{ {"q": "x y&z"}|urlencode }}">', {}, '<a href="/s?q=x%20y%26z">'],
   ['striptags', '{{ "<p>a &amp; <b>b</b></p>\n  c"|striptags }}', {}, 'a &amp; b c'],
   ['wordcount', '{{ "one two, three"|wordcount }}', {}, '3'],
-  ['tojson in text is escaped text', '{{ {"a": "</x>"}|tojson }}', {}, '{&#34;a&#34;:&#34;\\u003c/x\\u003e&#34;}'],
+  ['tojson in text is escaped text', '{{ {"a": "</x>"}|tojson }}', {}, '{&#34;a&#34;:&#34;\\u003c\\/x\\u003e&#34;}'],
   ['tojson in script is a value', '<script>var d = {{ {"a": [1, "\'"]}|tojson }};</script>', {}, '<script>var d = {"a":[1,"\\u0027"]};</script>'],
   ['tojson indent', '{{ [1]|tojson(indent=2)|safe }}', {}, '[\n  1\n]'],
   ['safe', '{{ "<b>"|safe }}', {}, '<b>'],
