@@ -72,7 +72,7 @@ before(async () => {
       }
       return Response.redirect('/list', { status: 303 });
     },
-    { csrf: false },
+    { csrf: false, uploads: true },
   );
   app.get('/list', () =>
     Response.unsafeHTML(

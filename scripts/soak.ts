@@ -68,7 +68,7 @@ function rssMB(pid: number): number {
 const port = await freePort();
 const child = spawn(process.execPath, ['--import', 'tsx', demo], {
   stdio: ['ignore', 'pipe', 'pipe'],
-  env: { ...process.env, PORT: String(port), PALISADE_ENV: process.env.PALISADE_ENV ?? 'production', PALISADE_SECRET_KEY: process.env.PALISADE_SECRET_KEY ?? 'soak-secret-0123456789-abcdefghijklmnopqrstuv', PALISADE_LOG_LEVEL: 'silent', PALISADE_ALLOWED_HOSTS: process.env.PALISADE_ALLOWED_HOSTS ?? '127.0.0.1' },
+  env: { ...process.env, PORT: String(port), PALISADE_ENV: process.env.PALISADE_ENV ?? 'production', PALISADE_SECRET_KEY: process.env.PALISADE_SECRET_KEY ?? 'p2HO8JHlZKORXqWlA6tYn2Pe7rd-5X6F3PART96jVZ4', PALISADE_LOG_LEVEL: 'silent', PALISADE_ALLOWED_HOSTS: process.env.PALISADE_ALLOWED_HOSTS ?? '127.0.0.1' },
 });
 let childErr = '';
 child.stderr!.on('data', (d: Buffer) => (childErr += d.toString()));

@@ -29,6 +29,8 @@ export const ERROR_CODES = {
   HTTP_OPEN_REDIRECT: { status: 400, title: 'A redirect pointed to another host or an unsafe URL.' },
   HTTP_UNSAFE_HTML_RESPONSE: { status: 500, title: 'An HTML response was built from a plain string.' },
   HTTP_TIMEOUT: { status: 503, title: 'The handler did not answer in time.' },
+  HTTP_INVALID_HEADER: { status: 500, title: 'A response header has a name or value that HTTP cannot carry.' },
+  HTTP_INVALID_STATUS: { status: 500, title: 'The response status is not a whole number from 200 to 599.' },
 
   // ---- BODY: request bodies and their limits ------------------------------------------
   BODY_TOO_LARGE: { status: 413, title: 'The request body is larger than the limit.' },
@@ -40,7 +42,7 @@ export const ERROR_CODES = {
   // ---- CONFIG: settings checked at start-up -------------------------------------------
   CONFIG_INVALID: { status: 500, title: 'A setting has a value of the wrong kind.' },
   CONFIG_SECRET_MISSING: { status: 500, title: 'Production mode needs a secret key.' },
-  CONFIG_SECRET_WEAK: { status: 500, title: 'The secret key is too short.' },
+  CONFIG_SECRET_WEAK: { status: 500, title: 'The secret key is too short, or (in production) too easy to guess.' },
   CONFIG_ROUTE: { status: 500, title: 'A route is declared wrongly.' },
   CONFIG_ALLOWED_HOSTS_MISSING: { status: 500, title: 'Production mode needs allowedHosts.' },
 
@@ -63,6 +65,7 @@ export const ERROR_CODES = {
   TEMPLATE_SRCDOC_MARKUP: { status: 500, title: 'A value is written inside srcdoc after markup.', deprecated: true },
   TEMPLATE_INCLUDE_CONTEXT: { status: 500, title: 'An include is placed outside HTML text.' },
   TEMPLATE_BLOCK_CONTEXT: { status: 500, title: 'A block starts or ends in a different context than the block it overrides.' },
+  TEMPLATE_DUPLICATE_BLOCK: { status: 500, title: 'A template defines the same block name twice.' },
   TEMPLATE_UNDEFINED: { status: 500, title: 'A template used a variable or attribute that is not defined (strict mode).' },
   TEMPLATE_NOT_FOUND: { status: 500, title: 'A template could not be found.' },
   TEMPLATE_RUNTIME: { status: 500, title: 'An expression in a template failed while rendering.' },
@@ -76,6 +79,7 @@ export const ERROR_CODES = {
   SESSION_STORE_UNAVAILABLE: { status: 503, title: 'The server-side session store is not answering.' },
   SESSION_COOKIE_TOO_LARGE: { status: 500, title: 'The session does not fit in a cookie.' },
   SESSION_VALUE_INVALID: { status: 500, title: 'A session value cannot be saved as JSON.' },
+  SESSION_REVOCATION_MISSING: { status: 500, title: 'session.setUser() was called in an app without the session.userEpoch setting.' },
 
   // ---- CSRF: cross-site request forgery protection ------------------------------------
   CSRF_ORIGIN_MISMATCH: { status: 403, title: 'A state-changing request came from another site.' },
@@ -91,11 +95,12 @@ export const ERROR_CODES = {
   // ---- UPLOAD: multipart bodies and files ---------------------------------------------
   UPLOAD_FILE_TOO_LARGE: { status: 413, title: 'An uploaded file is larger than uploads.maxFileSize.' },
   UPLOAD_TOO_MANY_FILES: { status: 413, title: 'The upload has more files than uploads.maxFiles.' },
-  UPLOAD_TOO_MANY_FIELDS: { status: 413, title: 'The upload has more fields than uploads.maxFields.' },
-  UPLOAD_FIELD_TOO_LARGE: { status: 413, title: 'A form field is larger than uploads.maxFieldSize.' },
-  UPLOAD_TOO_MANY_PARTS: { status: 413, title: 'The upload has more parts than uploads.maxParts.' },
+  // Retired: multipart text fields are held to the form limits (FORM_TOO_MANY_FIELDS, FORM_VALUE_TOO_LONG).
+  UPLOAD_TOO_MANY_FIELDS: { status: 413, title: 'The upload had more fields than uploads.maxFields (retired: now FORM_TOO_MANY_FIELDS).', deprecated: true },
+  UPLOAD_FIELD_TOO_LARGE: { status: 413, title: 'A form field was larger than uploads.maxFieldSize (retired: now FORM_VALUE_TOO_LONG).', deprecated: true },
+  UPLOAD_TOO_MANY_PARTS: { status: 413, title: 'The upload had more parts than uploads.maxParts (retired: now FORM_TOO_MANY_FIELDS).', deprecated: true },
   UPLOAD_PART_HEADER_TOO_LARGE: { status: 413, title: "A part's headers are larger than uploads.maxPartHeaderSize." },
-  UPLOAD_TOTAL_TOO_LARGE: { status: 413, title: 'The multipart body is larger than uploads.maxTotalSize.' },
+  UPLOAD_TOTAL_TOO_LARGE: { status: 413, title: 'The multipart body of a route that takes uploads is larger than uploads.maxTotalSize.' },
   UPLOAD_MALFORMED: { status: 400, title: 'The multipart body could not be parsed.' },
   UPLOAD_UNSAFE_PATH: { status: 404, title: 'A file path would leave its base directory.' },
   UPLOAD_FILE_EXISTS: { status: 409, title: 'save() would replace an existing file.' },

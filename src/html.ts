@@ -112,7 +112,8 @@ function callSite(): { file: string; line: number; column: number } {
   const holder: { stack?: string } = {};
   Error.captureStackTrace(holder, html);
   for (const line of (holder.stack ?? '').split('\n').slice(1)) {
-    const m = /\(?((?:file:\/\/)?[^\s()]+):(\d+):(\d+)\)?\s*$/.exec(line);
+    // The location starts the line or follows a space or `(`: the search is tried only there.
+    const m = /(?:^|[\s(])((?:file:\/\/)?[^\s()]+):(\d+):(\d+)\)?\s*$/.exec(line);
     if (m === null) continue;
     let file = m[1]!;
     if (file.startsWith('file://')) file = fileURLToPath(file);

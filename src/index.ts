@@ -29,7 +29,7 @@ export type { UploadOptions, StaticOptions } from './files/options.js';
 export { PalisadeError, HttpError, TemplateError, ConfigError, ERROR_CODES, type ErrorCode } from './errors.js';
 export { Signer, type SignerOptions, type UnsignResult, type UnsignFailure } from './security/signing.js';
 export { Session } from './security/session.js';
-export type { SessionOptions } from './security/session-manager.js';
+export type { SessionOptions, UserEpoch } from './security/session-manager.js';
 export { MemoryStore, type SessionStore } from './security/session-store.js';
 export { RedisStore, type RedisStoreOptions } from './security/session-redis.js';
 export { csrfToken, CSRF_FIELD, CSRF_HEADER, type CsrfOptions } from './security/csrf.js';

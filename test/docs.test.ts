@@ -51,6 +51,19 @@ test('request scope example', async () => {
   assert.match((await c.get('/api/token')).json<{ csrf: string }>().csrf, /^[\w-]{20,}/);
 });
 
+test('headers example', async () => {
+  const { app } = await import('../docs/examples/routing/headers.js');
+  const c = app.test();
+  assert.equal((await c.get('/greet', { query: { name: 'Zoë\r\nSet-Cookie: a=1' } })).header('x-greeting-for'), 'Zo%C3%AB%0D%0ASet-Cookie%3A%20a%3D1');
+  const raw = await c.get('/greet-raw', { query: { name: 'Zoë' }, headers: { accept: 'application/json' } });
+  assert.equal(raw.status, 500);
+  assert.equal(raw.json<{ error: { code: string } }>().error.code, 'HTTP_INVALID_HEADER');
+  assert.equal((await c.get('/go', { query: { next: '/café' } })).location, '/caf%C3%A9');
+  assert.equal((await c.get('/go', { query: { next: '/€ x' } })).location, '/%E2%82%AC%20x');
+  assert.equal((await c.get('/go', { query: { next: '/\r\nx' } })).location, '/');
+  assert.equal((await c.get('/go', { query: { next: '//evil.example' } })).location, '/');
+});
+
 test('routing example', async () => {
   const { app } = await import('../docs/examples/routing/app.js');
   const c = app.test();

@@ -5,8 +5,8 @@
  * makes every framework answer with the same bytes.
  */
 
-/** 32+ characters, as Palisade's production mode requires. */
-export const SECRET = 'bench-secret-key-0123456789abcdef-0123456789ABCDEF';
+/** Random, as Palisade's production mode requires (it refuses guessable keys); the same in every server and the signer. */
+export const SECRET = 'V6AX8AmaxKa1qBcH53pA9lgTkwePXV5vpIWZdMmelws';
 
 /** Port from argv[2]; the runner always passes one. */
 export function portFromArgs() {

@@ -33,9 +33,12 @@ const HERE = dirname(fileURLToPath(import.meta.url));
  * - `cookies`: what older frameworks sent: the session cookie with `SameSite=None`, and no
  *   `X-Content-Type-Options: nosniff` (Palisade has no switch for either, so the control
  *   rewrites its own responses; see `naiveResponses`).
+ * - `sessions`: the login kept as a plain `uid` in the session, which nothing can end (no
+ *   `session.userEpoch`), and user ids that SQLite hands out again (no AUTOINCREMENT), as
+ *   the demo had them: a saved cookie outlives its logout and its account.
  */
-export type NotesProtection = 'escaping' | 'csrf' | 'headers' | 'json' | 'uploads' | 'redirects' | 'cookies';
-export const ALL_PROTECTIONS: readonly NotesProtection[] = ['escaping', 'csrf', 'headers', 'json', 'uploads', 'redirects', 'cookies'];
+export type NotesProtection = 'escaping' | 'csrf' | 'headers' | 'json' | 'uploads' | 'redirects' | 'cookies' | 'sessions';
+export const ALL_PROTECTIONS: readonly NotesProtection[] = ['escaping', 'csrf', 'headers', 'json', 'uploads', 'redirects', 'cookies', 'sessions'];
 
 export interface NotesOptions {
   /** Where the SQLite database and the uploaded files live; created when missing. */
@@ -66,12 +69,14 @@ export function createNotesApp(options: NotesOptions): NotesApp {
   const off = new Set<NotesProtection>(
     options.unsafeDisableProtections === true ? ALL_PROTECTIONS : options.unsafeDisableProtections === false || options.unsafeDisableProtections === undefined ? [] : options.unsafeDisableProtections,
   );
-  const store = new Store(options.dataDir);
+  const store = new Store(options.dataDir, { reuseIds: off.has('sessions') });
   const app = createApp({
     env: options.env,
     secretKey: options.secretKey,
     allowedHosts: options.allowedHosts,
     logger: options.logger,
+    // A session's login ends when the user's epoch changes: at logout, or with the account.
+    session: off.has('sessions') ? {} : { userEpoch: (id) => store.sessionEpoch(Number(id)) },
     static: { dir: join(HERE, 'static') },
     uploads: { maxFileSize: MAX_ATTACHMENT, maxFiles: 1 },
     ...(off.has('csrf') ? { csrf: { enabled: false } } : {}),
@@ -115,8 +120,13 @@ export function createNotesApp(options: NotesOptions): NotesApp {
   // ---- helpers
 
   async function currentUser(req: Request): Promise<User | null> {
-    const id = await req.session.get<number>('uid');
+    const id = off.has('sessions') ? await req.session.get<number>('uid') : await req.session.user<number>();
     return typeof id === 'number' ? store.userById(id) : null;
+  }
+  /** Records the login (after regenerate()): one that logout can end; the control keeps a plain value. */
+  async function logIn(req: Request, user: User): Promise<void> {
+    if (off.has('sessions')) await req.session.set('uid', user.id);
+    else await req.session.setUser(user.id, user.session_epoch);
   }
   /** The signed-in user, or a redirect to the login page that comes back here. */
   async function requireUser(req: Request): Promise<User | Response> {
@@ -152,8 +162,8 @@ export function createNotesApp(options: NotesOptions): NotesApp {
     if (user === null) {
       return page('register.html', null, { form: registerForm.view(result), taken: true }, 400);
     }
-    await req.session.regenerate({ keepData: false });
-    await req.session.set('uid', user.id);
+    await req.session.regenerate({ keepData: false }); // nothing from before the account carries over
+    await logIn(req, user);
     await flash(req, `Welcome, ${user.username}. Your account is ready.`, 'success');
     return redirect('/notes');
   });
@@ -169,12 +179,15 @@ export function createNotesApp(options: NotesOptions): NotesApp {
     const ok = await verifyPassword(result.data.password, user?.password_hash ?? (await dummyHash));
     if (user === null || !ok) return page('login.html', null, { form: loginForm.view(result), next, failed: true }, 401);
     await req.session.regenerate(); // a new session id: a planted one is worthless now
-    await req.session.set('uid', user.id);
+    await logIn(req, user);
     await flash(req, `Signed in as ${user.username}.`, 'success');
     // `next` is whatever the link said; Palisade refuses a redirect to another host (400).
     return redirect(next === '' ? '/notes' : next);
   });
   app.post('/logout', async (req) => {
+    // A new epoch ends this session everywhere it was copied (and the user's other sessions).
+    const user = await currentUser(req);
+    if (user !== null && !off.has('sessions')) store.endSessions(user.id);
     await req.session.destroy();
     return redirect('/login');
   }, { name: 'logout' });
@@ -188,7 +201,7 @@ export function createNotesApp(options: NotesOptions): NotesApp {
   app.post('/profile/delete', async (req) => {
     const user = await requireUser(req);
     if (user instanceof Response) return user;
-    await removeFiles(store.deleteUser(user.id));
+    await removeFiles(store.deleteUser(user.id)); // the epoch goes with the row: every session ends
     await req.session.destroy();
     return redirect('/register');
   });
@@ -270,7 +283,7 @@ export function createNotesApp(options: NotesOptions): NotesApp {
     store.addAttachment(note.id, file.filename, stored, file.size);
     await flash(req, `Attached “${file.filename}”.`, 'success');
     return redirect(app.urlFor('note', { id: note.id }));
-  });
+  }, { uploads: true }); // the one route that takes files: up to uploads.maxTotalSize, not maxBodySize
 
   app.get('/notes/:id/attachments/:aid', async (req) => {
     const user = await requireUser(req);

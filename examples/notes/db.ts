@@ -1,5 +1,6 @@
 // Storage for the notes demo: SQLite through better-sqlite3, created on first start.
 import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -7,6 +8,8 @@ export interface User {
   id: number;
   username: string;
   password_hash: string;
+  /** Changed to end every session of the user (logout, account deletion); see docs/sessions.md#a-login. */
+  session_epoch: string;
   created_at: string;
 }
 export interface Note {
@@ -27,24 +30,37 @@ export interface Attachment {
   created_at: string;
 }
 
+// AUTOINCREMENT: an id is never handed out again, even after its account was deleted,
+// so nothing that still names a deleted account (a saved cookie, a log) can point at a
+// newer one.
+const USERS = `
+  CREATE TABLE IF NOT EXISTS users (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    username TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    session_epoch TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (datetime('now'))
+  );`;
+// ONLY for the attack suite's control (`reuseIds`): without AUTOINCREMENT, as the demo first
+// had it, SQLite hands the highest id out again once its account is deleted.
+const USERS_REUSING_IDS = USERS.replace(' AUTOINCREMENT', '');
+
+const newEpoch = (): string => randomBytes(16).toString('base64url');
+
 export class Store {
   readonly db: Database.Database;
   readonly uploadsDir: string;
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, opts: { reuseIds?: boolean } = {}) {
     mkdirSync(dataDir, { recursive: true });
     this.uploadsDir = join(dataDir, 'uploads');
     mkdirSync(this.uploadsDir, { recursive: true });
     this.db = new Database(join(dataDir, 'notes.sqlite3'));
     this.db.pragma('journal_mode = WAL');
+    if (opts.reuseIds !== true) this.#migrateUsers();
     this.db.pragma('foreign_keys = ON');
     this.db.exec(`
-      CREATE TABLE IF NOT EXISTS users (
-        id INTEGER PRIMARY KEY,
-        username TEXT NOT NULL UNIQUE,
-        password_hash TEXT NOT NULL,
-        created_at TEXT NOT NULL DEFAULT (datetime('now'))
-      );
+      ${opts.reuseIds === true ? USERS_REUSING_IDS : USERS}
       CREATE TABLE IF NOT EXISTS notes (
         id INTEGER PRIMARY KEY,
         user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -64,9 +80,29 @@ export class Store {
     `);
   }
 
+  /**
+   * A database made by an earlier version of the demo: users without AUTOINCREMENT (ids
+   * reused) and without session epochs. The table is rebuilt in place (SQLite's own
+   * procedure for schema changes: new table, copy, drop, rename), every user given a
+   * random epoch. Sessions saved before hold no epoch, so they no longer log anyone in.
+   */
+  #migrateUsers(): void {
+    const row = this.db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'users'").get() as { sql: string } | undefined;
+    if (row === undefined || (/AUTOINCREMENT/i.test(row.sql) && /session_epoch/.test(row.sql))) return;
+    this.db.pragma('foreign_keys = OFF'); // the notes keep their users(id) references through the rebuild
+    this.db.transaction(() => {
+      this.db.exec(USERS.replace('IF NOT EXISTS users', 'users_new'));
+      this.db.exec(
+        "INSERT INTO users_new (id, username, password_hash, session_epoch, created_at) SELECT id, username, password_hash, lower(hex(randomblob(16))), created_at FROM users",
+      );
+      this.db.exec('DROP TABLE users');
+      this.db.exec('ALTER TABLE users_new RENAME TO users');
+    })();
+  }
+
   createUser(username: string, passwordHash: string): User | null {
     try {
-      const info = this.db.prepare('INSERT INTO users (username, password_hash) VALUES (?, ?)').run(username, passwordHash);
+      const info = this.db.prepare('INSERT INTO users (username, password_hash, session_epoch) VALUES (?, ?, ?)').run(username, passwordHash, newEpoch());
       return this.userById(Number(info.lastInsertRowid));
     } catch (err) {
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return null;
@@ -75,6 +111,14 @@ export class Store {
   }
   userById(id: number): User | null {
     return (this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as User | undefined) ?? null;
+  }
+  /** The user's session epoch now, or undefined when the account is gone. */
+  sessionEpoch(id: number): string | undefined {
+    return (this.db.prepare('SELECT session_epoch FROM users WHERE id = ?').get(id) as { session_epoch: string } | undefined)?.session_epoch;
+  }
+  /** Gives the user a new session epoch: every session of theirs ends. */
+  endSessions(id: number): void {
+    this.db.prepare('UPDATE users SET session_epoch = ? WHERE id = ?').run(newEpoch(), id);
   }
   userByName(username: string): User | null {
     return (this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as User | undefined) ?? null;

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { App } from '../app/app.js';
 import type { Response } from '../http/response.js';
+import { lastResortResponse, unwritable } from './write-guard.js';
 
 export async function fetchAdapter(app: App, request: globalThis.Request): Promise<globalThis.Response> {
   const url = new URL(request.url);
@@ -22,7 +23,13 @@ export async function fetchAdapter(app: App, request: globalThis.Request): Promi
     body,
     encrypted: url.protocol === 'https:',
   });
-  const res = await app.handle(req);
+  let res = await app.handle(req);
+  // What node's writeHead would refuse, the node server answers with a logged 500; so does this adapter.
+  const problem = unwritable(res, true);
+  if (problem !== undefined) {
+    app.logger.error({ err: problem, method: req.method, path: req.path }, 'the response could not be written');
+    res = lastResortResponse(problem, req, app.settings.env === 'development');
+  }
   return toFetchResponse(res, request.method === 'HEAD');
 }
 

@@ -1,17 +1,19 @@
 /**
  * The node:http adapter: turns IncomingMessage into a Request, writes the Response back,
  * and owns what only a real server has: timeouts, a bound on handlers that never answer,
- * and graceful shutdown on SIGTERM/SIGINT.
+ * and graceful shutdown on SIGTERM/SIGINT (shutdown.ts). Writing a response never throws
+ * out of it: what node would refuse becomes a logged 500 (write-guard.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable, pipeline } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { HttpError } from '../errors.js';
-import { describeError, errorResponse } from '../app/error-page.js';
 import type { Request } from '../http/request.js';
 import { Response } from '../http/response.js';
 import type { App } from '../app/app.js';
+import { Drain } from './shutdown.js';
+import { lastResortResponse, unwritable } from './write-guard.js';
 
 export interface ListenOptions {
   /** Default `127.0.0.1`. */
@@ -28,7 +30,10 @@ export interface RunningServer {
   readonly port: number;
   /** `http://host:port` */
   readonly url: string;
-  /** Stops accepting connections, lets in-flight requests finish (up to the grace period). */
+  /**
+   * Stops accepting connections, answers every request already accepted and closes the
+   * connections, within `server.shutdownTimeout` (docs/deployment.md#graceful-shutdown).
+   */
   close(): Promise<void>;
 }
 
@@ -37,12 +42,25 @@ interface InFlight {
   readonly req: Request;
 }
 
-/** Builds the node:http request listener for an app. */
-export function nodeHandler(app: App): {
+/** The node:http request listener for an app, and what the server around it needs. */
+export interface NodeHandler {
   listener: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Responses whose handler has not answered yet, for the handler timeout and shutdown. */
   inFlight: Map<ServerResponse, InFlight>;
-} {
+  /** Responses whose body is being streamed, for shutdown. */
+  streaming: Set<ServerResponse>;
+  /** Writes a response; never throws (see `writeResponse`). */
+  write(nreq: IncomingMessage, nres: ServerResponse, res: Response, req: Request | null): void;
+  /** Set by the server: shutdown began, so every response says `Connection: close`. */
+  drain: Drain | undefined;
+}
+
+/** Builds the node:http request listener for an app. */
+export function nodeHandler(app: App): NodeHandler {
   const inFlight = new Map<ServerResponse, InFlight>();
+  const streaming = new Set<ServerResponse>();
+  const dev = app.settings.env === 'development';
+  const onBodyError = (nreq: IncomingMessage, err: Error) => logBodyFailure(app, nreq, err);
   // One close handler for every response with a body, not a closure per request. The
   // connection went away (client gone, request timeout) while a handler may still be
   // reading the body: end that read with an error instead of leaving it waiting.
@@ -51,59 +69,84 @@ export function nodeHandler(app: App): {
     const nreq = this.req;
     if (!nreq.complete && !nreq.destroyed) nreq.destroy(new Error('connection closed before the body was complete'));
   }
-  const listener = (nreq: IncomingMessage, nres: ServerResponse): void => {
-    const body = hasBody(nreq);
-    const req = app.createRequest({
-      method: nreq.method ?? 'GET',
-      url: nreq.url ?? '/',
-      headers: nreq.headers,
-      body: body ? nreq : null,
-      remoteAddress: nreq.socket.remoteAddress,
-      encrypted: (nreq.socket as TLSSocket).encrypted === true,
-    });
-    let out: Response | Promise<Response>;
-    try {
-      out = app.respond(req);
-    } catch (err) {
-      out = Promise.reject(err);
-    }
-    if (out instanceof Response) {
-      writeResponse(nreq, nres, out);
-      return;
-    }
-    // Only answers that wait are tracked: for the handler timeout and for shutdown.
-    inFlight.set(nres, { started: Date.now(), req });
-    if (body) nres.on('close', onClose);
-    out.then(
-      (res) => {
-        inFlight.delete(nres);
-        writeResponse(nreq, nres, res);
-      },
-      (err) => {
-        inFlight.delete(nres);
-        // respond() does not throw; this is a last line of defence.
-        app.logger.error({ err }, 'unexpected failure in dispatch');
-        if (!nres.headersSent) writeResponse(nreq, nres, errorResponse(describeError(err, false), req));
-        else nres.destroy();
-      },
-    );
+  const handler: NodeHandler = {
+    listener: (nreq, nres) => {
+      const body = hasBody(nreq);
+      let req: Request | null = null;
+      let out: Response | Promise<Response>;
+      try {
+        req = app.createRequest({
+          method: nreq.method ?? 'GET',
+          url: nreq.url ?? '/',
+          headers: nreq.headers,
+          body: body ? nreq : null,
+          remoteAddress: nreq.socket.remoteAddress,
+          encrypted: (nreq.socket as TLSSocket).encrypted === true,
+        });
+        out = app.respond(req);
+      } catch (err) {
+        out = Promise.reject(err);
+      }
+      if (out instanceof Response) {
+        handler.write(nreq, nres, out, req);
+        return;
+      }
+      // Only answers that wait are tracked: for the handler timeout and for shutdown.
+      if (req !== null) inFlight.set(nres, { started: Date.now(), req });
+      if (body) nres.on('close', onClose);
+      out.then(
+        (res) => {
+          inFlight.delete(nres);
+          handler.write(nreq, nres, res, req);
+        },
+        (err: unknown) => {
+          inFlight.delete(nres);
+          // respond() does not throw; this is a last line of defence.
+          logFailure(app, err, 'unexpected failure in dispatch');
+          handler.write(nreq, nres, lastResortResponse(err, req, dev), req);
+        },
+      );
+    },
+    inFlight,
+    streaming,
+    write(nreq, nres, res, req) {
+      try {
+        writeResponse(nreq, nres, res, handler.drain?.draining === true, streaming, onBodyError);
+      } catch (err) {
+        writeFailed(app, nreq, nres, res, req, err, dev, handler.drain?.draining === true);
+      }
+    },
+    drain: undefined,
   };
-  return { listener, inFlight };
+  return handler;
 }
 
 function hasBody(nreq: IncomingMessage): boolean {
   return nreq.headers['content-length'] !== undefined || nreq.headers['transfer-encoding'] !== undefined;
 }
 
-/** Writes a Response to node's ServerResponse (no body for HEAD). */
-export function writeResponse(nreq: IncomingMessage, nres: ServerResponse, res: Response): void {
+/**
+ * Writes a Response to node's ServerResponse (no body for HEAD). Throws when the response
+ * cannot be written (a status or header node refuses); `NodeHandler.write` turns that into
+ * a logged 500. `onBodyError` hears of a streamed body that failed after the headers went.
+ */
+function writeResponse(
+  nreq: IncomingMessage,
+  nres: ServerResponse,
+  res: Response,
+  closing: boolean,
+  streaming: Set<ServerResponse> | null,
+  onBodyError: ((nreq: IncomingMessage, err: Error) => void) | null,
+): void {
   if (nres.headersSent || nres.destroyed) return; // already answered (timeout) or client gone
+  const problem = unwritable(res, false);
+  if (problem !== undefined) throw problem;
   const body = res.body;
   const head = nreq.method === 'HEAD';
   const headers = res.headers;
   // A body we did not read (a refused upload) is not drained: close the connection instead.
   const unread = !nreq.complete && hasBody(nreq);
-  if (unread) headers['connection'] = 'close';
+  if (unread || closing) headers['connection'] = 'close';
   if (typeof body === 'string' || body instanceof Uint8Array || body === null) {
     const len = body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
     if (headers['content-length'] === undefined && !(body === null && (res.status === 204 || res.status === 304))) {
@@ -113,14 +156,22 @@ export function writeResponse(nreq: IncomingMessage, nres: ServerResponse, res: 
     if (head || body === null) nres.end();
     else nres.end(body);
   } else {
-    nres.writeHead(res.status, headers);
     const stream = body instanceof Readable ? body : Readable.from(body);
+    nres.writeHead(res.status, headers);
     if (head) {
+      // A generator's cleanup may fail as it is closed; nobody reads this body.
+      stream.on('error', () => {});
       stream.destroy();
       nres.end();
     } else {
+      streaming?.add(nres);
       pipeline(stream, nres, (err) => {
-        if (err) nres.destroy();
+        streaming?.delete(nres);
+        if (err) {
+          // The headers are gone: all that is left is to cut the connection.
+          nres.destroy();
+          onBodyError?.(nreq, err);
+        }
       });
     }
   }
@@ -132,12 +183,57 @@ export function writeResponse(nreq: IncomingMessage, nres: ServerResponse, res: 
   }
 }
 
+/**
+ * A response could not be written: before its headers went out it is replaced by a logged
+ * 500 (whose own headers are valid); after, the connection is closed.
+ */
+function writeFailed(
+  app: App,
+  nreq: IncomingMessage,
+  nres: ServerResponse,
+  res: Response,
+  req: Request | null,
+  err: unknown,
+  dev: boolean,
+  closing: boolean,
+): void {
+  let reason: unknown = err;
+  try {
+    reason = unwritable(res, true) ?? err;
+    logFailure(app, reason, 'the response could not be written', nreq);
+    if (nres.headersSent || nres.destroyed) {
+      nres.destroy();
+      return;
+    }
+    // writeHead may have stored some headers before it threw: none of them is kept.
+    for (const name of nres.getHeaderNames()) nres.removeHeader(name);
+    writeResponse(nreq, nres, lastResortResponse(reason, req, dev), closing, null, null);
+  } catch {
+    nres.destroy();
+  }
+}
+
+function logBodyFailure(app: App, nreq: IncomingMessage, err: Error): void {
+  // A client that went away mid-body is not the app's failure.
+  if ((err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
+  logFailure(app, err, 'the response body failed after the headers were sent', nreq);
+}
+
+function logFailure(app: App, err: unknown, msg: string, nreq?: IncomingMessage): void {
+  try {
+    app.logger.error({ err, method: nreq?.method, path: nreq?.url }, msg);
+  } catch {
+    // Logging must not throw out of a callback of the server.
+  }
+}
+
 /** Serves `app` on node:http with Palisade's timeouts and graceful shutdown. */
 export function listenNode(app: App, opts: ListenOptions = {}): Promise<RunningServer> {
   const cfg = app.settings.server;
   const host = opts.host ?? '127.0.0.1';
   const port = opts.port ?? (process.env.PORT ? Number(process.env.PORT) : 8000);
-  const { listener, inFlight } = nodeHandler(app);
+  const handler = nodeHandler(app);
+  const { listener, inFlight } = handler;
   const server = createServer(
     {
       headersTimeout: cfg.headersTimeout,
@@ -145,6 +241,11 @@ export function listenNode(app: App, opts: ListenOptions = {}): Promise<RunningS
       keepAliveTimeout: cfg.keepAliveTimeout,
       maxHeaderSize: cfg.maxHeaderSize,
       connectionsCheckingInterval: Math.min(1000, cfg.headersTimeout),
+      // node keeps only the first copy of some headers (Host, Content-Type, Authorization…)
+      // and drops the rest unseen; a proxy in front may have used another copy. Joined with
+      // ", " instead, as fetch joins them, a repeated Host is refused (hosts.ts) and a
+      // repeated Content-Type parses as none.
+      joinDuplicateHeaders: true,
     },
     listener,
   );
@@ -166,26 +267,22 @@ export function listenNode(app: App, opts: ListenOptions = {}): Promise<RunningS
       if (now - started > cfg.handlerTimeout && !nres.headersSent) {
         const err = new HttpError('HTTP_TIMEOUT', `The handler did not answer within ${cfg.handlerTimeout} ms.`);
         app.logger.error({ path: nres.req?.url }, 'handler timed out');
-        writeResponse(nres.req, nres, errorResponse(describeError(err, false), req));
         inFlight.delete(nres);
+        handler.write(nres.req, nres, lastResortResponse(err, req, false), req);
       }
     }
   }, 1000);
   sweep.unref();
 
+  const drain = new Drain(server, inFlight, handler.streaming);
+  handler.drain = drain;
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
-    (closing ??= new Promise<void>((resolve) => {
+    (closing ??= (() => {
       clearInterval(sweep);
       removeSignals();
-      server.close(() => resolve());
-      // Ask keep-alive clients to go, and close idle sockets now.
-      for (const nres of inFlight.keys()) if (!nres.headersSent) nres.setHeader('connection', 'close');
-      server.closeIdleConnections();
-      const force = setTimeout(() => server.closeAllConnections(), cfg.shutdownTimeout);
-      force.unref();
-      server.once('close', () => clearTimeout(force));
-    }).then(() => app.close()));
+      return drain.close(cfg.shutdownTimeout).then(() => app.close());
+    })());
 
   const handleSignals = opts.handleSignals ?? app.settings.env !== 'test';
   const onSignal = (sig: NodeJS.Signals) => {

@@ -19,6 +19,7 @@ import { HttpError, PalisadeError } from '../errors.js';
 import { iterateInScope, runInScope, type RequestScope } from '../http/context.js';
 import { serializeCookie } from '../http/cookies.js';
 import { Request, type RequestInit, type RequestSettings } from '../http/request.js';
+import { encodeLocation, redirectLocation } from '../http/redirect.js';
 import { isHTMLContentType, Response } from '../http/response.js';
 import { TestClient, type TestClientOptions } from '../testing/client.js';
 import { Blueprint, normalizePrefix } from './blueprint.js';
@@ -69,6 +70,7 @@ export class App extends RouteCollector {
       maxBodySize: s.maxBodySize,
       jsonMaxDepth: s.jsonMaxDepth,
       https: s.https,
+      formLimits: s.forms,
     };
     this.templates = resolveTemplates((options as { templates?: AppTemplatesOption }).templates, s.env);
     this.#templatesForScope = this.templates ?? undefined;
@@ -140,6 +142,7 @@ export class App extends RouteCollector {
     return buildPath(route.path, params, query);
   }
 
+  readonly #loggerForScope = (): Logger => this.logger;
   readonly #urlFor = (name: string, params?: Record<string, unknown>, query?: Record<string, unknown>): string =>
     this.urlFor(name, params, query);
 
@@ -161,7 +164,7 @@ export class App extends RouteCollector {
    */
   respond(req: Request): Response | Promise<Response> {
     if (this.#mountedCount !== this.#declCount()) this.#mount();
-    const scope: RequestScope = { request: req, urlFor: this.#urlFor, templates: this.#templatesForScope };
+    const scope: RequestScope = { request: req, urlFor: this.#urlFor, templates: this.#templatesForScope, logger: this.#loggerForScope };
     return runInScope(scope, () => this.#dispatch(req, scope));
   }
 
@@ -376,11 +379,13 @@ export class App extends RouteCollector {
     }
     const target = res.redirectTarget;
     if (target !== undefined) {
+      const s = this.settings;
+      const allowHosts = target.allowHosts.length === 0 ? s.redirectHosts : [...target.allowHosts, ...s.redirectHosts];
       try {
-        this.#checkRedirect(req, target.location, target.allowHosts);
+        res.headers['location'] = redirectLocation(target.location, { origin: s.origin ?? req.origin, path: req.path, allowHosts });
       } catch (err) {
         if (target.fallback === undefined) throw err;
-        res.headers['location'] = target.fallback;
+        res.headers['location'] = encodeLocation(target.fallback);
       }
     }
     if (!res.htmlTrusted && isHTMLContentType(res.getHeader('content-type'))) {
@@ -418,26 +423,6 @@ export class App extends RouteCollector {
       res.headers['set-cookie'] = lines;
       res.cookies.length = 0;
     }
-  }
-
-  #checkRedirect(req: Request, location: string, allowHosts: readonly string[]): void {
-    const own = this.settings.origin ?? req.origin;
-    let url: URL;
-    try {
-      url = new URL(location, own + req.path);
-    } catch {
-      throw new HttpError('HTTP_OPEN_REDIRECT', `The redirect target ${JSON.stringify(location)} is not a valid URL.`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new HttpError('HTTP_OPEN_REDIRECT', `The redirect target uses the scheme ${url.protocol}, which is refused.`);
-    }
-    if (url.origin === new URL(own).origin) return;
-    if (allowHosts.includes(url.host) || this.settings.redirectHosts.includes(url.host)) return;
-    throw new HttpError(
-      'HTTP_OPEN_REDIRECT',
-      `Refused to redirect to ${url.host}, another host. If the target is trusted, list it in the app's \`redirectHosts\` setting or pass { allowHosts: [...] } to Response.redirect.`,
-      { host: url.host },
-    );
   }
 
   #declCount(): number {

@@ -6,9 +6,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ConfigError } from '../errors.js';
+import { resolveFormLimits, type FormsOptions } from '../http/form-limits.js';
 import type { TrustProxy } from '../http/request.js';
+import { resolveMode, type Env } from '../mode.js';
+import { GENERATE_KEY, secretKeyProblem } from '../security/secret-key.js';
 
-export type Env = 'development' | 'production' | 'test';
+export type { Env } from '../mode.js';
 
 /** Server timeouts and limits for `app.listen`, in milliseconds and bytes. */
 export interface ServerOptions {
@@ -33,7 +36,10 @@ export interface LoggerSettings {
 
 /** Options for `createApp`. Every field is optional; see docs/deployment.md. */
 export interface AppOptions {
-  /** `development` (default), `production` or `test`. Env: `PALISADE_ENV`. */
+  /**
+   * `production` (default), `development` or `test`. Env: `PALISADE_ENV`. Only development
+   * shows exception messages and stack traces to clients. See docs/deployment.md#the-mode.
+   */
   env?: Env;
   /**
    * The secret that signs sessions and tokens, at least 32 characters. A list rotates
@@ -72,8 +78,8 @@ export interface AppOptions {
   static?: import('../files/options.js').StaticOptions | false;
   /** Security headers and the CSP (all on by default), or false for none. See docs/headers.md. */
   headers?: import('../security/headers.js').HeadersOptions | false;
-  /** Limits on submitted forms (fields, name and value length). See docs/forms-and-csrf.md#limits. */
-  forms?: import('../forms/limits.js').FormsOptions;
+  /** Limits every form parse applies (fields, name and value length). See docs/forms-and-csrf.md#limits. */
+  forms?: FormsOptions;
   /** The templates folder (`{ dir }`), a loader, or false. Default: `templates/` if it exists. See docs/templates.md. */
   templates?: import('./render.js').AppTemplatesOption;
   /**
@@ -95,6 +101,8 @@ export interface Settings {
   readonly trustProxy: TrustProxy;
   readonly maxBodySize: number;
   readonly jsonMaxDepth: number;
+  /** The `forms` limits, with defaults filled in. */
+  readonly forms: Readonly<Required<FormsOptions>>;
   readonly redirectHosts: readonly string[];
   readonly allowedHosts: readonly string[];
   readonly origin: string | undefined;
@@ -102,16 +110,15 @@ export interface Settings {
   readonly server: Required<ServerOptions>;
 }
 
-export const MIN_SECRET_LENGTH = 32;
 const KNOWN = new Set([
-  'env', 'secretKey', 'https', 'trustProxy', 'maxBodySize', 'jsonMaxDepth', 'redirectHosts',
+  'env', 'secretKey', 'https', 'trustProxy', 'maxBodySize', 'jsonMaxDepth', 'forms', 'redirectHosts',
   'allowedHosts', 'origin', 'logger', 'server',
 ]);
 /**
  * Sections owned by feature modules (sessions, CSRF, headers…). Each module validates
  * its own section when the app builds its protections; here they are only known names.
  */
-const FEATURE_KEYS = new Set(['session', 'csrf', 'headers', 'cors', 'uploads', 'static', 'templates', 'json', 'forms', 'trustGuard']);
+const FEATURE_KEYS = new Set(['session', 'csrf', 'headers', 'cors', 'uploads', 'static', 'templates', 'json', 'trustGuard']);
 
 const SERVER_DEFAULTS: Required<ServerOptions> = {
   headersTimeout: 10_000,
@@ -131,10 +138,7 @@ export function resolveSettings(opts: AppOptions, env: NodeJS.ProcessEnv = proce
       throw new ConfigError('CONFIG_INVALID', `Unknown setting "${k}"${guess ? ` (did you mean "${guess}"?)` : ''}.`, { key: k });
     }
   }
-  const mode = opts.env ?? (env.PALISADE_ENV as Env | undefined) ?? 'development';
-  if (mode !== 'development' && mode !== 'production' && mode !== 'test') {
-    invalid('env (PALISADE_ENV)', '"development", "production" or "test"', mode);
-  }
+  const mode = resolveMode(opts.env, env);
 
   let secretKeys: string[];
   let secretGenerated = false;
@@ -143,7 +147,7 @@ export function resolveSettings(opts: AppOptions, env: NodeJS.ProcessEnv = proce
     if (mode === 'production') {
       throw new ConfigError(
         'CONFIG_SECRET_MISSING',
-        'Production mode needs a secret key. Set PALISADE_SECRET_KEY to a random string of at least 32 characters, e.g. the output of `node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64url\'))"`.',
+        `Production mode needs a secret key. Set PALISADE_SECRET_KEY to the output of \`${GENERATE_KEY}\`. To run on your own machine instead, ask for development mode: \`palisade dev app.ts\` or PALISADE_ENV=development.`,
       );
     }
     secretKeys = [randomBytes(32).toString('base64url')];
@@ -153,15 +157,14 @@ export function resolveSettings(opts: AppOptions, env: NodeJS.ProcessEnv = proce
       if (typeof s !== 'string') invalid('secretKey', 'a string or a list of strings', s);
       return s.trim();
     });
-    for (const s of secretKeys) {
-      if (s.length < MIN_SECRET_LENGTH) {
-        throw new ConfigError(
-          'CONFIG_SECRET_WEAK',
-          `The secret key is ${s.length} characters long; it must be at least ${MIN_SECRET_LENGTH}. Generate one with \`node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))"\`.`,
-          { length: s.length },
-        );
+    // The secret key rule (src/security/secret-key.ts): too short is refused in every mode;
+    // guessable is refused in production, and reported by `palisade check` in every mode.
+    secretKeys.forEach((s, i) => {
+      const problem = secretKeyProblem(s, secretKeys.length > 1 ? `Secret key #${i + 1}` : 'The secret key');
+      if (problem !== undefined && (problem.rule === 'length' || mode === 'production')) {
+        throw new ConfigError('CONFIG_SECRET_WEAK', `${problem.message} ${problem.fix}`, { rule: problem.rule, length: s.length, bits: problem.bits });
       }
-    }
+    });
   }
 
   const https = opts.https ?? boolEnv(env.PALISADE_HTTPS, 'PALISADE_HTTPS') ?? false;
@@ -180,6 +183,7 @@ export function resolveSettings(opts: AppOptions, env: NodeJS.ProcessEnv = proce
   positiveInt('maxBodySize', maxBodySize);
   const jsonMaxDepth = opts.jsonMaxDepth ?? 64;
   positiveInt('jsonMaxDepth', jsonMaxDepth);
+  const forms = resolveFormLimits(opts.forms);
 
   const allowedHosts = opts.allowedHosts ?? listEnv(env.PALISADE_ALLOWED_HOSTS) ?? [];
   stringList('allowedHosts', allowedHosts);
@@ -216,6 +220,7 @@ export function resolveSettings(opts: AppOptions, env: NodeJS.ProcessEnv = proce
     trustProxy,
     maxBodySize,
     jsonMaxDepth,
+    forms,
     redirectHosts,
     allowedHosts,
     origin: origin?.replace(/\/$/, ''),

@@ -38,6 +38,12 @@ export interface RouteOptions {
   name?: string;
   /** Body size limit for this route, in bytes (overrides the app's `maxBodySize`). */
   maxBodySize?: number;
+  /**
+   * This route takes file uploads: its multipart bodies may be as large as
+   * `uploads.maxTotalSize` (20 MiB by default). Every other route holds a multipart body to
+   * `maxBodySize`, like any body. See docs/files.md#uploads.
+   */
+  uploads?: boolean;
   /** Let this route answer with a top-level JSON array (see docs/json.md). */
   allowTopLevelArray?: boolean;
   /** `false` exempts this route from CSRF protection (webhooks). Listed by `palisade check`. */

@@ -20,6 +20,7 @@ import type { Protection } from '../app/protection.js';
 import type { MountedRoute } from '../app/router.js';
 import { PalisadeError } from '../errors.js';
 import { isCspReportHandler } from '../security/csp-report.js';
+import { secretKeyProblem } from '../security/secret-key.js';
 import { CliError, loadApp, resolveAppFile } from './load-app.js';
 
 /** One unsafe setting: a stable id (for `--ignore`), what is wrong, and how to fix it. */
@@ -42,20 +43,6 @@ export interface AuditOptions {
 /** Largest body limit (app or route) accepted without a finding: 16 MiB. */
 export const BODY_LIMIT_BOUND = 16 * 1024 * 1024;
 
-const PLACEHOLDER = /secret|change.?me|changeit|password|example|default|placeholder|dummy|insecure|xxxx|1234|abcd|qwerty/i;
-
-/** Roughly how many bits of randomness a key shows (Shannon entropy of its characters × length). */
-export function secretBits(key: string): number {
-  const counts = new Map<string, number>();
-  for (const ch of key) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let h = 0;
-  for (const n of counts.values()) {
-    const p = n / key.length;
-    h -= p * Math.log2(p);
-  }
-  return h * key.length;
-}
-
 /**
  * The findings that follow from the core settings and the routes alone. Pure: tests and
  * tools can call it without loading an app.
@@ -75,12 +62,11 @@ export function auditSettings(settings: Settings, routes: readonly MountedRoute[
   if (deploy && settings.secretGenerated) {
     add('secret-missing', 'No secret key is set; a random one is made per process, so sessions die on restart and differ between workers.', 'Set PALISADE_SECRET_KEY to 32 random bytes (base64url).');
   }
+  // The same rule that production start-up enforces (src/security/secret-key.ts).
   settings.secretKeys.forEach((key, i) => {
     if (settings.secretGenerated) return;
-    const which = settings.secretKeys.length > 1 ? `Secret key #${i + 1}` : 'The secret key';
-    if (PLACEHOLDER.test(key) || secretBits(key) < 100) {
-      add('secret-weak', `${which} does not look random (it is guessable or has little entropy).`, 'Generate one: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64url\'))".');
-    }
+    const problem = secretKeyProblem(key, settings.secretKeys.length > 1 ? `Secret key #${i + 1}` : 'The secret key');
+    if (problem !== undefined) add('secret-weak', problem.message, problem.fix);
   });
   if (deploy && !settings.https && !settings.trustProxy) {
     add(
@@ -206,8 +192,10 @@ export async function checkCommand(argv: readonly string[], out: NodeJS.Writable
   });
   if (positionals.length > 1) throw new CliError(USAGE);
   const file = resolveAppFile(positionals[0]);
-  // --deploy checks the app as `palisade run` would start it: in production mode.
-  if (values.deploy && !process.env.PALISADE_ENV) process.env.PALISADE_ENV = 'production';
+  // --deploy checks the app as `palisade run` would start it: in production mode. Without
+  // it, only choices unsafe in every mode are checked, and the app is loaded in test mode,
+  // which needs no secret key or hosts (and, unlike development, announces nothing).
+  if (!process.env.PALISADE_ENV) process.env.PALISADE_ENV = values.deploy ? 'production' : 'test';
   const workers = values.workers === undefined ? Number(process.env.PALISADE_WORKERS ?? 1) : Number(values.workers);
   if (!Number.isInteger(workers) || workers < 1) throw new CliError('--workers must be a positive whole number.');
   const ignore = (values.ignore ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);

@@ -48,6 +48,7 @@ export function routeRows(app: Pick<App, 'routes' | 'protections'>): RouteRow[] 
     .map((r) => {
       const notes: string[] = [];
       if (r.options.allowTopLevelArray === true) notes.push('json-array');
+      if (r.options.uploads === true) notes.push('uploads');
       if (typeof r.options.maxBodySize === 'number') notes.push(`body≤${r.options.maxBodySize}`);
       return { method: r.method, path: r.path, name: r.name ?? '', protections: routeProtections(r, app.protections), notes };
     });

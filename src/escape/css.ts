@@ -49,3 +49,14 @@ const pct = (c: string): string => '%' + c.charCodeAt(0).toString(16).toUpperCas
 export function escapeCSSURL(s: string): string {
   return s.replace(URL_SPECIAL_G, pct);
 }
+
+/**
+ * Writes the first character of an escaped CSS string or value as `\HEX ` when it is
+ * ASCII: after style text that ends with `<` or `</sty`, the value then cannot complete
+ * `</style` (templates/raw-text.ts). The escape decodes to the same character.
+ */
+export function escapeEdgesCSS(s: string): string {
+  if (s === '') return s;
+  const c = s.charCodeAt(0);
+  return c < 128 && c !== 92 ? hexEscape(s[0]!) + s.slice(1) : s;
+}

@@ -159,3 +159,17 @@ export function escapeRawText(s: string): string {
 export function markupToRawText(html: string): string {
   return escapeRawText(decodeEntities(stripTags(html)));
 }
+
+/**
+ * Writes the first character of escaped RCDATA as a reference when it is ASCII, and a
+ * final `-` as `&#45;`: after raw text that ends with `<`, `</ti` or `--`, the value then
+ * cannot complete an end tag or `-->` (templates/raw-text.ts). References decode to the
+ * same text in RCDATA.
+ */
+export function escapeEdgesHTML(s: string): string {
+  if (s === '') return s;
+  const c = s.charCodeAt(0);
+  let out = c < 128 && c !== 38 ? `&#${c};${s.slice(1)}` : s;
+  if (out.charCodeAt(out.length - 1) === 45 && out.length > 1) out = out.slice(0, -1) + '&#45;';
+  return out;
+}

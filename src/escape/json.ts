@@ -8,14 +8,16 @@
  * an attribute. U+2028 and U+2029 are line terminators in older JS engines' string
  * literals. All of `< > & ' U+2028 U+2029` are written as `\uXXXX`, which every JSON and JS
  * parser decodes back to the same character, so the value is unchanged and can never close
- * the element or the attribute.
+ * the element or the attribute. `/` (only ever inside a string in JSON) is written as `\/`,
+ * so the JSON holds no `/` that could end a regular expression literal (see js.ts).
  */
 
 import { plainJSON } from '../json/plain.js';
 
-const UNSAFE = /[<>&'\u2028\u2029]/;
-const UNSAFE_G = /[<>&'\u2028\u2029]/g;
+const UNSAFE = /[<>&'/\u2028\u2029]/;
+const UNSAFE_G = /[<>&'/\u2028\u2029]/g;
 const ESCAPES: Record<string, string> = {
+  '/': '\\/',
   '<': '\\u003c',
   '>': '\\u003e',
   '&': '\\u0026',

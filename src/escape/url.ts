@@ -28,17 +28,18 @@
  *   number followed by `w`, `x` or `h` is dropped.
  */
 
+import { isC0OrSpace, trimCodes, trimEndCodes } from '../util/trim.js';
+
 /** What a URL slot receives in place of a refused value. */
 export const URL_SENTINEL = 'about:invalid#palisade-unsafe';
 
-const STRIP_EDGES = /^[\0-\x20]+|[\0-\x20]+$/g;
 const TAB_NEWLINE = /[\t\n\r]/g;
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
 const SAFE_SCHEMES = new Set(['http', 'https', 'mailto']);
 
 /** The URL as the browser's parser will read it (edges trimmed, tabs and newlines gone). */
 export function preprocessURL(s: string): string {
-  return s.replace(STRIP_EDGES, '').replace(TAB_NEWLINE, '');
+  return trimCodes(s, isC0OrSpace).replace(TAB_NEWLINE, '');
 }
 
 // A scheme character (URL Standard §4.4 scheme state): ASCII alphanumeric, `+`, `-`, `.`.
@@ -217,7 +218,6 @@ function escapeURLComponentUnicode(s: string): string {
 }
 
 const DESCRIPTOR = /^(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?[wxh]$/;
-const TRAILING_COMMAS = /,+$/;
 
 /** Keeps a srcset descriptor like `2x`, `480w`; anything else becomes empty. */
 export function filterSrcsetDescriptor(s: string): string {
@@ -227,10 +227,10 @@ export function filterSrcsetDescriptor(s: string): string {
 
 /** A normalized URL as one srcset candidate URL (see the module comment). */
 function asCandidateURL(u: string): string {
-  let out = u.charCodeAt(0) === 44 /* , */ ? './' + u : u;
-  const m = TRAILING_COMMAS.exec(out);
-  if (m !== null) out = out.slice(0, m.index) + '%2C'.repeat(m[0].length);
-  return out;
+  const out = u.charCodeAt(0) === 44 /* , */ ? './' + u : u;
+  // Trailing commas by a loop, not /,+$/ (quadratic on a long run of commas; util/trim.ts).
+  const kept = trimEndCodes(out, (c) => c === 44);
+  return kept.length === out.length ? out : kept + '%2C'.repeat(out.length - kept.length);
 }
 
 /**
@@ -299,4 +299,44 @@ export function urlencode(v: unknown): string {
   }
   if (typeof v === 'object') return Object.entries(v).map(([k, x]) => encodePair(k, x)).join('&');
   return escapeURLComponent(String(v));
+}
+
+/**
+ * Percent-encodes the first character of an escaped URL part when it is an ASCII letter,
+ * digit or `-._~` (RFC 3986 §2.3: encoding these does not change the URL): inside
+ * `<style>`, after text that ends with `<` or `</sty`, the value then cannot complete
+ * `</style` (templates/raw-text.ts).
+ */
+export function escapeEdgesURL(s: string): string {
+  if (s === '') return s;
+  const c = s.charCodeAt(0);
+  return c < 128 && UNRESERVED[c] === 1 ? PCT[c]! + s.slice(1) : s;
+}
+
+/**
+ * Whether text that follows a value at the start of a URL could continue the value's scheme
+ * (URL Standard §4.4 scheme state: ASCII alphanumerics, `+`, `-`, `.`, ended by `:`; the
+ * parser removes tabs and newlines first): 'colon' when s[i, end) is scheme characters and
+ * then a `:` (a value like `javascript` would get its scheme from the text), 'open' when it
+ * is only scheme characters, 'closed' when another character comes first.
+ */
+export function schemeAfterValue(s: string, i: number, end: number): 'colon' | 'open' | 'closed' {
+  for (let j = i; j < end; j++) {
+    const c = s.charCodeAt(j);
+    if (c === 58) return 'colon';
+    if (c === 9 || c === 10 || c === 13) continue;
+    if (!isSchemeChar(c)) return 'closed';
+  }
+  return 'open';
+}
+
+/**
+ * A `;`-separated list of values any of which may become a URL (the `values` of an SVG
+ * animation, SMIL §3.2.3, and its `to`, `from`, `by`): each item is kept as it is (it may be
+ * a colour or a number) unless it reads as a URL with an unsafe scheme, which becomes the
+ * sentinel.
+ */
+export function filterURLList(s: string): string {
+  if (s.indexOf(':') === -1) return s; // no scheme anywhere
+  return s.split(';').map((item) => (isSafeURL(item) ? item : URL_SENTINEL)).join(';');
 }

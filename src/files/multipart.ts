@@ -18,6 +18,7 @@ import { lazyRequire } from '../util/lazy-require.js';
 const busboy = lazyRequire<typeof import('busboy')>('busboy');
 import { HttpError } from '../errors.js';
 import { bodyTooLarge } from '../http/body.js';
+import { checkFieldName, checkFieldValue, tooManyFields } from '../http/form-limits.js';
 import { Params } from '../http/params.js';
 import type { Request } from '../http/request.js';
 import { SNIFF_BYTES } from './content-sniff.js';
@@ -59,7 +60,20 @@ export class MultipartBody {
   }
 }
 
-/** Parses the request's multipart body into temporary files. Used by `req.files()`. */
+declare module '../http/request.js' {
+  interface RequestInternals {
+    /** The multipart parse of this request, once started (see fieldBeforeFiles in request-files.ts). */
+    multipart?: MultipartRun;
+  }
+}
+
+/**
+ * Parses the request's multipart body into temporary files. Used by `req.files()`.
+ *
+ * The text fields are held to the form limits (`req.formLimits`), as urlencoded bodies
+ * are. The whole body is held to `uploads.maxTotalSize` on a route that takes uploads
+ * (`{ uploads: true }`), and to the request's `maxBodySize` on every other route.
+ */
 export async function parseMultipart(req: Request, uploads: RequestUploads): Promise<MultipartBody> {
   const mt = req.mediaType;
   if (mt?.essence !== 'multipart/form-data') {
@@ -74,34 +88,68 @@ export async function parseMultipart(req: Request, uploads: RequestUploads): Pro
   if (boundary === undefined || boundary === '' || boundary.length > 70) {
     throw new HttpError('UPLOAD_MALFORMED', 'The multipart Content-Type has no valid boundary parameter (1 to 70 characters, RFC 2046 §5.1.1).');
   }
-  const limits = uploads.store.limits;
-  // A route's own maxBodySize replaces the uploads limit for that route.
-  const routeLimit = req.route?.options.maxBodySize;
-  const maxTotal = typeof routeLimit === 'number' ? routeLimit : limits.maxTotalSize;
-  const tooLarge = (): HttpError =>
-    typeof routeLimit === 'number'
-      ? bodyTooLarge(maxTotal, 'multipart body')
-      : new HttpError(
-          'UPLOAD_TOTAL_TOO_LARGE',
-          `The upload is larger than the limit of ${maxTotal} bytes (uploads.maxTotalSize). Raise it in createApp({ uploads: { maxTotalSize } }) or with the route's maxBodySize option.`,
-          { limit: maxTotal, setting: 'uploads.maxTotalSize' },
-        );
+  const { maxTotal, tooLarge } = bodyLimit(req, uploads.store.limits.maxTotalSize);
   const declared = req.contentLength;
   if (declared !== undefined && declared > maxTotal) throw tooLarge();
 
-  // Normally the body is streamed. If something before the handler already buffered it
-  // with req.bytes() (under the route's maxBodySize), parse those bytes instead.
-  const raw = req.bodyUsed ? await req.bytes() : req.stream();
-  const source = raw === null ? Readable.from([]) : raw instanceof Readable ? raw : Readable.from(raw instanceof Uint8Array ? [raw] : raw);
-  // Create the private directory before the first part arrives, so file parts open at once.
-  const root = await uploads.store.root();
-  return new Promise<MultipartBody>((resolve, reject) => {
-    new MultipartRun(req, uploads, root, source, boundary, maxTotal, tooLarge, resolve, reject).start();
-  });
+  // Made before the first await, so a check that starts the parse (fieldBeforeFiles) finds it.
+  const run = new MultipartRun(req, uploads, boundary, maxTotal, tooLarge);
+  req.internals.multipart = run;
+  try {
+    // Normally the body is streamed. If something before the handler already buffered it
+    // with req.bytes() (under the route's maxBodySize), parse those bytes instead.
+    const raw = req.bodyUsed ? await req.bytes() : req.stream();
+    const source = raw === null ? Readable.from([]) : raw instanceof Readable ? raw : Readable.from(raw instanceof Uint8Array ? [raw] : raw);
+    // Create the private directory before the first part arrives, so file parts open at once.
+    const root = await uploads.store.root();
+    return await run.start(source, root);
+  } catch (err) {
+    run.failEarly(err as Error);
+    throw err;
+  }
+}
+
+/** The size limit of a multipart body on this request's route, and the error past it. */
+function bodyLimit(req: Request, maxTotalSize: number): { maxTotal: number; tooLarge: () => HttpError } {
+  const options = req.route?.options;
+  if (options?.uploads === true && typeof options.maxBodySize !== 'number') {
+    return {
+      maxTotal: maxTotalSize,
+      tooLarge: () =>
+        new HttpError(
+          'UPLOAD_TOTAL_TOO_LARGE',
+          `The upload is larger than the limit of ${maxTotalSize} bytes (uploads.maxTotalSize). Raise it in createApp({ uploads: { maxTotalSize } }) or with the route's maxBodySize option.`,
+          { limit: maxTotalSize, setting: 'uploads.maxTotalSize' },
+        ),
+    };
+  }
+  const limit = req.maxBodySize;
+  if (options?.uploads === true) return { maxTotal: limit, tooLarge: () => bodyTooLarge(limit, 'multipart body') };
+  return {
+    maxTotal: limit,
+    tooLarge: () =>
+      new HttpError(
+        'BODY_TOO_LARGE',
+        `The multipart body is larger than the limit of ${limit} bytes (maxBodySize): this route does not take file uploads. A route that does is declared with the option { uploads: true }, and may then receive up to uploads.maxTotalSize.`,
+        { limit },
+      ),
+  };
+}
+
+/** A check waiting on one field of the body (see fieldBeforeFiles). */
+interface Gate {
+  readonly name: string;
+  readonly check: (value: string | undefined) => Promise<void> | void;
+  state: 'waiting' | 'checking' | 'passed' | 'failed';
+  readonly done: Promise<void>;
+  resolve(): void;
+  reject(err: Error): void;
+  /** File parts that arrived while the check ran; opened once it passes. */
+  readonly held: (() => void)[];
 }
 
 /** One parse: owns the streams, the files being written, and the single outcome. */
-class MultipartRun {
+export class MultipartRun {
   readonly #fields = new Params();
   /** One slot per file part, in order; null for a skipped empty part. */
   readonly #files: (UploadedFile | null)[] = [];
@@ -115,17 +163,24 @@ class MultipartRun {
   readonly #active = new Set<Readable>();
   readonly #guard: MultipartGuard;
   #bb: Busboy | undefined;
+  #source: Readable | undefined;
+  #resolve: ((b: MultipartBody) => void) | undefined;
+  #reject: ((e: Error) => void) | undefined;
+  /** Parts counted against forms.maxFields: text fields and files. */
+  #count = 0;
+  /** The first value of each text field sent before any file part. */
+  readonly #early = new Map<string, string>();
+  #sawFile = false;
+  #gate: Gate | undefined;
+  /** The private upload directory, once the parse has started. */
+  #root = '';
 
   constructor(
     readonly req: Request,
     readonly uploads: RequestUploads,
-    readonly root: string,
-    readonly source: Readable,
     readonly boundary: string,
     readonly maxTotal: number,
     tooLarge: () => HttpError,
-    readonly resolve: (b: MultipartBody) => void,
-    readonly reject: (e: Error) => void,
   ) {
     const limits = uploads.store.limits;
     this.#guard = new MultipartGuard(boundary, {
@@ -137,25 +192,66 @@ class MultipartRun {
     });
   }
 
-  start(): void {
+  /** Parses `source`, writing file parts under `root`. */
+  start(source: Readable, root: string): Promise<MultipartBody> {
+    return new Promise<MultipartBody>((resolve, reject) => {
+      this.#source = source;
+      this.#resolve = resolve;
+      this.#reject = reject;
+      if (this.#failed) return reject(this.#failed); // a check failed while the parse was starting
+      this.#run(source, root);
+    });
+  }
+
+  /** The parse failed before it started streaming (the body could not be read). */
+  failEarly(err: Error): void {
+    if (this.#failed || this.#settled) return;
+    this.#failed = err;
+    this.#failGate(err);
+  }
+
+  /** See fieldBeforeFiles. One check per parse. */
+  gate(name: string, check: Gate['check']): Promise<void> {
+    if (this.#gate !== undefined) throw new Error('a multipart body takes one field check (the CSRF check)');
+    let resolve!: () => void;
+    let reject!: (err: Error) => void;
+    const done = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const g: Gate = { name, check, state: 'waiting', done, resolve, reject, held: [] };
+    this.#gate = g;
+    if (this.#failed) {
+      g.state = 'failed';
+      reject(this.#failed);
+    } else if (this.#early.has(name) || this.#sawFile || this.#settled) {
+      this.#decide(this.#early.get(name));
+    }
+    return done;
+  }
+
+  #run(source: Readable, root: string): void {
+    this.#root = root;
     // The client may have gone before the handler asked for the files.
-    if (this.source.destroyed || this.source.errored !== null) {
+    if (source.destroyed || source.errored !== null) {
       this.#fail(aborted);
       return;
     }
     const limits = this.uploads.store.limits;
+    const form = this.req.formLimits;
     try {
       // busboy reports a limit when a size *reaches* it; +1 lets a value of exactly the
-      // limit through and reports only what passes it.
+      // limit through and reports only what passes it. A text value is limited in
+      // characters: no charset spends more than 4 bytes on one UTF-16 code unit, so busboy
+      // stops reading at 4 bytes a character and the exact length is checked when decoded.
       this.#bb = busboy()({
         headers: { 'content-type': this.req.header('content-type')! },
         defParamCharset: 'utf8',
         limits: {
           fileSize: limits.maxFileSize + 1,
           files: limits.maxFiles,
-          fields: limits.maxFields,
-          fieldSize: limits.maxFieldSize + 1,
-          parts: limits.maxParts + 1,
+          fieldSize: 4 * form.maxValueLength + 1,
+          parts: form.maxFields + 1,
         },
       });
     } catch (err) {
@@ -166,30 +262,92 @@ class MultipartRun {
     bb.on('field', (name, value, info) => {
       if (this.#failed) return;
       if (typeof name !== 'string') return this.#fail(nameless());
-      if (info.valueTruncated) {
-        return this.#fail(limitError('UPLOAD_FIELD_TOO_LARGE', `The field "${clip(name)}" is larger than ${limits.maxFieldSize} bytes`, 'maxFieldSize', limits.maxFieldSize));
+      try {
+        this.#countPart();
+        checkFieldName(name, form);
+        checkFieldValue(name, value, form, info.valueTruncated ? Infinity : value.length);
+      } catch (err) {
+        return this.#fail(err as Error);
       }
       this.#fields.append(name, value);
+      if (!this.#sawFile && !this.#early.has(name)) this.#early.set(name, value);
+      if (this.#gate?.state === 'waiting' && name === this.#gate.name) this.#decide(value);
     });
-    bb.on('file', (name, stream, info) => this.#onFile(name, stream, info));
+    bb.on('file', (name, stream, info) => {
+      if (!this.#sawFile) {
+        this.#sawFile = true;
+        // A check still waiting for its field: the field did not come before the files.
+        if (this.#gate?.state === 'waiting') this.#decide(undefined);
+      }
+      if (this.#gate?.state === 'checking' && !this.#failed) {
+        // Not a byte to disk before the check has passed: busboy holds the rest of the
+        // body while this stream is not read.
+        this.#gate.held.push(() => this.#onFile(name, stream, info));
+        return;
+      }
+      this.#onFile(name, stream, info);
+    });
     bb.on('filesLimit', () => this.#fail(limitError('UPLOAD_TOO_MANY_FILES', `The upload has more than ${limits.maxFiles} files`, 'maxFiles', limits.maxFiles)));
-    bb.on('fieldsLimit', () => this.#fail(limitError('UPLOAD_TOO_MANY_FIELDS', `The upload has more than ${limits.maxFields} fields`, 'maxFields', limits.maxFields)));
-    bb.on('partsLimit', () => this.#fail(limitError('UPLOAD_TOO_MANY_PARTS', `The upload has more than ${limits.maxParts} parts`, 'maxParts', limits.maxParts)));
+    bb.on('partsLimit', () => this.#fail(tooManyFields(form.maxFields)));
 
     // A response sent while the upload still streams (the handler did not wait) ends it.
     this.uploads.onFinish(() => this.#fail(aborted));
     // The client's stream is piped by hand, not with pipeline(): on failure it must be
     // drained, not destroyed, so the client can still read the 413/400 answer.
-    this.source.on('error', () => this.#fail(aborted));
-    this.source.on('aborted', () => this.#fail(aborted));
-    this.source.on('close', () => {
-      if (!this.source.readableEnded) this.#fail(aborted);
+    source.on('error', () => this.#fail(aborted));
+    source.on('aborted', () => this.#fail(aborted));
+    source.on('close', () => {
+      if (!source.readableEnded) this.#fail(aborted);
     });
-    this.source.pipe(this.#guard);
+    source.pipe(this.#guard);
     pipeStreams(this.#guard, bb, (err) => {
       if (err) return this.#fail(err instanceof HttpError ? err : malformed(err));
       void this.#complete();
     });
+  }
+
+  /** Counts one part against forms.maxFields (busboy's own count stops at the part after). */
+  #countPart(): void {
+    if (++this.#count > this.req.formLimits.maxFields) throw tooManyFields(this.req.formLimits.maxFields);
+  }
+
+  /** Runs the gate's check on `value`; file parts wait while it runs. */
+  #decide(value: string | undefined): void {
+    const g = this.#gate!;
+    g.state = 'checking';
+    let pending: Promise<void> | void;
+    try {
+      pending = g.check(value);
+    } catch (err) {
+      this.#gateFailed(g, err as Error);
+      return;
+    }
+    if (pending instanceof Promise) pending.then(() => this.#gatePassed(g), (err: Error) => this.#gateFailed(g, err));
+    else this.#gatePassed(g);
+  }
+
+  #gatePassed(g: Gate): void {
+    if (g.state !== 'checking') return;
+    g.state = 'passed';
+    g.resolve();
+    for (const open of g.held.splice(0)) open();
+  }
+
+  #gateFailed(g: Gate, err: Error): void {
+    if (g.state !== 'checking') return;
+    g.state = 'failed';
+    g.reject(err);
+    this.#fail(err);
+    for (const open of g.held.splice(0)) open(); // each sees the failure and discards its part
+  }
+
+  /** Rejects a gate that has not decided with the parse's own failure. */
+  #failGate(err: Error): void {
+    const g = this.#gate;
+    if (g === undefined || g.state === 'passed' || g.state === 'failed') return;
+    g.state = 'failed';
+    g.reject(err);
+    for (const open of g.held.splice(0)) open();
   }
 
   #onFile(name: string, stream: Readable, info: FileInfo): void {
@@ -206,11 +364,19 @@ class MultipartRun {
       stream.resume();
       return this.#fail(nameless());
     }
+    try {
+      this.#countPart();
+      checkFieldName(name, this.req.formLimits);
+    } catch (err) {
+      stream.on('error', () => {});
+      stream.resume();
+      return this.#fail(err as Error);
+    }
     const limits = this.uploads.store.limits;
     stream.on('limit', () =>
       this.#fail(limitError('UPLOAD_FILE_TOO_LARGE', `The file "${clip(info.filename ?? name)}" is larger than ${limits.maxFileSize} bytes`, 'maxFileSize', limits.maxFileSize)),
     );
-    const path = join(this.root, `${randomUUID()}.upload`);
+    const path = join(this.#root, `${randomUUID()}.upload`);
     const slot = this.#files.push(null) - 1;
     this.#temps.push(path);
     this.uploads.track(path);
@@ -260,14 +426,19 @@ class MultipartRun {
     // busboy is done; wait for the disk writes.
     await Promise.all(this.#writes);
     if (this.#failed) return;
+    // A check still waiting for its field: the body ended without it. Wait for the check.
+    const g = this.#gate;
+    if (g?.state === 'waiting') this.#decide(undefined);
+    if (g !== undefined) await g.done.catch(() => {});
+    if (this.#failed) return;
     this.#settled = true;
     if (this.uploads.finished) {
       // The response was already sent (the handler did not wait): nothing may stay.
       await this.#removeAll();
-      this.reject(aborted());
+      this.#reject!(aborted());
       return;
     }
-    this.resolve(new MultipartBody(this.#fields, this.#files.filter((f) => f !== null)));
+    this.#resolve!(new MultipartBody(this.#fields, this.#files.filter((f) => f !== null)));
   }
 
   /** Fails the parse with `error`, or the error `error()` builds (made only when it is used). */
@@ -275,9 +446,10 @@ class MultipartRun {
     if (this.#failed || this.#settled) return;
     const err = typeof error === 'function' ? error() : error;
     this.#failed = err;
+    this.#failGate(err);
     // Stop parsing; keep reading the client's bytes into nothing so it can read our answer.
-    this.source.unpipe(this.#guard);
-    this.source.resume();
+    this.#source?.unpipe(this.#guard);
+    this.#source?.resume();
     void (async () => {
       // busboy emits limits from inside its parser and keeps going after the listener
       // returns: destroy it only once that call stack has unwound.
@@ -287,7 +459,7 @@ class MultipartRun {
       for (const stream of this.#active) stream.destroy(err);
       await Promise.allSettled(this.#writes);
       await this.#removeAll();
-      this.reject(err);
+      this.#reject?.(err);
     })();
   }
 
@@ -295,6 +467,7 @@ class MultipartRun {
     await Promise.all(this.#temps.map((p) => this.uploads.remove(p).catch(() => {})));
   }
 }
+
 
 function limitError(code: 'UPLOAD_FILE_TOO_LARGE' | 'UPLOAD_TOO_MANY_FILES' | 'UPLOAD_TOO_MANY_FIELDS' | 'UPLOAD_FIELD_TOO_LARGE' | 'UPLOAD_TOO_MANY_PARTS' | 'UPLOAD_PART_HEADER_TOO_LARGE', what: string, setting: string, limit: number): HttpError {
   return new HttpError(code, `${what} (uploads.${setting}). Raise it with createApp({ uploads: { ${setting} } }) if such uploads are expected.`, {

@@ -7,10 +7,12 @@ import { existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { trimEndCodes } from '../util/trim.js';
 
 /**
  * Limits and storage for multipart uploads (`createApp({ uploads: {...} })`). Every field
- * is optional; a body that passes a limit is refused with a 413 naming it.
+ * is optional; a body that passes a limit is refused with a 413 naming it. The text fields
+ * of a multipart body are held to the app's form limits (`forms`), as urlencoded ones are.
  *
  * ```ts
  * createApp({ uploads: { maxFileSize: 50 * 1024 * 1024, maxFiles: 1 } });
@@ -22,12 +24,6 @@ export interface UploadOptions {
   maxFileSize?: number;
   /** Most files in one body. Default 10. Over it: `UPLOAD_TOO_MANY_FILES`. */
   maxFiles?: number;
-  /** Most non-file fields. Default 100. Over it: `UPLOAD_TOO_MANY_FIELDS`. */
-  maxFields?: number;
-  /** Largest non-file field value, in bytes. Default 64 KiB. Over it: `UPLOAD_FIELD_TOO_LARGE`. */
-  maxFieldSize?: number;
-  /** Most parts of any kind. Default 200. Over it: `UPLOAD_TOO_MANY_PARTS`. */
-  maxParts?: number;
   /**
    * Largest header block of one part (its `Content-Disposition`, `Content-Type`…), in
    * bytes. Default 8 KiB; at most 16 KiB (busboy's own ceiling). Over it:
@@ -35,8 +31,10 @@ export interface UploadOptions {
    */
   maxPartHeaderSize?: number;
   /**
-   * Largest whole multipart body, in bytes. Default 20 MiB. Over it:
-   * `UPLOAD_TOTAL_TOO_LARGE`. A route's own `maxBodySize` option replaces it for that route.
+   * Largest whole multipart body of a route that takes uploads (`{ uploads: true }`), in
+   * bytes. Default 20 MiB. Over it: `UPLOAD_TOTAL_TOO_LARGE`. A route's own `maxBodySize`
+   * option replaces it for that route; a route that does not take uploads is held to
+   * `maxBodySize`.
    */
   maxTotalSize?: number;
   /**
@@ -68,9 +66,6 @@ export interface StaticOptions {
 export interface UploadLimits {
   readonly maxFileSize: number;
   readonly maxFiles: number;
-  readonly maxFields: number;
-  readonly maxFieldSize: number;
-  readonly maxParts: number;
   readonly maxPartHeaderSize: number;
   readonly maxTotalSize: number;
   readonly tmpDir: string;
@@ -87,9 +82,6 @@ const MiB = 1024 * 1024;
 export const UPLOAD_DEFAULTS: UploadLimits = Object.freeze({
   maxFileSize: 10 * MiB,
   maxFiles: 10,
-  maxFields: 100,
-  maxFieldSize: 64 * 1024,
-  maxParts: 200,
   maxPartHeaderSize: 8 * 1024,
   maxTotalSize: 20 * MiB,
   tmpDir: tmpdir(),
@@ -98,7 +90,13 @@ export const UPLOAD_DEFAULTS: UploadLimits = Object.freeze({
 /** busboy refuses any part header block past 16 KiB itself. */
 export const PART_HEADER_CEILING = 16 * 1024;
 
-const NUMERIC = ['maxFileSize', 'maxFiles', 'maxFields', 'maxFieldSize', 'maxParts', 'maxPartHeaderSize', 'maxTotalSize'] as const;
+const NUMERIC = ['maxFileSize', 'maxFiles', 'maxPartHeaderSize', 'maxTotalSize'] as const;
+/** Settings that moved to the form limits, which every form parse applies (docs/forms-and-csrf.md#limits). */
+const MOVED: Readonly<Record<string, string>> = {
+  maxFields: 'forms.maxFields (it counts text fields and files)',
+  maxParts: 'forms.maxFields (it counts text fields and files)',
+  maxFieldSize: 'forms.maxValueLength (in characters)',
+};
 
 /** Validates `options.uploads` and fills in defaults. */
 export function resolveUploadLimits(raw: unknown): UploadLimits {
@@ -106,6 +104,9 @@ export function resolveUploadLimits(raw: unknown): UploadLimits {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) invalid('uploads', 'an object of limits', raw);
   const o = raw as Record<string, unknown>;
   for (const k of Object.keys(o)) {
+    if (Object.hasOwn(MOVED, k)) {
+      throw new ConfigError('CONFIG_INVALID', `Setting "uploads.${k}" is now ${MOVED[k]}: one set of form limits applies to urlencoded and multipart bodies alike. Set it with createApp({ forms: { ... } }).`, { key: `uploads.${k}` });
+    }
     if (!(NUMERIC as readonly string[]).includes(k) && k !== 'tmpDir') {
       throw new ConfigError('CONFIG_INVALID', `Unknown setting "uploads.${k}". Known: ${[...NUMERIC, 'tmpDir'].join(', ')}.`, { key: `uploads.${k}` });
     }
@@ -158,7 +159,7 @@ export function resolveStatic(raw: unknown, cwd = process.cwd()): StaticSettings
   if (maxAge !== undefined && (typeof maxAge !== 'number' || !Number.isSafeInteger(maxAge) || maxAge < 0)) {
     invalid('static.maxAge', 'a number of seconds', maxAge);
   }
-  return { dir, prefix: prefix === '/' ? '' : prefix.replace(/\/+$/, ''), maxAge: maxAge as number | undefined };
+  return { dir, prefix: prefix === '/' ? '' : trimEndCodes(prefix, (c) => c === 47 /* / */), maxAge: maxAge as number | undefined };
 }
 
 function isDir(p: string): boolean {

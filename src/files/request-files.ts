@@ -44,3 +44,22 @@ function files(this: Request): Promise<MultipartBody> {
 }
 
 Object.defineProperty(Request.prototype, 'files', { value: files, writable: true, configurable: true, enumerable: false });
+
+/**
+ * Runs `check` on the first value of the text field `name`, read as the multipart body
+ * streams: as soon as that field has arrived, or with `undefined` when a file part or the
+ * end of the body comes first. No file part is written to disk until the check has passed,
+ * and one that fails stops the parse at once, deleting what it made: a body refused for
+ * what comes first is not read to its end. Starts `req.files()` when nothing has yet.
+ *
+ * The CSRF check reads an upload form's `csrf_token` this way (src/security/csrf.ts).
+ */
+export function fieldBeforeFiles(req: Request, name: string, check: (value: string | undefined) => Promise<void> | void): Promise<void> {
+  const files = req.files();
+  // The parse's outcome is the handler's to read; this caller only waits for its check.
+  files.catch(() => {});
+  const run = req.internals.multipart;
+  // No parse was made: the body was refused before (not multipart, over the size limit).
+  if (run === undefined) return files.then(() => check(undefined));
+  return run.gate(name, check);
+}

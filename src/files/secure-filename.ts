@@ -18,6 +18,7 @@
  *
  * See docs/files.md#secure-file-names.
  */
+import { trimCodes, trimEndCodes } from '../util/trim.js';
 
 /** Options for {@link secureFilename}. */
 export interface SecureFilenameOptions {
@@ -31,7 +32,8 @@ const DEFAULT_MAX = 128;
 /** Windows device names: reserved in every directory, with or without an extension. */
 const RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9]|conin\$|conout\$|clock\$)$/i;
 const UNSAFE_CHARS = /[^A-Za-z0-9_.-]+/g;
-const EDGE = /^[._]+|[._]+$/g;
+/** `.` or `_`, which step 4 removes from both ends. */
+const isDotOrUnderscore = (c: number): boolean => c === 46 || c === 95;
 /** An extension worth keeping: a dot and 1–16 safe characters, not ending in `_` (step 4 strips it). */
 const EXTENSION = /\.[A-Za-z0-9_-]{0,15}[A-Za-z0-9-]$/;
 
@@ -76,7 +78,7 @@ function clean(name: string): string {
   // Step 3: only the safe alphabet.
   s = s.replace(UNSAFE_CHARS, '');
   // Step 4: no leading or trailing dots/underscores.
-  return s.replace(EDGE, '');
+  return trimCodes(s, isDotOrUnderscore);
 }
 
 /**
@@ -96,7 +98,8 @@ function finish(s: string, maxLength: number): string {
 function truncate(s: string, maxLength: number): string {
   const m = EXTENSION.exec(s);
   const ext = m !== null && m.index > 0 && m[0].length <= maxLength / 2 ? m[0] : '';
-  let stem = s.slice(0, maxLength - ext.length).replace(/[._]+$/, '');
+  let stem = s.slice(0, maxLength - ext.length);
+  stem = trimEndCodes(stem, isDotOrUnderscore);
   if (stem === '') stem = 'file';
   return stem + ext;
 }

@@ -126,17 +126,28 @@ function notFound(): HttpError {
   return new HttpError('HTTP_NOT_FOUND', 'No file is at this URL.');
 }
 
+/**
+ * The longest conditional or Range header value read. Longer ones are ignored (the whole
+ * file is sent): an entity tag list this app could match, an HTTP-date or one byte range
+ * is far shorter, and every value is then read in a bounded time, whatever its shape.
+ */
+const MAX_HEADER = 1024;
+
 /** RFC 9110 §13.2.2: If-None-Match wins over If-Modified-Since; only for GET and HEAD. */
 function notModified(req: Request, etag: string, lastModified: Date): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   const inm = req.header('if-none-match');
   if (inm !== undefined) {
+    if (inm.length > MAX_HEADER) return false;
     if (inm.trim() === '*') return true;
     // Weak comparison (§8.8.3.2): W/ prefixes are ignored.
-    return inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+    return inm.split(',').some((t) => {
+      const tag = t.trim();
+      return (tag.startsWith('W/') ? tag.slice(2) : tag) === etag;
+    });
   }
   const ims = req.header('if-modified-since');
-  if (ims !== undefined) {
+  if (ims !== undefined && ims.length <= MAX_HEADER) {
     const t = Date.parse(ims);
     return !Number.isNaN(t) && lastModified.getTime() <= t;
   }
@@ -146,6 +157,7 @@ function notModified(req: Request, etag: string, lastModified: Date): boolean {
 /** RFC 9110 §13.1.5: a Range applies only if If-Range (when sent) still matches, strongly. */
 function ifRangeHolds(ifRange: string | undefined, etag: string, lastModified: Date): boolean {
   if (ifRange === undefined) return true;
+  if (ifRange.length > MAX_HEADER) return false;
   const v = ifRange.trim();
   if (v.startsWith('"')) return v === etag;
   if (v.startsWith('W/')) return false;
@@ -157,11 +169,25 @@ function ifRangeHolds(ifRange: string | undefined, etag: string, lastModified: D
  * One byte range (`bytes=a-b`, `bytes=a-`, `bytes=-n`), clamped to the file. Returns null
  * for anything else, including several ranges: a server may ignore Range and send the
  * whole file (§14.2), which is simpler and safer than multipart/byteranges.
+ *
+ * Read left to right, each character once (spaces and tabs are allowed around `=` and
+ * `-`); a value longer than {@link MAX_HEADER} is ignored unread.
  */
 export function parseRange(header: string, size: number): { start: number; end: number } | null | 'unsatisfiable' {
-  const m = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header);
-  if (m === null) return null;
-  const [, a, b] = m as unknown as [string, string, string];
+  if (header.length > MAX_HEADER) return null;
+  let i = skipSpace(header, 0);
+  if (header.slice(i, i + 5).toLowerCase() !== 'bytes') return null;
+  i = skipSpace(header, i + 5);
+  if (header[i] !== '=') return null;
+  const aStart = skipSpace(header, i + 1);
+  const aEnd = skipDigits(header, aStart);
+  i = skipSpace(header, aEnd);
+  if (header[i] !== '-') return null;
+  const bStart = skipSpace(header, i + 1);
+  const bEnd = skipDigits(header, bStart);
+  if (skipSpace(header, bEnd) !== header.length) return null;
+  const a = header.slice(aStart, aEnd);
+  const b = header.slice(bStart, bEnd);
   if (a === '' && b === '') return null;
   if (a.length > 15 || b.length > 15) return null;
   if (a === '') {
@@ -174,4 +200,16 @@ export function parseRange(header: string, size: number): { start: number; end: 
   if (b !== '' && Number(b) < start) return null;
   if (start >= size) return 'unsatisfiable';
   return { start, end };
+}
+
+/** The index of the first character at or after `i` that is not a space or a tab (RFC 9110 §5.6.3 OWS). */
+function skipSpace(s: string, i: number): number {
+  while (i < s.length && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
+  return i;
+}
+
+/** The index of the first character at or after `i` that is not an ASCII digit. */
+function skipDigits(s: string, i: number): number {
+  while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+  return i;
 }

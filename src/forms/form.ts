@@ -25,7 +25,7 @@ import { HttpError, PalisadeError } from '../errors.js';
 import type { Request } from '../http/request.js';
 import { CSRF_FIELD, csrfTokenCheck } from '../security/csrf.js';
 import { isField, type Field, type HtmlHints } from './fields.js';
-import { checkLimits, limitsFor, readRawForm, type FormLimits, type RawForm } from './limits.js';
+import { readRawForm, type RawForm } from './raw-form.js';
 import {
   hintsFromJSONSchema,
   isStandardSchema,
@@ -58,8 +58,6 @@ export interface FormOptions<T> {
   csrf?: boolean;
   /** `post` (default) reads the body; `get` reads the query string and needs `csrf: false`. */
   method?: 'post' | 'get';
-  /** Limits on the submission, over the app's `forms` limits. See docs/forms-and-csrf.md#limits. */
-  limits?: FormLimits;
   /** A check of the whole valid data (two passwords agree, a date range is ordered). May be async. */
   check?: (data: T) => FormCheckResult | Promise<FormCheckResult>;
   /** For a whole-form Standard Schema without JSON Schema: the field names, in order, to draw. */
@@ -123,12 +121,10 @@ export class Form<T> {
   readonly #arrays: ReadonlySet<string>;
   readonly #info: readonly FieldInfo[];
   readonly #opts: FormOptions<T>;
-  readonly #limits: FormLimits;
 
   /** Made by {@link defineForm}. */
   constructor(fieldsOrSchema: ReadonlyMap<string, Field<unknown>> | StandardSchemaV1, opts: FormOptions<T>) {
     this.#opts = opts;
-    this.#limits = checkLimits(opts.limits, 'limits');
     if (isStandardSchema(fieldsOrSchema)) {
       this.#schema = fieldsOrSchema;
       this.#fields = new Map();
@@ -182,7 +178,7 @@ export class Form<T> {
    * ```
    */
   async validate(req: Request): Promise<FormResult<T>> {
-    const raw = await readRawForm(req, this.method, limitsFor(req, this.#limits));
+    const raw = await readRawForm(req, this.method);
     if (this.csrf && !(await this.#csrfPasses(req))) {
       return { ok: false, errors: Object.create(null), formErrors: [CSRF_FAILED_MESSAGE], values: Object.create(null), csrfFailed: true };
     }
@@ -330,7 +326,14 @@ export function defineForm(shapeOrSchema: FormShape | StandardSchemaV1, options:
 }
 
 function checkOptions(o: FormOptions<unknown>): void {
-  const known = new Set(['csrf', 'method', 'limits', 'check', 'fields', 'arrays', 'idPrefix']);
+  const known = new Set(['csrf', 'method', 'check', 'fields', 'arrays', 'idPrefix']);
+  if ('limits' in o) {
+    throw new PalisadeError(
+      'FORM_DEFINITION',
+      'A form has no limits of its own: every parse of a request applies the app\'s form limits, before any form sees the body. Set them with createApp({ forms: { maxFields, maxNameLength, maxValueLength } }).',
+      { option: 'limits' },
+    );
+  }
   for (const k of Object.keys(o)) {
     if (!known.has(k)) throw new PalisadeError('FORM_DEFINITION', `Unknown form option "${k}" (known: ${[...known].join(', ')}).`, { option: k });
   }

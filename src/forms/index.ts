@@ -11,7 +11,7 @@ export type { Check, FieldOptions, StringOptions, NumberOptions, DateOptions, Fi
 export type { SchemaFieldOptions } from './standard-schema.js';
 export { FormView, FieldView, type ViewOptions, type RenderOptions } from './render.js';
 export { flash, getFlashedMessages, type FlashedOptions } from './flash.js';
-export { DEFAULT_FORM_LIMITS, type FormLimits, type FormsOptions } from './limits.js';
+export { DEFAULT_FORM_LIMITS, type FormLimits, type FormsOptions } from '../http/form-limits.js';
 
 /**
  * The built-in fields: `fields.string()`, `email()`, `integer()`, `number()`, `boolean()`,

@@ -1,26 +1,21 @@
 /**
- * The forms protection: reads the app's `forms` limits once, and before each handler
- * gives templates `get_flashed_messages()` (loading the messages when the request carries
- * a session cookie, since templates render synchronously). Registered in
+ * The forms protection: before each handler it gives templates `get_flashed_messages()`
+ * (loading the messages when the request carries a session cookie, since templates render
+ * synchronously). Registered in
  * src/app/protections.ts after the session and CSRF protections; flashFinishProtection,
  * registered before the session protection, completes what templates read.
  *
- * ```ts
- * createApp({ forms: { maxFields: 200 } });
- * ```
- * See docs/forms-and-csrf.md#limits and docs/forms-and-csrf.md#flashed-messages.
+ * See docs/forms-and-csrf.md#flashed-messages. (The app's `forms` limits are applied by the
+ * parsers themselves: src/http/form-limits.ts.)
  */
 import type { Protection, ProtectionContext } from '../app/protection.js';
 import type { Request } from '../http/request.js';
 import { finishFlashes, get_flashed_messages, preloadFlashes } from './flash.js';
-import { checkLimits } from './limits.js';
 
 const GLOBALS: Readonly<Record<string, unknown>> = Object.freeze({ get_flashed_messages });
 
-/** Builds the forms protection from the app's `forms` (and `session.cookieName`) options. */
+/** Builds the forms protection from the app's `session.cookieName` option. */
 export function formsProtection(ctx: ProtectionContext): Protection {
-  const limits = checkLimits(ctx.options.forms, 'forms');
-  const hasLimits = Object.keys(limits).length > 0;
   // The session cookie's names (see SessionManager.cookieName): only a request that
   // carries one can have messages waiting.
   const s = ctx.options.session as { cookieName?: unknown } | undefined;
@@ -33,7 +28,6 @@ export function formsProtection(ctx: ProtectionContext): Protection {
   return {
     name: 'forms',
     check(req, route, scope) {
-      if (hasLimits) req.internals.formLimits = limits;
       scope.globals = scope.globals === undefined ? GLOBALS : { ...scope.globals, ...GLOBALS };
       if (route !== null && req.session !== undefined && hasSessionCookie(req)) return preloadFlashes(req);
     },

@@ -24,6 +24,8 @@ export interface RequestScope {
   urlFor?: (name: string, params?: Record<string, unknown>, query?: Record<string, unknown>) => string;
   /** The app's template loader, for `render()` (set by the app when it has templates). */
   templates?: { render(name: string, context?: Record<string, unknown>): import('../escape/markup.js').Markup };
+  /** The app's logger (set by the app), for helpers that log on its behalf, such as the CSP report endpoint. */
+  logger?: () => import('pino').Logger;
   /** Values templates see as globals for this request (flashed messages, the user…). */
   globals?: Record<string, unknown>;
 }

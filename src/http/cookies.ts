@@ -6,6 +6,7 @@
  * app is configured as HTTPS. See docs/sessions.md.
  */
 import { parseCookie, stringifySetCookie } from 'cookie';
+import { PalisadeError } from '../errors.js';
 
 export interface CookieOptions {
   maxAge?: number;
@@ -31,9 +32,27 @@ export interface PendingCookie {
 // Cookie names are RFC 9110 tokens; reject anything else early with a clear error.
 const COOKIE_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-/** Checks a cookie name; throws TypeError for names that cannot be sent. */
-export function assertCookieName(name: string): void {
-  if (!COOKIE_NAME.test(name)) throw new TypeError(`invalid cookie name: ${JSON.stringify(name)}`);
+/**
+ * Checks a cookie when it is set, so that one that cannot be written fails where it was
+ * made: the name must be a token, and the value and options must serialise (the value is
+ * percent-encoded, so only text with a lone surrogate fails; a path or domain with `;` or
+ * a control character, a maxAge that is not a whole number or an invalid date fails).
+ * Throws `HTTP_INVALID_HEADER` naming the cookie.
+ */
+export function assertCookie(name: string, value: string, options: CookieOptions): void {
+  if (typeof name !== 'string' || !COOKIE_NAME.test(name)) {
+    throw new PalisadeError('HTTP_INVALID_HEADER', `invalid cookie name ${JSON.stringify(String(name).slice(0, 100))}: a cookie name is letters, digits and !#$%&'*+-.^_\`|~ only.`, {
+      header: 'set-cookie',
+    });
+  }
+  try {
+    serializeCookie({ name, value, options }, false);
+  } catch (err) {
+    throw new PalisadeError('HTTP_INVALID_HEADER', `The cookie ${name} cannot be written in a Set-Cookie header: ${(err as Error).message}.`, {
+      header: 'set-cookie',
+      cookie: name,
+    });
+  }
 }
 
 /**

@@ -26,6 +26,9 @@ export function parseMediaType(header: string | undefined | null): MediaType | n
   const hit = cache.get(header);
   if (hit !== undefined) return hit;
   const parsed = parseUncached(header);
+  // Only values of a sensible length are kept: a client cannot make the cache hold 256
+  // copies of a header as long as the server lets through.
+  if (header.length > 256) return parsed;
   if (cache.size > 256) cache.clear();
   cache.set(header, parsed);
   return parsed;

@@ -1,3 +1,5 @@
+import { checkFieldName, checkFieldValue, DEFAULT_FORM_LIMITS, tooManyFields, type FormLimits } from './form-limits.js';
+
 /**
  * Params holds the values of a query string or form body: every key may repeat, and keys
  * live in a null-prototype object, so `__proto__` or `constructor` is just another key.
@@ -56,10 +58,27 @@ export class Params implements Iterable<[string, string]> {
   }
 }
 
-/** Parses `a=1&b=2` (application/x-www-form-urlencoded rules, WHATWG URL §5.1). */
-export function parseUrlencoded(s: string): Params {
+/**
+ * Parses `a=1&b=2` (application/x-www-form-urlencoded rules, WHATWG URL §5.1) under the
+ * form limits (src/http/form-limits.ts): the pairs are counted before any is decoded, and
+ * a body or query with too many, or with a name or value too long, is a 413.
+ */
+export function parseUrlencoded(s: string, limits: Required<FormLimits> = DEFAULT_FORM_LIMITS): Params {
   const p = new Params();
   if (s === '') return p;
-  for (const [k, v] of new URLSearchParams(s)) p.append(k, v);
+  // §5.1 step 1: the sequences between `&` are the pairs; empty ones are skipped.
+  let count = 0;
+  for (let i = 0; i <= s.length; ) {
+    let amp = s.indexOf('&', i);
+    if (amp === -1) amp = s.length;
+    if (amp > i) count++;
+    i = amp + 1;
+  }
+  if (count > limits.maxFields) throw tooManyFields(limits.maxFields, count);
+  for (const [k, v] of new URLSearchParams(s)) {
+    checkFieldName(k, limits);
+    checkFieldValue(k, v, limits);
+    p.append(k, v);
+  }
   return p;
 }

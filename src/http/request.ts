@@ -16,6 +16,7 @@ import { parseJSONBody } from '../json/parse.js';
 import { readBody, decodeUTF8, type BodySource } from './body.js';
 import { parseCookies } from './cookies.js';
 import { isJSONMediaType, parseMediaType, type MediaType } from './media-type.js';
+import { DEFAULT_FORM_LIMITS, type FormLimits } from './form-limits.js';
 import { Params, parseUrlencoded } from './params.js';
 
 export type HeaderValue = string | string[] | undefined;
@@ -45,6 +46,8 @@ export interface RequestSettings {
   jsonMaxDepth: number;
   /** The app is served over HTTPS (behind a TLS-terminating proxy, for instance). */
   https: boolean;
+  /** The app's `forms` limits, applied by every form parse; default DEFAULT_FORM_LIMITS. */
+  formLimits?: Readonly<Required<FormLimits>>;
 }
 
 /** What the app learns about the matched route; handlers may read it. */
@@ -140,9 +143,17 @@ export class Request<P extends string = string> {
     return Array.isArray(v) ? v.join(', ') : undefined;
   }
 
-  /** The query string's values (repeated keys kept). */
+  /** The query string's values (repeated keys kept), read under the form limits (413 past them). */
   get query(): Params {
-    return (this.#query ??= parseUrlencoded(this.#rawQuery));
+    return (this.#query ??= parseUrlencoded(this.#rawQuery, this.formLimits));
+  }
+
+  /**
+   * The limits every form parse of this request applies — `req.query`, `req.form()`,
+   * `req.files()`: the app's `forms` setting. See docs/forms-and-csrf.md#limits.
+   */
+  get formLimits(): Readonly<Required<FormLimits>> {
+    return this.#settings.formLimits ?? DEFAULT_FORM_LIMITS;
   }
 
   /** The raw query string without `?`. */
@@ -155,11 +166,14 @@ export class Request<P extends string = string> {
     return (this.#cookies ??= parseCookies(this.header('cookie')));
   }
 
-  /** `http` or `https`; `X-Forwarded-Proto` counts only when `trustProxy` is set. */
+  /**
+   * `http` or `https`. With `trustProxy`, the `X-Forwarded-Proto` value the trusted proxy
+   * wrote (see `forwarded`); otherwise the connection's own.
+   */
   get protocol(): 'http' | 'https' {
     if (this.#init.encrypted) return 'https';
     if (this.#settings.trustProxy) {
-      const p = firstForwarded(this.header('x-forwarded-proto'));
+      const p = this.#forwarded('x-forwarded-proto');
       if (p !== undefined) return p.toLowerCase() === 'https' ? 'https' : 'http';
     }
     return this.#settings.https ? 'https' : 'http';
@@ -170,10 +184,10 @@ export class Request<P extends string = string> {
     return this.protocol === 'https';
   }
 
-  /** The host the client asked for (`X-Forwarded-Host` only when `trustProxy` is set). */
+  /** The host the client asked for: with `trustProxy`, the `X-Forwarded-Host` value the trusted proxy wrote; otherwise `Host`. */
   get host(): string {
     if (this.#settings.trustProxy) {
-      const h = firstForwarded(this.header('x-forwarded-host'));
+      const h = this.#forwarded('x-forwarded-host');
       if (h !== undefined && h !== '') return h;
     }
     return this.#authority ?? this.header('host') ?? '';
@@ -184,19 +198,30 @@ export class Request<P extends string = string> {
     return `${this.protocol}://${this.host}`;
   }
 
-  /**
-   * The client's address. With `trustProxy: n`, the n-th address from the right of
-   * `X-Forwarded-For` (the one the outermost trusted proxy saw); otherwise the socket peer.
-   */
+  /** The client's address: with `trustProxy`, the `X-Forwarded-For` value the trusted proxy wrote; otherwise the socket peer. */
   get ip(): string {
-    const peer = this.#init.remoteAddress ?? '';
+    return (this.#settings.trustProxy ? this.#forwarded('x-forwarded-for') : undefined) || (this.#init.remoteAddress ?? '');
+  }
+
+  /**
+   * The value of an `X-Forwarded-*` header that the outermost trusted proxy wrote, or
+   * undefined when the header is absent or proxies are not trusted. One rule for
+   * `protocol`, `host` and `ip`: each proxy appends what it saw to the list, so with
+   * `trustProxy: n` the n-th value from the right is the one written by the farthest proxy
+   * we trust, and everything left of it came from the client, who can write anything. When
+   * the list is shorter than n, the proxies replaced the header rather than appending, and
+   * its leftmost value is theirs.
+   * E.g. with `trustProxy: 1` and `X-Forwarded-Proto: https, http` (the client sent
+   * "https", the proxy appended "http"), the protocol is `http`.
+   */
+  #forwarded(name: 'x-forwarded-for' | 'x-forwarded-proto' | 'x-forwarded-host'): string | undefined {
     const trust = this.#settings.trustProxy;
-    if (!trust) return peer;
-    const xff = this.header('x-forwarded-for');
-    if (!xff) return peer;
-    const hops = xff.split(',').map((s) => s.trim()).filter(Boolean);
+    if (!trust) return undefined;
+    const v = this.header(name);
+    if (v === undefined) return undefined;
+    const hops = v.split(',');
     const n = trust === true ? 1 : trust;
-    return hops[hops.length - n] ?? hops[0] ?? peer;
+    return hops[Math.max(0, hops.length - n)]!.trim();
   }
 
   /** The parsed Content-Type, or null when absent or malformed. */
@@ -229,7 +254,8 @@ export class Request<P extends string = string> {
 
   /**
    * The urlencoded form body. Requires `Content-Type: application/x-www-form-urlencoded`
-   * (415 otherwise). Multipart bodies are read with `req.files()` or a form.
+   * (415 otherwise). Read under `maxBodySize` and the form limits (413 past them).
+   * Multipart bodies are read with `req.files()` or a form.
    */
   form(): Promise<Params> {
     return (this.#form ??= this.#readForm());
@@ -246,7 +272,7 @@ export class Request<P extends string = string> {
       }
       throw unsupported('application/x-www-form-urlencoded', this.header('content-type'));
     }
-    return parseUrlencoded(decodeUTF8(await this.bytes(), 'form body'));
+    return parseUrlencoded(decodeUTF8(await this.bytes(), 'form body'), this.formLimits);
   }
 
   /**
@@ -279,12 +305,6 @@ export class Request<P extends string = string> {
   get bodyUsed(): boolean {
     return this.#streamTaken || this.#bodyBytes !== undefined;
   }
-}
-
-function firstForwarded(v: string | undefined): string | undefined {
-  if (v === undefined) return undefined;
-  const comma = v.indexOf(',');
-  return (comma === -1 ? v : v.slice(0, comma)).trim();
 }
 
 function unsupported(expected: string, got: string | undefined): HttpError {

@@ -13,7 +13,8 @@ import type { Readable } from 'node:stream';
 import { HttpError } from '../errors.js';
 import { isMarkup, type Markup } from '../escape/markup.js';
 import type { CookieOptions, PendingCookie } from './cookies.js';
-import { assertCookieName } from './cookies.js';
+import { assertCookie } from './cookies.js';
+import { checkedHeader } from './header-check.js';
 
 export type ResponseBody = string | Uint8Array | Readable | AsyncIterable<Uint8Array> | null;
 
@@ -139,14 +140,13 @@ export class Response {
     return res;
   }
 
-  /** Sets a header (lower-cased name), replacing any earlier value. */
+  /**
+   * Sets a header (lower-cased name), replacing any earlier value. A name that is not a
+   * token or a value with a control character or a character outside ASCII throws
+   * `HTTP_INVALID_HEADER` naming the header (docs/headers.md#setting-headers).
+   */
   setHeader(name: string, value: string | readonly string[]): this {
-    const k = name.toLowerCase();
-    const v = typeof value === 'string' ? value : [...value];
-    if (typeof v === 'string' ? /[\r\n\0]/.test(v) : v.some((x) => /[\r\n\0]/.test(x))) {
-      throw new TypeError(`header ${name} contains a line break or NUL`);
-    }
-    this.headers[k] = v;
+    this.headers[name.toLowerCase()] = checkedHeader(name, value);
     return this;
   }
 
@@ -171,10 +171,12 @@ export class Response {
 
   /**
    * Sets a cookie with secure defaults: `HttpOnly`, `SameSite=Lax`, `Path=/`, and `Secure`
-   * when the request came over HTTPS or the app is configured as HTTPS.
+   * when the request came over HTTPS or the app is configured as HTTPS. The value is
+   * percent-encoded; a name that is not a token or an option that cannot be written
+   * (a path with `;`, a maxAge that is not a whole number) throws `HTTP_INVALID_HEADER`.
    */
   setCookie(name: string, value: string, options: CookieOptions = {}): this {
-    assertCookieName(name);
+    assertCookie(name, value, options);
     for (let i = this.cookies.length - 1; i >= 0; i--) {
       const c = this.cookies[i]!;
       if (c.name === name && (c.options.path ?? '/') === (options.path ?? '/')) this.cookies.splice(i, 1);

@@ -8,7 +8,8 @@
  * const app = createApp({ headers: { csp: { reportUri: '/csp-report' } } });
  * app.post('/csp-report', cspReportHandler(), CSP_REPORT_ROUTE);
  * ```
- * The body is capped at 16 KiB, parsed with the safe JSON parser, and logged at `warn`.
+ * The body is capped at 16 KiB, parsed with the safe JSON parser, and logged at `warn`
+ * with the app's logger.
  * See docs/headers.md#violation-reports.
  */
 import type { Logger } from 'pino';
@@ -18,6 +19,8 @@ import { HttpError } from '../errors.js';
 import type { Request } from '../http/request.js';
 import { Response } from '../http/response.js';
 import { parseJSONBody } from '../json/parse.js';
+import { currentScope } from '../http/context.js';
+import { resolveMode } from '../mode.js';
 
 /** Options for `cspReportHandler`. */
 export interface CspReportOptions {
@@ -60,8 +63,9 @@ export function cspReportHandler(opts: CspReportOptions = {}): Handler {
     const report = parseJSONBody(text, { maxDepth: 8 });
     if (opts.onReport) await opts.onReport(report, req);
     else {
-      defaultLogger ??= createLogger(process.env.PALISADE_ENV === 'test' ? 'silent' : 'warn');
-      defaultLogger.warn({ cspReport: report, ip: req.ip, userAgent: req.header('user-agent')?.slice(0, 200) }, 'CSP violation');
+      // The app's logger: its level follows the app's mode and `logger` setting.
+      const log = currentScope()?.logger?.() ?? (defaultLogger ??= createLogger(resolveMode() === 'test' ? 'silent' : 'warn'));
+      log.warn({ cspReport: report, ip: req.ip, userAgent: req.header('user-agent')?.slice(0, 200) }, 'CSP violation');
     }
     return new Response(null, { status: 204 });
   };

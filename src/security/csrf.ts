@@ -22,7 +22,7 @@ import { ConfigError, HttpError } from '../errors.js';
 import { currentScope, type RequestScope } from '../http/context.js';
 import { serializeCookie } from '../http/cookies.js';
 import type { Request } from '../http/request.js';
-import '../files/request-files.js'; // req.files(), read for a multipart token (parsed once, shared with the handler)
+import { fieldBeforeFiles } from '../files/request-files.js'; // a multipart token, read as req.files() parses (once, shared with the handler)
 import { Response } from '../http/response.js';
 import type { Protection, ProtectionContext } from '../app/protection.js';
 import type { MountedRoute } from '../app/router.js';
@@ -139,7 +139,9 @@ export function csrfProtection(ctx: ProtectionContext): Protection | null {
     const type = req.mediaType?.essence;
     const where = `the ${CSRF_FIELD} form field`;
     if (type === 'application/x-www-form-urlencoded') return req.form().then((f) => checkToken(req, f.get(CSRF_FIELD), where));
-    if (type === 'multipart/form-data') return req.files().then((b) => checkToken(req, b.fields.get(CSRF_FIELD), where));
+    // Read as the body streams: the check runs as soon as the field has arrived (or a file
+    // part has, without it), so a refused upload is neither read to its end nor written.
+    if (type === 'multipart/form-data') return fieldBeforeFiles(req, CSRF_FIELD, (token) => checkToken(req, token, where));
     return checkToken(req, undefined, where);
   };
 
@@ -159,7 +161,7 @@ export function csrfProtection(ctx: ProtectionContext): Protection | null {
         req,
         new HttpError(
           'CSRF_TOKEN_INVALID',
-          `CSRF check failed: this ${req.method} carries a CSRF token in ${where} but no live session (the session cookie is missing, expired or was ended). Reload the page that sent it to get a fresh token; if it keeps happening, check that the session cookie is sent (same site, HTTPS settings).`,
+          `CSRF check failed: this ${req.method} carries a CSRF token in ${where} but no live session (the session cookie is missing, expired, or its session was ended: a logout, or a login ended elsewhere). Reload the page that sent it to get a fresh token; if it keeps happening, check that the session cookie is sent (same site, HTTPS settings).`,
           { reason: 'no-session' },
         ),
       );
@@ -238,7 +240,9 @@ function originMessage(req: Request, r: OriginRefusal): string {
 function missingMessage(req: Request): string {
   const type = req.mediaType?.essence;
   const hint =
-    type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data'
+    type === 'multipart/form-data'
+      ? `The form has no ${CSRF_FIELD} field before its first file: render it from a template (forms that post to your own site get the field automatically, first) or add {{ csrf_field() }} inside the form, before the file inputs.`
+      : type === 'application/x-www-form-urlencoded'
       ? `The form has no ${CSRF_FIELD} field: render it from a template (forms that post to your own site get the field automatically) or add {{ csrf_field() }} inside the form.`
       : `Send the token in the ${CSRF_HEADER} header: read it from <meta name="csrf-token" content="{{ csrf_token() }}"> in the page (see docs/forms-and-csrf.md#fetch-and-javascript).`;
   return `CSRF check failed: this ${req.method} carries no CSRF token. ${hint} For a webhook that no browser sends, exempt the route with { csrf: false }.`;

@@ -1,6 +1,8 @@
 /**
  * Host header validation: the app answers only for the hosts in `allowedHosts`; any
- * other `Host` (or trusted `X-Forwarded-Host`) is a 400 `HTTP_BAD_HOST`.
+ * other `Host` (or trusted `X-Forwarded-Host`) is a 400 `HTTP_BAD_HOST`, and a request
+ * with more than one `Host` line (which adapters join with ", ") is a 400
+ * `HTTP_BAD_REQUEST` even when any host is allowed (RFC 9112 §3.2).
  *
  * The host a request names ends up in absolute URLs, redirects and password-reset links
  * (`req.origin`). Without this check, anyone can send `Host: evil.example` and have the
@@ -106,6 +108,11 @@ export function hostsProtection(ctx: ProtectionContext): Protection | null {
   return {
     name: 'hosts',
     check(req) {
+      // RFC 9112 §3.2: more than one Host line (adapters join them with ", ") is a 400,
+      // whatever allowedHosts says; a comma is never part of a host.
+      if (req.header('host')?.includes(',') === true) {
+        throw new HttpError('HTTP_BAD_REQUEST', 'The request has more than one Host header.', { header: 'host' });
+      }
       const host = req.host;
       if (!matcher.allows(host)) {
         throw new HttpError(

@@ -21,19 +21,34 @@ import { Signer } from './signing.js';
 export interface SessionOptions {
   /**
    * Where session data lives. `'cookie'` (default): all of it in a signed cookie (4 KB at
-   * most, cannot be revoked from the server). `'memory'`: in this process, the cookie holds
-   * a signed id. `{ redis: url | ioredis options }`: in Redis, shared by every process.
-   * Or any object implementing `SessionStore`.
+   * most; a login in it is ended through `userEpoch`). `'memory'`: in this process, the
+   * cookie holds a signed id. `{ redis: url | ioredis options }`: in Redis, shared by every
+   * process. Or any object implementing `SessionStore`.
    */
   store?: 'cookie' | 'memory' | { redis: string | RedisOptions; prefix?: string } | SessionStore;
   /** Lifetime in seconds since the last write (cookie Max-Age and store TTL). Default 14 days. */
   maxAge?: number;
   /** Cookie name. Default `session`; over HTTPS it gets the `__Host-` prefix. */
   cookieName?: string;
+  /**
+   * Reads a user's session epoch: a value stored with the user (a random string) that
+   * the app changes to end every session of that user — at logout, on a password change,
+   * when the account is deleted. A session whose login (`session.setUser(id, epoch)`)
+   * holds another epoch, or whose user has none (`undefined` or `null`: gone), is ended
+   * when it is loaded. Needed by `setUser`. See docs/sessions.md#a-login.
+   *
+   * ```ts
+   * createApp({ session: { userEpoch: (id) => db.user(Number(id))?.sessionEpoch } });
+   * ```
+   */
+  userEpoch?: UserEpoch;
 }
 
+/** The `session.userEpoch` setting: the user's session epoch now, or undefined/null when the user is gone. */
+export type UserEpoch = (userId: string | number) => string | number | null | undefined | Promise<string | number | null | undefined>;
+
 const DEFAULT_MAX_AGE = 14 * 24 * 3600;
-const KEYS = new Set(['store', 'maxAge', 'cookieName']);
+const KEYS = new Set(['store', 'maxAge', 'cookieName', 'userEpoch']);
 
 /** What sessions need, resolved once per app. Internal. */
 export class SessionManager {
@@ -41,17 +56,33 @@ export class SessionManager {
   readonly maxAge: number;
   readonly cookieSigner: Signer;
   readonly idSigner: Signer;
+  readonly userEpoch: UserEpoch | undefined;
   readonly #name: string;
   readonly #hostName: string;
+  readonly #warn: (message: string) => void;
+  #warned = false;
 
-  constructor(secretKeys: readonly string[], opts: { store: SessionStore | null; maxAge: number; cookieName: string }) {
+  constructor(
+    secretKeys: readonly string[],
+    opts: { store: SessionStore | null; maxAge: number; cookieName: string; userEpoch?: UserEpoch | undefined },
+    warn: (message: string) => void = () => {},
+  ) {
     this.store = opts.store;
     this.maxAge = opts.maxAge;
+    this.userEpoch = opts.userEpoch;
+    this.#warn = warn;
     // The same cookie comes back on every request of a user: remember the ones verified.
     this.cookieSigner = new Signer(secretKeys, { purpose: 'palisade.session.cookie', cacheSize: 1024 });
     this.idSigner = new Signer(secretKeys, { purpose: 'palisade.session.id', cacheSize: 4096 });
     this.#name = opts.cookieName;
     this.#hostName = /^__(Host|Secure)-/.test(opts.cookieName) ? opts.cookieName : `__Host-${opts.cookieName}`;
+  }
+
+  /** Said once, the first time a cookie session's id is rotated (a login) with nothing to revoke it. */
+  warnUnrevocableLogin(): void {
+    if (this.#warned) return;
+    this.#warned = true;
+    this.#warn(UNREVOCABLE);
   }
 
   /** `session`, or `__Host-session` over HTTPS (Secure, Path=/, no Domain: the browser enforces it). */
@@ -60,8 +91,14 @@ export class SessionManager {
   }
 }
 
+const UNREVOCABLE =
+  'A login (session.regenerate() or setUser()) in a cookie session, with no session.userEpoch setting: a copied cookie stays logged in for maxAge after logout, and nothing can end it. Fix: store a session epoch with each user, log in with setUser(id, epoch) and set session.userEpoch (docs/sessions.md#a-login).';
+
 /** Reads and checks the `session` options; throws ConfigError naming the setting. */
-export function resolveSessionOptions(raw: unknown, log: (err: Error) => void): { store: SessionStore | null; maxAge: number; cookieName: string } {
+export function resolveSessionOptions(
+  raw: unknown,
+  log: (err: Error) => void,
+): { store: SessionStore | null; maxAge: number; cookieName: string; userEpoch: UserEpoch | undefined } {
   if (raw === undefined) raw = {};
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) invalid('session', 'an object', raw);
   const o = raw as Record<string, unknown>;
@@ -87,7 +124,18 @@ export function resolveSessionOptions(raw: unknown, log: (err: Error) => void): 
     store = new RedisStore({ redis: r as string | RedisOptions, prefix, onError: log });
   } else if (isStore(s)) store = s;
   else invalid('session.store', `'cookie', 'memory', { redis: url } or a SessionStore`, s);
-  return { store, maxAge, cookieName };
+  const userEpoch = o.userEpoch;
+  if (userEpoch !== undefined && typeof userEpoch !== 'function') invalid('session.userEpoch', 'a function (userId) => epoch', userEpoch);
+  return { store, maxAge, cookieName, userEpoch: userEpoch as UserEpoch | undefined };
+}
+
+/**
+ * True when a route's handler or hooks visibly log a user in: their source calls
+ * `regenerate(` or `setUser(` on a session. A login hidden in a helper function is not
+ * seen here; it is reported at run time instead (warnUnrevocableLogin).
+ */
+function logsIn(route: { handler: unknown; before: readonly unknown[] }): boolean {
+  return [route.handler, ...route.before].some((f) => typeof f === 'function' && /\.(regenerate|setUser)\s*\(/.test(Function.prototype.toString.call(f)));
 }
 
 function isStore(s: unknown): s is SessionStore {
@@ -119,7 +167,7 @@ export function sessionProtection(ctx: ProtectionContext): Protection {
     ctx.logger.warn({ err: err.message }, 'session store unavailable');
   };
   const resolved = resolveSessionOptions(ctx.options.session, log);
-  const manager = new SessionManager(ctx.settings.secretKeys, resolved);
+  const manager = new SessionManager(ctx.settings.secretKeys, resolved, (message) => ctx.logger.warn(message));
   return {
     name: 'session',
     // Read by `palisade check --workers N`: state that each worker keeps for itself.
@@ -131,10 +179,20 @@ export function sessionProtection(ctx: ProtectionContext): Protection {
       const s = req.session as Session | undefined;
       if (s !== undefined) return sessionInternals.finish(s, res);
     },
-    audit() {
+    audit(routes) {
       const out: string[] = [];
       if (ctx.settings.env === 'production' && manager.store instanceof MemoryStore) {
         out.push('session: the memory store keeps sessions in one process; they are lost on restart and not shared between workers. Use { redis: url } with several workers.');
+      }
+      if (manager.store === null && manager.userEpoch === undefined) {
+        const logins = routes.filter((r) => !r.implicitHead && logsIn(r));
+        if (logins.length > 0) {
+          const where = logins.map((r) => `${r.method} ${r.path}`).join(', ');
+          out.push(
+            `session-revocation: cookie sessions carry a login (the session id is rotated by ${where}) but nothing can end one: a copied cookie stays logged in for ${manager.maxAge} s after logout. ` +
+              'Fix: store a session epoch with each user, log in with req.session.setUser(id, epoch), set session.userEpoch, and change the epoch at logout (docs/sessions.md#a-login).',
+          );
+        }
       }
       return out;
     },

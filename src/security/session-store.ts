@@ -46,38 +46,52 @@ interface Entry {
 
 /**
  * Keeps sessions in this process's memory: the default server-side store. Sessions are
- * lost on restart and not shared between processes; use Redis for that. Expired entries
- * are swept as new ones are written (no timers, so nothing keeps the process alive).
+ * lost on restart and not shared between processes; use Redis for that. It holds at most
+ * `maxEntries` sessions (10,000 by default): past that, the one used least recently is
+ * dropped, so no stream of visitors can grow it without bound. Expired entries are swept
+ * as new ones are written (no timers, so nothing keeps the process alive).
  *
  * ```ts
  * createApp({ session: { store: 'memory' } });
+ * createApp({ session: { store: new MemoryStore({ maxEntries: 50_000 }) } });
  * ```
  * See docs/sessions.md#server-side-sessions.
  */
 export class MemoryStore implements SessionStore {
   readonly name = 'memory';
+  /** Most sessions held at once. */
+  readonly maxEntries: number;
+  /** In order of last use: the first entry is the least recently used. */
   readonly #map = new Map<string, Entry>();
   #writes = 0;
   readonly #now: () => number;
 
   /** `now` is for tests that need to move time; it defaults to `Date.now`. */
-  constructor(opts: { now?: () => number } = {}) {
+  constructor(opts: { maxEntries?: number; now?: () => number } = {}) {
+    const max = opts.maxEntries ?? 10_000;
+    if (!Number.isInteger(max) || max <= 0) throw new TypeError(`MemoryStore maxEntries must be a positive whole number, got ${String(max)}`);
+    this.maxEntries = max;
     this.#now = opts.now ?? Date.now;
   }
 
   get(id: string): Promise<string | undefined> {
     const e = this.#map.get(id);
     if (e === undefined) return Promise.resolve(undefined);
-    if (e.expires <= this.#now()) {
-      this.#map.delete(id);
-      return Promise.resolve(undefined);
-    }
+    this.#map.delete(id);
+    if (e.expires <= this.#now()) return Promise.resolve(undefined);
+    this.#map.set(id, e); // now the most recently used
     return Promise.resolve(e.value);
   }
 
   set(id: string, value: string, ttlSeconds: number): Promise<void> {
+    this.#map.delete(id);
     this.#map.set(id, { value, expires: this.#now() + ttlSeconds * 1000 });
     if (++this.#writes % 1000 === 0) this.#sweep();
+    // Still full of live sessions: drop the least recently used.
+    for (const k of this.#map.keys()) {
+      if (this.#map.size <= this.maxEntries) break;
+      this.#map.delete(k);
+    }
     return Promise.resolve();
   }
 

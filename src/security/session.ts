@@ -7,11 +7,20 @@
  * id. Either way the session is loaded lazily: a route that never touches `req.session`
  * pays nothing, and only a session that changed is written back.
  *
+ * A login is kept apart from the data: `setUser(id, epoch)` records who logged in and the
+ * user's session epoch at that moment (a value stored with the user). When a session
+ * with a login is loaded, the `session.userEpoch(id)` setting is asked for the user's
+ * epoch now; a different epoch, or none (the user is gone), ends the session. Changing
+ * the epoch (at logout, a password change, an account deletion) therefore ends every
+ * session of that user, cookie sessions included, wherever their copies are.
+ *
+ * A visitor without a session gets a CSRF binding that needs no stored state: a random id
+ * in the signed cookie. A server-side store is written only once the session holds data.
+ *
  * ```ts
  * app.post('/login', async (req) => {
  *   const user = await checkPassword(await req.form());
- *   await req.session.regenerate();          // new id at login (session fixation)
- *   await req.session.set('userId', user.id);
+ *   await req.session.setUser(user.id, user.sessionEpoch); // a new id, and the login
  *   return Response.redirect('/');
  * });
  * ```
@@ -19,6 +28,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { HttpError, PalisadeError } from '../errors.js';
+import { decodeCookieData, decodeCookiePayload, decodeStoreRecord, encodeCookiePayload, encodeStoreRecord, type Login } from './session-codec.js';
 import type { Request } from '../http/request.js';
 import type { Response } from '../http/response.js';
 import type { SessionManager } from './session-manager.js';
@@ -33,6 +43,8 @@ declare module '../http/request.js' {
 /** Largest cookie a browser is guaranteed to keep (RFC 6265 §6.1), name and value together. */
 export const MAX_COOKIE_SIZE = 4096;
 const ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+/** Server stores: the suffix of a signed id that has no record (a visitor's CSRF binding). */
+const BINDING_ONLY = '.b';
 
 /** A new random session id: 32 bytes, base64url. */
 export function newSessionId(): string {
@@ -43,9 +55,17 @@ export function newSessionId(): string {
 export let sessionInternals: {
   /** Completes the response; a promise only when a server-side store is written. */
   finish(s: Session, res: Response): Promise<void> | undefined;
-  /** The id a CSRF token is bound to, creating the session if needed (sync). */
+  /**
+   * The id a CSRF token is bound to, made if there is none (sync). The response then sets
+   * a cookie that holds it: for a visitor without a session, a signed random id and no
+   * stored state.
+   */
   bindingForRender(s: Session): string;
-  /** The id of an existing, stored session, or undefined (loads it; sync for the cookie store). */
+  /**
+   * The id a token of this request must be bound to: the valid cookie's id, unless the
+   * session it names was ended (destroyed, revoked). Synchronous unless that must be read
+   * (a server-side record, a login to compare with the user's epoch).
+   */
   bindingForCheck(s: Session): string | undefined | Promise<string | undefined>;
   /**
    * Reads a key for a protection that preloads (flashed messages for templates) without
@@ -74,14 +94,27 @@ export class Session {
   /** The cookie has been looked at. */
   #parsed = false;
   #cookiePresent = false;
-  /** Id from a valid cookie (server stores: not yet known to exist). */
+  /** Id from a valid cookie (server stores: its record may not exist; it is then a CSRF binding only). */
   #cookieId: string | undefined;
+  /** When the valid cookie was signed (seconds since the epoch). */
+  #cookieSignedAt = 0;
+  /** Server stores: the cookie says a record was written for its id (else it is a CSRF binding only). */
+  #cookieStored = false;
   /** The current id; undefined until one is needed for a new session. */
   #id: string | undefined;
   #data: Record<string, unknown> | undefined;
   /** Cookie store: the verified, not yet decoded data (decoded on first use, so a check that needs only the id never parses JSON). */
   #rawData: string | undefined;
   #loading: Promise<void> | undefined;
+  /** Who logged in, and the user's session epoch then (see setUser). */
+  #login: Login | undefined;
+  /** The login was compared with the user's epoch now, or there is none to compare. */
+  #loginChecked = true;
+  #checking: Promise<void> | undefined;
+  /** The login was found out of date: the session was ended. */
+  #revoked = false;
+  /** The id was changed by regenerate() or setUser() during this request. */
+  #rotated = false;
   /** An existing session was found (valid cookie, and the record in the store). */
   #found = false;
   /** Seconds since the epoch of the last write of the found session. */
@@ -114,7 +147,48 @@ export class Session {
       this.#decodeRaw();
       if (this.#data === undefined) await (this.#loading ??= this.#loadFromStore());
     }
+    if (!this.#loginChecked) await (this.#checking ??= this.#checkLogin());
     return this;
+  }
+
+  /**
+   * The id of the logged-in user (see `setUser`), or undefined: nobody logged in, or the
+   * login was ended since (the user's session epoch changed, or the user is gone).
+   */
+  async user<T extends string | number = string | number>(): Promise<T | undefined> {
+    await this.load();
+    return this.#login?.u as T | undefined;
+  }
+
+  /**
+   * Logs `userId` in: gives the session a new id (unless `regenerate()` already did in
+   * this request) and records the user with their session epoch, a value stored with the
+   * user that the app changes to end the user's sessions. The `session.userEpoch` setting
+   * must be there to read it back. Data in the session is kept.
+   *
+   * ```ts
+   * await req.session.setUser(user.id, user.sessionEpoch);
+   * ```
+   * See docs/sessions.md#a-login.
+   */
+  async setUser(userId: string | number, epoch: string | number): Promise<void> {
+    for (const [what, v] of [['user id', userId], ['epoch', epoch]] as const) {
+      if (!(typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))) {
+        throw new PalisadeError('SESSION_VALUE_INVALID', `setUser(): the ${what} must be a string or a finite number; got ${typeof v}.`, { key: what });
+      }
+    }
+    if (this.#m.userEpoch === undefined) {
+      throw new PalisadeError(
+        'SESSION_REVOCATION_MISSING',
+        'setUser() needs the session.userEpoch setting, which reads a user\'s session epoch back so that a logout, a password change or a deleted account can end the user\'s sessions: createApp({ session: { userEpoch: (id) => db.user(id)?.sessionEpoch } }).',
+      );
+    }
+    await this.load();
+    if (!this.#rotated) this.#rotate();
+    this.#login = { u: userId, e: epoch };
+    this.#loginChecked = true;
+    this.#revoked = false;
+    this.#changed();
   }
 
   /** The value saved under `key`, or undefined. */
@@ -159,11 +233,12 @@ export class Session {
     this.#changed();
   }
 
-  /** Removes every key but keeps the session (and its id). */
+  /** Removes every key and the login (see `setUser`), but keeps the session id. */
   async clear(): Promise<void> {
     await this.load();
-    if (Object.keys(this.#data!).length === 0) return;
+    if (Object.keys(this.#data!).length === 0 && this.#login === undefined) return;
     this.#data = Object.create(null);
+    this.#login = undefined;
     this.#changed();
   }
 
@@ -174,16 +249,28 @@ export class Session {
   }
 
   /**
-   * Gives the session a new id, keeping its data unless `{ keepData: false }`. Call it when
-   * the user logs in (against session fixation). With a server-side store the old id is
-   * deleted. CSRF tokens issued before are no longer valid (they are bound to the id).
+   * Gives the session a new id, keeping its data (and login) unless `{ keepData: false }`.
+   * A login does it (`setUser` calls it when it was not called before): an id someone
+   * planted in the browser (session fixation) is worthless afterwards. With a server-side
+   * store the old record is deleted. CSRF tokens issued for the old id are refused from
+   * now on; pages rendered afterwards carry tokens for the new one.
    */
   async regenerate(opts: { keepData?: boolean } = {}): Promise<void> {
     await this.load();
-    if (this.#m.store !== null && this.#id !== undefined) this.#stale.push(this.#id);
+    this.#rotate();
+    if (opts.keepData === false) {
+      this.#data = Object.create(null);
+      this.#login = undefined;
+    }
+  }
+
+  #rotate(): void {
+    const m = this.#m;
+    if (m.store !== null && this.#found && this.#id !== undefined && this.#id === this.#cookieId) this.#stale.push(this.#id);
+    if (m.store === null && m.userEpoch === undefined) m.warnUnrevocableLogin();
     this.#id = newSessionId();
-    if (opts.keepData === false) this.#data = Object.create(null);
     this.#destroyed = false;
+    this.#rotated = true;
     this.#dirty = true;
   }
 
@@ -195,12 +282,15 @@ export class Session {
   async destroy(): Promise<void> {
     this.#touched = true;
     this.#parse();
+    // A record exists only for a cookie that says so (ids rotated in this request have none).
     const id = this.#id ?? this.#cookieId;
-    if (this.#m.store !== null && id !== undefined) this.#stale.push(id);
+    if (this.#m.store !== null && id !== undefined && id === this.#cookieId && this.#cookieStored) this.#stale.push(id);
     this.#id = undefined;
     this.#data = Object.create(null);
     this.#rawData = undefined;
     this.#loading = undefined;
+    this.#login = undefined;
+    this.#loginChecked = true;
     this.#found = false;
     this.#dirty = false;
     this.#pinned = false;
@@ -222,20 +312,57 @@ export class Session {
     this.#cookiePresent = true;
     if (raw.length > MAX_COOKIE_SIZE) return; // oversized: ignored, a fresh session
     if (m.store === null) {
-      // The signed payload is `<id>.<base64url JSON data>`.
       const r = m.cookieSigner.unsign(raw, { maxAge: m.maxAge });
-      if (!r.ok || r.value.charCodeAt(43) !== 46 /* . */) return;
-      const id = r.value.slice(0, 43);
+      if (!r.ok) return;
+      const p = decodeCookiePayload(r.value);
+      if (p === undefined || !ID_PATTERN.test(p.id)) return;
+      this.#cookieId = this.#id = p.id;
+      this.#rawData = p.data;
+      this.#setLogin(p.login);
+      this.#found = true;
+      this.#writtenAt = this.#cookieSignedAt = r.signedAt;
+    } else {
+      // The signed payload is the id, or `<id>.b` for an id with no record (a binding only).
+      const r = m.idSigner.unsign(raw, { maxAge: m.maxAge });
+      if (!r.ok) return;
+      const bindingOnly = r.value.length === 45 && r.value.endsWith(BINDING_ONLY);
+      const id = bindingOnly ? r.value.slice(0, 43) : r.value;
       if (!ID_PATTERN.test(id)) return;
       this.#cookieId = this.#id = id;
-      this.#rawData = r.value.slice(44);
-      this.#found = true;
-      this.#writtenAt = r.signedAt;
-    } else {
-      const r = m.idSigner.unsign(raw, { maxAge: m.maxAge });
-      if (!r.ok || !ID_PATTERN.test(r.value)) return;
-      this.#cookieId = this.#id = r.value;
+      this.#cookieStored = !bindingOnly;
+      this.#cookieSignedAt = r.signedAt;
     }
+  }
+
+  #setLogin(login: Login | undefined): void {
+    this.#login = login;
+    // Without userEpoch there is nothing to compare with (setUser() needs it, so such a
+    // login was made before the setting was removed); it is taken as it is.
+    this.#loginChecked = login === undefined || this.#m.userEpoch === undefined;
+  }
+
+  /** Ends the session when its login is out of date: the user's epoch changed, or the user is gone. */
+  async #checkLogin(): Promise<void> {
+    const login = this.#login;
+    const userEpoch = this.#m.userEpoch;
+    if (login === undefined || userEpoch === undefined) {
+      this.#loginChecked = true;
+      return;
+    }
+    const now = await userEpoch(login.u);
+    this.#loginChecked = true;
+    if (this.#login !== login) return; // changed meanwhile (setUser, destroy)
+    if (now !== undefined && now !== null && now === login.e) return;
+    // Revoked: nothing of the session is used, its record is deleted, and its id is never
+    // used again, so tokens bound to it are refused (a page that got one in this very
+    // response gets a new id, and its forms need a reload).
+    if (this.#m.store !== null && this.#found && this.#id !== undefined) this.#stale.push(this.#id);
+    this.#data = Object.create(null);
+    this.#rawData = undefined;
+    this.#login = undefined;
+    this.#found = false;
+    this.#revoked = true;
+    this.#id = undefined;
   }
 
   #decodeRaw(): void {
@@ -248,7 +375,8 @@ export class Session {
   async #loadFromStore(): Promise<void> {
     const m = this.#m;
     const id = this.#cookieId;
-    if (m.store === null || id === undefined || this.#destroyed) {
+    // No valid cookie, an ended session, or an id that never had a record: nothing to read.
+    if (m.store === null || id === undefined || this.#destroyed || !this.#cookieStored) {
       this.#data = Object.create(null);
       return;
     }
@@ -262,12 +390,14 @@ export class Session {
     if (rec !== undefined) {
       this.#data = rec.d;
       this.#writtenAt = rec.t;
+      this.#setLogin(rec.l);
       this.#found = true;
       return;
     }
+    // The record is gone: the session was ended (a logout elsewhere) or expired. Its id is
+    // never adopted again, so tokens bound to it stay refused; a write starts a new one.
     this.#data = Object.create(null);
-    if (this.#pinned) this.#dirty = true; // a token was issued for this id: keep it, saved empty
-    else if (this.#id === id) this.#id = undefined; // never adopt an id we do not hold
+    if (this.#id === id) this.#id = undefined;
   }
 
   /**
@@ -278,13 +408,14 @@ export class Session {
     markPrivate(res);
     if (this.#m.store !== null) return this.#finishStored(res);
     const name = this.#m.cookieName(this.#req);
-    if (this.#mustWrite()) this.#writeCookie(res, name);
+    if (this.#dirty || (this.#pinned && !this.#found) || this.#halfLived(this.#writtenAt)) this.#writeCookie(res, name);
     else this.#dropStaleCookie(res, name);
     return undefined;
   }
 
   async #finishStored(res: Response): Promise<void> {
-    const store = this.#m.store!;
+    const m = this.#m;
+    const store = m.store!;
     for (const id of this.#stale) {
       try {
         await store.delete(id);
@@ -292,30 +423,55 @@ export class Session {
         throw storeUnavailable(store.name, err);
       }
     }
-    // A token was issued for an id we have not checked against the store: check now.
-    if (this.#pinned && this.#data === undefined) await this.load();
-    const name = this.#m.cookieName(this.#req);
-    if (!this.#mustWrite()) return this.#dropStaleCookie(res, name);
-    const id = (this.#id ??= newSessionId());
-    this.#decodeRaw();
-    const data = this.#data ?? Object.create(null);
-    try {
-      await store.set(id, JSON.stringify({ d: data, t: Math.floor(Date.now() / 1000) }), this.#m.maxAge);
-    } catch (err) {
-      throw storeUnavailable(store.name, err);
+    // A token was issued for the cookie's id without reading its record: is it still live?
+    if (this.#pinned && this.#cookieStored && this.#data === undefined) await this.load();
+    const name = m.cookieName(this.#req);
+    let emptied = false;
+    if (this.#dirty || this.#halfLived(this.#writtenAt)) {
+      const data = this.#data ?? Object.create(null);
+      if (Object.keys(data).length > 0 || this.#login !== undefined) {
+        const id = (this.#id ??= newSessionId());
+        try {
+          await store.set(id, encodeStoreRecord(data, this.#login), m.maxAge);
+        } catch (err) {
+          throw storeUnavailable(store.name, err);
+        }
+        res.setCookie(name, m.idSigner.sign(id), this.#cookieOptions());
+        return;
+      }
+      // Nothing left to keep: the store holds sessions with data only. The id stays the
+      // visitor's CSRF binding.
+      if (this.#found && this.#id !== undefined && this.#id === this.#cookieId) {
+        try {
+          await store.delete(this.#id);
+        } catch (err) {
+          throw storeUnavailable(store.name, err);
+        }
+        emptied = true;
+      }
     }
-    res.setCookie(name, this.#m.idSigner.sign(id), this.#cookieOptions());
+    // A token was issued for this id: the browser must hold it, signed, without a record.
+    if (this.#pinned) this.#id ??= newSessionId();
+    const id = this.#id;
+    const rebind = this.#pinned && (id !== this.#cookieId || (!this.#cookieStored && this.#halfLived(this.#cookieSignedAt)));
+    if (id !== undefined && (emptied || rebind)) {
+      res.setCookie(name, m.idSigner.sign(id + BINDING_ONLY), this.#cookieOptions());
+      return;
+    }
+    this.#dropStaleCookie(res, name);
   }
 
-  /** The session must be saved: it changed, a token was issued for a new one, or it is half-way to expiry. */
-  #mustWrite(): boolean {
-    const refresh = this.#found && Date.now() / 1000 - this.#writtenAt > this.#m.maxAge / 2;
-    return this.#dirty || (this.#pinned && !this.#found) || refresh;
+  /** True when something signed at `at` has lived more than half of maxAge. */
+  #halfLived(at: number): boolean {
+    return at > 0 && Date.now() / 1000 - at > this.#m.maxAge / 2;
   }
 
-  /** Deletes a cookie that names no live session: destroyed, or stale, tampered or expired. */
+  /**
+   * Deletes a cookie that names no live session: invalid (tampered, expired, another key),
+   * destroyed, revoked, or replaced by an id that was not written.
+   */
   #dropStaleCookie(res: Response, name: string): void {
-    if (this.#cookiePresent && (this.#destroyed || (this.#data !== undefined && !this.#found))) res.deleteCookie(name);
+    if (this.#cookiePresent && (this.#cookieId === undefined || this.#id !== this.#cookieId)) res.deleteCookie(name);
   }
 
   /** Cookie store: the whole session, signed, in the cookie. */
@@ -324,7 +480,7 @@ export class Session {
     const id = (this.#id ??= newSessionId());
     this.#decodeRaw(); // a refresh of a session nobody read still keeps its data
     const data = this.#data ?? Object.create(null);
-    const value = m.cookieSigner.sign(`${id}.${Buffer.from(JSON.stringify(data)).toString('base64url')}`);
+    const value = m.cookieSigner.sign(encodeCookiePayload(id, data, this.#login));
     if (name.length + 1 + value.length > MAX_COOKIE_SIZE) {
       throw new PalisadeError(
         'SESSION_COOKIE_TOO_LARGE',
@@ -363,21 +519,26 @@ export class Session {
           s.#touched = touched;
           return Object.hasOwn(s.#data!, key) ? s.#data![key] : undefined;
         };
-        if (s.#data !== undefined) return read();
+        if (s.#data !== undefined && s.#loginChecked) return read();
         return s.load().then(read);
       },
       touch(s) {
         s.#touched = true;
       },
       bindingForCheck(s) {
+        s.#touched = true;
+        s.#parse();
+        const id = s.#cookieId;
         if (s.#m.store === null) {
-          // Cookie store: the id is known once the signature is checked; the data stays undecoded.
-          s.#touched = true;
-          s.#parse();
-          if (!s.#found) s.#data ??= Object.create(null);
-          return s.#found ? s.#id : undefined;
+          // The id is known once the signature is checked; the data stays undecoded.
+          if (id === undefined) s.#data ??= Object.create(null);
+          if (id === undefined) return undefined;
+          if (s.#loginChecked) return s.#revoked ? undefined : id;
+          return s.load().then(() => (s.#revoked ? undefined : id));
         }
-        return s.load().then(() => (s.#found ? s.#id : undefined));
+        // An id without a record is a binding as it is; a stored session must still exist.
+        if (id === undefined || !s.#cookieStored) return id;
+        return s.load().then(() => (s.#found ? id : undefined));
       },
     };
   }
@@ -400,33 +561,4 @@ function storeUnavailable(store: string, err: unknown): HttpError {
     `The session store (${store}) is not answering, so this request, which needs the session, cannot be served. Check that the store is running and reachable; Palisade reconnects by itself.`,
     { store, cause: err instanceof Error ? err.message : String(err) },
   );
-}
-
-function decodeCookieData(b64: string): Record<string, unknown> | undefined {
-  try {
-    const d: unknown = JSON.parse(Buffer.from(b64, 'base64url').toString('utf8'));
-    return isObject(d) ? nullProto(d) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function decodeStoreRecord(text: string): { d: Record<string, unknown>; t: number } | undefined {
-  try {
-    const rec: unknown = JSON.parse(text);
-    if (!isObject(rec) || !isObject(rec.d) || typeof rec.t !== 'number') return undefined;
-    return { d: nullProto(rec.d), t: rec.t };
-  } catch {
-    return undefined;
-  }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function nullProto(o: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = Object.create(null);
-  for (const k of Object.keys(o)) out[k] = o[k];
-  return out;
 }

@@ -12,15 +12,21 @@
  * html/template does, a name that contains `src`, `uri` or `url` is treated as a URL too,
  * and a `data-` or `xmlns:`/`xlink:` prefix is removed before classifying.
  */
+import { preprocessURL } from '../escape/url.js';
 import type { AttrKind, Element } from './context.js';
 
 const SPECIAL_ELEMENTS = new Set<string>([
   'script', 'style', 'title', 'textarea', 'xmp', 'iframe', 'noembed', 'noframes', 'noscript', 'plaintext', 'form',
-  'pre', 'listing',
+  'pre', 'listing', 'meta',
 ]);
+
+// SVG animation elements (SVG 2 / SVG Animations §2: animate, set, animateMotion,
+// animateTransform; animateColor from SVG 1.1), lower-cased as the HTML tokenizer does.
+const ANIMATION_ELEMENTS = new Set<string>(['animate', 'set', 'animatemotion', 'animatetransform', 'animatecolor']);
 
 /** The element kind for a tag name (already lower-cased). */
 export function elementKind(tagName: string): Element {
+  if (ANIMATION_ELEMENTS.has(tagName)) return 'animation';
   return SPECIAL_ELEMENTS.has(tagName) ? (tagName as Element) : 'none';
 }
 
@@ -29,8 +35,21 @@ export function elementKind(tagName: string): Element {
  * markup with scripting off: analyze.ts reads it as a region of its own.)
  */
 export function isRawContentElement(e: Element): boolean {
-  return e !== 'none' && e !== 'form' && e !== 'pre' && e !== 'listing' && e !== 'noscript';
+  return e !== 'none' && e !== 'form' && e !== 'pre' && e !== 'listing' && e !== 'noscript' && e !== 'meta' && e !== 'animation';
 }
+
+/**
+ * Elements whose content is raw text with no character references (HTML §13.2.5.3 RAWTEXT,
+ * §13.2.5.5 PLAINTEXT): `<xmp>`, `<iframe>`, `<noembed>`, `<noframes>`, `<plaintext>`.
+ * (`<script>` and `<style>` are raw text too, read as JS and CSS.)
+ */
+export function isRawTextElement(e: Element): boolean {
+  return e === 'xmp' || e === 'iframe' || e === 'noembed' || e === 'noframes' || e === 'plaintext';
+}
+
+// The animation attributes whose values are written into the animated attribute: they may
+// set an `href` (SVG Animations §2.10–11 `values`, `from`, `to`, `by`).
+const ANIMATION_VALUE_ATTRS = new Set(['values', 'to', 'from', 'by']);
 
 const URL_ATTRS = new Set([
   'action', 'archive', 'background', 'cite', 'classid', 'codebase', 'data', 'formaction', 'href', 'icon',
@@ -44,6 +63,8 @@ export function attrKind(rawName: string, element: Element): AttrKind {
   if (element === 'script' && name === 'type') return 'script-type';
   if (element === 'form' && name === 'method') return 'form-method';
   if (element === 'form' && name === 'action') return 'form-action';
+  if (element === 'meta' && name === 'content') return 'meta-content';
+  if (element === 'animation' && ANIMATION_VALUE_ATTRS.has(name)) return 'anim';
   if (name === 'srcdoc') return 'srcdoc';
   if (name.startsWith('on')) return 'js';
   if (name === 'style') return 'css';
@@ -82,7 +103,7 @@ export function scriptTypeKind(value: string): 'js' | 'json' | 'data' {
  * scheme (URL Standard §4.4: a scheme is letters, digits, `+ - .` before a `:`).
  */
 export function isSameOriginAction(value: string): boolean {
-  const v = value.replace(/^[\0-\x20]+|[\0-\x20]+$/g, '').replace(/[\t\n\r]/g, '');
+  const v = preprocessURL(value);
   if (v === '') return true;
   if (v[0] === '/' || v[0] === '\\') return v.length === 1 || (v[1] !== '/' && v[1] !== '\\');
   return !/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(v);

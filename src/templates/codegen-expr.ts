@@ -9,7 +9,7 @@ import type { Expr } from './ast.js';
 import type { Source } from './lexer.js';
 import { FILTER_ALIASES, type FilterDef } from './filters.js';
 import { TEST_ALIASES } from './is-tests.js';
-import { isBlockedName } from './runtime.js';
+import { isGuardedName } from './blocked-names.js';
 
 export class Scope {
   readonly vars = new Map<string, string>();
@@ -117,7 +117,7 @@ export class ExprGen {
         if (e.obj.kind === 'name' && LOOP_FIELDS.has(e.name) && /^\$L\d+$/.test(this.scope.lookup(e.obj.name) ?? '')) {
           return `${this.scope.lookup(e.obj.name)}.${e.name}`; // loop.index and friends: a getter on runtime.Loop
         }
-        if (!(this.strict && !soft) && !isBlockedName(e.name)) {
+        if (!(this.strict && !soft) && !isGuardedName(e.name)) {
           // An object's property that is there is read in place (the common case, and too
           // hot for a call the JIT may not inline); a missing one, a Map's entry or a
           // primitive's attribute goes through $rt.get, which decides the same way.

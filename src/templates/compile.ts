@@ -4,11 +4,12 @@
  * cache) and renders a source in one call.
  *
  * Strict mode (undefined names and attributes raise TEMPLATE_UNDEFINED with file:line)
- * is on when `strict: true` is passed, or, when `strict` is not given, when the
- * environment variable PALISADE_ENV is `development` or `test`. In production an
+ * is on when `strict: true` is passed, or, when `strict` is not given, when the mode
+ * (src/mode.ts: PALISADE_ENV, else production) is `development` or `test`. In production an
  * undefined value renders as empty text. See docs/templates.md.
  */
 import { TemplateError } from '../errors.js';
+import { resolveMode } from '../mode.js';
 import { type Markup, markupFromSafe } from '../escape/markup.js';
 import { Source } from './lexer.js';
 import { parse } from './parser.js';
@@ -22,7 +23,7 @@ import * as rt from './runtime.js';
 export interface CompileOptions {
   /** Name used in error messages (file:line:column). Default `<string>`. */
   name?: string;
-  /** Raise on undefined names and attributes. Default: PALISADE_ENV is development or test. */
+  /** Raise on undefined names and attributes. Default: the mode (PALISADE_ENV) is development or test. */
   strict?: boolean;
   /** Extra filters: `(value, ...args) => result`. They see no HTML context; their result is escaped. */
   filters?: Record<string, (value: any, ...args: any[]) => unknown>;
@@ -39,8 +40,7 @@ export interface InternalCompileOptions extends CompileOptions {
 
 /** Whether strict mode applies when `strict` is not given. */
 export function defaultStrict(): boolean {
-  const env = process.env.PALISADE_ENV;
-  return env === 'development' || env === 'test';
+  return resolveMode() !== 'production';
 }
 
 type Root = (ctx: object | null, env: Env, blocks: rt.BlockChains | undefined, wantTop: boolean) => unknown;

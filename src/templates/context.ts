@@ -40,6 +40,19 @@ export type State =
   | 'ATTR_SRCDOC'
   /** A URL attribute value; `urlPart` says where in the URL: `<a href="|">`. */
   | 'URL'
+  /**
+   * A `<meta content>` read as a refresh (HTML §4.2.5.3), before its URL: before the delay
+   * `content="|5; url=…"`, in it `"5|"`, after it and whitespace `"5 |"`, after the separator
+   * `"5; |"`, inside `url =` `"5; ur|"`, after `url=` `"5; url=|"`; and right after a value
+   * at the start `"{{ d }}|; url=…"`. Once the URL starts, the state is URL.
+   */
+  | 'REFRESH_START'
+  | 'REFRESH_DELAY'
+  | 'REFRESH_SEP'
+  | 'REFRESH_URL'
+  | 'REFRESH_KEYWORD'
+  | 'REFRESH_EQ'
+  | 'REFRESH_AFTER_VALUE'
   /** A JS expression position: `<script>var x = |;</script>`, `onclick="|"`. */
   | 'JS_EXPR'
   /** A double-quoted JS string: `"|"`. */
@@ -78,7 +91,11 @@ export type State =
  */
 export type Element =
   | 'none' | 'script' | 'style' | 'title' | 'textarea'
-  | 'xmp' | 'iframe' | 'noembed' | 'noframes' | 'noscript' | 'plaintext' | 'form' | 'pre' | 'listing';
+  | 'xmp' | 'iframe' | 'noembed' | 'noframes' | 'noscript' | 'plaintext' | 'form' | 'pre' | 'listing'
+  /** `<meta>`: its `content` may be a refresh URL. */
+  | 'meta'
+  /** SVG `<animate>`, `<set>`, `<animateMotion>`, `<animateTransform>`: values they write may be URLs. */
+  | 'animation';
 
 /** What the attribute whose value is being read contains. */
 export type AttrKind =
@@ -88,7 +105,11 @@ export type AttrKind =
   /** `method` on `<form>`: plain, and decides the CSRF field. */
   | 'form-method'
   /** `action` on `<form>`: a URL, and decides the CSRF field. */
-  | 'form-action';
+  | 'form-action'
+  /** `content` on `<meta>`: a refresh delay and URL, unless the tag is named metadata. */
+  | 'meta-content'
+  /** `values`, `to`, `from`, `by` on an SVG animation: a `;`-separated list that may set a URL. */
+  | 'anim';
 
 /**
  * How the attribute value ends: a double or single quote, whitespace or `>` (unquoted),
@@ -99,13 +120,46 @@ export type Delim = 'none' | 'dq' | 'sq' | 'unq' | 'unqq';
 
 /**
  * Where in a URL: `start` (nothing written yet, the scheme is still open), `rest`
- * (after the first character), `descriptor` (a srcset descriptor), or `unknown` when
- * branches disagree.
+ * (after the first character), `value` (right after a value written at the start: until
+ * a character that cannot be in a scheme, text could still extend the value's scheme),
+ * `descriptor` (a srcset descriptor), or `unknown` when branches disagree.
  */
-export type UrlPart = 'none' | 'start' | 'rest' | 'descriptor' | 'unknown';
+export type UrlPart = 'none' | 'start' | 'rest' | 'value' | 'descriptor' | 'unknown';
 
-/** Whether a `/` in JS starts a regular expression or is a division, or `unknown`. */
-export type JsCtx = 'regexp' | 'div' | 'unknown';
+/**
+ * What the last JS token was, as far as the next `/`, `{` and `(` care (see
+ * transition-js.ts). A `/` starts a regular expression where an expression can start and
+ * is a division after one (ECMAScript §12, the lexical goals InputElementRegExp and
+ * InputElementDiv); a `{` opens a block where a statement can start and an object literal
+ * where an expression can; a `(` after `if`, `while`, `for`, `with` opens a condition whose
+ * `)` is followed by a statement.
+ */
+export type JsCtx =
+  /** A statement can start: `<script>|`, `;|`, `{|` of a block, `}|` of a block, `if (a)|`, `else|`, `=>|`. */
+  | 'stmt'
+  /** An expression must follow: `=|`, `(|`, `,|`, `return x +|`, `typeof|`: `{` is an object. */
+  | 'regexp'
+  /** `return|`: an expression follows, or, after a line break, a statement (ASI, §12.10). */
+  | 'return'
+  /** `a ?|:`, a label or `case x:|`: an expression or a statement; a `{` here is either. */
+  | 'colon'
+  /** After an expression: a name, a number, a string, `)`, `]`, an object's `}`, a value. */
+  | 'div'
+  /** `if|`, `while|`, `for|`, `with|`, `switch|`, `catch|`: the next `(` opens a condition. */
+  | 'cond'
+  /** `a.|`: the next word is a property name, even `if` or `return`. */
+  | 'dot'
+  /**
+   * Not known: paths that end differently, a `)` or `}` whose opening is not known to
+   * be a condition, block or object, or `of`, `yield`, `await`, `let` (names or keywords).
+   */
+  | 'unknown';
+
+/** What a `/` means after a token of kind `j`: a regular expression, a division, or unknown. */
+export function slashMeaning(j: JsCtx): 'regexp' | 'div' | 'unknown' {
+  if (j === 'div') return 'div';
+  return j === 'stmt' || j === 'regexp' || j === 'return' || j === 'colon' ? 'regexp' : 'unknown';
+}
 
 /** Bits of `flags`: facts about the start tag being read, or the value. */
 export const F = {
@@ -144,6 +198,21 @@ export const F = {
    * that name a value (`=`).
    */
   JOINED_AFTER_NAME: 1024,
+  /** A `<meta>` with `name`, `property`, `itemprop` or `charset` (and no `http-equiv`) so far. */
+  META_NAMED: 1 << 11,
+  /** A `<meta>` with `http-equiv` so far: its `content` is read as a refresh. */
+  META_HTTP_EQUIV: 1 << 12,
+  /** A `<meta>` whose `content` was read as plain text (named metadata): `http-equiv` may not follow. */
+  META_PLAIN_CONTENT: 1 << 13,
+  /**
+   * In CSS: the declaration's property reads strings as text (`content`, `font-family`, …;
+   * transition-css.ts), and no function that reads strings as URLs (`image-set(`) is open.
+   */
+  CSS_TEXT_PROP: 1 << 16,
+  /** Script data after `<!--` (HTML §13.2.5.15–21, "escaped"): `-->` ends it. */
+  SCRIPT_ESCAPED: 1 << 14,
+  /** Script data after `<!--` and `<script` ("double escaped"): a `</script>` does not end the element. */
+  SCRIPT_DOUBLE_ESCAPED: 1 << 15,
   /**
    * The static text before ends with the start of a character reference (`&`, `&#`, `&am`,
    * HTML §13.2.5.72) where references are decoded (text, RCDATA, an attribute value, an
@@ -163,7 +232,7 @@ export const F = {
 export const JOINED_BITS = F.JOINED_NAME | F.JOINED_VALUE | F.JOINED_AFTER_NAME;
 
 export interface ContextError {
-  readonly code: 'TEMPLATE_PARTIAL_NAME' | 'TEMPLATE_DYNAMIC_SCRIPT_TYPE' | 'TEMPLATE_AMBIGUOUS_JS_SLASH' | 'TEMPLATE_UNQUOTED_VALUE' | 'TEMPLATE_UNTERMINATED';
+  readonly code: 'TEMPLATE_PARTIAL_NAME' | 'TEMPLATE_DYNAMIC_SCRIPT_TYPE' | 'TEMPLATE_AMBIGUOUS_JS_SLASH' | 'TEMPLATE_UNQUOTED_VALUE' | 'TEMPLATE_AMBIGUOUS_URL' | 'TEMPLATE_UNTERMINATED';
   readonly reason: string;
 }
 
@@ -174,8 +243,19 @@ export interface Context {
   readonly delim: Delim;
   readonly urlPart: UrlPart;
   readonly jsCtx: JsCtx;
-  /** Open `${` substitutions of template literals: brace depth in each, outermost first. */
-  readonly jsBraces: readonly number[];
+  /**
+   * The open JS brackets, outermost first, one character each: `t` a template literal's
+   * `${`; `c` a condition's `(` (after if, while, for, with), `p` any other `(`, `q` a `(`
+   * whose kind is unknown; `b` a block's `{`, `o` an object literal's `{`, `u` a `{` that
+   * could be either; `k` a `[`. The closing bracket's meaning for a `/` comes from here.
+   */
+  readonly jsNest: string;
+  /**
+   * In raw text (script, style, RCDATA, RAWTEXT): the start of an end tag, `<!--`,
+   * `<script` or `-->` that the static text ended with, which the text after a value or a
+   * template tag could complete (raw-text.ts); '' otherwise.
+   */
+  readonly rawTail: string;
   readonly flags: number;
   readonly err: ContextError | null;
   /**
@@ -195,7 +275,8 @@ export const TEXT: Context = Object.freeze({
   delim: 'none',
   urlPart: 'none',
   jsCtx: 'regexp',
-  jsBraces: Object.freeze([]) as readonly number[],
+  jsNest: '',
+  rawTail: '',
   flags: 0,
   err: null,
   inner: null,
@@ -209,12 +290,6 @@ export function withCtx(c: Context, changes: Partial<Context>): Context {
 /** An error context. */
 export function errorCtx(c: Context, code: ContextError['code'], reason: string): Context {
   return { ...c, state: 'ERROR', err: { code, reason } };
-}
-
-function sameBraces(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** The context where text is read: inside every region (`inner`) `c` is in. */
@@ -239,7 +314,8 @@ export function sameContext(a: Context, b: Context): boolean {
     a.urlPart === b.urlPart &&
     a.jsCtx === b.jsCtx &&
     a.flags === b.flags &&
-    sameBraces(a.jsBraces, b.jsBraces)
+    a.jsNest === b.jsNest &&
+    a.rawTail === b.rawTail
   );
 }
 
@@ -254,6 +330,7 @@ export function sameContext(a: Context, b: Context): boolean {
  */
 export function joinContexts(a: Context, b: Context): Context | null {
   if (sameContext(a, b)) return a;
+  [a, b] = keepPending(a, b);
   if (a.inner !== null || b.inner !== null) {
     // The same region on both paths, joined inside.
     if (a.inner === null || b.inner === null || !sameContext(withCtx(a, { inner: null }), withCtx(b, { inner: null }))) return null;
@@ -265,11 +342,6 @@ export function joinContexts(a: Context, b: Context): Context | null {
   // then loses the protection of its leading newline, never safety).
   let x = withCtx(a, { flags: a.flags & ~F.AT_LEADING_NEWLINE });
   let y = withCtx(b, { flags: b.flags & ~F.AT_LEADING_NEWLINE });
-  // A reference left open on one path: treat it as open on both (the stricter reading).
-  if (((x.flags ^ y.flags) & F.OPEN_REF) !== 0) {
-    x = withCtx(x, { flags: x.flags | F.OPEN_REF });
-    y = withCtx(y, { flags: y.flags | F.OPEN_REF });
-  }
   if ((x.flags & ~formBits) === (y.flags & ~formBits) && x.flags !== y.flags) {
     const post = x.flags & y.flags & F.FORM_POST;
     const unsafe = (x.flags | y.flags) & F.FORM_ACTION_UNSAFE;
@@ -284,14 +356,41 @@ export function joinContexts(a: Context, b: Context): Context | null {
   const tagJoin = joinInTag(x, y);
   if (tagJoin !== null) return tagJoin;
   if (x.urlPart !== y.urlPart && x.urlPart !== 'none' && y.urlPart !== 'none') {
-    x = withCtx(x, { urlPart: 'unknown' });
-    y = withCtx(y, { urlPart: 'unknown' });
+    // After a value on one path and later in the URL on the other: what follows must not
+    // extend a scheme, and a value there is a URL part either way.
+    const valueOrRest = (p: UrlPart): boolean => p === 'value' || p === 'rest';
+    const urlPart = valueOrRest(x.urlPart) && valueOrRest(y.urlPart) ? 'value' : 'unknown';
+    x = withCtx(x, { urlPart });
+    y = withCtx(y, { urlPart });
   }
   if (x.jsCtx !== y.jsCtx) {
-    x = withCtx(x, { jsCtx: 'unknown' });
-    y = withCtx(y, { jsCtx: 'unknown' });
+    // Both paths allow a regular expression next: keep that, but not what a `{` opens.
+    const jsCtx = slashMeaning(x.jsCtx) === 'regexp' && slashMeaning(y.jsCtx) === 'regexp' ? 'colon' : 'unknown';
+    x = withCtx(x, { jsCtx });
+    y = withCtx(y, { jsCtx });
   }
   return sameContext(x, y) ? x : null;
+}
+
+/**
+ * Two paths where only one left a token open at its end, the start of a character
+ * reference (F.OPEN_REF), of a tag in raw text (F.OPEN_TAG) or of an end tag, `<!--`,
+ * `<script` or `-->` (rawTail), both marked as leaving it open: the text after is then
+ * checked, and a value after escaped, as on that path (the stricter reading). Tails that
+ * differ on both paths are left as they are, and do not join.
+ */
+function keepPending(x: Context, y: Context): [Context, Context] {
+  const open = (x.flags ^ y.flags) & (F.OPEN_REF | F.OPEN_TAG);
+  if (open !== 0) {
+    x = withCtx(x, { flags: x.flags | open });
+    y = withCtx(y, { flags: y.flags | open });
+  }
+  if (x.rawTail !== y.rawTail && (x.rawTail === '' || y.rawTail === '')) {
+    const rawTail = x.rawTail === '' ? y.rawTail : x.rawTail;
+    x = withCtx(x, { rawTail });
+    y = withCtx(y, { rawTail });
+  }
+  return [x, y];
 }
 
 const TAG_LIKE: ReadonlySet<State> = new Set<State>(['HTML_TAG', 'HTML_TAG_NAME', 'HTML_ATTR_NAME', 'HTML_AFTER_NAME']);
@@ -327,8 +426,11 @@ export function formatContext(c: Context): string {
     parts.push({ dq: 'double-quoted', sq: 'single-quoted', unq: 'unquoted', unqq: 'unquoted (quoted by Palisade)', none: '' }[c.delim]);
   }
   if (c.urlPart !== 'none') parts.push(`url part ${c.urlPart}`);
-  if (c.state.startsWith('JS_')) parts.push(`slash means ${c.jsCtx}`);
-  if (c.jsBraces.length > 0) parts.push(`inside \${} of a template literal`);
+  if (c.state.startsWith('JS_')) parts.push(`slash means ${slashMeaning(c.jsCtx)}`);
+  if (c.jsNest.includes('t')) parts.push(`inside \${} of a template literal`);
+  if (c.rawTail !== '') parts.push(`after ${JSON.stringify(c.rawTail)}`);
+  if ((c.flags & F.SCRIPT_ESCAPED) !== 0) parts.push('script data escaped by <!--');
+  if ((c.flags & F.SCRIPT_DOUBLE_ESCAPED) !== 0) parts.push('script data double-escaped by <!-- <script');
   const here = parts.length > 0 ? `${c.state} (${parts.join(', ')})` : c.state;
   return c.inner === null ? here : `${here}, inside it ${formatContext(c.inner)}`;
 }

@@ -19,7 +19,10 @@
 import { TemplateError } from '../errors.js';
 import type { Expr, Node, TemplateAST } from './ast.js';
 import { type Context, F, TEXT, formatContext, innermost, joinContexts, mapInnermost, sameContext, withCtx } from './context.js';
-import { type HolePlan, type Piece, applyInserts, closeQuoted, endsDocument, holePlan, scanText } from './analyze.js';
+import { endsDocument } from './analyze.js';
+import { type Piece, applyInserts } from './inserts.js';
+import { scanText } from './scan-text.js';
+import { type HolePlan, closeQuoted, holePlan } from './hole-plan.js';
 import type { Source } from './lexer.js';
 
 /** What to write for an output node. */
@@ -242,14 +245,21 @@ class Escaper {
         this.blockStack.push(n.name);
         const end = this.list(n.body, start);
         this.blockStack.pop();
-        if (parent !== undefined && this.blockStack.length === 0 && !sameContext(end, parent.end)) {
-          throw this.error('TEMPLATE_BLOCK_CONTEXT', `block ${n.name} ends in ${formatContext(end)}, but the block it overrides ends in ${formatContext(parent.end)}`, n.offset);
+        let blockEnd = overridableEnd(end);
+        if (parent !== undefined && this.blockStack.length === 0) {
+          // An override may end where the block it overrides ends, or in a context that
+          // joins into it (static URL text where the layout allows a value).
+          const joined = joinContexts(end, parent.end);
+          if (joined === null || !sameContext(joined, parent.end)) {
+            throw this.error('TEMPLATE_BLOCK_CONTEXT', `block ${n.name} ends in ${formatContext(end)}, but the block it overrides ends in ${formatContext(parent.end)}`, n.offset);
+          }
+          blockEnd = parent.end;
         }
         if (parent !== undefined && this.blockStack.length > 0 && !sameContext(start, parent.start)) {
           throw this.error('TEMPLATE_BLOCK_CONTEXT', `block ${n.name} starts in ${formatContext(start)}, but the block it overrides starts in ${formatContext(parent.start)}`, n.offset);
         }
-        this.blocks.set(n.name, { start, end });
-        return end;
+        this.blocks.set(n.name, { start, end: blockEnd });
+        return blockEnd;
       }
     }
   }
@@ -274,6 +284,15 @@ function firstDisagreement(ends: readonly Context[]): [Context, Context] {
     end = j;
   }
   return [ends[0]!, ends[ends.length - 1]!];
+}
+
+/**
+ * The context after a block, as the text after it is read: a page that overrides the block
+ * may end it with a value where this content ends in URL text, so URL text is read as
+ * right after a value (context.ts urlPart `value`: the text must not extend a scheme).
+ */
+function overridableEnd(c: Context): Context {
+  return mapInnermost(c, (x) => (x.urlPart === 'rest' ? withCtx(x, { urlPart: 'value' }) : x));
 }
 
 function samePlan(a: OutputPlan, b: OutputPlan): boolean {

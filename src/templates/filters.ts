@@ -14,8 +14,10 @@ import { decodeEntities } from '../escape/entities.js';
 import { urlencode } from '../escape/url.js';
 import { toJSONForScript } from '../escape/json.js';
 import { isSafeAttrName } from './attr.js';
+import { readAttr } from './blocked-names.js';
 import { iter, str, truthy } from './runtime.js';
 import { TESTS } from './is-tests.js';
+import { trimCodes } from '../util/trim.js';
 
 export interface FilterDef {
   /** Called as fn(value, ...positional args in `params` order). */
@@ -36,13 +38,19 @@ const def = (params: string[], fn: FilterDef['fn'], html?: FilterDef['html']): F
 /** Applies a string transformation and keeps Markup Markup. */
 const textOp = (f: (s: string) => string) => (v: unknown): unknown => (isMarkup(v) ? markupFromSafe(f(v.toString())) : f(str(v)));
 
+
+/** Whether a UTF-16 code unit is one of those of `chars` (the `trim(chars)` filter's set). */
+function codeIn(chars: string): (code: number) => boolean {
+  const set = new Set<number>();
+  for (let i = 0; i < chars.length; i++) set.add(chars.charCodeAt(i));
+  return (code) => set.has(code);
+}
 function get(o: unknown, path: string | number | null | undefined): unknown {
   if (path == null) return o;
   let cur = o;
   for (const part of String(path).split('.')) {
     if (cur == null) return undefined;
-    if (part === 'constructor' || part === '__proto__' || part === 'prototype') return undefined;
-    cur = cur instanceof Map ? cur.get(part) : (cur as Record<string, unknown>)[/^\d+$/.test(part) && Array.isArray(cur) ? Number(part) : part];
+    cur = readAttr(cur, part);
   }
   return cur;
 }
@@ -180,8 +188,7 @@ export const FILTERS: Readonly<Record<string, FilterDef>> = {
   lower: def([], textOp((s) => s.toLowerCase())),
   title: def([], textOp((s) => s.replace(/[^\s\-]+/g, (w) => w[0]!.toUpperCase() + w.slice(1).toLowerCase()))),
   capitalize: def([], textOp((s) => (s === '' ? s : s[0]!.toUpperCase() + s.slice(1).toLowerCase()))),
-  trim: def(['chars'], (v, chars?: string) =>
-    textOp((s) => (chars == null ? s.trim() : s.replace(new RegExp(`^[${chars.replace(/[\\\]^-]/g, '\\$&')}]+|[${chars.replace(/[\\\]^-]/g, '\\$&')}]+$`, 'g'), '')))(v)),
+  trim: def(['chars'], (v, chars?: string) => textOp((s) => (chars == null ? s.trim() : trimCodes(s, codeIn(chars))))(v)),
   join: def(['d', 'attribute'], join, joinHTML),
   replace: def(['old', 'new', 'count'], replace),
   truncate: def(['length', 'killwords', 'end', 'leeway'], truncate),

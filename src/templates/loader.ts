@@ -8,6 +8,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { TemplateError } from '../errors.js';
+import { resolveMode } from '../mode.js';
 import type { Markup } from '../escape/markup.js';
 import { BaseEnv, type CompileOptions, type InternalCompileOptions, Template, compileWith } from './compile.js';
 import { RenderFault } from './runtime.js';
@@ -18,7 +19,8 @@ export interface TemplatesOptions extends CompileOptions {
   /**
    * `development` reloads changed files and is strict about undefined names; `test` is
    * strict; `production` caches forever and renders undefined names as empty.
-   * Default: PALISADE_ENV, else production.
+   * Default: PALISADE_ENV, else production (the app's mode for the app's templates; see
+   * docs/deployment.md#the-mode).
    */
   mode?: 'development' | 'production' | 'test';
 }
@@ -61,8 +63,7 @@ export class Templates {
 
   constructor(opts: TemplatesOptions & InternalCompileOptions) {
     this.dir = resolve(opts.dir);
-    const envMode = process.env.PALISADE_ENV;
-    this.mode = opts.mode ?? (envMode === 'development' || envMode === 'test' ? envMode : 'production');
+    this.mode = resolveMode(opts.mode);
     this.#env = new LoaderEnv({ ...opts, strict: opts.strict ?? this.mode !== 'production' }, this);
   }
 

@@ -24,6 +24,8 @@ const END_NAMES = new Set(['endif', 'endfor', 'endblock', 'endmacro', 'endcall',
 
 class Parser {
   extendsName: string | null = null;
+  /** Where each block name was defined: a name is defined once per template, as in Jinja. */
+  readonly blockNames = new Map<string, number>();
   constructor(readonly t: Tokens) {}
 
   /** Nodes up to a `{% name %}` with a name in `ends` (left unread), or the end. */
@@ -176,7 +178,18 @@ class Parser {
         return { kind: 'with', offset, assigns, body };
       }
       case 'block': {
+        const nameOffset = t.peek().offset;
         const blockName = t.expectName('a block name');
+        const first = this.blockNames.get(blockName);
+        if (first !== undefined) {
+          const at = t.src.position(first);
+          throw t.src.error(
+            'TEMPLATE_DUPLICATE_BLOCK',
+            `block ${blockName} is already defined at line ${at.line}, column ${at.column}: a block name is used once per template, because each block is escaped for the one place it is written; to write the same content twice, put it in a macro`,
+            nameOffset,
+          );
+        }
+        this.blockNames.set(blockName, nameOffset);
         while (t.isName('scoped') || t.isName('required')) t.next();
         t.expect('block_end', undefined, '"%}"');
         const body = this.body(['endblock'], offset, `block ${blockName}`);

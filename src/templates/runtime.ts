@@ -7,12 +7,14 @@
  */
 import { PalisadeError, TemplateError } from '../errors.js';
 import { Markup, SafeScript, SafeStyle, SafeURL, isMarkup, markupFromSafe } from '../escape/markup.js';
-import { escapeHTML, escapeHTMLUnquoted, escapeRCDATA, escapeRawText, markupToAttr, markupToRCDATA, markupToRawText, markupToUnquotedAttr } from '../escape/html.js';
-import { escapeURLComponent, filterAndNormalizeURL, filterAndNormalizeURLForAttr, filterSrcset, filterSrcsetDescriptor, filterSrcsetURL, normalizeURL } from '../escape/url.js';
-import { escapeJSRegexp, escapeJSString, escapeJSTemplate, jsValue } from '../escape/js.js';
-import { escapeCSSString, escapeCSSURL, filterCSSValue } from '../escape/css.js';
+import { escapeEdgesHTML, escapeHTML, escapeHTMLUnquoted, escapeRCDATA, escapeRawText, markupToAttr, markupToRCDATA, markupToRawText, markupToUnquotedAttr } from '../escape/html.js';
+import { escapeEdgesURL, escapeURLComponent, filterAndNormalizeURL, filterURL, filterURLList, filterAndNormalizeURLForAttr, filterSrcset, filterSrcsetDescriptor, filterSrcsetURL, normalizeURL } from '../escape/url.js';
+import { escapeEdgesJS, escapeJSRegexp, escapeJSString, escapeJSTemplate, jsValue } from '../escape/js.js';
+import { escapeCSSString, escapeCSSURL, escapeEdgesCSS, filterCSSValue } from '../escape/css.js';
+import { filterRefresh, filterRefreshURL } from '../escape/refresh.js';
 import { currentScope, type RequestScope } from '../http/context.js';
-import type { EscaperName } from './analyze.js';
+import type { EscaperName } from './hole-plan.js';
+import { BLOCKED_NAMES, readAttr } from './blocked-names.js';
 
 /** Escapers that do the work of a two-step chain in one call (see fuseChain). */
 export type FusedEscaperName = 'urlPartAttr' | 'urlAttr';
@@ -85,6 +87,14 @@ export const ESCAPERS: Readonly<Record<EscaperName | FusedEscaperName, (v: unkno
   cssValue: (v) => (v instanceof SafeStyle ? v.toString() : filterCSSValue(str(v))),
   cssString: (v) => escapeCSSString(str(v)),
   cssURL: (v) => escapeCSSURL(str(v)),
+  edgeHTML: (v) => escapeEdgesHTML(v as string),
+  edgeJS: (v) => escapeEdgesJS(v as string),
+  edgeCSS: (v) => escapeEdgesCSS(v as string),
+  edgeURL: (v) => escapeEdgesURL(v as string),
+  refresh: (v) => (v instanceof SafeURL ? v.toString() : filterRefresh(str(v))),
+  refreshURL: (v) => (v instanceof SafeURL ? v.toString() : filterRefreshURL(str(v))),
+  animValues: (v) => (v instanceof SafeURL ? v.toString() : filterURLList(str(v))),
+  urlFilter: (v) => (v instanceof SafeURL ? v.toString() : filterURL(str(v))),
 };
 
 /** Python truthiness: empty strings, lists, mappings and Markup are false, as are 0, none, false. */
@@ -134,10 +144,6 @@ export function wrapError(e: unknown, w: Where, p: number): never {
   const code = e instanceof PalisadeError && e.code === 'ESCAPE_TRUSTED_REQUEST_DATA' ? e.code : 'TEMPLATE_RUNTIME';
   throw new TemplateError(code, msg, { file: w.file, line, column });
 }
-
-// Names never readable from templates: they lead to constructors and prototypes (and so
-// to arbitrary code through Function).
-const BLOCKED = new Set(['constructor', '__proto__', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
 
 // Python-style methods on strings and mappings, since templates written for Jinja use them.
 const STRING_METHODS: Record<string, (s: string, ...a: any[]) => unknown> = {
@@ -189,15 +195,11 @@ export function attr(o: unknown, name: string, strict: boolean, w: Where, p: num
     if (strict) fail('TEMPLATE_UNDEFINED', `cannot read "${name}" of ${o === null ? 'none' : 'an undefined value'}`, w, p);
     return undefined;
   }
-  if (BLOCKED.has(name)) return undefined;
-  let v: unknown;
-  if (o instanceof Map) v = o.get(name);
-  else if (typeof o === 'object' || typeof o === 'function') v = (o as Record<string, unknown>)[name];
-  else if (typeof o === 'string') v = name === 'length' ? o.length : undefined;
-  if (v === undefined && strict && !(typeof o === 'object' && name in o)) {
+  if (BLOCKED_NAMES.has(name)) return undefined;
+  const v = readAttr(o, name);
+  if (v === undefined && strict && !(o instanceof Map ? o.has(name) : (typeof o === 'object' || typeof o === 'function') && name in o)) {
     fail('TEMPLATE_UNDEFINED', `"${name}" is not defined on this value`, w, p);
   }
-  if (typeof v === 'function' && (v === Function.prototype.call || v === Function.prototype.apply || v === Function.prototype.bind)) return undefined;
   return v;
 }
 
@@ -211,11 +213,6 @@ export function get(o: unknown, name: string, w: Where, p: number): unknown {
     if (v !== undefined || !(o instanceof Map)) return v;
   }
   return attr(o, name, false, w, p);
-}
-
-/** True for names a template may never read. */
-export function isBlockedName(name: string): boolean {
-  return BLOCKED.has(name);
 }
 
 /** `o[k]`: negative indexes count from the end, as in Python. */
@@ -278,7 +275,8 @@ export function call(f: unknown, args: unknown[], kwargs: Record<string, unknown
 /** `o.name(args)`: a method call with `this` bound, or a Python-style string/mapping method. */
 export function callMethod(o: unknown, name: string, args: unknown[], kwargs: Record<string, unknown> | null, strict: boolean, w: Where, p: number): unknown {
   if (typeof o === 'string') {
-    const m = STRING_METHODS[name];
+    // Own names only: `'x'.constructor(…)` must not find Object.prototype's members here.
+    const m = Object.hasOwn(STRING_METHODS, name) ? STRING_METHODS[name] : undefined;
     if (m !== undefined) return m(o, ...args);
   } else if (o !== null && typeof o === 'object') {
     const m = mappingMethod(o, name);
@@ -330,12 +328,12 @@ export class Loop {
 /** `namespace(a=1)`: an object whose attributes `{% set ns.a = … %}` may change. */
 export class Namespace {
   constructor(init?: Record<string, unknown>) {
-    if (init) for (const [k, v] of Object.entries(init)) if (!BLOCKED.has(k)) (this as Record<string, unknown>)[k] = v;
+    if (init) for (const [k, v] of Object.entries(init)) if (!BLOCKED_NAMES.has(k)) (this as Record<string, unknown>)[k] = v;
   }
 }
 
 export function setAttr(o: unknown, name: string, v: unknown, w: Where, p: number): void {
-  if (!(o instanceof Namespace) || BLOCKED.has(name)) fail('TEMPLATE_RUNTIME', `can set attributes only on a namespace(), not on this value ("${name}")`, w, p);
+  if (!(o instanceof Namespace) || BLOCKED_NAMES.has(name)) fail('TEMPLATE_RUNTIME', `can set attributes only on a namespace(), not on this value ("${name}")`, w, p);
   (o as Record<string, unknown>)[name] = v;
 }
 

@@ -15,6 +15,8 @@ import { attrKind, elementKind, isSameOriginAction, isSameOriginActionPrefix, sc
 import { decodeEntities } from '../escape/entities.js';
 import { tJSBlockCmt, tJSDqStr, tJSExpr, tJSLineCmt, tJSRegexp, tJSSqStr, tJSTmpl } from './transition-js.js';
 import { tCSS, tCSSCmt, tCSSDqStr, tCSSDqURL, tCSSSqStr, tCSSSqURL, tCSSURL } from './transition-css.js';
+import { tRefresh } from './transition-meta.js';
+import { schemeAfterValue } from '../escape/url.js';
 
 export type Transition = (c: Context, s: string, i: number, end: number) => [Context, number];
 
@@ -86,11 +88,13 @@ export function closeTag(c: Context): Context {
   switch (c.element) {
     case 'script':
       if ((c.flags & F.SCRIPT_DATA) !== 0) return withCtx(TEXT, { element: 'script' });
-      return withCtx(TEXT, { state: 'JS_EXPR', element: 'script' });
+      return withCtx(TEXT, { state: 'JS_EXPR', element: 'script', jsCtx: 'stmt' });
     case 'style':
       return withCtx(TEXT, { state: 'CSS', element: 'style' });
     case 'none':
     case 'form':
+    case 'meta':
+    case 'animation':
       return TEXT;
     case 'pre':
     case 'listing':
@@ -156,7 +160,19 @@ function tTag(c: Context, s: string, i: number, end: number): [Context, number] 
     k++;
   }
   const name = s.slice(j, k).toLowerCase();
-  const flags = name === 'nonce' ? c.flags | F.NONCE_SEEN : c.flags;
+  let flags = name === 'nonce' ? c.flags | F.NONCE_SEEN : c.flags;
+  if (c.element === 'meta') {
+    // A `content` is a refresh unless the tag is named metadata (HTML §4.2.5): which it is
+    // depends on the attributes before it.
+    if (name === 'http-equiv') {
+      if ((flags & F.META_PLAIN_CONTENT) !== 0) {
+        return [errorCtx(c, 'TEMPLATE_AMBIGUOUS_URL', 'http-equiv after a <meta> content that was read as plain text: with http-equiv="refresh" the content is a URL; write http-equiv before content'), j];
+      }
+      flags |= F.META_HTTP_EQUIV;
+    } else if (name === 'name' || name === 'property' || name === 'itemprop' || name === 'charset') {
+      flags |= F.META_NAMED;
+    }
+  }
   const attr = attrKind(name, c.element);
   return [withCtx(c, { state: k >= end ? 'HTML_ATTR_NAME' : 'HTML_AFTER_NAME', attr, flags }), k];
 }
@@ -236,12 +252,19 @@ export function enterValue(c: Context, delim: Delim, s: string, start: number): 
       flags |= F.FORM_ACTION_UNSAFE;
     }
   }
-  const base = withCtx(c, { delim, flags, jsBraces: [], jsCtx: 'regexp' });
+  // An event handler's value is a function body: statements (HTML §8.1.8.1).
+  const base = withCtx(c, { delim, flags, jsNest: '', jsCtx: c.attr === 'js' ? 'stmt' : 'regexp' });
   switch (c.attr) {
     case 'url':
     case 'srcset':
     case 'form-action':
+    case 'anim':
       return withCtx(base, { state: 'URL', urlPart: 'start' });
+    case 'meta-content':
+      if ((flags & F.META_NAMED) !== 0 && (flags & F.META_HTTP_EQUIV) === 0) {
+        return withCtx(base, { state: 'ATTR_TEXT', flags: flags | F.META_PLAIN_CONTENT });
+      }
+      return withCtx(base, { state: 'REFRESH_START' });
     case 'js':
       return withCtx(base, { state: 'JS_EXPR' });
     case 'css':
@@ -255,7 +278,10 @@ export function enterValue(c: Context, delim: Delim, s: string, start: number): 
 
 /** The context after an attribute value's delimiter: back between attributes. */
 export function leaveValue(c: Context): Context {
-  return withCtx(c, { state: 'HTML_TAG', attr: 'none', delim: 'none', urlPart: 'none', jsCtx: 'regexp', jsBraces: [], inner: null });
+  return withCtx(c, {
+    state: 'HTML_TAG', attr: 'none', delim: 'none', urlPart: 'none', jsCtx: 'regexp', jsNest: '', inner: null,
+    flags: c.flags & ~F.CSS_TEXT_PROP,
+  });
 }
 
 /** `<!-- | -->` */
@@ -287,11 +313,40 @@ function tRegion(c: Context): [Context, number] {
   throw new Error(`the text of a region (${c.state}) is read by analyze.ts`);
 }
 
+/**
+ * Right after a value at the start of a URL (urlPart `value`): text that continues the
+ * value's scheme into a `:` is refused, so that `{{ proto }}://…` cannot become
+ * `javascript://…` (the value alone had no scheme to filter). Returns the URL part from
+ * here: still `value` while the text is scheme characters, `rest` after any other.
+ */
+function afterURLValue(c: Context, s: string, i: number, end: number): Context {
+  const scheme = schemeAfterValue(s, i, end);
+  if (scheme === 'colon') {
+    return errorCtx(c, 'TEMPLATE_AMBIGUOUS_URL', 'text right after a value at the start of a URL (or after a block a page may fill with one) continues its scheme (`…:`), so the value would choose the scheme unchecked; pass the whole URL as one value (`{{ base ~ \':\' ~ port }}`), or write the scheme in the template');
+  }
+  return scheme === 'open' ? c : withCtx(c, { urlPart: 'rest' });
+}
+
 /** `href="|"` — a URL or a srcset list; tracks whether anything has been written yet. */
 function tURL(c: Context, s: string, i: number, end: number): [Context, number] {
+  if (c.urlPart === 'value') {
+    c = afterURLValue(c, s, i, end);
+    if (c.state === 'ERROR') return [c, i];
+  }
   let part = c.urlPart;
+  if (c.attr === 'anim') {
+    // SVG animation values (SMIL §3.2.3): a `;`-separated list, each item read as a URL.
+    for (let j = i; j < end; j++) {
+      const ch = s.charCodeAt(j);
+      if (ch === 59) part = 'start';
+      else if (part === 'start' && !isWS(ch)) part = 'rest';
+    }
+    return [part === c.urlPart ? c : withCtx(c, { urlPart: part }), end];
+  }
   if (c.attr !== 'srcset') {
-    if (part !== 'rest') {
+    // `value` stays while the text after the value is scheme characters (afterURLValue):
+    // text after a later tag or value could still end the scheme with a `:`.
+    if (part !== 'rest' && part !== 'value') {
       for (let j = i; j < end; j++) {
         if (s.charCodeAt(j) > 32) {
           part = 'rest';
@@ -307,7 +362,9 @@ function tURL(c: Context, s: string, i: number, end: number): [Context, number] 
     const ws = isWS(ch);
     if (part === 'start' || part === 'unknown') {
       if (!ws && ch !== 44) part = 'rest';
-    } else if (part === 'rest') {
+    } else if (part === 'rest' || part === 'value') {
+      // `value`: right after a value that starts the candidate's URL, and only scheme
+      // characters since (afterURLValue); the URL goes on as after any other text.
       if (ws) part = 'descriptor';
       else if (ch === 44 && (j + 1 >= end || isWS(s.charCodeAt(j + 1)))) part = 'start';
     } else if (ch === 44) {
@@ -334,6 +391,13 @@ export const TRANSITIONS: Readonly<Record<State, Transition>> = {
   ATTR_TEXT: tAttrText,
   ATTR_SRCDOC: tRegion,
   URL: tURL,
+  REFRESH_START: tRefresh,
+  REFRESH_DELAY: tRefresh,
+  REFRESH_SEP: tRefresh,
+  REFRESH_URL: tRefresh,
+  REFRESH_KEYWORD: tRefresh,
+  REFRESH_EQ: tRefresh,
+  REFRESH_AFTER_VALUE: tRefresh,
   JS_EXPR: tJSExpr,
   JS_DQ_STR: tJSDqStr,
   JS_SQ_STR: tJSSqStr,

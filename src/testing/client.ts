@@ -12,6 +12,7 @@
 import { Readable } from 'node:stream';
 import { parseSetCookie } from 'cookie';
 import type { App } from '../app/app.js';
+import { lastResortResponse, unwritable } from '../adapters/write-guard.js';
 import type { Response } from '../http/response.js';
 import { issueCsrfTokenForTestClient } from '../security/csrf.js';
 
@@ -196,7 +197,13 @@ export class TestClient {
       remoteAddress: '127.0.0.1',
       encrypted: url.protocol === 'https:',
     });
-    const res = await this.#app.handle(req);
+    let res = await this.#app.handle(req);
+    // What node's writeHead would refuse, the server answers with a logged 500; so does the client.
+    const problem = unwritable(res, true);
+    if (problem !== undefined) {
+      this.#app.logger.error({ err: problem, method, path: url.pathname }, 'the response could not be written');
+      res = lastResortResponse(problem, req, this.#app.settings.env === 'development');
+    }
     const bytes = method === 'HEAD' ? Buffer.alloc(0) : await readAll(res);
     this.#store(res, url);
     return new TestResponse(res.status, { ...res.headers }, bytes, url.pathname + url.search);

@@ -70,7 +70,7 @@ test('an HTML content type on a plain string is refused', async () => {
 
 test('errors: JSON or HTML by Accept; stack only in development, escaped', async () => {
   for (const env of ['development', 'production'] as const) {
-    const app = createApp({ env, secretKey: 'k'.repeat(32), logger: false, allowedHosts: ['localhost'] });
+    const app = createApp({ env, secretKey: 'kq3Vb8yTzN1wR5pX0cL7hJ2mF9sD4gA6eU3iO8tY1rQ', logger: false, allowedHosts: ['localhost'] });
     app.get('/boom', () => {
       throw new Error('<img src=x onerror=alert(1)>');
     });
@@ -92,7 +92,7 @@ test('errors: JSON or HTML by Accept; stack only in development, escaped', async
 });
 
 test('4xx errors say what went wrong in every mode', async () => {
-  const app = createApp({ env: 'production', secretKey: 'k'.repeat(32), logger: false, allowedHosts: ['localhost'] });
+  const app = createApp({ env: 'production', secretKey: 'kq3Vb8yTzN1wR5pX0cL7hJ2mF9sD4gA6eU3iO8tY1rQ', logger: false, allowedHosts: ['localhost'] });
   app.post('/j', async (req) => ({ got: await req.json() }), { csrf: false });
   const r = await app.test().post('/j', { body: '{"a":', headers: { 'content-type': 'application/json', accept: 'application/json' } });
   assert.equal(r.status, 400);

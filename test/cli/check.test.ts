@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { createApp, type AppOptions } from '../../src/index.js';
 import { resolveSettings } from '../../src/app/config.js';
-import { auditApp, auditSettings, parseFinding, secretBits } from '../../src/cli/check.js';
+import { auditApp, auditSettings, parseFinding } from '../../src/cli/check.js';
+import { estimateSecretBits } from '../../src/security/secret-key.js';
 import { cspReportHandler, CSP_REPORT_ROUTE } from '../../src/security/csp-report.js';
 import { FIXTURES, runCli, SECRET } from './fixtures/spawn-cli.js';
 
@@ -23,13 +24,13 @@ test('auditSettings: deployment findings only with deploy', () => {
 
 test('auditSettings: weak secrets and raised limits in every mode', () => {
   for (const weak of ['a'.repeat(40), 'my-secret-key-for-the-palisade-app!', 'changeme'.repeat(5), 'abababababababababababababababababab']) {
-    assert.deepEqual(ids(auditSettings(resolveSettings({ secretKey: weak }, {}), [])), ['secret-weak'], weak);
+    assert.deepEqual(ids(auditSettings(resolveSettings({ env: 'test', secretKey: weak }, {}), [])), ['secret-weak'], weak);
   }
   for (const strong of [SECRET, '3f9a1c7e5b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a1c3e5b7d', 'Zx8Qm2Lr7Vt4Np9Ks6Hb1Wc3Fd5Gj0Ye']) {
-    assert.deepEqual(ids(auditSettings(resolveSettings({ secretKey: strong }, {}), [])), [], strong);
+    assert.deepEqual(ids(auditSettings(resolveSettings({ env: 'test', secretKey: strong }, {}), [])), [], strong);
   }
-  assert.ok(secretBits(SECRET) > 150);
-  assert.deepEqual(ids(auditSettings(resolveSettings({ maxBodySize: 100 * 1024 * 1024 }, {}), [])), ['body-limit']);
+  assert.ok(estimateSecretBits(SECRET) > 150);
+  assert.deepEqual(ids(auditSettings(resolveSettings({ env: 'test', maxBodySize: 100 * 1024 * 1024 }, {}), [])), ['body-limit']);
 });
 
 test('auditApp on a safe app: nothing, with and without --deploy', () => {
@@ -95,6 +96,13 @@ test('palisade check: exit 0 on a safe app, 1 with a fix per finding on an unsaf
   const all = [...new Set(parsed.findings.map((f) => f.id))];
   const ignored = await runCli(['check', '--ignore', all.join(','), unsafe], { PALISADE_ENV: 'test' });
   assert.equal(ignored.code, 0, ignored.stdout);
+});
+
+test('palisade check without --deploy and without a mode loads the app in test mode: no secret or hosts needed', async () => {
+  const res = await runCli(['check', safe]);
+  assert.equal(res.code, 0, res.stdout + res.stderr);
+  assert.match(res.stdout, /no problems found/);
+  assert.doesNotMatch(res.stderr, /development mode/);
 });
 
 test('palisade check --deploy: production settings, or the reason the app will not start', async () => {

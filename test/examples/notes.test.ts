@@ -7,7 +7,10 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { createNotesApp, type NotesApp } from '../../examples/notes/app.js';
+import { hashPassword } from '../../examples/notes/passwords.js';
+import { Signer } from '../../src/index.js';
 import { auditApp } from '../../src/cli/check.js';
 import type { TestClient } from '../../src/testing/client.js';
 
@@ -114,6 +117,42 @@ test('a login next that names another host is refused by the redirect check (400
     assert.equal(r.status, 400, next);
     assert.equal(r.location, undefined, next);
     assert.match(r.text, /HTTP_OPEN_REDIRECT/, next);
+  }
+});
+
+test('a login next with text outside ASCII or with control characters: the real server answers each (it used to exit on the first)', async () => {
+  const { app } = makeApp();
+  const s = await app.listen({ port: 0 });
+  const jar = new Map<string, string>();
+  const keep = (r: globalThis.Response) => {
+    for (const line of r.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const eq = pair!.indexOf('=');
+      jar.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+    }
+    return r;
+  };
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const post = async (path: string, form: Record<string, string>) => {
+    const page = keep(await fetch(`${s.url}${path.startsWith('/register') ? '/register' : '/login'}`, { headers: { cookie: cookie() } }));
+    const body = new URLSearchParams({ ...form, csrf_token: csrfField(await page.text()) });
+    return keep(await fetch(`${s.url}${path}`, { method: 'POST', body, redirect: 'manual', headers: { cookie: cookie(), accept: 'application/json' } }));
+  };
+  try {
+    const password = 'correct horse battery';
+    assert.equal((await post('/register', { username: 'eve', password, confirm: password })).status, 303);
+    const login = (next: string) => post(`/login?next=${encodeURIComponent(next)}`, { username: 'eve', password });
+    const ok = await login('/€');
+    assert.equal(ok.status, 303);
+    assert.equal(ok.headers.get('location'), '/%E2%82%AC');
+    for (const next of ['/\x7f', '/\x01', '/\x0b', '/\r\nSet-Cookie: x=1']) {
+      const r = await login(next);
+      assert.equal(r.status, 400, JSON.stringify(next));
+      assert.equal((await r.json() as { error: { code: string } }).error.code, 'HTTP_OPEN_REDIRECT');
+    }
+    assert.equal((await fetch(`${s.url}/login`)).status, 200, 'still serving');
+  } finally {
+    await s.close();
   }
 });
 
@@ -266,7 +305,112 @@ test('palisade check: nothing to report for the demo; the control app is reporte
   assert.deepEqual(auditApp(app).map((f) => f.id), []);
   const control = makeApp({ unsafeDisableProtections: true }).app;
   const ids = new Set(auditApp(control).map((f) => f.id));
-  for (const id of ['csrf-off', 'json-top-level-array', 'headers-off']) assert.ok(ids.has(id), `${id} in ${[...ids].join(', ')}`);
+  for (const id of ['csrf-off', 'json-top-level-array', 'headers-off', 'session-revocation']) assert.ok(ids.has(id), `${id} in ${[...ids].join(', ')}`);
+});
+
+/** The attacker's part of both session attacks: an account, a saved copy of its session cookie. */
+async function savedCookieOf(app: NotesApp['app'], username: string): Promise<{ c: TestClient; saved: string }> {
+  const c = app.test();
+  await register(c, username);
+  assert.equal((await c.get('/api/me')).status, 200);
+  return { c, saved: sessionCookie(c)! };
+}
+
+for (const control of [false, true]) {
+  const label = control ? 'control (sessions unprotected): succeeds' : 'refused';
+  test(`attack: a session cookie saved before logout, replayed after it — ${label}`, async () => {
+    const { app } = makeApp(control ? { unsafeDisableProtections: ['sessions'] } : {});
+    const { c, saved } = await savedCookieOf(app, 'lea');
+    await c.post('/notes/new', { form: { title: 'diary' } });
+    assert.equal((await c.post('/logout')).status, 303);
+    assert.equal((await c.get('/api/me')).status, 401, 'the browser that logged out is logged out');
+    const thief = app.test();
+    thief.setCookie('session', saved);
+    const me = await thief.get('/api/me');
+    const notes = await thief.get('/api/notes');
+    if (control) {
+      assert.equal(me.status, 200);
+      assert.equal(me.json<{ user: { username: string } }>().user.username, 'lea');
+      assert.match(notes.text, /diary/);
+    } else {
+      assert.equal(me.status, 401);
+      assert.equal(notes.status, 401);
+      assert.equal((await thief.get('/notes')).status, 303, 'sent to the login page');
+    }
+  });
+
+  test(`attack: a deleted account's saved cookie against the next account registered — ${label}`, async () => {
+    const { app, store } = makeApp(control ? { unsafeDisableProtections: ['sessions'] } : {});
+    const { c, saved } = await savedCookieOf(app, 'mallory');
+    const oldId = store.userByName('mallory')!.id;
+    const profile = await c.get('/profile');
+    assert.equal((await c.post('/profile/delete', { form: { csrf_token: csrfField(profile.text, '/profile/delete') }, csrf: false })).status, 303);
+    // The next person to register writes a private note.
+    const victim = app.test();
+    await register(victim, 'nina');
+    await victim.post('/notes/new', { form: { title: 'nina private', body: 'bank PIN 4921' } });
+    const ninaId = store.userByName('nina')!.id;
+    const attacker = app.test();
+    attacker.setCookie('session', saved);
+    const me = await attacker.get('/api/me');
+    const notes = await attacker.get('/api/notes');
+    if (control) {
+      assert.equal(ninaId, oldId, 'the id was handed out again');
+      assert.equal(me.json<{ user: { username: string } }>().user.username, 'nina');
+      assert.match(notes.text, /bank PIN 4921/);
+    } else {
+      assert.ok(ninaId > oldId, 'ids are never handed out again');
+      assert.equal(me.status, 401);
+      assert.equal(notes.status, 401);
+      assert.doesNotMatch(notes.text, /4921/);
+    }
+  });
+}
+
+test('a demo database from before session epochs is migrated: ids are never reused, old sessions log nobody in, data is kept', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'notes-old-'));
+  dirs.push(dataDir);
+  const secretKey = randomBytes(32).toString('base64url');
+  // The database as the demo made it before (schema of commit 971ea51), with two users and a note.
+  const old = new Database(join(dataDir, 'notes.sqlite3'));
+  old.exec(`
+    CREATE TABLE users (id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL, created_at TEXT NOT NULL DEFAULT (datetime('now')));
+    CREATE TABLE notes (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE, title TEXT NOT NULL, body TEXT NOT NULL, link TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL DEFAULT (datetime('now')));
+  `);
+  const hash = await hashPassword('correct horse battery');
+  old.prepare('INSERT INTO users (username, password_hash) VALUES (?, ?), (?, ?)').run('olga', hash, 'pete', hash);
+  old.prepare("INSERT INTO notes (user_id, title, body) VALUES (1, 'kept across the upgrade', '')").run();
+  old.close();
+  // Olga's session cookie as the old demo wrote it: a plain uid.
+  const saved = new Signer([secretKey], { purpose: 'palisade.session.cookie' }).sign(`${'A'.repeat(43)}.${Buffer.from(JSON.stringify({ uid: 1 })).toString('base64url')}`);
+
+  const notes = createNotesApp({ dataDir, env: 'test', secretKey });
+  apps.push(notes);
+  const { app, store } = notes;
+  const schema = (store.db.prepare("SELECT sql FROM sqlite_master WHERE name = 'users'").get() as { sql: string }).sql;
+  assert.match(schema, /AUTOINCREMENT/);
+  assert.match(store.userByName('olga')!.session_epoch, /^[0-9a-f]{32}$/);
+  assert.notEqual(store.userByName('olga')!.session_epoch, store.userByName('pete')!.session_epoch);
+  assert.equal(store.notesFor(1).length, 1, 'notes kept, still linked to their user');
+  // The old cookie names olga by a plain uid: it logs nobody in now.
+  const replay = app.test();
+  replay.setCookie('session', saved);
+  assert.equal((await replay.get('/api/me')).status, 401);
+  // Olga logs in again and finds her note.
+  const again = app.test();
+  assert.equal((await again.post('/login', { form: { username: 'olga', password: 'correct horse battery' } })).status, 303);
+  assert.match((await again.get('/api/notes')).text, /kept across the upgrade/);
+  // Pete, the highest id, deletes his account; the next account does not get his id.
+  store.deleteUser(2);
+  await register(app.test(), 'quinn');
+  assert.equal(store.userByName('quinn')!.id, 3);
+  // Opening the migrated database again changes nothing; deleting a user still cascades.
+  const twice = createNotesApp({ dataDir, env: 'test', secretKey });
+  apps.push(twice);
+  assert.equal(twice.store.userByName('olga')!.session_epoch, store.userByName('olga')!.session_epoch);
+  twice.store.deleteUser(1);
+  assert.equal(twice.store.notesFor(1).length, 0);
+  assert.equal((twice.store.db.prepare('SELECT count(*) AS n FROM notes').get() as { n: number }).n, 0);
 });
 
 test('the control app (unsafeDisableProtections) really is unprotected: unescaped, no token, inline uploads, any redirect', async () => {

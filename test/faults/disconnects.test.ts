@@ -139,7 +139,7 @@ test('uploads: a client that disconnects mid-upload leaves no temporary file; un
     started++;
     const body = await req.files();
     return { label: 'parsed', body: { files: body.files.map((f) => f.size) } };
-  });
+  }, { uploads: true });
   app.get('/', () => 'ok');
   const s = await app.listen({ port: 0 });
   const baseline = handleCounts();

@@ -5,7 +5,7 @@
 import { connect, type Socket } from 'node:net';
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { App, HandlerResult, Request } from '../../src/index.js';
+import type { App, HandlerResult, Request, RouteOptions } from '../../src/index.js';
 
 /** What a raw exchange saw: the bytes the server sent and how the connection ended. */
 export interface RawResult {
@@ -219,7 +219,7 @@ export async function startChild(script: string, env: Record<string, string> = {
  * ended in `outcomes`: the label `work` returns, or the code of the error it threw (thrown
  * again, so the client still gets that error's answer).
  */
-export function recordingRoute(app: App, path: string, outcomes: string[], work: (req: Request) => Promise<{ label?: string; body: HandlerResult }>): void {
+export function recordingRoute(app: App, path: string, outcomes: string[], work: (req: Request) => Promise<{ label?: string; body: HandlerResult }>, options: RouteOptions = {}): void {
   app.post(
     path,
     async (req) => {
@@ -232,6 +232,6 @@ export function recordingRoute(app: App, path: string, outcomes: string[], work:
         throw err;
       }
     },
-    { csrf: false },
+    { csrf: false, ...options },
   );
 }

@@ -46,3 +46,19 @@ test('files example: upload, download as attachment, inline image, traversal ref
   assert.equal(tooMany.status, 413);
   assert.equal(tooMany.json<{ error: { code: string } }>().error.code, 'UPLOAD_TOO_MANY_FILES');
 });
+
+test('limits example: a route that takes uploads reads 2 MiB; one that takes none stops at maxBodySize; form limits hold in multipart', async () => {
+  const { app } = await import('../../docs/examples/files/limits.js');
+  const c = app.test();
+  const big = multipart([{ name: 'theme', data: 'dark' }, { name: 'photo', filename: 'p.jpg', data: Buffer.alloc(2 * 1024 * 1024, 1) }]);
+  const photos = await c.post('/photos', { body: big, headers: { 'content-type': MULTIPART_TYPE } });
+  assert.deepEqual(photos.json(), { photos: 1 });
+  const settings = await c.post('/settings', { body: big, headers: { 'content-type': MULTIPART_TYPE, accept: 'application/json' } });
+  assert.equal(settings.status, 413);
+  assert.equal(settings.json<{ error: { code: string } }>().error.code, 'BODY_TOO_LARGE');
+  const small = await c.post('/settings', { body: multipart([{ name: 'theme', data: 'dark' }]), headers: { 'content-type': MULTIPART_TYPE } });
+  assert.deepEqual(small.json(), { theme: 'dark' });
+  const longValue = multipart([{ name: 'theme', data: 'x'.repeat(20_001) }]);
+  const refused = await c.post('/photos', { body: longValue, headers: { 'content-type': MULTIPART_TYPE, accept: 'application/json' } });
+  assert.equal(refused.json<{ error: { code: string } }>().error.code, 'FORM_VALUE_TOO_LONG');
+});

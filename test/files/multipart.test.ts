@@ -16,10 +16,10 @@ function tmp(): string {
   return d;
 }
 
-/** An app whose /up route reports what req.files() saw; the temp dir is returned too. */
-function uploadApp(uploads: AppOptions['uploads'] = {}, handler?: (req: Request) => unknown) {
+/** An app whose /up route (which takes uploads) reports what req.files() saw; the temp dir is returned too. */
+function uploadApp(uploads: AppOptions['uploads'] = {}, handler?: (req: Request) => unknown, forms?: AppOptions['forms']) {
   const tmpDir = tmp();
-  const app = createApp({ env: 'test', uploads: { ...uploads, tmpDir } });
+  const app = createApp({ env: 'test', uploads: { ...uploads, tmpDir }, ...(forms === undefined ? {} : { forms }) });
   app.post(
     '/up',
     (handler ??
@@ -27,6 +27,7 @@ function uploadApp(uploads: AppOptions['uploads'] = {}, handler?: (req: Request)
         const body = await req.files();
         return describe(body);
       })) as never,
+    { uploads: true },
   );
   return { app, client: app.test(), tmpDir };
 }
@@ -95,42 +96,73 @@ test('files(): an empty file input (filename="" and no bytes) is skipped', async
   assert.deepEqual(res.json(), { fields: [['name', 'x']], files: [] });
 });
 
-test('files(): a body of exactly the limits is accepted', async () => {
-  const { client } = uploadApp({ maxFileSize: 8, maxFieldSize: 4, maxFiles: 2, maxFields: 2, maxParts: 4 });
+test('files(): a body of exactly the limits is accepted (the value limit counts characters, not bytes)', async () => {
+  const { client } = uploadApp({ maxFileSize: 8, maxFiles: 2 }, undefined, { maxFields: 4, maxValueLength: 4, maxNameLength: 3 });
   const res = await post(client, [
     { name: 'a', data: '1234' },
-    { name: 'b', data: '1234' },
+    { name: 'bbb', data: 'éééé' },
     { name: 'f', filename: 'f1', data: '12345678' },
     { name: 'g', filename: 'f2', data: '12345678' },
   ]);
   assert.equal(res.status, 200, res.text);
 });
 
-const LIMITS: [name: string, uploads: AppOptions['uploads'], parts: Part[], code: string, setting: string][] = [
-  ['file size', { maxFileSize: 8 }, [{ name: 'f', filename: 'big.bin', data: '123456789' }], 'UPLOAD_FILE_TOO_LARGE', 'maxFileSize'],
-  ['file count', { maxFiles: 1 }, [{ name: 'f', filename: 'a', data: 'a' }, { name: 'f', filename: 'b', data: 'b' }], 'UPLOAD_TOO_MANY_FILES', 'maxFiles'],
-  ['field count', { maxFields: 1 }, [{ name: 'a', data: '1' }, { name: 'b', data: '2' }], 'UPLOAD_TOO_MANY_FIELDS', 'maxFields'],
-  ['field size', { maxFieldSize: 4 }, [{ name: 'a', data: '12345' }], 'UPLOAD_FIELD_TOO_LARGE', 'maxFieldSize'],
-  ['part count', { maxParts: 2 }, [{ name: 'a', data: '1' }, { name: 'b', data: '2' }, { name: 'c', filename: 'c', data: '3' }], 'UPLOAD_TOO_MANY_PARTS', 'maxParts'],
-  ['part header size', { maxPartHeaderSize: 200 }, [{ name: 'a', data: '1', headers: [`X-Pad: ${'p'.repeat(300)}`] }], 'UPLOAD_PART_HEADER_TOO_LARGE', 'maxPartHeaderSize'],
-  ['total size', { maxTotalSize: 300 }, [{ name: 'f', filename: 'f', data: 'x'.repeat(400) }], 'UPLOAD_TOTAL_TOO_LARGE', 'maxTotalSize'],
+type Limits = { uploads?: AppOptions['uploads']; forms?: AppOptions['forms'] };
+const LIMITS: [name: string, limits: Limits, parts: Part[], code: string, setting: string][] = [
+  ['file size', { uploads: { maxFileSize: 8 } }, [{ name: 'f', filename: 'big.bin', data: '123456789' }], 'UPLOAD_FILE_TOO_LARGE', 'uploads.maxFileSize'],
+  ['file count', { uploads: { maxFiles: 1 } }, [{ name: 'f', filename: 'a', data: 'a' }, { name: 'f', filename: 'b', data: 'b' }], 'UPLOAD_TOO_MANY_FILES', 'uploads.maxFiles'],
+  ['field count', { forms: { maxFields: 1 } }, [{ name: 'a', data: '1' }, { name: 'b', data: '2' }], 'FORM_TOO_MANY_FIELDS', 'forms.maxFields'],
+  ['field count (files count too)', { forms: { maxFields: 2 } }, [{ name: 'a', data: '1' }, { name: 'b', data: '2' }, { name: 'c', filename: 'c', data: '3' }], 'FORM_TOO_MANY_FIELDS', 'forms.maxFields'],
+  ['value length', { forms: { maxValueLength: 4 } }, [{ name: 'a', data: '12345' }], 'FORM_VALUE_TOO_LONG', 'forms.maxValueLength'],
+  ['value length (in characters)', { forms: { maxValueLength: 4 } }, [{ name: 'a', data: 'ééééé' }], 'FORM_VALUE_TOO_LONG', 'forms.maxValueLength'],
+  ['value length (far past it)', { forms: { maxValueLength: 4 } }, [{ name: 'a', data: 'x'.repeat(100) }], 'FORM_VALUE_TOO_LONG', 'forms.maxValueLength'],
+  ['name length', { forms: { maxNameLength: 3 } }, [{ name: 'abcd', data: '1' }], 'FORM_NAME_TOO_LONG', 'forms.maxNameLength'],
+  ['name length (a file field)', { forms: { maxNameLength: 3 } }, [{ name: 'abcd', filename: 'f', data: '1' }], 'FORM_NAME_TOO_LONG', 'forms.maxNameLength'],
+  ['part header size', { uploads: { maxPartHeaderSize: 200 } }, [{ name: 'a', data: '1', headers: [`X-Pad: ${'p'.repeat(300)}`] }], 'UPLOAD_PART_HEADER_TOO_LARGE', 'uploads.maxPartHeaderSize'],
+  ['total size', { uploads: { maxTotalSize: 300 } }, [{ name: 'f', filename: 'f', data: 'x'.repeat(400) }], 'UPLOAD_TOTAL_TOO_LARGE', 'uploads.maxTotalSize'],
 ];
 
-for (const [name, uploads, parts, code, setting] of LIMITS) {
-  test(`files(): passing the ${name} limit is a 413 ${code} naming uploads.${setting}; no file is left`, async () => {
-    const { client, tmpDir } = uploadApp(uploads);
+for (const [name, limits, parts, code, setting] of LIMITS) {
+  test(`files(): passing the ${name} limit is a 413 ${code} naming ${setting}; no file is left`, async () => {
+    const { client, tmpDir } = uploadApp(limits.uploads, undefined, limits.forms);
     const res = await client.post('/up', { body: multipart(parts), headers: { 'content-type': MULTIPART_TYPE, accept: 'application/json' } });
     assert.equal(res.status, 413, res.text);
     assert.ok(res.text.includes(code), res.text);
-    assert.ok(res.text.includes(`uploads.${setting}`), res.text);
+    assert.ok(res.text.includes(setting), res.text);
     assert.deepEqual(filesUnder(tmpDir), []);
   });
 }
 
+test('files(): the upload settings that became form limits are refused with where they went', () => {
+  for (const [k, to] of [['maxFields', 'forms.maxFields'], ['maxParts', 'forms.maxFields'], ['maxFieldSize', 'forms.maxValueLength']] as const) {
+    assert.throws(() => createApp({ env: 'test', uploads: { [k]: 10 } as never }), (err: Error) => err.message.includes(`uploads.${k}`) && err.message.includes(to));
+  }
+});
+
+test('files(): a route that takes no uploads holds a multipart body to maxBodySize (413 BODY_TOO_LARGE saying how to declare uploads)', async () => {
+  const tmpDir = tmp();
+  const app = createApp({ env: 'test', maxBodySize: 1000, uploads: { tmpDir } });
+  app.post('/plain', async (req) => describe(await req.files()));
+  app.post('/up', async (req) => describe(await req.files()), { uploads: true });
+  const c = app.test();
+  const body = multipart([{ name: 'f', filename: 'f', data: 'x'.repeat(2000) }]);
+  const plain = await c.post('/plain', { body, headers: { 'content-type': MULTIPART_TYPE, accept: 'application/json' } });
+  assert.equal(plain.status, 413, plain.text);
+  assert.equal(plain.json<{ error: { code: string } }>().error.code, 'BODY_TOO_LARGE');
+  assert.ok(plain.text.includes('{ uploads: true }'), plain.text);
+  // Control: the same body on the route that declares uploads.
+  const up = await c.post('/up', { body, headers: { 'content-type': MULTIPART_TYPE } });
+  assert.equal(up.status, 200, up.text);
+  // Under maxBodySize a route without the option still reads files.
+  const small = await c.post('/plain', { body: multipart([{ name: 'f', filename: 'f', data: 'x'.repeat(100) }]), headers: { 'content-type': MULTIPART_TYPE } });
+  assert.equal(small.status, 200, small.text);
+  assert.deepEqual(filesUnder(tmpDir), []);
+});
+
 test('files(): a route maxBodySize replaces uploads.maxTotalSize (413 BODY_TOO_LARGE)', async () => {
   const tmpDir = tmp();
   const app = createApp({ env: 'test', uploads: { tmpDir } });
-  app.post('/small', async (req) => describe(await req.files()), { maxBodySize: 100 });
+  app.post('/small', async (req) => describe(await req.files()), { maxBodySize: 100, uploads: true });
   const res = await app.test().post('/small', { body: multipart([{ name: 'f', filename: 'f', data: 'x'.repeat(200) }]), headers: { 'content-type': MULTIPART_TYPE } });
   assert.equal(res.status, 413);
   assert.ok(res.text.includes('BODY_TOO_LARGE'));

@@ -36,7 +36,7 @@ async function serve(uploads: AppOptions['uploads'] = {}) {
         throw err;
       }
     },
-    { csrf: false },
+    { csrf: false, uploads: true },
   );
   const server = await app.listen({ port: 0 });
   servers.push(server);

@@ -24,3 +24,16 @@ test('docs example: new note form, invalid submission, PRG with a flash shown on
   assert.match(list.text, /<li>Milk &lt;2l&gt; \(high\)<\/li>/);
   assert.doesNotMatch((await c.get('/notes')).text, /flash/);
 });
+
+test('docs example: the app-wide form limits, met by req.form() in a plain handler', async () => {
+  const { app: limited } = await import('../../docs/examples/forms/limits.js');
+  const c = limited.test();
+  const tags = (n: number) => Array.from({ length: n }, (_, i) => `tag=t${i}`).join('&');
+  const ok = await c.post('/tags', { body: tags(200), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.deepEqual(ok.json(), { tags: 200 });
+  const over = await c.post('/tags', { body: tags(201), headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' } });
+  assert.equal(over.status, 413);
+  assert.equal(over.json<{ error: { code: string } }>().error.code, 'FORM_TOO_MANY_FIELDS');
+  const long = await c.post('/tags', { body: `tag=${'x'.repeat(20_001)}`, headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' } });
+  assert.equal(long.json<{ error: { code: string } }>().error.code, 'FORM_VALUE_TOO_LONG');
+});

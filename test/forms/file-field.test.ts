@@ -77,3 +77,24 @@ test('a list of files: image/* by bytes (never SVG), text/plain by declared type
 test('without the token field the upload is refused before the handler', async () => {
   assert.deepEqual(await send([{ name: 'avatar', filename: 'a.png', data: PNG }], false), { status: 403 });
 });
+
+test('on a route exempt from the CSRF protection, the form checks an upload\'s token itself: it must come before the files', async () => {
+  const exempt = createApp({ env: 'test', secretKey: 'forms-file-secret'.padEnd(40, 'x'), uploads: { tmpDir } });
+  exempt.get('/token', () => ({ token: csrfToken() }));
+  exempt.post(
+    '/upload',
+    async (req) => {
+      await req.files(); // the handler parses the whole body first; the form's check comes after
+      const r = await form.validate(req);
+      return { ok: r.ok, csrfFailed: !r.ok && r.csrfFailed === true };
+    },
+    { csrf: false },
+  );
+  const c = exempt.test();
+  const token = (await c.get('/token')).json<{ token: string }>().token;
+  const avatar: Part = { name: 'avatar', filename: 'me.png', data: PNG };
+  const first = await c.post('/upload', { body: multipart([{ name: 'csrf_token', data: token }, avatar]), headers: { 'content-type': MULTIPART_TYPE }, csrf: false });
+  assert.deepEqual(first.json(), { ok: true, csrfFailed: false });
+  const last = await c.post('/upload', { body: multipart([avatar, { name: 'csrf_token', data: token }]), headers: { 'content-type': MULTIPART_TYPE }, csrf: false });
+  assert.deepEqual(last.json(), { ok: false, csrfFailed: true });
+});

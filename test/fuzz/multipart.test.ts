@@ -16,7 +16,8 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 
 const app = createApp({
   env: 'test',
-  uploads: { tmpDir: tmp, maxFileSize: 4096, maxFiles: 4, maxFields: 8, maxFieldSize: 512, maxParts: 12, maxTotalSize: 64 * 1024 },
+  uploads: { tmpDir: tmp, maxFileSize: 4096, maxFiles: 4, maxTotalSize: 64 * 1024 },
+  forms: { maxFields: 8, maxValueLength: 512 },
 });
 app.post(
   '/upload',
@@ -26,7 +27,7 @@ app.post(
     for (const f of body.files) files.push({ field: f.fieldName, filename: f.filename, size: f.size, data: (await f.bytes()).toString('base64') });
     return { fields: [...body.fields], files };
   },
-  { csrf: false },
+  { csrf: false, uploads: true },
 );
 const client = app.test();
 

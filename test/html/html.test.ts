@@ -71,7 +71,7 @@ describe('values only the tag has', () => {
     assert.equal(html`<p title="${[inner, ' & ', 'x']}">x</p>`.toString(), '<p title="&#34;hi&#34; &amp; x">x</p>');
     assert.equal(html`<textarea>${inner}</textarea>`.toString(), '<textarea>\n&#34;hi&#34;</textarea>');
     assert.equal(html`<a href="/p?q=${['a b', 'c']}">x</a>`.toString(), '<a href="/p?q=a%20bc">x</a>');
-    assert.equal(html`<script>var s = "${inner}";</script>`.toString(), '<script>var s = "\\u003cb\\u003e\\u0022hi\\u0022\\u003c/b\\u003e";</script>');
+    assert.equal(html`<script>var s = "${inner}";</script>`.toString(), '<script>var s = "\\u003cb\\u003e\\u0022hi\\u0022\\u003c\\/b\\u003e";</script>');
   });
 
   test('null, undefined and false write nothing; 0 and true are text', () => {

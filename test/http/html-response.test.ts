@@ -10,7 +10,7 @@ const JSON_ACCEPT = { accept: 'application/json' };
 
 function app(env: 'test' | 'production'): App {
   const a = createApp(env === 'production'
-    ? { env, secretKey: 'k'.repeat(40), allowedHosts: ['localhost'], logger: false }
+    ? { env, secretKey: 'kq3Vb8yTzN1wR5pX0cL7hJ2mF9sD4gA6eU3iO8tY1rQ', allowedHosts: ['localhost'], logger: false }
     : { env, logger: false });
   a.get('/header-later', (req) => {
     const res = Response.text(`<p>${req.query.get('q')}</p>`);

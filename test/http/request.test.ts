@@ -54,6 +54,50 @@ test('forwarded headers count only with trustProxy', () => {
   assert.equal(two.ip, '203.0.113.9');
 });
 
+test('attack: a client cannot choose the scheme, host or address behind a trusted proxy by sending its own X-Forwarded-* first', () => {
+  // The proxy appends what it saw to what the client sent; the client's part is on the left.
+  const spoofed = { host: 'internal:8000', 'x-forwarded-proto': 'https, http', 'x-forwarded-host': 'evil.example, notes.example.com', 'x-forwarded-for': '198.51.100.66, 203.0.113.9' };
+  const r = make({ headers: spoofed, remoteAddress: '10.0.0.1' }, { trustProxy: 1 });
+  assert.equal(r.protocol, 'http', 'the proxy saw plain HTTP');
+  assert.equal(r.secure, false);
+  assert.equal(r.host, 'notes.example.com');
+  assert.equal(r.ip, '203.0.113.9');
+  assert.equal(r.origin, 'http://notes.example.com');
+  // Control: what the trusted proxy itself wrote is believed, for all three.
+  const honest = make({ headers: { host: 'internal:8000', 'x-forwarded-proto': 'http, https', 'x-forwarded-host': 'notes.example.com, evil.example', 'x-forwarded-for': '203.0.113.9, 198.51.100.66' }, remoteAddress: '10.0.0.1' }, { trustProxy: 1 });
+  assert.equal(honest.protocol, 'https');
+  assert.equal(honest.host, 'evil.example');
+  assert.equal(honest.ip, '198.51.100.66');
+});
+
+test('one rule for protocol, host and ip: the value the farthest trusted proxy wrote', () => {
+  // [trustProxy, header list] -> index of the value used
+  const cases: [number, string[], number][] = [
+    [1, ['a'], 0],
+    [1, ['a', 'b'], 1],
+    [2, ['a', 'b', 'c'], 1],
+    [2, ['a', 'b'], 0],
+    [2, ['a'], 0], // shorter than the chain: the proxies replaced the header, the value is theirs
+    [3, ['a', 'b', 'c', 'd', 'e'], 2],
+  ];
+  for (const [trust, list, at] of cases) {
+    const proto = list.map((_, i) => (i === at ? 'https' : 'http'));
+    const hosts = list.map((x) => `${x}.example`);
+    const ips = list.map((_, i) => `192.0.2.${i + 1}`);
+    const r = make(
+      { headers: { host: 'internal', 'x-forwarded-proto': proto.join(', '), 'x-forwarded-host': hosts.join(','), 'x-forwarded-for': ips.join(' , ') }, remoteAddress: '10.0.0.1' },
+      { trustProxy: trust },
+    );
+    const what = `trustProxy ${trust}, ${list.length} values`;
+    assert.equal(r.protocol, 'https', what);
+    assert.equal(r.host, hosts[at], what);
+    assert.equal(r.ip, ips[at], what);
+  }
+  // Repeated header lines are one list, in order.
+  const repeated = make({ headers: { host: 'internal', 'x-forwarded-proto': ['https', 'http'] } }, { trustProxy: true });
+  assert.equal(repeated.protocol, 'http');
+});
+
 test('the app can be configured as HTTPS', () => {
   assert.equal(make({}, { https: true }).secure, true);
   assert.equal(make({ encrypted: true }).protocol, 'https');

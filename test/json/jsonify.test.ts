@@ -85,7 +85,7 @@ test('undefined properties are left out and toJSON is honoured', () => {
 
 test('pretty printing in development, compact otherwise', async () => {
   for (const [env, body] of [['development', '{\n  "a": 1\n}'], ['production', '{"a":1}']] as const) {
-    const app = createApp({ env, secretKey: 'k'.repeat(32), allowedHosts: ['localhost'], logger: false });
+    const app = createApp({ env, secretKey: 'kq3Vb8yTzN1wR5pX0cL7hJ2mF9sD4gA6eU3iO8tY1rQ', allowedHosts: ['localhost'], logger: false });
     app.get('/', () => ({ a: 1 }));
     assert.equal((await app.test().get('/')).text, body);
   }

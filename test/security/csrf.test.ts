@@ -202,6 +202,14 @@ test('layer 2: the token is accepted from the header, a urlencoded field, or a m
     headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, ...JSON_ACCEPT },
   });
   assert.equal(code(multipartNoToken), 'CSRF_TOKEN_MISSING');
+  // The token is read before the files: one that only comes after a file is not there.
+  const tokenAfterFile = await c.post('/transfer', {
+    csrf: false,
+    body: multipart([['amount', '10'], ['csrf_token', token]], { name: 'f', filename: 'a.txt', content: 'hello' }, true),
+    headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, ...JSON_ACCEPT },
+  });
+  assert.equal(code(tokenAfterFile), 'CSRF_TOKEN_MISSING');
+  assert.match(tokenAfterFile.text, /before its first file/);
   const badMultipart = await c.post('/transfer', { csrf: false, body: 'x', headers: { 'content-type': 'multipart/form-data', ...JSON_ACCEPT } });
   assert.equal(badMultipart.status, 400);
   assert.equal(balance(), 70);
@@ -410,9 +418,11 @@ test('the test client carries the token by default and can leave it out', async 
 
 // ---- helpers -----------------------------------------------------------------------------
 
-function multipart(fields: [string, string][], file?: { name: string; filename: string; content: string }): string {
-  let s = '';
-  if (file) s += `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\nContent-Type: text/plain\r\n\r\n${file.content}\r\n`;
+/** A multipart body: the fields, then the file (as a browser sends a form whose file input comes last), or the file first. */
+function multipart(fields: [string, string][], file?: { name: string; filename: string; content: string }, fileFirst = false): string {
+  const filePart = file ? `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\nContent-Type: text/plain\r\n\r\n${file.content}\r\n` : '';
+  let s = fileFirst ? filePart : '';
   for (const [k, v] of fields) s += `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`;
+  if (!fileFirst) s += filePart;
   return `${s}--${BOUNDARY}--\r\n`;
 }

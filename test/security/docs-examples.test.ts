@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-test('sessions example: login, cart, logout', async () => {
-  const { app } = await import('../../docs/examples/sessions/app.js');
+test('sessions example: login, cart, logout; a copy of the cookie is logged out too', async () => {
+  const { app, users } = await import('../../docs/examples/sessions/app.js');
   const c = app.test();
   assert.equal((await c.get('/')).text, 'Hello, stranger.');
   assert.equal((await c.post('/login', { form: { name: 'ada', password: 'wrong' } })).status, 401);
@@ -14,9 +14,15 @@ test('sessions example: login, cart, logout', async () => {
   assert.equal((await c.get('/')).text, 'Hello, ada!');
   await c.post('/cart', { form: { item: 'tea' } });
   assert.deepEqual((await c.post('/cart', { form: { item: 'milk' } })).json(), { cart: ['tea', 'milk'] });
+  const copy = c.cookies.session!;
+  const epoch = users.get('ada')!.sessionEpoch;
   assert.equal((await c.post('/logout')).status, 303);
   assert.equal(c.cookies.session, undefined);
   assert.equal((await c.get('/')).text, 'Hello, stranger.');
+  assert.notEqual(users.get('ada')!.sessionEpoch, epoch);
+  const thief = app.test();
+  thief.setCookie('session', copy);
+  assert.equal((await thief.get('/')).text, 'Hello, stranger.');
 });
 
 test('csrf example: protected routes, token endpoint, exemptions, trusted origin', async () => {

@@ -11,7 +11,7 @@ import { renderString } from '../../src/templates/index.js';
 import { isDistinctive } from '../../src/security/trust-guard.js';
 import { MULTIPART_TYPE, multipart } from '../files/helpers.js';
 
-const PROD: AppOptions = { env: 'production', secretKey: 'k'.repeat(40), allowedHosts: ['localhost'], logger: false };
+const PROD: AppOptions = { env: 'production', secretKey: 'kq3Vb8yTzN1wR5pX0cL7hJ2mF9sD4gA6eU3iO8tY1rQ', allowedHosts: ['localhost'], logger: false };
 
 function appWith(env: 'test' | 'development' | 'production', extra: Partial<AppOptions> = {}): App {
   const app = createApp(env === 'production' ? { ...PROD, ...extra } : { env, logger: false, ...extra });

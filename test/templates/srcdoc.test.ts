@@ -186,7 +186,7 @@ test('srcdoc: scripts and styles in the inner document get the nonce, forms the 
 test('srcdoc: exact outputs', () => {
   assert.equal(renderBoth('<iframe srcdoc="<p>{{ v }}</p>"></iframe>', `a&b <3 "q"`), '<iframe srcdoc="<p>a&amp;amp;b &amp;lt;3 &amp;#34;q&amp;#34;</p>"></iframe>');
   assert.equal(renderBoth('<iframe srcdoc="<a href={{ v }}>x</a>"></iframe>', 'javascript:alert(1)'), '<iframe srcdoc="<a href=&#34;about:invalid#palisade-unsafe&#34;>x</a>"></iframe>');
-  assert.equal(renderBoth("<iframe srcdoc='<script>x = {{ v }}</script>'></iframe>", `'</script>`), "<iframe srcdoc='<script>x = &#34;\\u0027\\u003c/script\\u003e&#34;</script>'></iframe>");
+  assert.equal(renderBoth("<iframe srcdoc='<script>x = {{ v }}</script>'></iframe>", `'</script>`), "<iframe srcdoc='<script>x = &#34;\\u0027\\u003c\\/script\\u003e&#34;</script>'></iframe>");
   assert.equal(renderBoth('<iframe srcdoc="<!-- {{ v }} -->"></iframe>', '--><script>alert(1)</script>'), '<iframe srcdoc="<!--  -->"></iframe>');
   // The whole value: a string is the inner document's text, as before.
   assert.equal(renderBoth('<iframe srcdoc="{{ v }}"></iframe>', '<b>"x"</b>'), '<iframe srcdoc="&amp;lt;b&amp;gt;&amp;#34;x&amp;#34;&amp;lt;/b&amp;gt;"></iframe>');

@@ -61,7 +61,7 @@ if (hasSessions && hasCsrf && typeof palisade.Request.prototype.files === 'funct
     const file = body.file('file');
     if (file === undefined) return new palisade.Response('No file', { status: 400 });
     return { name: file.filename, size: file.size };
-  });
+  }, { uploads: true });
   served.push('upload');
   notes.upload = 'Palisade streams each file to a private temporary file (deleted after the response); the peers keep it in memory.';
 }

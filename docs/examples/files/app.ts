@@ -11,6 +11,7 @@ export const app = createApp({
 });
 
 // <form method="post" action="/attachments" enctype="multipart/form-data">
+// `uploads: true`: this route takes files, so its bodies may reach uploads.maxTotalSize.
 app.post('/attachments', async (req) => {
   const { fields, files } = await req.files();
   const saved = [];
@@ -19,7 +20,7 @@ app.post('/attachments', async (req) => {
     saved.push({ name: file.filename, stored: path.slice(UPLOAD_DIR.length + 1), size: file.size });
   }
   return { note: fields.get('note') ?? '', saved };
-});
+}, { uploads: true });
 
 // Always a download, whatever the file holds; ?inline shows a real raster image in the page.
 app.get('/attachments/:name', async (req) => {
