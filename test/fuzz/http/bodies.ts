@@ -237,7 +237,7 @@ export function bodyText(b: Body, csrfField: boolean): Text {
 }
 
 function expandLine(t: Text): string {
-  return `${t.map((p) => (typeof p === 'string' ? p : p.run.repeat(Math.min(p.n, 2000)))).join('')}\r\n`;
+  return `${t.map((p) => (typeof p === 'string' ? p : p.run.repeat(Math.min(p.n, 200)))).join('')}\r\n`;
 }
 
 /** True when a request with this body usually has no body (GET, HEAD…). */

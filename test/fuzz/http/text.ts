@@ -103,7 +103,7 @@ export const RUN_UNITS = [' ', ' ', '\t', ' \t', '0', '1', '1', 'a', 'a', ',', '
 export const run = (max = 16_000, units: readonly string[] = RUN_UNITS): fc.Arbitrary<Piece> =>
   fc.record({
     run: fc.constantFrom(...units),
-    n: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 2, max: 64 }) }, { weight: 2, arbitrary: fc.integer({ min: 65, max }) }),
+    n: max <= 64 ? fc.integer({ min: 2, max }) : fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 2, max: 64 }) }, { weight: 2, arbitrary: fc.integer({ min: 65, max }) }),
   });
 
 /** One hostile character or short sequence. */
