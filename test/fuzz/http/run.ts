@@ -38,6 +38,10 @@ export interface HttpFuzzOptions {
   log?: (line: string) => void;
   /** The app module child.ts serves (default test/fuzz/http/app.ts). */
   app?: string;
+  /** Fuzz only the targets with these paths (say, a route under suspicion). */
+  paths?: readonly string[];
+  /** Pursue only failures of these kinds (the others are seen, and let pass). */
+  kinds?: readonly Finding['kind'][];
   /** An event-loop stretch this long (ms of the process's own CPU) is a failure. Default 500. */
   blockThresholdMs?: number;
   /** Stop at the first failure (default: with `runs`, yes; with `minutes`, no). */
@@ -53,7 +57,10 @@ export interface HttpFuzzFailure {
   /** Replay with these (options `seed` and `path`, or `--seed` and `--path`). */
   seed: number;
   path: string;
-  /** Each connection's bytes, as `Buffer.from(<expr>, 'latin1')` arguments, and how they were sent. */
+  /**
+   * The bytes of the connection that fails alone (else of each connection of the case), as
+   * `Buffer.from(<expr>, 'latin1')` arguments, and how they were sent.
+   */
   exchanges: { bytes: string; how: string }[];
   /** The whole report, as printed. */
   report: string;
@@ -110,7 +117,8 @@ export async function runHttpFuzz(opts: HttpFuzzOptions = {}): Promise<HttpFuzzR
   let maxBusyMs = 0;
   try {
     await proc.ensure();
-    const targets = await proc.targets();
+    const targets = (await proc.targets()).filter((t) => opts.paths === undefined || opts.paths.includes(t.path));
+    if (targets.length === 0) throw new Error(`the app has no target among ${JSON.stringify(opts.paths)}`);
     const creds = await credentials(proc.port);
     log(`# http fuzz: ${targets.length} targets, seed ${seed0}, ${opts.runs !== undefined ? `${opts.runs} cases` : `${opts.minutes ?? 1} min`}`);
 
@@ -160,7 +168,8 @@ export async function runHttpFuzz(opts: HttpFuzzOptions = {}): Promise<HttpFuzzR
       }
       // What depends on time (a stretch just over the line, an answer that came late) may be
       // the machine's load, not the app: it counts only if the case shows it again.
-      const timed = (f: Finding) => TIMING.has(f.kind) && (focus === undefined ? !known.has(f.signature) : f.signature === focus);
+      // (While shrinking, a candidate is not run twice: the final case is, below.)
+      const timed = (f: Finding) => focus === undefined && TIMING.has(f.kind) && !known.has(f.signature) && (opts.kinds?.includes(f.kind) ?? true);
       if (v.findings.some(timed) && !v.findings.some((f) => f.kind === 'crash')) {
         const again = await runCase(exchanges, false);
         const kinds = new Set(again.findings.map((f) => f.kind));
@@ -169,7 +178,7 @@ export async function runHttpFuzz(opts: HttpFuzzOptions = {}): Promise<HttpFuzzR
         if (dropped.length > 0) log(`# not seen again, so not counted: ${dropped.map((f) => f.detail).join('; ')}`);
         v = { ...v, findings: v.findings.filter((f) => !dropped.includes(f)) };
       }
-      const counted = v.findings.filter((f) => (focus === undefined ? !known.has(f.signature) : f.signature === focus));
+      const counted = v.findings.filter((f) => (focus === undefined ? !known.has(f.signature) && (opts.kinds?.includes(f.kind) ?? true) : f.signature === focus));
       if (counted.length > 0) {
         last = { value: exchanges, findings: counted };
         throw new Error(counted.map((f) => `${f.kind}: ${f.detail}`).join('\n'));
@@ -195,7 +204,18 @@ export async function runHttpFuzz(opts: HttpFuzzOptions = {}): Promise<HttpFuzzR
       const shrink = await fc.check(property, { seed, path: search.counterexamplePath ?? undefined });
       const best = (last ?? found) as { value: Exchange[]; findings: Finding[] };
       const path = shrink.counterexamplePath ?? search.counterexamplePath ?? '';
-      const failure = describe(best.value, best.findings, seed, path, creds, proc.port);
+      // fast-check drops connections from the front of a case; try each one alone too.
+      let alone: Exchange | undefined;
+      for (const e of best.value.length > 1 ? best.value : []) {
+        if ((await runCase([e], false)).findings.some((f) => f.signature === focus)) {
+          alone = e;
+          break;
+        }
+      }
+      if (TIMING.has(best.findings[0]!.kind) && alone === undefined && !(await runCase(best.value, false)).findings.some((f) => f.signature === focus)) {
+        log(`# the shrunk case did not fail again: it may depend on the machine's load`);
+      }
+      const failure = describe(best.value, alone, best.findings, seed, path, creds, proc.port);
       failures.push(failure);
       known.add(focus);
       log(failure.report);
@@ -288,9 +308,13 @@ function crashFinding(exit: Exit): Finding {
   return { kind: 'crash', detail: `the app process died. ${what}\n${stack}`, signature: `crash:${c?.code ?? c?.name ?? exit.code}:${frame}` };
 }
 
-/** The report of a failure: what broke, the seed and path, and each connection's bytes. */
-function describe(value: Exchange[], findings: Finding[], seed: number, path: string, creds: Credentials, port: number): HttpFuzzFailure {
-  const exchanges = value.map((e) => {
+/**
+ * The report of a failure: what broke, the seed and path that replay the case, and the
+ * bytes of each connection (of the one that fails `alone`, when one does).
+ */
+function describe(value: Exchange[], alone: Exchange | undefined, findings: Finding[], seed: number, path: string, creds: Credentials, port: number): HttpFuzzFailure {
+  const shown = alone === undefined ? value : [alone];
+  const exchanges = shown.map((e) => {
     const { text } = exchangeText(e, creds);
     const how = [
       e.send.cuts.length > 0 ? `in ${e.send.cuts.length + 1} pieces ${e.send.gapMs} ms apart` : 'in one write',
@@ -303,9 +327,9 @@ function describe(value: Exchange[], findings: Finding[], seed: number, path: st
     `HTTP fuzz failure: ${f.kind}`,
     ...findings.map((x) => `  ${x.detail.replaceAll('\n', '\n  ')}`),
     `  seed ${seed}, path ${path}`,
-    `  replay: node --import tsx test/fuzz/http/run.ts --seed ${seed} --path ${path}`,
+    `  replay: node --import tsx test/fuzz/http/run.ts --seed ${seed} --path ${path}${value.length > 1 ? ` (its ${value.length} connections)` : ''}`,
     ...exchanges.flatMap((x, i) => [
-      `  connection ${i + 1} of ${exchanges.length}, sent ${x.how}:`,
+      alone !== undefined ? `  this connection alone does it, sent ${x.how}:` : `  connection ${i + 1} of ${exchanges.length}, sent ${x.how}:`,
       `    Buffer.from(${x.bytes}, 'latin1')`,
       `    node -e 'const s=require("net").connect(${port},"127.0.0.1",()=>s.end(Buffer.from(${x.bytes},"latin1")));s.pipe(process.stdout)'`,
     ]),
