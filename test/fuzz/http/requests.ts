@@ -80,15 +80,19 @@ const segment: fc.Arbitrary<Text> = mutated(
 const placeValue: fc.Arbitrary<Text> = mutated(
   oneOf('/', '/notes', '//evil.example', '/\\evil.example', '\\/evil.example', 'http://evil.example/', 'https://127.0.0.1/', 'javascript:alert(1)', 'data:text/html,x', '/%E2%82%AC', '/€', '/a b', '', '?x', '#x', '/%0d%0aSet-Cookie:%20x=1', 'http://127.0.0.1:1/', 'HTTP://localhost/x'),
   5,
+  4000,
 );
-const numberValue: fc.Arbitrary<Text> = mutated(oneOf('0', '1', '3', '8', '200', '301', '302', '303', '308', '-1', '1e3', '99999999', 'NaN', ''), 2);
+const numberValue: fc.Arbitrary<Text> = mutated(oneOf('0', '1', '3', '8', '200', '301', '302', '303', '308', '-1', '1e3', '99999999', 'NaN', ''), 2, 4000);
+// (Runs stay under 4000: the request line counts toward node's 16 KiB of headers, and a
+// character beyond ASCII is percent-encoded to up to 12 bytes.)
 const anyQueryValue: fc.Arbitrary<Text> = mutated(
   fc.oneof(
     { weight: 3, arbitrary: word([...ALNUM, '-', '_'], 12).map(lit) },
     { weight: 3, arbitrary: fc.array(fc.oneof(oddPiece, fc.constantFrom(...PERCENT)), { minLength: 1, maxLength: 4 }) },
-    { weight: 1, arbitrary: slowShape() },
+    { weight: 1, arbitrary: slowShape(4000) },
   ),
   4,
+  4000,
 );
 function queryValueFor(key: string): fc.Arbitrary<Text> {
   if (key === 'next' || key === 'url' || key === 'path') return fc.oneof(placeValue, anyQueryValue);
@@ -109,6 +113,7 @@ function targetText(t: Target): fc.Arbitrary<Text> {
       run(20_000, ['a/', '/', '%2f', '../']).map((p): Text => ['/', p]),
     ),
     3,
+    6000,
   );
   return fc.oneof({ withCrossShrink: true }, { weight: 12, arbitrary: own }, { weight: 1, arbitrary: other });
 }
@@ -122,7 +127,7 @@ const version: fc.Arbitrary<Text> = fc.oneof(
 /** The headers a target makes worth sending, each with the chance it is sent. */
 function headerChances(t: Target): [string, number][] {
   const out: [string, number][] = [];
-  if (t.file) out.push(['range', 0.8], ['if-range', 0.15], ['if-none-match', 0.2], ['if-modified-since', 0.15]);
+  if (t.file) out.push(['range', 0.8], ['if-range', 0.1], ['if-none-match', 0.12], ['if-modified-since', 0.1]);
   if (t.method !== 'GET') out.push(['origin', 0.3], ['sec-fetch-site', 0.3], ['sec-fetch-mode', 0.15], ['sec-fetch-dest', 0.15], ['referer', 0.1]);
   else out.push(['sec-fetch-site', 0.1], ['sec-fetch-dest', 0.15], ['range', 0.05]);
   out.push(

@@ -305,7 +305,10 @@ function crashFinding(exit: Exit): Finding {
   const frame = c?.stack?.split('\n').find((l) => l.includes('/src/'))?.trim().replace(/^at .*?\(?(\/.*\/src\/)/, 'src/').replace(/\)$/, '') ?? '';
   const what = c === undefined ? `exit code ${exit.code} signal ${exit.signal}` : `${c.origin}: ${c.name}${c.code ? ` [${c.code}]` : ''}: ${c.message}`;
   const stack = c?.stack?.split('\n').slice(1, 6).join('\n') ?? exit.stderr.slice(-800);
-  return { kind: 'crash', detail: `the app process died. ${what}\n${stack}`, signature: `crash:${c?.code ?? c?.name ?? exit.code}:${frame}` };
+  // The same throw for another header is another way in: the header's name is part of the
+  // signature (the fixture's x-echo-<name> headers count as one).
+  const header = /\["([^"]*)"\]/.exec(c?.message ?? '')?.[1]?.replace(/^x-echo-.*/, 'x-echo-…');
+  return { kind: 'crash', detail: `the app process died. ${what}\n${stack}`, signature: `crash:${c?.code ?? c?.name ?? exit.code}:${header ?? ''}:${frame}` };
 }
 
 /**
