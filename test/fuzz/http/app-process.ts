@@ -150,6 +150,11 @@ export class AppProcess {
     return this.#current === undefined ? [] : filesUnder(this.#current.uploads);
   }
 
+  /** Deletes the temporary upload files of the running process (its folders stay). */
+  clearLeftovers(): void {
+    for (const f of this.leftovers()) rmSync(f, { force: true });
+  }
+
   /** Kills the running process (a stuck event loop) and waits for it to end. */
   async kill(): Promise<void> {
     const c = this.#current;

@@ -8,12 +8,21 @@
  * - /broken/regex tests `q` against a regular expression that backtracks exponentially on
  *   a run of digits not followed by `x`: the event loop is held for a second or more;
  * - /broken/500 fails with a TypeError (a 500 not marked as on purpose) when a query key
- *   is `__proto__`.
+ *   is `__proto__`;
+ * - /broken/leak keeps a copy of an uploaded file in the upload folder when the file's
+ *   name has no dot: a temporary file left behind.
  */
+import { copyFileSync } from 'node:fs';
 import { createApp, type Request } from '../../../src/index.js';
 import { tracked } from './monitor.js';
 
-export const app = createApp({ env: 'production', logger: false, secretKey: 'http-fuzz-broken-secret-0123456789-abcdefgh', allowedHosts: ['127.0.0.1', 'localhost'] });
+export const app = createApp({
+  env: 'production',
+  logger: false,
+  secretKey: 'http-fuzz-broken-secret-0123456789-abcdefgh',
+  allowedHosts: ['127.0.0.1', 'localhost'],
+  uploads: { tmpDir: process.env.UPLOAD_TMP },
+});
 
 const q = (req: Request) => req.query.get('q') ?? '';
 const fuzz = { fuzz: { query: ['q'] } };
@@ -36,3 +45,8 @@ app.get('/broken/500', tracked((req) => {
   if (req.query.has('__proto__')) throw new TypeError('a key the handler did not expect');
   return 'ok\n';
 }), fuzz);
+app.post('/broken/leak', tracked(async (req) => {
+  const { files } = await req.files();
+  for (const f of files) if (!f.filename.includes('.')) copyFileSync(f.path, `${f.path}-copy`);
+  return { files: files.length };
+}), { csrf: false, fuzz: { body: ['multipart'] } });

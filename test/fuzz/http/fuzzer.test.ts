@@ -132,3 +132,8 @@ test('the fuzzer finds a 500 that the handler did not mean', { timeout: 300_000 
   const f = await findIn('/broken/500', 'server-error');
   assert.match(f.exchanges[0]!.bytes, /__proto__/);
 });
+
+test('the fuzzer finds a temporary file left behind', { timeout: 300_000 }, async () => {
+  const f = await findIn('/broken/leak', 'temp-file-left');
+  assert.match(f.exchanges[0]!.bytes, /filename=/);
+});
