@@ -55,4 +55,7 @@ process.on('message', (m: { id: number; t: string; reset?: boolean }) => {
   }
 });
 
+// The fuzzer went away (stopped, killed): so does its app.
+process.on('disconnect', () => process.exit(0));
+
 writeSync(1, `${running.port}\n`);

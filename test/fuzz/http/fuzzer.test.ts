@@ -7,6 +7,10 @@ import type { RawResult } from '../../faults/net-helpers.js';
 import { judgeExchange, type FailureKind } from './judge.js';
 import { parseResponses } from './response-parser.js';
 import { runHttpFuzz, summary } from './run.js';
+import fc from 'fast-check';
+import { anyString } from '../fuzz-options.js';
+import { textBytes, toJSExpression, type Piece } from './text.js';
+import { fill, requestFor, requestText } from './requests.js';
 
 const OK = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Content-Type-Options: nosniff\r\n\r\nok';
 
@@ -62,6 +66,33 @@ test('the response parser says where the bytes stop short', () => {
   assert.equal(parseResponses('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n', ['GET'], true).partial?.status, 200);
   assert.equal(parseResponses('HTTP/1.1 40', ['GET'], true).partial?.status, undefined);
   assert.notEqual(parseResponses('HTTP/1.1 40', ['GET'], true).partial, null);
+});
+
+test('a printed request is exactly the bytes that were sent', () => {
+  const piece: fc.Arbitrary<Piece> = fc.oneof(anyString(12), fc.record({ run: anyString(3).filter((r) => r !== ''), n: fc.integer({ min: 1, max: 40 }) }));
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 6 }), (text) => {
+      const printed = new Function(`return ${toJSExpression(text)}`)() as string;
+      assert.deepEqual(Buffer.from(printed, 'latin1'), textBytes(text));
+      assert.doesNotMatch(toJSExpression(text), /'/, 'the expression survives shell single quotes');
+    }),
+    { seed: 7, numRuns: 500 },
+  );
+});
+
+test('a request framed by a right Content-Length carries exactly that many bytes', () => {
+  const target = { method: 'POST', path: '/x/:id', query: ['q'], body: ['form', 'json', 'multipart', 'text', 'bytes'] as const, csrf: true, file: false };
+  const framed = requestFor({ ...target, body: [...target.body] }).filter((r) => r.framing.kind === 'length' && r.body.kind !== 'none' && r.eol === '\r\n');
+  fc.assert(
+    fc.property(framed, (r) => {
+      const creds = { sessionCookie: 'session=é€', csrfToken: 't€' };
+      const bytes = textBytes(fill(requestText(r, creds), creds));
+      const end = bytes.indexOf('\r\n\r\n');
+      const length = /\r\nContent-Length: (\d+)\r\n/.exec(bytes.subarray(0, end + 2).toString('latin1'))?.[1];
+      assert.equal(Number(length), bytes.length - end - 4);
+    }),
+    { seed: 7, numRuns: 300 },
+  );
 });
 
 const raw = (data: string, extra: Partial<RawResult> = {}): RawResult => ({ data, closed: true, error: undefined, gaveUp: false, complete: false, halfClosed: false, ...extra });

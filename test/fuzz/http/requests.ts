@@ -210,8 +210,8 @@ function encodeTarget(s: string): string {
 
 const encodePieces = (t: Text): Text => t.map((p) => (typeof p === 'string' ? encodeTarget(p) : { run: encodeTarget(p.run), n: p.n }));
 
-/** The request as Text, with the stand-ins still in it. */
-export function requestText(r: FuzzRequest): Text {
+/** The request as Text, with the credentials in place of the stand-ins (before any length is counted). */
+export function requestText(r: FuzzRequest, c: Credentials): Text {
   const eol = r.eol;
   const out: Piece[] = [...r.method, ' ', ...(r.rawTarget ? r.target : encodePieces(r.target)), ...(r.version.length > 0 ? [' ', ...r.version] : []), eol];
   const line = (name: Text, value: Text, times = 1) => {
@@ -227,7 +227,7 @@ export function requestText(r: FuzzRequest): Text {
   }
   const type = r.contentType === undefined ? bodyContentType(r.body) : r.contentType;
   if (type !== null) line(['Content-Type'], type);
-  const body = bodyText(r.body, r.csrf === 'field' && (r.body.kind === 'form' || r.body.kind === 'multipart'));
+  const body = fill(bodyText(r.body, r.csrf === 'field' && (r.body.kind === 'form' || r.body.kind === 'multipart')), c);
   const f = r.framing;
   const size = () => toBytesLength(body);
   if (r.body.kind === 'none' && f.kind === 'length') {
@@ -328,7 +328,7 @@ export function exchangeText(e: Exchange, c: Credentials): { text: Text; methods
     const s = bytes.toString('latin1');
     return { text: [s], methods: [s.slice(0, s.indexOf(' ')).toUpperCase()] };
   }
-  const text = e.requests.flatMap((r) => [...fill(requestText(r), c)]);
+  const text = e.requests.flatMap((r) => [...fill(requestText(r, c), c)]);
   return { text, methods: e.requests.map((r) => expand(r.method)) };
 }
 

@@ -22,7 +22,7 @@ import { AppProcess, type Exit } from './app-process.js';
 import { judgeExchange, type Finding } from './judge.js';
 import { parseResponses } from './response-parser.js';
 import { caseFor, exchangeText, type Credentials, type Exchange } from './requests.js';
-import { expand, toBytes, toJSExpression, type Text } from './text.js';
+import { textBytes, toJSExpression, type Text } from './text.js';
 
 export interface HttpFuzzOptions {
   /** Time budget in minutes (default 1), unless `runs` is given. */
@@ -244,7 +244,7 @@ async function credentials(port: number): Promise<Credentials> {
 
 /** Sends one exchange as its plan says and collects what came back. */
 function exchange(port: number, e: Exchange, text: Text, methods: string[]) {
-  const bytes = toBytes(expand(text));
+  const bytes = textBytes(text);
   const cuts = [...new Set(e.send.cuts.map((c) => Math.floor(c * bytes.length)))].filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b);
   const chunks = [...cuts, bytes.length].map((to, i, all) => bytes.subarray(i === 0 ? 0 : all[i - 1]!, to));
   const expected = Math.max(1, methods.length);

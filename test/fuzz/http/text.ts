@@ -47,7 +47,15 @@ export function toBytes(s: string): Buffer {
 }
 
 /**
- * A JavaScript expression for the bytes of `t` as a latin1 string, ready to paste into
+ * The bytes a Text is sent as: each piece on its own (a run is its unit's bytes repeated),
+ * so that a lone surrogate at a piece's edge never pairs with its neighbour's.
+ */
+export function textBytes(t: Text): Buffer {
+  return Buffer.concat(t.map((p) => (typeof p === 'string' ? toBytes(p) : Buffer.from(toBytes(p.run).toString('latin1').repeat(p.n), 'latin1'))));
+}
+
+/**
+ * A JavaScript expression for the bytes of `t` (textBytes) as a latin1 string, ready to paste into
  * `Buffer.from(<expr>, 'latin1')`: long runs are written `"x".repeat(n)`, every byte that
  * is not printable ASCII (and `'`, so the expression survives shell quoting) as `\xHH`.
  */
@@ -60,7 +68,7 @@ export function toJSExpression(t: Text): string {
   };
   for (const p of t) {
     if (typeof p === 'string') lit += escapeBytes(toBytes(p));
-    else if (p.n < 8) lit += escapeBytes(toBytes(p.run.repeat(p.n)));
+    else if (p.n < 8) lit += escapeBytes(toBytes(p.run)).repeat(p.n);
     else {
       flush();
       parts.push(`"${escapeBytes(toBytes(p.run))}".repeat(${p.n})`);
