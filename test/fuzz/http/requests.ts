@@ -1,7 +1,7 @@
 /**
  * Requests for the HTTP fuzzer: a structured request (method, target, version, headers,
  * body, framing, CSRF credentials) generated for one of the app's targets, and exchanges
- * (one connection: one or two pipelined requests, how they are cut and paced, how the
+ * (one connection: one to three pipelined requests, how they are cut and paced, how the
  * client ends) that serialize to the exact bytes sent. The hostile corpus of
  * test/faults/malformed.ts is one more source of exchanges.
  */
@@ -129,7 +129,7 @@ function headerChances(t: Target): [string, number][] {
   const out: [string, number][] = [];
   if (t.file) out.push(['range', 0.8], ['if-range', 0.1], ['if-none-match', 0.12], ['if-modified-since', 0.1]);
   if (t.method !== 'GET') out.push(['origin', 0.3], ['sec-fetch-site', 0.3], ['sec-fetch-mode', 0.15], ['sec-fetch-dest', 0.15], ['referer', 0.1]);
-  else out.push(['sec-fetch-site', 0.1], ['sec-fetch-dest', 0.15], ['range', 0.05]);
+  else out.push(['sec-fetch-site', 0.1], ['sec-fetch-dest', 0.15], ...(t.file ? [] : [['range', 0.05] as [string, number]]));
   out.push(
     ['accept', 0.3], ['cookie', 0.3], ['x-forwarded-for', 0.08], ['x-forwarded-proto', 0.08], ['x-forwarded-host', 0.08], ['forwarded', 0.04],
     ['accept-language', 0.08], ['accept-encoding', 0.08], ['connection', 0.1], ['expect', 0.04], ['upgrade', 0.03], ['user-agent', 0.08],
@@ -176,7 +176,7 @@ const sendPlan: fc.Arbitrary<SendPlan> = fc.record({
   finish: fc.constantFrom<'wait' | 'half-close' | 'abort'>('wait', 'wait', 'wait', 'wait', 'wait', 'half-close', 'abort'),
 });
 
-/** An exchange on one connection: one request, two pipelined, or a corpus request. */
+/** An exchange on one connection: one request, two or three pipelined, or a request of the corpus. */
 export function exchangeFor(targets: readonly Target[]): fc.Arbitrary<Exchange> {
   const request = fc.oneof(...targets.map(requestFor));
   // Mostly one request; sometimes more, pipelined on the same connection.

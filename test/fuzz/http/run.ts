@@ -204,14 +204,9 @@ export async function runHttpFuzz(opts: HttpFuzzOptions = {}): Promise<HttpFuzzR
       const shrink = await fc.check(property, { seed, path: search.counterexamplePath ?? undefined });
       const best = (last ?? found) as { value: Exchange[]; findings: Finding[] };
       const path = shrink.counterexamplePath ?? search.counterexamplePath ?? '';
-      // fast-check drops connections from the front of a case; try each one alone too.
-      let alone: Exchange | undefined;
-      for (const e of best.value.length > 1 ? best.value : []) {
-        if ((await runCase([e], false)).findings.some((f) => f.signature === focus)) {
-          alone = e;
-          break;
-        }
-      }
+      // fast-check drops connections from the front of a case, and cannot drop the first of
+      // pipelined requests: try each connection alone, then each of its requests.
+      const alone = await isolate(best.value, async (e) => (await runCase([e], false)).findings.some((f) => f.signature === focus));
       if (TIMING.has(best.findings[0]!.kind) && alone === undefined && !(await runCase(best.value, false)).findings.some((f) => f.signature === focus)) {
         log(`# the shrunk case did not fail again: it may depend on the machine's load`);
       }
@@ -259,6 +254,23 @@ function exchange(port: number, e: Exchange, text: Text, methods: string[]) {
       return p.error === null && p.partial === null && p.finals >= expected;
     },
   });
+}
+
+/** The one connection, or the one request of it, that fails on its own, if there is one. */
+async function isolate(value: Exchange[], fails: (e: Exchange) => Promise<boolean>): Promise<Exchange | undefined> {
+  let found: Exchange | undefined;
+  for (const e of value.length > 1 ? value : []) {
+    if (await fails(e)) {
+      found = e;
+      break;
+    }
+  }
+  const whole = found ?? (value.length === 1 ? value[0] : undefined);
+  for (const r of whole !== undefined && whole.requests.length > 1 ? whole.requests : []) {
+    const single = { ...whole!, requests: [r] };
+    if (await fails(single)) return single;
+  }
+  return found;
 }
 
 /** After a case: the process is up, its loop was not held, its handlers ended, no file is left. */
@@ -311,7 +323,7 @@ function crashFinding(exit: Exit): Finding {
   const stack = c?.stack?.split('\n').slice(1, 6).join('\n') ?? exit.stderr.slice(-800);
   // The same throw for another header is another way in: the header's name is part of the
   // signature (the fixture's x-echo-<name> headers count as one).
-  const header = /\["([^"]*)"\]/.exec(c?.message ?? '')?.[1]?.replace(/^x-echo-.*/, 'x-echo-…');
+  const header = /\["([^"]*)"\]/.exec(c?.message ?? '')?.[1]?.replace(/^x-echo[\s\S]*/, 'x-echo…');
   return { kind: 'crash', detail: `the app process died. ${what}\n${stack}`, signature: `crash:${c?.code ?? c?.name ?? exit.code}:${header ?? ''}:${frame}` };
 }
 
