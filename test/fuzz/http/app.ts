@@ -28,7 +28,9 @@ const SAVE_DIR = process.env.SAVE_DIR!;
 export const app = createApp({
   env: (process.env.HTTP_FUZZ_ENV ?? 'production') as Env,
   logger: false,
-  secretKey: 'http-fuzz-secret-0123456789-abcdefghijklmnop',
+  // Fixed (not generated per process), so that a session cookie and CSRF token stay valid
+  // across restarts and in a printed request; random-looking, as production requires.
+  secretKey: 'j9TE1x6GpTFxfxWGy6qFlu6fzL6Cb2ya_CtImZfhr-c',
   allowedHosts: ['127.0.0.1', 'localhost', '.localhost', '[::1]'],
   trustProxy: 1,
   uploads: { tmpDir: process.env.UPLOAD_TMP, maxFileSize: 1024 * 1024, maxTotalSize: 4 * 1024 * 1024 },

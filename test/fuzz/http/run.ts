@@ -167,9 +167,10 @@ export async function runHttpFuzz(opts: HttpFuzzOptions = {}): Promise<HttpFuzzR
         requests += v.requests;
       }
       // What depends on time (a stretch just over the line, an answer that came late) may be
-      // the machine's load, not the app: it counts only if the case shows it again.
-      // (While shrinking, a candidate is not run twice: the final case is, below.)
-      const timed = (f: Finding) => focus === undefined && TIMING.has(f.kind) && !known.has(f.signature) && (opts.kinds?.includes(f.kind) ?? true);
+      // the machine's load, not the app: it counts only if the case shows it again, while
+      // searching and while shrinking (else noise could lead the shrinking astray).
+      const timed = (f: Finding) =>
+        TIMING.has(f.kind) && (focus === undefined ? !known.has(f.signature) && (opts.kinds?.includes(f.kind) ?? true) : f.signature === focus);
       if (v.findings.some(timed) && !v.findings.some((f) => f.kind === 'crash')) {
         const again = await runCase(exchanges, false);
         const kinds = new Set(again.findings.map((f) => f.kind));
