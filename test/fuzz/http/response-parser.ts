@@ -81,8 +81,10 @@ function parseFrom(data: string, pos: number, methods: readonly string[], index:
       // gets a 400 with a body): if the rest does not parse, read it as a body after all.
       const rest = parseFrom(data, step.next, methods, i + 1, closed, [...responses, step.response]);
       if (rest.error === null) return rest;
+      // (Only a body with a length: reading the rest of the connection as the body of a
+      // HEAD's answer would swallow whatever followed it.)
       const asGet = parseOne(data, pos, false, closed);
-      if (asGet.ok === true) {
+      if (asGet.ok === true && (header(asGet.response, 'content-length') !== undefined || header(asGet.response, 'transfer-encoding') !== undefined)) {
         const alt = parseFrom(data, asGet.next, methods, i + 1, closed, [...responses, asGet.response]);
         if (alt.error === null) return alt;
       }

@@ -14,6 +14,8 @@
  *   node --import tsx test/fuzz/http/run.ts --minutes 10 [--seed N]
  *   node --import tsx test/fuzz/http/run.ts --seed N --path P     # replay one case
  *
+ * HTTP_FUZZ_DEBUG=1 prints how long each case took to send and to check.
+ *
  * See docs/reliability.md#the-http-fuzzer.
  */
 import fc from 'fast-check';
@@ -324,7 +326,7 @@ function crashFinding(exit: Exit): Finding {
   const stack = c?.stack?.split('\n').slice(1, 6).join('\n') ?? exit.stderr.slice(-800);
   // The same throw for another header is another way in: the header's name is part of the
   // signature (the fixture's x-echo-<name> headers count as one).
-  const header = /\["([^"]*)"\]/.exec(c?.message ?? '')?.[1]?.replace(/^x-echo[\s\S]*/, 'x-echo…');
+  const header = /\["([\s\S]*)"\]$/.exec(c?.message ?? '')?.[1]?.replace(/^x-echo[\s\S]*/, 'x-echo…');
   return { kind: 'crash', detail: `the app process died. ${what}\n${stack}`, signature: `crash:${c?.code ?? c?.name ?? exit.code}:${header ?? ''}:${frame}` };
 }
 
