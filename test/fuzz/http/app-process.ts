@@ -14,7 +14,7 @@ import { CRASH_MARK } from './monitor.js';
 import type { Target } from './targets.js';
 
 export interface ChildStats {
-  /** Longest busy stretch of the event loop since the last reset, in ms of this process's CPU. */
+  /** Longest busy stretch of the event loop since the last reset, in ms of its main thread's CPU. */
   maxBusyMs: number;
   /** Longest gap between two timer ticks, in wall-clock ms (the machine's load included). */
   maxGapMs: number;

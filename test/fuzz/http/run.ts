@@ -44,7 +44,7 @@ export interface HttpFuzzOptions {
   paths?: readonly string[];
   /** Pursue only failures of these kinds (the others are seen, and let pass). */
   kinds?: readonly Finding['kind'][];
-  /** An event-loop stretch this long (ms of the process's own CPU) is a failure. Default 500. */
+  /** An event-loop stretch this long (ms of the main thread's CPU) is a failure. Default 500. */
   blockThresholdMs?: number;
   /** Stop at the first failure (default: with `runs`, yes; with `minutes`, no). */
   stopOnFirst?: boolean;
