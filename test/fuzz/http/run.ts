@@ -18,6 +18,7 @@
  *
  * See docs/reliability.md#the-http-fuzzer.
  */
+import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { rawExchange, send } from '../../faults/net-helpers.js';
 import { AppProcess, type Exit } from './app-process.js';
@@ -213,7 +214,12 @@ export async function runHttpFuzz(opts: HttpFuzzOptions = {}): Promise<HttpFuzzR
       if (TIMING.has(best.findings[0]!.kind) && alone === undefined && !(await runCase(best.value, false)).findings.some((f) => f.signature === focus)) {
         log(`# the shrunk case did not fail again: it may depend on the machine's load`);
       }
-      const failure = describe(best.value, alone, best.findings, seed, path, creds, proc.port);
+      const replay = [
+        `node --import tsx test/fuzz/http/run.ts --seed ${seed} --path ${path}`,
+        ...(opts.app === undefined ? [] : [`--app ${opts.app}`]),
+        ...(opts.paths === undefined ? [] : [`--paths ${opts.paths.join(',')}`]),
+      ].join(' ');
+      const failure = describe(best.value, alone, best.findings, seed, path, replay, creds, proc.port);
       failures.push(failure);
       known.add(focus);
       log(failure.report);
@@ -334,7 +340,7 @@ function crashFinding(exit: Exit): Finding {
  * The report of a failure: what broke, the seed and path that replay the case, and the
  * bytes of each connection (of the one that fails `alone`, when one does).
  */
-function describe(value: Exchange[], alone: Exchange | undefined, findings: Finding[], seed: number, path: string, creds: Credentials, port: number): HttpFuzzFailure {
+function describe(value: Exchange[], alone: Exchange | undefined, findings: Finding[], seed: number, path: string, replay: string, creds: Credentials, port: number): HttpFuzzFailure {
   const shown = alone === undefined ? value : [alone];
   const exchanges = shown.map((e) => {
     const { text } = exchangeText(e, creds);
@@ -349,7 +355,7 @@ function describe(value: Exchange[], alone: Exchange | undefined, findings: Find
     `HTTP fuzz failure: ${f.kind}`,
     ...findings.map((x) => `  ${x.detail.replaceAll('\n', '\n  ')}`),
     `  seed ${seed}, path ${path}`,
-    `  replay: node --import tsx test/fuzz/http/run.ts --seed ${seed} --path ${path}${value.length > 1 ? ` (its ${value.length} connections)` : ''}`,
+    `  replay: ${replay}${value.length > 1 ? ` (its ${value.length} connections)` : ''}`,
     ...exchanges.flatMap((x, i) => [
       alone !== undefined ? `  this connection alone does it, sent ${x.how}:` : `  connection ${i + 1} of ${exchanges.length}, sent ${x.how}:`,
       `    Buffer.from(${x.bytes}, 'latin1')`,
@@ -371,14 +377,22 @@ export function summary(r: HttpFuzzResult): string {
   ].join('\n');
 }
 
-// Run directly: node --import tsx test/fuzz/http/run.ts [--minutes N] [--runs N] [--seed N] [--path P]
+// Run directly: node --import tsx test/fuzz/http/run.ts [--minutes N] [--runs N] [--seed N] [--path P] [--app module] [--paths /a,/b]
 if (process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
   const arg = (name: string) => {
     const i = process.argv.indexOf(`--${name}`);
     return i === -1 ? undefined : process.argv[i + 1];
   };
   const num = (name: string) => (arg(name) === undefined ? undefined : Number(arg(name)));
-  const r = await runHttpFuzz({ minutes: num('minutes'), runs: num('runs'), seed: num('seed'), path: arg('path') });
+  const app = arg('app');
+  const r = await runHttpFuzz({
+    minutes: num('minutes'),
+    runs: num('runs'),
+    seed: num('seed'),
+    path: arg('path'),
+    app: app === undefined ? undefined : resolve(app),
+    paths: arg('paths')?.split(','),
+  });
   console.log(summary(r));
   process.exitCode = r.failures.length > 0 ? 1 : 0;
 }
