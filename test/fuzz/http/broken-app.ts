@@ -1,6 +1,6 @@
 /**
  * A deliberately broken app, to show that the HTTP fuzzer finds what it must find
- * (test/fuzz/http/fuzzer.test.ts). Next to a few sound routes, three bugs that depend on
+ * (test/fuzz/http/finds-*.test.ts). Next to a few sound routes, four bugs that depend on
  * the request's data, as real ones do:
  *
  * - /broken/timer throws from a timer when `q` holds a character outside printable ASCII:

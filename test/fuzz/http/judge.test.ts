@@ -1,16 +1,15 @@
-// The HTTP fuzzer's own tests. A fuzzer that cannot fail proves nothing: its response
-// parser and judge refuse what they must (tables), and run against a deliberately broken
-// app (broken-app.ts) it finds each bug, shrinks it to one small request and replays it.
+// The HTTP fuzzer's own parts, tested (a fuzzer that cannot fail proves nothing): its
+// response parser and judge refuse what they must, and the bytes it prints are the bytes it
+// sent. The finds-*.test.ts files run it against a deliberately broken app.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RawResult } from '../../faults/net-helpers.js';
-import { judgeExchange, type FailureKind } from './judge.js';
-import { parseResponses } from './response-parser.js';
-import { runHttpFuzz, summary } from './run.js';
 import fc from 'fast-check';
+import type { RawResult } from '../../faults/net-helpers.js';
 import { anyString } from '../fuzz-options.js';
-import { textBytes, toJSExpression, type Piece } from './text.js';
+import { judgeExchange, type FailureKind } from './judge.js';
 import { fill, requestFor, requestText } from './requests.js';
+import { parseResponses } from './response-parser.js';
+import { textBytes, toJSExpression, type Piece } from './text.js';
 
 const OK = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Content-Type-Options: nosniff\r\n\r\nok';
 
@@ -129,46 +128,4 @@ test('the judge: a body without nosniff, a redirect off the site, a cut response
   assert.deepEqual(kinds(cut.replace('\r\n\r\n', '\r\nx-fuzz-may-cut: 1\r\n\r\n')), [], 'cut on purpose');
   assert.deepEqual(kinds('', { closed: false, gaveUp: true }), ['no-answer']);
   assert.deepEqual(kinds(''), [], 'closed without an answer: the request was not one');
-});
-
-const BROKEN = new URL('./broken-app.ts', import.meta.url).pathname;
-
-/**
- * Runs the fuzzer against one broken route of broken-app.ts, pursuing failures of one kind
- * (the framework's own, if any, are another test's business), and returns what it found.
- */
-async function findIn(path: string, kind: FailureKind) {
-  const lines: string[] = [];
-  const r = await runHttpFuzz({ app: BROKEN, paths: [path], kinds: [kind], runs: 300, seed: 19, shrinkSeconds: 20, log: (l) => lines.push(l) });
-  console.log(summary(r));
-  assert.equal(r.failures.length, 1, `no failure found on ${path}:\n${lines.join('\n')}`);
-  const f = r.failures[0]!;
-  console.log(f.report.split('\n').filter((l) => !l.includes("node -e '")).map((l) => `# ${l}`).join('\n'));
-  assert.equal(f.exchanges.length, 1, 'shrunk to one connection');
-  assert.ok(f.exchanges[0]!.bytes.includes(path), f.exchanges[0]!.bytes);
-  return f;
-}
-
-test('the fuzzer finds an exception thrown from a timer, shrinks it and replays it', { timeout: 300_000 }, async () => {
-  const f = await findIn('/broken/timer', 'crash');
-  assert.match(f.detail, /thrown from a timer/);
-  const replay = await runHttpFuzz({ app: BROKEN, paths: ['/broken/timer'], kinds: ['crash'], seed: f.seed, path: f.path, log: () => {} });
-  assert.deepEqual(replay.failures.map((x) => x.signature), [f.signature], 'the seed and path replay it');
-});
-
-test('the fuzzer finds a regular expression that holds the event loop', { timeout: 300_000 }, async () => {
-  const f = await findIn('/broken/regex', 'loop-blocked');
-  // The query holds the run of 25 digits or more that makes the regex slow.
-  const run = /"([01])"\.repeat\((\d+)\)/.exec(f.exchanges[0]!.bytes);
-  assert.ok(/[01]{25}/.test(f.exchanges[0]!.bytes) || Number(run?.[2]) >= 25, f.exchanges[0]!.bytes);
-});
-
-test('the fuzzer finds a 500 that the handler did not mean', { timeout: 300_000 }, async () => {
-  const f = await findIn('/broken/500', 'server-error');
-  assert.match(f.exchanges[0]!.bytes, /__proto__/);
-});
-
-test('the fuzzer finds a temporary file left behind', { timeout: 300_000 }, async () => {
-  const f = await findIn('/broken/leak', 'temp-file-left');
-  assert.match(f.exchanges[0]!.bytes, /filename=/);
 });
