@@ -5,7 +5,7 @@
  * out of it: what node would refuse becomes a logged 500 (write-guard.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { Readable, pipeline } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { HttpError } from '../errors.js';
@@ -251,6 +251,20 @@ export function listenNode(app: App, opts: ListenOptions = {}): Promise<RunningS
   );
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
+    // The 400 below is written straight to the socket, so it must be the only answer on
+    // the wire. A malformed request pipelined behind one whose response is being (or was)
+    // written gets none: as node's own default does, the current response finishes, then
+    // the connection closes. An error in the current request's own body (cut short, bad
+    // chunk framing) is that request's answer, as long as none of its response went out.
+    const sock = socket as Socket & { _httpMessage?: ServerResponse | null };
+    const current = sock._httpMessage;
+    if (current && (current.headersSent || current.req.complete)) {
+      current.shouldKeepAlive = false;
+      if (current.writableFinished) sock.end();
+      else current.once('finish', () => sock.end());
+      return;
+    }
+    if (!current && sock.bytesWritten > 0) return void sock.end();
     const code = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
     const reason = code === 431 ? 'Request Header Fields Too Large' : code === 408 ? 'Request Timeout' : 'Bad Request';
     const text = code === 431 ? `The request headers are larger than ${cfg.maxHeaderSize} bytes.\n` : `${reason}.\n`;

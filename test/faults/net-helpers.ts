@@ -16,36 +16,74 @@ export interface RawResult {
   error: string | undefined;
   /** We gave up waiting and destroyed the socket ourselves. */
   gaveUp: boolean;
+  /** `until` held: we had what we waited for and closed the connection ourselves. */
+  complete: boolean;
+  /** We half-closed the connection (`end`, or `idleEndMs` passed). */
+  halfClosed: boolean;
 }
 
 /**
  * Sends `chunks` on a fresh connection (each chunk after `gapMs`), optionally half-closes,
  * and resolves when the server closes the connection or `giveUpMs` passes.
+ *
+ * `until` ends the exchange as soon as the data received satisfies it (say, a complete
+ * response on a keep-alive connection); `idleEndMs` half-closes once the server has been
+ * silent that long after the last chunk (a client that has nothing more to say).
  */
 export function rawExchange(
   port: number,
   chunks: (string | Buffer)[],
-  opts: { gapMs?: number; end?: boolean; giveUpMs?: number; destroyAfterWrite?: boolean } = {},
+  opts: {
+    gapMs?: number;
+    end?: boolean;
+    giveUpMs?: number;
+    destroyAfterWrite?: boolean;
+    until?: (data: string) => boolean;
+    idleEndMs?: number;
+  } = {},
 ): Promise<RawResult> {
   return new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');
     let data = '';
     let error: string | undefined;
     let gaveUp = false;
+    let complete = false;
+    let halfClosed = false;
     let done = false;
+    let idle: NodeJS.Timeout | undefined;
+    let written = false;
     const finish = (closed: boolean) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      resolve({ data, closed, error, gaveUp });
+      clearTimeout(idle);
+      resolve({ data, closed, error, gaveUp, complete, halfClosed });
     };
     const timer = setTimeout(() => {
       gaveUp = true;
       s.destroy();
       finish(false);
     }, opts.giveUpMs ?? 10_000);
+    const armIdle = () => {
+      if (opts.idleEndMs === undefined || !written || halfClosed) return;
+      clearTimeout(idle);
+      idle = setTimeout(() => {
+        if (s.destroyed || halfClosed) return;
+        halfClosed = true;
+        s.end();
+      }, opts.idleEndMs);
+    };
     s.setNoDelay(true);
-    s.on('data', (d) => (data += d.toString('latin1')));
+    s.on('data', (d) => {
+      data += d.toString('latin1');
+      if (opts.until !== undefined && !complete && opts.until(data)) {
+        complete = true;
+        s.destroy();
+        finish(true);
+        return;
+      }
+      armIdle();
+    });
     s.on('error', (e: NodeJS.ErrnoException) => (error = e.code ?? e.message));
     s.on('close', () => finish(true));
     s.once('connect', async () => {
@@ -59,7 +97,11 @@ export function rawExchange(
         s.destroy();
         return;
       }
-      if (opts.end) s.end();
+      written = true;
+      if (opts.end) {
+        halfClosed = true;
+        s.end();
+      } else armIdle();
     });
   });
 }
@@ -184,11 +226,14 @@ export interface ChildApp {
   exited: Promise<{ code: number | null; signal: string | null; stats: Record<string, number> | undefined; stderr: string }>;
 }
 
-/** Starts `test/faults/fixtures/<name>.ts` (or any path) with tsx and --expose-gc. */
-export async function startChild(script: string, env: Record<string, string> = {}): Promise<ChildApp> {
+/**
+ * Starts `test/faults/fixtures/<name>.ts` (or any path) with tsx and --expose-gc; `ipc`
+ * opens an IPC channel (`child.send`, `process.send` in the child).
+ */
+export async function startChild(script: string, env: Record<string, string> = {}, opts: { ipc?: boolean } = {}): Promise<ChildApp> {
   const { spawn } = await import('node:child_process');
   const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', script], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: opts.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });
   let out = '';
