@@ -13,7 +13,7 @@ import type { Request } from '../http/request.js';
 import { Response } from '../http/response.js';
 import type { App } from '../app/app.js';
 import { Drain } from './shutdown.js';
-import { lastResortResponse, unwritable } from './write-guard.js';
+import { discardBody, lastResortResponse, unwritable } from './write-guard.js';
 
 export interface ListenOptions {
   /** Default `127.0.0.1`. */
@@ -138,7 +138,11 @@ function writeResponse(
   streaming: Set<ServerResponse> | null,
   onBodyError: ((nreq: IncomingMessage, err: Error) => void) | null,
 ): void {
-  if (nres.headersSent || nres.destroyed) return; // already answered (timeout) or client gone
+  if (nres.headersSent || nres.destroyed) {
+    // Already answered (timeout) or client gone: nobody will read this body.
+    discardBody(res.body);
+    return;
+  }
   const problem = unwritable(res, false);
   if (problem !== undefined) throw problem;
   const body = res.body;
@@ -198,6 +202,7 @@ function writeFailed(
   closing: boolean,
 ): void {
   let reason: unknown = err;
+  discardBody(res.body);
   try {
     reason = unwritable(res, true) ?? err;
     logFailure(app, reason, 'the response could not be written', nreq);

@@ -82,3 +82,24 @@ export function lastResortResponse(err: unknown, req: Request | null, dev: boole
   h['cache-control'] = 'no-store';
   return res;
 }
+
+/**
+ * Releases a streamed body that will never be written (the client left, the response was
+ * replaced by an error page): a file stream holds an open file until it is read or
+ * destroyed, and since Node 26 a file handle that reaches the garbage collector still open
+ * ends the process. Anything else is left alone.
+ */
+export function discardBody(body: unknown): void {
+  try {
+    if (body instanceof Readable) {
+      if (!body.destroyed) {
+        body.on('error', () => {});
+        body.destroy();
+      }
+    } else if (body !== null && typeof body === 'object' && typeof (body as AsyncIterator<unknown>).return === 'function') {
+      Promise.resolve((body as AsyncIterator<unknown>).return!()).catch(() => {});
+    }
+  } catch {
+    // Releasing must not throw out of the server either.
+  }
+}

@@ -209,3 +209,46 @@ test('a body cut short by a client that half-closes is a prompt 400, not a handl
     await s.close();
   }
 });
+
+test('a file response nobody will read is closed: the client left, or the handler timed out first', async () => {
+  // Since Node 26 a file handle the garbage collector finds open ends the process
+  // (ERR_INVALID_STATE); on every version it is an open file per request. Found by the
+  // HTTP fuzzer on Node 26.
+  const { mkdtempSync, writeFileSync, readdirSync, readlinkSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { sendFile } = await import('../../src/index.js');
+  const dir = mkdtempSync(join(tmpdir(), 'palisade-discard-'));
+  const file = join(dir, 'big.bin');
+  writeFileSync(file, Buffer.alloc(1 << 20, 'x'));
+  const openOnFile = () => readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === file;
+    } catch {
+      return false;
+    }
+  }).length;
+  const app = createApp({ env: 'test', server: { handlerTimeout: 1000 } });
+  app.get('/late', async (req) => {
+    const res = await sendFile(req, file);
+    await new Promise((r) => setTimeout(r, Number(req.query.get('ms'))));
+    return res;
+  });
+  const s = await app.listen({ port: 0 });
+  try {
+    // The client leaves before the handler returns.
+    await new Promise<void>((resolve) => {
+      const c = connect(s.port, '127.0.0.1', () => c.write('GET /late?ms=150 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'));
+      c.on('error', () => {});
+      setTimeout(() => { c.destroy(); resolve(); }, 30);
+    });
+    // The handler returns after the 503 for its timeout went out.
+    const r = await fetch(`${s.url}/late?ms=2200`);
+    assert.equal(r.status, 503);
+    await r.text();
+    await new Promise((r) => setTimeout(r, 1600));
+    assert.equal(openOnFile(), 0, 'no file stays open');
+  } finally {
+    await s.close();
+  }
+});
