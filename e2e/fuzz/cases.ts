@@ -70,3 +70,32 @@ export function caseValues(c: FuzzCase, rng: Rng, nextToken: () => number, attac
   }
   return out;
 }
+
+/** A case written by hand (a row of found.ts): a template or an html recipe, and how to read it. */
+export interface FixedCase {
+  readonly template?: string;
+  readonly html?: Sources['html'];
+  readonly files?: Readonly<Record<string, string>>;
+  readonly read?: Reader | null;
+  readonly transform?: Sources['transform'];
+  readonly ref?: string;
+}
+
+export function fixedCase(x: FixedCase): FuzzCase {
+  return {
+    engine: x.html === undefined ? 'template' : 'html',
+    main: x.template ?? '',
+    files: x.files ?? {},
+    ...(x.html === undefined ? {} : { html: x.html }),
+    transform: x.transform ?? null,
+    construct: 'fixed',
+    expr: 'v',
+    seed: 0,
+    family: 'fixed',
+    extras: [],
+    read: x.read ?? null,
+    pool: 'text',
+    ref: x.ref ?? REF,
+    hints: [],
+  };
+}

@@ -87,6 +87,7 @@
     }
   }
   const BAD = new Set(['javascript:', 'vbscript:', 'data:']);
+  const IMAGE_PROPS = ['background-image', 'list-style-image', 'border-image-source', 'mask-image', 'cursor', 'content'];
 
   /** srcset candidates' URLs, as the HTML parser splits them (§4.8.4.3.10). */
   function srcsetURLs(s) {
@@ -226,6 +227,7 @@
     const shape = [];
     const decls = [];
     const bad = [];
+    const styled = documents(doc).some((d) => d.styleSheets.length > 0 || d.querySelector('[style]') !== null);
     for (const [el, p] of allElements(doc)) {
       shape.push(`${p}[${[...el.attributes].map((a) => a.name).sort().join(',')}]`);
       const base = el.ownerDocument.baseURI;
@@ -248,6 +250,15 @@
         if (n === 'style') for (const u of cssURLs(a.value)) check(u, 'style');
       }
       if (el.style) for (let k = 0; k < el.style.length; k++) decls.push(`${p}|style|${el.style[k]}`);
+      if (styled) {
+        // What the cascade made of it: URLs that arrived through var() or a sheet.
+        const cs = el.ownerDocument.defaultView.getComputedStyle(el);
+        for (const prop of IMAGE_PROPS) {
+          for (const u of cssURLs(cs.getPropertyValue(prop))) {
+            if (BAD.has(scheme(u, el.ownerDocument.baseURI))) bad.push(`${p}|computed ${prop}|${scheme(u, el.ownerDocument.baseURI)}`);
+          }
+        }
+      }
     }
     for (const d of documents(doc)) {
       const css = { decls: [], texts: [], urls: [] };
@@ -321,10 +332,11 @@
         }
       }
       case 'css-prop': {
-        const probe = doc.createElement('p');
+        // The probe is an element like #t, beside it, so that it is laid out alike.
+        const probe = doc.createElementNS(t.namespaceURI, t.localName);
         probe.style.setProperty(read.prop, v.replace(/\s*!important\s*$/, ''));
         if (probe.style.getPropertyValue(read.prop) === '') return JSON.stringify({ skip: true });
-        doc.body.appendChild(probe);
+        t.after(probe);
         const want = w.getComputedStyle(probe).getPropertyValue(read.prop);
         probe.remove();
         return JSON.stringify({ got: w.getComputedStyle(t).getPropertyValue(read.prop), want });

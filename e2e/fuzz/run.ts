@@ -37,6 +37,11 @@ export interface EscaperFuzzOptions {
   readonly fidelity?: boolean;
   /** A judge to reuse; otherwise one is started and closed. */
   readonly judge?: Judge;
+  /**
+   * When given, a failure counts only if this says it is new (the controls re-judge it with
+   * the real escaper, so that a hole the real escaper has cannot pass for the broken one's).
+   */
+  readonly isNew?: (c: FuzzCase, value: string, benign: boolean, kind: FailureKind) => Promise<boolean>;
 }
 
 /** A failure: the first case of its kind as found, shrunk, and how often its kind was seen. */
@@ -71,6 +76,8 @@ export interface EscaperFuzzReport {
   dirtyReferences: number;
   /** Failures that did not recur when their case was judged alone. */
   flaky: number;
+  /** Failures that `isNew` did not accept. */
+  notNew: number;
   /** Where the time went (ms): generating, compiling and rendering; judging; shrinking. */
   readonly time: { render: number; judge: number; shrink: number };
   readonly failures: Failure[];
@@ -120,7 +127,7 @@ export async function runEscaperFuzz(opts: EscaperFuzzOptions): Promise<EscaperF
   const batch = opts.batch ?? 40;
   const report: EscaperFuzzReport = {
     seed: opts.seed, templates: 0, renders: 0, seconds: 0, refused: {}, contexts: {}, families: {}, constructs: {},
-    fidelityChecks: 0, dirtyReferences: 0, flaky: 0, failures: [], time: { render: 0, judge: 0, shrink: 0 },
+    fidelityChecks: 0, dirtyReferences: 0, flaky: 0, notNew: 0, failures: [], time: { render: 0, judge: 0, shrink: 0 },
   };
   const byKey = new Map<string, Failure>();
   const bySignature = new Map<string, Failure>();
@@ -128,6 +135,7 @@ export async function runEscaperFuzz(opts: EscaperFuzzOptions): Promise<EscaperF
   let token = 1;
 
   const fail = async (kind: FailureKind, detail: string, c: FuzzCase, value: string, benign: boolean): Promise<void> => {
+    if (opts.stopAfter !== undefined && report.failures.length >= opts.stopAfter) return;
     const key = `${kind}|${c.family.replace(/-(dq|sq|unq)\b/g, '')}|${c.construct}`;
     const known = byKey.get(key);
     if (known !== undefined) {
@@ -137,6 +145,10 @@ export async function runEscaperFuzz(opts: EscaperFuzzOptions): Promise<EscaperF
     // A failure must recur when its case is judged alone (a late event of another case does not).
     if (kind !== 'compile-crash' && kind !== 'render-crash' && kind !== 'judge-crash' && (await recheck(judge, c, value, benign, kind, opts.render ?? {})) === null) {
       report.flaky++;
+      return;
+    }
+    if (opts.isNew !== undefined && !(await opts.isNew(c, value, benign, kind))) {
+      report.notNew++;
       return;
     }
     const canShrink = opts.shrink !== false && shrinks < (opts.maxShrinks ?? 40);

@@ -45,8 +45,10 @@ function cssHole(rng: Rng): CssHole {
       const [name, before, after] = rng.pick([
         ['content', 'content: "', '";'], ['font-family', "font-family: '", "';"], ['image-set', 'background-image: image-set("', '" 1x);'],
         ['webkit-image-set', 'background-image: -webkit-image-set("', '" 1x);'], ['image-set-after-path', 'background-image: image-set("/img/', '" 1x);'],
+        ['image', 'background-image: image("', '");'], ['cross-fade', 'background-image: cross-fade("', '", url(/b.png));'],
+        ['custom-property-var', '--u: "', '"; background-image: image-set(var(--u) 1x);'], ['custom-property', "--u: '", "';"],
       ] as const);
-      return { family: `css-string-${name}`, before, after, ref: REF, read: null, pool: name.startsWith('image-set') ? 'url' : 'text' };
+      return { family: `css-string-${name}`, before, after, ref: REF, read: null, pool: /image|cross|var/.test(name) ? 'url' : 'text' };
     }],
     [3, () => {
       const q = rng.pick(['', '"', "'"]);

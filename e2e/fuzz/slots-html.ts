@@ -41,7 +41,7 @@ const RAW: readonly (readonly [string, 'rcdata' | 'raw', string])[] = [
   ['plaintext', 'raw', 'raw'],
 ];
 /** Static text inside RCDATA/raw text: markup-looking text that must stay text. */
-const RAW_DECO = ['', '', 'a ', '<b>x</b>', TRIPWIRE, '<', '</', '&amp;', '<!--', '-->', '<!-- <script>', '\n'];
+const RAW_DECO = ['', '', 'a ', '<b>x</b>', TRIPWIRE, `>-${TRIPWIRE}`, '<', '</', '&amp;', '<!--', '-->', '<!-- <script>', '\n'];
 
 export function rawText(rng: Rng, id: IdAttr): Slot {
   const [open, kind, read] = rng.pick(RAW);

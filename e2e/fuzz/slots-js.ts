@@ -152,7 +152,7 @@ function statement(rng: Rng, hole: JsHole): [string, string] {
 
 const SCRIPT_TAGS = ['<script>', '<script>', '<script>', '<script type="module">', '<script type="text/javascript">', '<SCRIPT>', '<script\n>', '<script defer>'];
 /** Code written after the value, which a value that ends the script early turns into markup. */
-const AFTER_CODE = ['', '', ` x = '${TRIPWIRE}';`, ' x = a < y;', ' /* </b> */'];
+const AFTER_CODE = ['', '', ` x = '${TRIPWIRE}';`, ` x = '>-${TRIPWIRE}';`, ' x = a < y;', ' /* </b> */'];
 
 export function scriptBody(rng: Rng, _id: IdAttr): Slot {
   const hole = jsHole(rng);
@@ -187,7 +187,8 @@ export function eventHandler(rng: Rng, id: IdAttr): Slot {
 }
 
 export function scriptJSON(rng: Rng, id: IdAttr): Slot {
-  const type = rng.pick(['application/json', 'application/ld+json', 'text/json', 'importmap', 'speculationrules']);
+  // Not speculationrules: Chromium's renderer crashes on some of these documents.
+  const type = rng.pick(['application/json', 'application/ld+json', 'text/json', 'importmap']);
   const [pre, post] = rng.pick([['', ''], ['{"a": ', '}'], ['["', '"]'], ['{"', '": 1}'], ['[1, ', ']'], ['{"a": "x', 'y"}']] as const);
   return {
     family: `script-json-${type.replace(/\W/g, '-')}`,

@@ -90,7 +90,7 @@ export function fidelity(read: Reader | null, t: Transform | null, v: string, re
   switch (read.kind) {
     case 'js':
     case 'json':
-      if (!ref.read.includes(R)) return null;
+      if (!ref.read.includes(R) || ref.read.startsWith('invalid JSON')) return null;
       want = ref.read.split(R).join(jsonInner(tv));
       break;
     case 'regexp': {
