@@ -8,7 +8,7 @@ import { ESCAPERS } from '../../src/templates/runtime.js';
 import { escapeHTML } from '../../src/escape/html.js';
 import { Judge } from './judge.js';
 import { runEscaperFuzz } from './run.js';
-import { recheck } from './shrink.js';
+import { recheck } from './recheck.js';
 import type { FuzzCase } from './cases.js';
 import type { FailureKind } from './verdict.js';
 

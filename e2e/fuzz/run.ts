@@ -14,7 +14,8 @@ import { type CaseValue, type Engine, type FuzzCase, caseValues, generateCase } 
 import { type RenderOptions, compileCase, holeContexts } from './render.js';
 import { Judge, type JudgeDoc, type Observation } from './judge.js';
 import { type FailureKind, type Finding, UNSAFE, fidelity, safety } from './verdict.js';
-import { type Shrunk, recheck, shrink, tableRow } from './shrink.js';
+import { type Shrunk, shrink, tableRow } from './shrink.js';
+import { recheck } from './recheck.js';
 
 export interface EscaperFuzzOptions {
   readonly seed: number;

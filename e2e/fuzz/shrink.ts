@@ -4,12 +4,12 @@
  * failure remains, judging each round's candidates in one browser batch. The result is
  * printed as a row for e2e/fuzz/found.ts.
  */
-import { TemplateError } from '../../src/errors.js';
 import type { FuzzCase } from './cases.js';
 import type { HtmlRecipe } from './constructs.js';
-import type { Judge, JudgeDoc } from './judge.js';
-import { type RenderOptions, compileCase } from './render.js';
-import { type FailureKind, type Finding, fidelity, safety } from './verdict.js';
+import type { Judge } from './judge.js';
+import type { RenderOptions } from './render.js';
+import type { FailureKind } from './verdict.js';
+import { type Candidate, check } from './recheck.js';
 
 export interface Shrunk {
   readonly case: FuzzCase;
@@ -17,60 +17,8 @@ export interface Shrunk {
   readonly detail: string;
 }
 
-interface Candidate {
-  readonly c: FuzzCase;
-  readonly value: string;
-}
-
 const size = (x: Candidate): number =>
   x.value.length + x.c.main.length + Object.values(x.c.files).reduce((a, f) => a + f.length, 0) + (x.c.html ? JSON.stringify(x.c.html).length : 0);
-
-/** Judges candidates in one batch; the finding of `kind` for each, or null. */
-async function check(judge: Judge, cands: readonly Candidate[], kind: FailureKind, benign: boolean, opts: RenderOptions): Promise<(Finding | null)[]> {
-  const out: (Finding | null)[] = cands.map(() => null);
-  const docs: JudgeDoc[] = [];
-  const owners: number[] = [];
-  cands.forEach((x, i) => {
-    let render: (v: string) => string;
-    try {
-      render = compileCase(x.c, opts);
-    } catch (e) {
-      if (kind === 'compile-crash' && !(e instanceof TemplateError)) out[i] = { kind, detail: String(e) };
-      return;
-    }
-    let ref: string;
-    let got: string;
-    try {
-      ref = render(x.c.ref);
-      got = render(x.value);
-    } catch (e) {
-      if (kind === 'render-crash') out[i] = { kind, detail: String(e) };
-      return;
-    }
-    docs.push({ key: `s${i}:0`, html: ref, read: x.c.read, v: x.c.ref }, { key: `s${i}:1`, html: got, read: x.c.read, v: x.value });
-    owners.push(i);
-  });
-  if (docs.length === 0) return out;
-  let seen;
-  try {
-    seen = (await judge.judge(docs)).observations;
-  } catch {
-    return out;
-  }
-  owners.forEach((i, k) => {
-    const ref = seen[2 * k]!;
-    const o = seen[2 * k + 1]!;
-    if (ref.canary.length > 0 || ref.dialogs.length > 0) return;
-    const x = cands[i]!;
-    const findings = safety(ref, o);
-    if (benign) {
-      const f = fidelity(x.c.read, x.c.transform, x.value, ref, o);
-      if (f !== null) findings.push(f);
-    }
-    out[i] = findings.find((f) => f.kind === kind) ?? null;
-  });
-  return out;
-}
 
 const TOKENS = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}|\{#[\s\S]*?#\}|<[^<>]*>|\s+|\w+|[\s\S]/g;
 const tokens = (s: string): string[] => s.match(TOKENS) ?? [];
@@ -156,11 +104,6 @@ function candidates(x: Candidate, round: number): Candidate[] {
     walk(x.c.html!, (n) => n);
   }
   return shuffleTake(out, 48, round * 7919 + 1);
-}
-
-/** Judges a case and value again, alone: the finding of `kind`, or null when it does not recur. */
-export async function recheck(judge: Judge, c: FuzzCase, value: string, benign: boolean, kind: FailureKind, opts: RenderOptions): Promise<Finding | null> {
-  return (await check(judge, [{ c, value }], kind, benign, opts))[0] ?? null;
 }
 
 /**
