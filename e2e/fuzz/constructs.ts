@@ -56,7 +56,8 @@ const EXPRS: readonly (readonly [number, Expr])[] = [
   [1, { code: (n) => `(${n}|e)|replace("&amp;", "&")`, t: null, label: 'markup-replace' }],
   [1, { code: (n) => `${n}|e|upper`, t: null, label: 'e-upper' }],
   [1, { code: (n) => `${n}|title`, t: null, label: 'title' }],
-  [1, { code: (n) => `${n} if c else "x"`, t: 'id', label: 'conditional' }],
+  // Not `if c`: an imported macro does not see the importer's names.
+  [1, { code: (n) => `${n} if ${n} is string else "x"`, t: 'id', label: 'conditional' }],
 ];
 
 /** The transform of an expression whose result is Markup when the slot reads Markup as text. */

@@ -6,7 +6,7 @@
 //   FUZZ_ESCAPER_SEED=<seed> node scripts/run-tests.mjs e2e fuzz/escaper
 //   npm run fuzz -- escaper --seed <seed> --minutes 5
 //
-// FUZZ_ESCAPER_CASES sets the templates per run (default 250). A failure is printed shrunk,
+// FUZZ_ESCAPER_CASES sets the templates per run (default 200). A failure is printed shrunk,
 // as a row for e2e/fuzz/found.ts.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +14,7 @@ import { Judge } from './judge.js';
 import { runEscaperFuzz, summary, type EscaperFuzzReport } from './run.js';
 import { randomSeed } from './rng.js';
 
-const CASES = Number(process.env.FUZZ_ESCAPER_CASES ?? 250);
+const CASES = Number(process.env.FUZZ_ESCAPER_CASES ?? 200);
 const FIXED_SEED = 0x5eed;
 
 let judge: Judge;
@@ -41,11 +41,11 @@ function check(r: EscaperFuzzReport): void {
 }
 
 test(`escaper fuzzer, fixed seed ${FIXED_SEED}`, { timeout: 30 * 60_000 }, async () => {
-  check(await runEscaperFuzz({ seed: Number(process.env.FUZZ_ESCAPER_SEED ?? FIXED_SEED), cases: CASES, judge, maxShrinks: 8, shrinkMs: 15_000, log: console.log }));
+  check(await runEscaperFuzz({ seed: Number(process.env.FUZZ_ESCAPER_SEED ?? FIXED_SEED), cases: CASES, judge, maxShrinks: 4, shrinkMs: 10_000, log: console.log }));
 });
 
 test('escaper fuzzer, a new seed', { timeout: 30 * 60_000, skip: process.env.FUZZ_ESCAPER_SEED !== undefined }, async () => {
   const seed = randomSeed();
   console.log(`escaper fuzzer seed ${seed} (replay: FUZZ_ESCAPER_SEED=${seed} node scripts/run-tests.mjs e2e fuzz/escaper)`);
-  check(await runEscaperFuzz({ seed, cases: CASES, judge, maxShrinks: 8, shrinkMs: 15_000, log: console.log }));
+  check(await runEscaperFuzz({ seed, cases: CASES, judge, maxShrinks: 4, shrinkMs: 10_000, log: console.log }));
 });

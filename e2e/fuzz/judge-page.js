@@ -269,7 +269,9 @@
         if (BAD.has(s)) bad.push(`css|${s}`);
       }
     }
-    return { shape, decls, bad };
+    // A document that can navigate by itself (a refresh), so that its navigating says nothing.
+    const mayNavigate = documents(doc).some((d) => d.querySelector('meta[http-equiv]') !== null);
+    return { shape, decls, bad, mayNavigate };
   }
 
   /** Fires every inline event handler of a case once. */
@@ -304,7 +306,7 @@
     switch (read.kind) {
       case 'text':
       case 'raw': return t.textContent;
-      case 'value': return t.value;
+      case 'value': return t.defaultValue; // .value would turn CR LF into LF
       case 'attr': return t.getAttribute(read.name);
       case 'json': {
         try {

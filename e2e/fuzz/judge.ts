@@ -38,6 +38,8 @@ export interface Observation {
   readonly read: string | null;
   readonly loaded: boolean;
   readonly navigated: boolean;
+  /** The document has a refresh of its own: it may navigate whatever the value. */
+  readonly mayNavigate: boolean;
   readonly canary: string[];
   readonly dialogs: string[];
   readonly errors: string[];

@@ -38,7 +38,7 @@ function extra(a: readonly string[], b: readonly string[]): string[] {
 export function safety(ref: Observation, o: Observation): Finding[] {
   const out: Finding[] = [];
   if (o.canary.length > 0 || o.dialogs.length > 0) out.push({ kind: 'script', detail: `ran: ${[...o.canary.map((c) => `canary ${c}`), ...o.dialogs].join(', ')}` });
-  if (o.navigated && !ref.navigated) out.push({ kind: 'navigation', detail: 'the frame navigated' });
+  if (o.navigated && !ref.navigated && !ref.mayNavigate) out.push({ kind: 'navigation', detail: 'the frame navigated' });
   const el = extra(ref.shape, o.shape);
   if (el.length > 0) out.push({ kind: 'element', detail: `new element or attribute: ${el.slice(0, 3).join(' ')}` });
   const css = extra(ref.decls, o.decls);
