@@ -250,9 +250,10 @@
         if (n === 'style') for (const u of cssURLs(a.value)) check(u, 'style');
       }
       if (el.style) for (let k = 0; k < el.style.length; k++) decls.push(`${p}|style|${el.style[k]}`);
-      if (styled) {
+      const view = el.ownerDocument.defaultView; // null inside <template> contents
+      if (styled && view) {
         // What the cascade made of it: URLs that arrived through var() or a sheet.
-        const cs = el.ownerDocument.defaultView.getComputedStyle(el);
+        const cs = view.getComputedStyle(el);
         for (const prop of IMAGE_PROPS) {
           for (const u of cssURLs(cs.getPropertyValue(prop))) {
             if (BAD.has(scheme(u, el.ownerDocument.baseURI))) bad.push(`${p}|computed ${prop}|${scheme(u, el.ownerDocument.baseURI)}`);
@@ -280,7 +281,8 @@
       for (const a of [...el.attributes]) {
         if (!/^on/i.test(a.name)) continue;
         try {
-          el.dispatchEvent(new el.ownerDocument.defaultView.Event(a.name.slice(2).toLowerCase()));
+          const view = el.ownerDocument.defaultView;
+          if (view) el.dispatchEvent(new view.Event(a.name.slice(2).toLowerCase()));
         } catch {
           // a handler that throws is reported by the window's error listener
         }
