@@ -57,16 +57,22 @@ export interface CaseValue {
   readonly token: number;
 }
 
+/**
+ * A value as a page would carry it: a lone surrogate (a mutation can split a pair) becomes
+ * U+FFFD, as encoding the response in UTF-8 does; the judge writes documents without that step.
+ */
+const wellFormed = (s: string): string => s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+
 /** The values a case is judged with (besides its reference): attacks and benign text that fits. */
 export function caseValues(c: FuzzCase, rng: Rng, nextToken: () => number, attacks = 2, benign = 1): CaseValue[] {
   const out: CaseValue[] = [];
   for (let k = 0; k < attacks; k++) {
     const token = nextToken();
-    out.push({ v: attackValue(rng, token, c.hints), benign: false, token });
+    out.push({ v: wellFormed(attackValue(rng, token, c.hints)), benign: false, token });
   }
   for (let k = 0; k < benign; k++) {
     const v = c.pool === 'url' ? benignURL(rng) : c.pool === 'css' ? rng.pick(BENIGN_CSS[c.cssProp!]!) : benignText(rng);
-    out.push({ v, benign: true, token: 0 });
+    out.push({ v: wellFormed(v), benign: true, token: 0 });
   }
   return out;
 }

@@ -118,7 +118,8 @@ export function urlAttr(rng: Rng, id: IdAttr): Slot {
     before: `${open.replace('$', id)}${eq(rng, name)}${quote(d)}${d === 'unq' && pre === ' ' ? '' : inAttr(d, pre)}`,
     after: `${inAttr(d, post)}${quote(d)}${close}`,
     ref: REF,
-    read: { kind: 'url', name: name.toLowerCase(), part },
+    // A <base> changes the base its own URL would be compared against.
+    read: open.startsWith('<base') ? null : { kind: 'url', name: name.toLowerCase(), part },
     pool: part ? 'text' : 'url', markupText: false,
     hints: [`javascript:${C}`, `JAVASCRIPT:${C}`, `java\tscript:${C}`, `&#106;avascript:${C}`, `"><img src=x onerror=${C}>`],
   };
