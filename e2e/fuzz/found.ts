@@ -30,11 +30,15 @@ export const FOUND: readonly FoundCase[] = [
   // JS: a `/` after `)` of a statement's condition, or after a property named like a keyword,
   // starts a regular expression, or divides, the other way round from what the escaper assumed.
   { id: 'js-regexp-after-if-paren', kind: 'script', template: '<script>if (1) /{{ v }}/.test("");</script>', value: '/;__pwned(1);//', saw: 'ran: canary 1' },
+  { id: 'js-regexp-after-while-paren', kind: 'script', template: '<script>while (0) /{{ v }}/;</script>', value: '/;__pwned(1);//', saw: 'ran: canary 1' },
   { id: 'js-division-after-property-return', kind: 'script', template: '<script>x = a.return /{{ v }}/ 1;</script>', value: ' 1; __trap=7 ; x = 1 ', saw: 'ran: canary trap 7' },
-  { id: 'js-division-after-property-typeof', kind: 'script-error', template: '<script>x = a.typeof /{{ v }}/ 1;</script>', value: 'hello world', saw: 'script error the reference has not: Uncaught SyntaxError' },
+  { id: 'js-division-after-property-typeof', kind: 'script', template: '<script>x = a.typeof /{{ v }}/ 1;</script>', value: ' 1; __trap=7 ; x = 1 ', saw: 'ran: canary trap 7' },
+  { id: 'js-division-after-decimal-point', kind: 'script', template: '<script>x = 1. /{{ v }}/ 1;</script>', value: ' 1; __trap=7 ; x = 1 ', saw: 'ran: canary trap 7' },
+  { id: 'js-division-after-object-literal', kind: 'script', template: '<script>x = {} /{{ v }}/ 1;</script>', value: ' 1; __trap=7 ; x = 1 ', saw: 'ran: canary trap 7' },
   // `<` in the template, then a value that completes an end tag.
   { id: 'rcdata-title-lt-value-end-tag', kind: 'script', template: '<title><{{ v }}>-<img src=x onerror=__pwned(0)></title>', value: '/title ', saw: 'ran: canary 0' },
-  { id: 'js-string-lt-value-end-tag', kind: 'script-error', template: '<script>x = "<{{ v }}";</script>', value: '/script ', saw: 'script error the reference has not: Uncaught SyntaxError: Invalid or unexpected token' },
+  { id: 'rcdata-textarea-lt-value-end-tag', kind: 'script', template: '<textarea><{{ v }}>-<img src=x onerror=__pwned(0)></textarea>', value: '/textarea ', saw: 'ran: canary 0' },
+  { id: 'js-string-lt-value-end-tag', kind: 'script', template: '<script>x = "<{{ v }}"; y = 1>-2; z = \'<img src=x onerror=__pwned(0)>\';</script>', value: '/script ', saw: 'ran: canary 0' },
   // URLs where the escaper sees plain text.
   { id: 'meta-refresh-url', kind: 'url', template: '<meta http-equiv="refresh" content="0;url={{ v }}">', value: 'javascript:__pwned(1)', saw: 'URL that runs script or loads a document: meta|refresh|javascript:' },
   { id: 'svg-set-to-href', kind: 'url', template: '<svg><a href="/x"><set attributeName="href" to="{{ v }}"/><text y="20">x</text></a></svg>', value: 'javascript:__pwned(1)', saw: 'URL that runs script or loads a document: svg:set|to(animation)|javascript:' },
@@ -44,10 +48,10 @@ export const FOUND: readonly FoundCase[] = [
   { id: 'css-custom-property-string-read-by-image-set', kind: 'url', template: '<p style="--u: \'{{ v }}\'; background-image: image-set(var(--u) 1x)">x</p>', value: 'javascript:__pwned(1)', saw: 'URL that runs script or loads a document: p|computed background-image|javascript:' },
   // Two blocks with one name: the child's value is escaped for one place and written in both.
   {
-    id: 'duplicate-block-name', kind: 'script-error',
+    id: 'duplicate-block-name', kind: 'url',
     template: '{% extends "layout.html" %}{% block b %}{{ v }}{% endblock %}',
-    files: { 'layout.html': '<a href="/x" onclick="window.__v = /* c */ {% block b %}{% endblock %};">{% block b %}{% endblock %}</a>' },
-    value: '', saw: "script error the reference has not: Uncaught SyntaxError: Unexpected token ';'",
+    files: { 'layout.html': '<a href="{% block b %}{% endblock %}">x</a><title>{% block b %}{% endblock %}</title>' },
+    value: ' javascript:__pwned(1)', saw: 'URL that runs script or loads a document: a|href|javascript:',
   },
   // Inside <svg> and <math>, title, style, script, textarea, xmp, iframe, noscript… are not
   // raw text: markup in them is parsed, but the escaper escapes values there as text, CSS or JS.
