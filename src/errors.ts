@@ -61,6 +61,7 @@ export const ERROR_CODES = {
   TEMPLATE_AMBIGUOUS_JS_SLASH: { status: 500, title: 'A "/" in a script could start a regular expression or be a division.' },
   TEMPLATE_DYNAMIC_SCRIPT_TYPE: { status: 500, title: 'The type of a <script> comes from a value.' },
   TEMPLATE_UNQUOTED_VALUE: { status: 500, title: 'An unquoted attribute value that starts with a value contains a double quote.' },
+  TEMPLATE_FOREIGN_CONTENT: { status: 500, title: 'Inside <svg> or <math>, a value cannot be escaped for one reading: a script or style, or markup whose reading depends on the HTML around it.' },
   // Retired: values inside srcdoc documents are escaped for their context there.
   TEMPLATE_SRCDOC_MARKUP: { status: 500, title: 'A value is written inside srcdoc after markup.', deprecated: true },
   TEMPLATE_INCLUDE_CONTEXT: { status: 500, title: 'An include is placed outside HTML text.' },

@@ -39,7 +39,7 @@ function scanRange(c: Context, s: string, i: number, end: number): [Context, num
 }
 
 const SPLIT_TOKEN = (tail: string): string =>
-  `the text before a value or template tag ends with ${JSON.stringify(tail)} and this text completes it into an end tag, \`<!--\`, \`<script\` or \`-->\` ` +
+  `the text before a value or template tag ends with ${JSON.stringify(tail)} and this text completes it into an end tag, \`<!--\`, \`<script\`, \`-->\` or \`]]>\` ` +
   '(with an empty value between them, the browser reads it as one); write the whole token in one piece of text, or put a space between its parts';
 
 // The start of a character reference at the end of a text (§13.2.5.72–80): `&`, `&#`,
@@ -63,6 +63,12 @@ function decodesRefs(c: Context): boolean {
  * (F.OPEN_REF), and text that would continue one left open before it is refused.
  */
 export function scanText(c: Context, s: string): ScanResult {
+  if (c.state === 'HTML_CDATA' && c.rawTail !== '' && s.length > 0) {
+    // `]` or `]]` before a value or template tag: this text must not complete `]]>`.
+    const k = (c.rawTail + s.slice(0, 3)).indexOf(']]>');
+    if (k !== -1 && k < c.rawTail.length) return { ctx: errorCtx(c, 'TEMPLATE_PARTIAL_NAME', SPLIT_TOKEN(c.rawTail)), inserts: [], errorAt: 0 };
+    c = withCtx(c, { rawTail: '' });
+  }
   if ((c.flags & (F.OPEN_REF | F.OPEN_TAG)) !== 0 && s.length > 0) {
     const ch = s.charCodeAt(0);
     if ((c.flags & F.OPEN_REF) !== 0 && continuesRef(ch)) {
@@ -77,6 +83,10 @@ export function scanText(c: Context, s: string): ScanResult {
   }
   const r = scanRun(c, s);
   if (r.errorAt !== -1) return r;
+  if (r.ctx.state === 'HTML_CDATA') {
+    const tail = /\]{1,2}$/.exec(s)?.[0] ?? '';
+    return tail === r.ctx.rawTail ? r : { ...r, ctx: withCtx(r.ctx, { rawTail: tail }) };
+  }
   if (decodesRefs(r.ctx) && OPEN_REF_AT_END.test(s)) return { ...r, ctx: withCtx(r.ctx, { flags: r.ctx.flags | F.OPEN_REF }) };
   if (isRawTextElement(r.ctx.element) && r.ctx.state === 'HTML_TEXT' && r.ctx.inner === null && OPEN_TAG_AT_END.test(s)) {
     return { ...r, ctx: withCtx(r.ctx, { flags: r.ctx.flags | F.OPEN_TAG }) };
@@ -130,16 +140,17 @@ function scanRun(c: Context, s: string): ScanResult {
         return { ctx: withCtx(c, { flags, rawTail: rawTail(tail + s.slice(i), c.element, flags) }), inserts, errorAt: -1 };
       }
       i = raw.end + 2 + c.element.length;
-      c = withCtx(TEXT, { state: 'HTML_TAG', flags: F.END_TAG });
+      c = withCtx(TEXT, { state: 'HTML_TAG', flags: F.END_TAG, stack: c.stack });
       continue;
     }
     const before = c;
     const [next, j] = TRANSITIONS[c.state](c, s, i, s.length);
     if (next.state === 'ERROR') return { ctx: next, inserts, errorAt: j };
     if (TAG_STATES.has(before.state) && !TAG_STATES.has(next.state) && next.delim === 'none' && (before.flags & F.END_TAG) === 0) {
-      // The `>` of a start tag was just read (at j - 1).
-      if ((before.element === 'script' || before.element === 'style') && (before.flags & F.NONCE_SEEN) === 0) {
-        inserts.push({ at: j - 1, kind: 'nonce', wrap: [] });
+      // The `>` of a start tag was just read (at j - 1), or `/>` (at j - 2, self-closing). A
+      // `/` left by the text before (F.SLASH) gets no nonce: it would come between them.
+      if (takesNonce(before) && (before.flags & (F.NONCE_SEEN | F.SLASH)) === 0) {
+        inserts.push({ at: j - 2 >= i && s.charCodeAt(j - 2) === 47 ? j - 2 : j - 1, kind: 'nonce', wrap: [] });
       }
       if (before.element === 'form' && (before.flags & F.FORM_POST) !== 0 && (before.flags & F.FORM_ACTION_UNSAFE) === 0) {
         inserts.push({ at: j, kind: 'csrf', wrap: [] });
@@ -149,6 +160,14 @@ function scanRun(c: Context, s: string): ScanResult {
     i = j;
   }
   return { ctx: c, inserts, errorAt: -1 };
+}
+
+/**
+ * True for the start tag of a `<script>` or `<style>`, which gets the CSP nonce: in HTML, and
+ * in SVG (where they run too) and MathML, whose element kind is none (foreign.ts).
+ */
+function takesNonce(c: Context): boolean {
+  return c.element === 'script' || c.element === 'style' || c.tag === 'script' || c.tag === 'style';
 }
 
 /** A `"` in an unquoted value Palisade quotes (it would end it): the error, or null. */
@@ -204,7 +223,7 @@ function scanNoscript(c: Context, s: string, i: number, inserts: Insert[]): Regi
   if (r.errorAt !== -1) return { ctx: r.ctx, at: i, errorAt: i + r.errorAt };
   if (end >= s.length) return { ctx: withCtx(c, { inner: r.ctx, rawTail: rawTail(tail + s.slice(i), 'noscript', 0) }), at: s.length, errorAt: -1 };
   const inner = r.ctx;
-  if (inner.state !== 'HTML_TEXT' || inner.element !== 'none' || inner.inner !== null) {
+  if (inner.state !== 'HTML_TEXT' || inner.element !== 'none' || inner.inner !== null || inner.stack !== '') {
     const why = inner.element === 'noscript' ? 'a <noscript> inside a <noscript>' : `its content, read as HTML, is still in ${formatContext(inner)}`;
     return {
       ctx: errorCtx(c, 'TEMPLATE_UNTERMINATED', `this </noscript> ends the <noscript> when scripts run, but ${why}; close everything the <noscript> opens before it`),
@@ -212,6 +231,6 @@ function scanNoscript(c: Context, s: string, i: number, inserts: Insert[]): Regi
       errorAt: end,
     };
   }
-  return { ctx: withCtx(TEXT, { state: 'HTML_TAG', flags: F.END_TAG }), at: end + '</noscript'.length, errorAt: -1 };
+  return { ctx: withCtx(TEXT, { state: 'HTML_TAG', flags: F.END_TAG, stack: c.stack }), at: end + '</noscript'.length, errorAt: -1 };
 }
 
