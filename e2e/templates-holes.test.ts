@@ -1,4 +1,4 @@
-// The escaping holes of issue 18 attacked in Chromium. Each attack page is rendered twice:
+// The escaping holes of issue 18, and those of foreign content (SVG, MathML), attacked in Chromium. Each attack page is rendered twice:
 // by Palisade, where no payload may succeed, and with escaping switched off (the control),
 // where at least one payload must succeed, which proves the check able to fail. A payload
 // succeeds when it runs script (it posts "pwned:<id>" to the top page), or when the page's
@@ -151,6 +151,21 @@ const ATTACKS: readonly Attack[] = [
     template: '<p id="t" style="--img: \'{{ v }}\'; background-image: image-set(var(--img) 1x)">x</p>',
     payloads: [{ v: 'javascript:x' }, { v: 'data:image/gif,x' }],
     broke: () => dangerous(`getComputedStyle(document.getElementById('t')).backgroundImage`),
+  },
+  // 7. Foreign content: inside <svg> and <math>, title, xmp, iframe… hold markup, not raw text
+  // (an SVG title is an HTML integration point; <img>, <p> leave foreign content).
+  { id: 'svg-title-link', template: '<svg><title><a id="t" href="{{ v }}">go</a></title></svg>', payloads: [{ v: `javascript:${pwn('svg-title-link')}` }], click: true },
+  { id: 'svg-xmp-handler', template: "<svg><xmp><img src=x onerror='x = [{{ v }}][0];'></xmp></svg>", payloads: [{ v: pwn('svg-xmp-handler') }] },
+  { id: 'math-title-unquoted', template: '<math><title><p id="t" title={{ v }}>x</p></title></math>', payloads: [{ v: `x onclick=${pwn('math-title-unquoted')}` }, { v: `x"><img src=x onerror=${pwn('math-title-unquoted')}>` }], click: true },
+  ...([['svg-iframe', '<svg><iframe>{{ v }}</iframe></svg>'], ['math-annotation-xmp', '<math><annotation-xml><xmp>{{ v }}</xmp></annotation-xml></math>'],
+    ['svg-cdata', '<svg><text><![CDATA[ {{ v }} ]]></text></svg>']] as const).map(([id, template]): Attack => ({
+    id, template, payloads: [{ v: `<img src=x onerror=${pwn(id)}>` }, { v: `]]><img src=x onerror=${pwn(id)}>` }],
+  })),
+  {
+    // A macro's raw text, written into SVG as Markup.
+    id: 'svg-macro-xmp',
+    template: '{% macro code(c) %}<xmp>{{ c }}</xmp>{% endmacro %}<svg><text>{{ code(v) }}</text></svg>',
+    payloads: [{ v: `<img src=x onerror=${pwn('svg-macro-xmp')}>` }],
   },
 ];
 
