@@ -4,7 +4,7 @@
  * Element kinds follow the HTML Living Standard's tokenizer (§13.2.6.4.7 "in body"
  * insertion mode): `script` content is script data, `style`, `xmp`, `iframe`, `noembed`,
  * `noframes` and `noscript` (scripting on) are RAWTEXT, `title` and `textarea` are RCDATA,
- * `plaintext` never ends.
+ * `plaintext` never ends. In SVG and MathML none of this holds (foreignElementKind).
  *
  * Attribute kinds follow the attributes the standard defines as URLs (§2.4 "URLs" and the
  * element index), event handlers (§8.1.8.1: every `on*` content attribute), `style`

@@ -274,7 +274,8 @@ export interface Context {
   /**
    * In raw text (script, style, RCDATA, RAWTEXT): the start of an end tag, `<!--`,
    * `<script` or `-->` that the static text ended with, which the text after a value or a
-   * template tag could complete (raw-text.ts); '' otherwise.
+   * template tag could complete (raw-text.ts); in a CDATA section, the `]` or `]]` of a
+   * `]]>` (scan-text.ts); '' otherwise.
    */
   readonly rawTail: string;
   readonly flags: number;

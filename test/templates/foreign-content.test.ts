@@ -6,9 +6,12 @@
 // an element or an attribute, a URL may not run script, and benign text reads back exactly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
-import { TemplateError, renderString } from '../../src/templates/index.js';
+import { TemplateError, createTemplates, renderString } from '../../src/templates/index.js';
 import { runInScope } from '../../src/http/context.js';
 import { Markup } from '../../src/escape/markup.js';
 import { html } from '../../src/html.js';
@@ -187,6 +190,21 @@ test('foreign content: what cannot be escaped for the browser\'s reading does no
       (e: unknown) => e instanceof TemplateError && e.code === code && e.line === line && e.column === column,
       `${source}: expected ${code} at ${line}:${column}`,
     );
+  }
+});
+
+test('foreign content: a block inside <svg> is read where the layout puts it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'palisade-foreign-'));
+  try {
+    writeFileSync(join(dir, 'layout.html'), '<svg>{% block icon %}<circle r="4"/>{% endblock %}</svg>');
+    writeFileSync(join(dir, 'page.html'), '{% extends "layout.html" %}{% block icon %}<title><a href="{{ u }}">{{ u }}</a></title><xmp>{{ u }}</xmp>{% endblock %}');
+    writeFileSync(join(dir, 'bad.html'), '{% extends "layout.html" %}{% block icon %}<script>{{ u }}</script>{% endblock %}');
+    const templates = createTemplates({ dir, mode: 'test' });
+    assert.equal(templates.render('page.html', { u: 'javascript:x<b>' }).toString(),
+      '<svg><title><a href="about:invalid#palisade-unsafe">javascript:x&lt;b&gt;</a></title><xmp>javascript:x&lt;b&gt;</xmp></svg>');
+    assert.throws(() => templates.render('bad.html', { u: 'x' }), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_FOREIGN_CONTENT');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
