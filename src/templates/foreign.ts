@@ -136,12 +136,16 @@ export function cdataAllowed(stack: string): boolean {
 }
 
 /**
- * True where markup written as it is (Markup) is read as SVG or MathML: its start tags
- * follow foreign rules, so HTML's raw text elements in it hold markup (escape/html.ts
- * markupForForeign).
+ * True where markup written as it is (Markup) may be read as SVG or MathML, so that HTML's
+ * raw text elements in it may hold markup (escape/html.ts markupForForeign): anywhere in
+ * foreign content but in an HTML integration point and the HTML it holds. (In a MathML text
+ * integration point, an `<mglyph>` in the Markup would be MathML, and so what it holds.)
  */
 export function markupIsForeign(stack: string): boolean {
-  return startRules(stack, 'xmp') === 'foreign';
+  const es = entries(stack);
+  let k = es.length - 1;
+  while (k >= 0 && isHTML(es[k]!)) k--;
+  return k >= 0 && !isHTMLIntegrationPoint(es[k]!);
 }
 
 /**

@@ -137,6 +137,12 @@ test('foreign content: Markup there has its raw text escaped, so a macro\'s <xmp
   // In HTML and at an integration point the same Markup is HTML, written as it is.
   assert.equal(renderString(`${macro}<p>{{ code(v) }}</p>`, { v: attack }), `<p><xmp>${attack}</xmp></p>`);
   assert.equal(renderString(`${macro}<svg><foreignObject>{{ code(v) }}</foreignObject></svg>`, { v: attack }), `<svg><foreignObject><xmp>${attack}</xmp></foreignObject></svg>`);
+  // In a MathML text element an <mglyph> in Markup is MathML, and so is what it holds.
+  const glyph = '{% macro g(c) %}<mglyph><xmp>{{ c }}</xmp></mglyph>{% endmacro %}';
+  for (const [where, end] of [['<math><mi>', '</mi></math>'], ['<math><mi><b>', '</b></mi></math>']]) {
+    const out = renderString(`${glyph}${where}{{ g(v) }}${end}`, { v: attack });
+    assert.deepEqual(nsShape(page(out)).filter((e) => e.includes('img')), [], out);
+  }
   // Markup in a CDATA section, and trusted Markup without raw text, are written as they are.
   assert.equal(renderString('<svg><text><![CDATA[{{ v }}]]></text></svg>', { v: Markup.unsafeTrust('<tspan>a</tspan>') }), '<svg><text><![CDATA[]]><tspan>a</tspan><![CDATA[]]></text></svg>');
   assert.equal(renderString('<svg>{{ v }}</svg>', { v: Markup.unsafeTrust('<plaintext>a<b>') }), '<svg><plaintext>a&lt;b></svg>');
