@@ -100,11 +100,16 @@ const JS_TYPES = new Set([
   'text/javascript1.3', 'text/javascript1.4', 'text/javascript1.5',
 ]);
 
-/** What a `<script type>` value makes the content: JS, JSON, or a data block (§4.12.1). */
+/**
+ * What a `<script type>` value makes the content: JS, JSON, or a data block (§4.12.1).
+ * JSON is every "JSON MIME type" of the MIME Sniffing standard (§4.6: essence
+ * `application/json` or `text/json`, or a subtype ending in `+json`), plus the JSON
+ * script types the browser itself reads.
+ */
 export function scriptTypeKind(value: string): 'js' | 'json' | 'data' {
   const t = value.trim().toLowerCase().split(';')[0]!.trim();
   if (JS_TYPES.has(t)) return 'js';
-  if (t === 'application/json' || t === 'importmap' || t === 'speculationrules' || t.endsWith('+json')) return 'json';
+  if (t === 'application/json' || t === 'text/json' || t === 'importmap' || t === 'speculationrules' || t.endsWith('+json')) return 'json';
   return 'data';
 }
 

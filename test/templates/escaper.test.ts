@@ -26,6 +26,7 @@ const CASES: [string, string, Record<string, unknown>, string][] = [
   ['HTML comment drops the value', '<!-- {{ v }} -->', { v: '--><script>' }, '<!--  -->'],
   ['CSS comment drops the value', '<style>/* {{ v }} */</style>', { v: '*/x{}' }, '<style>/*  */</style>'],
   ['JSON script block', '<script type="application/ld+json">{"name": "{{ v }}", "n": {{ n }}}</script>', { v: '"</script>', n: 2 }, '<script type="application/ld+json">{"name": "\\u0022\\u003c\\/script\\u003e", "n": 2}</script>'],
+  ['text/json is a JSON MIME type (MIME Sniffing §4.6), not a data block', '<script type="text/json">{"a": "x{{ v }}y"}</script>', { v: "it's \"q\" <b>" }, '<script type="text/json">{"a": "xit\\u0027s \\u0022q\\u0022 \\u003cb\\u003ey"}</script>'],
   ['data block script is text', '<script type="text/template"><p>{{ v }}</p></script>', { v: '</script><x>' }, '<script type="text/template"><p>&lt;/script&gt;&lt;x&gt;</p></script>'],
   ['CSS unquoted url()', '<style>p { background: url({{ u }}) }</style>', { u: '/a b(1).png' }, '<style>p { background: url(/a%20b%281%29.png) }</style>'],
   ['CSS url() part after the start', '<p style="background: url(/img/{{ u }})">', { u: 'a b' }, '<p style="background: url(/img/a%20b)">'],
