@@ -54,7 +54,7 @@ export const ERROR_CODES = {
   TEMPLATE_UNKNOWN_TEST: { status: 500, title: 'The template uses an `is` test that does not exist.' },
   TEMPLATE_BRANCH_CONTEXT: { status: 500, title: 'The branches of an if (or a loop and its else) end in different HTML contexts.' },
   TEMPLATE_LOOP_CONTEXT: { status: 500, title: 'A loop body changes the HTML context, so its values cannot be escaped the same way each time.' },
-  TEMPLATE_UNTERMINATED: { status: 500, title: 'The template (or a macro, call or set block) ends inside a tag, attribute, script, style or comment.' },
+  TEMPLATE_UNTERMINATED: { status: 500, title: 'The template (or a macro, call or set block) ends inside a tag, attribute, script, style, comment, <svg> or <math>.' },
   TEMPLATE_PARTIAL_NAME: { status: 500, title: 'A tag or attribute name is cut off by a template tag or value.' },
   TEMPLATE_VALUE_IN_TAG: { status: 500, title: 'A value is written where a tag or attribute name goes.' },
   TEMPLATE_AMBIGUOUS_URL: { status: 500, title: 'A value is written in a URL where it is unclear whether the URL has started.' },
