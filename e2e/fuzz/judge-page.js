@@ -308,6 +308,7 @@
     switch (read.kind) {
       case 'text':
       case 'raw': return t.textContent;
+      case 'html-source': return new w.DOMParser().parseFromString(`<body>${t.textContent}`, 'text/html').body.textContent;
       case 'value': return t.defaultValue; // .value would turn CR LF into LF
       case 'attr': return t.getAttribute(read.name);
       case 'json': {

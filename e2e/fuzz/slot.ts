@@ -12,6 +12,11 @@ export const REF = 'zqREFqz';
  * How the judge reads a value back from the element with id="t" (judge-page.js):
  * - `text`: its textContent; `value`: its value (textarea); `attr`: an attribute;
  * - `raw`: the textContent of a raw-text element, which decodes nothing;
+ * - `html-source`: the textContent of an element whose content is HTML for another reader,
+ *   parsed as HTML, then its text: `<noscript>` (shown only with scripts off, when its
+ *   content is HTML) and data blocks such as `<script type="text/template">` (which client
+ *   code inserts as HTML); Palisade escapes values there as HTML text on purpose
+ *   (docs/templates.md, "Escaping by context");
  * - `js`: JSON of `window.__v` after the page's scripts and handlers ran;
  * - `regexp`: `window.__r` (source and flags);
  * - `json`: the element's text parsed as JSON, then written as JSON again;
@@ -22,7 +27,7 @@ export const REF = 'zqREFqz';
  * - `srcdoc`: the text of the document in srcdoc.
  */
 export type Reader =
-  | { readonly kind: 'text' | 'value' | 'raw' | 'js' | 'regexp' | 'json' | 'srcset' | 'css-quotes' | 'srcdoc' }
+  | { readonly kind: 'text' | 'value' | 'raw' | 'html-source' | 'js' | 'regexp' | 'json' | 'srcset' | 'css-quotes' | 'srcdoc' }
   | { readonly kind: 'attr'; readonly name: string }
   | { readonly kind: 'url'; readonly name: string; readonly part: boolean }
   | { readonly kind: 'css-prop'; readonly prop: string };

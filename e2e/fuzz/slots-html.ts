@@ -35,9 +35,10 @@ export function htmlText(rng: Rng, id: IdAttr): Slot {
 }
 
 /** Elements whose content is text up to their end tag. */
-const RAW: readonly (readonly [string, 'rcdata' | 'raw', string])[] = [
-  ['title', 'rcdata', 'text'], ['textarea', 'rcdata', 'value'], ['xmp', 'raw', 'raw'], ['noscript', 'raw', 'raw'],
-  ['iframe', 'raw', 'raw'], ['noembed', 'raw', 'raw'], ['noframes', 'raw', 'raw'], ['script type="text/template"', 'raw', 'raw'],
+// noscript and data blocks are read as the HTML they hold (see slot.ts, `html-source`).
+const RAW: readonly (readonly [string, 'rcdata' | 'raw', 'text' | 'value' | 'raw' | 'html-source'])[] = [
+  ['title', 'rcdata', 'text'], ['textarea', 'rcdata', 'value'], ['xmp', 'raw', 'raw'], ['noscript', 'raw', 'html-source'],
+  ['iframe', 'raw', 'raw'], ['noembed', 'raw', 'raw'], ['noframes', 'raw', 'raw'], ['script type="text/template"', 'raw', 'html-source'],
   ['plaintext', 'raw', 'raw'],
 ];
 /** Static text inside RCDATA/raw text: markup-looking text that must stay text. */
@@ -52,7 +53,7 @@ export function rawText(rng: Rng, id: IdAttr): Slot {
     before: `<${open}${id}>${pre}`,
     after: deco(rng, RAW_DECO) + (name === 'plaintext' ? '' : `</${name}>`),
     ref: REF,
-    read: read === 'text' ? { kind: 'text' } : read === 'value' ? { kind: 'value' } : { kind: 'raw' },
+    read: { kind: read },
     pool: 'text', markupText: kind === 'rcdata',
     hints: [`</${name}><img src=x onerror=${C}>`, `/${name} `, `/${name}>`, `/${name.toUpperCase()}/`, `</${name} x=">"><img src=x onerror=${C}>`],
   };

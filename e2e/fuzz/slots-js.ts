@@ -194,7 +194,7 @@ export function scriptJSON(rng: Rng, id: IdAttr): Slot {
     family: `script-json-${type.replace(/\W/g, '-')}`,
     before: `<script type="${type}"${id}>${pre}`,
     after: `${post}</script>`,
-    ref: REF, read: type === 'text/json' ? { kind: 'raw' } : { kind: 'json' }, pool: 'text', markupText: false,
+    ref: REF, read: { kind: 'json' }, pool: 'text', markupText: false,
     hints: [`</script><img src=x onerror=${C}>`, '"', `\\"`, `/script ><img src=x onerror=${C}>`],
   };
 }
