@@ -6,7 +6,7 @@
 //   FUZZ_ESCAPER_SEED=<seed> node scripts/run-tests.mjs e2e fuzz/escaper
 //   npm run fuzz -- escaper --seed <seed> --minutes 5
 //
-// FUZZ_ESCAPER_CASES sets the templates per run (default 300). A failure is printed shrunk,
+// FUZZ_ESCAPER_CASES sets the templates per run (default 1500). A failure is printed shrunk,
 // as a row for e2e/fuzz/found.ts.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +14,7 @@ import { Judge } from './judge.js';
 import { runEscaperFuzz, summary, type EscaperFuzzReport } from './run.js';
 import { randomSeed } from './rng.js';
 
-const CASES = Number(process.env.FUZZ_ESCAPER_CASES ?? 300);
+const CASES = Number(process.env.FUZZ_ESCAPER_CASES ?? 1500);
 const FIXED_SEED = 0x5eed;
 
 let judge: Judge;
