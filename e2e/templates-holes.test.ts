@@ -300,6 +300,25 @@ describe('issue 18 holes in Chromium', () => {
     assert.deepEqual(missed, [], 'attacks that cannot be seen to succeed prove nothing');
   });
 
+  test('a string escape cut by a template tag: the page it made ran the value as script; the template no longer compiles', async () => {
+    // `"a\` + `{% if %}` + `" + {{ v }}`: the analysis read the `"` after the tag as the
+    // string's end, the browser reads `\"`, so the value was written as code inside a
+    // string. The page below is what Palisade wrote for it before (test/templates/code-tail.test.ts).
+    const template = '<script>var s = "a\\{% if a %}" + {{ v }} + "{% endif %} // ";</script>';
+    const v = `+${pwn('cut-escape')}+`;
+    const before = `<script nonce="${NONCE}">var s = "a\\" + "${v}" + " // ";</script>`;
+    const path = `/p/${counter++}`;
+    pages.set(path, { body: `<!doctype html><body>${before}</body>`, csp: true });
+    const top = `/top/${counter++}`;
+    pages.set(top, { body: `<!doctype html><body><script>window.__msgs = []; addEventListener("message", function (e) { window.__msgs.push(String(e.data)); });</script><iframe src="${path}"></iframe>`, csp: false });
+    await page.goto(base + top, { waitUntil: 'load' });
+    await page.waitForTimeout(200);
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { __msgs: string[] }).__msgs), ['pwned:cut-escape'], 'the control: the old output runs the value');
+    for (const env of [envs.palisade, envs.control]) {
+      assert.throws(() => compileWith(template, 'cut.html', env, null), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_PARTIAL_NAME');
+    }
+  });
+
   test('the layout that writes one block in a script and in text does not compile, escaping on or off', () => {
     for (const env of [envs.palisade, envs.control]) {
       assert.throws(

@@ -60,6 +60,13 @@ export const FOUND: readonly FoundCase[] = [
   { id: 'math-title-unquoted-attribute', kind: 'element', template: '<math><title><p title={{ v }}>x</p></title></math>', value: 'x onclick=__pwned(1)', saw: 'new element or attribute: p[onclick,title]' },
   { id: 'svg-textarea-tag-name', kind: 'element', template: '<svg><textarea><{{ v }}></textarea></svg>', value: 'img src=x onerror=__pwned(1)', saw: 'new element or attribute' },
   { id: 'svg-style-attribute-value', kind: 'fidelity', template: '<svg><style><abbr id="t" title="{{ v }}">x</abbr></style></svg>', value: '"quoted"', read: { kind: 'attr', name: 'title' }, transform: 'id', saw: 'read back "\\22 quoted\\22 ", expected "\\"quoted\\""' },
+  // A JS token cut by a template tag: `awai` + a block's `t` is `await`, after which `/`
+  // starts a regular expression; the analysis read `t` alone, a name, and a division.
+  {
+    id: 'script-js-slash-after-await-extends-super-first-3', kind: 'script-error', template: '{% extends "layout.html" %}',
+    files: { 'base.html': "<SCRIPT>(async()=> {awai{% block b %}t/{{ v }}/});'<img src=x onerror{% endblock %}=__pwned(0)>'</script>", 'layout.html': '{% extends "base.html" %}' },
+    value: ')/', saw: "script error the reference has not: Uncaught SyntaxError: Invalid regular expression: /\")\\/\"/: Unmatched ')'",
+  },
   // Raw text (xmp, noembed, noframes, iframe) shows references as they are.
   { id: 'xmp-raw-text-quote', kind: 'fidelity', template: '<xmp id="t">{{ v }}</xmp>', value: 'a"b', read: { kind: 'raw' }, transform: 'id', saw: 'read back "a&#34;b", expected "a\\"b"' },
 ];

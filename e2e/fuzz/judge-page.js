@@ -46,12 +46,21 @@
     for (const f of doc.querySelectorAll('iframe, frame, object, embed')) {
       try {
         const d = f.contentDocument;
-        if (d && !out.includes(d)) out.push(...documents(d));
+        if (d && !out.includes(d) && !emptyBlank(d)) out.push(...documents(d));
       } catch {
         // another origin: nothing of ours can be there
       }
     }
     return out;
+  }
+
+  /**
+   * A frame's about:blank with nothing in it: what a frame shows before its navigation ends,
+   * or for good when its src is not a valid URL (a value in the host can make it so). The
+   * reference render's frame may be elsewhere by then, so it would count as new elements.
+   */
+  function emptyBlank(d) {
+    return d.URL === 'about:blank' && d.head !== null && d.head.childNodes.length === 0 && d.body !== null && d.body.childNodes.length === 0;
   }
 
   function nameOf(el) {

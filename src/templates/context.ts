@@ -278,6 +278,12 @@ export interface Context {
    * `]]>` (scan-text.ts); '' otherwise.
    */
   readonly rawTail: string;
+  /**
+   * In JS or CSS: the last character of the static text before a template tag when the text
+   * after it could continue it into one token (`awai` + `t`, `/` + `/`, `\` + `"`;
+   * code-tail.ts), one character per path that reached here; '' otherwise.
+   */
+  readonly codeTail: string;
   readonly flags: number;
   /**
    * The elements open in foreign content (SVG, MathML) and in the HTML its integration
@@ -310,6 +316,7 @@ export const TEXT: Context = Object.freeze({
   jsCtx: 'regexp',
   jsNest: '',
   rawTail: '',
+  codeTail: '',
   flags: 0,
   stack: '',
   tag: '',
@@ -351,6 +358,7 @@ export function sameContext(a: Context, b: Context): boolean {
     a.flags === b.flags &&
     a.jsNest === b.jsNest &&
     a.rawTail === b.rawTail &&
+    a.codeTail === b.codeTail &&
     a.stack === b.stack &&
     a.tag === b.tag
   );
@@ -414,7 +422,8 @@ export function joinContexts(a: Context, b: Context): Context | null {
  * reference (F.OPEN_REF), of a tag in raw text (F.OPEN_TAG) or of an end tag, `<!--`,
  * `<script` or `-->` (rawTail), both marked as leaving it open: the text after is then
  * checked, and a value after escaped, as on that path (the stricter reading). Tails that
- * differ on both paths are left as they are, and do not join.
+ * differ on both paths are left as they are, and do not join. Code tails (codeTail) join as the
+ * set of both, so that the text after is checked against each.
  */
 function keepPending(x: Context, y: Context): [Context, Context] {
   const open = (x.flags ^ y.flags) & (F.OPEN_REF | F.OPEN_TAG);
@@ -426,6 +435,12 @@ function keepPending(x: Context, y: Context): [Context, Context] {
     const rawTail = x.rawTail === '' ? y.rawTail : x.rawTail;
     x = withCtx(x, { rawTail });
     y = withCtx(y, { rawTail });
+  }
+  if (x.codeTail !== y.codeTail) {
+    let codeTail = x.codeTail;
+    for (const ch of y.codeTail) if (!codeTail.includes(ch)) codeTail += ch;
+    x = withCtx(x, { codeTail });
+    y = withCtx(y, { codeTail });
   }
   return [x, y];
 }
@@ -466,6 +481,7 @@ export function formatContext(c: Context): string {
   if (c.state.startsWith('JS_')) parts.push(`slash means ${slashMeaning(c.jsCtx)}`);
   if (c.jsNest.includes('t')) parts.push(`inside \${} of a template literal`);
   if (c.rawTail !== '') parts.push(`after ${JSON.stringify(c.rawTail)}`);
+  if (c.codeTail !== '') parts.push(`after the start of a token ${JSON.stringify(c.codeTail)}`);
   if ((c.flags & F.SCRIPT_ESCAPED) !== 0) parts.push('script data escaped by <!--');
   if ((c.flags & F.SCRIPT_DOUBLE_ESCAPED) !== 0) parts.push('script data double-escaped by <!-- <script');
   if (c.stack !== '') parts.push(`inside ${describe(c.stack)}`);

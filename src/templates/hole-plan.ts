@@ -14,6 +14,7 @@ import { SCRIPT_STATE_BITS } from './raw-text.js';
 import { describe, inForeignScript, markupIsForeign, startRules } from './foreign.js';
 import { attrStep, escapeStatic } from './inserts.js';
 import { decodeEntities } from '../escape/entities.js';
+import { valueAfterTail } from './code-tail.js';
 
 /** Names of the escaping functions a hole can need; runtime.ts maps them to functions. */
 export const ESCAPER_NAMES = [
@@ -128,7 +129,14 @@ export function holePlan(c: Context, next?: string): HolePlan {
     if ((c.flags & F.OPEN_REF) !== 0) chain.push('refStart');
     return { kind: 'escape', chain, prefix: escapeStatic(step, p.prefix), ctx: c, after };
   }
-  const plan = planHere(c, next);
+  if (c.codeTail !== '') {
+    // Script or style text right before the value ended with the start of a token (code-tail.ts).
+    const why = valueAfterTail(c.codeTail);
+    if (why !== null) return { kind: 'error', ctx: c, code: 'TEMPLATE_PARTIAL_NAME', reason: why };
+  }
+  let plan = planHere(c, next);
+  // A value written there ends the token; one dropped (in a comment) leaves it open.
+  if (plan.kind === 'escape' && plan.after.codeTail !== '') plan = { ...plan, after: withCtx(plan.after, { codeTail: '' }) };
   // After `&` (where references are decoded): the value's first character as a reference,
   // so that it cannot complete one (`&` and `lt;` would make `<`).
   if (plan.kind !== 'escape' || (c.flags & F.OPEN_REF) === 0) return plan;

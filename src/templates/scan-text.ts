@@ -19,6 +19,7 @@ import { isRawContentElement, isRawTextElement } from './attr.js';
 import { SCRIPT_STATE_BITS, completesTail, rawTail, scanRawText } from './raw-text.js';
 import { type Insert, attrStep } from './inserts.js';
 import { decodeEntities, decodeEntitiesMapped } from '../escape/entities.js';
+import { SPLIT_CODE_TOKEN, codeTailOf, continuesToken } from './code-tail.js';
 
 export interface ScanResult {
   readonly ctx: Context;
@@ -52,6 +53,11 @@ const continuesRef = (c: number): boolean => (c >= 48 && c <= 57) || ((c | 0x20)
 const OPEN_TAG_AT_END = /<\/?[A-Za-z]*$/;
 const continuesTag = (c: number): boolean => c === 47 || ((c | 0x20) >= 97 && (c | 0x20) <= 122) || c === 62 || c === 32 || c === 9 || c === 10 || c === 12 || c === 13;
 
+/** Text as the JS transitions read it: decoded inside an attribute value (an event handler). */
+function codeText(c: Context, s: string): string {
+  return c.delim !== 'none' ? decodeEntities(s) : s;
+}
+
 /** True when character references are decoded where `c` is: text, RCDATA, attribute and srcdoc values. */
 function decodesRefs(c: Context): boolean {
   if (c.delim !== 'none') return true;
@@ -81,8 +87,21 @@ export function scanText(c: Context, s: string): ScanResult {
     }
     c = withCtx(c, { flags: c.flags & ~(F.OPEN_REF | F.OPEN_TAG) });
   }
-  const r = scanRun(c, s);
+  if (c.codeTail !== '' && s.length > 0) {
+    // Script or style before a template tag ended with the start of a token (code-tail.ts).
+    if (continuesToken(c.codeTail, codeText(c, s.slice(0, 16)).charAt(0))) {
+      return { ctx: errorCtx(c, 'TEMPLATE_PARTIAL_NAME', SPLIT_CODE_TOKEN(c.codeTail)), inserts: [], errorAt: 0 };
+    }
+    c = withCtx(c, { codeTail: '' });
+  }
+  let r = scanRun(c, s);
   if (r.errorAt !== -1) return r;
+  if (r.ctx.inner === null && (r.ctx.state.startsWith('JS_') || r.ctx.state.startsWith('CSS'))) {
+    const code = codeText(r.ctx, s);
+    const slashes = /\\*$/.exec(code)![0].length;
+    const codeTail = codeTailOf(r.ctx, code.slice(-1), slashes % 2 === 1);
+    if (codeTail !== '') r = { ...r, ctx: withCtx(r.ctx, { codeTail }) };
+  }
   if (r.ctx.state === 'HTML_CDATA') {
     const tail = /\]{1,2}$/.exec(s)?.[0] ?? '';
     return tail === r.ctx.rawTail ? r : { ...r, ctx: withCtx(r.ctx, { rawTail: tail }) };
