@@ -55,12 +55,15 @@
   }
 
   /**
-   * A frame's about:blank with nothing in it: what a frame shows before its navigation ends,
-   * or for good when its src is not a valid URL (a value in the host can make it so). The
-   * reference render's frame may be elsewhere by then, so it would count as new elements.
+   * A frame's document with nothing in it: the initial about:blank a frame shows before its
+   * navigation ends, or for good when its src is not a URL it can load (a value can make a
+   * host invalid or a scheme unknown). The reference render's frame may be elsewhere by
+   * then, so its html, head and body would count as new elements. Injected content is never
+   * empty.
    */
   function emptyBlank(d) {
-    return d.URL === 'about:blank' && d.head !== null && d.head.childNodes.length === 0 && d.body !== null && d.body.childNodes.length === 0;
+    const root = d.documentElement;
+    return root === null || (root.childElementCount <= 2 && (d.head === null || d.head.childNodes.length === 0) && (d.body === null || d.body.childNodes.length === 0));
   }
 
   function nameOf(el) {

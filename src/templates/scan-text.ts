@@ -89,17 +89,15 @@ export function scanText(c: Context, s: string): ScanResult {
   }
   if (c.codeTail !== '' && s.length > 0) {
     // Script or style before a template tag ended with the start of a token (code-tail.ts).
-    if (continuesToken(c.codeTail, codeText(c, s.slice(0, 16)).charAt(0))) {
+    if (continuesToken(c.codeTail, codeText(c, s.slice(0, 16)))) {
       return { ctx: errorCtx(c, 'TEMPLATE_PARTIAL_NAME', SPLIT_CODE_TOKEN(c.codeTail)), inserts: [], errorAt: 0 };
     }
     c = withCtx(c, { codeTail: '' });
   }
   let r = scanRun(c, s);
   if (r.errorAt !== -1) return r;
-  if (r.ctx.inner === null && (r.ctx.state.startsWith('JS_') || r.ctx.state.startsWith('CSS'))) {
-    const code = codeText(r.ctx, s);
-    const slashes = /\\*$/.exec(code)![0].length;
-    const codeTail = codeTailOf(r.ctx, code.slice(-1), slashes % 2 === 1);
+  if (r.ctx.inner === null) {
+    const codeTail = codeTailOf(r.ctx, codeText(r.ctx, s));
     if (codeTail !== '') r = { ...r, ctx: withCtx(r.ctx, { codeTail }) };
   }
   if (r.ctx.state === 'HTML_CDATA') {

@@ -31,6 +31,13 @@ const REFUSED: readonly (readonly [string, number])[] = [
   ['<style>p { cont{% if a %}ent: "{{ v }}"{% endif %} }</style>', 26],
   ['<style>p { color: red }/{% if a %}*{% endif %} {{ v }}</style>', 35],
   ['<p style="content: \'a\\{% if a %}\' {{ v }} \'{% endif %}\'">x</p>', 33],
+  // HTML comments: a value in one is dropped, so it does not end the token either.
+  ['<!-- a -{% if a %}-> <script>{% endif %} -->\n{{ v }}</script>', 19],
+  ['<!-- a --{% if a %}> <p title="{% endif %}{{ v }}"> -->', 20],
+  ['<!-- a --!{% if a %}> <p title="{% endif %}{{ v }}"> -->', 21],
+  ['<!--{% if a %}> <p title="{% endif %}{{ v }}"> -->', 15],
+  ['<!-- a -{{ v }}-> <p title="{{ v }}"> -->', 16],
+  ['<!{% if a %}--{% endif %} <p title=">"> <script>--> \n{{ v }}</script>', 13],
   // A block's content follows the text before the block in the layout.
   ['<script>x = retur{% block b %}n /{{ v }}/{% endblock %}</script>', 31],
 ];
@@ -58,6 +65,9 @@ const ALLOWED: readonly (readonly [string, Record<string, unknown>, string])[] =
   ['<style>p{{ v }} { font: Arial }</style>', { v: '#main' }, '<style>p#main { font: Arial }</style>'],
   ['<style>p { margin: 1px {% if a %}2px{% endif %}; color: {{ v }} }</style>', { a: true, v: 'red' }, '<style>p { margin: 1px 2px; color: red }</style>'],
   ['<script>/* {{ v }} */ x = 1</script>', { v: 'a' }, '<script>/*  */ x = 1</script>'],
+  ['<!-- a -{% if a %} b{% endif %} --><p>{{ v }}</p>', { a: true, v: 'c' }, '<!-- a - b --><p>c</p>'],
+  ['<!-- {{ v }} --><p>{{ v }}</p>', { v: 'c' }, '<!--  --><p>c</p>'],
+  ['<!--{{ v }}--><p>{{ v }}</p>', { v: 'c' }, '<!----><p>c</p>'],
 ];
 
 test('text that starts a new token after a template tag, and values, still compile', () => {
