@@ -248,7 +248,8 @@ function planHere(c: Context, next: string | undefined): HolePlan {
         reason: 'a value inside a refresh content where it could change where the URL starts; write the value at the start of the content, or right after `url=`',
       };
     case 'JS_EXPR':
-      return esc(['jsValue'], withCtx(c, { jsCtx: 'div' }));
+      // After a name (`typeof`, `return`), a space: `typeofnull` and `return1` are names too.
+      return esc(['jsValue'], withCtx(c, { jsCtx: 'div' }), c.codeTail.includes('w') ? ' ' : '');
     case 'JS_DQ_STR':
     case 'JS_SQ_STR':
       return esc(['jsString']);

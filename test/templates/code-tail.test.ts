@@ -59,7 +59,10 @@ const ALLOWED: readonly (readonly [string, Record<string, unknown>, string])[] =
   ['<script>x = obj{% if a %}.child{% endif %}.y / {{ v }}</script>', { a: true, v: 2 }, '<script>x = obj.child.y / 2</script>'],
   ['<script>x = f({% for i in [1, 2] %}{{ i }},{% endfor %})</script>', {}, '<script>x = f(1,2,)</script>'],
   ['<script>x = a{% if a %} + b{% endif %}; y = /{{ v }}/</script>', { a: true, v: 'c' }, '<script>x = a + b; y = /c/</script>'],
-  ['<script>x = n{{ v }} / 2</script>', { v: 1 }, '<script>x = n1 / 2</script>'],
+  ['<script>x = n{{ v }} / 2</script>', { v: 1 }, '<script>x = n 1 / 2</script>'],
+  // A value after a name is one token of its own: `typeof null`, not the name `typeofnull`.
+  ['<script>x = typeof{{ v }}; y = a in{{ w }}</script>', { v: null, w: [1] }, '<script>x = typeof null; y = a in [1]</script>'],
+  ['<script>function f() { return{{ v }} }</script>', { v: 1 }, '<script>function f() { return 1 }</script>'],
   ['<script>if (1) /{{ v }}/.test("")</script>', { v: 'a' }, '<script>if (1) /a/.test("")</script>'],
   ['<script>var s = "a\\\\{{ v }}";</script>', { v: 'b' }, '<script>var s = "a\\\\b";</script>'],
   ['<style>p{{ v }} { font: Arial }</style>', { v: '#main' }, '<style>p#main { font: Arial }</style>'],
