@@ -114,6 +114,17 @@ export const ERROR_CODES = {
   FORM_DEFINITION: { status: 500, title: 'A form is defined wrongly (a field name, a field, or an option).' },
   FORM_CSRF_UNAVAILABLE: { status: 500, title: 'A form that checks a CSRF token was validated in an app without CSRF protection.' },
 
+  // ---- WS: WebSockets ------------------------------------------------------------------
+  WS_UPGRADE_REQUIRED: { status: 426, title: 'A plain HTTP request was sent to a WebSocket route.' },
+  WS_BAD_HANDSHAKE: { status: 400, title: 'The WebSocket handshake is malformed.' },
+  WS_MESSAGE_TOO_LARGE: { status: 413, title: 'A client sent a WebSocket message larger than websocket.maxPayload (closed with 1009).' },
+  WS_SEND_BUFFER_FULL: { status: 503, title: 'A WebSocket client did not read what was sent to it; the connection was dropped.' },
+  WS_IDLE_TIMEOUT: { status: 408, title: 'A WebSocket client did not answer a ping in time; the connection was dropped.' },
+  WS_SESSION_READ_ONLY: { status: 500, title: 'A WebSocket handler tried to change the session.' },
+
+  // ---- SSE: server-sent events ------------------------------------------------------------
+  SSE_INVALID_FIELD: { status: 500, title: 'An event id or name holds a line break or NUL, which would add fields to the stream.' },
+
   // ---- HEADERS: security headers and CSP ----------------------------------------------
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -36,6 +36,10 @@ export { csrfToken, CSRF_FIELD, CSRF_HEADER, type CsrfOptions } from './security
 export type { HeadersOptions, HstsOptions, ReferrerPolicy } from './security/headers.js';
 export { NONCE, type CspOptions, type CspSources } from './security/csp.js';
 export { cspReportHandler, CSP_REPORT_ROUTE, type CspReportOptions } from './security/csp-report.js';
+export { sse, type ServerEvent, type SseOptions, type EventStreamContext } from './realtime/sse.js';
+export { WebSocketConnection, type WebSocketMessage, type CloseInfo } from './realtime/ws.js';
+export type { WebSocketHandler } from './realtime/ws-hub.js';
+export type { WebSocketOptions } from './realtime/ws-options.js';
 export { TestClient, TestResponse, type TestClientOptions, type TestRequestOptions } from './testing/client.js';
 export { defineForm, fields, Form, Field, ListField, FormView, FieldView, flash, getFlashedMessages, CSRF_FAILED_MESSAGE, DEFAULT_FORM_LIMITS } from './forms/index.js';
 export type {

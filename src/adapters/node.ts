@@ -13,6 +13,8 @@ import type { Request } from '../http/request.js';
 import { Response } from '../http/response.js';
 import type { App } from '../app/app.js';
 import { Drain } from './shutdown.js';
+import { createUpgrades, type Upgrades } from './upgrade.js';
+import { EventStream } from '../realtime/sse.js';
 import { discardBody, lastResortResponse, unwritable } from './write-guard.js';
 
 export interface ListenOptions {
@@ -47,8 +49,8 @@ export interface NodeHandler {
   listener: (req: IncomingMessage, res: ServerResponse) => void;
   /** Responses whose handler has not answered yet, for the handler timeout and shutdown. */
   inFlight: Map<ServerResponse, InFlight>;
-  /** Responses whose body is being streamed, for shutdown. */
-  streaming: Set<ServerResponse>;
+  /** Responses whose body is being streamed, and the stream, for shutdown. */
+  streaming: Map<ServerResponse, Readable>;
   /** Writes a response; never throws (see `writeResponse`). */
   write(nreq: IncomingMessage, nres: ServerResponse, res: Response, req: Request | null): void;
   /** Set by the server: shutdown began, so every response says `Connection: close`. */
@@ -58,7 +60,7 @@ export interface NodeHandler {
 /** Builds the node:http request listener for an app. */
 export function nodeHandler(app: App): NodeHandler {
   const inFlight = new Map<ServerResponse, InFlight>();
-  const streaming = new Set<ServerResponse>();
+  const streaming = new Map<ServerResponse, Readable>();
   const dev = app.settings.env === 'development';
   const onBodyError = (nreq: IncomingMessage, err: Error) => logBodyFailure(app, nreq, err);
   // One close handler for every response with a body, not a closure per request. The
@@ -135,7 +137,7 @@ function writeResponse(
   nres: ServerResponse,
   res: Response,
   closing: boolean,
-  streaming: Set<ServerResponse> | null,
+  streaming: Map<ServerResponse, Readable> | null,
   onBodyError: ((nreq: IncomingMessage, err: Error) => void) | null,
 ): void {
   if (nres.headersSent || nres.destroyed) {
@@ -168,7 +170,7 @@ function writeResponse(
       stream.destroy();
       nres.end();
     } else {
-      streaming?.add(nres);
+      streaming?.set(nres, stream);
       pipeline(stream, nres, (err) => {
         streaming?.delete(nres);
         if (err) {
@@ -293,7 +295,27 @@ export function listenNode(app: App, opts: ListenOptions = {}): Promise<RunningS
   }, 1000);
   sweep.unref();
 
-  const drain = new Drain(server, inFlight, handler.streaming);
+  // WebSocket routes: handshakes arrive as the server's `upgrade` event (upgrade.ts). An app
+  // without any keeps node's own handling, which answers an Upgrade as a plain request.
+  let upgrades: Upgrades | undefined;
+  if (app.routes.some((r) => r.websocket !== undefined)) {
+    upgrades = createUpgrades(app, {
+      answerPlain: listener,
+      draining: () => drain.draining,
+      release: (s) => drain.release(s as Socket),
+    });
+    server.on('upgrade', upgrades.listener);
+  }
+  const drain = new Drain(server, inFlight, handler.streaming, {
+    begin() {
+      upgrades?.hub.closeAll();
+      // An event stream never ends by itself: end it, and the browser reconnects elsewhere.
+      for (const stream of handler.streaming.values()) if (stream instanceof EventStream) stream.stop();
+    },
+    force() {
+      upgrades?.hub.terminateAll();
+    },
+  });
   handler.drain = drain;
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>

@@ -14,12 +14,24 @@
  *    `IDLE_MS` lets such a request arrive; it is answered with `Connection: close`.
  *    (`server.close()` in node 19 and later closes idle connections itself, at once; that
  *    step is skipped here, and node 18's close(), which never did it, behaves the same.)
- * 4. After `shutdownTimeout` whatever is left is destroyed.
+ * 4. WebSockets are closed with 1001 (going away) and event streams are ended at once:
+ *    neither would ever finish by itself.
+ * 5. After `shutdownTimeout` whatever is left is destroyed.
  *
  * See docs/deployment.md#graceful-shutdown.
  */
 import type { Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+
+/**
+ * Connections that never finish by themselves: WebSockets (closed with 1001, going away)
+ * and event streams (ended, so that the browser reconnects to another server). `begin`
+ * runs when shutdown starts, `force` when the grace period is over.
+ */
+export interface LongLived {
+  begin(): void;
+  force(): void;
+}
 
 /** How long a connection must stay idle during shutdown before it is closed (ms). */
 export const IDLE_MS = 250;
@@ -31,18 +43,30 @@ export class Drain {
   /** Responses whose handler has not answered yet (the adapter's in-flight map). */
   readonly #waiting: ReadonlyMap<ServerResponse, unknown>;
   /** Responses whose body is still being streamed. */
-  readonly #streaming: ReadonlySet<ServerResponse>;
+  readonly #streaming: ReadonlyMap<ServerResponse, unknown>;
   #draining = false;
   #closed: Promise<void> | undefined;
 
-  constructor(server: Server, waiting: ReadonlyMap<ServerResponse, unknown>, streaming: ReadonlySet<ServerResponse>) {
+  /** What else must be told of the shutdown: open WebSockets and event streams. */
+  readonly #longLived: LongLived | undefined;
+
+  constructor(server: Server, waiting: ReadonlyMap<ServerResponse, unknown>, streaming: ReadonlyMap<ServerResponse, unknown>, longLived?: LongLived) {
     this.#server = server;
     this.#waiting = waiting;
     this.#streaming = streaming;
+    this.#longLived = longLived;
     server.on('connection', (s: Socket) => {
       this.#sockets.add(s);
       s.once('close', () => this.#sockets.delete(s));
     });
+  }
+
+  /**
+   * The socket was handed over to another protocol (a WebSocket): it is no longer an HTTP
+   * connection for the idle sweep to close; the long-lived hooks close it instead.
+   */
+  release(s: Socket): void {
+    this.#sockets.delete(s);
   }
 
   /** True once shutdown began: responses say `Connection: close`. */
@@ -57,7 +81,10 @@ export class Drain {
   close(graceMs: number): Promise<void> {
     return (this.#closed ??= new Promise<void>((resolve) => {
       const server = this.#server;
-      const force = setTimeout(() => server.closeAllConnections(), graceMs);
+      const force = setTimeout(() => {
+        server.closeAllConnections();
+        this.#longLived?.force();
+      }, graceMs);
       force.unref();
       let timer: NodeJS.Timeout | undefined;
       server.once('close', () => {
@@ -75,6 +102,7 @@ export class Drain {
         setImmediate(() => {
           stopListening(server);
           this.#draining = true;
+          this.#longLived?.begin();
           // Responses waiting for their handler get the header now; the adapter adds it to
           // those written later.
           for (const nres of this.#waiting.keys()) if (!nres.headersSent) nres.setHeader('connection', 'close');
@@ -93,7 +121,7 @@ export class Drain {
     return () => {
       const busy = new Set<Socket | null>();
       for (const nres of this.#waiting.keys()) busy.add(nres.socket);
-      for (const nres of this.#streaming) busy.add(nres.socket);
+      for (const nres of this.#streaming.keys()) busy.add(nres.socket);
       for (const s of this.#sockets) {
         const io = s.bytesRead + s.bytesWritten;
         const before = seen.get(s);

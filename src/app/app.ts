@@ -33,6 +33,7 @@ import type { Markup } from '../escape/markup.js';
 import type { Templates } from '../templates/loader.js';
 import { buildPath, Router, type MountedRoute } from './router.js';
 import { RouteCollector, type ErrorHandler, type ErrorClass, type RouteOptions } from './routes.js';
+import type { WebSocketHandler } from '../realtime/ws-hub.js';
 
 export class App extends RouteCollector {
   readonly settings: Settings;
@@ -166,6 +167,62 @@ export class App extends RouteCollector {
     if (this.#mountedCount !== this.#declCount()) this.#mount();
     const scope: RequestScope = { request: req, urlFor: this.#urlFor, templates: this.#templatesForScope, logger: this.#loggerForScope };
     return runInScope(scope, () => this.#dispatch(req, scope));
+  }
+
+  /**
+   * For adapters: runs a WebSocket handshake through the gate every state-changing request
+   * passes — the protections' checks (host validation, the CSRF origin check, which
+   * applies to WebSocket routes as to unsafe methods), then the route's `before` hooks.
+   * Resolves to the route's handler and the request scope to run it in, or to the refusal
+   * (an error page, finished like any response) to write instead of the `101`.
+   * See docs/realtime.md#the-handshake.
+   */
+  upgrade(req: Request): Promise<{ handler: WebSocketHandler; scope: RequestScope } | Response> {
+    if (this.#mountedCount !== this.#declCount()) this.#mount();
+    const scope: RequestScope = { request: req, urlFor: this.#urlFor, templates: this.#templatesForScope, logger: this.#loggerForScope };
+    return runInScope(scope, () => this.#upgrade(req, scope));
+  }
+
+  async #upgrade(req: Request, scope: RequestScope): Promise<{ handler: WebSocketHandler; scope: RequestScope } | Response> {
+    const started = this.#logRequests ? performance.now() : 0;
+    let route: MountedRoute | null = null;
+    let res: Response;
+    for (const p of this.#beginners) p.begin!(req, scope);
+    try {
+      const match = req.method === 'GET' ? this.#router.find('GET', req.path) : null;
+      if (match === null || match.route.websocket === undefined) {
+        throw new HttpError('HTTP_NOT_FOUND', req.method === 'GET' ? 'No WebSocket route is at this URL.' : `A WebSocket handshake is a GET, not a ${req.method}.`);
+      }
+      route = match.route;
+      req.params = match.params;
+      req.route = route;
+      let refused: Response | undefined;
+      for (const p of this.#checks) {
+        let r = p.check!(req, route, scope);
+        if (isThenable(r)) r = await r;
+        if (r instanceof Response) {
+          refused = r;
+          break;
+        }
+      }
+      if (refused === undefined) {
+        for (const hook of route.before) {
+          const r = await hook(req);
+          if (r !== undefined) {
+            refused = toResponse(r, route, this.#dev);
+            break;
+          }
+        }
+      }
+      if (refused === undefined) {
+        if (this.#logRequests) this.logger.info({ method: 'WS', path: req.path, status: 101, ms: +(performance.now() - started).toFixed(2) });
+        return { handler: route.websocket!, scope };
+      }
+      res = refused;
+    } catch (err) {
+      res = await this.#handleError(err, req, route, scope);
+    }
+    return this.#complete(req, res, scope, started);
   }
 
   /** Handles a fetch-API Request, for fetch-style runtimes and tests. */
@@ -365,6 +422,7 @@ export class App extends RouteCollector {
     const stack = this.#dev && info.status >= 500 && err instanceof Error ? err.stack : undefined;
     const res = errorResponse(info, req, { stack, nonce: scope.nonce });
     if (err instanceof PalisadeError && err.code === 'HTTP_METHOD_NOT_ALLOWED') res.headers['allow'] = String(err.details.allow);
+    if (err instanceof PalisadeError && err.code === 'WS_UPGRADE_REQUIRED') res.headers['upgrade'] = 'websocket'; // RFC 9110 §15.5.22
     return res;
   }
 
@@ -452,9 +510,9 @@ export class App extends RouteCollector {
         const options = { ...defaults, ...d.options };
         const path = prefix + d.path === '' ? '/' : prefix + d.path;
         const name = options.name === undefined ? undefined : namePrefix + options.name;
-        const route = { method: d.method, path, name, handler: d.handler, options, before, after, errorHandlers, implicitHead: false };
+        const route = { method: d.method, path, name, handler: d.handler, options, before, after, errorHandlers, implicitHead: false, websocket: d.websocket };
         router.add(route);
-        if (d.method === 'GET' && !explicitHead.has(path)) router.add({ ...route, method: 'HEAD', implicitHead: true });
+        if (d.method === 'GET' && d.websocket === undefined && !explicitHead.has(path)) router.add({ ...route, method: 'HEAD', implicitHead: true });
       }
     };
     add(this.routeDecls, '', '', {}, this.beforeHooks, this.afterHooks, this.errorHandlers);

@@ -9,6 +9,7 @@ import { ConfigError } from '../errors.js';
 import { resolveFormLimits, type FormsOptions } from '../http/form-limits.js';
 import type { TrustProxy } from '../http/request.js';
 import { resolveMode, type Env } from '../mode.js';
+import { resolveWebSocketOptions, type WebSocketOptions, type WebSocketSettings } from '../realtime/ws-options.js';
 import { GENERATE_KEY, secretKeyProblem } from '../security/secret-key.js';
 
 export type { Env } from '../mode.js';
@@ -91,6 +92,8 @@ export interface AppOptions {
   /** pino settings, or false for no request log. */
   logger?: LoggerSettings | false;
   server?: ServerOptions;
+  /** Limits for WebSocket connections (message size, send buffer, queue, pings). See docs/realtime.md#limits. */
+  websocket?: WebSocketOptions;
 }
 
 export interface Settings {
@@ -108,11 +111,12 @@ export interface Settings {
   readonly origin: string | undefined;
   readonly logger: LoggerSettings | false;
   readonly server: Required<ServerOptions>;
+  readonly websocket: WebSocketSettings;
 }
 
 const KNOWN = new Set([
   'env', 'secretKey', 'https', 'trustProxy', 'maxBodySize', 'jsonMaxDepth', 'forms', 'redirectHosts',
-  'allowedHosts', 'origin', 'logger', 'server',
+  'allowedHosts', 'origin', 'logger', 'server', 'websocket',
 ]);
 /**
  * Sections owned by feature modules (sessions, CSRF, headers…). Each module validates
@@ -226,6 +230,7 @@ export function resolveSettings(opts: AppOptions, env: NodeJS.ProcessEnv = proce
     origin: origin?.replace(/\/$/, ''),
     logger,
     server,
+    websocket: resolveWebSocketOptions(opts.websocket),
   };
 }
 

@@ -17,7 +17,7 @@ export interface ErrorInfo {
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout',
-  413: 'Content Too Large', 415: 'Unsupported Media Type', 431: 'Request Header Fields Too Large',
+  413: 'Content Too Large', 415: 'Unsupported Media Type', 426: 'Upgrade Required', 431: 'Request Header Fields Too Large',
   500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 

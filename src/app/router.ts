@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 // for export names first, which costs start-up time.
 const FindMyWay = createRequire(import.meta.url)('find-my-way') as typeof import('find-my-way');
 import { ConfigError } from '../errors.js';
+import type { WebSocketHandler } from '../realtime/ws-hub.js';
 import type { AfterHook, BeforeHook, ErrorClass, ErrorHandler, Handler, Method, RouteOptions } from './routes.js';
 
 /** A mounted route with everything dispatch needs, resolved once at registration. */
@@ -22,6 +23,8 @@ export interface MountedRoute {
   readonly errorHandlers: readonly { match: number | ErrorClass; handler: ErrorHandler }[];
   /** True for the HEAD twin of a GET route. */
   readonly implicitHead: boolean;
+  /** The handler of a WebSocket route (`app.ws`), else undefined. */
+  readonly websocket?: WebSocketHandler | undefined;
 }
 
 export interface Match {

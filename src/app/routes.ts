@@ -6,6 +6,8 @@
 import type { Markup } from '../escape/markup.js';
 import type { Request } from '../http/request.js';
 import type { Response } from '../http/response.js';
+import type { WebSocketHandler } from '../realtime/ws-hub.js';
+import { HttpError } from '../errors.js';
 
 /** What a handler may return; anything else is a 500 with a clear message. */
 export type HandlerResult =
@@ -69,6 +71,13 @@ export interface RouteDecl {
   readonly path: string;
   readonly handler: Handler;
   readonly options: RouteOptions;
+  /** Set for a WebSocket route (`ws()`); `handler` then answers plain requests with a 426. */
+  readonly websocket?: WebSocketHandler;
+}
+
+/** The HTTP answer of a WebSocket route to a request that does not ask to upgrade. */
+function upgradeRequired(): never {
+  throw new HttpError('WS_UPGRADE_REQUIRED', 'This URL is a WebSocket endpoint: open it with new WebSocket(url), not as a page or with fetch().');
 }
 
 /** Collects routes, hooks and error handlers; App and Blueprint both are one. */
@@ -104,6 +113,27 @@ export abstract class RouteCollector {
   }
   options<P extends string>(path: P, handler: Handler<P>, options?: RouteOptions): this {
     return this.route('OPTIONS', path, handler, options);
+  }
+  /**
+   * Declares a WebSocket route on the same server and port. The handshake passes the
+   * same gate as a state-changing request: host validation, then an `Origin` that must be
+   * the app's own or in `csrf.trustedOrigins` (`{ csrf: false }` switches that off for the
+   * route, and `palisade check` lists it); then the `before` hooks. The handler gets the
+   * connection and the handshake request (its session is read-only).
+   *
+   * ```ts
+   * app.ws('/echo', async (socket) => {
+   *   for await (const message of socket) await socket.send(`echo: ${message}`);
+   * });
+   * ```
+   * See docs/realtime.md#websockets.
+   */
+  ws<P extends string>(path: P, handler: WebSocketHandler<RequestFor<P>>, options: RouteOptions = {}): this {
+    if (typeof handler !== 'function') throw new TypeError(`WebSocket handler for ${path} is not a function`);
+    this.route('GET', path, upgradeRequired, options);
+    const decl = this.routeDecls.pop()!;
+    this.routeDecls.push({ ...decl, websocket: handler as WebSocketHandler });
+    return this;
   }
   /** Runs `hook` before every handler of this app or blueprint. */
   before(hook: BeforeHook): this {

@@ -199,7 +199,18 @@ export function csrfProtection(ctx: ProtectionContext): Protection | null {
     name: 'csrf',
     check(req: Request, route: MountedRoute | null, scope: RequestScope) {
       scope.csrfToken = mintForScope;
-      if (route === null || SAFE.has(req.method)) return;
+      if (route === null) return;
+      // A WebSocket handshake is a GET, but what follows it acts with the user's cookies:
+      // it passes the origin check like an unsafe method. It carries no token (the
+      // browser's WebSocket API cannot add one); browsers always send Origin on it, which
+      // a page cannot forge (RFC 6455 §10.2), so layer 1 decides alone.
+      if (route.websocket !== undefined) {
+        if (isExempt(route)) return;
+        const refusal = origins.check(req);
+        if (refusal !== undefined) refuse(req, new HttpError('CSRF_ORIGIN_MISMATCH', originMessage(req, refusal), { ...refusal }));
+        return;
+      }
+      if (SAFE.has(req.method)) return;
       // One token check per request, shared with forms (src/forms), which check the token
       // themselves on exempt routes and with the token layer off.
       req.internals.csrfCheck = verifyOnce;
@@ -212,6 +223,10 @@ export function csrfProtection(ctx: ProtectionContext): Protection | null {
       const out: string[] = [];
       if (!tokenLayer) out.push('csrf: the token layer is switched off (csrf: { token: false }); only the origin check protects forms.');
       for (const r of routes) {
+        if (r.websocket !== undefined) {
+          if (isExempt(r)) out.push(`csrf: the WebSocket route ${r.path}${r.name ? ` (${r.name})` : ''} accepts handshakes from any origin ({ csrf: false }): another site's page can open it with the user's cookies.`);
+          continue;
+        }
         if (SAFE.has(r.method) || !isExempt(r)) continue;
         out.push(`csrf: ${r.method} ${r.path}${r.name ? ` (${r.name})` : ''} is exempt from CSRF protection.`);
       }
