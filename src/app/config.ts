@@ -9,6 +9,7 @@ import { ConfigError } from '../errors.js';
 import { resolveFormLimits, type FormsOptions } from '../http/form-limits.js';
 import type { TrustProxy } from '../http/request.js';
 import { resolveMode, type Env } from '../mode.js';
+import { resolveCompress, type CompressOptions, type CompressSettings } from '../http/compress.js';
 import { resolveWebSocketOptions, type WebSocketOptions, type WebSocketSettings } from '../realtime/ws-options.js';
 import { GENERATE_KEY, secretKeyProblem } from '../security/secret-key.js';
 
@@ -94,6 +95,11 @@ export interface AppOptions {
   server?: ServerOptions;
   /** Limits for WebSocket connections (message size, send buffer, queue, pings). See docs/realtime.md#limits. */
   websocket?: WebSocketOptions;
+  /**
+   * gzip and brotli. Default: the static folder only; `true` compresses what handlers
+   * return too (read about BREACH first), `false` nothing. See docs/deployment.md#compression.
+   */
+  compress?: boolean | CompressOptions;
 }
 
 export interface Settings {
@@ -112,11 +118,12 @@ export interface Settings {
   readonly logger: LoggerSettings | false;
   readonly server: Required<ServerOptions>;
   readonly websocket: WebSocketSettings;
+  readonly compress: CompressSettings;
 }
 
 const KNOWN = new Set([
   'env', 'secretKey', 'https', 'trustProxy', 'maxBodySize', 'jsonMaxDepth', 'forms', 'redirectHosts',
-  'allowedHosts', 'origin', 'logger', 'server', 'websocket',
+  'allowedHosts', 'origin', 'logger', 'server', 'websocket', 'compress',
 ]);
 /**
  * Sections owned by feature modules (sessions, CSRF, headers…). Each module validates
@@ -231,6 +238,7 @@ export function resolveSettings(opts: AppOptions, env: NodeJS.ProcessEnv = proce
     logger,
     server,
     websocket: resolveWebSocketOptions(opts.websocket),
+    compress: resolveCompress(opts.compress),
   };
 }
 

@@ -12,6 +12,7 @@ import { csrfProtection } from '../security/csrf.js';
 import { filesProtection } from '../files/protection.js';
 import { flashFinishProtection, formsProtection } from '../forms/protection.js';
 import { trustGuardProtection } from '../security/trust-guard.js';
+import { compressProtection } from '../http/compress.js';
 
 type Factory = (ctx: ProtectionContext) => Protection | null;
 
@@ -25,7 +26,8 @@ const FACTORIES: Factory[] = [
   sessionProtection, // gives every request a lazy req.session; writes it back in finish
   csrfProtection, // origin check, then the session-bound token, before hooks and handler
   formsProtection, // app form limits; loads flashed messages for templates (after the session)
-  headersProtection, // last: its finish completes every response
+  headersProtection, // its finish completes every response's headers
+  compressProtection, // last: encodes the finished body (gzip, brotli)
 ];
 
 export function buildProtections(ctx: ProtectionContext): Protection[] {

@@ -18,12 +18,14 @@ export function filesProtection(ctx: ProtectionContext): Protection {
   const limits = resolveUploadLimits(ctx.options.uploads);
   const staticSettings = resolveStatic(ctx.options.static);
   const store = new UploadStore(limits);
+  const compress = ctx.settings.compress;
+  const precompressed = compress.static ? compress.encodings : undefined;
   return {
     name: 'files',
     check(req, route) {
       // Only a request that can carry a body can upload; GET and HEAD skip the binding.
       if (req.method !== 'GET' && req.method !== 'HEAD') bindStore(req, store);
-      if (route === null && staticSettings !== null) return serveStatic(req, staticSettings);
+      if (route === null && staticSettings !== null) return serveStatic(req, staticSettings, precompressed);
       return undefined;
     },
     finish(req: Request) {

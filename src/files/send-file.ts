@@ -7,6 +7,7 @@
  * Files users uploaded are not the app's own: send them with `sendUpload`.
  * See docs/files.md#sending-files.
  */
+import { constants as fsConstants, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
@@ -16,6 +17,8 @@ const mime = lazyRequire<typeof import('mime-types')>('mime-types');
 import { HttpError } from '../errors.js';
 import type { Request } from '../http/request.js';
 import { isHTMLContentType, Response } from '../http/response.js';
+import { negotiateEncoding } from '../http/accept-encoding.js';
+import type { Encoding } from '../http/compress.js';
 
 /** Options for {@link sendFile}. */
 export interface SendFileOptions {
@@ -25,6 +28,13 @@ export interface SendFileOptions {
   maxAge?: number;
   /** Extra headers for a 200, 206 or 304 answer. */
   headers?: Record<string, string>;
+  /**
+   * Codings to look for as siblings (`report.html.br`, `report.html.gz`), best first. One
+   * the client accepts, at least as new as the file, is sent instead with its
+   * `Content-Encoding`; an older one is stale and ignored. Not for a Range request. The
+   * static folder does this by default. See docs/deployment.md#precompressed-files.
+   */
+  precompressed?: readonly Encoding[];
 }
 
 /** What the shared core needs; sendUpload passes its own headers and never trusts HTML. */
@@ -34,6 +44,8 @@ export interface ServeFileOptions {
   headers: Record<string, string>;
   /** The file is the app's own, so an HTML or SVG type may be sent (not for uploads). */
   trustHTML: boolean;
+  /** Codings to look for as siblings (see SendFileOptions.precompressed). */
+  precompressed?: readonly Encoding[];
 }
 
 /**
@@ -55,6 +67,7 @@ export function sendFile(req: Request, path: string, options: SendFileOptions = 
     cacheControl: maxAge === undefined ? 'no-cache' : `public, max-age=${maxAge}`,
     headers: options.headers ?? {},
     trustHTML: true,
+    precompressed: options.precompressed,
   });
 }
 
@@ -70,10 +83,22 @@ export async function serveFile(req: Request, path: string, opts: ServeFileOptio
   }
   let keepOpen = false;
   try {
-    const st = await handle.stat();
+    let st = await handle.stat();
     if (!st.isFile()) throw notFound();
+    let encoding: Encoding | undefined;
+    if (opts.precompressed !== undefined && opts.precompressed.length > 0 && req.header('range') === undefined) {
+      for (const enc of negotiateEncoding(req.header('accept-encoding'), opts.precompressed).codings) {
+        const sibling = await openSibling(`${path}.${enc === 'br' ? 'br' : 'gz'}`, st.mtimeMs);
+        if (sibling === undefined) continue;
+        await handle.close().catch(() => {});
+        handle = sibling.handle;
+        st = sibling.st;
+        encoding = enc;
+        break;
+      }
+    }
     const size = st.size;
-    const etag = `"${size.toString(36)}-${Math.floor(st.mtimeMs).toString(36)}"`;
+    const etag = `"${size.toString(36)}-${Math.floor(st.mtimeMs).toString(36)}${encoding === undefined ? '' : `-${encoding}`}"`;
     const lastModified = new Date(Math.floor(st.mtimeMs / 1000) * 1000);
     const common: Record<string, string> = {
       ...opts.headers,
@@ -82,8 +107,11 @@ export async function serveFile(req: Request, path: string, opts: ServeFileOptio
       'cache-control': opts.cacheControl,
       'accept-ranges': 'bytes',
     };
+    // Which bytes are sent depends on Accept-Encoding, for a 304 as for a 200.
+    if (opts.precompressed !== undefined) common['vary'] = 'Accept-Encoding';
 
     if (notModified(req, etag, lastModified)) return new Response(null, { status: 304, headers: common });
+    if (encoding !== undefined) common['content-encoding'] = encoding;
 
     let range: { start: number; end: number } | null | 'unsatisfiable' = null;
     const rangeHeader = req.header('range');
@@ -120,6 +148,29 @@ export async function serveFile(req: Request, path: string, opts: ServeFileOptio
   } finally {
     if (!keepOpen) await handle.close().catch(() => {});
   }
+}
+
+/**
+ * A precompressed sibling that may stand for the file: a regular file (not a link) at
+ * least as new as it. One older than the file was made before the file last changed, and
+ * is stale.
+ */
+async function openSibling(path: string, fileMtimeMs: number): Promise<{ handle: FileHandle; st: Stats } | undefined> {
+  let h: FileHandle;
+  try {
+    // Never through a symbolic link: the file itself passed safeJoin, its sibling did not.
+    h = await open(path, fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0));
+  } catch {
+    return undefined;
+  }
+  try {
+    const st = await h.stat();
+    if (st.isFile() && st.mtimeMs >= fileMtimeMs) return { handle: h, st };
+  } catch {
+    // treated as absent
+  }
+  await h.close().catch(() => {});
+  return undefined;
 }
 
 function notFound(): HttpError {

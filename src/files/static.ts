@@ -2,7 +2,10 @@
  * The static folder: files under `static/` answered at `/static/<path>` with sendFile
  * (ETag, 304, Range, HEAD). No directory listings, no dotfiles, and no path that leaves
  * the folder: each URL segment is decoded once, then checked by safeJoin, which also
- * refuses symbolic links that lead out.
+ * refuses symbolic links that lead out. With `compress.static` (the default) a file is
+ * sent from its `.br` or `.gz` sibling when the client accepts that coding and the
+ * sibling is at least as new as the file (an older one is stale, and ignored); otherwise
+ * it is compressed as it is sent, if its type compresses.
  *
  * ```
  * static/css/site.css   →   GET /static/css/site.css
@@ -15,12 +18,13 @@ import type { Response } from '../http/response.js';
 import type { StaticSettings } from './options.js';
 import { safeJoin } from './safe-join.js';
 import { sendFile } from './send-file.js';
+import { markStaticResponse, type Encoding } from '../http/compress.js';
 
 /**
  * Answers `req` from the static folder when its path is under the prefix (GET and HEAD
  * only); undefined when the request is not for the static folder.
  */
-export async function serveStatic(req: Request, settings: StaticSettings): Promise<Response | undefined> {
+export async function serveStatic(req: Request, settings: StaticSettings, precompressed?: readonly Encoding[]): Promise<Response | undefined> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return undefined;
   const path = req.path;
   const prefix = `${settings.prefix}/`;
@@ -33,7 +37,9 @@ export async function serveStatic(req: Request, settings: StaticSettings): Promi
     if (err instanceof HttpError) throw notFound();
     throw err;
   }
-  return sendFile(req, file, { maxAge: settings.maxAge });
+  const res = await sendFile(req, file, { maxAge: settings.maxAge, precompressed });
+  markStaticResponse(res);
+  return res;
 }
 
 /**
