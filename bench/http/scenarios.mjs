@@ -4,6 +4,7 @@
  * session cookie, a CSRF token). Every server prints the scenarios it serves; one it
  * does not serve is reported as "not available yet".
  */
+import { brotliDecompressSync } from 'node:zlib';
 import { fetchOnce } from '../lib/proc.mjs';
 
 /** Joins Set-Cookie lines into one Cookie header (name=value pairs only). */
@@ -54,6 +55,16 @@ function fileBytes(size) {
   return b;
 }
 
+/** The whole page exactly once: 100 rows, one layout, the escaped values. */
+function isWholePage(body) {
+  return (
+    body.includes('Item &lt;100&gt;') &&
+    (body.match(/<tr class="row"/g) ?? []).length === 100 &&
+    (body.match(/<!doctype html>/gi) ?? []).length === 1 &&
+    (body.match(/<\/html>/g) ?? []).length === 1
+  );
+}
+
 const BOUNDARY = '----palisadebench7MA4YWxkTrZu0gW';
 const UPLOAD = fileBytes(64 * 1024);
 
@@ -82,12 +93,19 @@ export const SCENARIOS = [
     async request() {
       return { method: 'GET', path: '/page', headers: {} };
     },
-    // The whole page exactly once: 100 rows, one layout, the escaped values.
-    check: (body) =>
-      body.includes('Item &lt;100&gt;') &&
-      (body.match(/<tr class="row"/g) ?? []).length === 100 &&
-      (body.match(/<!doctype html>/gi) ?? []).length === 1 &&
-      (body.match(/<\/html>/g) ?? []).length === 1,
+    check: (body) => isWholePage(body),
+  },
+  {
+    name: 'page-br',
+    title: 'GET /page, brotli',
+    about: 'the same page asked for with `Accept-Encoding: gzip, deflate, br`, compressed with brotli as it is sent',
+    setup:
+      'Palisade: the route option `{ compress: true }` (handler responses are not compressed by default). Fastify: @fastify/compress ' +
+      'registered around the route only. Both: br before gzip, brotli quality 4, text mode, 1 KiB threshold.',
+    async request() {
+      return { method: 'GET', path: '/page', headers: { 'accept-encoding': 'gzip, deflate, br' } };
+    },
+    check: (body, headers, raw) => headers['content-encoding'] === 'br' && isWholePage(brotliDecompressSync(raw).toString('utf8')),
   },
   {
     name: 'form',
@@ -155,7 +173,7 @@ export function scenario(name) {
 export async function preflight(base, req, check) {
   const res = await fetchOnce(base + req.path, { method: req.method, headers: req.headers, body: req.body });
   const ok2xx = res.status >= 200 && res.status < 300;
-  const okBody = !ok2xx || check === undefined || check(res.body, res.headers);
+  const okBody = !ok2xx || check === undefined || check(res.body, res.headers, res.raw);
   return {
     ok: ok2xx && okBody,
     status: res.status,

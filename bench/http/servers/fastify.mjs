@@ -1,7 +1,7 @@
 // Fastify 5 as a careful user sets it up: @fastify/helmet with its defaults, an encrypted
 // cookie session (@fastify/secure-session), @fastify/csrf-protection with its secret in
 // that session, @fastify/formbody, @fastify/multipart with limits, Nunjucks with
-// autoescaping for pages. Logging off.
+// autoescaping for pages, @fastify/compress around /page. Logging off.
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,8 @@ import secureSession from '@fastify/secure-session';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
+import compress from '@fastify/compress';
+import { constants as zlib } from 'node:zlib';
 import nunjucks from 'nunjucks';
 import { HELLO, JSON_BODY, ROWS, SECRET, exitOnSignal, portFromArgs, ready } from '../common.mjs';
 
@@ -35,7 +37,15 @@ app.get('/hello', (req, reply) => {
   reply.type('text/plain; charset=utf-8').send(HELLO);
 });
 app.get('/json', () => JSON_BODY);
-app.get('/page', (req, reply) => html(reply, views.render('page.njk', { title: 'Items & <things>', user: 'ada "the admin"', rows: ROWS })));
+// Compression around /page only (page-br), so the other routes carry no compression hook.
+await app.register(async (scope) => {
+  await scope.register(compress, {
+    encodings: ['br', 'gzip'],
+    threshold: 1024,
+    brotliOptions: { params: { [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT, [zlib.BROTLI_PARAM_QUALITY]: 4 } },
+  });
+  scope.get('/page', (req, reply) => html(reply, views.render('page.njk', { title: 'Items & <things>', user: 'ada "the admin"', rows: ROWS })));
+});
 app.get('/form', (req, reply) => html(reply, views.render('form.njk', { title: 'New item', user: 'ada', csrfToken: reply.generateCsrf() })));
 app.post('/form', { preHandler: app.csrfProtection }, (req, reply) => {
   reply.type('text/plain; charset=utf-8').send(`Saved: ${req.body.title ?? ''}`);
@@ -52,5 +62,5 @@ app.get('/session', (req, reply) => {
 });
 
 await app.listen({ port, host: '127.0.0.1' });
-ready(['hello', 'json', 'page', 'form', 'upload', 'session']);
+ready(['hello', 'json', 'page', 'page-br', 'form', 'upload', 'session']);
 exitOnSignal((done) => app.close().then(done));

@@ -38,8 +38,10 @@ const templates =
 
 if (templates) {
   templates.precompile();
-  app.get('/page', () => templates.render('page.html', { title: 'Items & <things>', user: 'ada "the admin"', rows: ROWS }));
+  // Compressed when the client asks (page-br); handler responses are not by default (BREACH).
+  app.get('/page', () => templates.render('page.html', { title: 'Items & <things>', user: 'ada "the admin"', rows: ROWS }), { compress: true });
   served.push('page');
+  served.push('page-br');
 }
 
 const hasSessions = typeof palisade.Session === 'function';
