@@ -14,6 +14,11 @@ export interface Protection {
   /** Shown by `palisade routes` and `palisade check`. */
   readonly name: string;
   /**
+   * Applies only to routes that ask for it with the route option of its name (`{ compress:
+   * true }`): `palisade routes` lists it for those routes only.
+   */
+  readonly optIn?: boolean;
+  /**
    * Runs first for every request, before any protection's check, and cannot refuse it:
    * for per-request values every answer needs, such as the CSP nonce an error page uses.
    */

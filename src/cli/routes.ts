@@ -6,6 +6,7 @@
  * METHOD  PATH        NAME    PROTECTIONS
  * GET     /           index   hosts session headers
  * POST    /webhook    hook    hosts session -csrf headers
+ * WS      /chat               hosts session csrf headers
  * ```
  * See docs/deployment.md#the-palisade-command.
  */
@@ -34,8 +35,9 @@ export function routeProtections(route: MountedRoute, protections: readonly Prot
   for (const p of protections) {
     const opt = route.options[p.name];
     if (opt === false) out.push(`-${p.name}`);
-    else if (p.name === 'csrf' && SAFE.has(route.method)) continue; // only unsafe methods are checked
+    else if (p.name === 'csrf' && SAFE.has(route.method) && route.websocket === undefined) continue; // only unsafe methods and handshakes are checked
     else if (p.name === 'cors' && (opt === undefined || opt === null)) continue; // CORS is per route, opt-in
+    else if (p.optIn === true && opt !== true) continue;
     else out.push(p.name);
   }
   return out;
@@ -50,7 +52,7 @@ export function routeRows(app: Pick<App, 'routes' | 'protections'>): RouteRow[] 
       if (r.options.allowTopLevelArray === true) notes.push('json-array');
       if (r.options.uploads === true) notes.push('uploads');
       if (typeof r.options.maxBodySize === 'number') notes.push(`body≤${r.options.maxBodySize}`);
-      return { method: r.method, path: r.path, name: r.name ?? '', protections: routeProtections(r, app.protections), notes };
+      return { method: r.websocket !== undefined ? 'WS' : r.method, path: r.path, name: r.name ?? '', protections: routeProtections(r, app.protections), notes };
     });
 }
 

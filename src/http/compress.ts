@@ -153,6 +153,7 @@ export function compressProtection(ctx: ProtectionContext): Protection | null {
   if (!s.responses && !s.static) return null;
   return {
     name: 'compress',
+    optIn: !s.responses,
     finish(req, res) {
       compressResponse(req, res, s);
     },
