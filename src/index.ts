@@ -40,6 +40,7 @@ export { sse, type ServerEvent, type SseOptions, type EventStreamContext } from 
 export { WebSocketConnection, type WebSocketMessage, type CloseInfo } from './realtime/ws.js';
 export type { WebSocketHandler } from './realtime/ws-hub.js';
 export type { WebSocketOptions } from './realtime/ws-options.js';
+export type { CompressOptions, Encoding } from './http/compress.js';
 export { TestClient, TestResponse, type TestClientOptions, type TestRequestOptions } from './testing/client.js';
 export { defineForm, fields, Form, Field, ListField, FormView, FieldView, flash, getFlashedMessages, CSRF_FAILED_MESSAGE, DEFAULT_FORM_LIMITS } from './forms/index.js';
 export type {

@@ -169,7 +169,6 @@ export function compressProtection(ctx: ProtectionContext): Protection | null {
 
 /** Compresses `res` in place when the request, the route, the type and the size allow. */
 export function compressResponse(req: Request, res: Response, s: CompressSettings): void {
-  if (req.method === 'HEAD') return;
   const status = res.status;
   if (status < 200 || status === 204 || status === 206 || status === 304) return;
   const body = res.body;
@@ -182,6 +181,8 @@ export function compressResponse(req: Request, res: Response, s: CompressSetting
   if (!isCompressible(res.getHeader('content-type'))) return;
   if (/(?:^|,)\s*no-transform\s*(?:,|$)/i.test(res.getHeader('cache-control') ?? '')) return;
   res.appendHeader('vary', 'Accept-Encoding');
+  // A HEAD gets the GET's Vary, and its headers unchanged: there is no body to compress.
+  if (req.method === 'HEAD') return;
   const n = negotiateEncoding(req.header('accept-encoding'), s.encodings);
   const encoding = n.codings[0];
   if (encoding === undefined) return;

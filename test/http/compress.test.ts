@@ -188,6 +188,7 @@ test('never compressed: images, already encoded bodies, no-transform, 204, HEAD,
   assert.equal((await get(on.url, '/empty', ae)).status, 204);
   const head = await get(on.url, '/text', ae, 'HEAD');
   assert.equal(head.headers['content-encoding'], undefined);
+  assert.equal(head.headers['vary'], 'Accept-Encoding');
   assert.equal(head.raw.length, 0);
   const ev = await get(on.url, '/events', ae);
   assert.equal(ev.headers['content-encoding'], undefined);
