@@ -28,8 +28,8 @@ test('WebSocket handlers see typed params, messages and sends; sse takes events'
       yield 'text';
     }),
   );
-  // @ts-expect-error: a coding Palisade does not produce
-  createApp({ compress: { encodings: ['deflate'] } });
+  // @ts-expect-error: a coding Palisade does not produce (refused at run time too)
+  assert.throws(() => createApp({ compress: { encodings: ['deflate'] } }), { code: 'CONFIG_INVALID' });
   // @ts-expect-error: compress is a boolean on routes
   app.get('/x', () => 'x', { compress: 'yes' });
   assert.ok(app);
