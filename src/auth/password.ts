@@ -167,7 +167,6 @@ function parseHash(hash: unknown): Parsed {
   checkCost(ln, r, p, (why) => bad(`asks for too much: ${why}`));
   const salt = fromB64(m[4]!);
   const key = fromB64(m[5]!);
-  if (salt.length < 8) throw bad('has a salt shorter than 8 bytes');
   if (key.length < 16) throw bad('has a hash shorter than 16 bytes');
   return { ln, r, p, salt, key };
 }
