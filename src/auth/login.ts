@@ -116,12 +116,24 @@ export function nextPath(url: string): string {
   return `/${url.slice(i)}`;
 }
 
+/**
+ * True when the visitor is a person asking for a page, who should be sent to the login
+ * page; false for a script or an API client, who gets a 401. A script's request says so:
+ * it prefers JSON (`Accept`, the rule error pages use), or a browser marks it as not a
+ * navigation (`Sec-Fetch-Mode: cors`, `same-origin`, `no-cors`: fetch and XHR).
+ */
+function wantsPage(req: Request): boolean {
+  if (wantsJSON(req)) return false;
+  const mode = req.header('sec-fetch-mode');
+  return mode === undefined || mode === 'navigate';
+}
+
 /** The login protection (registered in src/app/protections.ts, after CSRF and forms). */
 export function loginProtection(ctx: ProtectionContext): Protection {
   const { loadUser, route: loginRoute } = readOptions(ctx.options.login);
 
   const refuse = (req: Request, scope: RequestScope): Response => {
-    if (wantsJSON(req)) {
+    if (!wantsPage(req)) {
       throw new HttpError('AUTH_LOGIN_REQUIRED', 'Log in first: this URL needs a logged-in user.');
     }
     const urlFor = scope.urlFor;

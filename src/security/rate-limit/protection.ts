@@ -49,6 +49,8 @@ export function rateLimitProtection(ctx: ProtectionContext): Protection {
     return store;
   };
   const compiled = new WeakMap<MountedRoute, CompiledRule[]>();
+  /** Some route has limits (found by audit, which `palisade check` runs before it reads processLocal). */
+  let limited = false;
   const rulesOf = (route: MountedRoute): CompiledRule[] => {
     let r = compiled.get(route);
     if (r === undefined) {
@@ -86,8 +88,13 @@ export function rateLimitProtection(ctx: ProtectionContext): Protection {
     }
   };
 
+  const memory = settings.store === undefined || settings.store === 'memory';
   return {
     name: 'rate-limit',
+    // Read by `palisade check --workers N`: with the memory store each worker counts alone.
+    get processLocal() {
+      return memory && limited ? 'the memory rate limit store' : undefined;
+    },
     check(req, route) {
       if (route === null || route.options.rateLimit === undefined || route.options.rateLimit === false) return;
       const rules = rulesOf(route);
@@ -107,10 +114,7 @@ export function rateLimitProtection(ctx: ProtectionContext): Protection {
           out.push(`rate-limit: ${(err as PalisadeError).message}`);
         }
       }
-      const limited = routes.some((r) => r.options.rateLimit !== undefined && r.options.rateLimit !== false);
-      if (limited && (settings.store === undefined || settings.store === 'memory')) {
-        out.push('rate-limit: counts are kept in this process (the memory store); with several workers each counts alone, so the limits are multiplied. Use rateLimit: { store: { redis: url } }.');
-      }
+      limited = routes.some((r) => r.options.rateLimit !== undefined && r.options.rateLimit !== false);
       return out;
     },
     async close() {
