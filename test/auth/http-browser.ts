@@ -1,4 +1,8 @@
-// A tiny browser for tests over real sockets: one cookie jar, no redirects followed.
+// A tiny browser for tests over real sockets: one cookie jar, no redirects followed. Its
+// requests are navigations, as a person's clicks and form posts are (a script's fetch says
+// otherwise in its own headers). node:http, not fetch: fetch always sends Sec-Fetch-Mode: cors.
+import { request } from 'node:http';
+
 export class Browser {
   readonly jar = new Map<string, string>();
   constructor(readonly base: string) {}
@@ -10,23 +14,37 @@ export class Browser {
   async send(
     path: string,
     opts: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
-  ): Promise<{ status: number; location: string | null; text: string; headers: Headers }> {
-    const headers: Record<string, string> = { 'sec-fetch-site': 'same-origin', ...opts.headers };
+  ): Promise<{ status: number; location: string | null; text: string; headers: Record<string, string | string[] | undefined> }> {
+    const headers: Record<string, string> = {
+      'sec-fetch-site': 'same-origin',
+      'sec-fetch-mode': 'navigate',
+      accept: 'text/html,application/xhtml+xml,*/*;q=0.8',
+      ...opts.headers,
+    };
     if (this.jar.size > 0) headers.cookie = this.cookie;
     let body: string | undefined;
     if (opts.form !== undefined) {
       body = new URLSearchParams(opts.form).toString();
       headers['content-type'] = 'application/x-www-form-urlencoded';
+      headers['content-length'] = String(Buffer.byteLength(body));
     }
-    const res = await fetch(this.base + path, { method: opts.method ?? (body === undefined ? 'GET' : 'POST'), headers, body, redirect: 'manual' });
-    for (const line of res.headers.getSetCookie()) {
+    const method = opts.method ?? (body === undefined ? 'GET' : 'POST');
+    const res = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+      const req = request(this.base + path, { method, headers }, resolve);
+      req.once('error', reject);
+      req.end(body);
+    });
+    const chunks: Buffer[] = [];
+    for await (const c of res) chunks.push(c as Buffer);
+    for (const line of res.headers['set-cookie'] ?? []) {
       const [pair] = line.split(';');
       const eq = pair!.indexOf('=');
       const name = pair!.slice(0, eq);
       if (/Max-Age=0/i.test(line)) this.jar.delete(name);
       else this.jar.set(name, pair!.slice(eq + 1));
     }
-    return { status: res.status, location: res.headers.get('location'), text: await res.text(), headers: res.headers };
+    const location = res.headers.location;
+    return { status: res.statusCode!, location: location ?? null, text: Buffer.concat(chunks).toString('utf8'), headers: res.headers };
   }
 }
 

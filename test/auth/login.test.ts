@@ -153,6 +153,9 @@ test('loginRequired: a page goes to the login route with next, a JSON request ge
   const api = await b.send('/private', { headers: { accept: 'application/json' } });
   assert.equal(api.status, 401);
   assert.equal(JSON.parse(api.text).error.code, 'AUTH_LOGIN_REQUIRED');
+  // A page's script (fetch, no Accept of its own) is not sent to a login page either.
+  const script = await b.send('/private', { headers: { accept: '*/*', 'sec-fetch-mode': 'cors' } });
+  assert.equal(script.status, 401);
   const login = await logIn(b, `/login?next=${encodeURIComponent('/private?tab=a%20b')}`);
   assert.equal(login.location, '/private?tab=a%20b', 'back where the visitor was going');
   assert.deepEqual(JSON.parse((await b.send('/private')).text), { user: 'ada' });
