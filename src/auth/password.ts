@@ -31,7 +31,7 @@ export interface PasswordHashOptions {
 
 /**
  * The defaults: OWASP's Password Storage Cheat Sheet asks at least N = 2^17, r = 8, p = 1
- * for scrypt. Memory 128 MiB per hash; about half a second on one core of a 2020s server.
+ * for scrypt. Memory 128 MiB per hash, and a good part of a second of one core.
  */
 export const PASSWORD_DEFAULTS: Readonly<Required<PasswordHashOptions>> = Object.freeze({ ln: 17, r: 8, p: 1 });
 
