@@ -152,10 +152,27 @@ export function loginProtection(ctx: ProtectionContext): Protection {
     return Response.redirect(target, { status: 303 });
   };
 
-  const decide = async (req: Request, scope: RequestScope, required: boolean): Promise<Response | undefined> => {
+  const decide = async (req: Request, scope: RequestScope): Promise<Response | undefined> => {
     const user = loadUser === undefined ? await req.session.user() : await req.currentUser();
-    if (required && user === undefined) return refuse(req, scope);
-    return undefined;
+    return user === undefined ? refuse(req, scope) : undefined;
+  };
+
+  /**
+   * Loads the user for templates on a route that does not need one, the way flashed
+   * messages are preloaded: without marking the response as depending on the session
+   * until a template reads `current_user`, and without failing the request when the
+   * session store is down (a route that needs the session finds out itself).
+   */
+  const preload = async (req: Request): Promise<void> => {
+    try {
+      const peeked = sessionInternals.peek(req.session, '');
+      if (peeked instanceof Promise) await peeked;
+    } catch {
+      return;
+    }
+    const id = sessionInternals.loginId(req.session);
+    if (id === undefined || loadUser === undefined) return;
+    req.internals.user = { id, value: (await loadUser(id)) ?? undefined };
   };
 
   return {
@@ -167,13 +184,19 @@ export function loginProtection(ctx: ProtectionContext): Protection {
       const required = route.options.loginRequired === true;
       if (loadUser !== undefined) {
         const globals = Object.assign(Object.create(null) as Record<string, unknown>, scope.globals);
-        Object.defineProperty(globals, 'current_user', { get: () => templateUser(req), enumerable: true });
+        // Reading it makes the response depend on the session (Vary: Cookie, private).
+        const get = (): unknown => {
+          sessionInternals.touch(req.session);
+          return templateUser(req);
+        };
+        Object.defineProperty(globals, 'current_user', { get, enumerable: true });
         scope.globals = globals;
         // Templates render synchronously: load the user now when there may be one.
-        if (required || sessionInternals.cookieId(req.session) !== undefined) return decide(req, scope, required);
+        if (required) return decide(req, scope);
+        if (sessionInternals.cookieId(req.session) !== undefined) return preload(req);
         return;
       }
-      if (required) return decide(req, scope, true);
+      if (required) return decide(req, scope);
     },
     audit(routes) {
       if (!routes.some((r) => r.options.loginRequired === true)) return [];

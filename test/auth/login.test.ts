@@ -254,3 +254,38 @@ test('palisade check: loginRequired routes with no route of the login name', asy
   const res = await app.test().get('/private');
   assert.equal(res.status, 500);
 });
+
+test('loading the user for templates: no Vary: Cookie unless a template reads current_user, and a session store that is down fails only the routes that need it', async () => {
+  const records = new Map<string, string>();
+  let down = false;
+  const store = {
+    name: 'flaky',
+    get: async (id: string) => {
+      if (down) throw new Error('store down');
+      return records.get(id);
+    },
+    set: async (id: string, v: string) => void records.set(id, v),
+    delete: async (id: string) => void records.delete(id),
+  };
+  const users = new Map([[1, { id: 1, name: 'ada', epoch: 'e1' }]]);
+  const app = createApp({ env: 'test', secretKey: SECRET, session: { store, userEpoch: (id) => users.get(Number(id))?.epoch }, login: { loadUser: (id) => users.get(Number(id)) } });
+  app.post('/login', async (req) => {
+    await req.session.setUser(1, 'e1');
+    return 'in';
+  });
+  app.get('/plain', () => 'no template');
+  app.get('/page', () => renderString('{{ current_user.name if current_user else "stranger" }}'));
+  app.get('/private', () => 'members', { loginRequired: true });
+  const c = app.test();
+  await c.post('/login');
+  const plain = await c.get('/plain');
+  assert.equal(plain.header('vary'), undefined, 'a page that does not show the user stays cacheable');
+  const page = await c.get('/page');
+  assert.equal(page.text, 'ada');
+  assert.match(page.header('vary') ?? '', /Cookie/);
+  assert.match(page.header('cache-control') ?? '', /private/);
+  down = true;
+  assert.equal((await c.get('/plain')).status, 200, 'served while the store is down');
+  assert.equal((await c.get('/page')).text, 'stranger');
+  assert.equal((await c.get('/private', { headers: { accept: 'application/json' } })).status, 503);
+});
