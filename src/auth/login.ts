@@ -110,7 +110,7 @@ function templateUser(req: Request): unknown {
  * with a leading run of slashes and backslashes made one slash, so that `//evil.example`
  * (which a browser reads as another host) comes back as `/evil.example`.
  */
-export function nextPath(url: string): string {
+function nextPath(url: string): string {
   let i = 0;
   while (i < url.length && (url[i] === '/' || url[i] === '\\')) i++;
   return `/${url.slice(i)}`;
@@ -165,6 +165,7 @@ export function loginProtection(ctx: ProtectionContext): Protection {
    */
   const preload = async (req: Request): Promise<void> => {
     try {
+      // A peek at any key loads the session and checks its login, leaving it untouched.
       const peeked = sessionInternals.peek(req.session, '');
       if (peeked instanceof Promise) await peeked;
     } catch {
