@@ -174,15 +174,22 @@ function parseHash(hash: unknown): Parsed {
 /** Standard base64 without padding (PHC's B64), strictly: a string that is not canonical is refused. */
 function fromB64(s: string): Buffer {
   const b = Buffer.from(s, 'base64');
-  if (!B64.test(s) || b.toString('base64').replace(/=+$/, '') !== s) {
+  if (!B64.test(s) || unpadded(b) !== s) {
     throw new PalisadeError('AUTH_HASH_INVALID', 'verifyPassword(): the stored hash has a salt or hash that is not base64.');
   }
   return b;
 }
 
+/** Standard base64 without its `=` padding (at most two characters at the end). */
+function unpadded(b: Buffer): string {
+  const s = b.toString('base64');
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 61 /* = */) end--;
+  return s.slice(0, end);
+}
+
 function format(p: Required<PasswordHashOptions>, salt: Buffer, key: Buffer): string {
-  const b64 = (b: Buffer): string => b.toString('base64').replace(/=+$/, '');
-  return `$scrypt$ln=${p.ln},r=${p.r},p=${p.p}$${b64(salt)}$${b64(key)}`;
+  return `$scrypt$ln=${p.ln},r=${p.r},p=${p.p}$${unpadded(salt)}$${unpadded(key)}`;
 }
 
 let running = 0;
