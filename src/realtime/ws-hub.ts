@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { WebSocket as RawSocket } from 'ws';
 import { runInScope, type RequestScope } from '../http/context.js';
 import type { Request } from '../http/request.js';
-import { readOnlySession, WebSocketConnection } from './ws.js';
+import { makeSessionReadOnly, WebSocketConnection } from './ws.js';
 import type { WebSocketSettings } from './ws-options.js';
 
 /**
@@ -47,8 +47,8 @@ export class WebSocketHub {
     this.#conns.add(conn);
     void conn.closed.then(() => this.#conns.delete(conn));
     this.#startPings();
-    const r = req as { session?: object };
-    if (r.session !== undefined) r.session = readOnlySession(r.session);
+    const session = (req as { session?: object }).session;
+    if (session !== undefined) makeSessionReadOnly(session);
     let out: unknown;
     try {
       out = runInScope(scope, () => handler(conn, req));

@@ -190,27 +190,29 @@ export class WebSocketConnection implements AsyncIterable<WebSocketMessage> {
 const READS = new Set(['get', 'has', 'user', 'toObject', 'isNew', 'load']);
 
 /**
- * A read-only view of the handshake's session for a WebSocket handler: the handshake's
+ * Makes the handshake's session read-only for a WebSocket handler: the handshake's
  * answer, which would have carried a changed session cookie, is already sent, so a write
- * could never be saved. Reads work as in a route; every other method throws
- * `WS_SESSION_READ_ONLY` instead of losing the change silently.
+ * could never be saved. Reads work as in a route; every other method of the session throws
+ * `WS_SESSION_READ_ONLY` instead of losing the change silently. The object stays the
+ * session itself (its methods are shadowed, not wrapped), so Palisade's own code that
+ * reads it — the CSRF token, the current user — works on it as on any session.
  */
-export function readOnlySession<S extends object>(session: S): S {
-  return new Proxy(session, {
-    get(target, prop) {
-      const v = Reflect.get(target, prop, target) as unknown;
-      if (typeof v !== 'function') return v;
-      if (typeof prop === 'string' && READS.has(prop)) return (v as (...a: unknown[]) => unknown).bind(target);
-      return () => {
+export function makeSessionReadOnly(session: object): void {
+  const names = new Set<string>();
+  for (let p = Object.getPrototypeOf(session) as object | null; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
+    for (const name of Object.getOwnPropertyNames(p)) {
+      const d = Object.getOwnPropertyDescriptor(p, name);
+      if (name !== 'constructor' && typeof d?.value === 'function' && !READS.has(name)) names.add(name);
+    }
+  }
+  for (const name of names) {
+    Object.defineProperty(session, name, {
+      value: () => {
         throw new PalisadeError(
           'WS_SESSION_READ_ONLY',
-          `session.${String(prop)}() was called in a WebSocket handler. The session is read-only there: the handshake's answer, which would carry the session cookie, is already sent. Change the session in an HTTP route (a login, a form post) before opening the socket.`,
+          `session.${name}() was called in a WebSocket handler. The session is read-only there: the handshake's answer, which would carry the session cookie, is already sent. Change the session in an HTTP route (a login, a form post) before opening the socket.`,
         );
-      };
-    },
-    set() {
-      throw new PalisadeError('WS_SESSION_READ_ONLY', 'The session is read-only in a WebSocket handler.');
-    },
-  });
+      },
+    });
+  }
 }
-

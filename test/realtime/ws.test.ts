@@ -11,6 +11,7 @@ import { createApp, type App } from '../../src/app/app.js';
 import type { AppOptions } from '../../src/app/config.js';
 import type { RunningServer } from '../../src/adapters/node.js';
 import { Response } from '../../src/http/response.js';
+import { csrfToken } from '../../src/security/csrf.js';
 import { closeOf, mustOpen, nextMessage, nextText, openSocket } from './ws-helpers.js';
 
 const SECRET = 'ws-test-secret-'.padEnd(40, 'k');
@@ -30,6 +31,7 @@ function makeApp(opts: AppOptions = {}): App {
   });
   app.ws('/whoami', async (socket, req) => {
     await socket.send(`user=${String(await req.session.get('user'))}`);
+    await socket.send(`token=${csrfToken().length > 20 ? 'minted' : 'none'}`);
     try {
       await req.session.set('user', 'mallory');
       await socket.send('write allowed');
@@ -146,10 +148,12 @@ test('the handler reads the session of the handshake; writing it is refused', as
   const sock = await mustOpen(`${ws}/whoami`, { headers: { cookie } });
   const closed = closeOf(sock);
   assert.equal(await nextText(sock), 'user=ada');
+  assert.equal(await nextText(sock), 'token=minted', 'Palisade’s own reads of the session work in the handler');
   assert.equal(await nextText(sock), 'write refused: WS_SESSION_READ_ONLY');
   assert.equal((await closed).code, 1000); // the handler returned
   const anon = await mustOpen(`${ws}/whoami`);
   assert.equal(await nextText(anon), 'user=undefined');
+  assert.equal(await nextText(anon), 'token=minted');
 });
 
 test('route parameters reach the handler', async () => {
@@ -303,4 +307,34 @@ test('graceful shutdown closes every socket with 1001 and then completes', async
   for (const c of await Promise.all(closes)) assert.deepEqual(c, { code: 1001, reason: 'server shutting down' });
   const refused = await openSocket(`${url}/echo`).catch((err: NodeJS.ErrnoException) => err.code);
   assert.equal(refused, 'ECONNREFUSED');
+});
+
+test('loginRequired refuses an anonymous handshake (401); the handler sees the current user', async () => {
+  const users = new Map([['1', { name: 'ada', epoch: 'e1' }]]);
+  const a = createApp({
+    env: 'test',
+    secretKey: SECRET,
+    session: { userEpoch: (id) => users.get(String(id))?.epoch },
+    login: { loadUser: (id) => users.get(String(id)) },
+  });
+  a.get('/login', async (req) => {
+    await req.session.setUser('1', 'e1');
+    return 'ok';
+  }, { name: 'login' });
+  a.ws('/me', async (socket, req) => {
+    const user = await req.currentUser<{ name: string }>();
+    await socket.send(`me=${user?.name}`);
+  }, { loginRequired: true });
+  const s = await a.listen({ port: 0, handleSignals: false });
+  try {
+    const url = `${s.url.replace('http:', 'ws:')}/me`;
+    const anon = await openSocket(url, { headers: { 'sec-fetch-mode': 'websocket' } });
+    assert.equal(anon.ok ? 101 : anon.status, 401);
+    const login = await fetch(`${s.url}/login`);
+    const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const sock = await mustOpen(url, { headers: { cookie } });
+    assert.equal(await nextText(sock), 'me=ada');
+  } finally {
+    await s.close();
+  }
 });
