@@ -6,10 +6,9 @@
  * See docs/realtime.md#websockets.
  */
 import type { Logger } from 'pino';
-import type { WebSocket as RawSocket } from 'ws';
 import { runInScope, type RequestScope } from '../http/context.js';
 import type { Request } from '../http/request.js';
-import { makeSessionReadOnly, WebSocketConnection } from './ws.js';
+import { makeSessionReadOnly, WebSocketConnection, type RawSocket } from './ws.js';
 import type { WebSocketSettings } from './ws-options.js';
 
 /**

@@ -17,7 +17,6 @@
  * ```
  * See docs/realtime.md#websockets.
  */
-import type { RawData, WebSocket as RawSocket } from 'ws';
 import { PalisadeError, type ErrorCode } from '../errors.js';
 import type { WebSocketSettings } from './ws-options.js';
 
@@ -34,6 +33,26 @@ export interface CloseInfo {
 export type ConnectionReport = (code: ErrorCode, message: string) => void;
 
 const OPEN = 1;
+
+/**
+ * The part of a `ws` WebSocket this module uses, written out so that the published types
+ * do not depend on `ws`'s own (which are a development dependency).
+ */
+export interface RawSocket {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  readonly protocol: string;
+  on(event: 'message', fn: (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => void): unknown;
+  on(event: 'pong', fn: () => void): unknown;
+  on(event: 'error', fn: (err: Error & { code?: string }) => void): unknown;
+  once(event: 'close', fn: (code: number, reason: Buffer) => void): unknown;
+  send(data: string | Uint8Array, cb: (err?: Error | null) => void): void;
+  ping(): void;
+  pause(): void;
+  resume(): void;
+  close(code?: number, reason?: string): void;
+  terminate(): void;
+}
 
 /** One WebSocket connection, as a handler sees it. */
 export class WebSocketConnection implements AsyncIterable<WebSocketMessage> {
@@ -152,7 +171,7 @@ export class WebSocketConnection implements AsyncIterable<WebSocketMessage> {
     };
   }
 
-  #onMessage(data: RawData, isBinary: boolean): void {
+  #onMessage(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
     const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
     const msg: WebSocketMessage = isBinary ? buf : buf.toString('utf8');
     const reader = this.#reader;

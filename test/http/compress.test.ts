@@ -276,3 +276,12 @@ test('static files: a fresh .br or .gz sibling is sent; a stale one, a linked on
   assert.equal(range.headers['content-encoding'], undefined);
   assert.equal(range.text, 'console.log');
 });
+
+test('palisade check says when handler responses are compressed, and not otherwise', () => {
+  const findings = (app: App) => app.protections.flatMap((p) => p.audit?.(app.routes) ?? []).filter((f) => f.startsWith('compress'));
+  assert.deepEqual(findings(makeApp()), []);
+  const on = findings(makeApp({ compress: true }));
+  assert.equal(on.length, 2, on.join('\n'));
+  assert.match(on[0]!, /BREACH/);
+  assert.match(on[1]!, /GET \/on is compressed/);
+});
