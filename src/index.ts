@@ -36,7 +36,7 @@ export { csrfToken, CSRF_FIELD, CSRF_HEADER, type CsrfOptions } from './security
 export type { HeadersOptions, HstsOptions, ReferrerPolicy } from './security/headers.js';
 export { NONCE, type CspOptions, type CspSources } from './security/csp.js';
 export { cspReportHandler, CSP_REPORT_ROUTE, type CspReportOptions } from './security/csp-report.js';
-export { TestClient, TestResponse, type TestClientOptions, type TestRequestOptions } from './testing/client.js';
+export { TestClient, TestResponse, type TestClientOptions, type TestRequestOptions, type SubmitOptions, type CsrfMode, type TestFile, type FieldValue } from './testing/client.js';
 export { defineForm, fields, Form, Field, ListField, FormView, FieldView, flash, getFlashedMessages, CSRF_FAILED_MESSAGE, DEFAULT_FORM_LIMITS } from './forms/index.js';
 export type {
   FormShape, InferShape, FormOptions, FormResult, FormSuccess, FormFailure, FormValues, FormCheckResult, FieldInfo, Check, FieldOptions,

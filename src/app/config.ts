@@ -9,6 +9,7 @@ import { ConfigError } from '../errors.js';
 import { resolveFormLimits, type FormsOptions } from '../http/form-limits.js';
 import type { TrustProxy } from '../http/request.js';
 import { resolveMode, type Env } from '../mode.js';
+import { checkLoggerSetting, type LoggerSettings } from './logger.js';
 import { GENERATE_KEY, secretKeyProblem } from '../security/secret-key.js';
 
 export type { Env } from '../mode.js';
@@ -29,10 +30,7 @@ export interface ServerOptions {
   shutdownTimeout?: number;
 }
 
-export interface LoggerSettings {
-  /** pino level; default `info`, `silent` in test mode. */
-  level?: string;
-}
+export type { LoggerSettings } from './logger.js';
 
 /** Options for `createApp`. Every field is optional; see docs/deployment.md. */
 export interface AppOptions {
@@ -88,8 +86,12 @@ export interface AppOptions {
    * on in production); false switches it off. See docs/templates.md#trusting-html.
    */
   trustGuard?: boolean;
-  /** pino settings, or false for no request log. */
-  logger?: LoggerSettings | false;
+  /**
+   * pino options (`level`, `redact`, `serializers`, `transport`…, plus `pretty`), a pino
+   * logger of your own, or false for none. Default: `info` (`error` to stderr in test
+   * mode). See docs/deployment.md#logging.
+   */
+  logger?: LoggerSettings | import('pino').Logger | false;
   server?: ServerOptions;
 }
 
@@ -106,7 +108,7 @@ export interface Settings {
   readonly redirectHosts: readonly string[];
   readonly allowedHosts: readonly string[];
   readonly origin: string | undefined;
-  readonly logger: LoggerSettings | false;
+  readonly logger: LoggerSettings | import('pino').Logger | false;
   readonly server: Required<ServerOptions>;
 }
 
@@ -209,8 +211,8 @@ export function resolveSettings(opts: AppOptions, env: NodeJS.ProcessEnv = proce
     positiveInt(`server.${k}`, server[k]);
   }
 
+  checkLoggerSetting(opts.logger);
   const logger = opts.logger ?? {};
-  if (logger !== false && (typeof logger !== 'object' || logger === null)) invalid('logger', 'false or pino settings', logger);
 
   return {
     env: mode,
