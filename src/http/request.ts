@@ -11,6 +11,7 @@
  * ```
  * See docs/routing.md.
  */
+import type { RouteOptions } from '../app/routes.js';
 import { HttpError } from '../errors.js';
 import { parseJSONBody } from '../json/parse.js';
 import { readBody, decodeUTF8, type BodySource } from './body.js';
@@ -55,7 +56,7 @@ export interface RouteInfo {
   readonly method: string;
   readonly path: string;
   readonly name: string | undefined;
-  readonly options: Readonly<Record<string, unknown>>;
+  readonly options: Readonly<RouteOptions>;
 }
 
 /**
