@@ -8,6 +8,12 @@
  * do not are served as usual. ioredis keeps reconnecting in the background, and the
  * store works again as soon as Redis is back.
  *
+ * The connection does not keep the process alive by itself: while no command is waiting,
+ * its socket and ioredis's reconnection timer are unref'd, so a script or a `node --test`
+ * file that made an app with a Redis store ends when its work does, with or without
+ * `app.close()`. A server holds the process while it listens, as always; a command in
+ * flight holds it until it is answered.
+ *
  * See docs/sessions.md#redis.
  */
 import type { Redis, RedisOptions } from 'ioredis';
@@ -50,6 +56,9 @@ export class RedisStore implements SessionStore {
   readonly #connectTimeout: number;
   #everReady = false;
   #firstReady: Promise<void> | undefined;
+  /** Commands waiting for an answer; while there are any, #hold keeps the process alive. */
+  #pending = 0;
+  #hold: NodeJS.Timeout | undefined;
 
   constructor(opts: RedisStoreOptions) {
     const given = typeof opts.redis === 'string' ? {} : opts.redis;
@@ -62,6 +71,22 @@ export class RedisStore implements SessionStore {
     // Without a listener, an 'error' event would crash the process; the app logs it instead.
     const onError = opts.onError ?? (() => {});
     this.client.on('error', onError);
+    // Each new connection's socket, and each wait before reconnecting, is unref'd (both
+    // events come on the tick after ioredis made them).
+    const client = this.client;
+    client.on('connect', () => client.stream?.unref?.());
+    client.on('reconnecting', () => (client as unknown as { reconnectTimeout?: NodeJS.Timeout | null }).reconnectTimeout?.unref?.());
+  }
+
+  /** Runs one store operation, keeping the process alive until it is answered. */
+  async #command<T>(run: () => Promise<T>): Promise<T> {
+    if (this.#pending++ === 0) this.#hold = setInterval(() => {}, 1 << 30);
+    try {
+      await this.#ready();
+      return await run();
+    } finally {
+      if (--this.#pending === 0) clearInterval(this.#hold);
+    }
   }
 
   /**
@@ -83,20 +108,20 @@ export class RedisStore implements SessionStore {
     }));
   }
 
-  async get(id: string): Promise<string | undefined> {
-    await this.#ready();
-    const v = await this.client.get(this.#prefix + id);
-    return v ?? undefined;
+  get(id: string): Promise<string | undefined> {
+    return this.#command(async () => (await this.client.get(this.#prefix + id)) ?? undefined);
   }
 
-  async set(id: string, value: string, ttlSeconds: number): Promise<void> {
-    await this.#ready();
-    await this.client.set(this.#prefix + id, value, 'EX', Math.max(1, Math.ceil(ttlSeconds)));
+  set(id: string, value: string, ttlSeconds: number): Promise<void> {
+    return this.#command(async () => {
+      await this.client.set(this.#prefix + id, value, 'EX', Math.max(1, Math.ceil(ttlSeconds)));
+    });
   }
 
-  async delete(id: string): Promise<void> {
-    await this.#ready();
-    await this.client.del(this.#prefix + id);
+  delete(id: string): Promise<void> {
+    return this.#command(async () => {
+      await this.client.del(this.#prefix + id);
+    });
   }
 
   async close(): Promise<void> {
