@@ -70,6 +70,7 @@ export class App extends RouteCollector {
       jsonMaxDepth: s.jsonMaxDepth,
       https: s.https,
       formLimits: s.forms,
+      logger: () => this.logger,
     };
     this.templates = resolveTemplates((options as { templates?: AppTemplatesOption }).templates, s.env);
     this.#templatesForScope = this.templates ?? undefined;
@@ -297,12 +298,12 @@ export class App extends RouteCollector {
    * goes out with only the basics.
    */
   async #finishFailed(err: unknown, req: Request, scope: RequestScope, started: number): Promise<Response> {
-    if (err instanceof PalisadeError && err.status >= 500) this.logger.error({ err, method: req.method, path: req.path }, 'response refused');
+    if (err instanceof PalisadeError && err.status >= 500) req.log.error({ err, method: req.method, path: req.path }, 'response refused');
     let res = this.#defaultErrorPage(err, req, scope);
     try {
       await this.#finish(req, res, scope);
     } catch (again) {
-      this.logger.error({ err: again }, 'finishing the error page failed');
+      req.log.error({ err: again }, 'finishing the error page failed');
       res = this.#defaultErrorPage(again, req, scope);
       this.#finishBasic(req, res);
     }
@@ -311,7 +312,7 @@ export class App extends RouteCollector {
 
   #logged(req: Request, res: Response, started: number): Response {
     if (this.#logRequests) {
-      this.logger.info({ method: req.method, path: req.path, status: res.status, ms: +(performance.now() - started).toFixed(2) });
+      this.logger.info({ method: req.method, path: req.path, status: res.status, ms: +(performance.now() - started).toFixed(2), reqId: req.id });
     }
     return res;
   }
@@ -343,7 +344,7 @@ export class App extends RouteCollector {
 
   async #handleError(err: unknown, req: Request, route: MountedRoute | null, scope: RequestScope): Promise<Response> {
     const status = err instanceof PalisadeError ? err.status : 500;
-    if (status >= 500) this.logger.error({ err, method: req.method, path: req.path }, 'request failed');
+    if (status >= 500) req.log.error({ err, method: req.method, path: req.path }, 'request failed');
     const handlers = route?.errorHandlers ?? this.errorHandlers;
     const handler = pickErrorHandler(handlers, err, status);
     if (handler !== undefined) {
@@ -352,7 +353,7 @@ export class App extends RouteCollector {
         if (res.status === 200 && status !== 200) res.status = status;
         return recordFailure(res, err);
       } catch (inner) {
-        this.logger.error({ err: inner }, 'error handler failed');
+        req.log.error({ err: inner }, 'error handler failed');
         return this.#defaultErrorPage(inner, req, scope);
       }
     }
@@ -415,6 +416,7 @@ export class App extends RouteCollector {
   /** What every response gets, even an error page written after a failed finish. */
   #finishBasic(req: Request, res: Response): void {
     res.headers['x-content-type-options'] = 'nosniff';
+    res.headers['x-request-id'] ??= req.id;
     if (res.hasCookies) {
       const secure = req.secure;
       const prev = res.headers['set-cookie'];

@@ -130,7 +130,7 @@ export function csrfProtection(ctx: ProtectionContext): Protection | null {
   const mintForScope = (scope: RequestScope): string => mint(scope.request as Request);
 
   const refuse = (req: Request, err: HttpError): never => {
-    ctx.logger.warn(
+    req.log.warn(
       { code: err.code, method: req.method, path: req.path, origin: req.header('origin'), secFetchSite: req.header('sec-fetch-site') },
       'CSRF check refused a request',
     );

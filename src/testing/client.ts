@@ -248,7 +248,7 @@ export class TestClient {
     // What node's writeHead would refuse, the server answers with a logged 500; so does the client.
     const problem = unwritable(res, true);
     if (problem !== undefined) {
-      this.#app.logger.error({ err: problem, method, path: url.pathname }, 'the response could not be written');
+      req.log.error({ err: problem, method, path: url.pathname }, 'the response could not be written');
       res = lastResortResponse(problem, req, this.#app.settings.env === 'development');
     }
     const bytes = method === 'HEAD' ? Buffer.alloc(0) : await readAll(res);
