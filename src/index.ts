@@ -3,7 +3,7 @@ export { App, createApp } from './app/app.js';
 export { Blueprint, type BlueprintOptions } from './app/blueprint.js';
 export { render, type AppTemplatesOption } from './app/render.js';
 export { bindScope } from './http/context.js';
-export type { AppOptions, Env, ServerOptions } from './app/config.js';
+export type { AppOptions, Env, ServerOptions, LoggerSettings, PinoLogger } from './app/config.js';
 export type { Handler, HandlerResult, RouteOptions, BeforeHook, AfterHook, ErrorHandler, ParamNames } from './app/routes.js';
 export type { ListenOptions, RunningServer } from './adapters/node.js';
 export { Request, type RouteInfo } from './http/request.js';

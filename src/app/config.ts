@@ -9,7 +9,7 @@ import { ConfigError } from '../errors.js';
 import { resolveFormLimits, type FormsOptions } from '../http/form-limits.js';
 import type { TrustProxy } from '../http/request.js';
 import { resolveMode, type Env } from '../mode.js';
-import { checkLoggerSetting, type LoggerSettings } from './logger.js';
+import { checkLoggerSetting, type LoggerSettings, type PinoLogger } from './logger.js';
 import { GENERATE_KEY, secretKeyProblem } from '../security/secret-key.js';
 
 export type { Env } from '../mode.js';
@@ -30,7 +30,7 @@ export interface ServerOptions {
   shutdownTimeout?: number;
 }
 
-export type { LoggerSettings } from './logger.js';
+export type { LoggerSettings, PinoLogger } from './logger.js';
 
 /** Options for `createApp`. Every field is optional; see docs/deployment.md. */
 export interface AppOptions {
@@ -91,7 +91,7 @@ export interface AppOptions {
    * logger of your own, or false for none. Default: `info` (`error` to stderr in test
    * mode). See docs/deployment.md#logging.
    */
-  logger?: LoggerSettings | import('pino').Logger | false;
+  logger?: LoggerSettings | PinoLogger | false;
   server?: ServerOptions;
 }
 
@@ -108,7 +108,7 @@ export interface Settings {
   readonly redirectHosts: readonly string[];
   readonly allowedHosts: readonly string[];
   readonly origin: string | undefined;
-  readonly logger: LoggerSettings | import('pino').Logger | false;
+  readonly logger: LoggerSettings | PinoLogger | false;
   readonly server: Required<ServerOptions>;
 }
 

@@ -15,7 +15,7 @@
  *
  * `pretty: true` or `false` overrides the format. See docs/deployment.md#logging.
  */
-import type { Logger, LoggerOptions as PinoOptions } from 'pino';
+import type { BaseLogger, Logger, LoggerOptions as PinoOptions } from 'pino';
 import { ConfigError } from '../errors.js';
 import type { Env } from '../mode.js';
 import { lazyRequire } from '../util/lazy-require.js';
@@ -38,6 +38,9 @@ export interface LoggerSettings extends PinoOptions {
   pretty?: boolean;
 }
 
+/** A pino logger you made yourself, whatever its custom levels (`pino({ customLevels })`). */
+export type PinoLogger = BaseLogger & Pick<Logger, 'isLevelEnabled'> & { child(bindings: Record<string, unknown>): BaseLogger };
+
 // pino's standard levels; `silent` logs nothing.
 const LEVELS: Readonly<Record<string, number>> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
 
@@ -50,13 +53,13 @@ export interface LoggerPlan {
 }
 
 /** True for a ready-made pino logger (or one that quacks like it). */
-export function isLogger(v: unknown): v is Logger {
+export function isLogger(v: unknown): v is PinoLogger {
   return (
     v !== null &&
     typeof v === 'object' &&
-    typeof (v as Logger).child === 'function' &&
-    typeof (v as Logger).error === 'function' &&
-    typeof (v as Logger).isLevelEnabled === 'function'
+    typeof (v as PinoLogger).child === 'function' &&
+    typeof (v as PinoLogger).error === 'function' &&
+    typeof (v as PinoLogger).isLevelEnabled === 'function'
   );
 }
 
@@ -76,8 +79,9 @@ export function checkLoggerSetting(v: unknown): void {
 }
 
 /** Plans the app's logger from its `logger` setting and mode. */
-export function planLogger(setting: LoggerSettings | Logger | false, env: Env): LoggerPlan {
-  if (isLogger(setting)) return { level: undefined, make: () => setting };
+export function planLogger(setting: LoggerSettings | PinoLogger | false, env: Env): LoggerPlan {
+  // Custom levels only add methods: the app calls the standard ones.
+  if (isLogger(setting)) return { level: undefined, make: () => setting as Logger };
   if (setting === false) return { level: 'silent', make: () => pino().pino({ level: 'silent' }) };
   const { pretty: askedPretty, ...options } = setting;
   const level = options.level ?? (env === 'test' ? 'error' : 'info');

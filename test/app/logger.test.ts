@@ -119,3 +119,15 @@ test('a logger setting that cannot work is CONFIG_INVALID', () => {
   assert.throws(() => createApp({ env: 'test', logger: { level: 3 as never } }), { code: 'CONFIG_INVALID', message: /"logger\.level"/ });
   assert.throws(() => createApp({ env: 'test', logger: { pretty: 'yes' as never } }), { code: 'CONFIG_INVALID', message: /"logger\.pretty"/ });
 });
+
+test('a pino logger with custom levels is taken too (it type-checks, and the app logs with it)', async () => {
+  const lines: string[] = [];
+  const audit = pino({ customLevels: { audit: 35 }, level: 'info' }, { write: (l: string) => void lines.push(l) });
+  const app = createApp({ env: 'test', logger: audit });
+  app.get('/', (req) => {
+    (req.log as unknown as typeof audit).audit('seen');
+    return 'ok';
+  });
+  await app.test().get('/');
+  assert.equal(lines.filter((l) => /"level":35,.*"reqId".*"msg":"seen"/.test(l)).length, 1);
+});
