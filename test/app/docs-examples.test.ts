@@ -1,0 +1,34 @@
+// The examples of docs/deployment.md#logging and docs/deployment.md#serving-with-appfetch, run.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+test('request log example: the proxy\'s request id, on the response and the log line; the card redacted', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'palisade-reqlog-'));
+  process.env.LOG_FILE = join(dir, 'app.log');
+  try {
+    const { app } = await import('../../docs/examples/deployment/request-log.js');
+    const res = await app.test().post('/pay', { json: { card: '4111 1111 1111 1111' }, headers: { 'x-request-id': 'lb-7f3a' } });
+    assert.deepEqual(res.expectStatus(200).json(), { receipt: 'lb-7f3a' });
+    assert.equal(res.header('x-request-id'), 'lb-7f3a');
+    const lines = readFileSync(process.env.LOG_FILE, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const paid = lines.find((l) => l.msg === 'payment taken')!;
+    assert.deepEqual([paid.reqId, paid.card], ['lb-7f3a', '[Redacted]']);
+    assert.equal(lines.find((l) => l.path === '/pay')!.reqId, 'lb-7f3a');
+    const fresh = await app.test().post('/pay', { json: { card: '1' } });
+    assert.match(fresh.header('x-request-id')!, /^[0-9a-f-]{36}$/);
+  } finally {
+    delete process.env.LOG_FILE;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('fetch example', async () => {
+  const { app, greet } = await import('../../docs/examples/deployment/fetch.js');
+  assert.equal(await greet('Ada'), 'Hello, Ada!');
+  const res = await app.fetch(new Request('http://localhost/nowhere', { headers: { accept: 'application/json' } }));
+  assert.equal(res.status, 404);
+  assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+});
