@@ -32,3 +32,17 @@ test('fetch example', async () => {
   assert.equal(res.status, 404);
   assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
 });
+
+test('routing errors example: HttpError, a plain 403, register with a prefix, deleteCookie', async () => {
+  const { app } = await import('../../docs/examples/routing/errors.js');
+  const c = app.test();
+  assert.equal((await c.get('/notes/1')).expectStatus(200).text, 'Groceries');
+  const missing = await c.get('/notes/2', { headers: { accept: 'application/json' } });
+  assert.deepEqual(missing.expectStatus(404).json<{ error: { code: string; message: string } }>().error.code, 'HTTP_NOT_FOUND');
+  assert.equal(missing.json<{ error: { message: string } }>().error.message, 'There is no such note.');
+  assert.equal((await c.get('/admin')).expectStatus(403).text, 'Admins only.');
+  assert.deepEqual((await c.get('/api/v1/ping')).expectStatus(200).json(), { ok: true });
+  assert.equal(app.urlFor('api.ping'), '/api/v1/ping');
+  const out = (await c.post('/logout')).expectStatus(204);
+  assert.match(out.setCookies[0]!, /^theme=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT/);
+});
