@@ -46,3 +46,13 @@ test('routing errors example: HttpError, a plain 403, register with a prefix, de
   const out = (await c.post('/logout')).expectStatus(204);
   assert.match(out.setCookies[0]!, /^theme=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT/);
 });
+
+test('templates example: the app\'s templates setting, render(), app.render(), globals and filters', async () => {
+  const { app, reminderEmail } = await import('../../docs/examples/templates/app.js');
+  const page = (await app.test().get('/notes/7')).expectStatus(200);
+  assert.match(page.text, /<title>Note 7 · Notes<\/title>/);
+  assert.match(page.text, /<p>By AL\. <a href="\/notes\/7">Link<\/a><\/p>/);
+  assert.match(page.text, new RegExp(`© ${new Date().getUTCFullYear()} Notes`));
+  assert.equal(reminderEmail('<Milk>'), '<p>Notes reminds you of “&lt;Milk&gt;”.</p>\n');
+  assert.deepEqual(app.templates!.precompile().sort(), ['note.html', 'reminder.html']);
+});
