@@ -4,8 +4,8 @@
  *
  * ```ts
  * const client = app.test();
- * const res = await client.post('/notes', { form: { title: 'Hi' } });
- * assert.equal(res.status, 303);
+ * (await client.post('/api/notes', { json: { title: 'Hi' } })).expectStatus(201);
+ * (await client.submit('/notes/new', { fields: { title: 'Hi' } })).expectStatus(303);
  * ```
  * See docs/testing.md.
  */
