@@ -199,16 +199,22 @@ function* tags(html: string): Generator<Tag> {
   }
 }
 
+// One attribute, from its first character: name, then `=` and a value, quoted or not.
+const ATTRIBUTE = /([^\t\n\f\r />][^\t\n\f\r />=]*)(?:[\t\n\f\r ]*=[\t\n\f\r ]*(?:"([^"]*)"?|'([^']*)'?|([^\t\n\f\r >]*)))?/y;
+const BETWEEN = new Set(['\t', '\n', '\f', '\r', ' ', '/']);
+
 /** Reads the attributes of a start tag from `at` to its `>`; the first of a repeated name wins (§13.2.5.33). */
 function readAttributes(html: string, at: number): { attrs: Record<string, string>; next: number } {
   const attrs: Record<string, string> = Object.create(null) as Record<string, string>;
-  const re = /[\t\n\f\r /]*(?:(>)|([^\t\n\f\r />][^\t\n\f\r />=]*)(?:[\t\n\f\r ]*=[\t\n\f\r ]*(?:"([^"]*)"?|'([^']*)'?|([^\t\n\f\r >]*)))?)/y;
-  re.lastIndex = at;
+  let i = at;
   for (;;) {
-    const m = re.exec(html);
-    if (m === null || m[0] === '') return { attrs, next: html.length };
-    if (m[1] !== undefined) return { attrs, next: re.lastIndex };
-    const name = m[2]!.toLowerCase();
-    if (!(name in attrs)) attrs[name] = decodeEntities(m[3] ?? m[4] ?? m[5] ?? '');
+    while (i < html.length && BETWEEN.has(html[i]!)) i++;
+    if (i >= html.length) return { attrs, next: html.length };
+    if (html[i] === '>') return { attrs, next: i + 1 };
+    ATTRIBUTE.lastIndex = i;
+    const m = ATTRIBUTE.exec(html)!;
+    i = ATTRIBUTE.lastIndex;
+    const name = m[1]!.toLowerCase();
+    if (!(name in attrs)) attrs[name] = decodeEntities(m[2] ?? m[3] ?? m[4] ?? '');
   }
 }
