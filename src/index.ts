@@ -3,7 +3,7 @@ export { App, createApp } from './app/app.js';
 export { Blueprint, type BlueprintOptions } from './app/blueprint.js';
 export { render, type AppTemplatesOption } from './app/render.js';
 export { bindScope } from './http/context.js';
-export type { AppOptions, Env, ServerOptions } from './app/config.js';
+export type { AppOptions, Env, ServerOptions, LoggerSettings, PinoLogger } from './app/config.js';
 export type { Handler, HandlerResult, RouteOptions, BeforeHook, AfterHook, ErrorHandler, ParamNames } from './app/routes.js';
 export type { ListenOptions, RunningServer } from './adapters/node.js';
 export { Request, type RouteInfo } from './http/request.js';
@@ -47,7 +47,7 @@ export { WebSocketConnection, type WebSocketMessage, type CloseInfo } from './re
 export type { WebSocketHandler } from './realtime/ws-hub.js';
 export type { WebSocketOptions } from './realtime/ws-options.js';
 export type { CompressOptions, Encoding } from './http/compress.js';
-export { TestClient, TestResponse, type TestClientOptions, type TestRequestOptions } from './testing/client.js';
+export { TestClient, TestResponse, type TestClientOptions, type TestRequestOptions, type SubmitOptions, type CsrfMode, type TestFile, type FieldValue } from './testing/client.js';
 export { defineForm, fields, Form, Field, ListField, FormView, FieldView, flash, getFlashedMessages, CSRF_FAILED_MESSAGE, DEFAULT_FORM_LIMITS } from './forms/index.js';
 export type {
   FormShape, InferShape, FormOptions, FormResult, FormSuccess, FormFailure, FormValues, FormCheckResult, FieldInfo, Check, FieldOptions,
