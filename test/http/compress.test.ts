@@ -16,6 +16,7 @@ import { negotiateEncoding } from '../../src/http/accept-encoding.js';
 import { Response } from '../../src/http/response.js';
 import { sse } from '../../src/realtime/sse.js';
 import { resolveCompress } from '../../src/http/compress.js';
+import { sendFile } from '../../src/files/send-file.js';
 
 const SECRET = 'compress-test-secret-'.padEnd(40, 'c');
 const OFFER = ['br', 'gzip'] as const;
@@ -87,6 +88,7 @@ function makeApp(opts: AppOptions = {}): App {
       { headers: { 'content-type': 'text/plain; charset=utf-8' } },
     ),
   );
+  app.get('/download', (req) => sendFile(req, join(staticDir, 'app.js'), { precompressed: ['gzip'] }));
   app.get('/events', () =>
     sse(async function* () {
       yield 'x'.repeat(4000);
@@ -270,6 +272,10 @@ test('static files: a fresh .br or .gz sibling is sent; a stale one, a linked on
 
   const linked = await get(def.url, '/static/linked.txt', { 'accept-encoding': 'gzip' });
   assert.equal(linked.text, 'the linked file. '.repeat(100), 'a sibling that is a symbolic link is never followed');
+
+  const routed = await get(def.url, '/download', { 'accept-encoding': 'br, gzip' });
+  assert.equal(routed.headers['content-encoding'], 'gzip', 'sendFile from a route: the codings it was given');
+  assert.equal(routed.text, 'console.log("the gz sibling");');
 
   const range = await get(def.url, '/static/app.js', { 'accept-encoding': 'br', range: 'bytes=0-10' });
   assert.equal(range.status, 206);
