@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   HTTP_UNSAFE_HTML_RESPONSE: { status: 500, title: 'An HTML response was built from a plain string.' },
   HTTP_TIMEOUT: { status: 503, title: 'The handler did not answer in time.' },
   HTTP_INVALID_HEADER: { status: 500, title: 'A response header has a name or value that HTTP cannot carry.' },
+  HTTP_URL_FOR_VALUE: { status: 500, title: 'A value given to urlFor would make a URL that leaves its route (a path starting with //, an empty segment, or a . or .. segment).' },
   HTTP_INVALID_STATUS: { status: 500, title: 'The response status is not a whole number from 200 to 599.' },
 
   // ---- BODY: request bodies and their limits ------------------------------------------
