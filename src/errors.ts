@@ -45,6 +45,7 @@ export const ERROR_CODES = {
   CONFIG_SECRET_WEAK: { status: 500, title: 'The secret key is too short, or (in production) too easy to guess.' },
   CONFIG_ROUTE: { status: 500, title: 'A route is declared wrongly.' },
   CONFIG_ALLOWED_HOSTS_MISSING: { status: 500, title: 'Production mode needs allowedHosts.' },
+  CONFIG_PACKAGE_MISSING: { status: 500, title: 'A feature in use needs an optional package that is not installed.' },
 
   // ---- TEMPLATE: parsing and contextual escaping -------------------------------------
   TEMPLATE_SYNTAX: { status: 500, title: 'The template is not valid template syntax.' },

@@ -31,7 +31,7 @@ export { Signer, type SignerOptions, type UnsignResult, type UnsignFailure } fro
 export { Session } from './security/session.js';
 export type { SessionOptions, UserEpoch } from './security/session-manager.js';
 export { MemoryStore, type SessionStore } from './security/session-store.js';
-export { RedisStore, type RedisStoreOptions } from './security/session-redis.js';
+export { RedisStore, type RedisStoreOptions, type RedisConnectionOptions } from './security/session-redis.js';
 export { csrfToken, CSRF_FIELD, CSRF_HEADER, type CsrfOptions } from './security/csrf.js';
 export type { HeadersOptions, HstsOptions, ReferrerPolicy } from './security/headers.js';
 export { NONCE, type CspOptions, type CspSources } from './security/csp.js';

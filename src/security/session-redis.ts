@@ -8,17 +8,55 @@
  * do not are served as usual. ioredis keeps reconnecting in the background, and the
  * store works again as soon as Redis is back.
  *
+ * ioredis is an optional peer dependency: it is loaded when the first Redis store is
+ * made, and an app that configures one without ioredis installed gets a ConfigError
+ * `CONFIG_PACKAGE_MISSING` saying to install it. No type in this file's declarations
+ * comes from ioredis, so an app that does not use Redis type-checks without it.
+ *
  * See docs/sessions.md#redis.
  */
+import type { ConnectionOptions } from 'node:tls';
 import type { Redis, RedisOptions } from 'ioredis';
 import { lazyRequire } from '../util/lazy-require.js';
-
-const ioredis = lazyRequire<typeof import('ioredis')>('ioredis');
 import type { SessionStore } from './session-store.js';
 
+const ioredis = lazyRequire<typeof import('ioredis')>('ioredis', { feature: 'The Redis session store (session.store: { redis })' });
+
+/**
+ * The connection settings Palisade passes on to ioredis, with ioredis's names and
+ * meanings. Set others, if you need them, in JavaScript; they are passed on as given.
+ */
+export interface RedisConnectionOptions {
+  host?: string;
+  port?: number;
+  /** A Unix socket path instead of host and port. */
+  path?: string;
+  family?: number;
+  username?: string;
+  password?: string;
+  db?: number;
+  tls?: ConnectionOptions;
+  connectionName?: string;
+  /** Sentinels to ask for the master called `name`. */
+  sentinels?: Array<{ host?: string; port?: number }>;
+  name?: string;
+  sentinelUsername?: string;
+  sentinelPassword?: string;
+  /** Milliseconds; Palisade's default is 2000. */
+  connectTimeout?: number;
+  /** Milliseconds; Palisade's default is 2000. */
+  commandTimeout?: number;
+  keepAlive?: number;
+  noDelay?: boolean;
+  retryStrategy?: (times: number) => number | void | null;
+  maxRetriesPerRequest?: number | null;
+  enableOfflineQueue?: boolean;
+  enableAutoPipelining?: boolean;
+}
+
 export interface RedisStoreOptions {
-  /** A `redis://` URL, or ioredis options (host, port, password, tls…). */
-  redis: string | RedisOptions;
+  /** A `redis://` URL, or connection settings (host, port, password, tls…). */
+  redis: string | RedisConnectionOptions;
   /** Key prefix. Default `palisade:session:`. */
   prefix?: string;
   /** Called when the connection reports an error (logged by the app). */
@@ -45,7 +83,7 @@ const FAIL_FAST: RedisOptions = {
  */
 export class RedisStore implements SessionStore {
   readonly name = 'redis';
-  readonly client: Redis;
+  readonly #client: Redis;
   readonly #prefix: string;
   readonly #connectTimeout: number;
   #everReady = false;
@@ -55,13 +93,13 @@ export class RedisStore implements SessionStore {
     const given = typeof opts.redis === 'string' ? {} : opts.redis;
     const options: RedisOptions = { ...FAIL_FAST, ...given, lazyConnect: false };
     const { Redis: Client } = ioredis();
-    this.client = typeof opts.redis === 'string' ? new Client(opts.redis, options) : new Client(options);
+    this.#client = typeof opts.redis === 'string' ? new Client(opts.redis, options) : new Client(options);
     this.#prefix = opts.prefix ?? 'palisade:session:';
     this.#connectTimeout = options.connectTimeout ?? 2_000;
-    this.client.once('ready', () => (this.#everReady = true));
+    this.#client.once('ready', () => (this.#everReady = true));
     // Without a listener, an 'error' event would crash the process; the app logs it instead.
     const onError = opts.onError ?? (() => {});
-    this.client.on('error', onError);
+    this.#client.on('error', onError);
   }
 
   /**
@@ -70,40 +108,40 @@ export class RedisStore implements SessionStore {
    * at most `connectTimeout`. After that, a lost connection fails fast.
    */
   #ready(): Promise<void> | undefined {
-    if (this.#everReady || this.client.status === 'ready') return undefined;
+    if (this.#everReady || this.#client.status === 'ready') return undefined;
     return (this.#firstReady ??= new Promise<void>((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
-        this.client.off('ready', done);
+        this.#client.off('ready', done);
         resolve();
       };
       const timer = setTimeout(done, this.#connectTimeout);
       timer.unref();
-      this.client.once('ready', done);
+      this.#client.once('ready', done);
     }));
   }
 
   async get(id: string): Promise<string | undefined> {
     await this.#ready();
-    const v = await this.client.get(this.#prefix + id);
+    const v = await this.#client.get(this.#prefix + id);
     return v ?? undefined;
   }
 
   async set(id: string, value: string, ttlSeconds: number): Promise<void> {
     await this.#ready();
-    await this.client.set(this.#prefix + id, value, 'EX', Math.max(1, Math.ceil(ttlSeconds)));
+    await this.#client.set(this.#prefix + id, value, 'EX', Math.max(1, Math.ceil(ttlSeconds)));
   }
 
   async delete(id: string): Promise<void> {
     await this.#ready();
-    await this.client.del(this.#prefix + id);
+    await this.#client.del(this.#prefix + id);
   }
 
   async close(): Promise<void> {
     try {
-      await this.client.quit();
+      await this.#client.quit();
     } catch {
-      this.client.disconnect();
+      this.#client.disconnect();
     }
   }
 }
