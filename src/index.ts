@@ -43,3 +43,9 @@ export type {
   StringOptions, NumberOptions, DateOptions, FileOptions, Choice, HtmlHints, RawInput, SchemaFieldOptions, ViewOptions, RenderOptions,
   FlashedOptions, FormLimits, FormsOptions,
 } from './forms/index.js';
+// These modules add members to public interfaces by declaration merging (`req.files()`, the
+// `jsonMaxDepth` route option, the request scope); naming them here puts their declarations
+// in the published types, which only follow the exports. They are loaded by the app anyway.
+export {} from './files/request-files.js';
+export {} from './json/parse.js';
+export {} from './security/trust-guard.js';

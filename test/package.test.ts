@@ -124,6 +124,25 @@ test('the published declarations name no optional peer', () => {
   }
 });
 
+test('every module that adds to a public interface (declaration merging) is in the published types', () => {
+  // The declarations a consumer's compiler reads are those the export paths lead to; an
+  // augmentation in a file nothing there imports is lost (req.files() was, for consumers).
+  const dist = join(project, 'node_modules', 'palisade', 'dist');
+  const reached = new Set<string>();
+  const queue = Object.values(pkg.exports).flatMap((t) => (typeof t === 'object' && t !== null ? [join(dist, '..', (t as { types: string }).types)] : []));
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (reached.has(file)) continue;
+    reached.add(file);
+    const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+    for (const m of text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|^import\s+)'(\.[^']+)\.js'/gm)) queue.push(join(dirname(file), `${m[1]}.d.ts`));
+  }
+  const augmenting = sourceFiles(dist).filter((f) => f.endsWith('.d.ts') && /^declare module /m.test(readFileSync(f, 'utf8')));
+  assert.ok(augmenting.length >= 5, `${augmenting.length}`);
+  const lost = augmenting.filter((f) => !reached.has(f)).map((f) => f.slice(dist.length + 1).replace(/\.d\.ts$/, '.js'));
+  assert.deepEqual(lost, [], `declarations no export path reaches; add \`export {} from './…'\` for each to src/index.ts`);
+});
+
 test('require() and import of every export path', () => {
   const paths = Object.keys(pkg.exports).map((p) => `palisade${p.slice(1)}`);
   writeFileSync(
