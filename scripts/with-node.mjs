@@ -101,7 +101,16 @@ function abiOf(addon) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [major, dashes, ...command] = process.argv.slice(2);
+  try {
+    main(process.argv.slice(2));
+  } catch (err) {
+    log(err.message);
+    process.exit(1);
+  }
+}
+
+function main(argv) {
+  const [major, dashes, ...command] = argv;
   if (major === undefined || (dashes !== undefined && dashes !== '--') || (dashes === '--' && command.length === 0)) {
     process.stderr.write('usage: node scripts/with-node.mjs <major> [-- command args…]\n');
     process.exit(2);
@@ -109,7 +118,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const bin = fetchNode(major);
   if (dashes === undefined) {
     process.stdout.write(`${bin}\n`);
-    process.exit(0);
+    return;
   }
   addonFor(bin);
   log(`running under ${execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim()}: ${command.join(' ')}`);
