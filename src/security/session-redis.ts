@@ -23,8 +23,13 @@ import type { SessionStore } from './session-store.js';
 const ioredis = lazyRequire<typeof import('ioredis')>('ioredis', { feature: 'The Redis session store (session.store: { redis })' });
 
 /**
- * The connection settings Palisade passes on to ioredis, with ioredis's names and
- * meanings. Set others, if you need them, in JavaScript; they are passed on as given.
+ * The connection settings of the Redis store, which Palisade passes on to ioredis with
+ * ioredis's names and meanings. Others, if you need them, are passed on as given.
+ *
+ * ```ts
+ * createApp({ session: { store: { redis: { host: '10.0.0.5', port: 6379, password: process.env.REDIS_PASSWORD } } } });
+ * ```
+ * See docs/sessions.md#redis.
  */
 export interface RedisConnectionOptions {
   host?: string;
