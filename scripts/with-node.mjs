@@ -78,11 +78,14 @@ export function addonFor(bin) {
   rmSync(scratch, { recursive: true, force: true });
   mkdirSync(scratch, { recursive: true });
   sh('npm', ['init', '-y'], { cwd: scratch });
-  log(`better-sqlite3@${version}: compiling for ABI ${abi} (a few minutes; prebuilt binaries are tried first)`);
+  log(`better-sqlite3@${version}: compiling for ABI ${abi} (prebuilt binaries are tried first)`);
   const started = Date.now();
+  // Unoptimized (-O0 comes after the package's -O3 on the compiler's command line): this
+  // build only runs the tests on this Node, and SQLite's 9 MB of C then takes a tenth of
+  // the CPU time, seconds rather than minutes.
   sh('npm', ['install', `better-sqlite3@${version}`, '--prefer-offline', '--no-audit', '--no-fund', '--foreground-scripts'], {
     cwd: scratch,
-    env: { ...process.env, PATH: `${dirname(bin)}${delimiter}${process.env.PATH}`, npm_config_nodedir: nodeDir },
+    env: { ...process.env, PATH: `${dirname(bin)}${delimiter}${process.env.PATH}`, npm_config_nodedir: nodeDir, CFLAGS: '-O0', CXXFLAGS: '-O0' },
   });
   const built = join(scratch, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
   mkdirSync(dirname(binding(abi)), { recursive: true });
