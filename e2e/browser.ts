@@ -9,9 +9,10 @@ import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 
 export const CHROMIUM = process.env.PALISADE_CHROMIUM ?? '/usr/bin/chromium';
 
-export async function launchBrowser(): Promise<Browser> {
+/** A headless browser; `args` adds Chromium flags to the standard ones (the fuzzer's host rules). */
+export async function launchBrowser(opts: { args?: readonly string[] } = {}): Promise<Browser> {
   requireChromium();
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...ARGS, ...(opts.args ?? [])] });
 }
 
 function requireChromium(): void {

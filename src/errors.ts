@@ -55,13 +55,14 @@ export const ERROR_CODES = {
   TEMPLATE_UNKNOWN_TEST: { status: 500, title: 'The template uses an `is` test that does not exist.' },
   TEMPLATE_BRANCH_CONTEXT: { status: 500, title: 'The branches of an if (or a loop and its else) end in different HTML contexts.' },
   TEMPLATE_LOOP_CONTEXT: { status: 500, title: 'A loop body changes the HTML context, so its values cannot be escaped the same way each time.' },
-  TEMPLATE_UNTERMINATED: { status: 500, title: 'The template (or a macro, call or set block) ends inside a tag, attribute, script, style or comment.' },
+  TEMPLATE_UNTERMINATED: { status: 500, title: 'The template (or a macro, call or set block) ends inside a tag, attribute, script, style, comment, <svg> or <math>.' },
   TEMPLATE_PARTIAL_NAME: { status: 500, title: 'A tag or attribute name is cut off by a template tag or value.' },
   TEMPLATE_VALUE_IN_TAG: { status: 500, title: 'A value is written where a tag or attribute name goes.' },
   TEMPLATE_AMBIGUOUS_URL: { status: 500, title: 'A value is written in a URL where it is unclear whether the URL has started.' },
   TEMPLATE_AMBIGUOUS_JS_SLASH: { status: 500, title: 'A "/" in a script could start a regular expression or be a division.' },
   TEMPLATE_DYNAMIC_SCRIPT_TYPE: { status: 500, title: 'The type of a <script> comes from a value.' },
   TEMPLATE_UNQUOTED_VALUE: { status: 500, title: 'An unquoted attribute value that starts with a value contains a double quote.' },
+  TEMPLATE_FOREIGN_CONTENT: { status: 500, title: 'Inside <svg> or <math>, a value cannot be escaped for one reading: a script or style, or markup whose reading depends on the HTML around it.' },
   // Retired: values inside srcdoc documents are escaped for their context there.
   TEMPLATE_SRCDOC_MARKUP: { status: 500, title: 'A value is written inside srcdoc after markup.', deprecated: true },
   TEMPLATE_INCLUDE_CONTEXT: { status: 500, title: 'An include is placed outside HTML text.' },
@@ -80,7 +81,16 @@ export const ERROR_CODES = {
   SESSION_STORE_UNAVAILABLE: { status: 503, title: 'The server-side session store is not answering.' },
   SESSION_COOKIE_TOO_LARGE: { status: 500, title: 'The session does not fit in a cookie.' },
   SESSION_VALUE_INVALID: { status: 500, title: 'A session value cannot be saved as JSON.' },
-  SESSION_REVOCATION_MISSING: { status: 500, title: 'session.setUser() was called in an app without the session.userEpoch setting.' },
+  SESSION_REVOCATION_MISSING: { status: 500, title: 'session.setUser() or logout() was called in an app without the setting that ends a login (session.userEpoch, session.endUserSessions).' },
+
+  // ---- AUTH: passwords and logins -----------------------------------------------------
+  AUTH_PASSWORD_TOO_LONG: { status: 400, title: 'A password is longer than any password hashPassword or verifyPassword accepts.' },
+  AUTH_HASH_INVALID: { status: 500, title: 'verifyPassword was given a stored hash that is not a valid scrypt PHC string, or asks for too much.' },
+  AUTH_LOGIN_REQUIRED: { status: 401, title: 'A route that needs a logged-in user was asked for without one.' },
+
+  // ---- RATE: rate limits ---------------------------------------------------------------
+  RATE_LIMITED: { status: 429, title: 'Too many requests: a rate limit of this route was reached.' },
+  RATE_LIMIT_STORE_UNAVAILABLE: { status: 503, title: 'The rate limit store is not answering, so a rate-limited route cannot be served.' },
 
   // ---- CSRF: cross-site request forgery protection ------------------------------------
   CSRF_ORIGIN_MISMATCH: { status: 403, title: 'A state-changing request came from another site.' },

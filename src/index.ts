@@ -29,9 +29,16 @@ export type { UploadOptions, StaticOptions } from './files/options.js';
 export { PalisadeError, HttpError, TemplateError, ConfigError, ERROR_CODES, type ErrorCode } from './errors.js';
 export { Signer, type SignerOptions, type UnsignResult, type UnsignFailure } from './security/signing.js';
 export { Session } from './security/session.js';
-export type { SessionOptions, UserEpoch } from './security/session-manager.js';
+export type { SessionOptions, UserEpoch, EndUserSessions } from './security/session-manager.js';
 export { MemoryStore, type SessionStore } from './security/session-store.js';
-export { RedisStore, type RedisStoreOptions, type RedisConnectionOptions } from './security/session-redis.js';
+export { RedisStore, type RedisStoreOptions } from './security/session-redis.js';
+export type { RedisConnectionOptions } from './security/redis-options.js';
+export { hashPassword, verifyPassword, needsRehash, PASSWORD_DEFAULTS, MAX_PASSWORD_BYTES, type PasswordHashOptions } from './auth/password.js';
+export type { LoginOptions, LoadUser } from './auth/login.js';
+export type { RateLimitRule, RateLimitKey, RateLimitSettings } from './security/rate-limit/options.js';
+export type { RateLimitStore, WindowCounts, WindowQuery } from './security/rate-limit/window.js';
+export { MemoryRateLimitStore } from './security/rate-limit/memory-store.js';
+export { RedisRateLimitStore, type RedisRateLimitStoreOptions } from './security/rate-limit/redis-store.js';
 export { csrfToken, CSRF_FIELD, CSRF_HEADER, type CsrfOptions } from './security/csrf.js';
 export type { HeadersOptions, HstsOptions, ReferrerPolicy } from './security/headers.js';
 export { NONCE, type CspOptions, type CspSources } from './security/csp.js';
@@ -43,9 +50,10 @@ export type {
   StringOptions, NumberOptions, DateOptions, FileOptions, Choice, HtmlHints, RawInput, SchemaFieldOptions, ViewOptions, RenderOptions,
   FlashedOptions, FormLimits, FormsOptions,
 } from './forms/index.js';
-// These modules add members to public interfaces by declaration merging (`req.files()`, the
-// `jsonMaxDepth` route option, the request scope); naming them here puts their declarations
-// in the published types, which only follow the exports. They are loaded by the app anyway.
+// These modules add members to interfaces by declaration merging (`req.files()`, the
+// `jsonMaxDepth` route option, the request scope and internals); naming them here puts their
+// declarations in the published types, which only follow the exports. The app loads them anyway.
 export {} from './files/request-files.js';
 export {} from './json/parse.js';
 export {} from './security/trust-guard.js';
+export {} from './security/rate-limit/protection.js';

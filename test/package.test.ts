@@ -113,20 +113,8 @@ after(() => {
   if (project) rmSync(project, { recursive: true, force: true });
 });
 
-test('the published declarations name no optional peer', () => {
-  const declarations = sourceFiles(join(project, 'node_modules', 'palisade', 'dist')).filter((f) => f.endsWith('.d.ts'));
-  assert.ok(declarations.length > 20);
-  for (const file of declarations) {
-    const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
-    for (const peer of optionalPeers) {
-      assert.ok(!new RegExp(`(from |import\\()'${peer}[/']`).test(text), `${file} refers to ${peer}: a consumer without it cannot type-check`);
-    }
-  }
-});
-
-test('every module that adds to a public interface (declaration merging) is in the published types', () => {
-  // The declarations a consumer's compiler reads are those the export paths lead to; an
-  // augmentation in a file nothing there imports is lost (req.files() was, for consumers).
+/** The declarations a consumer's compiler reads: those the export paths lead to. */
+function publishedDeclarations(): Set<string> {
   const dist = join(project, 'node_modules', 'palisade', 'dist');
   const reached = new Set<string>();
   const queue = Object.values(pkg.exports).flatMap((t) => (typeof t === 'object' && t !== null ? [join(dist, '..', (t as { types: string }).types)] : []));
@@ -137,6 +125,24 @@ test('every module that adds to a public interface (declaration merging) is in t
     const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
     for (const m of text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|^import\s+)'(\.[^']+)\.js'/gm)) queue.push(join(dirname(file), `${m[1]}.d.ts`));
   }
+  return reached;
+}
+
+test('the published declarations name no optional peer', () => {
+  const declarations = [...publishedDeclarations()];
+  assert.ok(declarations.length > 20);
+  for (const file of declarations) {
+    const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+    for (const peer of optionalPeers) {
+      assert.ok(!new RegExp(`(from |import\\()'${peer}[/']`).test(text), `${file} refers to ${peer}: a consumer without it cannot type-check`);
+    }
+  }
+});
+
+test('every module that adds to a public interface (declaration merging) is in the published types', () => {
+  // An augmentation in a file that no export path leads to is lost (req.files() was, for consumers).
+  const dist = join(project, 'node_modules', 'palisade', 'dist');
+  const reached = publishedDeclarations();
   const augmenting = sourceFiles(dist).filter((f) => f.endsWith('.d.ts') && /^declare module /m.test(readFileSync(f, 'utf8')));
   assert.ok(augmenting.length >= 5, `${augmenting.length}`);
   const lost = augmenting.filter((f) => !reached.has(f)).map((f) => f.slice(dist.length + 1).replace(/\.d\.ts$/, '.js'));
@@ -178,7 +184,7 @@ test('a Redis store without ioredis installed: CONFIG_PACKAGE_MISSING, naming th
   const e = JSON.parse(r.stdout) as { name: string; code: string; message: string };
   assert.equal(e.name, 'ConfigError');
   assert.equal(e.code, 'CONFIG_PACKAGE_MISSING');
-  assert.match(e.message, /Redis session store .*needs the package "ioredis", which is not installed\. Install it: npm install ioredis/);
+  assert.match(e.message, /Redis store .*needs the package "ioredis", which is not installed\. Install it: npm install ioredis/);
   // The app itself needs no optional package.
   const plain = node(['--input-type=module', '-e', `import { createApp } from 'palisade'; console.log((await createApp().test().get('/nope')).status);`]);
   assert.equal(plain.stdout.trim(), '404', plain.stderr);

@@ -23,6 +23,11 @@
  * RAWTEXT state, §13.2.5.5 PLAINTEXT state) has no character references: the parser reads
  * everything as it is up to the element's end tag, so text is written as it is, and the
  * one thing it cannot hold, an end tag, is broken (see escapeRawText).
+ *
+ * Inside SVG and MathML (§13.2.6.5) these elements hold markup instead: Markup written there
+ * has the text of its raw text elements escaped, so that it reads as the same text
+ * (markupForForeign), and a value in a CDATA section is written between two sections
+ * (escapeInCDATA).
  */
 import { decodeEntities } from './entities.js';
 
@@ -172,4 +177,54 @@ export function escapeEdgesHTML(s: string): string {
   let out = c < 128 && c !== 38 ? `&#${c};${s.slice(1)}` : s;
   if (out.charCodeAt(out.length - 1) === 45 && out.length > 1) out = out.slice(0, -1) + '&#45;';
   return out;
+}
+
+// The start tag of an element whose content is raw text in HTML and markup in SVG and
+// MathML, up to its first `>` (one inside a quoted attribute value ends the match early,
+// which only escapes more).
+const RAW_START_G = /<(xmp|iframe|noembed|noframes|plaintext)(?=[\t\n\f\r />])[^>]*>?/gi;
+
+/** Where the raw text that starts at `i` ends: its element's end tag (§13.2.5.3), or the end. */
+function rawTextEnd(html: string, i: number, name: string): number {
+  if (name === 'plaintext') return html.length;
+  const lower = html.toLowerCase();
+  for (let k = lower.indexOf('</' + name, i); k !== -1; k = lower.indexOf('</' + name, k + 1)) {
+    const after = lower.charCodeAt(k + 2 + name.length);
+    if (after === 9 || after === 10 || after === 12 || after === 13 || after === 32 || after === 47 || after === 62) return k;
+  }
+  return html.length;
+}
+
+/**
+ * Markup for a place inside SVG or MathML, where HTML's raw text elements hold markup: the
+ * text of every `<xmp>`, `<iframe>`, `<noembed>`, `<noframes>` and `<plaintext>` has `&`
+ * and `<` written as references, so that it reads as the same text instead of making
+ * elements (a value written there as raw text could hold any markup). The rest is written
+ * as it is: its values were escaped as text, attributes, script or CSS, none of which
+ * writes a `<` or `&` the foreign reading would take differently.
+ */
+export function markupForForeign(html: string): string {
+  RAW_START_G.lastIndex = 0;
+  let m = RAW_START_G.exec(html);
+  if (m === null) return html;
+  let out = '';
+  let last = 0;
+  while (m !== null) {
+    const start = m.index + m[0].length;
+    const end = rawTextEnd(html, start, m[1]!.toLowerCase());
+    out += html.slice(last, start) + html.slice(start, end).replace(/[&<]/g, (c) => (c === '&' ? '&amp;' : '&lt;'));
+    last = end;
+    RAW_START_G.lastIndex = end;
+    m = RAW_START_G.exec(html);
+  }
+  return out + html.slice(last);
+}
+
+/**
+ * A value's HTML text inside a CDATA section (§13.2.5.69–71, SVG and MathML only): the
+ * section is ended before it and started again after it, so the value can hold `]]>`, and
+ * its references decode between the sections.
+ */
+export function escapeInCDATA(text: string): string {
+  return `]]>${text}<![CDATA[`;
 }

@@ -22,11 +22,12 @@ export { type ScanResult, scanText } from './scan-text.js';
 export { ESCAPER_NAMES, type EscaperName, type HolePlan, closeQuoted, holePlan } from './hole-plan.js';
 
 /**
- * True when a template or an `html` call site may end in `c`: in HTML text, or inside a
- * `<plaintext>`, which nothing ends (§13.2.5.5), so a document that opens one ends in it.
+ * True when a template or an `html` call site may end in `c`: in HTML text outside SVG and
+ * MathML (what follows is then read as HTML), or inside a `<plaintext>`, which nothing ends
+ * (§13.2.5.5), so a document that opens one ends in it.
  */
 export function endsDocument(c: Context): boolean {
-  return c.state === 'HTML_TEXT' && (c.element === 'none' || c.element === 'plaintext');
+  return c.state === 'HTML_TEXT' && ((c.element === 'none' && c.stack === '') || c.element === 'plaintext');
 }
 
 export interface Analysis {

@@ -4,7 +4,7 @@
  * Element kinds follow the HTML Living Standard's tokenizer (§13.2.6.4.7 "in body"
  * insertion mode): `script` content is script data, `style`, `xmp`, `iframe`, `noembed`,
  * `noframes` and `noscript` (scripting on) are RAWTEXT, `title` and `textarea` are RCDATA,
- * `plaintext` never ends.
+ * `plaintext` never ends. In SVG and MathML none of this holds (foreignElementKind).
  *
  * Attribute kinds follow the attributes the standard defines as URLs (§2.4 "URLs" and the
  * element index), event handlers (§8.1.8.1: every `on*` content attribute), `style`
@@ -24,10 +24,20 @@ const SPECIAL_ELEMENTS = new Set<string>([
 // animateTransform; animateColor from SVG 1.1), lower-cased as the HTML tokenizer does.
 const ANIMATION_ELEMENTS = new Set<string>(['animate', 'set', 'animatemotion', 'animatetransform', 'animatecolor']);
 
-/** The element kind for a tag name (already lower-cased). */
+/** The element kind for a tag name (already lower-cased) of an HTML element. */
 export function elementKind(tagName: string): Element {
   if (ANIMATION_ELEMENTS.has(tagName)) return 'animation';
   return SPECIAL_ELEMENTS.has(tagName) ? (tagName as Element) : 'none';
+}
+
+/**
+ * The element kind for the tag name of an SVG (`ns` 's') or MathML ('m') element: none of
+ * HTML's special elements exist there (their names make ordinary elements whose content is
+ * markup, foreign.ts); SVG animations write values, and MathML `annotation-xml` may hold HTML.
+ */
+export function foreignElementKind(ns: 's' | 'm', tagName: string): Element {
+  if (ns === 's') return ANIMATION_ELEMENTS.has(tagName) ? 'animation' : 'none';
+  return tagName === 'annotation-xml' ? 'annotation-xml' : 'none';
 }
 
 /**
@@ -35,7 +45,7 @@ export function elementKind(tagName: string): Element {
  * markup with scripting off: analyze.ts reads it as a region of its own.)
  */
 export function isRawContentElement(e: Element): boolean {
-  return e !== 'none' && e !== 'form' && e !== 'pre' && e !== 'listing' && e !== 'noscript' && e !== 'meta' && e !== 'animation';
+  return e !== 'none' && e !== 'form' && e !== 'pre' && e !== 'listing' && e !== 'noscript' && e !== 'meta' && e !== 'animation' && e !== 'annotation-xml';
 }
 
 /**
@@ -65,6 +75,7 @@ export function attrKind(rawName: string, element: Element): AttrKind {
   if (element === 'form' && name === 'action') return 'form-action';
   if (element === 'meta' && name === 'content') return 'meta-content';
   if (element === 'animation' && ANIMATION_VALUE_ATTRS.has(name)) return 'anim';
+  if (element === 'annotation-xml' && name === 'encoding') return 'encoding';
   if (name === 'srcdoc') return 'srcdoc';
   if (name.startsWith('on')) return 'js';
   if (name === 'style') return 'css';

@@ -13,7 +13,7 @@ import { resolveMode } from '../mode.js';
 import { type Markup, markupFromSafe } from '../escape/markup.js';
 import { Source } from './lexer.js';
 import { parse } from './parser.js';
-import { type BlockContexts, escapeTemplate } from './escaper.js';
+import { type BlockContexts, type EscapePlan, escapeTemplate } from './escaper.js';
 import { generate } from './codegen.js';
 import { FILTERS, type FilterDef } from './filters.js';
 import { TESTS } from './is-tests.js';
@@ -194,8 +194,17 @@ export class Template {
   }
 }
 
-/** Compiles `source` against an environment; `parentBlocks` when it extends a loaded parent. */
-export function compileWith(source: string, name: string, env: Env, parentBlocks: ReadonlyMap<string, BlockContexts> | null): Template {
+/** What compiling a template decides before any code runs: its escaping plan and the generated module. */
+export interface Translation {
+  readonly plan: EscapePlan;
+  /** The body of `new Function('$rt', '$filters', '$tests', code)`; tests parse it without running it. */
+  readonly code: string;
+  /** The template this one extends, or null. */
+  readonly parent: string | null;
+}
+
+/** Parses, escapes and generates the code of `source`; `parentBlocks` when it extends a loaded parent. */
+export function translate(source: string, name: string, env: Env, parentBlocks: ReadonlyMap<string, BlockContexts> | null): Translation {
   const src = new Source(source, name);
   const ast = parse(src);
   if (ast.extends !== null && parentBlocks === null) parentBlocks = env.load(ast.extends).blockContexts;
@@ -206,10 +215,16 @@ export function compileWith(source: string, name: string, env: Env, parentBlocks
     filters: env.filters,
     tests: env.tests,
   });
+  return { plan, code, parent: ast.extends };
+}
+
+/** Compiles `source` against an environment; `parentBlocks` when it extends a loaded parent. */
+export function compileWith(source: string, name: string, env: Env, parentBlocks: ReadonlyMap<string, BlockContexts> | null): Template {
+  const { plan, code, parent } = translate(source, name, env, parentBlocks);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- compiling templates is this module's job
   const factory = new Function('$rt', '$filters', '$tests', code) as (r: typeof rt, f: typeof env.filters, t: typeof env.tests) => { root: Root };
   const mod = factory(rt, env.filters, env.tests);
-  return new Template(name, mod.root, env, plan.blocks, ast.extends);
+  return new Template(name, mod.root, env, plan.blocks, parent);
 }
 
 /**

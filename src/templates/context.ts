@@ -10,6 +10,8 @@
  * JS_, CSS_. The sample markup in each comment shows with `|` where the state holds.
  */
 
+import { describe } from './foreign.js';
+
 export type State =
   /** Text content: `<p>|</p>`, also RCDATA `<title>|` and RAWTEXT, by `element`. */
   | 'HTML_TEXT'
@@ -30,6 +32,8 @@ export type State =
   | 'HTML_COMMENT'
   /** Inside a doctype, `<!…>` or `<?…>`: `<!DOCTYPE |>`. */
   | 'HTML_BOGUS_COMMENT'
+  /** A CDATA section, in SVG or MathML only (foreign.ts): `<svg><text><![CDATA[ | ]]>`. */
+  | 'HTML_CDATA'
   /** A plain attribute value: `<p title="|">`. */
   | 'ATTR_TEXT'
   /**
@@ -95,7 +99,9 @@ export type Element =
   /** `<meta>`: its `content` may be a refresh URL. */
   | 'meta'
   /** SVG `<animate>`, `<set>`, `<animateMotion>`, `<animateTransform>`: values they write may be URLs. */
-  | 'animation';
+  | 'animation'
+  /** MathML `<annotation-xml>`: its `encoding` decides whether its content is HTML (foreign.ts). */
+  | 'annotation-xml';
 
 /** What the attribute whose value is being read contains. */
 export type AttrKind =
@@ -109,7 +115,9 @@ export type AttrKind =
   /** `content` on `<meta>`: a refresh delay and URL, unless the tag is named metadata. */
   | 'meta-content'
   /** `values`, `to`, `from`, `by` on an SVG animation: a `;`-separated list that may set a URL. */
-  | 'anim';
+  | 'anim'
+  /** `encoding` on MathML `<annotation-xml>`: plain, and decides whether the content is HTML. */
+  | 'encoding';
 
 /**
  * How the attribute value ends: a double or single quote, whitespace or `>` (unquoted),
@@ -226,13 +234,26 @@ export const F = {
    * static text may not continue it (analyze.ts).
    */
   OPEN_TAG: 1 << 21,
+  /**
+   * A tag's text ended right after a `/` (`<circle r="1"/|`): a `>` at the start of the next
+   * text makes the tag self-closing, which in SVG and MathML closes the element (foreign.ts).
+   */
+  SLASH: 1 << 22,
+  /** A `<font>` in foreign content with `color`, `face` or `size`: it leaves foreign content at its `>`. */
+  FONT_ATTR: 1 << 23,
+  /** A MathML `<annotation-xml>` whose first `encoding` is `text/html` or `application/xhtml+xml`. */
+  HTML_ENCODING: 1 << 24,
+  /** The tag has had an `encoding` attribute (only the first one counts, §13.2.5.33). */
+  ENCODING_SEEN: 1 << 25,
 } as const;
 
 /** The JOINED_ bits: what the text after branches that ended in a start tag must not do. */
 export const JOINED_BITS = F.JOINED_NAME | F.JOINED_VALUE | F.JOINED_AFTER_NAME;
 
 export interface ContextError {
-  readonly code: 'TEMPLATE_PARTIAL_NAME' | 'TEMPLATE_DYNAMIC_SCRIPT_TYPE' | 'TEMPLATE_AMBIGUOUS_JS_SLASH' | 'TEMPLATE_UNQUOTED_VALUE' | 'TEMPLATE_AMBIGUOUS_URL' | 'TEMPLATE_UNTERMINATED';
+  readonly code:
+    | 'TEMPLATE_PARTIAL_NAME' | 'TEMPLATE_DYNAMIC_SCRIPT_TYPE' | 'TEMPLATE_AMBIGUOUS_JS_SLASH' | 'TEMPLATE_UNQUOTED_VALUE' | 'TEMPLATE_AMBIGUOUS_URL'
+    | 'TEMPLATE_UNTERMINATED' | 'TEMPLATE_FOREIGN_CONTENT';
   readonly reason: string;
 }
 
@@ -253,10 +274,28 @@ export interface Context {
   /**
    * In raw text (script, style, RCDATA, RAWTEXT): the start of an end tag, `<!--`,
    * `<script` or `-->` that the static text ended with, which the text after a value or a
-   * template tag could complete (raw-text.ts); '' otherwise.
+   * template tag could complete (raw-text.ts); in a CDATA section, the `]` or `]]` of a
+   * `]]>` (scan-text.ts); '' otherwise.
    */
   readonly rawTail: string;
+  /**
+   * In JS or CSS: the last character of the static text before a template tag when the text
+   * after it could continue it into one token (`awai` + `t`, `/` + `/`, `\` + `"`;
+   * code-tail.ts), one character per path that reached here; '' otherwise.
+   */
+  readonly codeTail: string;
   readonly flags: number;
+  /**
+   * The elements open in foreign content (SVG, MathML) and in the HTML its integration
+   * points hold, outermost first: `ssvg sforeignobject hdiv` (foreign.ts); '' in HTML outside
+   * `<svg>` and `<math>`. It decides which rules a tag follows, and so how text is read.
+   */
+  readonly stack: string;
+  /**
+   * The lower-case name of the start tag being read where its `>` changes `stack` (in
+   * foreign content, or `svg`/`math`); '' otherwise.
+   */
+  readonly tag: string;
   readonly err: ContextError | null;
   /**
    * The context inside a region that holds a document of its own, or null. The region is
@@ -277,7 +316,10 @@ export const TEXT: Context = Object.freeze({
   jsCtx: 'regexp',
   jsNest: '',
   rawTail: '',
+  codeTail: '',
   flags: 0,
+  stack: '',
+  tag: '',
   err: null,
   inner: null,
 } satisfies Context);
@@ -315,7 +357,10 @@ export function sameContext(a: Context, b: Context): boolean {
     a.jsCtx === b.jsCtx &&
     a.flags === b.flags &&
     a.jsNest === b.jsNest &&
-    a.rawTail === b.rawTail
+    a.rawTail === b.rawTail &&
+    a.codeTail === b.codeTail &&
+    a.stack === b.stack &&
+    a.tag === b.tag
   );
 }
 
@@ -377,7 +422,8 @@ export function joinContexts(a: Context, b: Context): Context | null {
  * reference (F.OPEN_REF), of a tag in raw text (F.OPEN_TAG) or of an end tag, `<!--`,
  * `<script` or `-->` (rawTail), both marked as leaving it open: the text after is then
  * checked, and a value after escaped, as on that path (the stricter reading). Tails that
- * differ on both paths are left as they are, and do not join.
+ * differ on both paths are left as they are, and do not join. Code tails (codeTail) join as the
+ * set of both, so that the text after is checked against each.
  */
 function keepPending(x: Context, y: Context): [Context, Context] {
   const open = (x.flags ^ y.flags) & (F.OPEN_REF | F.OPEN_TAG);
@@ -389,6 +435,12 @@ function keepPending(x: Context, y: Context): [Context, Context] {
     const rawTail = x.rawTail === '' ? y.rawTail : x.rawTail;
     x = withCtx(x, { rawTail });
     y = withCtx(y, { rawTail });
+  }
+  if (x.codeTail !== y.codeTail) {
+    let codeTail = x.codeTail;
+    for (const ch of y.codeTail) if (!codeTail.includes(ch)) codeTail += ch;
+    x = withCtx(x, { codeTail });
+    y = withCtx(y, { codeTail });
   }
   return [x, y];
 }
@@ -412,9 +464,9 @@ function joinedBit(c: Context): number {
 function joinInTag(x: Context, y: Context): Context | null {
   const bx = joinedBit(x);
   const by = joinedBit(y);
-  if (bx === -1 || by === -1 || x.element !== y.element) return null;
+  if (bx === -1 || by === -1 || x.element !== y.element || x.stack !== y.stack || x.tag !== y.tag) return null;
   if ((x.flags & ~JOINED_BITS) !== (y.flags & ~JOINED_BITS)) return null;
-  return withCtx(TEXT, { state: 'HTML_TAG', element: x.element, flags: x.flags | y.flags | bx | by });
+  return withCtx(TEXT, { state: 'HTML_TAG', element: x.element, flags: x.flags | y.flags | bx | by, stack: x.stack, tag: x.tag });
 }
 
 /** A context printed for messages, e.g. `URL (attribute url, "-quoted, url part start)`. */
@@ -429,8 +481,10 @@ export function formatContext(c: Context): string {
   if (c.state.startsWith('JS_')) parts.push(`slash means ${slashMeaning(c.jsCtx)}`);
   if (c.jsNest.includes('t')) parts.push(`inside \${} of a template literal`);
   if (c.rawTail !== '') parts.push(`after ${JSON.stringify(c.rawTail)}`);
+  if (c.codeTail !== '') parts.push(`after the start of a token ${JSON.stringify(c.codeTail)}`);
   if ((c.flags & F.SCRIPT_ESCAPED) !== 0) parts.push('script data escaped by <!--');
   if ((c.flags & F.SCRIPT_DOUBLE_ESCAPED) !== 0) parts.push('script data double-escaped by <!-- <script');
+  if (c.stack !== '') parts.push(`inside ${describe(c.stack)}`);
   const here = parts.length > 0 ? `${c.state} (${parts.join(', ')})` : c.state;
   return c.inner === null ? here : `${here}, inside it ${formatContext(c.inner)}`;
 }

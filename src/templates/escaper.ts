@@ -49,7 +49,8 @@ export interface EscapePlan {
   readonly closingsAfter: Map<readonly Node[], string>;
 }
 
-const isText = (c: Context): boolean => c.state === 'HTML_TEXT' && c.element === 'none';
+/** HTML text outside SVG and MathML, where a fragment analysed from the start of a document may go. */
+const isText = (c: Context): boolean => c.state === 'HTML_TEXT' && c.element === 'none' && c.stack === '';
 
 class Escaper {
   readonly texts = new Map<Node, Piece[]>();

@@ -11,14 +11,16 @@ import { type Context, type ContextError, type Element, F, JOINED_BITS, withCtx 
 import { attrValueEnd, enterValue, leaveValue } from './transition.js';
 import { isRawContentElement, isRawTextElement } from './attr.js';
 import { SCRIPT_STATE_BITS } from './raw-text.js';
+import { describe, inForeignScript, markupIsForeign, startRules } from './foreign.js';
 import { attrStep, escapeStatic } from './inserts.js';
 import { decodeEntities } from '../escape/entities.js';
+import { valueAfterTail } from './code-tail.js';
 
 /** Names of the escaping functions a hole can need; runtime.ts maps them to functions. */
 export const ESCAPER_NAMES = [
   'text', 'rcdata', 'rawtext', 'attr', 'attrUnquoted', 'refStart', 'url', 'urlPart', 'srcset', 'srcsetURL', 'srcsetDescriptor',
   'jsValue', 'jsString', 'jsTemplate', 'jsRegexp', 'cssValue', 'cssString', 'cssURL',
-  'edgeHTML', 'edgeJS', 'edgeCSS', 'edgeURL', 'refresh', 'refreshURL', 'animValues', 'urlFilter',
+  'edgeHTML', 'edgeJS', 'edgeCSS', 'edgeURL', 'refresh', 'refreshURL', 'animValues', 'urlFilter', 'foreignText', 'cdata',
 ] as const;
 export type EscaperName = (typeof ESCAPER_NAMES)[number];
 
@@ -41,7 +43,7 @@ const TEXT_ESCAPERS: Readonly<Record<Element, EscaperName>> = {
   none: 'text', form: 'text', pre: 'text', listing: 'text',
   title: 'rcdata', textarea: 'rcdata', script: 'rcdata', style: 'rcdata',
   xmp: 'rawtext', iframe: 'rawtext', noembed: 'rawtext', noframes: 'rawtext', plaintext: 'rawtext',
-  noscript: 'rcdata', meta: 'text', animation: 'text',
+  noscript: 'rcdata', meta: 'text', animation: 'text', 'annotation-xml': 'text',
 };
 
 /**
@@ -62,6 +64,9 @@ function endsValue(c: Context, next: string | undefined): boolean {
  * JS expression's value (JSON) never starts with a letter, `/`, `!` or `-`, nor ends with `-`.
  */
 function edgeStep(c: Context): EscaperName[] {
+  // `$` in a template literal right before the value: a `{` it starts with would open a
+  // substitution (code-tail.ts). In a script or an event handler alike.
+  if (c.state === 'JS_TMPL' && c.codeTail.includes('$')) return ['edgeJS'];
   if (c.delim !== 'none' || !isRawContentElement(c.element)) return [];
   if (c.rawTail === '' && (c.flags & SCRIPT_STATE_BITS) === 0) return [];
   return edgeEscaper(c);
@@ -127,7 +132,14 @@ export function holePlan(c: Context, next?: string): HolePlan {
     if ((c.flags & F.OPEN_REF) !== 0) chain.push('refStart');
     return { kind: 'escape', chain, prefix: escapeStatic(step, p.prefix), ctx: c, after };
   }
-  const plan = planHere(c, next);
+  if (c.codeTail !== '') {
+    // Script or style text right before the value ended with the start of a token (code-tail.ts).
+    const why = valueAfterTail(c.codeTail);
+    if (why !== null) return { kind: 'error', ctx: c, code: 'TEMPLATE_PARTIAL_NAME', reason: why };
+  }
+  let plan = planHere(c, next);
+  // A value written there ends the token; one dropped (in a comment) leaves it open.
+  if (plan.kind === 'escape' && plan.after.codeTail !== '') plan = { ...plan, after: withCtx(plan.after, { codeTail: '' }) };
   // After `&` (where references are decoded): the value's first character as a reference,
   // so that it cannot complete one (`&` and `lt;` would make `<`).
   if (plan.kind !== 'escape' || (c.flags & F.OPEN_REF) === 0) return plan;
@@ -137,15 +149,25 @@ export function holePlan(c: Context, next?: string): HolePlan {
 /** holePlan for a context that is not a region. */
 function planHere(c: Context, next: string | undefined): HolePlan {
   const esc = (chain: EscaperName[], after: Context = c, prefix = ''): HolePlan => ({
-    kind: 'escape', chain: c.delim === 'none' ? [...chain, ...edgeStep(c)] : [...chain, attrStep(c)], prefix, ctx: c, after,
+    kind: 'escape', chain: c.delim === 'none' ? [...chain, ...edgeStep(c)] : [...chain, ...edgeStep(c), attrStep(c)], prefix, ctx: c, after,
   });
   switch (c.state) {
     case 'HTML_TEXT': {
+      if (c.element === 'none' && c.stack !== '') {
+        // Text in SVG or MathML: HTML text, but Markup there is read as SVG or MathML.
+        if (inForeignScript(c.stack)) return foreignScriptError(c);
+        if (markupIsForeign(c.stack)) return esc(['foreignText'], withCtx(c, { flags: c.flags & ~F.AT_LEADING_NEWLINE }));
+      }
       const after = withCtx(c, { flags: c.flags & ~(F.AT_LEADING_NEWLINE | F.OPEN_TAG) });
       // After `<` in raw text, a U+200B first: what the value writes cannot end the element.
       const prefix = (c.flags & F.AT_LEADING_NEWLINE) !== 0 ? '\n' : (c.flags & F.OPEN_TAG) !== 0 ? '\u200b' : '';
       return esc([TEXT_ESCAPERS[c.element]], after, prefix);
     }
+    case 'HTML_CDATA':
+      // `]]>`, the value as text, `<![CDATA[`: the value cannot end the section, and reads
+      // back as itself (CDATA holds no references, the text between the sections does).
+      if (inForeignScript(c.stack)) return foreignScriptError(c);
+      return esc(['cdata'], withCtx(c, { rawTail: '' }));
     case 'HTML_TAG_NAME':
       return {
         kind: 'error', ctx: c, code: 'TEMPLATE_PARTIAL_NAME',
@@ -167,7 +189,13 @@ function planHere(c: Context, next: string | undefined): HolePlan {
       if ((c.flags & F.END_TAG) !== 0) {
         return { kind: 'error', ctx: c, code: 'TEMPLATE_VALUE_IN_TAG', reason: 'a value inside an end tag' };
       }
-      return { kind: 'name', ctx: c, after: withCtx(c, { state: 'HTML_ATTR_NAME', attr: 'plain', flags: c.flags & ~JOINED_BITS }) };
+      if (c.element === 'annotation-xml' || (c.tag === 'font' && startRules(c.stack, 'font') === 'foreign')) {
+        return {
+          kind: 'error', ctx: c, code: 'TEMPLATE_FOREIGN_CONTENT',
+          reason: `an attribute name from a value on <${c.tag}> in ${describe(c.stack)}: the attribute could decide whether what follows is HTML (encoding on annotation-xml; color, face or size on font); write the attribute in the template`,
+        };
+      }
+      return { kind: 'name', ctx: c, after: withCtx(c, { state: 'HTML_ATTR_NAME', attr: 'plain', flags: c.flags & ~(JOINED_BITS | F.SLASH) }) };
     case 'HTML_BEFORE_VALUE': {
       // `<a href={{ u }}>`: Palisade quotes the value, so that an empty value or one with
       // spaces stays one attribute; the closing quote is inserted where the value ends.
@@ -223,7 +251,8 @@ function planHere(c: Context, next: string | undefined): HolePlan {
         reason: 'a value inside a refresh content where it could change where the URL starts; write the value at the start of the content, or right after `url=`',
       };
     case 'JS_EXPR':
-      return esc(['jsValue'], withCtx(c, { jsCtx: 'div' }));
+      // After a name (`typeof`, `return`), a space: `typeofnull` and `return1` are names too.
+      return esc(['jsValue'], withCtx(c, { jsCtx: 'div' }), c.codeTail.includes('w') ? ' ' : '');
     case 'JS_DQ_STR':
     case 'JS_SQ_STR':
       return esc(['jsString']);
@@ -257,6 +286,14 @@ function planHere(c: Context, next: string | undefined): HolePlan {
     case 'ERROR':
       return { kind: 'error', ctx: c, code: c.err?.code ?? 'TEMPLATE_PARTIAL_NAME', reason: c.err?.reason ?? 'unknown context' };
   }
+}
+
+/** The refusal of a value in the text of an SVG or MathML `<script>` or `<style>`. */
+function foreignScriptError(c: Context): HolePlan {
+  return {
+    kind: 'error', ctx: c, code: 'TEMPLATE_FOREIGN_CONTENT',
+    reason: `a value in the text of a <script> or <style> inside ${describe(c.stack)}: there it is markup, whose decoded text SVG runs as script or CSS; put the <script> or <style> outside the <svg> or <math>, or pass the value in a data- attribute`,
+  };
 }
 
 /**

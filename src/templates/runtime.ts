@@ -7,7 +7,7 @@
  */
 import { PalisadeError, TemplateError } from '../errors.js';
 import { Markup, SafeScript, SafeStyle, SafeURL, isMarkup, markupFromSafe } from '../escape/markup.js';
-import { escapeEdgesHTML, escapeHTML, escapeHTMLUnquoted, escapeRCDATA, escapeRawText, markupToAttr, markupToRCDATA, markupToRawText, markupToUnquotedAttr } from '../escape/html.js';
+import { escapeEdgesHTML, escapeHTML, escapeHTMLUnquoted, escapeInCDATA, escapeRCDATA, escapeRawText, markupForForeign, markupToAttr, markupToRCDATA, markupToRawText, markupToUnquotedAttr } from '../escape/html.js';
 import { escapeEdgesURL, escapeURLComponent, filterAndNormalizeURL, filterURL, filterURLList, filterAndNormalizeURLForAttr, filterSrcset, filterSrcsetDescriptor, filterSrcsetURL, normalizeURL } from '../escape/url.js';
 import { escapeEdgesJS, escapeJSRegexp, escapeJSString, escapeJSTemplate, jsValue } from '../escape/js.js';
 import { escapeCSSString, escapeCSSURL, escapeEdgesCSS, filterCSSValue } from '../escape/css.js';
@@ -44,7 +44,7 @@ export function fuseChain(chain: readonly EscaperName[]): (EscaperName | FusedEs
  * differ on Markup). Used to reuse escaped text between holes (reuse.ts).
  */
 export function stringEscaper(name: EscaperName | FusedEscaperName): string {
-  return name === 'text' || name === 'attr' ? 'html' : name;
+  return name === 'text' || name === 'attr' || name === 'foreignText' ? 'html' : name;
 }
 
 /** A value as text: null and undefined are empty, everything else is String(v). */
@@ -95,6 +95,9 @@ export const ESCAPERS: Readonly<Record<EscaperName | FusedEscaperName, (v: unkno
   refreshURL: (v) => (v instanceof SafeURL ? v.toString() : filterRefreshURL(str(v))),
   animValues: (v) => (v instanceof SafeURL ? v.toString() : filterURLList(str(v))),
   urlFilter: (v) => (v instanceof SafeURL ? v.toString() : filterURL(str(v))),
+  // Text in SVG or MathML: as in HTML text, with Markup's raw text written for the foreign reading.
+  foreignText: (v) => (isMarkup(v) ? markupForForeign(v.toString()) : ESCAPERS.text(v)),
+  cdata: (v) => escapeInCDATA(ESCAPERS.foreignText(v)),
 };
 
 /** Python truthiness: empty strings, lists, mappings and Markup are false, as are 0, none, false. */

@@ -19,6 +19,7 @@ import { isRawContentElement, isRawTextElement } from './attr.js';
 import { SCRIPT_STATE_BITS, completesTail, rawTail, scanRawText } from './raw-text.js';
 import { type Insert, attrStep } from './inserts.js';
 import { decodeEntities, decodeEntitiesMapped } from '../escape/entities.js';
+import { SPLIT_CODE_TOKEN, codeTailOf, continuesToken } from './code-tail.js';
 
 export interface ScanResult {
   readonly ctx: Context;
@@ -39,7 +40,7 @@ function scanRange(c: Context, s: string, i: number, end: number): [Context, num
 }
 
 const SPLIT_TOKEN = (tail: string): string =>
-  `the text before a value or template tag ends with ${JSON.stringify(tail)} and this text completes it into an end tag, \`<!--\`, \`<script\` or \`-->\` ` +
+  `the text before a value or template tag ends with ${JSON.stringify(tail)} and this text completes it into an end tag, \`<!--\`, \`<script\`, \`-->\` or \`]]>\` ` +
   '(with an empty value between them, the browser reads it as one); write the whole token in one piece of text, or put a space between its parts';
 
 // The start of a character reference at the end of a text (§13.2.5.72–80): `&`, `&#`,
@@ -52,6 +53,11 @@ const continuesRef = (c: number): boolean => (c >= 48 && c <= 57) || ((c | 0x20)
 const OPEN_TAG_AT_END = /<\/?[A-Za-z]*$/;
 const continuesTag = (c: number): boolean => c === 47 || ((c | 0x20) >= 97 && (c | 0x20) <= 122) || c === 62 || c === 32 || c === 9 || c === 10 || c === 12 || c === 13;
 
+/** Text as the JS transitions read it: decoded inside an attribute value (an event handler). */
+function codeText(c: Context, s: string): string {
+  return c.delim !== 'none' ? decodeEntities(s) : s;
+}
+
 /** True when character references are decoded where `c` is: text, RCDATA, attribute and srcdoc values. */
 function decodesRefs(c: Context): boolean {
   if (c.delim !== 'none') return true;
@@ -63,6 +69,12 @@ function decodesRefs(c: Context): boolean {
  * (F.OPEN_REF), and text that would continue one left open before it is refused.
  */
 export function scanText(c: Context, s: string): ScanResult {
+  if (c.state === 'HTML_CDATA' && c.rawTail !== '' && s.length > 0) {
+    // `]` or `]]` before a value or template tag: this text must not complete `]]>`.
+    const k = (c.rawTail + s.slice(0, 3)).indexOf(']]>');
+    if (k !== -1 && k < c.rawTail.length) return { ctx: errorCtx(c, 'TEMPLATE_PARTIAL_NAME', SPLIT_TOKEN(c.rawTail)), inserts: [], errorAt: 0 };
+    c = withCtx(c, { rawTail: '' });
+  }
   if ((c.flags & (F.OPEN_REF | F.OPEN_TAG)) !== 0 && s.length > 0) {
     const ch = s.charCodeAt(0);
     if ((c.flags & F.OPEN_REF) !== 0 && continuesRef(ch)) {
@@ -75,8 +87,23 @@ export function scanText(c: Context, s: string): ScanResult {
     }
     c = withCtx(c, { flags: c.flags & ~(F.OPEN_REF | F.OPEN_TAG) });
   }
-  const r = scanRun(c, s);
+  if (c.codeTail !== '' && s.length > 0) {
+    // Script or style before a template tag ended with the start of a token (code-tail.ts).
+    if (continuesToken(c.codeTail, codeText(c, s.slice(0, 16)))) {
+      return { ctx: errorCtx(c, 'TEMPLATE_PARTIAL_NAME', SPLIT_CODE_TOKEN(c.codeTail)), inserts: [], errorAt: 0 };
+    }
+    c = withCtx(c, { codeTail: '' });
+  }
+  let r = scanRun(c, s);
   if (r.errorAt !== -1) return r;
+  if (r.ctx.inner === null) {
+    const codeTail = codeTailOf(r.ctx, codeText(r.ctx, s));
+    if (codeTail !== '') r = { ...r, ctx: withCtx(r.ctx, { codeTail }) };
+  }
+  if (r.ctx.state === 'HTML_CDATA') {
+    const tail = /\]{1,2}$/.exec(s)?.[0] ?? '';
+    return tail === r.ctx.rawTail ? r : { ...r, ctx: withCtx(r.ctx, { rawTail: tail }) };
+  }
   if (decodesRefs(r.ctx) && OPEN_REF_AT_END.test(s)) return { ...r, ctx: withCtx(r.ctx, { flags: r.ctx.flags | F.OPEN_REF }) };
   if (isRawTextElement(r.ctx.element) && r.ctx.state === 'HTML_TEXT' && r.ctx.inner === null && OPEN_TAG_AT_END.test(s)) {
     return { ...r, ctx: withCtx(r.ctx, { flags: r.ctx.flags | F.OPEN_TAG }) };
@@ -130,16 +157,17 @@ function scanRun(c: Context, s: string): ScanResult {
         return { ctx: withCtx(c, { flags, rawTail: rawTail(tail + s.slice(i), c.element, flags) }), inserts, errorAt: -1 };
       }
       i = raw.end + 2 + c.element.length;
-      c = withCtx(TEXT, { state: 'HTML_TAG', flags: F.END_TAG });
+      c = withCtx(TEXT, { state: 'HTML_TAG', flags: F.END_TAG, stack: c.stack });
       continue;
     }
     const before = c;
     const [next, j] = TRANSITIONS[c.state](c, s, i, s.length);
     if (next.state === 'ERROR') return { ctx: next, inserts, errorAt: j };
     if (TAG_STATES.has(before.state) && !TAG_STATES.has(next.state) && next.delim === 'none' && (before.flags & F.END_TAG) === 0) {
-      // The `>` of a start tag was just read (at j - 1).
-      if ((before.element === 'script' || before.element === 'style') && (before.flags & F.NONCE_SEEN) === 0) {
-        inserts.push({ at: j - 1, kind: 'nonce', wrap: [] });
+      // The `>` of a start tag was just read (at j - 1), or `/>` (at j - 2, self-closing). A
+      // `/` left by the text before (F.SLASH) gets no nonce: it would come between them.
+      if (takesNonce(before) && (before.flags & (F.NONCE_SEEN | F.SLASH)) === 0) {
+        inserts.push({ at: j - 2 >= i && s.charCodeAt(j - 2) === 47 ? j - 2 : j - 1, kind: 'nonce', wrap: [] });
       }
       if (before.element === 'form' && (before.flags & F.FORM_POST) !== 0 && (before.flags & F.FORM_ACTION_UNSAFE) === 0) {
         inserts.push({ at: j, kind: 'csrf', wrap: [] });
@@ -149,6 +177,14 @@ function scanRun(c: Context, s: string): ScanResult {
     i = j;
   }
   return { ctx: c, inserts, errorAt: -1 };
+}
+
+/**
+ * True for the start tag of a `<script>` or `<style>`, which gets the CSP nonce: in HTML, and
+ * in SVG (where they run too) and MathML, whose element kind is none (foreign.ts).
+ */
+function takesNonce(c: Context): boolean {
+  return c.element === 'script' || c.element === 'style' || c.tag === 'script' || c.tag === 'style';
 }
 
 /** A `"` in an unquoted value Palisade quotes (it would end it): the error, or null. */
@@ -204,7 +240,7 @@ function scanNoscript(c: Context, s: string, i: number, inserts: Insert[]): Regi
   if (r.errorAt !== -1) return { ctx: r.ctx, at: i, errorAt: i + r.errorAt };
   if (end >= s.length) return { ctx: withCtx(c, { inner: r.ctx, rawTail: rawTail(tail + s.slice(i), 'noscript', 0) }), at: s.length, errorAt: -1 };
   const inner = r.ctx;
-  if (inner.state !== 'HTML_TEXT' || inner.element !== 'none' || inner.inner !== null) {
+  if (inner.state !== 'HTML_TEXT' || inner.element !== 'none' || inner.inner !== null || inner.stack !== '') {
     const why = inner.element === 'noscript' ? 'a <noscript> inside a <noscript>' : `its content, read as HTML, is still in ${formatContext(inner)}`;
     return {
       ctx: errorCtx(c, 'TEMPLATE_UNTERMINATED', `this </noscript> ends the <noscript> when scripts run, but ${why}; close everything the <noscript> opens before it`),
@@ -212,6 +248,6 @@ function scanNoscript(c: Context, s: string, i: number, inserts: Insert[]): Regi
       errorAt: end,
     };
   }
-  return { ctx: withCtx(TEXT, { state: 'HTML_TAG', flags: F.END_TAG }), at: end + '</noscript'.length, errorAt: -1 };
+  return { ctx: withCtx(TEXT, { state: 'HTML_TAG', flags: F.END_TAG, stack: c.stack }), at: end + '</noscript'.length, errorAt: -1 };
 }
 

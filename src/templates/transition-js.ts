@@ -23,6 +23,7 @@
  * differently from the browser.
  */
 import { type Context, type JsCtx, errorCtx, slashMeaning, withCtx } from './context.js';
+import { isDigit, isIdent, isLineTerminator, isSpace } from './js-chars.js';
 
 type Result = [Context, number];
 
@@ -38,14 +39,6 @@ const KEYWORDS: ReadonlyMap<string, JsCtx> = new Map<string, JsCtx>([
   // Keywords in some scripts (modules, generators, async functions, strict code), names in others.
   ...['await', 'let', 'of', 'yield'].map((k) => [k, 'unknown'] as const),
 ]);
-
-const isSpace = (c: number): boolean =>
-  c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12 || c === 0xa0 || c === 0xfeff || c === 0x2028 || c === 0x2029 ||
-  c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x202f || c === 0x205f || c === 0x3000;
-const isLineTerminator = (c: number): boolean => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
-const isIdent = (c: number): boolean =>
-  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 36 || c === 95 || c === 92 || c === 35 || (c >= 0x80 && !isSpace(c));
-const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
 /** True when only spaces precede `i` on its line within [start, i): where `-->` is a comment. */
 function atLineStart(s: string, start: number, i: number): boolean {

@@ -8,10 +8,13 @@
  * The HTML transitions here follow the tokenizer of the HTML Living Standard §13.2.5:
  * data state (§13.2.5.1), tag open and tag name (§13.2.5.6–8), the attribute name and
  * value states (§13.2.5.32–39), comments (§13.2.5.43–52, including the abrupt `<!-->`
- * and `--!>` endings) and bogus comments (§13.2.5.41). JS and CSS are in their own files.
+ * and `--!>` endings), bogus comments (§13.2.5.41) and CDATA sections (§13.2.5.69–71). Which
+ * elements a tag opens and closes in SVG and MathML, and so whether their content is raw
+ * text or markup, is foreign.ts. JS and CSS are in their own files.
  */
 import { type Context, type Delim, type State, F, JOINED_BITS, TEXT, errorCtx, withCtx } from './context.js';
-import { attrKind, elementKind, isSameOriginAction, isSameOriginActionPrefix, scriptTypeKind } from './attr.js';
+import { attrKind, elementKind, foreignElementKind, isSameOriginAction, isSameOriginActionPrefix, scriptTypeKind } from './attr.js';
+import { afterEndTag, afterStartTag, cdataAllowed, foreignNamespace, isBreakout, startRules } from './foreign.js';
 import { decodeEntities } from '../escape/entities.js';
 import { tJSBlockCmt, tJSDqStr, tJSExpr, tJSLineCmt, tJSRegexp, tJSSqStr, tJSTmpl } from './transition-js.js';
 import { tCSS, tCSSCmt, tCSSDqStr, tCSSDqURL, tCSSSqStr, tCSSSqURL, tCSSURL } from './transition-css.js';
@@ -42,11 +45,27 @@ function tagNameEnd(s: string, i: number, end: number): number {
 
 /**
  * The context after the name of a start or end tag read up to `k`: in the tag, or, when
- * the name reached the end of the text, HTML_TAG_NAME (the name must end right there).
+ * the name reached the end of the text, HTML_TAG_NAME (the name must end right there). In
+ * and around foreign content the name also decides the rules the tag follows (foreign.ts):
+ * an end tag changes the open elements here, a start tag at its `>` (closeTag).
  */
-function inTag(name: string, endTag: boolean, k: number, end: number): Context {
+function inTag(c: Context, rawName: string, endTag: boolean, k: number, end: number): Context {
   const state = k >= end ? 'HTML_TAG_NAME' : 'HTML_TAG';
-  return endTag ? withCtx(TEXT, { state, flags: F.END_TAG }) : withCtx(TEXT, { state, element: elementKind(name.toLowerCase()) });
+  const name = rawName.toLowerCase();
+  if (endTag) {
+    const stack = afterEndTag(c.stack, name);
+    if (typeof stack !== 'string') return errorCtx(c, 'TEMPLATE_FOREIGN_CONTENT', stack.reason);
+    return withCtx(TEXT, { state, flags: F.END_TAG, stack });
+  }
+  const tag = c.stack !== '' || name === 'svg' || name === 'math' ? name : '';
+  const rules = startRules(c.stack, name);
+  if (rules === 'unknown') {
+    return errorCtx(c, 'TEMPLATE_FOREIGN_CONTENT', `<${name}> right inside HTML that a MathML text integration point holds: if the browser has closed that HTML on its own, it is MathML, else HTML; close the HTML elements first, or write it directly in the <mi>, <mo>, <mn>, <ms> or <mtext>`);
+  }
+  // A breakout tag (or a `font` that may be one) is read as HTML; other foreign tags make
+  // elements whose content is markup, whatever their name.
+  const element = rules === 'html' || isBreakout(name, name === 'font') ? elementKind(name) : foreignElementKind(foreignNamespace(c.stack), name);
+  return withCtx(TEXT, { state, element, stack: c.stack, tag });
 }
 
 /** `<p>|</p>` — text; finds the next tag, comment or bogus comment. */
@@ -62,6 +81,13 @@ function tText(c: Context, s: string, i: number, end: number): [Context, number]
         if (s.startsWith('<!--->', j)) { j += 5; continue; }
         return [withCtx(c, { state: 'HTML_COMMENT' }), j + 4];
       }
+      if (cdataAllowed(c.stack)) {
+        // In SVG and MathML, `<![CDATA[` starts a CDATA section (§13.2.5.42).
+        if (s.startsWith(CDATA_START, j)) return [withCtx(c, { state: 'HTML_CDATA' }), j + CDATA_START.length];
+        if (CDATA_START.startsWith(s.slice(j, end))) {
+          return [errorCtx(c, 'TEMPLATE_PARTIAL_NAME', 'the start of a CDATA section (<![CDATA[) is cut off by a template tag or value; write it in one piece'), j];
+        }
+      }
       return [withCtx(c, { state: 'HTML_BOGUS_COMMENT' }), j + 2];
     }
     if (n === 63 /* ? */) return [withCtx(c, { state: 'HTML_BOGUS_COMMENT' }), j + 2];
@@ -71,41 +97,49 @@ function tText(c: Context, s: string, i: number, end: number): [Context, number]
       if (m === 62) { j += 2; continue; } // `</>` is ignored (§13.2.5.7)
       if (!isAlpha(m)) return [withCtx(c, { state: 'HTML_BOGUS_COMMENT' }), j + 2];
       const k = tagNameEnd(s, j + 2, end);
-      return [inTag(s.slice(j + 2, k), true, k, end), k];
+      const tag = inTag(c, s.slice(j + 2, k), true, k, end);
+      return [tag, tag.state === 'ERROR' ? j : k];
     }
     if (isAlpha(n)) {
       const k = tagNameEnd(s, j + 1, end);
-      return [inTag(s.slice(j + 1, k), false, k, end), k];
+      const tag = inTag(c, s.slice(j + 1, k), false, k, end);
+      return [tag, tag.state === 'ERROR' ? j : k];
     }
     // Any other character after `<` leaves it as text (§13.2.5.6, "anything else").
   }
   return [c, end];
 }
 
-/** The context after the `>` of a tag: the content of its element. */
-export function closeTag(c: Context): Context {
-  if ((c.flags & F.END_TAG) !== 0) return TEXT;
+/**
+ * The context after the `>` of a tag (`/>` when `selfClosing`): the content of its
+ * element, with the elements open in foreign content updated (foreign.ts).
+ */
+export function closeTag(c: Context, selfClosing = false): Context {
+  const stack = c.tag === '' ? c.stack : afterStartTag(c.stack, c.tag, (c.flags & F.FONT_ATTR) !== 0, (c.flags & F.HTML_ENCODING) !== 0, selfClosing);
+  const base = stack === '' ? TEXT : withCtx(TEXT, { stack });
+  if ((c.flags & F.END_TAG) !== 0) return base;
   switch (c.element) {
     case 'script':
-      if ((c.flags & F.SCRIPT_DATA) !== 0) return withCtx(TEXT, { element: 'script' });
-      return withCtx(TEXT, { state: 'JS_EXPR', element: 'script', jsCtx: 'stmt' });
+      if ((c.flags & F.SCRIPT_DATA) !== 0) return withCtx(base, { element: 'script' });
+      return withCtx(base, { state: 'JS_EXPR', element: 'script', jsCtx: 'stmt' });
     case 'style':
-      return withCtx(TEXT, { state: 'CSS', element: 'style' });
+      return withCtx(base, { state: 'CSS', element: 'style' });
     case 'none':
     case 'form':
     case 'meta':
     case 'animation':
-      return TEXT;
+    case 'annotation-xml':
+      return base;
     case 'pre':
     case 'listing':
-      return withCtx(TEXT, { flags: F.AT_LEADING_NEWLINE });
+      return withCtx(base, { flags: F.AT_LEADING_NEWLINE });
     case 'textarea':
-      return withCtx(TEXT, { element: 'textarea', flags: F.AT_LEADING_NEWLINE });
+      return withCtx(base, { element: 'textarea', flags: F.AT_LEADING_NEWLINE });
     case 'noscript':
       // A region: read as HTML (scripting off), ended as raw text (scripting on); analyze.ts.
-      return withCtx(TEXT, { element: 'noscript', inner: TEXT });
+      return withCtx(base, { element: 'noscript', inner: TEXT });
     default:
-      return withCtx(TEXT, { element: c.element });
+      return withCtx(base, { element: c.element });
   }
 }
 
@@ -143,6 +177,11 @@ function checkJoined(c: Context, s: string, i: number, end: number): [Context, n
 /** `<a |href>` — between attributes. */
 function tTag(c: Context, s: string, i: number, end: number): [Context, number] {
   let j = i;
+  if ((c.flags & F.SLASH) !== 0) {
+    // The text before ended with `/`: a `>` here makes the tag self-closing.
+    c = withCtx(c, { flags: c.flags & ~F.SLASH });
+    if (s.charCodeAt(i) === 62) return [closeTag(c, true), i + 1];
+  }
   if ((c.flags & JOINED_BITS) !== 0) {
     [c, j] = checkJoined(c, s, i, end);
     if (c.state === 'ERROR') return [c, j];
@@ -151,7 +190,12 @@ function tTag(c: Context, s: string, i: number, end: number): [Context, number] 
   if (j >= end) return [c, end];
   const ch = s.charCodeAt(j);
   if (ch === 62) return [closeTag(c), j + 1];
-  if (ch === 47) return [c, j + 1];
+  if (ch === 47) {
+    // The self-closing start tag state (§13.2.5.40): `/>` ends the tag, anything else is
+    // read as the next attribute.
+    if (j + 1 >= end) return [withCtx(c, { flags: c.flags | F.SLASH }), end];
+    return s.charCodeAt(j + 1) === 62 ? [closeTag(c, true), j + 2] : [c, j + 1];
+  }
   // An attribute name; a leading `=` belongs to it (§13.2.5.32).
   let k = j + 1;
   while (k < end) {
@@ -161,6 +205,8 @@ function tTag(c: Context, s: string, i: number, end: number): [Context, number] 
   }
   const name = s.slice(j, k).toLowerCase();
   let flags = name === 'nonce' ? c.flags | F.NONCE_SEEN : c.flags;
+  // A `<font>` with one of these leaves foreign content (foreign.ts).
+  if (c.tag === 'font' && (name === 'color' || name === 'face' || name === 'size')) flags |= F.FONT_ATTR;
   if (c.element === 'meta') {
     // A `content` is a refresh unless the tag is named metadata (HTML §4.2.5): which it is
     // depends on the attributes before it.
@@ -197,7 +243,8 @@ function tAfterName(c: Context, s: string, i: number, end: number): [Context, nu
   const ch = s.charCodeAt(j);
   if (ch === 61) return [withCtx(c, { state: 'HTML_BEFORE_VALUE' }), j + 1];
   if (ch === 62) return [closeTag(c), j + 1];
-  return [withCtx(c, { state: 'HTML_TAG', attr: 'none' }), ch === 47 ? j + 1 : j];
+  // The next attribute, or a `/` that tTag reads (`/>` makes the tag self-closing).
+  return tTag(withCtx(c, { state: 'HTML_TAG', attr: 'none' }), s, j, end);
 }
 
 /** `<a href=|` — before a value: a quote, or the first character of an unquoted value. */
@@ -234,10 +281,17 @@ export function attrValueEnd(delim: Delim, s: string, i: number): number {
  */
 export function enterValue(c: Context, delim: Delim, s: string, start: number): Context {
   let flags = c.flags;
-  if (c.attr === 'script-type' || c.attr === 'form-method' || c.attr === 'form-action') {
+  if (c.attr === 'script-type' || c.attr === 'form-method' || c.attr === 'form-action' || c.attr === 'encoding') {
     const end = attrValueEnd(delim, s, start);
     const value = end < s.length ? decodeEntities(s.slice(start, end)) : null;
-    if (c.attr === 'script-type') {
+    if (c.attr === 'encoding') {
+      if (value === null) {
+        return errorCtx(c, 'TEMPLATE_FOREIGN_CONTENT', 'the encoding of a MathML <annotation-xml> must be written in the template: it decides whether its content is HTML or MathML');
+      }
+      // Only the first `encoding` counts (a repeated attribute is dropped, §13.2.5.33).
+      if ((flags & F.ENCODING_SEEN) === 0 && /^(?:text\/html|application\/xhtml\+xml)$/i.test(value)) flags |= F.HTML_ENCODING;
+      flags |= F.ENCODING_SEEN;
+    } else if (c.attr === 'script-type') {
       if (value === null) {
         return errorCtx(c, 'TEMPLATE_DYNAMIC_SCRIPT_TYPE', 'the type of a <script> must be written in the template: it decides how its content is escaped');
       }
@@ -291,6 +345,15 @@ function tComment(c: Context, s: string, i: number, end: number): [Context, numb
     if (s.startsWith('--!>', j)) return [withCtx(c, { state: 'HTML_TEXT' }), j + 4];
   }
   return [c, end];
+}
+
+const CDATA_START = '<![CDATA[';
+
+/** `<svg><text><![CDATA[ | ]]>` — a CDATA section: text up to `]]>` (§13.2.5.69–71). */
+function tCDATA(c: Context, s: string, i: number, end: number): [Context, number] {
+  const k = s.indexOf(']]>', i);
+  if (k === -1 || k + 3 > end) return [c, end];
+  return [withCtx(c, { state: 'HTML_TEXT' }), k + 3];
 }
 
 /** `<!DOCTYPE |>` */
@@ -388,6 +451,7 @@ export const TRANSITIONS: Readonly<Record<State, Transition>> = {
   HTML_BEFORE_VALUE: tBeforeValue,
   HTML_COMMENT: tComment,
   HTML_BOGUS_COMMENT: tBogusComment,
+  HTML_CDATA: tCDATA,
   ATTR_TEXT: tAttrText,
   ATTR_SRCDOC: tRegion,
   URL: tURL,

@@ -76,6 +76,13 @@ export const CONTEXTS: readonly ContextCase[] = [
   { id: 'rcdata-textarea', template: '<textarea id="t">{{ v }}</textarea>', read: { kind: 'textarea' }, fidelity: 'text' },
   { id: 'html-comment', template: '<!-- {{ v }} --><p id="t">x</p>', read: { kind: 'none' }, fidelity: 'none' },
   { id: 'srcdoc', template: '<iframe id="t" srcdoc="{{ v }}"></iframe>', read: { kind: 'srcdoc' }, fidelity: 'text' },
+  // Inside SVG and MathML, where title, xmp and their kind hold markup (templates/foreign.ts).
+  { id: 'svg-text', template: '<svg><text id="t">{{ v }}</text></svg>', read: { kind: 'text' }, fidelity: 'text' },
+  { id: 'svg-xmp', template: '<svg><xmp id="t">{{ v }}</xmp></svg>', read: { kind: 'text' }, fidelity: 'text' },
+  { id: 'svg-cdata', template: '<svg><text id="t"><![CDATA[{{ v }}]]></text></svg>', read: { kind: 'text' }, fidelity: 'text' },
+  { id: 'svg-title-link', template: '<svg><title><a id="t" href="{{ v }}">x</a></title></svg>', read: { kind: 'href' }, fidelity: 'url' },
+  { id: 'svg-foreignobject-text', template: '<svg><foreignObject><p id="t">{{ v }}</p></foreignObject></svg>', read: { kind: 'text' }, fidelity: 'text' },
+  { id: 'math-title-attr-unquoted', template: '<math><title><p id="t" title={{ v }} class=k>x</p></title></math>', read: { kind: 'attr', name: 'title' }, fidelity: 'text' },
   { id: 'tojson-script', template: '<script>window.__v = {{ v|tojson }};</script><p id="t">x</p>', read: { kind: 'js' }, fidelity: 'text', templateOnly: true },
   { id: 'tojson-attr', template: '<p id="t" data-v="{{ v|tojson }}">x</p>', read: { kind: 'attr-json', name: 'data-v' }, fidelity: 'text', templateOnly: true },
 ];
@@ -122,6 +129,7 @@ export const ATTACKS: readonly Payload[] = [
   { id: 'css-escape', value: '\\3c/style\\3e<script>__pwned(31)</script>' },
   { id: 'srcdoc-script', value: '<script>parent.__pwned(32)</script>' },
   { id: 'srcdoc-entity', value: '&lt;script&gt;parent.__pwned(33)&lt;/script&gt;' },
+  { id: 'close-cdata', value: ']]><img src=x onerror=__pwned(34)>' },
 ];
 
 /** Benign text: must read back unchanged in every `text` fidelity context. */

@@ -1,0 +1,78 @@
+/**
+ * Cases the escaper fuzzer found, shrunk (most by the shrinker, some tidied by hand), as a
+ * table that e2e/fuzz/found.test.ts judges in Chromium like the fuzzer does: each value,
+ * rendered where the template puts it, must do nothing the reference value does not do,
+ * and a benign value (`read` given) must read back exactly.
+ *
+ * A new failure from the fuzzer prints a row to paste here (run.ts, shrink.ts `tableRow`).
+ * `saw` is what the judge saw when the case was found, for the reader.
+ */
+import type { HtmlRecipe } from './constructs.js';
+import type { Reader } from './slot.js';
+import type { FailureKind } from './verdict.js';
+
+export interface FoundCase {
+  readonly id: string;
+  readonly kind: FailureKind;
+  readonly template?: string;
+  readonly html?: HtmlRecipe;
+  readonly files?: Readonly<Record<string, string>>;
+  readonly value: string;
+  /** For fidelity rows: how to read the value back, and how the template changes it. */
+  readonly read?: Reader;
+  readonly transform?: 'id' | 'upper' | 'lower' | 'markup';
+  /** The reference value, when not the default. */
+  readonly ref?: string;
+  readonly saw: string;
+}
+
+export const FOUND: readonly FoundCase[] = [
+  // JS: a `/` after `)` of a statement's condition, or after a property named like a keyword,
+  // starts a regular expression, or divides, the other way round from what the escaper assumed.
+  { id: 'js-regexp-after-if-paren', kind: 'script', template: '<script>if (1) /{{ v }}/.test("");</script>', value: '/;__pwned(1);//', saw: 'ran: canary 1' },
+  { id: 'js-regexp-after-while-paren', kind: 'script', template: '<script>while (0) /{{ v }}/;</script>', value: '/;__pwned(1);//', saw: 'ran: canary 1' },
+  { id: 'js-division-after-property-return', kind: 'script', template: '<script>x = a.return /{{ v }}/ 1;</script>', value: ' 1; __trap=7 ; x = 1 ', saw: 'ran: canary trap 7' },
+  { id: 'js-division-after-property-typeof', kind: 'script', template: '<script>x = a.typeof /{{ v }}/ 1;</script>', value: ' 1; __trap=7 ; x = 1 ', saw: 'ran: canary trap 7' },
+  { id: 'js-division-after-decimal-point', kind: 'script', template: '<script>x = 1. /{{ v }}/ 1;</script>', value: ' 1; __trap=7 ; x = 1 ', saw: 'ran: canary trap 7' },
+  { id: 'js-division-after-object-literal', kind: 'script', template: '<script>x = {} /{{ v }}/ 1;</script>', value: ' 1; __trap=7 ; x = 1 ', saw: 'ran: canary trap 7' },
+  // `<` in the template, then a value that completes an end tag.
+  { id: 'rcdata-title-lt-value-end-tag', kind: 'script', template: '<title><{{ v }}>-<img src=x onerror=__pwned(0)></title>', value: '/title ', saw: 'ran: canary 0' },
+  { id: 'rcdata-textarea-lt-value-end-tag', kind: 'script', template: '<textarea><{{ v }}>-<img src=x onerror=__pwned(0)></textarea>', value: '/textarea ', saw: 'ran: canary 0' },
+  { id: 'js-string-lt-value-end-tag', kind: 'script', template: '<script>x = "<{{ v }}"; y = 1>-2; z = \'<img src=x onerror=__pwned(0)>\';</script>', value: '/script ', saw: 'ran: canary 0' },
+  // URLs where the escaper sees plain text.
+  { id: 'meta-refresh-url', kind: 'url', template: '<meta http-equiv="refresh" content="0;url={{ v }}">', value: 'javascript:__pwned(1)', saw: 'URL that runs script or loads a document: meta|refresh|javascript:' },
+  { id: 'svg-set-to-href', kind: 'url', template: '<svg><a href="/x"><set attributeName="href" to="{{ v }}"/><text y="20">x</text></a></svg>', value: 'javascript:__pwned(1)', saw: 'URL that runs script or loads a document: svg:set|to(animation)|javascript:' },
+  { id: 'svg-animate-values-xlink-href', kind: 'url', template: '<svg><a href="/x"><animate attributeName="xlink:href" values="/y;{{ v }}" dur="1s"/><text y="20">x</text></a></svg>', value: 'javascript:__pwned(1)', saw: 'URL that runs script or loads a document: svg:animate|values(animation)|javascript:' },
+  { id: 'css-import-string', kind: 'url', template: '<style>@import "{{ v }}";</style>', value: 'javascript:__pwned(1)', saw: 'URL that runs script or loads a document: css|javascript:' },
+  { id: 'css-image-set-string', kind: 'url', template: '<p style="background-image: image-set(\'{{ v }}\' 1x)">x</p>', value: 'javascript:__pwned(1)', saw: 'URL that runs script or loads a document: p|style|javascript:' },
+  { id: 'css-custom-property-string-read-by-image-set', kind: 'url', template: '<p style="--u: \'{{ v }}\'; background-image: image-set(var(--u) 1x)">x</p>', value: 'javascript:__pwned(1)', saw: 'URL that runs script or loads a document: p|computed background-image|javascript:' },
+  // Two blocks with one name: the child's value is escaped for one place and written in both.
+  {
+    id: 'duplicate-block-name', kind: 'url',
+    template: '{% extends "layout.html" %}{% block b %}{{ v }}{% endblock %}',
+    files: { 'layout.html': '<a href="{% block b %}{% endblock %}">x</a><title>{% block b %}{% endblock %}</title>' },
+    value: ' javascript:__pwned(1)', saw: 'URL that runs script or loads a document: a|href|javascript:',
+  },
+  // Inside <svg> and <math>, title, style, script, textarea, xmp, iframe, noscript… are not
+  // raw text: markup in them is parsed, but the escaper escapes values there as text, CSS or JS.
+  { id: 'svg-title-link-href', kind: 'url', template: '<svg><title><a href="{{ v }}">x</a></title></svg>', value: 'javascript:__pwned(1)', saw: 'URL that runs script or loads a document: svg:title>a|href|javascript:' },
+  { id: 'svg-xmp-event-handler', kind: 'script', template: "<svg><xmp><img src=x onerror='x = [{{ v }}][0];'></xmp></svg>", value: '__pwned(1)', saw: 'ran: canary 1' },
+  { id: 'math-title-unquoted-attribute', kind: 'element', template: '<math><title><p title={{ v }}>x</p></title></math>', value: 'x onclick=__pwned(1)', saw: 'new element or attribute: p[onclick,title]' },
+  { id: 'svg-textarea-tag-name', kind: 'element', template: '<svg><textarea><{{ v }}></textarea></svg>', value: 'img src=x onerror=__pwned(1)', saw: 'new element or attribute' },
+  { id: 'svg-style-attribute-value', kind: 'fidelity', template: '<svg><style><abbr id="t" title="{{ v }}">x</abbr></style></svg>', value: '"quoted"', read: { kind: 'attr', name: 'title' }, transform: 'id', saw: 'read back "\\22 quoted\\22 ", expected "\\"quoted\\""' },
+  // A JS token cut by a template tag: `awai` + a block's `t` is `await`, after which `/`
+  // starts a regular expression; the analysis read `t` alone, a name, and a division.
+  {
+    id: 'script-js-slash-after-await-extends-super-first-3', kind: 'script-error', template: '{% extends "layout.html" %}',
+    files: { 'base.html': "<SCRIPT>(async()=> {awai{% block b %}t/{{ v }}/});'<img src=x onerror{% endblock %}=__pwned(0)>'</script>", 'layout.html': '{% extends "base.html" %}' },
+    value: ')/', saw: "script error the reference has not: Uncaught SyntaxError: Invalid regular expression: /\")\\/\"/: Unmatched ')'",
+  },
+  // `$` right before a value in a template literal: the value's `{` opened a substitution.
+  {
+    id: 'script-js-template-raw-macro-slot', kind: 'script-error',
+    template: '{% macro m(a, b="y") %}<script defer>\nx = String.raw`${{ a|e }}"`; x = \'\';</script>{% endmacro %}{{ m(a=v) }}\nx',
+    value: '{?)', saw: "script error the reference has not: Uncaught SyntaxError: Unexpected token '?'",
+  },
+  // Raw text (xmp, noembed, noframes, iframe) shows references as they are.
+  { id: 'xmp-raw-text-quote', kind: 'fidelity', template: '<xmp id="t">{{ v }}</xmp>', value: 'a"b', read: { kind: 'raw' }, transform: 'id', saw: 'read back "a&#34;b", expected "a\\"b"' },
+];
