@@ -10,7 +10,18 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
+let tsc;
+try {
+  tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
+} catch (err) {
+  // `npm ci --omit=dev` in a checkout runs `prepare` without the compiler: nothing to build
+  // with, and nothing there needs dist/. Packing or publishing without it is an error.
+  if (process.env.npm_lifecycle_event === 'prepare' && ['install', 'ci'].includes(process.env.npm_command ?? '')) {
+    console.warn('palisade: dist/ not built: typescript is not installed (no dev dependencies); `npm run build` builds it.');
+    process.exit(0);
+  }
+  throw err;
+}
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
 process.exit(r.status ?? 1);
