@@ -46,6 +46,7 @@ export const ERROR_CODES = {
   CONFIG_SECRET_WEAK: { status: 500, title: 'The secret key is too short, or (in production) too easy to guess.' },
   CONFIG_ROUTE: { status: 500, title: 'A route is declared wrongly.' },
   CONFIG_ALLOWED_HOSTS_MISSING: { status: 500, title: 'Production mode needs allowedHosts.' },
+  CONFIG_PACKAGE_MISSING: { status: 500, title: 'A feature in use needs an optional package that is not installed.' },
   CONFIG_SERVER_TIMEOUTS: { status: 500, title: 'The server timeouts cannot work together, or one is longer than node can time.' },
   CONFIG_LISTEN_FAILED: { status: 500, title: 'The server could not listen on the host and port it was given.' },
 
