@@ -167,11 +167,18 @@ export class Template {
   readonly blockContexts: ReadonlyMap<string, BlockContexts>;
   /** Names of templates this one extends (for reloading in development). */
   readonly parent: string | null;
+  /**
+   * Where a `<form method="post">` gets no automatic CSRF field (its action may leave this
+   * site) while the template writes no `csrf_field()` or `csrf_token()`: in a browser such a
+   * form is refused with 403. `palisade check` lists them (Templates.check).
+   */
+  readonly formsWithoutCSRF: readonly { line: number; column: number }[];
   readonly #root: Root;
   readonly #env: Env;
 
-  constructor(name: string, root: Root, env: Env, blocks: ReadonlyMap<string, BlockContexts>, parent: string | null) {
+  constructor(name: string, root: Root, env: Env, blocks: ReadonlyMap<string, BlockContexts>, parent: string | null, formsWithoutCSRF: readonly { line: number; column: number }[] = []) {
     this.name = name;
+    this.formsWithoutCSRF = formsWithoutCSRF;
     this.#root = root;
     this.#env = env;
     this.blockContexts = blocks;
@@ -201,6 +208,21 @@ export interface Translation {
   readonly code: string;
   /** The template this one extends, or null. */
   readonly parent: string | null;
+  /** POST forms that get no CSRF field, in a template that writes none itself (Template.formsWithoutCSRF). */
+  readonly formsWithoutCSRF: readonly { line: number; column: number }[];
+}
+
+/** True when the template calls csrf_field() or csrf_token() somewhere: it writes a field itself. */
+function writesCSRF(x: unknown): boolean {
+  if (x === null || typeof x !== 'object') return false;
+  if (Array.isArray(x)) return x.some(writesCSRF);
+  const o = x as Record<string, unknown>;
+  if (o.kind === 'call') {
+    const fn = o.fn as { kind: string; name?: string };
+    if (fn.kind === 'name' && (fn.name === 'csrf_field' || fn.name === 'csrf_token')) return true;
+  }
+  for (const k in o) if (typeof o[k] === 'object' && writesCSRF(o[k])) return true;
+  return false;
 }
 
 /** Parses, escapes and generates the code of `source`; `parentBlocks` when it extends a loaded parent. */
@@ -215,16 +237,20 @@ export function translate(source: string, name: string, env: Env, parentBlocks: 
     filters: env.filters,
     tests: env.tests,
   });
-  return { plan, code, parent: ast.extends };
+  const formsWithoutCSRF = writesCSRF(ast.body) ? [] : plan.formsWithoutField.map((o) => {
+    const { line, column } = src.position(o);
+    return { line, column };
+  });
+  return { plan, code, parent: ast.extends, formsWithoutCSRF };
 }
 
 /** Compiles `source` against an environment; `parentBlocks` when it extends a loaded parent. */
 export function compileWith(source: string, name: string, env: Env, parentBlocks: ReadonlyMap<string, BlockContexts> | null): Template {
-  const { plan, code, parent } = translate(source, name, env, parentBlocks);
+  const { plan, code, parent, formsWithoutCSRF } = translate(source, name, env, parentBlocks);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- compiling templates is this module's job
   const factory = new Function('$rt', '$filters', '$tests', code) as (r: typeof rt, f: typeof env.filters, t: typeof env.tests) => { root: Root };
   const mod = factory(rt, env.filters, env.tests);
-  return new Template(name, mod.root, env, plan.blocks, parent);
+  return new Template(name, mod.root, env, plan.blocks, parent, formsWithoutCSRF);
 }
 
 /**

@@ -47,6 +47,8 @@ export interface EscapePlan {
   readonly closings: Map<Node, string>;
   /** Text written after the body of a branch or a loop: the same, for a value the body opened. */
   readonly closingsAfter: Map<readonly Node[], string>;
+  /** Offsets of the `>` of POST form start tags that get no CSRF field (for `palisade check`). */
+  readonly formsWithoutField: readonly number[];
 }
 
 /** HTML text outside SVG and MathML, where a fragment analysed from the start of a document may go. */
@@ -59,6 +61,7 @@ class Escaper {
   readonly supers = new Map<Node, string>();
   readonly closings = new Map<Node, string>();
   readonly closingsAfter = new Map<readonly Node[], string>();
+  readonly formsWithoutField = new Set<number>();
   /** How many loop passes are running; > 1 run means a node may be seen again. */
   readonly blockStack: string[] = [];
   /** The loops around the node being read, innermost last: true for a recursive one. */
@@ -121,7 +124,7 @@ class Escaper {
   }
 
   output(n: Node | Expr, c: Context, offset: number, expr: Expr | null, next: Node | undefined): Context {
-    const plan = holePlan(c, next?.kind === 'text' ? next.value : undefined);
+    const plan = holePlan(c, next?.kind === 'text' ? next.value : undefined, expr !== null && isURLFor(expr));
     if (plan.kind === 'error') throw this.error(plan.code, `${plan.reason} (context ${formatContext(plan.ctx)})`, offset);
     if (plan.kind === 'name' && !(expr !== null && expr.kind === 'filter' && expr.name === 'attrname')) {
       throw this.error(
@@ -144,6 +147,7 @@ class Escaper {
           throw this.error(err.code, err.reason, n.offset + r.errorAt);
         }
         this.record(this.texts, n, applyInserts(n.value, r.inserts), samePieces, n.offset);
+        for (const ins of r.inserts) if (ins.kind === 'no-csrf') this.formsWithoutField.add(n.offset + ins.at - 1);
         return r.ctx;
       }
       case 'output': {
@@ -266,6 +270,15 @@ class Escaper {
   }
 }
 
+/**
+ * `url_for(…)`: Palisade's url_for builds a path on this site. Where that lets a form keep
+ * its CSRF field (hole-plan.ts), the value is checked again at run time (`sameOriginURL`),
+ * since a template may be given another function under the same name.
+ */
+function isURLFor(e: Expr): boolean {
+  return e.kind === 'call' && e.fn.kind === 'name' && e.fn.name === 'url_for';
+}
+
 /** The join of all contexts, or null. */
 function joinAll(ends: readonly Context[]): Context | null {
   let end: Context | null = ends[0]!;
@@ -328,5 +341,8 @@ export function escapeTemplate(ast: TemplateAST, src: Source, parentBlocks: Read
       throw e.error('TEMPLATE_UNTERMINATED', `the template ends in ${formatContext(end)}; close every tag, attribute, script, style and comment it opens`, src.text.length);
     }
   }
-  return { texts: e.texts, outputs: e.outputs, blocks: e.blocks, supers: e.supers, closings: e.closings, closingsAfter: e.closingsAfter };
+  return {
+    texts: e.texts, outputs: e.outputs, blocks: e.blocks, supers: e.supers, closings: e.closings, closingsAfter: e.closingsAfter,
+    formsWithoutField: [...e.formsWithoutField].sort((a, b) => a - b),
+  };
 }

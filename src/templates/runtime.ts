@@ -8,13 +8,14 @@
 import { PalisadeError, TemplateError } from '../errors.js';
 import { Markup, SafeScript, SafeStyle, SafeURL, isMarkup, markupFromSafe } from '../escape/markup.js';
 import { escapeEdgesHTML, escapeHTML, escapeHTMLUnquoted, escapeInCDATA, escapeRCDATA, escapeRawText, markupForForeign, markupToAttr, markupToRCDATA, markupToRawText, markupToUnquotedAttr } from '../escape/html.js';
-import { escapeEdgesURL, escapeURLComponent, filterAndNormalizeURL, filterURL, filterURLList, filterAndNormalizeURLForAttr, filterSrcset, filterSrcsetDescriptor, filterSrcsetURL, normalizeURL } from '../escape/url.js';
+import { URL_SENTINEL, escapeEdgesURL, escapeURLComponent, filterAndNormalizeURL, filterURL, filterURLList, filterAndNormalizeURLForAttr, filterSrcset, filterSrcsetDescriptor, filterSrcsetURL, normalizeURL } from '../escape/url.js';
 import { escapeEdgesJS, escapeJSRegexp, escapeJSString, escapeJSTemplate, jsValue } from '../escape/js.js';
 import { escapeCSSString, escapeCSSURL, escapeEdgesCSS, filterCSSValue } from '../escape/css.js';
 import { filterRefresh, filterRefreshURL } from '../escape/refresh.js';
 import { currentScope, type RequestScope } from '../http/context.js';
 import type { EscaperName } from './hole-plan.js';
 import { BLOCKED_NAMES, readAttr } from './blocked-names.js';
+import { isSameOriginAction } from './attr.js';
 
 /** Escapers that do the work of a two-step chain in one call (see fuseChain). */
 export type FusedEscaperName = 'urlPartAttr' | 'urlAttr';
@@ -98,6 +99,12 @@ export const ESCAPERS: Readonly<Record<EscaperName | FusedEscaperName, (v: unkno
   // Text in SVG or MathML: as in HTML text, with Markup's raw text written for the foreign reading.
   foreignText: (v) => (isMarkup(v) ? markupForForeign(v.toString()) : ESCAPERS.text(v)),
   cdata: (v) => escapeInCDATA(ESCAPERS.foreignText(v)),
+  // The whole action of a POST form that gets the CSRF field (hole-plan.ts): a URL that
+  // leaves this origin (`//host`, `/\\host`, any scheme) is refused, so the field is not sent there.
+  sameOriginURL: (v) => {
+    const s = str(v);
+    return isSameOriginAction(s) ? filterAndNormalizeURL(s) : URL_SENTINEL;
+  },
 };
 
 /** Python truthiness: empty strings, lists, mappings and Markup are false, as are 0, none, false. */
