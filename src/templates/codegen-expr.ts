@@ -30,6 +30,19 @@ export class Scope {
     this.vars.set(name, v);
     return v;
   }
+  /** JS variables this scope has declared with `let`. */
+  private readonly lets = new Set<string>();
+  /**
+   * `let v = value;` for a template name of this scope, or `v = value;` when this scope has
+   * declared it already (`{% for a, a in … %}`, `{% with a = 1, a = 2 %}`): a second `let`
+   * of one variable in one block does not parse.
+   */
+  letDecl(name: string, value: string): string {
+    const v = this.declare(name);
+    if (this.lets.has(v)) return `${v} = ${value};`;
+    this.lets.add(v);
+    return `let ${v} = ${value};`;
+  }
 }
 
 const jsString = (s: string): string => JSON.stringify(s);

@@ -104,7 +104,7 @@ class Gen extends ExprGen {
     const names = [...frameNames(nodes)].filter((n) => !exclude.has(n));
     const outer = names.map((n) => this.name(n, 0, true));
     this.pushScope();
-    names.forEach((n, i) => this.emit(`let ${this.scope.declare(n)} = ${outer[i]};`));
+    names.forEach((n, i) => this.emit(this.scope.letDecl(n, outer[i]!)));
   }
 
   chain(plan: { chain: readonly EscaperName[] }, value: string): string {
@@ -198,11 +198,13 @@ class Gen extends ExprGen {
 
   params(params: readonly MacroParam[], withCaller: boolean): void {
     params.forEach((p, i) => {
-      const v = this.scope.declare(p.name);
       const dflt = p.default === null ? 'undefined' : this.expr(p.default);
-      this.out.push(`let ${v} = $args.length > ${i} ? $args[${i}] : $kw !== null && ${js(p.name)} in $kw ? $kw[${js(p.name)}] : ${dflt};`);
+      let value = `$args.length > ${i} ? $args[${i}] : $kw !== null && ${js(p.name)} in $kw ? $kw[${js(p.name)}] : ${dflt}`;
+      // A `caller` parameter (`caller=none`) receives the body of a {% call %}, as in Jinja.
+      if (p.name === 'caller') value = `$caller !== undefined ? $caller : ${value}`;
+      this.out.push(this.scope.letDecl(p.name, value));
     });
-    if (withCaller) this.out.push(`let ${this.scope.declare('caller')} = $caller;`);
+    if (withCaller && !params.some((p) => p.name === 'caller')) this.out.push(this.scope.letDecl('caller', '$caller'));
   }
 
   macroFn(params: readonly MacroParam[], body: readonly Node[], withCaller: boolean): string {
@@ -294,7 +296,7 @@ class Gen extends ExprGen {
         const values = n.assigns.map(([, e]) => this.expr(e));
         this.emit('{');
         this.pushScope();
-        n.assigns.forEach(([name], i) => this.emit(`let ${this.scope.declare(name)} = ${values[i]};`));
+        n.assigns.forEach(([name], i) => this.emit(this.scope.letDecl(name, values[i]!)));
         this.declareFrame(n.body, new Set(n.assigns.map(([a]) => a)));
         this.nodes(n.body);
         this.flush();
@@ -357,11 +359,11 @@ class Gen extends ExprGen {
     this.emit(`{ let ${a} = $rt_iter(${rec === null ? this.expr(n.iter) : items});`);
     const bind = (src: string): void => {
       if (n.targets.length === 1) {
-        this.out.push(`let ${this.scope.declare(n.targets[0]!)} = ${src};`);
+        this.out.push(this.scope.letDecl(n.targets[0]!, src));
       } else {
         const u = this.temp('$u');
         this.out.push(`const ${u} = $rt.unpack(${src}, ${n.targets.length});`);
-        n.targets.forEach((t, k) => this.out.push(`let ${this.scope.declare(t)} = ${u}[${k}];`));
+        n.targets.forEach((t, k) => this.out.push(this.scope.letDecl(t, `${u}[${k}]`)));
       }
     };
     if (n.cond !== null) {
@@ -384,7 +386,7 @@ class Gen extends ExprGen {
       this.scope.declare('loop', L);
     }
     bind(`${a}[${i}]`);
-    names.forEach((x, k) => this.out.push(`let ${this.scope.declare(x)} = ${outer[k]};`));
+    names.forEach((x, k) => this.out.push(this.scope.letDecl(x, outer[k]!)));
     this.body(n.body);
     this.popScope();
     this.out.push('}');

@@ -291,8 +291,13 @@ class Parser {
     const params: MacroParam[] = [];
     t.expect('op', '(');
     while (!t.is('op', ')')) {
+      const nameTok = t.peek();
       const name = t.expectName('a parameter name');
+      if (params.some((p) => p.name === name)) throw t.src.error('TEMPLATE_SYNTAX', `the parameter "${name}" is named twice`, nameTok.offset);
       const def = t.skip('op', '=') ? parseExpr(t) : null;
+      if (name === 'caller' && def === null) {
+        throw t.src.error('TEMPLATE_SYNTAX', 'a "caller" parameter needs a default (caller=none): it is given the body of a {% call %}, and nothing when the macro is called directly', nameTok.offset);
+      }
       params.push({ name, default: def });
       if (!t.skip('op', ',')) break;
     }

@@ -85,6 +85,17 @@ test('templates cannot reach constructors or prototypes', () => {
   assert.equal(r('{{ {"__proto__": 1, "a": 2}|length }}{{ {"__proto__": 1}["__proto__"] }}'), '2');
 });
 
+test('a caller=none parameter takes the body of a {% call %}, and its default when called directly', () => {
+  // This template once generated `let l1_caller` twice, a module that does not parse.
+  const src = `{% macro m(caller=none) %}[{% if caller %}{{ caller() }}{% else %}none{% endif %}]{% endmacro %}{{ m() }}{% call m() %}body{% endcall %}`;
+  assert.equal(r(src), '[none][body]');
+  assert.equal(r(`{% macro m(a, caller=none) %}{{ a }}{{ caller() if caller else '-' }}{% endmacro %}{{ m(1) }}{% call m(2) %}c{% endcall %}{{ m(3, caller=none) }}`), '1-2c3-');
+  // Names declared twice in one scope are one variable, the last value wins (as in Python).
+  assert.equal(r('{% for a, a in [[1, 2]] %}{{ a }}{% endfor %}|{% with a = 1, a = 2 %}{{ a }}{% endwith %}'), '2|2');
+  assert.throws(() => r('{% macro m(a, a) %}{% endmacro %}'), /"a" is named twice \[TEMPLATE_SYNTAX\]/);
+  assert.throws(() => r('{% macro m(caller) %}{% endmacro %}'), /needs a default .*\[TEMPLATE_SYNTAX\]/);
+});
+
 test('values print as text: none and undefined are empty, numbers and booleans as JS writes them', () => {
   assert.equal(r('[{{ none }}][{{ n }}][{{ 1.5 }}][{{ false }}]', { n: null }), '[][][1.5][false]');
 });
