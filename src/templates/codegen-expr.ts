@@ -94,7 +94,11 @@ export class ExprGen {
     return i;
   }
 
-  /** Reads a name; `soft` never raises (for `is defined`, `|default`). */
+  /**
+   * Reads a name; `soft` never raises. As in Jinja, a missing name is undefined wherever it
+   * is read (a test, a filter, a loop, a condition); only writing it, `{{ name }}`, raises in
+   * strict mode (codegen.ts), where Jinja would write nothing.
+   */
   name(name: string, offset: number, soft: boolean): string {
     const local = this.scope.lookup(name);
     if (local !== null) return local;
@@ -102,8 +106,13 @@ export class ExprGen {
     return `$top[${jsString(name)}]`;
   }
 
+  /** One argument's code: `...items` for `*items`. */
+  arg(a: Expr): string {
+    return a.kind === 'spread' ? `...$rt_iter(${this.expr(a.expr)})` : this.expr(a);
+  }
+
   args(args: Expr[]): string {
-    return `[${args.map((a) => this.expr(a)).join(', ')}]`;
+    return `[${args.map((a) => this.arg(a)).join(', ')}]`;
   }
 
   kwargs(kw: [string, Expr][], offset: number): string {
@@ -111,7 +120,8 @@ export class ExprGen {
     for (const [k] of kw) {
       if (k === '__proto__') throw this.src.error('TEMPLATE_SYNTAX', '"__proto__" cannot be a keyword argument', offset);
     }
-    return `{${kw.map(([k, v]) => `${jsString(k)}: ${this.expr(v)}`).join(', ')}}`;
+    // `**mapping` adds its entries (own data only, so `__proto__` is a key like any other).
+    return `{${kw.map(([k, v]) => (k === '**' && v.kind === 'spread' ? `...$rt.kwargsOf(${this.expr(v.expr)})` : `${jsString(k)}: ${this.expr(v)}`)).join(', ')}}`;
   }
 
   /** A JS expression with the value of `e`. */
@@ -120,10 +130,11 @@ export class ExprGen {
       case 'literal':
         return e.value === null ? 'null' : typeof e.value === 'string' ? jsString(e.value) : String(e.value);
       case 'name':
-        return this.name(e.name, e.offset, soft);
+        return this.name(e.name, e.offset, true);
       case 'list':
-      case 'tuple':
         return `[${e.items.map((x) => this.expr(x)).join(', ')}]`;
+      case 'tuple':
+        return `$rt.tuple([${e.items.map((x) => this.expr(x)).join(', ')}])`;
       case 'dict':
         return `$rt.dict([${e.pairs.map(([k, v]) => `[${this.expr(k)}, ${this.expr(v)}]`).join(', ')}])`;
       case 'attr':
@@ -155,6 +166,8 @@ export class ExprGen {
         return this.binary(e);
       case 'cond':
         return `(${this.cond(e.test)} ? ${this.expr(e.then)} : ${e.else_ ? this.expr(e.else_) : 'undefined'})`;
+      case 'spread':
+        throw this.src.error('TEMPLATE_SYNTAX', '*items and **mapping are only call arguments', e.offset);
     }
   }
 
@@ -187,6 +200,11 @@ export class ExprGen {
         return `$rt.markupFromSafe(${rec}(${this.expr(e.args[0]!)}, ${L}.depth + 1))`;
       }
     }
+    if (e.fn.kind === 'attr' && e.fn.obj.kind === 'name' && e.fn.obj.name === 'self' && this.scope.lookup('self') === null) {
+      // `self.name()`: the block `name` rendered again, as Markup (escaper.ts checks where).
+      if (e.args.length > 0 || e.kwargs.length > 0) throw this.src.error('TEMPLATE_SYNTAX', `self.${e.fn.name}() takes no arguments`, e.offset);
+      return `$rt.selfBlock($blocks, ${jsString(e.fn.name)}, $env, $W, ${p})`;
+    }
     if (e.fn.kind === 'attr') {
       return `$rt.callMethod(${this.expr(e.fn.obj)}, ${jsString(e.fn.name)}, ${args}, ${kw}, ${this.strict}, $W, ${p})`;
     }
@@ -216,7 +234,7 @@ export class ExprGen {
     if (f === undefined) throw this.src.error('TEMPLATE_UNKNOWN_FILTER', `no filter named "${e.name}"`, e.offset);
     this.usedFilters.add(name);
     const soft = name === 'default';
-    const args: string[] = e.args.map((a) => this.expr(a));
+    const args: string[] = e.args.map((a) => this.arg(a));
     const extra: [string, Expr][] = [];
     for (const [k, v] of e.kwargs) {
       const i = f.params.indexOf(k);
