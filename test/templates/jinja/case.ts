@@ -14,9 +14,12 @@
 // templates, and that output (or the exception's class) is the row's `jinja`
 // (`jinjaError`).
 //
+// Left out: test_filters.py::test_random (its output is chosen at random).
+//
 // A row Palisade answers differently on purpose says so:
 // - `refused`: `CODE: reason` — Palisade refuses the template with that error code, for the
-//   reason given (a security refusal);
+//   reason given (a security refusal, or a rule kept on purpose: writing an undefined name in
+//   development, unknown filters found at compile time, {% extends %} inside an if);
 // - `differs`: the reason — a difference from Python's value model or from Jinja kept on
 //   purpose (docs/templates.md lists each); `palisade` is then Palisade's output, checked.
 // Every other row must give Jinja's output (or, with `jinjaError`, be refused too).
