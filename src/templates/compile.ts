@@ -198,7 +198,8 @@ function checkOverrides(parent: Template, blocks: rt.BlockChains, w: rt.Where, p
     if (own === undefined) continue;
     for (const entry of chain) {
       const c = entry.ctx as BlockContexts | undefined;
-      if (c === undefined || seen.has(c)) continue;
+      if (c === undefined) rt.fail('TEMPLATE_BLOCK_CONTEXT', `block ${name} has no escaping contexts to check against ${parent.name}`, w, p);
+      if (seen.has(c)) continue;
       const end = joinContexts(c.end, own.end);
       if (!sameContext(c.start, own.start) || end === null || !sameContext(end, own.end)) {
         rt.fail('TEMPLATE_BLOCK_CONTEXT', `block ${name} was escaped for ${formatContext(c.start)}, but ${parent.name} writes it in ${formatContext(own.start)}: a block must start and end where the block it overrides does`, w, p);
