@@ -161,6 +161,10 @@ const ATTACKS: readonly Attack[] = [
     ['svg-cdata', '<svg><text><![CDATA[ {{ v }} ]]></text></svg>']] as const).map(([id, template]): Attack => ({
     id, template, payloads: [{ v: `<img src=x onerror=${pwn(id)}>` }, { v: `]]><img src=x onerror=${pwn(id)}>` }],
   })),
+  // 8. A `$` right before a value in a template literal: a value starting with `{` opened a
+  // substitution (found by the escaper fuzzer). In a script and in an event handler.
+  { id: 'tmpl-dollar', template: '<script>var price = `Price: ${{ v }}`;</script>', payloads: [{ v: `{${pwn('tmpl-dollar')}}` }], csp: true },
+  { id: 'tmpl-dollar-handler', template: '<p id="t" onclick="var price = `${{ v }}`;">x</p>', payloads: [{ v: `{${pwn('tmpl-dollar-handler')}}` }], click: true },
   {
     // A macro's raw text, written into SVG as Markup.
     id: 'svg-macro-xmp',

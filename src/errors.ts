@@ -80,7 +80,16 @@ export const ERROR_CODES = {
   SESSION_STORE_UNAVAILABLE: { status: 503, title: 'The server-side session store is not answering.' },
   SESSION_COOKIE_TOO_LARGE: { status: 500, title: 'The session does not fit in a cookie.' },
   SESSION_VALUE_INVALID: { status: 500, title: 'A session value cannot be saved as JSON.' },
-  SESSION_REVOCATION_MISSING: { status: 500, title: 'session.setUser() was called in an app without the session.userEpoch setting.' },
+  SESSION_REVOCATION_MISSING: { status: 500, title: 'session.setUser() or logout() was called in an app without the setting that ends a login (session.userEpoch, session.endUserSessions).' },
+
+  // ---- AUTH: passwords and logins -----------------------------------------------------
+  AUTH_PASSWORD_TOO_LONG: { status: 400, title: 'A password is longer than any password hashPassword or verifyPassword accepts.' },
+  AUTH_HASH_INVALID: { status: 500, title: 'verifyPassword was given a stored hash that is not a valid scrypt PHC string, or asks for too much.' },
+  AUTH_LOGIN_REQUIRED: { status: 401, title: 'A route that needs a logged-in user was asked for without one.' },
+
+  // ---- RATE: rate limits ---------------------------------------------------------------
+  RATE_LIMITED: { status: 429, title: 'Too many requests: a rate limit of this route was reached.' },
+  RATE_LIMIT_STORE_UNAVAILABLE: { status: 503, title: 'The rate limit store is not answering, so a rate-limited route cannot be served.' },
 
   // ---- CSRF: cross-site request forgery protection ------------------------------------
   CSRF_ORIGIN_MISMATCH: { status: 403, title: 'A state-changing request came from another site.' },

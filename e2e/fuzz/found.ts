@@ -67,6 +67,12 @@ export const FOUND: readonly FoundCase[] = [
     files: { 'base.html': "<SCRIPT>(async()=> {awai{% block b %}t/{{ v }}/});'<img src=x onerror{% endblock %}=__pwned(0)>'</script>", 'layout.html': '{% extends "base.html" %}' },
     value: ')/', saw: "script error the reference has not: Uncaught SyntaxError: Invalid regular expression: /\")\\/\"/: Unmatched ')'",
   },
+  // `$` right before a value in a template literal: the value's `{` opened a substitution.
+  {
+    id: 'script-js-template-raw-macro-slot', kind: 'script-error',
+    template: '{% macro m(a, b="y") %}<script defer>\nx = String.raw`${{ a|e }}"`; x = \'\';</script>{% endmacro %}{{ m(a=v) }}\nx',
+    value: '{?)', saw: "script error the reference has not: Uncaught SyntaxError: Unexpected token '?'",
+  },
   // Raw text (xmp, noembed, noframes, iframe) shows references as they are.
   { id: 'xmp-raw-text-quote', kind: 'fidelity', template: '<xmp id="t">{{ v }}</xmp>', value: 'a"b', read: { kind: 'raw' }, transform: 'id', saw: 'read back "a&#34;b", expected "a\\"b"' },
 ];

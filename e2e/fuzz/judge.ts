@@ -80,8 +80,12 @@ export class Judge {
 
   static async start(opts: JudgeOptions = {}): Promise<Judge> {
     const server = createServer((req, res) => {
-      if (req.url === '/fuzz/top') return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(TOP);
       if (req.url === '/fuzz/judge.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(PAGE_SCRIPT);
+      // A script a case loads by src (a value may point it anywhere, `#` and '' at this very
+      // page) gets empty JS: the page's HTML read as JS would be a syntax error of the file,
+      // not of the case.
+      if (req.headers['sec-fetch-dest'] === 'script') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end('');
+      if (req.url === '/fuzz/top') return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(TOP);
       // Everything else a case loads (images, frames, stylesheets, navigations): a small page.
       res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><p>nothing here</p>');
     });

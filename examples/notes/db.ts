@@ -120,6 +120,10 @@ export class Store {
   endSessions(id: number): void {
     this.db.prepare('UPDATE users SET session_epoch = ? WHERE id = ?').run(newEpoch(), id);
   }
+  /** Stores a new password hash (a login found the old one needed a rehash). */
+  setPasswordHash(id: number, passwordHash: string): void {
+    this.db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, id);
+  }
   userByName(username: string): User | null {
     return (this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as User | undefined) ?? null;
   }

@@ -70,6 +70,10 @@ export interface AppOptions {
   json?: import('../json/isolation.js').JSONOptions;
   /** Sessions: cookie (default), memory or Redis store, lifetime, cookie name. See docs/sessions.md. */
   session?: import('../security/session-manager.js').SessionOptions;
+  /** Logins: `loadUser` (the current user for handlers and templates), the login route's name. See docs/auth.md. */
+  login?: import('../auth/login.js').LoginOptions;
+  /** Where rate limits count (memory or Redis) and how many keys memory keeps. See docs/auth.md#rate-limits. */
+  rateLimit?: import('../security/rate-limit/options.js').RateLimitSettings;
   /** CSRF protection (on by default): trusted origins, exempt routes. See docs/forms-and-csrf.md. */
   csrf?: import('../security/csrf.js').CsrfOptions;
   /** Multipart upload limits and temporary storage. See docs/files.md#limits. */
@@ -118,7 +122,7 @@ const KNOWN = new Set([
  * Sections owned by feature modules (sessions, CSRF, headers…). Each module validates
  * its own section when the app builds its protections; here they are only known names.
  */
-const FEATURE_KEYS = new Set(['session', 'csrf', 'headers', 'cors', 'uploads', 'static', 'templates', 'json', 'trustGuard']);
+const FEATURE_KEYS = new Set(['session', 'csrf', 'headers', 'cors', 'uploads', 'static', 'templates', 'json', 'trustGuard', 'login', 'rateLimit']);
 
 const SERVER_DEFAULTS: Required<ServerOptions> = {
   headersTimeout: 10_000,

@@ -27,6 +27,8 @@ export interface Protection {
   finish?(req: Request, res: Response, scope: RequestScope): void | Promise<void>;
   /** Findings for `palisade check`: unsafe settings this protection knows of. */
   audit?(routes: readonly MountedRoute[]): string[];
+  /** State kept in each process's memory (a memory store), reported by `palisade check --workers N`. */
+  readonly processLocal?: string | undefined;
   /** Runs when the server shuts down (closing store connections…). */
   close?(): void | Promise<void>;
 }

@@ -12,6 +12,8 @@ import { csrfProtection } from '../security/csrf.js';
 import { filesProtection } from '../files/protection.js';
 import { flashFinishProtection, formsProtection } from '../forms/protection.js';
 import { trustGuardProtection } from '../security/trust-guard.js';
+import { loginProtection } from '../auth/login.js';
+import { rateLimitProtection } from '../security/rate-limit/protection.js';
 
 type Factory = (ctx: ProtectionContext) => Protection | null;
 
@@ -23,8 +25,10 @@ const FACTORIES: Factory[] = [
   resourceIsolation, // refuses cross-site <script src>/<img src> loads before the handler
   flashFinishProtection, // finish: flashed messages a template read leave the session before it is written
   sessionProtection, // gives every request a lazy req.session; writes it back in finish
+  rateLimitProtection, // counts the request against its route's limits (keys may read the session or the form) before CSRF and the handler
   csrfProtection, // origin check, then the session-bound token, before hooks and handler
   formsProtection, // app form limits; loads flashed messages for templates (after the session)
+  loginProtection, // req.currentUser(), current_user for templates, loginRequired (after forms, whose globals it extends)
   headersProtection, // last: its finish completes every response
 ];
 

@@ -48,6 +48,17 @@ export interface RouteOptions {
   allowTopLevelArray?: boolean;
   /** `false` exempts this route from CSRF protection (webhooks). Listed by `palisade check`. */
   csrf?: boolean;
+  /**
+   * Only a logged-in user may use this route: a page is redirected to the login route
+   * (with `next`), a JSON request gets a 401. On a blueprint's `routeDefaults` it covers
+   * every route of it; `false` on one route lifts it. See docs/auth.md#routes-that-need-a-login.
+   */
+  loginRequired?: boolean;
+  /**
+   * Rate limits for this route: one rule or several, each counted on its own; `false`
+   * lifts a blueprint's. See docs/auth.md#rate-limits.
+   */
+  rateLimit?: import('../security/rate-limit/options.js').RateLimitRule | readonly import('../security/rate-limit/options.js').RateLimitRule[] | false;
   [feature: string]: unknown;
 }
 

@@ -154,7 +154,7 @@ export function auditApp(app: AuditableApp, opts: AuditOptions = {}): Finding[] 
     for (const p of app.protections) {
       const local = (p as Protection & { processLocal?: string }).processLocal;
       if (typeof local === 'string') {
-        findings.push({ id: 'workers-local-state', message: `${workers} workers, but ${local} is kept in each process's memory, so workers do not share it.`, fix: 'Use a shared store, e.g. session: { store: { redis: process.env.REDIS_URL } }.' });
+        findings.push({ id: 'workers-local-state', message: `${workers} workers, but ${local} is kept in each process's memory, so workers do not share it.`, fix: 'Use a shared store: Redis, e.g. session: { store: { redis: process.env.REDIS_URL } } or rateLimit: { store: { redis: process.env.REDIS_URL } }.' });
       }
     }
   }

@@ -42,13 +42,26 @@ export interface SessionOptions {
    * ```
    */
   userEpoch?: UserEpoch;
+  /**
+   * Ends every session of a user: gives the user a new session epoch (the value
+   * `userEpoch` reads back). Called by `req.session.logout()`, which needs it with the
+   * cookie store. See docs/auth.md#logging-in-and-out.
+   *
+   * ```ts
+   * createApp({ session: { endUserSessions: (id) => db.setSessionEpoch(Number(id), randomBytes(16).toString('base64url')) } });
+   * ```
+   */
+  endUserSessions?: EndUserSessions;
 }
+
+/** The `session.endUserSessions` setting: changes the user's session epoch. */
+export type EndUserSessions = (userId: string | number) => void | Promise<void>;
 
 /** The `session.userEpoch` setting: the user's session epoch now, or undefined/null when the user is gone. */
 export type UserEpoch = (userId: string | number) => string | number | null | undefined | Promise<string | number | null | undefined>;
 
 const DEFAULT_MAX_AGE = 14 * 24 * 3600;
-const KEYS = new Set(['store', 'maxAge', 'cookieName', 'userEpoch']);
+const KEYS = new Set(['store', 'maxAge', 'cookieName', 'userEpoch', 'endUserSessions']);
 
 /** What sessions need, resolved once per app. Internal. */
 export class SessionManager {
@@ -57,6 +70,7 @@ export class SessionManager {
   readonly cookieSigner: Signer;
   readonly idSigner: Signer;
   readonly userEpoch: UserEpoch | undefined;
+  readonly endUserSessions: EndUserSessions | undefined;
   readonly #name: string;
   readonly #hostName: string;
   readonly #warn: (message: string) => void;
@@ -64,12 +78,13 @@ export class SessionManager {
 
   constructor(
     secretKeys: readonly string[],
-    opts: { store: SessionStore | null; maxAge: number; cookieName: string; userEpoch?: UserEpoch | undefined },
+    opts: { store: SessionStore | null; maxAge: number; cookieName: string; userEpoch?: UserEpoch | undefined; endUserSessions?: EndUserSessions | undefined },
     warn: (message: string) => void = () => {},
   ) {
     this.store = opts.store;
     this.maxAge = opts.maxAge;
     this.userEpoch = opts.userEpoch;
+    this.endUserSessions = opts.endUserSessions;
     this.#warn = warn;
     // The same cookie comes back on every request of a user: remember the ones verified.
     this.cookieSigner = new Signer(secretKeys, { purpose: 'palisade.session.cookie', cacheSize: 1024 });
@@ -98,7 +113,7 @@ const UNREVOCABLE =
 export function resolveSessionOptions(
   raw: unknown,
   log: (err: Error) => void,
-): { store: SessionStore | null; maxAge: number; cookieName: string; userEpoch: UserEpoch | undefined } {
+): { store: SessionStore | null; maxAge: number; cookieName: string; userEpoch: UserEpoch | undefined; endUserSessions: EndUserSessions | undefined } {
   if (raw === undefined) raw = {};
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) invalid('session', 'an object', raw);
   const o = raw as Record<string, unknown>;
@@ -126,7 +141,16 @@ export function resolveSessionOptions(
   else invalid('session.store', `'cookie', 'memory', { redis: url } or a SessionStore`, s);
   const userEpoch = o.userEpoch;
   if (userEpoch !== undefined && typeof userEpoch !== 'function') invalid('session.userEpoch', 'a function (userId) => epoch', userEpoch);
-  return { store, maxAge, cookieName, userEpoch: userEpoch as UserEpoch | undefined };
+  const endUserSessions = o.endUserSessions;
+  if (endUserSessions !== undefined && typeof endUserSessions !== 'function') invalid('session.endUserSessions', 'a function (userId) => void', endUserSessions);
+  if (endUserSessions !== undefined && userEpoch === undefined) {
+    throw new ConfigError(
+      'CONFIG_INVALID',
+      'Setting "session.endUserSessions" needs "session.userEpoch" too: it changes the epoch that userEpoch reads back, and without userEpoch nothing would compare it, so no session would end.',
+      { key: 'session.endUserSessions' },
+    );
+  }
+  return { store, maxAge, cookieName, userEpoch: userEpoch as UserEpoch | undefined, endUserSessions: endUserSessions as EndUserSessions | undefined };
 }
 
 /**

@@ -2,18 +2,15 @@
  * The Redis session store, on `ioredis`: sessions shared by every process that talks to
  * the same Redis, each record saved with a TTL so Redis expires it.
  *
- * It fails fast instead of queueing: while Redis is down, commands are refused at once
- * (no offline queue, one try per command, a command timeout), so requests that need the
- * session get a 503 `SESSION_STORE_UNAVAILABLE` within a bounded time while requests that
- * do not are served as usual. ioredis keeps reconnecting in the background, and the
- * store works again as soon as Redis is back.
+ * It fails fast instead of queueing (src/security/redis-client.ts): while Redis is down,
+ * requests that need the session get a 503 `SESSION_STORE_UNAVAILABLE` within a bounded
+ * time while requests that do not are served as usual, and the store works again as soon
+ * as Redis is back.
  *
  * See docs/sessions.md#redis.
  */
 import type { Redis, RedisOptions } from 'ioredis';
-import { lazyRequire } from '../util/lazy-require.js';
-
-const ioredis = lazyRequire<typeof import('ioredis')>('ioredis');
+import { RedisConnection } from './redis-client.js';
 import type { SessionStore } from './session-store.js';
 
 export interface RedisStoreOptions {
@@ -24,16 +21,6 @@ export interface RedisStoreOptions {
   /** Called when the connection reports an error (logged by the app). */
   onError?: (err: Error) => void;
 }
-
-/** Defaults that make a dead Redis answer quickly instead of hanging requests. */
-const FAIL_FAST: RedisOptions = {
-  enableOfflineQueue: false,
-  maxRetriesPerRequest: 1,
-  connectTimeout: 2_000,
-  commandTimeout: 2_000,
-  // Reconnect forever, backing off to one attempt every 2 s.
-  retryStrategy: (times: number) => Math.min(times * 100, 2_000),
-};
 
 /**
  * Stores sessions in Redis.
@@ -46,64 +33,32 @@ const FAIL_FAST: RedisOptions = {
 export class RedisStore implements SessionStore {
   readonly name = 'redis';
   readonly client: Redis;
+  readonly #conn: RedisConnection;
   readonly #prefix: string;
-  readonly #connectTimeout: number;
-  #everReady = false;
-  #firstReady: Promise<void> | undefined;
 
   constructor(opts: RedisStoreOptions) {
-    const given = typeof opts.redis === 'string' ? {} : opts.redis;
-    const options: RedisOptions = { ...FAIL_FAST, ...given, lazyConnect: false };
-    const { Redis: Client } = ioredis();
-    this.client = typeof opts.redis === 'string' ? new Client(opts.redis, options) : new Client(options);
+    this.#conn = new RedisConnection(opts.redis, opts.onError);
+    this.client = this.#conn.client;
     this.#prefix = opts.prefix ?? 'palisade:session:';
-    this.#connectTimeout = options.connectTimeout ?? 2_000;
-    this.client.once('ready', () => (this.#everReady = true));
-    // Without a listener, an 'error' event would crash the process; the app logs it instead.
-    const onError = opts.onError ?? (() => {});
-    this.client.on('error', onError);
-  }
-
-  /**
-   * Commands are refused while disconnected (no offline queue), which would also refuse
-   * the first requests after start-up: until the first connection is made, wait for it,
-   * at most `connectTimeout`. After that, a lost connection fails fast.
-   */
-  #ready(): Promise<void> | undefined {
-    if (this.#everReady || this.client.status === 'ready') return undefined;
-    return (this.#firstReady ??= new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.client.off('ready', done);
-        resolve();
-      };
-      const timer = setTimeout(done, this.#connectTimeout);
-      timer.unref();
-      this.client.once('ready', done);
-    }));
   }
 
   async get(id: string): Promise<string | undefined> {
-    await this.#ready();
+    await this.#conn.ready();
     const v = await this.client.get(this.#prefix + id);
     return v ?? undefined;
   }
 
   async set(id: string, value: string, ttlSeconds: number): Promise<void> {
-    await this.#ready();
+    await this.#conn.ready();
     await this.client.set(this.#prefix + id, value, 'EX', Math.max(1, Math.ceil(ttlSeconds)));
   }
 
   async delete(id: string): Promise<void> {
-    await this.#ready();
+    await this.#conn.ready();
     await this.client.del(this.#prefix + id);
   }
 
-  async close(): Promise<void> {
-    try {
-      await this.client.quit();
-    } catch {
-      this.client.disconnect();
-    }
+  close(): Promise<void> {
+    return this.#conn.close();
   }
 }

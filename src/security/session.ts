@@ -76,6 +76,13 @@ export let sessionInternals: {
   peek(s: Session, key: string): unknown;
   /** Marks the response as depending on the session (the peeked value was used). */
   touch(s: Session): void;
+  /**
+   * The logged-in user's id as far as it is known without waiting: the login once it was
+   * checked against the user's epoch, else undefined (never a login that may be ended).
+   */
+  loginId(s: Session): string | number | undefined;
+  /** The id named by a valid session cookie, or undefined (sync; reads nothing from a store). */
+  cookieId(s: Session): string | undefined;
 };
 
 /**
@@ -189,6 +196,37 @@ export class Session {
     this.#loginChecked = true;
     this.#revoked = false;
     this.#changed();
+  }
+
+  /**
+   * Logs the user out and ends this session: its data is dropped, its record deleted from
+   * a server-side store, and the browser told to delete the cookie. With the cookie store
+   * a copy of the cookie would still be valid, so the `session.endUserSessions` setting is
+   * called to change the user's session epoch, which ends every session of the user,
+   * copies included. With a server-side store deleting the record is enough; pass
+   * `{ everywhere: true }` to end the user's other sessions too.
+   *
+   * ```ts
+   * app.post('/logout', async (req) => { await req.session.logout(); return Response.redirect('/'); });
+   * ```
+   * See docs/auth.md#logging-in-and-out.
+   */
+  async logout(opts: { everywhere?: boolean } = {}): Promise<void> {
+    await this.load();
+    const login = this.#login;
+    const m = this.#m;
+    if (login !== undefined && (m.store === null || opts.everywhere === true)) {
+      if (m.endUserSessions === undefined) {
+        throw new PalisadeError(
+          'SESSION_REVOCATION_MISSING',
+          m.store === null
+            ? 'logout() with cookie sessions needs the session.endUserSessions setting: the cookie holds the whole session, so only a new session epoch for the user ends the copies of it. createApp({ session: { endUserSessions: (id) => db.newSessionEpoch(id) } }).'
+            : 'logout({ everywhere: true }) needs the session.endUserSessions setting, which changes the user\'s session epoch: createApp({ session: { endUserSessions: (id) => db.newSessionEpoch(id) } }).',
+        );
+      }
+      await m.endUserSessions(login.u);
+    }
+    await this.destroy();
   }
 
   /** The value saved under `key`, or undefined. */
@@ -524,6 +562,13 @@ export class Session {
       },
       touch(s) {
         s.#touched = true;
+      },
+      loginId(s) {
+        return s.#loginChecked ? s.#login?.u : undefined;
+      },
+      cookieId(s) {
+        s.#parse();
+        return s.#cookieId;
       },
       bindingForCheck(s) {
         s.#touched = true;

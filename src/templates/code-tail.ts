@@ -10,6 +10,8 @@
  *   comment), `+` + `+`, `-` + `-` or `>`, `=` + `>`, `?` + `.`, `.` + `.` or a digit,
  *   `<` + `!` and `!` + `-` (`<!--`, a comment in scripts); a regular expression's opening
  *   `/` + `/` or `*`; `*` + `/` in a comment;
+ * - a JS template literal: `$` + `{` (a substitution); a value after a `$` has its first
+ *   character written as `\uXXXX` (hole-plan.ts, edgeStep), so a `{` there is text;
  * - CSS: a letter and a letter, `-`, `(` or `:` (`ur` + `l(`, `cont` + `ent:`), `/` + `*`,
  *   and `*` + `/` in a comment;
  * - a `\` in JS or CSS code, strings, templates and regular expressions, and anything: it
@@ -47,6 +49,8 @@ export function codeTailOf(c: Context, text: string): string {
       return last in JS_PAIRS ? last : isIdent(last.charCodeAt(0)) ? 'w' : '';
     case 'JS_REGEXP':
       return last === '/' ? 'r' : ''; // the `/` that opened it, or a `/` inside a class: refused alike
+    case 'JS_TMPL':
+      return last === '$' ? '$' : ''; // `$` + `{` opens a substitution
     case 'JS_BLOCK_CMT':
     case 'CSS_CMT':
       return last === '*' ? '*' : '';
@@ -94,6 +98,8 @@ export function continuesToken(tail: string, next: string): boolean {
       if (first === '/' || first === '*') return true;
     } else if (t === '*') {
       if (first === '/') return true;
+    } else if (t === '$') {
+      if (first === '{') return true;
     } else if (t === 'b') {
       if (first === '-') return true;
     } else if (t === 'L') {

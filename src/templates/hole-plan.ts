@@ -65,6 +65,9 @@ function endsValue(c: Context, next: string | undefined): boolean {
  * JS expression's value (JSON) never starts with a letter, `/`, `!` or `-`, nor ends with `-`.
  */
 function edgeStep(c: Context): EscaperName[] {
+  // `$` in a template literal right before the value: a `{` it starts with would open a
+  // substitution (code-tail.ts). In a script or an event handler alike.
+  if (c.state === 'JS_TMPL' && c.codeTail.includes('$')) return ['edgeJS'];
   if (c.delim !== 'none' || !isRawContentElement(c.element)) return [];
   if (c.rawTail === '' && (c.flags & SCRIPT_STATE_BITS) === 0) return [];
   return edgeEscaper(c);
@@ -154,7 +157,7 @@ export function holePlan(c: Context, next?: string, sameOrigin = false): HolePla
 /** holePlan for a context that is not a region. */
 function planHere(c: Context, next: string | undefined, sameOrigin: boolean): HolePlan {
   const esc = (chain: EscaperName[], after: Context = c, prefix = ''): HolePlan => ({
-    kind: 'escape', chain: c.delim === 'none' ? [...chain, ...edgeStep(c)] : [...chain, attrStep(c)], prefix, ctx: c, after,
+    kind: 'escape', chain: c.delim === 'none' ? [...chain, ...edgeStep(c)] : [...chain, ...edgeStep(c), attrStep(c)], prefix, ctx: c, after,
   });
   switch (c.state) {
     case 'HTML_TEXT': {
@@ -261,7 +264,8 @@ function planHere(c: Context, next: string | undefined, sameOrigin: boolean): Ho
         reason: 'a value inside a refresh content where it could change where the URL starts; write the value at the start of the content, or right after `url=`',
       };
     case 'JS_EXPR':
-      return esc(['jsValue'], withCtx(c, { jsCtx: 'div' }));
+      // After a name (`typeof`, `return`), a space: `typeofnull` and `return1` are names too.
+      return esc(['jsValue'], withCtx(c, { jsCtx: 'div' }), c.codeTail.includes('w') ? ' ' : '');
     case 'JS_DQ_STR':
     case 'JS_SQ_STR':
       return esc(['jsString']);

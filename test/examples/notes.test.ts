@@ -9,17 +9,19 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createNotesApp, type NotesApp } from '../../examples/notes/app.js';
-import { hashPassword } from '../../examples/notes/passwords.js';
+import { hashLegacyPassword } from '../../examples/notes/legacy-passwords.js';
 import { Signer } from '../../src/index.js';
 import { auditApp } from '../../src/cli/check.js';
 import type { TestClient } from '../../src/testing/client.js';
 
+/** Cheap password hashes: the demo's own are N=2^17, half a second each. */
+const FAST = { ln: 10 } as const;
 const dirs: string[] = [];
 const apps: NotesApp[] = [];
 function makeApp(extra: Partial<Parameters<typeof createNotesApp>[0]> = {}): NotesApp {
   const dataDir = mkdtempSync(join(tmpdir(), 'notes-test-'));
   dirs.push(dataDir);
-  const notes = createNotesApp({ dataDir, env: 'test', secretKey: randomBytes(32).toString('base64url'), ...extra });
+  const notes = createNotesApp({ dataDir, env: 'test', secretKey: randomBytes(32).toString('base64url'), passwordHashing: FAST, ...extra });
   apps.push(notes);
   return notes;
 }
@@ -28,6 +30,8 @@ after(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
+/** What the demo's script sends: it asks for JSON. */
+const API = { headers: { accept: 'application/json' } } as const;
 const sessionCookie = (c: TestClient): string | undefined => c.cookies['session'];
 
 async function register(c: TestClient, username: string, password = 'correct horse battery'): Promise<void> {
@@ -66,7 +70,7 @@ test('register, log out, log in: the session id changes at login and next is hon
   assert.equal(r.status, 303, r.text);
   assert.ok(store.userByName('ada'));
   assert.notEqual(store.userByName('ada')!.password_hash, 'correct horse');
-  assert.match(store.userByName('ada')!.password_hash, /^scrypt\$/);
+  assert.match(store.userByName('ada')!.password_hash, /^\$scrypt\$ln=10,r=8,p=1\$/);
 
   assert.equal((await c.post('/logout')).status, 303);
   assert.equal((await c.get('/notes')).status, 303, 'logged out');
@@ -269,16 +273,18 @@ test('the profile page deletes the user, their notes and files, and ends the ses
   assert.equal(store.userByName('ivy'), null);
   assert.equal(store.db.prepare('SELECT count(*) AS n FROM notes').get() !== undefined, true);
   assert.equal((store.db.prepare('SELECT count(*) AS n FROM notes').get() as { n: number }).n, 0);
-  assert.equal((await c.get('/api/me')).status, 401);
+  assert.equal((await c.get('/api/me', API)).status, 401);
 });
 
 test('JSON API: /api/me and /api/notes shapes, POST /api/notes needs application/json and the token', async () => {
   const { app } = makeApp();
   const c = app.test();
-  assert.deepEqual((await c.get('/api/me')).json(), { error: 'not signed in' });
-  assert.equal((await c.get('/api/notes')).status, 401);
+  const anonymous = await c.get('/api/me', API);
+  assert.equal(anonymous.status, 401);
+  assert.equal(anonymous.json<{ error: { code: string } }>().error.code, 'AUTH_LOGIN_REQUIRED');
+  assert.equal((await c.get('/api/notes', API)).status, 401);
   await register(c, 'jon');
-  const me = await c.get('/api/me');
+  const me = await c.get('/api/me', API);
   assert.equal(me.header('content-type'), 'application/json; charset=utf-8');
   const meBody = me.json<{ user: { id: number; username: string; created_at: string } }>();
   assert.equal(meBody.user.username, 'jon');
@@ -292,7 +298,7 @@ test('JSON API: /api/me and /api/notes shapes, POST /api/notes needs application
   assert.equal((await c.post('/api/notes', { json: { title: 'no token' }, csrf: false })).status, 403);
   assert.equal((await c.post('/api/notes', { body: '{"title":"plain"}', headers: { 'content-type': 'text/plain' } })).status, 415);
 
-  const list = (await c.get('/api/notes')).json<{ notes: { title: string; body: string; link: string }[] }>();
+  const list = (await c.get('/api/notes', API)).json<{ notes: { title: string; body: string; link: string }[] }>();
   assert.deepEqual(Object.keys(list), ['notes']);
   assert.deepEqual(list.notes.map((n) => [n.title, n.body, n.link]), [['from the API', 'a\nb', 'https://example.com/']]);
   // A cross-site <script src> of the list is refused before the handler.
@@ -305,14 +311,16 @@ test('palisade check: nothing to report for the demo; the control app is reporte
   assert.deepEqual(auditApp(app).map((f) => f.id), []);
   const control = makeApp({ unsafeDisableProtections: true }).app;
   const ids = new Set(auditApp(control).map((f) => f.id));
-  for (const id of ['csrf-off', 'json-top-level-array', 'headers-off', 'session-revocation']) assert.ok(ids.has(id), `${id} in ${[...ids].join(', ')}`);
+  // (The control's unending logins — an epoch that never changes — are not something a
+  // static check can see: session-revocation is for apps with no userEpoch at all.)
+  for (const id of ['csrf-off', 'json-top-level-array', 'headers-off']) assert.ok(ids.has(id), `${id} in ${[...ids].join(', ')}`);
 });
 
 /** The attacker's part of both session attacks: an account, a saved copy of its session cookie. */
 async function savedCookieOf(app: NotesApp['app'], username: string): Promise<{ c: TestClient; saved: string }> {
   const c = app.test();
   await register(c, username);
-  assert.equal((await c.get('/api/me')).status, 200);
+  assert.equal((await c.get('/api/me', API)).status, 200);
   return { c, saved: sessionCookie(c)! };
 }
 
@@ -323,11 +331,11 @@ for (const control of [false, true]) {
     const { c, saved } = await savedCookieOf(app, 'lea');
     await c.post('/notes/new', { form: { title: 'diary' } });
     assert.equal((await c.post('/logout')).status, 303);
-    assert.equal((await c.get('/api/me')).status, 401, 'the browser that logged out is logged out');
+    assert.equal((await c.get('/api/me', API)).status, 401, 'the browser that logged out is logged out');
     const thief = app.test();
     thief.setCookie('session', saved);
-    const me = await thief.get('/api/me');
-    const notes = await thief.get('/api/notes');
+    const me = await thief.get('/api/me', API);
+    const notes = await thief.get('/api/notes', API);
     if (control) {
       assert.equal(me.status, 200);
       assert.equal(me.json<{ user: { username: string } }>().user.username, 'lea');
@@ -352,8 +360,8 @@ for (const control of [false, true]) {
     const ninaId = store.userByName('nina')!.id;
     const attacker = app.test();
     attacker.setCookie('session', saved);
-    const me = await attacker.get('/api/me');
-    const notes = await attacker.get('/api/notes');
+    const me = await attacker.get('/api/me', API);
+    const notes = await attacker.get('/api/notes', API);
     if (control) {
       assert.equal(ninaId, oldId, 'the id was handed out again');
       assert.equal(me.json<{ user: { username: string } }>().user.username, 'nina');
@@ -377,14 +385,14 @@ test('a demo database from before session epochs is migrated: ids are never reus
     CREATE TABLE users (id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL, created_at TEXT NOT NULL DEFAULT (datetime('now')));
     CREATE TABLE notes (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE, title TEXT NOT NULL, body TEXT NOT NULL, link TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL DEFAULT (datetime('now')));
   `);
-  const hash = await hashPassword('correct horse battery');
+  const hash = await hashLegacyPassword('correct horse battery');
   old.prepare('INSERT INTO users (username, password_hash) VALUES (?, ?), (?, ?)').run('olga', hash, 'pete', hash);
   old.prepare("INSERT INTO notes (user_id, title, body) VALUES (1, 'kept across the upgrade', '')").run();
   old.close();
   // Olga's session cookie as the old demo wrote it: a plain uid.
   const saved = new Signer([secretKey], { purpose: 'palisade.session.cookie' }).sign(`${'A'.repeat(43)}.${Buffer.from(JSON.stringify({ uid: 1 })).toString('base64url')}`);
 
-  const notes = createNotesApp({ dataDir, env: 'test', secretKey });
+  const notes = createNotesApp({ dataDir, env: 'test', secretKey, passwordHashing: FAST });
   apps.push(notes);
   const { app, store } = notes;
   const schema = (store.db.prepare("SELECT sql FROM sqlite_master WHERE name = 'users'").get() as { sql: string }).sql;
@@ -395,17 +403,17 @@ test('a demo database from before session epochs is migrated: ids are never reus
   // The old cookie names olga by a plain uid: it logs nobody in now.
   const replay = app.test();
   replay.setCookie('session', saved);
-  assert.equal((await replay.get('/api/me')).status, 401);
+  assert.equal((await replay.get('/api/me', API)).status, 401);
   // Olga logs in again and finds her note.
   const again = app.test();
   assert.equal((await again.post('/login', { form: { username: 'olga', password: 'correct horse battery' } })).status, 303);
-  assert.match((await again.get('/api/notes')).text, /kept across the upgrade/);
+  assert.match((await again.get('/api/notes', API)).text, /kept across the upgrade/);
   // Pete, the highest id, deletes his account; the next account does not get his id.
   store.deleteUser(2);
   await register(app.test(), 'quinn');
   assert.equal(store.userByName('quinn')!.id, 3);
   // Opening the migrated database again changes nothing; deleting a user still cascades.
-  const twice = createNotesApp({ dataDir, env: 'test', secretKey });
+  const twice = createNotesApp({ dataDir, env: 'test', secretKey, passwordHashing: FAST });
   apps.push(twice);
   assert.equal(twice.store.userByName('olga')!.session_epoch, store.userByName('olga')!.session_epoch);
   twice.store.deleteUser(1);
@@ -424,7 +432,7 @@ test('the control app (unsafeDisableProtections) really is unprotected: unescape
   assert.match(page.text, /<b id=x>bold<\/b>/);
   assert.equal(page.header('content-security-policy'), undefined);
   assert.equal(page.header('x-content-type-options'), undefined);
-  assert.ok(Array.isArray((await c.get('/api/notes')).json()));
+  assert.ok(Array.isArray((await c.get('/api/notes', API)).json()));
   const up = multipart({}, { name: 'page.html', type: 'text/html', content: '<p>hi</p>' });
   await c.post(`/notes/${id}/attachments`, { body: up.body, headers: up.headers, csrf: false });
   const dl = await c.get(`/notes/${id}/attachments/${store.attachments(id)[0]!.id}`);
@@ -434,4 +442,33 @@ test('the control app (unsafeDisableProtections) really is unprotected: unescape
   const r = await c.post('/login', { query: { next: 'https://evil.example/x' }, form: { username: 'kim', password: 'correct horse battery' }, csrf: false });
   assert.equal(r.location, 'https://evil.example/x');
   assert.match(r.setCookies.join('\n'), /Secure; SameSite=None|SameSite=None; Secure/);
+});
+
+test('password guessing is throttled over a real socket: five tries a minute per account name, thirty per address', async () => {
+  const { app } = makeApp();
+  await register(app.test(), 'rita');
+  const s = await app.listen({ port: 0, handleSignals: false });
+  try {
+    const guess = async (username: string) => {
+      // Straight to the login route as a script would (no token layer between: the limit counts first).
+      const res = await fetch(`${s.url}/login`, {
+        method: 'POST',
+        body: new URLSearchParams({ username, password: 'wrong guess' }),
+        headers: { 'sec-fetch-site': 'same-origin', accept: 'application/json' },
+      });
+      await res.arrayBuffer();
+      return { status: res.status, retryAfter: res.headers.get('retry-after'), limits: res.headers.get('ratelimit') };
+    };
+    const tries = [];
+    for (let i = 0; i < 6; i++) tries.push(await guess(i % 2 ? 'RITA' : 'rita'));
+    assert.deepEqual(tries.map((t) => t.status), [403, 403, 403, 403, 403, 429], 'five counted (refused by CSRF), the sixth throttled');
+    assert.ok(Number(tries[5]!.retryAfter) >= 1);
+    assert.match(tries[5]!.limits!, /"login-name";r=0;t=\d+/);
+    assert.equal((await guess('someone-else')).status, 403, 'another name is not throttled');
+    const burst = [];
+    for (let i = 0; i < 30; i++) burst.push((await guess(`name${i}`)).status);
+    assert.ok(burst.includes(429), 'one address trying many names is throttled too');
+  } finally {
+    await s.close();
+  }
 });

@@ -31,6 +31,7 @@ const REFUSED: readonly (readonly [string, number])[] = [
   ['<style>p { cont{% if a %}ent: "{{ v }}"{% endif %} }</style>', 26],
   ['<style>p { color: red }/{% if a %}*{% endif %} {{ v }}</style>', 35],
   ['<p style="content: \'a\\{% if a %}\' {{ v }} \'{% endif %}\'">x</p>', 33],
+  ['<script>x = `${% if a %}{a}{% endif %}`</script>', 25],
   // HTML comments: a value in one is dropped, so it does not end the token either.
   ['<!-- a -{% if a %}-> <script>{% endif %} -->\n{{ v }}</script>', 19],
   ['<!-- a --{% if a %}> <p title="{% endif %}{{ v }}"> -->', 20],
@@ -59,7 +60,10 @@ const ALLOWED: readonly (readonly [string, Record<string, unknown>, string])[] =
   ['<script>x = obj{% if a %}.child{% endif %}.y / {{ v }}</script>', { a: true, v: 2 }, '<script>x = obj.child.y / 2</script>'],
   ['<script>x = f({% for i in [1, 2] %}{{ i }},{% endfor %})</script>', {}, '<script>x = f(1,2,)</script>'],
   ['<script>x = a{% if a %} + b{% endif %}; y = /{{ v }}/</script>', { a: true, v: 'c' }, '<script>x = a + b; y = /c/</script>'],
-  ['<script>x = n{{ v }} / 2</script>', { v: 1 }, '<script>x = n1 / 2</script>'],
+  ['<script>x = n{{ v }} / 2</script>', { v: 1 }, '<script>x = n 1 / 2</script>'],
+  // A value after a name is one token of its own: `typeof null`, not the name `typeofnull`.
+  ['<script>x = typeof{{ v }}; y = a in{{ w }}</script>', { v: null, w: [1] }, '<script>x = typeof null; y = a in [1]</script>'],
+  ['<script>function f() { return{{ v }} }</script>', { v: 1 }, '<script>function f() { return 1 }</script>'],
   ['<script>if (1) /{{ v }}/.test("")</script>', { v: 'a' }, '<script>if (1) /a/.test("")</script>'],
   ['<script>var s = "a\\\\{{ v }}";</script>', { v: 'b' }, '<script>var s = "a\\\\b";</script>'],
   ['<style>p{{ v }} { font: Arial }</style>', { v: '#main' }, '<style>p#main { font: Arial }</style>'],
@@ -67,6 +71,11 @@ const ALLOWED: readonly (readonly [string, Record<string, unknown>, string])[] =
   ['<script>/* {{ v }} */ x = 1</script>', { v: 'a' }, '<script>/*  */ x = 1</script>'],
   ['<!-- a -{% if a %} b{% endif %} --><p>{{ v }}</p>', { a: true, v: 'c' }, '<!-- a - b --><p>c</p>'],
   ['<!-- {{ v }} --><p>{{ v }}</p>', { v: 'c' }, '<!--  --><p>c</p>'],
+  // `$` + a value in a template literal: the value's `{` is written \u007b, not a substitution
+  // (found by the escaper fuzzer: `${{ price }}` ran `{alert(1)}` as code).
+  ['<script>x = `Price: ${{ v }}`</script>', { v: '{alert(1)}' }, '<script>x = `Price: $\\u007balert(1)}`</script>'],
+  ['<p onclick="x = `${{ v }}`">', { v: '{alert(1)}' }, '<p onclick="x = `$\\u007balert(1)}`">'],
+  ['<script>x = `${{ v }}`</script>', { v: '5' }, '<script>x = `$\\u0035`</script>'],
   ['<!--{{ v }}--><p>{{ v }}</p>', { v: 'c' }, '<!----><p>c</p>'],
 ];
 

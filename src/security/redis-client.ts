@@ -1,0 +1,67 @@
+/**
+ * One way to talk to Redis, shared by the stores that use it (sessions, rate limits): an
+ * ioredis client loaded on first use, set to fail fast instead of queueing. While Redis is
+ * down, commands are refused at once (no offline queue, one try per command, a command
+ * timeout), so the requests that need it get a 503 within a bounded time; ioredis keeps
+ * reconnecting in the background and the store works again as soon as Redis is back.
+ */
+import type { Redis, RedisOptions } from 'ioredis';
+import { lazyRequire } from '../util/lazy-require.js';
+
+const ioredis = lazyRequire<typeof import('ioredis')>('ioredis');
+
+/** Defaults that make a dead Redis answer quickly instead of hanging requests. */
+const FAIL_FAST: RedisOptions = {
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  connectTimeout: 2_000,
+  commandTimeout: 2_000,
+  // Reconnect forever, backing off to one attempt every 2 s.
+  retryStrategy: (times: number) => Math.min(times * 100, 2_000),
+};
+
+/** A fail-fast ioredis client and a way to wait for its first connection. */
+export class RedisConnection {
+  readonly client: Redis;
+  readonly #connectTimeout: number;
+  #everReady = false;
+  #firstReady: Promise<void> | undefined;
+
+  /** `onError` receives connection errors (without a listener, an 'error' event would end the process). */
+  constructor(redis: string | RedisOptions, onError: (err: Error) => void = () => {}) {
+    const given = typeof redis === 'string' ? {} : redis;
+    const options: RedisOptions = { ...FAIL_FAST, ...given, lazyConnect: false };
+    const { Redis: Client } = ioredis();
+    this.client = typeof redis === 'string' ? new Client(redis, options) : new Client(options);
+    this.#connectTimeout = options.connectTimeout ?? 2_000;
+    this.client.once('ready', () => (this.#everReady = true));
+    this.client.on('error', onError);
+  }
+
+  /**
+   * Commands are refused while disconnected (no offline queue), which would also refuse
+   * the first requests after start-up: until the first connection is made, wait for it,
+   * at most `connectTimeout`. After that, a lost connection fails fast.
+   */
+  ready(): Promise<void> | undefined {
+    if (this.#everReady || this.client.status === 'ready') return undefined;
+    return (this.#firstReady ??= new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.client.off('ready', done);
+        resolve();
+      };
+      const timer = setTimeout(done, this.#connectTimeout);
+      timer.unref();
+      this.client.once('ready', done);
+    }));
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.client.quit();
+    } catch {
+      this.client.disconnect();
+    }
+  }
+}
