@@ -208,7 +208,9 @@ export class ExprGen {
     if (e.fn.kind === 'attr') {
       return `$rt.callMethod(${this.expr(e.fn.obj)}, ${jsString(e.fn.name)}, ${args}, ${kw}, ${this.strict}, $W, ${p})`;
     }
-    return `$rt.call(${this.expr(e.fn)}, ${args}, ${kw}, ${caller}, $W, ${p})`;
+    // Calling a missing name is an error in strict mode with the name in it (Jinja raises too).
+    const fn = e.fn.kind === 'name' ? this.name(e.fn.name, e.fn.offset, false) : this.expr(e.fn);
+    return `$rt.call(${fn}, ${args}, ${kw}, ${caller}, $W, ${p})`;
   }
 
   filter(e: Expr & { kind: 'filter' }): string {

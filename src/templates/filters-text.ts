@@ -96,7 +96,8 @@ export function format(v: unknown, ...args: unknown[]): string {
   const kw = last !== null && typeof last === 'object' && !Array.isArray(last) && !isMarkup(last) && Object.getPrototypeOf(last) === Object.prototype ? (last as Record<string, unknown>) : null;
   const positional = kw !== null ? args.slice(0, -1) : args;
   let k = 0;
-  return fmt.replace(/%(?:\(([^)]*)\))?([-+ 0#]*)(\d+|\*)?(?:\.(\d+))?([sdirfFeEgGxXoc%])/g, (_m, key: string | undefined, flags: string, wd: string | undefined, prec: string | undefined, conv: string) => {
+  // Flags may hold `0`; a width starts with 1-9, so the two never trade characters.
+  return fmt.replace(/%(?:\(([^)]*)\))?([-+ 0#]*)([1-9]\d*|\*)?(?:\.(\d+))?([sdirfFeEgGxXoc%])/g, (_m, key: string | undefined, flags: string, wd: string | undefined, prec: string | undefined, conv: string) => {
     if (conv === '%') return '%';
     let width = wd === '*' ? Number(positional[k++]) : wd === undefined ? 0 : Number(wd);
     const x = key !== undefined ? kw?.[key] : positional[k++];
