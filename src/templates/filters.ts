@@ -282,9 +282,17 @@ export const FILTERS: Readonly<Record<string, FilterDef>> = {
     const a = typeof v === 'string' ? [...v] : iter(v);
     return a[a.length - 1];
   }),
+  // `attribute='a,b.c'` sorts by several attributes, the first deciding first (as Jinja's).
   sort: def(['reverse', 'case_sensitive', 'attribute'], (v, reverse = false, cs = false, attribute: string | null = null) => {
     const cmp = compareKeys(cs);
-    const out = [...iter(v)].sort((a, b) => cmp(get(a, attribute), get(b, attribute)));
+    const paths = attribute == null ? [null] : String(attribute).split(',').map((x) => x.trim());
+    const out = [...iter(v)].sort((a, b) => {
+      for (const path of paths) {
+        const c = cmp(get(a, path), get(b, path));
+        if (c !== 0) return c;
+      }
+      return 0;
+    });
     return reverse ? out.reverse() : out;
   }),
   reverse: def([], (v) => (typeof v === 'string' ? [...v].reverse().join('') : [...iter(v)].reverse())),

@@ -21,6 +21,7 @@ const CASES: [string, string, Record<string, unknown>, string][] = [
   ['truncate', '{{ "foo bar baz qux"|truncate(9) }}|{{ "foo bar baz qux"|truncate(9, true) }}|{{ "short"|truncate(9) }}|{{ "foo bar baz qux"|truncate(11, end="…", leeway=0) }}', {}, 'foo...|foo ba...|short|foo bar…'],
   ['first last', '{{ [1, 2, 3]|first }}{{ [1, 2, 3]|last }}{{ "ab"|first }}{{ "ab"|last }}', {}, '13ab'],
   ['sort', '{{ [3, 1, 2]|sort|join }} {{ ["b", "A", "c"]|sort|join }} {{ [3, 1, 2]|sort(reverse=true)|join }} {{ us|sort(attribute="a")|map(attribute="a")|join }}', { us: [{ a: 2 }, { a: 1 }] }, '123 Abc 321 12'],
+  ['sort by several attributes', '{{ us|sort(attribute="a,b")|map(attribute="n")|join }} {{ us|sort(attribute="b, a", reverse=true)|map(attribute="n")|join }}', { us: [{ n: 'x', a: 2, b: 1 }, { n: 'y', a: 1, b: 2 }, { n: 'z', a: 1, b: 1 }] }, 'zyx yxz'],
   ['reverse', '{{ [1, 2]|reverse|join }} {{ "abc"|reverse }}', {}, '21 cba'],
   ['round', '{{ 2.5|round }} {{ 3.14159|round(2) }} {{ 2.1|round(0, "ceil") }} {{ 2.9|round(method="floor") }} {{ -2.5|round }}', {}, '3 3.14 3 2 -3'],
   ['int float', '{{ "42"|int }} {{ "x"|int }} {{ "x"|int(7) }} {{ 3.9|int }} {{ "0x1f"|int(base=16) }} {{ "2.5"|float }} {{ "y"|float }}', {}, '42 0 7 3 31 2.5 0'],
