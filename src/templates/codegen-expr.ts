@@ -69,6 +69,11 @@ export class ExprGen {
     this.scope = new Scope(null, 0);
   }
 
+  /** Throws unless `self.name()` may write block `name` again (codegen.ts knows the blocks). */
+  checkSelfBlock(name: string, offset: number): void {
+    throw this.src.error('TEMPLATE_SYNTAX', `self.${name}(): this template has no block ${name}`, offset);
+  }
+
   pushScope(): Scope {
     this.scope = new Scope(this.scope, this.nextScope++);
     return this.scope;
@@ -203,6 +208,7 @@ export class ExprGen {
     if (e.fn.kind === 'attr' && e.fn.obj.kind === 'name' && e.fn.obj.name === 'self' && this.scope.lookup('self') === null) {
       // `self.name()`: the block `name` rendered again, as Markup (escaper.ts checks where).
       if (e.args.length > 0 || e.kwargs.length > 0) throw this.src.error('TEMPLATE_SYNTAX', `self.${e.fn.name}() takes no arguments`, e.offset);
+      this.checkSelfBlock(e.fn.name, e.offset);
       return `$rt.selfBlock($blocks, ${jsString(e.fn.name)}, $env, $W, ${p})`;
     }
     if (e.fn.kind === 'attr') {

@@ -5,6 +5,7 @@
  * constants; literal values are escaped at compile time. See compile.ts for how the
  * module is instantiated, and runtime.ts for the helpers it calls.
  */
+import { TemplateError } from '../errors.js';
 import type { Expr, MacroParam, Node, TemplateAST, Target } from './ast.js';
 import type { EscapePlan } from './escaper.js';
 import type { Source } from './lexer.js';
@@ -81,6 +82,12 @@ class Gen extends ExprGen {
     readonly isChild: boolean,
   ) {
     super(src, opts.strict, opts.filters, opts.tests);
+  }
+
+  override checkSelfBlock(name: string, offset: number): void {
+    const why = this.plan.selfBlocks.get(name);
+    if (why === undefined) super.checkSelfBlock(name, offset);
+    else if (why !== null) throw new TemplateError('TEMPLATE_BLOCK_CONTEXT', why, this.src.position(offset));
   }
 
   static(s: string): void {

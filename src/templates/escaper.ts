@@ -50,6 +50,8 @@ export interface EscapePlan {
   readonly closingsAfter: Map<readonly Node[], string>;
   /** Offsets of the `>` of POST form start tags that get no CSRF field (for `palisade check`). */
   readonly formsWithoutField: readonly number[];
+  /** For each block: null when `self.name()` may write it again as HTML, else why not. */
+  readonly selfBlocks: ReadonlyMap<string, string | null>;
 }
 
 /** HTML text outside SVG and MathML, where a fragment analysed from the start of a document may go. */
@@ -67,9 +69,6 @@ class Escaper {
   readonly blockStack: string[] = [];
   /** The loops around the node being read, innermost last: true for a recursive one. */
   readonly loops: boolean[] = [];
-
-  /** `{{ self.name() }}` outputs, checked once every block is known (escapeTemplate). */
-  readonly selfCalls: { name: string; ctx: Context; offset: number }[] = [];
 
   constructor(
     readonly src: Source,
@@ -186,9 +185,6 @@ class Escaper {
           }
           this.supers.set(n, block);
           return parent.end;
-        }
-        if (e.kind === 'call' && e.fn.kind === 'attr' && e.fn.obj.kind === 'name' && e.fn.obj.name === 'self') {
-          this.selfCalls.push({ name: e.fn.name, ctx: c, offset: n.offset });
         }
         if (e.kind === 'call' && e.fn.kind === 'name' && e.fn.name === 'loop' && this.loops.length > 0) {
           // loop(children) writes the loop's body again, which starts and ends in HTML text.
@@ -384,17 +380,17 @@ export function escapeTemplate(ast: TemplateAST, src: Source, parentBlocks: Read
       throw e.error('TEMPLATE_UNTERMINATED', `the template ends in ${formatContext(end)}; close every tag, attribute, script, style and comment it opens`, src.text.length);
     }
   }
-  // `{{ self.name() }}` writes the block's output as Markup: only a block that starts and ends
-  // in text whose values are escaped as HTML (not raw text, a script, a style or a tag).
-  for (const call of e.selfCalls) {
-    const b = e.blocks.get(call.name);
-    if (b === undefined) throw e.error('TEMPLATE_SYNTAX', `self.${call.name}(): this template has no block ${call.name}`, call.offset);
-    if (!selfBlockContext(b.start) || !sameContext(b.start, b.end)) {
-      throw e.error('TEMPLATE_BLOCK_CONTEXT', `self.${call.name}() writes block ${call.name} as HTML, but it is escaped for ${formatContext(b.start)}${sameContext(b.start, b.end) ? '' : ` and ends in ${formatContext(b.end)}`}; only a block in HTML text, <title> or <textarea> can be written again`, call.offset);
-    }
+  // `self.name()` gives the block's output as Markup, written as HTML: only a block that
+  // starts and ends in text whose values are escaped as HTML (not raw text, a script, a
+  // style or a tag). codegen.ts refuses a call of any other block, wherever it stands.
+  const selfBlocks = new Map<string, string | null>();
+  for (const [name, b] of e.blocks) {
+    selfBlocks.set(name, selfBlockContext(b.start) && sameContext(b.start, b.end) ? null
+      : `self.${name}() writes block ${name} as HTML, but it is escaped for ${formatContext(b.start)}${sameContext(b.start, b.end) ? '' : ` and ends in ${formatContext(b.end)}`}; only a block in HTML text, <title> or <textarea> can be written again`);
   }
   return {
     texts: e.texts, outputs: e.outputs, blocks: e.blocks, supers: e.supers, closings: e.closings, closingsAfter: e.closingsAfter,
     formsWithoutField: [...e.formsWithoutField].sort((a, b) => a - b),
+    selfBlocks,
   };
 }
