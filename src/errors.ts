@@ -45,6 +45,8 @@ export const ERROR_CODES = {
   CONFIG_SECRET_WEAK: { status: 500, title: 'The secret key is too short, or (in production) too easy to guess.' },
   CONFIG_ROUTE: { status: 500, title: 'A route is declared wrongly.' },
   CONFIG_ALLOWED_HOSTS_MISSING: { status: 500, title: 'Production mode needs allowedHosts.' },
+  CONFIG_SERVER_TIMEOUTS: { status: 500, title: 'The server timeouts cannot work together, or one is longer than node can time.' },
+  CONFIG_LISTEN_FAILED: { status: 500, title: 'The server could not listen on the host and port it was given.' },
 
   // ---- TEMPLATE: parsing and contextual escaping -------------------------------------
   TEMPLATE_SYNTAX: { status: 500, title: 'The template is not valid template syntax.' },

@@ -3,7 +3,7 @@ export { App, createApp } from './app/app.js';
 export { Blueprint, type BlueprintOptions } from './app/blueprint.js';
 export { render, type AppTemplatesOption } from './app/render.js';
 export { bindScope } from './http/context.js';
-export type { AppOptions, Env, ServerOptions } from './app/config.js';
+export type { AppOptions, Env, ServerOptions, LoggerSettings, PinoLogger } from './app/config.js';
 export type { Handler, HandlerResult, RouteOptions, BeforeHook, AfterHook, ErrorHandler, ParamNames } from './app/routes.js';
 export type { ListenOptions, RunningServer } from './adapters/node.js';
 export { Request, type RouteInfo } from './http/request.js';
@@ -42,7 +42,7 @@ export { csrfToken, CSRF_FIELD, CSRF_HEADER, type CsrfOptions } from './security
 export type { HeadersOptions, HstsOptions, ReferrerPolicy } from './security/headers.js';
 export { NONCE, type CspOptions, type CspSources } from './security/csp.js';
 export { cspReportHandler, CSP_REPORT_ROUTE, type CspReportOptions } from './security/csp-report.js';
-export { TestClient, TestResponse, type TestClientOptions, type TestRequestOptions } from './testing/client.js';
+export { TestClient, TestResponse, type TestClientOptions, type TestRequestOptions, type SubmitOptions, type CsrfMode, type TestFile, type FieldValue } from './testing/client.js';
 export { defineForm, fields, Form, Field, ListField, FormView, FieldView, flash, getFlashedMessages, CSRF_FAILED_MESSAGE, DEFAULT_FORM_LIMITS } from './forms/index.js';
 export type {
   FormShape, InferShape, FormOptions, FormResult, FormSuccess, FormFailure, FormValues, FormCheckResult, FieldInfo, Check, FieldOptions,

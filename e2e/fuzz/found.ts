@@ -73,6 +73,11 @@ export const FOUND: readonly FoundCase[] = [
     template: '{% macro m(a, b="y") %}<script defer>\nx = String.raw`${{ a|e }}"`; x = \'\';</script>{% endmacro %}{{ m(a=v) }}\nx',
     value: '{?)', saw: "script error the reference has not: Uncaught SyntaxError: Unexpected token '?'",
   },
+  {
+    id: 'handler-dq-js-template-raw-import', kind: 'script-error', template: '{% from "lib.html" import m %}{{ m(v) }}',
+    files: { 'lib.html': '{% macro m(a) %}<a id="t" onclick="x = String.raw`${{ a }}{`;">{% endmacro %}' },
+    value: '', saw: "script error the reference has not: Uncaught SyntaxError: Unexpected end of input",
+  },
   // Raw text (xmp, noembed, noframes, iframe) shows references as they are.
   { id: 'xmp-raw-text-quote', kind: 'fidelity', template: '<xmp id="t">{{ v }}</xmp>', value: 'a"b', read: { kind: 'raw' }, transform: 'id', saw: 'read back "a&#34;b", expected "a\\"b"' },
 ];

@@ -27,7 +27,7 @@ export async function fetchAdapter(app: App, request: globalThis.Request): Promi
   // What node's writeHead would refuse, the node server answers with a logged 500; so does this adapter.
   const problem = unwritable(res, true);
   if (problem !== undefined) {
-    app.logger.error({ err: problem, method: req.method, path: req.path }, 'the response could not be written');
+    req.log.error({ err: problem, method: req.method, path: req.path }, 'the response could not be written');
     res = lastResortResponse(problem, req, app.settings.env === 'development');
   }
   return toFetchResponse(res, request.method === 'HEAD');

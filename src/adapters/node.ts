@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { Readable, pipeline } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import { HttpError } from '../errors.js';
+import { ConfigError, HttpError } from '../errors.js';
 import type { Request } from '../http/request.js';
 import { Response } from '../http/response.js';
 import type { App } from '../app/app.js';
@@ -232,11 +232,43 @@ function logFailure(app: App, err: unknown, msg: string, nreq?: IncomingMessage)
   }
 }
 
+/**
+ * Why the server could not listen, in one line that says what to do (CONFIG_LISTEN_FAILED),
+ * instead of node's EADDRINUSE stack; an error of another kind is returned as it is.
+ */
+export function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
+  const other = port === 8000 ? 8001 : 8000;
+  const where = `${host}:${port}`;
+  let message: string;
+  switch (err.code) {
+    case 'EADDRINUSE':
+      message = `Port ${port} on ${host} is already in use: another server (another copy of this app?) is listening there. Stop it, or pick another port: PORT=${other} palisade run app.ts, or app.listen({ port: ${other} }).`;
+      break;
+    case 'EACCES':
+      message = `Not allowed to listen on ${where}: ports below 1024 need administrator rights. Pick a port above 1023 (PORT=${other}) and let a reverse proxy take port 80 or 443 (docs/deployment.md#behind-a-proxy).`;
+      break;
+    case 'EADDRNOTAVAIL':
+      message = `Cannot listen on ${where}: ${host} is not an address of this machine. Use 127.0.0.1 (the default), 0.0.0.0 for every address, or one this machine has (HOST=… or app.listen({ host })).`;
+      break;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      message = `Cannot listen on ${where}: no host is named ${JSON.stringify(host)}. Use an address such as 127.0.0.1 or 0.0.0.0 (HOST=… or app.listen({ host })).`;
+      break;
+    default:
+      return err;
+  }
+  return new ConfigError('CONFIG_LISTEN_FAILED', message, { host, port, errno: err.code });
+}
+
 /** Serves `app` on node:http with Palisade's timeouts and graceful shutdown. */
 export function listenNode(app: App, opts: ListenOptions = {}): Promise<RunningServer> {
   const cfg = app.settings.server;
   const host = opts.host ?? '127.0.0.1';
   const port = opts.port ?? (process.env.PORT ? Number(process.env.PORT) : 8000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    const given = opts.port === undefined ? `PORT=${process.env.PORT}` : `port ${JSON.stringify(opts.port)}`;
+    return Promise.reject(new ConfigError('CONFIG_INVALID', `Cannot listen on ${given}: a port is a whole number from 0 to 65535 (0 picks a free one).`, { key: 'port' }));
+  }
   const handler = nodeHandler(app);
   const { listener, inFlight } = handler;
   const server = createServer(
@@ -321,9 +353,14 @@ export function listenNode(app: App, opts: ListenOptions = {}): Promise<RunningS
   }
 
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (err: NodeJS.ErrnoException) => {
+      clearInterval(sweep);
+      removeSignals();
+      reject(listenError(err, host, port));
+    };
+    server.once('error', failed);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       const addr = server.address() as AddressInfo;
       const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
       const url = `http://${shownHost}:${addr.port}`;

@@ -12,7 +12,7 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { Readable } from 'node:stream';
 import { PalisadeError } from '../errors.js';
-import { describeError, errorResponse } from '../app/error-page.js';
+import { describeError, errorResponse, recordFailure } from '../app/error-page.js';
 import { invalidValue, isHeaderName } from '../http/header-check.js';
 import type { Request } from '../http/request.js';
 import type { Response } from '../http/response.js';
@@ -75,7 +75,7 @@ function isAsyncIterable(b: unknown): boolean {
  * headers every response gets and a CSP that allows nothing (it has no nonce to offer).
  */
 export function lastResortResponse(err: unknown, req: Request | null, dev: boolean): Response {
-  const res = errorResponse(describeError(err, dev), req);
+  const res = recordFailure(errorResponse(describeError(err, dev), req), err);
   const h = res.headers;
   h['x-content-type-options'] = 'nosniff';
   h['content-security-policy'] = "default-src 'none'; frame-ancestors 'none'";

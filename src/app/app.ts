@@ -12,7 +12,7 @@
  */
 import type { Logger } from 'pino';
 import { Readable } from 'node:stream';
-import { createLogger, levelEnables } from './logger.js';
+import { levelEnables, planLogger, type LoggerPlan } from './logger.js';
 import { listenNode, type ListenOptions, type RunningServer } from '../adapters/node.js';
 import { fetchAdapter } from '../adapters/fetch.js';
 import { HttpError, PalisadeError } from '../errors.js';
@@ -24,7 +24,7 @@ import { isHTMLContentType, Response } from '../http/response.js';
 import { TestClient, type TestClientOptions } from '../testing/client.js';
 import { Blueprint, normalizePrefix } from './blueprint.js';
 import { resolveSettings, type AppOptions, type Settings } from './config.js';
-import { describeError, errorResponse } from './error-page.js';
+import { describeError, errorResponse, recordFailure } from './error-page.js';
 import type { Protection } from './protection.js';
 import { buildProtections } from './protections.js';
 import { resolveTemplates, type AppTemplatesOption } from './render.js';
@@ -37,7 +37,7 @@ import { RouteCollector, type ErrorHandler, type ErrorClass, type RouteOptions }
 export class App extends RouteCollector {
   readonly settings: Settings;
   #logger: Logger | undefined;
-  readonly #logLevel: string;
+  readonly #logPlan: LoggerPlan;
   readonly #options: Readonly<Record<string, unknown>>;
   readonly #blueprints: { bp: Blueprint; prefix: string }[] = [];
   readonly #protections: Protection[];
@@ -59,8 +59,7 @@ export class App extends RouteCollector {
     this.#options = options as Record<string, unknown>;
     this.#dev = this.settings.env === 'development';
     const s = this.settings;
-    const level = s.logger === false ? 'silent' : (s.logger.level ?? (s.env === 'test' ? 'silent' : 'info'));
-    this.#logLevel = level;
+    this.#logPlan = planLogger(s.logger, s.env);
     this.#logRequests = this.isLogging('info');
     if (s.secretGenerated && s.env === 'development') {
       this.logger.warn('No secret key set: using a random one for this process. Sessions will not survive a restart. Set PALISADE_SECRET_KEY.');
@@ -71,6 +70,7 @@ export class App extends RouteCollector {
       jsonMaxDepth: s.jsonMaxDepth,
       https: s.https,
       formLimits: s.forms,
+      logger: () => this.logger,
     };
     this.templates = resolveTemplates((options as { templates?: AppTemplatesOption }).templates, s.env);
     this.#templatesForScope = this.templates ?? undefined;
@@ -93,12 +93,12 @@ export class App extends RouteCollector {
 
   /** The app's pino logger (created on first use). */
   get logger(): Logger {
-    return (this.#logger ??= createLogger(this.#logLevel));
+    return (this.#logger ??= this.#logPlan.make());
   }
 
   /** True when the logger writes messages of `level`; asks without creating the logger when it can. */
   isLogging(level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'): boolean {
-    return levelEnables(this.#logLevel, level) ?? this.logger.isLevelEnabled(level);
+    return levelEnables(this.#logPlan.level, level) ?? this.logger.isLevelEnabled(level);
   }
 
   /** The protections this app runs, in order (for the CLI's `routes` and `check`). */
@@ -298,12 +298,12 @@ export class App extends RouteCollector {
    * goes out with only the basics.
    */
   async #finishFailed(err: unknown, req: Request, scope: RequestScope, started: number): Promise<Response> {
-    if (err instanceof PalisadeError && err.status >= 500) this.logger.error({ err, method: req.method, path: req.path }, 'response refused');
+    if (err instanceof PalisadeError && err.status >= 500) req.log.error({ err, method: req.method, path: req.path }, 'response refused');
     let res = this.#defaultErrorPage(err, req, scope);
     try {
       await this.#finish(req, res, scope);
     } catch (again) {
-      this.logger.error({ err: again }, 'finishing the error page failed');
+      req.log.error({ err: again }, 'finishing the error page failed');
       res = this.#defaultErrorPage(again, req, scope);
       this.#finishBasic(req, res);
     }
@@ -312,7 +312,7 @@ export class App extends RouteCollector {
 
   #logged(req: Request, res: Response, started: number): Response {
     if (this.#logRequests) {
-      this.logger.info({ method: req.method, path: req.path, status: res.status, ms: +(performance.now() - started).toFixed(2) });
+      this.logger.info({ method: req.method, path: req.path, status: res.status, ms: +(performance.now() - started).toFixed(2), reqId: req.id });
     }
     return res;
   }
@@ -344,28 +344,29 @@ export class App extends RouteCollector {
 
   async #handleError(err: unknown, req: Request, route: MountedRoute | null, scope: RequestScope): Promise<Response> {
     const status = err instanceof PalisadeError ? err.status : 500;
-    if (status >= 500) this.logger.error({ err, method: req.method, path: req.path }, 'request failed');
+    if (status >= 500) req.log.error({ err, method: req.method, path: req.path }, 'request failed');
     const handlers = route?.errorHandlers ?? this.errorHandlers;
     const handler = pickErrorHandler(handlers, err, status);
     if (handler !== undefined) {
       try {
         const res = toResponse(await handler(err, req), route, this.#dev);
         if (res.status === 200 && status !== 200) res.status = status;
-        return res;
+        return recordFailure(res, err);
       } catch (inner) {
-        this.logger.error({ err: inner }, 'error handler failed');
+        req.log.error({ err: inner }, 'error handler failed');
         return this.#defaultErrorPage(inner, req, scope);
       }
     }
     return this.#defaultErrorPage(err, req, scope);
   }
 
+  /** The error page for `err`; the response remembers the error (for the test client). */
   #defaultErrorPage(err: unknown, req: Request, scope: RequestScope): Response {
     const info = describeError(err, this.#dev);
     const stack = this.#dev && info.status >= 500 && err instanceof Error ? err.stack : undefined;
     const res = errorResponse(info, req, { stack, nonce: scope.nonce });
     if (err instanceof PalisadeError && err.code === 'HTTP_METHOD_NOT_ALLOWED') res.headers['allow'] = String(err.details.allow);
-    return res;
+    return recordFailure(res, err);
   }
 
   /**
@@ -415,6 +416,7 @@ export class App extends RouteCollector {
   /** What every response gets, even an error page written after a failed finish. */
   #finishBasic(req: Request, res: Response): void {
     res.headers['x-content-type-options'] = 'nosniff';
+    res.headers['x-request-id'] ??= req.id;
     if (res.hasCookies) {
       const secure = req.secure;
       const prev = res.headers['set-cookie'];

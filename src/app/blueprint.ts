@@ -10,7 +10,7 @@
  * ```
  * See docs/routing.md.
  */
-import { RouteCollector, type RouteOptions } from './routes.js';
+import { checkRouteOptions, RouteCollector, type RouteOptions } from './routes.js';
 
 export interface BlueprintOptions {
   /** Path prefix for every route, e.g. `/api`. */
@@ -29,6 +29,7 @@ export class Blueprint extends RouteCollector {
     if (!/^[A-Za-z_][\w-]*$/.test(name)) throw new TypeError(`blueprint name must be an identifier: ${JSON.stringify(name)}`);
     this.name = name;
     this.prefix = normalizePrefix(options.prefix ?? '');
+    if (options.routeDefaults !== undefined) checkRouteOptions(options.routeDefaults, `the routeDefaults of blueprint "${name}"`);
     this.routeDefaults = options.routeDefaults ?? {};
   }
 }

@@ -9,6 +9,7 @@ import { ConfigError } from '../errors.js';
 import { resolveFormLimits, type FormsOptions } from '../http/form-limits.js';
 import type { TrustProxy } from '../http/request.js';
 import { resolveMode, type Env } from '../mode.js';
+import { checkLoggerSetting, type LoggerSettings, type PinoLogger } from './logger.js';
 import { GENERATE_KEY, secretKeyProblem } from '../security/secret-key.js';
 
 export type { Env } from '../mode.js';
@@ -29,10 +30,7 @@ export interface ServerOptions {
   shutdownTimeout?: number;
 }
 
-export interface LoggerSettings {
-  /** pino level; default `info`, `silent` in test mode. */
-  level?: string;
-}
+export type { LoggerSettings, PinoLogger } from './logger.js';
 
 /** Options for `createApp`. Every field is optional; see docs/deployment.md. */
 export interface AppOptions {
@@ -92,8 +90,12 @@ export interface AppOptions {
    * on in production); false switches it off. See docs/templates.md#trusting-html.
    */
   trustGuard?: boolean;
-  /** pino settings, or false for no request log. */
-  logger?: LoggerSettings | false;
+  /**
+   * pino options (`level`, `redact`, `serializers`, `transport`…, plus `pretty`), a pino
+   * logger of your own, or false for none. Default: `info` (`error` to stderr in test
+   * mode). See docs/deployment.md#logging.
+   */
+  logger?: LoggerSettings | PinoLogger | false;
   server?: ServerOptions;
 }
 
@@ -110,7 +112,7 @@ export interface Settings {
   readonly redirectHosts: readonly string[];
   readonly allowedHosts: readonly string[];
   readonly origin: string | undefined;
-  readonly logger: LoggerSettings | false;
+  readonly logger: LoggerSettings | PinoLogger | false;
   readonly server: Required<ServerOptions>;
 }
 
@@ -207,14 +209,10 @@ export function resolveSettings(opts: AppOptions, env: NodeJS.ProcessEnv = proce
     }
   }
 
-  const server = { ...SERVER_DEFAULTS, ...(opts.server ?? {}) };
-  for (const k of Object.keys(server) as (keyof ServerOptions)[]) {
-    if (!(k in SERVER_DEFAULTS)) throw new ConfigError('CONFIG_INVALID', `Unknown setting "server.${k}".`);
-    positiveInt(`server.${k}`, server[k]);
-  }
+  const server = resolveServerOptions(opts.server);
 
+  checkLoggerSetting(opts.logger);
   const logger = opts.logger ?? {};
-  if (logger !== false && (typeof logger !== 'object' || logger === null)) invalid('logger', 'false or pino settings', logger);
 
   return {
     env: mode,
@@ -231,6 +229,44 @@ export function resolveSettings(opts: AppOptions, env: NodeJS.ProcessEnv = proce
     logger,
     server,
   };
+}
+
+/** The longest delay node's timers can wait; a longer one fires after 1 ms instead. */
+const TIMEOUT_MAX = 2_147_483_647;
+
+/**
+ * The `server` section with defaults filled in. Checked here, when the app is created,
+ * rather than left to node at `listen`: node refuses a `headersTimeout` longer than the
+ * `requestTimeout` with a RangeError, and quietly turns any timeout past 2^31 - 1 ms into
+ * 1 ms (idle connections dropped at once, a shutdown with no grace).
+ */
+function resolveServerOptions(given: ServerOptions | undefined): Required<ServerOptions> {
+  if (given !== undefined && (given === null || typeof given !== 'object')) invalid('server', 'an object', given);
+  const server = { ...SERVER_DEFAULTS, ...(given ?? {}) };
+  for (const k of Object.keys(server) as (keyof ServerOptions)[]) {
+    if (!(k in SERVER_DEFAULTS)) {
+      const guess = Object.keys(SERVER_DEFAULTS).find((c) => c.toLowerCase() === k.toLowerCase());
+      throw new ConfigError('CONFIG_INVALID', `Unknown setting "server.${k}"${guess ? ` (did you mean "server.${guess}"?)` : ''}.`, { key: `server.${k}` });
+    }
+    positiveInt(`server.${k}`, server[k]);
+    if (k !== 'maxHeaderSize' && server[k] > TIMEOUT_MAX) {
+      throw new ConfigError(
+        'CONFIG_SERVER_TIMEOUTS',
+        `Setting "server.${k}" is ${server[k]} ms, longer than node's timers can wait (${TIMEOUT_MAX} ms, about 24.8 days); node would wait 1 ms instead. Use a shorter time.`,
+        { key: `server.${k}`, value: server[k] },
+      );
+    }
+  }
+  if (server.maxHeaderSize > TIMEOUT_MAX) invalid('server.maxHeaderSize', `a positive integer up to ${TIMEOUT_MAX}`, server.maxHeaderSize);
+  if (server.headersTimeout > server.requestTimeout) {
+    const set = (k: keyof ServerOptions) => (given?.[k] === undefined ? `${server[k]} ms by default` : `${server[k]} ms`);
+    throw new ConfigError(
+      'CONFIG_SERVER_TIMEOUTS',
+      `Setting "server.headersTimeout" (${set('headersTimeout')}) is longer than "server.requestTimeout" (${set('requestTimeout')}): the headers are part of the request, so node refuses this. Make headersTimeout at most requestTimeout, e.g. server: { headersTimeout: ${Math.min(server.requestTimeout, SERVER_DEFAULTS.headersTimeout)}, requestTimeout: ${server.requestTimeout} }.`,
+      { headersTimeout: server.headersTimeout, requestTimeout: server.requestTimeout },
+    );
+  }
+  return server;
 }
 
 function invalid(key: string, expected: string, got: unknown): never {

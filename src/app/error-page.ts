@@ -21,6 +21,21 @@ const REASONS: Record<number, string> = {
   500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
+// The error each error response was made from. In process only, never sent: the test
+// client shows it to the test (TestResponse.error), whatever the page was allowed to say.
+const FAILURES = new WeakMap<Response, unknown>();
+
+/** Remembers that `res` answers `err` (the original error, with its stack). */
+export function recordFailure(res: Response, err: unknown): Response {
+  FAILURES.set(res, err);
+  return res;
+}
+
+/** The error `res` was made from, if it was made from one. */
+export function failureOf(res: Response): unknown {
+  return FAILURES.get(res);
+}
+
 /** What the client may be told about an error. Unknown errors say nothing specific. */
 export function describeError(err: unknown, dev: boolean): ErrorInfo {
   if (err instanceof PalisadeError) {

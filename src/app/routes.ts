@@ -3,6 +3,7 @@
  * and the path-parameter types inferred from a path string.
  * See docs/routing.md.
  */
+import { ConfigError } from '../errors.js';
 import type { Markup } from '../escape/markup.js';
 import type { Request } from '../http/request.js';
 import type { Response } from '../http/response.js';
@@ -32,34 +33,71 @@ export type RequestFor<P extends string> = Request<ParamNames<P>>;
 
 export type Handler<P extends string = string> = (req: RequestFor<P>) => HandlerResult | Promise<HandlerResult>;
 
-/** Per-route settings. Feature modules read their own keys (`csrf`, `json`…). */
+/**
+ * Per-route settings. Only declared options compile: each feature module declares its own
+ * by declaration merging (`csrf` in security/csrf.ts, `uploads` in files/multipart.ts,
+ * `allowTopLevelArray` in json/jsonify.ts, `cors`, `crossSiteLoad`, `jsonMaxDepth`…), so a
+ * typo such as `{ crsf: false }` is a compile error. An app adds options of its own the
+ * same way. At run time (JavaScript, or options passed through a variable) a key one or
+ * two letters away from a Palisade option is refused as the typo it is (CONFIG_ROUTE).
+ * See docs/routing.md#route-options.
+ */
 export interface RouteOptions {
   /** Name for `urlFor`; inside a blueprint it is prefixed with the blueprint's name. */
   name?: string;
   /** Body size limit for this route, in bytes (overrides the app's `maxBodySize`). */
   maxBodySize?: number;
-  /**
-   * This route takes file uploads: its multipart bodies may be as large as
-   * `uploads.maxTotalSize` (20 MiB by default). Every other route holds a multipart body to
-   * `maxBodySize`, like any body. See docs/files.md#uploads.
-   */
-  uploads?: boolean;
-  /** Let this route answer with a top-level JSON array (see docs/json.md). */
-  allowTopLevelArray?: boolean;
-  /** `false` exempts this route from CSRF protection (webhooks). Listed by `palisade check`. */
-  csrf?: boolean;
-  /**
-   * Only a logged-in user may use this route: a page is redirected to the login route
-   * (with `next`), a JSON request gets a 401. On a blueprint's `routeDefaults` it covers
-   * every route of it; `false` on one route lifts it. See docs/auth.md#routes-that-need-a-login.
-   */
-  loginRequired?: boolean;
-  /**
-   * Rate limits for this route: one rule or several, each counted on its own; `false`
-   * lifts a blueprint's. See docs/auth.md#rate-limits.
-   */
-  rateLimit?: import('../security/rate-limit/options.js').RateLimitRule | readonly import('../security/rate-limit/options.js').RateLimitRule[] | false;
-  [feature: string]: unknown;
+}
+
+/** Palisade's own route options (test/app/route-options.test.ts checks it against the declarations in src/). */
+export const ROUTE_OPTION_KEYS = [
+  'name', 'maxBodySize', 'csrf', 'uploads', 'allowTopLevelArray', 'jsonMaxDepth', 'cors', 'crossSiteLoad', 'xssiPrefix',
+  'loginRequired', 'rateLimit',
+] as const satisfies readonly (keyof RouteOptions)[];
+const KNOWN_ROUTE_OPTIONS: ReadonlySet<string> = new Set(ROUTE_OPTION_KEYS);
+
+/** Throws CONFIG_ROUTE for route options that are not an object, or that misspell one of Palisade's. */
+export function checkRouteOptions(options: unknown, where: string): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ConfigError('CONFIG_ROUTE', `The options of ${where} must be an object; got ${JSON.stringify(options)}.`);
+  }
+  for (const k of Object.keys(options)) {
+    if (KNOWN_ROUTE_OPTIONS.has(k)) continue;
+    const meant = misspelt(k);
+    if (meant === undefined) continue; // an option of the app's own (declared by merging)
+    throw new ConfigError(
+      'CONFIG_ROUTE',
+      `${where} has an unknown option "${k}" (did you mean "${meant}"?). Palisade's route options: ${ROUTE_OPTION_KEYS.join(', ')}.`,
+      { option: k, meant },
+    );
+  }
+}
+
+/** The option `k` is a misspelling of: the same but for case, or one edit away (two for longer names). */
+function misspelt(k: string): string | undefined {
+  const lower = k.toLowerCase();
+  for (const n of ROUTE_OPTION_KEYS) {
+    const cap = n.length <= 4 ? 2 : 3;
+    if (n.toLowerCase() === lower || editDistance(lower, n.toLowerCase(), cap) < cap) return n;
+  }
+  return undefined;
+}
+
+/** Levenshtein distance with adjacent swaps counted as one edit, giving up at `cap`. */
+function editDistance(a: string, b: string, cap: number): number {
+  if (Math.abs(a.length - b.length) >= cap) return cap;
+  let prev2: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2]! + 1);
+      cur.push(d);
+    }
+    [prev2, prev] = [prev, cur];
+  }
+  return prev[b.length]!;
 }
 
 /** Runs before the handler; returning a value answers the request instead. */
@@ -95,6 +133,7 @@ export abstract class RouteCollector {
       throw new TypeError(`route path must start with "/": ${JSON.stringify(path)}`);
     }
     if (typeof handler !== 'function') throw new TypeError(`handler for ${method} ${path} is not a function`);
+    checkRouteOptions(options, `${method} ${path}`);
     this.routeDecls.push({ method, path, handler: handler as Handler, options });
     return this;
   }

@@ -39,6 +39,17 @@ export interface LoginOptions {
 /** The `login.loadUser` setting. */
 export type LoadUser = (userId: string | number) => unknown;
 
+declare module '../app/routes.js' {
+  interface RouteOptions {
+    /**
+     * Only a logged-in user may use this route: a page is redirected to the login route
+     * (with `next`), a JSON request gets a 401. On a blueprint's `routeDefaults` it covers
+     * every route of it; `false` on one route lifts it. See docs/auth.md#routes-that-need-a-login.
+     */
+    loginRequired?: boolean;
+  }
+}
+
 declare module '../http/request.js' {
   interface Request {
     /**

@@ -5,7 +5,8 @@
  * The child is `palisade run` with `PALISADE_ENV=development`, started with the same
  * Node flags as this process (so a tsx loader carries over). The app's folder (and every
  * `--watch` folder) is watched recursively; changes are debounced, so saving ten files
- * restarts once. `node_modules`, `.git`, `dist` and editor swap files are ignored. If the
+ * restarts once. `node_modules`, `.git`, `dist` and the temporary files editors write
+ * (swap, backup, lock and safe-write files: see EDITOR_FILE) are ignored. If the
  * app crashes, dev waits for the next change instead of restarting in a loop.
  *
  * ```sh
@@ -19,11 +20,26 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliError, resolveAppFile } from './load-app.js';
 
-const IGNORED = /(^|[/\\])(node_modules|\.git|dist|coverage|\.tmp)([/\\]|$)|(~|\.swp|\.swx|\.tmp|4913)$|(^|[/\\])\.#/;
+/** Folders whose changes never restart the app: dependencies, version control, build output, editors' settings. */
+const IGNORED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'coverage', '.tmp', '.cache', '.idea', '.vscode']);
 
-/** True when a changed path should restart the app. */
+/**
+ * Files editors write beside the one being edited, matched on the whole file name:
+ * vim's swap files (`.app.ts.swp`, then `.swo`, `.swn`… down to `.swa`) and the `4913`
+ * file it writes to test a folder; backups (`app.ts~`); Emacs's lock (`.#app.ts`) and
+ * auto-save (`#app.ts#`) files; JetBrains' safe-write files (`app.ts___jb_tmp___`,
+ * `___jb_old___`); Kate's `.kate-swp`; gedit's `.goutputstream-XXXXXX`; `.tmp` files
+ * written before a rename; Chromium's `.crswap`; macOS's `.DS_Store` and `._` files.
+ */
+const EDITOR_FILE = /^(?:\..+\.sw[a-px]|.+\.swp|4913|.+~|\.#.+|#.+#|.+___jb_(?:tmp|old|bak)___|.+\.kate-swp|\.goutputstream-\w+|.+\.tmp|.+\.crswap|\.DS_Store|\._.+)$/;
+
+/** True when a changed path (relative to a watched folder) should restart the app. */
 export function shouldRestart(relPath: string | null): boolean {
-  return relPath === null || !IGNORED.test(relPath);
+  if (relPath === null) return true;
+  const parts = relPath.split(/[/\\]/);
+  const file = parts.pop() ?? '';
+  if (parts.some((d) => IGNORED_DIRS.has(d))) return false;
+  return !IGNORED_DIRS.has(file) && !EDITOR_FILE.test(file);
 }
 
 /** Runs `palisade dev`; resolves when the watcher is stopped by a signal. */

@@ -32,7 +32,7 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function routeProtections(route: MountedRoute, protections: readonly Protection[]): string[] {
   const out: string[] = [];
   for (const p of protections) {
-    const opt = route.options[p.name];
+    const opt = (route.options as Readonly<Record<string, unknown>>)[p.name]; // a protection's own option, by its name
     if (opt === false) out.push(`-${p.name}`);
     else if (p.name === 'csrf' && SAFE.has(route.method)) continue; // only unsafe methods are checked
     else if (p.name === 'cors' && (opt === undefined || opt === null)) continue; // CORS is per route, opt-in

@@ -60,6 +60,17 @@ export class MultipartBody {
   }
 }
 
+declare module '../app/routes.js' {
+  interface RouteOptions {
+    /**
+     * This route takes file uploads: its multipart bodies may be as large as
+     * `uploads.maxTotalSize` (20 MiB by default). Every other route holds a multipart body to
+     * `maxBodySize`, like any body. See docs/files.md#uploads.
+     */
+    uploads?: boolean;
+  }
+}
+
 declare module '../http/request.js' {
   interface RequestInternals {
     /** The multipart parse of this request, once started (see fieldBeforeFiles in request-files.ts). */

@@ -96,7 +96,9 @@ async function resolveExisting(target: string): Promise<string> {
       return join(await realpath(p), ...missing.reverse());
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err;
+      // A name longer than the file system allows cannot exist: missing, like any other
+      // (reading it is then a 404; it was a 500, found by the HTTP fuzzer).
+      if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'ENAMETOOLONG') throw err;
       if (await isSymlink(p)) throw unsafe('it goes through a symbolic link to a missing target');
       if (dirname(p) === p) throw err;
       missing.push(basename(p));

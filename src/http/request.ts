@@ -11,6 +11,9 @@
  * ```
  * See docs/routing.md.
  */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { RouteOptions } from '../app/routes.js';
 import { HttpError } from '../errors.js';
 import { parseJSONBody } from '../json/parse.js';
 import { readBody, decodeUTF8, type BodySource } from './body.js';
@@ -48,14 +51,22 @@ export interface RequestSettings {
   https: boolean;
   /** The app's `forms` limits, applied by every form parse; default DEFAULT_FORM_LIMITS. */
   formLimits?: Readonly<Required<FormLimits>>;
+  /** The app's logger (made on first use), for `req.log`. */
+  logger?: () => Logger;
 }
+
+/**
+ * A request id a trusted proxy may hand on in `X-Request-Id`: 1 to 128 characters that
+ * are safe in a header and a log line (a UUID, hex, base64 and the like).
+ */
+const REQUEST_ID = /^[\w.:@/+=~-]{1,128}$/;
 
 /** What the app learns about the matched route; handlers may read it. */
 export interface RouteInfo {
   readonly method: string;
   readonly path: string;
   readonly name: string | undefined;
-  readonly options: Readonly<Record<string, unknown>>;
+  readonly options: Readonly<RouteOptions>;
 }
 
 /**
@@ -98,6 +109,8 @@ export class Request<P extends string = string> {
   #json: Promise<unknown> | undefined;
   #mediaType: MediaType | null | undefined;
   #internals: RequestInternals | undefined;
+  #id: string | undefined;
+  #log: Logger | undefined;
   /** Body limit for this request; the app lowers or raises it per route. */
   maxBodySize: number;
 
@@ -196,6 +209,35 @@ export class Request<P extends string = string> {
   /** `protocol://host` of this request. */
   get origin(): string {
     return `${this.protocol}://${this.host}`;
+  }
+
+  /**
+   * This request's id, sent back in `X-Request-Id` and written on its log lines (`reqId`).
+   * With `trustProxy`, the `X-Request-Id` the proxy sent, when it is one (1–128 letters,
+   * digits and `_.:@/+=~-`); otherwise a random UUID. A client's own header is never
+   * believed without a trusted proxy: it could forge another request's id in the logs.
+   * See docs/deployment.md#request-ids.
+   */
+  get id(): string {
+    if (this.#id !== undefined) return this.#id;
+    const given = this.#settings.trustProxy ? this.header('x-request-id') : undefined;
+    return (this.#id = given !== undefined && REQUEST_ID.test(given) ? given : randomUUID());
+  }
+
+  /**
+   * A child of the app's logger whose every line carries this request's id (`reqId`).
+   *
+   * ```ts
+   * app.post('/notes', async (req) => {
+   *   req.log.info({ title }, 'note saved');
+   * });
+   * ```
+   */
+  get log(): Logger {
+    if (this.#log !== undefined) return this.#log;
+    const parent = this.#settings.logger?.();
+    if (parent === undefined) throw new TypeError('req.log: this request was made without an app (no logger)');
+    return (this.#log = parent.child({ reqId: this.id }));
   }
 
   /** The client's address: with `trustProxy`, the `X-Forwarded-For` value the trusted proxy wrote; otherwise the socket peer. */

@@ -129,7 +129,7 @@ export function resourceIsolation(ctx: ProtectionContext): Protection {
           if (req.header('sec-fetch-site') !== 'cross-site') return;
           const dest = req.header('sec-fetch-dest');
           if (dest === undefined || !SUBRESOURCE_DESTS.has(dest)) return;
-          ctx.logger.warn(
+          req.log.warn(
             { code: 'JSON_CROSS_SITE_LOAD', method: req.method, path: req.path, dest, site: 'cross-site', referer: req.header('referer') },
             'refused a cross-site subresource load',
           );

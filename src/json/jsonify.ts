@@ -12,6 +12,13 @@ import { PalisadeError } from '../errors.js';
 import { Response, type ResponseInit } from '../http/response.js';
 import { plainJSON } from './plain.js';
 
+declare module '../app/routes.js' {
+  interface RouteOptions {
+    /** Let this route answer with a top-level JSON array (see docs/json.md). */
+    allowTopLevelArray?: boolean;
+  }
+}
+
 export interface JsonifyOptions extends ResponseInit {
   /**
    * Allow a top-level array or other non-object value. Default false. Safe only when the

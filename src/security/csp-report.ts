@@ -13,7 +13,7 @@
  * See docs/headers.md#violation-reports.
  */
 import type { Logger } from 'pino';
-import { createLogger } from '../app/logger.js';
+import { planLogger } from '../app/logger.js';
 import type { Handler, RouteOptions } from '../app/routes.js';
 import { HttpError } from '../errors.js';
 import type { Request } from '../http/request.js';
@@ -64,13 +64,19 @@ export function cspReportHandler(opts: CspReportOptions = {}): Handler {
     if (opts.onReport) await opts.onReport(report, req);
     else {
       // The app's logger: its level follows the app's mode and `logger` setting.
-      const log = currentScope()?.logger?.() ?? (defaultLogger ??= createLogger(resolveMode() === 'test' ? 'silent' : 'warn'));
+      const log = currentScope()?.logger?.() ?? (defaultLogger ??= defaultReportLogger());
       log.warn({ cspReport: report, ip: req.ip, userAgent: req.header('user-agent')?.slice(0, 200) }, 'CSP violation');
     }
     return new Response(null, { status: 204 });
   };
   Object.defineProperty(handler, CSP_REPORT_HANDLER, { value: true });
   return handler;
+}
+
+/** The logger of a report handler called outside an app's request (its own tests). */
+function defaultReportLogger(): Logger {
+  const mode = resolveMode();
+  return planLogger({ level: mode === 'test' ? 'silent' : 'warn' }, mode).make();
 }
 
 /** True for a handler made by `cspReportHandler`. */

@@ -61,6 +61,13 @@ const minters = new WeakMap<Protection, (req: Request) => string>();
 /** A token check's outcome, kept so that the check runs once per request. */
 type Verdict = 'passed' | Promise<void> | { error: unknown };
 
+declare module '../app/routes.js' {
+  interface RouteOptions {
+    /** `false` exempts this route from CSRF protection (webhooks). Listed by `palisade check`. See docs/forms-and-csrf.md#exempting-a-route. */
+    csrf?: boolean;
+  }
+}
+
 declare module '../http/request.js' {
   interface RequestInternals {
     /** The token check of a state-changing request (see csrfTokenCheck). */
@@ -123,7 +130,7 @@ export function csrfProtection(ctx: ProtectionContext): Protection | null {
   const mintForScope = (scope: RequestScope): string => mint(scope.request as Request);
 
   const refuse = (req: Request, err: HttpError): never => {
-    ctx.logger.warn(
+    req.log.warn(
       { code: err.code, method: req.method, path: req.path, origin: req.header('origin'), secFetchSite: req.header('sec-fetch-site') },
       'CSRF check refused a request',
     );

@@ -4,6 +4,11 @@
  * down, commands are refused at once (no offline queue, one try per command, a command
  * timeout), so the requests that need it get a 503 within a bounded time; ioredis keeps
  * reconnecting in the background and the store works again as soon as Redis is back.
+ *
+ * The connection does not keep the process alive by itself: while no command is waiting,
+ * its socket and ioredis's reconnection timer are unref'd, so a script or a `node --test`
+ * file that made an app with a Redis store ends when its work does, with or without
+ * `app.close()`. A command in flight (`run`) holds the process until it is answered.
  */
 import type { Redis, RedisOptions } from 'ioredis';
 import { lazyRequire } from '../util/lazy-require.js';
@@ -26,6 +31,9 @@ export class RedisConnection {
   readonly #connectTimeout: number;
   #everReady = false;
   #firstReady: Promise<void> | undefined;
+  /** Commands waiting for an answer; while there are any, #hold keeps the process alive. */
+  #pending = 0;
+  #hold: NodeJS.Timeout | undefined;
 
   /** `onError` receives connection errors (without a listener, an 'error' event would end the process). */
   constructor(redis: string | RedisOptions, onError: (err: Error) => void = () => {}) {
@@ -36,6 +44,22 @@ export class RedisConnection {
     this.#connectTimeout = options.connectTimeout ?? 2_000;
     this.client.once('ready', () => (this.#everReady = true));
     this.client.on('error', onError);
+    // Each new connection's socket, and each wait before reconnecting, is unref'd (both
+    // events come on the tick after ioredis made them).
+    const client = this.client;
+    client.on('connect', () => client.stream?.unref?.());
+    client.on('reconnecting', () => (client as unknown as { reconnectTimeout?: NodeJS.Timeout | null }).reconnectTimeout?.unref?.());
+  }
+
+  /** Runs one command (after the first connection, see `ready`), keeping the process alive until it is answered. */
+  async run<T>(command: () => Promise<T>): Promise<T> {
+    if (this.#pending++ === 0) this.#hold = setInterval(() => {}, 1 << 30);
+    try {
+      await this.ready();
+      return await command();
+    } finally {
+      if (--this.#pending === 0) clearInterval(this.#hold);
+    }
   }
 
   /**

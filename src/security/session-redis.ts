@@ -7,6 +7,10 @@
  * time while requests that do not are served as usual, and the store works again as soon
  * as Redis is back.
  *
+ * The connection does not keep the process alive by itself (redis-client.ts), so a script
+ * or a `node --test` file that made an app with a Redis store ends when its work does, with
+ * or without `app.close()`. A server holds the process while it listens, as always.
+ *
  * See docs/sessions.md#redis.
  */
 import type { Redis, RedisOptions } from 'ioredis';
@@ -42,20 +46,20 @@ export class RedisStore implements SessionStore {
     this.#prefix = opts.prefix ?? 'palisade:session:';
   }
 
-  async get(id: string): Promise<string | undefined> {
-    await this.#conn.ready();
-    const v = await this.client.get(this.#prefix + id);
-    return v ?? undefined;
+  get(id: string): Promise<string | undefined> {
+    return this.#conn.run(async () => (await this.client.get(this.#prefix + id)) ?? undefined);
   }
 
-  async set(id: string, value: string, ttlSeconds: number): Promise<void> {
-    await this.#conn.ready();
-    await this.client.set(this.#prefix + id, value, 'EX', Math.max(1, Math.ceil(ttlSeconds)));
+  set(id: string, value: string, ttlSeconds: number): Promise<void> {
+    return this.#conn.run(async () => {
+      await this.client.set(this.#prefix + id, value, 'EX', Math.max(1, Math.ceil(ttlSeconds)));
+    });
   }
 
-  async delete(id: string): Promise<void> {
-    await this.#conn.ready();
-    await this.client.del(this.#prefix + id);
+  delete(id: string): Promise<void> {
+    return this.#conn.run(async () => {
+      await this.client.del(this.#prefix + id);
+    });
   }
 
   close(): Promise<void> {

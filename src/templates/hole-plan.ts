@@ -144,8 +144,13 @@ export function holePlan(c: Context, next?: string, sameOrigin = false): HolePla
     if (why !== null) return { kind: 'error', ctx: c, code: 'TEMPLATE_PARTIAL_NAME', reason: why };
   }
   let plan = planHere(c, next, sameOrigin);
-  // A value written there ends the token; one dropped (in a comment) leaves it open.
-  if (plan.kind === 'escape' && plan.after.codeTail !== '') plan = { ...plan, after: withCtx(plan.after, { codeTail: '' }) };
+  // A value written there ends the token; one dropped (in a comment) leaves it open, and so
+  // may an empty one: a `$` before an empty value in a template literal still meets what
+  // follows (`${{ v }}{`), so it stays (JSON values are never empty).
+  if (plan.kind === 'escape' && plan.after.codeTail !== '') {
+    const codeTail = plan.after.state === 'JS_TMPL' && plan.after.codeTail.includes('$') ? '$' : '';
+    plan = { ...plan, after: withCtx(plan.after, { codeTail }) };
+  }
   // Only the first value of an action can be the whole action (F.FORM_ACTION_VALUE).
   if (plan.kind !== 'error' && (plan.after.flags & F.FORM_ACTION_VALUE) !== 0) plan = { ...plan, after: withCtx(plan.after, { flags: plan.after.flags & ~F.FORM_ACTION_VALUE }) };
   // After `&` (where references are decoded): the value's first character as a reference,

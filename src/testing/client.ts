@@ -4,8 +4,8 @@
  *
  * ```ts
  * const client = app.test();
- * const res = await client.post('/notes', { form: { title: 'Hi' } });
- * assert.equal(res.status, 303);
+ * (await client.post('/api/notes', { json: { title: 'Hi' } })).expectStatus(201);
+ * (await client.submit('/notes/new', { fields: { title: 'Hi' } })).expectStatus(303);
  * ```
  * See docs/testing.md.
  */
@@ -13,10 +13,28 @@ import { Readable } from 'node:stream';
 import { parseSetCookie } from 'cookie';
 import type { App } from '../app/app.js';
 import { lastResortResponse, unwritable } from '../adapters/write-guard.js';
+import { failureOf } from '../app/error-page.js';
 import type { Response } from '../http/response.js';
 import { issueCsrfTokenForTestClient } from '../security/csrf.js';
+import { encodeForm, encodeQuery, fieldEntries, fileEntries, type TestFile } from './encode.js';
+import { TestResponse } from './response.js';
+import { buildSubmission, type FieldValue } from './submit.js';
+
+export { TestResponse };
+export type { TestFile, FieldValue };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Which CSRF token a request carries (see docs/testing.md#csrf-tokens-in-tests):
+ * - `true`: a valid `X-CSRF-Token` for the client's session, as a page's `fetch` helper
+ *   sends, besides anything the body holds — the default of `get`, `post` and the other
+ *   request methods;
+ * - `'form'`: only a token the body itself holds — the default of `submit()`, which sends
+ *   the token the page's form contains, and none when the template forgot it;
+ * - `false`: none at all (`submit()` also leaves out the form's own token field).
+ */
+export type CsrfMode = boolean | 'form';
 
 export interface TestClientOptions {
   /** Origin the client pretends to talk to. Default `http://localhost`. */
@@ -31,55 +49,45 @@ export interface TestRequestOptions {
   headers?: Record<string, string>;
   /** Appended to the URL's query string. */
   query?: Record<string, string | number | readonly (string | number)[]>;
-  /** Sent as `application/x-www-form-urlencoded`. */
+  /** Sent as `application/x-www-form-urlencoded`, or as the text fields of a multipart body when `files` is given. */
   form?: Record<string, string | number | readonly (string | number)[]>;
+  /** Files to upload: the body is `multipart/form-data`, with `form`'s fields first. */
+  files?: Record<string, TestFile | readonly TestFile[]>;
   /** Sent as `application/json`. */
   json?: unknown;
   /** A raw body; set `headers['content-type']` yourself. */
   body?: string | Uint8Array;
   followRedirects?: boolean;
   /**
-   * Unsafe methods (POST, PUT, PATCH, DELETE) carry a valid `X-CSRF-Token` for the
-   * client's session by default, as a page of the app would. `false` sends none, to test
-   * that the app refuses such requests. See docs/forms-and-csrf.md#testing.
+   * The CSRF token of an unsafe method (POST, PUT, PATCH, DELETE). Default `true`: a valid
+   * `X-CSRF-Token` for the client's session, as a page of the app would send. `false` (or
+   * `'form'`) sends none but what the body holds, to test that the app refuses such
+   * requests. See docs/testing.md#csrf-tokens-in-tests.
    */
-  csrf?: boolean;
+  csrf?: CsrfMode;
 }
 
-/** A response as the test sees it: status, headers, body. */
-export class TestResponse {
-  readonly status: number;
-  /** Lower-cased names; repeated headers (Set-Cookie) are arrays. */
-  readonly headers: Readonly<Record<string, string | string[]>>;
-  readonly body: Buffer;
-  /** The URL path that produced this response (after redirects). */
-  readonly url: string;
-
-  constructor(status: number, headers: Record<string, string | string[]>, body: Buffer, url: string) {
-    this.status = status;
-    this.headers = headers;
-    this.body = body;
-    this.url = url;
-  }
-  /** One header, repeated values joined with `, `. */
-  header(name: string): string | undefined {
-    const v = this.headers[name.toLowerCase()];
-    return Array.isArray(v) ? v.join(', ') : v;
-  }
-  get text(): string {
-    return this.body.toString('utf8');
-  }
-  json<T = unknown>(): T {
-    return JSON.parse(this.text) as T;
-  }
-  get location(): string | undefined {
-    return this.header('location');
-  }
-  /** The Set-Cookie header lines. */
-  get setCookies(): string[] {
-    const v = this.headers['set-cookie'];
-    return v === undefined ? [] : Array.isArray(v) ? v : [v];
-  }
+/** Options of `client.submit()`: what a person does with a form of the page. */
+export interface SubmitOptions {
+  /** Which form of the page: its `id`, `name` or `action`. Default: the page's only form. */
+  form?: string;
+  /**
+   * Values typed in, by field name; they replace what the page filled in. A list fills
+   * repeated fields or a multiple select; `true`/`false` ticks or clears a checkbox. A name
+   * the form does not have, or an option its select does not offer, is an error.
+   */
+  fields?: Record<string, FieldValue>;
+  /** Files chosen in the form's file inputs (the form must be `enctype="multipart/form-data"`). */
+  files?: Record<string, TestFile | readonly TestFile[]>;
+  /** The submit button pressed, by name or value. Default: the form's first, as Enter does. */
+  button?: string;
+  /**
+   * Default `'form'`: only the token the form holds, as a browser sends. `true` adds
+   * `X-CSRF-Token` as the request methods do; `false` leaves out the form's token too.
+   */
+  csrf?: CsrfMode;
+  headers?: Record<string, string>;
+  followRedirects?: boolean;
 }
 
 interface JarCookie {
@@ -125,6 +133,40 @@ export class TestClient {
     return this.request('OPTIONS', path, opts);
   }
 
+  /**
+   * Fills in and submits a form of a page, as a person in a browser would: gets the page
+   * (or takes a response already fetched), finds the form, keeps the values the page put
+   * in it (hidden fields and the CSRF token among them), types in `fields`, picks `files`,
+   * and sends it to the form's action with its method and encoding. Only the token the
+   * form holds is sent: a form whose template forgot it gets the 403 a browser would.
+   *
+   * ```ts
+   * const res = await client.submit('/notes/new', { fields: { title: 'Groceries' } });
+   * res.expectStatus(303);
+   * ```
+   * See docs/testing.md#submitting-forms.
+   */
+  async submit(page: string | TestResponse, opts: SubmitOptions = {}): Promise<TestResponse> {
+    const shown = typeof page === 'string' ? (await this.get(page, { headers: opts.headers ?? {}, followRedirects: true })).expectStatus(200) : page;
+    const pageUrl = new URL(shown.url, this.#base);
+    const csrf = opts.csrf ?? 'form';
+    const sub = buildSubmission(shown.text, pageUrl, {
+      form: opts.form,
+      fields: opts.fields,
+      files: opts.files,
+      button: opts.button,
+      keepCsrfField: csrf !== false,
+    });
+    const headers = { ...(opts.headers ?? {}), referer: pageUrl.href };
+    const common = { csrf, ...(opts.followRedirects === undefined ? {} : { followRedirects: opts.followRedirects }) };
+    if (sub.method === 'GET') {
+      const query = encodeQuery(sub.entries);
+      return this.request('GET', query === '' ? sub.url : `${sub.url}?${query}`, { ...common, headers });
+    }
+    const { body, contentType } = encodeForm(sub.entries, sub.encoding);
+    return this.request('POST', sub.url, { ...common, body, headers: { ...headers, 'content-type': contentType } });
+  }
+
   /** The cookies the client holds now (name → value). */
   get cookies(): Record<string, string> {
     this.#expire();
@@ -146,7 +188,7 @@ export class TestClient {
       const next = new URL(res.location, new URL(res.url, this.#base));
       if (next.origin !== this.#base.origin) break; // do not leave the app
       const keep = res.status === 307 || res.status === 308;
-      res = await this.#once(keep ? method : 'GET', next.pathname + next.search, keep ? opts : { headers: opts.headers });
+      res = await this.#once(keep ? method : 'GET', next.pathname + next.search, keep ? opts : { headers: opts.headers ?? {} });
     }
     return res;
   }
@@ -158,11 +200,14 @@ export class TestClient {
     headers['host'] = url.host;
     for (const [k, v] of Object.entries({ ...this.#headers, ...(opts.headers ?? {}) })) headers[k.toLowerCase()] = v;
     let body: Uint8Array | null = null;
-    if (opts.form !== undefined) {
-      const p = new URLSearchParams();
-      for (const [k, v] of Object.entries(opts.form)) for (const x of [v].flat()) p.append(k, String(x));
-      body = Buffer.from(p.toString());
-      headers['content-type'] ??= 'application/x-www-form-urlencoded';
+    if (opts.files !== undefined) {
+      const encoded = encodeForm([...fieldEntries(opts.form ?? {}), ...fileEntries(opts.files)], 'multipart/form-data');
+      body = encoded.body;
+      headers['content-type'] ??= encoded.contentType;
+    } else if (opts.form !== undefined) {
+      const encoded = encodeForm(fieldEntries(opts.form), 'application/x-www-form-urlencoded');
+      body = encoded.body;
+      headers['content-type'] ??= encoded.contentType;
     } else if (opts.json !== undefined) {
       body = Buffer.from(JSON.stringify(opts.json));
       headers['content-type'] ??= 'application/json';
@@ -170,7 +215,9 @@ export class TestClient {
       body = typeof opts.body === 'string' ? Buffer.from(opts.body) : opts.body;
     }
     if (body !== null) headers['content-length'] = String(body.byteLength);
-    if (opts.csrf !== false && !SAFE_METHODS.has(method.toUpperCase()) && headers['x-csrf-token'] === undefined) {
+    const csrf = opts.csrf ?? true;
+    if (csrf !== true && csrf !== 'form' && csrf !== false) throw new TypeError(`test client: csrf must be true, 'form' or false, not ${JSON.stringify(csrf)}`);
+    if (csrf === true && !SAFE_METHODS.has(method.toUpperCase()) && headers['x-csrf-token'] === undefined) {
       // Like a browser on the app's own page: a token for this session (created if need be).
       const cookieNow = this.#cookieHeader(url);
       const probe = this.#app.createRequest({
@@ -201,12 +248,12 @@ export class TestClient {
     // What node's writeHead would refuse, the server answers with a logged 500; so does the client.
     const problem = unwritable(res, true);
     if (problem !== undefined) {
-      this.#app.logger.error({ err: problem, method, path: url.pathname }, 'the response could not be written');
+      req.log.error({ err: problem, method, path: url.pathname }, 'the response could not be written');
       res = lastResortResponse(problem, req, this.#app.settings.env === 'development');
     }
     const bytes = method === 'HEAD' ? Buffer.alloc(0) : await readAll(res);
     this.#store(res, url);
-    return new TestResponse(res.status, { ...res.headers }, bytes, url.pathname + url.search);
+    return new TestResponse(res.status, { ...res.headers }, bytes, url.pathname + url.search, req.method, failureOf(res));
   }
 
   #cookieHeader(url: URL): string {

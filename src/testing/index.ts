@@ -1,2 +1,11 @@
 // `palisade/testing`: the in-process test client.
-export { TestClient, TestResponse, type TestClientOptions, type TestRequestOptions } from './client.js';
+export {
+  TestClient,
+  TestResponse,
+  type TestClientOptions,
+  type TestRequestOptions,
+  type SubmitOptions,
+  type CsrfMode,
+  type TestFile,
+  type FieldValue,
+} from './client.js';

@@ -13,11 +13,20 @@ const appSource = (greeting: string) =>
   `export const app = createApp();\n` +
   `app.get('/', () => ${JSON.stringify(greeting)} + ' from ' + process.pid + ' in ' + app.settings.env);\n`;
 
-test('shouldRestart ignores dependencies, VCS and editor files', () => {
-  for (const p of ['app.ts', 'templates/page.html', 'src/notes.ts', null]) assert.equal(shouldRestart(p), true, String(p));
-  for (const p of ['node_modules/x/index.js', '.git/index', 'dist/app.js', 'app.ts~', '.app.ts.swp', '.#app.ts', '4913']) {
-    assert.equal(shouldRestart(p), false, p);
+test('shouldRestart ignores dependencies, VCS and the temporary files editors write', () => {
+  // Real files, including names that merely end like a temporary file's.
+  for (const p of ['app.ts', 'templates/page.html', 'src/notes.ts', null, 'templates/page4913.html', 'page4913', 'static/movie.swf', 'notes~draft.html', 'templates/#include.html', 'src/tmp.ts', '.env']) {
+    assert.equal(shouldRestart(p), true, String(p));
   }
+  const ignored = [
+    'node_modules/x/index.js', '.git/index', 'dist/app.js', 'sub/node_modules/y.js', '.idea/workspace.xml', '.vscode/settings.json',
+    'app.ts~', '.app.ts.swp', '.app.ts.swo', '.app.ts.swn', '.app.ts.swa', '.app.ts.swx', 'templates/.page.html.swp', 'app.ts.swp', // vim
+    '4913', 'templates/4913', // vim's test write
+    '.#app.ts', '#app.ts#', 'templates/#page.html#', // Emacs lock and auto-save
+    'app.ts___jb_tmp___', 'app.ts___jb_old___', // JetBrains safe write
+    'app.ts.kate-swp', '.goutputstream-XK4Z1Y', 'app.ts.tmp', 'page.html.crswap', '.DS_Store', '._app.ts',
+  ];
+  for (const p of ignored) assert.equal(shouldRestart(p), false, p);
 });
 
 test('palisade dev serves in development mode and restarts when a file changes', async () => {
@@ -30,6 +39,17 @@ test('palisade dev serves in development mode and restarts when a file changes',
     const [, url1] = await waitForOutput(child, /serving .* on (http:\/\/127\.0\.0\.1:\d+) \(development mode/);
     const first = await (await fetch(url1!)).text();
     assert.match(first, /^one from \d+ in development$/);
+
+    // An editor saving app.ts writes these first (vim, Emacs, JetBrains): none restarts the app.
+    let later = '';
+    const listen = (d: Buffer) => (later += d);
+    child.stdout!.on('data', listen);
+    child.stderr!.on('data', listen);
+    for (const f of ['4913', '.app.ts.swp', 'app.ts~', '#app.ts#', '.#app.ts', 'app.ts___jb_tmp___']) writeFileSync(join(dir, f), 'x');
+    await new Promise((r) => setTimeout(r, 600));
+    child.stdout!.off('data', listen);
+    child.stderr!.off('data', listen);
+    assert.doesNotMatch(later, /restarting/, later);
 
     writeFileSync(join(dir, 'app.ts'), appSource('two'));
     const [, url2] = await waitForOutput(child, /changed; restarting[^]*serving .* on (http:\/\/127\.0\.0\.1:\d+)/);

@@ -62,6 +62,8 @@ const ALLOWED: [name: string, parts: string[], expected: string][] = [
   ['Unicode names are fine (they are not separators)', ['img', 'café.png'], 'img/café.png'],
   ['dots inside a name', ['img', 'a..b.png'], 'img/a..b.png'],
   ['no parts: the base itself', [], ''],
+  ['a name too long for the file system (it cannot exist)', [' '.repeat(254) + '..'], ' '.repeat(254) + '..'],
+  ['a directory name too long for the file system', ['a'.repeat(300), 'x.png'], 'a'.repeat(300) + '/x.png'],
 ];
 
 for (const [name, parts, expected] of ALLOWED) {

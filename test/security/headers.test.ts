@@ -30,7 +30,7 @@ function app(opts: AppOptions = {}) {
 function securityHeaders(h: Readonly<Record<string, string | string[]>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k of Object.keys(h).sort()) {
-    if (k === 'content-type' || k === 'content-length') continue;
+    if (k === 'content-type' || k === 'content-length' || k === 'x-request-id') continue; // not security headers
     out[k] = String(h[k]).replace(NONCE_RE, "'nonce-N'");
   }
   return out;

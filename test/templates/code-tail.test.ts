@@ -32,6 +32,8 @@ const REFUSED: readonly (readonly [string, number])[] = [
   ['<style>p { color: red }/{% if a %}*{% endif %} {{ v }}</style>', 35],
   ['<p style="content: \'a\\{% if a %}\' {{ v }} \'{% endif %}\'">x</p>', 33],
   ['<script>x = `${% if a %}{a}{% endif %}`</script>', 25],
+  // An empty value leaves the `$` next to the text after it (found by the escaper fuzzer).
+  ['<a onclick="x = String.raw`${{ v }}{`;">x</a>', 36],
   // HTML comments: a value in one is dropped, so it does not end the token either.
   ['<!-- a -{% if a %}-> <script>{% endif %} -->\n{{ v }}</script>', 19],
   ['<!-- a --{% if a %}> <p title="{% endif %}{{ v }}"> -->', 20],
@@ -76,6 +78,7 @@ const ALLOWED: readonly (readonly [string, Record<string, unknown>, string])[] =
   ['<script>x = `Price: ${{ v }}`</script>', { v: '{alert(1)}' }, '<script>x = `Price: $\\u007balert(1)}`</script>'],
   ['<p onclick="x = `${{ v }}`">', { v: '{alert(1)}' }, '<p onclick="x = `$\\u007balert(1)}`">'],
   ['<script>x = `${{ v }}`</script>', { v: '5' }, '<script>x = `$\\u0035`</script>'],
+  ['<script>x = `${{ v }}{{ w }}`</script>', { v: '', w: '{a}' }, '<script>x = `$\\u007ba}`</script>'],
   ['<!--{{ v }}--><p>{{ v }}</p>', { v: 'c' }, '<!----><p>c</p>'],
 ];
 

@@ -1,5 +1,4 @@
-import { createApp, defineForm, fields, flash, Response } from '../../../src/index.js';
-import { createTemplates } from '../../../src/templates/index.js';
+import { createApp, createTemplates, defineForm, fields, flash, Response } from '../../../src/index.js';
 
 export const app = createApp();
 const views = createTemplates({ dir: new URL('./templates', import.meta.url).pathname });

@@ -1,5 +1,4 @@
-import { createApp, cspReportHandler, CSP_REPORT_ROUTE, Response } from '../../../src/index.js';
-import { compileTemplate } from '../../../src/templates/index.js';
+import { compileTemplate, createApp, cspReportHandler, CSP_REPORT_ROUTE, Response } from '../../../src/index.js';
 
 export const app = createApp({
   headers: {

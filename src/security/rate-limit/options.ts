@@ -24,6 +24,16 @@ export type RateLimitKey =
  * app.post('/login', login, { rateLimit: [{ limit: 20, window: 60 }, { limit: 5, window: 60, key: byUsername, name: 'login-user' }] });
  * ```
  */
+declare module '../../app/routes.js' {
+  interface RouteOptions {
+    /**
+     * Rate limits for this route: one rule or several, each counted on its own; `false`
+     * lifts a blueprint's. See docs/auth.md#rate-limits.
+     */
+    rateLimit?: RateLimitRule | readonly RateLimitRule[] | false;
+  }
+}
+
 export interface RateLimitRule {
   /** Requests allowed per window for one key. */
   limit: number;

@@ -72,8 +72,9 @@ export class RedisRateLimitStore implements RateLimitStore {
   }
 
   async hit(key: string, q: WindowQuery): Promise<WindowCounts> {
-    await this.#conn.ready();
-    const [allowed, current, previous, now] = await this.#client.palisadeRateLimit(`${this.#prefix}{${key}}`, q.windowMs, q.limit, q.sliding ? 1 : 0);
+    const [allowed, current, previous, now] = await this.#conn.run(() =>
+      this.#client.palisadeRateLimit(`${this.#prefix}{${key}}`, q.windowMs, q.limit, q.sliding ? 1 : 0),
+    );
     return { allowed: allowed === 1, current: Number(current), previous: Number(previous), now: Number(now) };
   }
 

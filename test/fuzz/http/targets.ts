@@ -4,7 +4,7 @@
  * it parses). The app under test sends this list to the fuzzer when it starts, so a new
  * route is fuzzed without anyone listing it twice.
  */
-import type { App, RouteOptions } from '../../../src/index.js';
+import type { App } from '../../../src/index.js';
 
 export type BodyKind = 'form' | 'json' | 'multipart' | 'text' | 'bytes';
 
@@ -16,6 +16,13 @@ export interface FuzzHints {
   body?: readonly BodyKind[];
   /** The route answers with a file (ETags, ranges). */
   file?: boolean;
+}
+
+declare module '../../../src/app/routes.js' {
+  interface RouteOptions {
+    /** What the handler reads, for the HTTP fuzzer (an option of this app's own, declared by merging). */
+    fuzz?: FuzzHints;
+  }
 }
 
 /** One place to send requests to. */
@@ -38,7 +45,7 @@ export function targetsOf(app: App, extra: readonly Target[] = []): Target[] {
   const out: Target[] = [];
   for (const r of app.routes) {
     if (r.implicitHead) continue;
-    const hints = (r.options as RouteOptions & { fuzz?: FuzzHints }).fuzz ?? {};
+    const hints = r.options.fuzz ?? {};
     out.push({
       method: r.method,
       path: r.path,
