@@ -153,9 +153,9 @@ export class ExprGen {
           const name = jsString(e.name);
           return `(typeof ($g = ${this.expr(e.obj, soft)}) === 'object' && $g !== null && ($v = $g[${name}]) !== undefined ? $v : $rt_get($g, ${name}, $W, ${this.pos(e.offset)}))`;
         }
-        return `$rt_attr(${this.expr(e.obj, soft)}, ${jsString(e.name)}, ${this.strict && !soft}, $W, ${this.pos(e.offset)})`;
+        return `$rt_attr(${this.holder(e.obj, soft)}, ${jsString(e.name)}, ${this.strict && !soft}, $W, ${this.pos(e.offset)})`;
       case 'item':
-        return `$rt.item(${this.expr(e.obj, soft)}, ${this.expr(e.index)}, ${this.strict && !soft}, $W, ${this.pos(e.offset)})`;
+        return `$rt.item(${this.holder(e.obj, soft)}, ${this.expr(e.index)}, ${this.strict && !soft}, $W, ${this.pos(e.offset)})`;
       case 'slice':
         return `$rt.slice(${this.expr(e.obj)}, ${e.start ? this.expr(e.start) : 'null'}, ${e.stop ? this.expr(e.stop) : 'null'}, ${e.step ? this.expr(e.step) : 'null'})`;
       case 'call':
@@ -174,6 +174,14 @@ export class ExprGen {
       case 'spread':
         throw this.src.error('TEMPLATE_SYNTAX', '*items and **mapping are only call arguments', e.offset);
     }
+  }
+
+  /**
+   * The value an attribute is read from. In strict mode an attribute of a missing name
+   * raises anyway (runtime.ts attr); reading the name strictly says which name is missing.
+   */
+  holder(e: Expr, soft: boolean): string {
+    return this.strict && !soft && e.kind === 'name' ? this.name(e.name, e.offset, false) : this.expr(e, soft);
   }
 
   /** A JS boolean expression: the truthiness of `e`, without building values. */
