@@ -4,19 +4,27 @@
  * turn (A, B, C, D, E, A, B, …): start the server on core 0, time it to its first 200,
  * set the scenario up, check one request gets a 2xx, warm up, drive it with wrk on core 1,
  * read its RSS, stop it. Medians over rounds; ratios to raw node:http and to Fastify.
- * Then the template and html micro-benchmarks, if present. Writes bench/results.md.
+ * Then the template and html micro-benchmarks, if present. Writes this Node version's
+ * section of bench/results.md, keeping the other versions' sections.
  *
  *   node run.mjs [--rounds 3] [--duration 4] [--warmup 1] [--connections 50]
  *                [--only hello,json] [--frameworks palisade,node,...] [--no-extras] [--out results.md]
+ *                [--node 26 | --node /path/to/node] [--dry-run]
+ *
+ * --node runs the whole benchmark (every server, the micro-benchmarks and autocannon) on
+ * that Node: a major version is fetched from the npm registry (scripts/with-node.mjs), a
+ * path is used as it is. PALISADE_BENCH_NODE does the same. --dry-run prints what would
+ * run, on which Node, and where the results would go, then stops before starting anything.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { drive, generatorVersion, pickGenerator } from './lib/load.mjs';
 import { PRIORITY, canPin, liveChildren, pinned, rssMiB, startServer, watchCpu } from './lib/proc.mjs';
-import { formatReport } from './lib/report.mjs';
+import { formatReport, mergeResults } from './lib/report.mjs';
+import { fetchNode } from '../scripts/with-node.mjs';
 import { SCENARIOS, preflight, scenario } from './http/scenarios.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -31,7 +39,10 @@ export const FRAMEWORKS = [
 ];
 
 function parseArgs(argv) {
-  const o = { rounds: 3, duration: 4, warmup: 1, connections: 50, only: null, frameworks: null, extras: true, out: join(here, 'results.md') };
+  const o = {
+    rounds: 3, duration: 4, warmup: 1, connections: 50, only: null, frameworks: null, extras: true, out: join(here, 'results.md'),
+    node: process.env.PALISADE_BENCH_NODE || null, dryRun: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -47,6 +58,8 @@ function parseArgs(argv) {
     else if (a === '--frameworks') o.frameworks = val().split(',').map((s) => s.trim()).filter(Boolean);
     else if (a === '--no-extras') o.extras = false;
     else if (a === '--out') o.out = val();
+    else if (a === '--node') o.node = val();
+    else if (a === '--dry-run') o.dryRun = true;
     else if (a === '--help' || a === '-h') {
       console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('*/')[0]);
       process.exit(0);
@@ -102,8 +115,32 @@ function extras(pin) {
   return out;
 }
 
+/** The node binary `--node` names: a major version (fetched) or a path; null for this one. */
+function chosenNode(spec) {
+  if (spec === null) return null;
+  const bin = /^\d+$/.test(spec) ? fetchNode(spec) : spec;
+  if (!existsSync(bin)) throw new Error(`--node ${spec}: no such file`);
+  return realpathSync(bin) === realpathSync(process.execPath) ? null : bin;
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  // On another Node, run this same script there: every process it starts then uses that
+  // Node too (servers and autocannon are spawned with process.execPath).
+  const other = chosenNode(opts.node);
+  if (other !== null) {
+    const r = spawnSync(other, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, PALISADE_BENCH_NODE: other } });
+    process.exit(r.status ?? 1);
+  }
+  if (opts.dryRun) {
+    const fw = opts.frameworks ? FRAMEWORKS.filter((f) => opts.frameworks.includes(f.id)) : FRAMEWORKS;
+    console.log(`dry run: Node ${process.version} (${process.execPath})`);
+    console.log(`frameworks: ${fw.map((f) => f.id).join(', ')}; scenarios: ${(opts.only ? opts.only.map(scenario) : SCENARIOS).map((s) => s.name).join(', ')}`);
+    console.log(`${opts.rounds} rounds of ${opts.duration} s after ${opts.warmup} s warm-up, ${opts.connections} connections; micro-benchmarks: ${opts.extras ? 'yes' : 'no'}`);
+    console.log(`load generator: ${generatorVersion(pickGenerator())}; dist/index.js: ${existsSync(join(root, 'dist', 'index.js')) ? 'present' : 'missing (run npm run build)'}`);
+    console.log(`results: the Node ${process.versions.node.split('.')[0]} section of ${opts.out}`);
+    return;
+  }
   const distIndex = join(root, 'dist', 'index.js');
   if (!existsSync(distIndex)) throw new Error('dist/index.js is missing: run `npm run build` at the repository root first.');
   const frameworks = opts.frameworks ? FRAMEWORKS.filter((f) => opts.frameworks.includes(f.id)) : FRAMEWORKS;
@@ -205,7 +242,7 @@ async function main() {
     extras: extraOut,
     httpSeconds,
   });
-  writeFileSync(opts.out, report);
+  writeFileSync(opts.out, mergeResults(existsSync(opts.out) ? readFileSync(opts.out, 'utf8') : '', report, process.version));
   writeFileSync(join(tmpDir, 'last-run.json'), JSON.stringify({ opts, results, startups, serves, machine: machine() }, null, 1));
   console.log(`\n${report}`);
   console.log(`wrote ${opts.out}`);

@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   HTTP_UNSAFE_HTML_RESPONSE: { status: 500, title: 'An HTML response was built from a plain string.' },
   HTTP_TIMEOUT: { status: 503, title: 'The handler did not answer in time.' },
   HTTP_INVALID_HEADER: { status: 500, title: 'A response header has a name or value that HTTP cannot carry.' },
+  HTTP_URL_FOR_VALUE: { status: 500, title: 'A value given to urlFor would make a URL that leaves its route (a path starting with //, an empty segment, or a . or .. segment).' },
   HTTP_INVALID_STATUS: { status: 500, title: 'The response status is not a whole number from 200 to 599.' },
 
   // ---- BODY: request bodies and their limits ------------------------------------------
@@ -45,6 +46,7 @@ export const ERROR_CODES = {
   CONFIG_SECRET_WEAK: { status: 500, title: 'The secret key is too short, or (in production) too easy to guess.' },
   CONFIG_ROUTE: { status: 500, title: 'A route is declared wrongly.' },
   CONFIG_ALLOWED_HOSTS_MISSING: { status: 500, title: 'Production mode needs allowedHosts.' },
+  CONFIG_PACKAGE_MISSING: { status: 500, title: 'A feature in use needs an optional package that is not installed.' },
   CONFIG_SERVER_TIMEOUTS: { status: 500, title: 'The server timeouts cannot work together, or one is longer than node can time.' },
   CONFIG_LISTEN_FAILED: { status: 500, title: 'The server could not listen on the host and port it was given.' },
 

@@ -32,6 +32,7 @@ export { Session } from './security/session.js';
 export type { SessionOptions, UserEpoch, EndUserSessions } from './security/session-manager.js';
 export { MemoryStore, type SessionStore } from './security/session-store.js';
 export { RedisStore, type RedisStoreOptions } from './security/session-redis.js';
+export type { RedisConnectionOptions } from './security/redis-options.js';
 export { hashPassword, verifyPassword, needsRehash, PASSWORD_DEFAULTS, MAX_PASSWORD_BYTES, type PasswordHashOptions } from './auth/password.js';
 export type { LoginOptions, LoadUser } from './auth/login.js';
 export type { RateLimitRule, RateLimitKey, RateLimitSettings } from './security/rate-limit/options.js';
@@ -49,3 +50,10 @@ export type {
   StringOptions, NumberOptions, DateOptions, FileOptions, Choice, HtmlHints, RawInput, SchemaFieldOptions, ViewOptions, RenderOptions,
   FlashedOptions, FormLimits, FormsOptions,
 } from './forms/index.js';
+// These modules add members to interfaces by declaration merging (`req.files()`, the
+// `jsonMaxDepth` route option, the request scope and internals); naming them here puts their
+// declarations in the published types, which only follow the exports. The app loads them anyway.
+export {} from './files/request-files.js';
+export {} from './json/parse.js';
+export {} from './security/trust-guard.js';
+export {} from './security/rate-limit/protection.js';

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 
 const docs = readdirSync('docs').filter((f) => f.endsWith('.md'));
 
@@ -19,6 +19,24 @@ test('doc code blocks that name a file match it exactly', () => {
     }
   }
   assert.ok(checked >= 2);
+});
+
+test('docs examples import Palisade as an app does: by its package name, never by a path into the repository', () => {
+  // docs/ is shipped in the package and src/ is not: a path out of docs/examples breaks
+  // in every installed copy (docs/installing.md#from-git-or-from-a-checkout).
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : /\.[cm]?[jt]s$/.test(e.name) ? [join(dir, e.name)] : []));
+  const outside: string[] = [];
+  let palisade = 0;
+  for (const file of files('docs/examples')) {
+    for (const m of readFileSync(file, 'utf8').matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|^import\s+)['"]([^'"]+)['"]/gm)) {
+      const spec = m[1]!;
+      if (spec === 'palisade' || spec.startsWith('palisade/')) palisade++;
+      else if (spec.startsWith('.') && !resolve(dirname(file), spec).startsWith(resolve('docs/examples') + sep)) outside.push(`${file}: ${spec}`);
+    }
+  }
+  assert.deepEqual(outside, []);
+  assert.ok(palisade >= 10, `${palisade}`);
 });
 
 test('quickstart example', async () => {

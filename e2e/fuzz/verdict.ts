@@ -96,9 +96,14 @@ export function fidelity(read: Reader | null, t: Transform | null, v: string, re
     case 'regexp': {
       const r = JSON.parse(ref.read) as { source: string };
       if (!r.source.includes(R) || got === null) return null;
-      // The text the reference expression matches (the grammar's static parts are literal
-      // but for a non-capturing group), with the value in place of the reference.
-      const input = r.source.replace(/^\(\?:|\)$/g, '').split(R).join(tv);
+      // The text the reference expression matches, with the value in place of the
+      // reference. Only a reference whose static parts are literal (but for one enclosing
+      // non-capturing group) says what that text is: a construct that moves grammar around
+      // the value (a loop repeating `?:`, a shrunk `(`) makes regular-expression syntax of
+      // them, and such a case is not compared.
+      const body = r.source.replace(/^\(\?:([\s\S]*)\)$/, '$1');
+      if (!/^[\w ]*$/.test(body.split(R).join(''))) return null;
+      const input = body.split(R).join(tv);
       const g = JSON.parse(got) as { source: string; flags: string };
       let m: string | undefined;
       try {

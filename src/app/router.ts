@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 // required, not imported: importing a CommonJS package from ESM makes node scan its source
 // for export names first, which costs start-up time.
 const FindMyWay = createRequire(import.meta.url)('find-my-way') as typeof import('find-my-way');
-import { ConfigError } from '../errors.js';
+import { ConfigError, PalisadeError } from '../errors.js';
 import type { AfterHook, BeforeHook, ErrorClass, ErrorHandler, Handler, Method, RouteOptions } from './routes.js';
 
 /** A mounted route with everything dispatch needs, resolved once at registration. */
@@ -97,9 +97,30 @@ function toParams(p: Record<string, string | undefined>): Record<string, string>
 }
 
 /**
+ * Refuses a built path whose segments a browser would not keep as they are: an empty
+ * segment (`//host` at the start is another site; `a//b` a path no route matches) or a
+ * dot segment (`..` climbs out of the route, `%2e` included, since percent-encoding does not
+ * stop a browser from removing it). Values cannot make either once this holds.
+ */
+function checkSegments(path: string, pattern: string): void {
+  const segs = path.split('/');
+  for (let i = 1; i < segs.length; i++) {
+    const seg = segs[i]!;
+    const empty = seg === '' && i < segs.length - 1;
+    const dots = /^(?:\.|%2e){1,2}$/i.test(seg);
+    if (!empty && !dots) continue;
+    const why = empty
+      ? i === 1 ? 'it would start with //, which a browser reads as another host' : 'it would have an empty segment (//)'
+      : `it would have a "${seg}" segment, which a browser removes, climbing out of the route`;
+    throw new PalisadeError('HTTP_URL_FOR_VALUE', `urlFor: the values given for ${pattern} build ${JSON.stringify(path)}, and ${why}.`, { pattern, path });
+  }
+}
+
+/**
  * Builds a path from a route pattern: each `:param` is replaced by its value,
  * percent-encoded as one path segment; `*` takes a value whose `/` are kept. Params the
- * pattern does not name go to the query string, as in Flask's `url_for`.
+ * pattern does not name go to the query string, as in Flask's `url_for`. A path whose
+ * values would make an empty or dot segment is refused (HTTP_URL_FOR_VALUE).
  */
 export function buildPath(pattern: string, params: Record<string, unknown> = {}, query: Record<string, unknown> = {}): string {
   const used = new Set<string>();
@@ -116,6 +137,7 @@ export function buildPath(pattern: string, params: Record<string, unknown> = {},
     used.add('*');
     path = path.slice(0, -1) + (v === undefined ? '' : String(v).split('/').map(encodeURIComponent).join('/'));
   }
+  checkSegments(path, pattern);
   const qs = new URLSearchParams();
   const addAll = (src: Record<string, unknown>, skipUsed: boolean) => {
     for (const k of Object.keys(src)) {

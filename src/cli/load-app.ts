@@ -1,7 +1,8 @@
 /**
  * Loads the app module the CLI was pointed at: a `.ts` file goes through tsx (registered
- * in this process on first use), a `.js` file is imported as it is. The module must
- * export the app as `app` or as its default export.
+ * in this process on first use; tsx is an optional package, and without it a `.ts` app is
+ * refused with a one-line ConfigError naming the fix), a `.js` file is imported as it is.
+ * The module must export the app as `app` or as its default export.
  *
  * ```ts
  * const app = await loadApp('examples/notes/app.ts');
@@ -12,6 +13,7 @@ import { existsSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { App } from '../app/app.js';
+import { importOptional } from '../util/lazy-require.js';
 
 /** An error the CLI reports as one line (no stack) and exits with code 2. */
 export class CliError extends Error {
@@ -44,7 +46,10 @@ export function resolveAppFile(arg: string | undefined, cwd = process.cwd()): st
 /** Imports the module and returns its app. */
 export async function loadApp(file: string): Promise<App> {
   if (TS_EXT.has(extname(file)) && !tsReady) {
-    const { register } = await import('tsx/esm/api');
+    const { register } = await importOptional<typeof import('tsx/esm/api')>('tsx/esm/api', {
+      feature: `Running a TypeScript app (${file})`,
+      install: 'npm install --save-dev tsx, or compile the app and give the .js file',
+    });
     register();
     tsReady = true;
   }

@@ -5,6 +5,12 @@
  * timeout), so the requests that need it get a 503 within a bounded time; ioredis keeps
  * reconnecting in the background and the store works again as soon as Redis is back.
  *
+ * ioredis is an optional peer dependency: it is loaded when the first Redis store is made,
+ * and an app that configures one without ioredis installed gets a ConfigError
+ * `CONFIG_PACKAGE_MISSING` saying to install it. The stores keep their connection in a
+ * private field, and their options are RedisConnectionOptions (redis-options.ts), so no
+ * published declaration names ioredis: an app that does not use Redis type-checks without it.
+ *
  * The connection does not keep the process alive by itself: while no command is waiting,
  * its socket and ioredis's reconnection timer are unref'd, so a script or a `node --test`
  * file that made an app with a Redis store ends when its work does, with or without
@@ -12,8 +18,9 @@
  */
 import type { Redis, RedisOptions } from 'ioredis';
 import { lazyRequire } from '../util/lazy-require.js';
+import type { RedisConnectionOptions } from './redis-options.js';
 
-const ioredis = lazyRequire<typeof import('ioredis')>('ioredis');
+const ioredis = lazyRequire<typeof import('ioredis')>('ioredis', { feature: 'A Redis store (session.store or rateLimit.store: { redis })' });
 
 /** Defaults that make a dead Redis answer quickly instead of hanging requests. */
 const FAIL_FAST: RedisOptions = {
@@ -36,7 +43,7 @@ export class RedisConnection {
   #hold: NodeJS.Timeout | undefined;
 
   /** `onError` receives connection errors (without a listener, an 'error' event would end the process). */
-  constructor(redis: string | RedisOptions, onError: (err: Error) => void = () => {}) {
+  constructor(redis: string | RedisConnectionOptions, onError: (err: Error) => void = () => {}) {
     const given = typeof redis === 'string' ? {} : redis;
     const options: RedisOptions = { ...FAIL_FAST, ...given, lazyConnect: false };
     const { Redis: Client } = ioredis();

@@ -8,12 +8,12 @@
  * ```
  * See docs/sessions.md#configuration.
  */
-import type { RedisOptions } from 'ioredis';
 import { ConfigError } from '../errors.js';
 import type { Request } from '../http/request.js';
 import type { Protection, ProtectionContext } from '../app/protection.js';
 import { Session, sessionInternals } from './session.js';
 import { MemoryStore, type SessionStore } from './session-store.js';
+import type { RedisConnectionOptions } from './redis-options.js';
 import { RedisStore } from './session-redis.js';
 import { Signer } from './signing.js';
 
@@ -22,10 +22,10 @@ export interface SessionOptions {
   /**
    * Where session data lives. `'cookie'` (default): all of it in a signed cookie (4 KB at
    * most; a login in it is ended through `userEpoch`). `'memory'`: in this process, the
-   * cookie holds a signed id. `{ redis: url | ioredis options }`: in Redis, shared by every
+   * cookie holds a signed id. `{ redis: url | connection settings }`: in Redis, shared by every
    * process. Or any object implementing `SessionStore`.
    */
-  store?: 'cookie' | 'memory' | { redis: string | RedisOptions; prefix?: string } | SessionStore;
+  store?: 'cookie' | 'memory' | { redis: string | RedisConnectionOptions; prefix?: string } | SessionStore;
   /** Lifetime in seconds since the last write (cookie Max-Age and store TTL). Default 14 days. */
   maxAge?: number;
   /** Cookie name. Default `session`; over HTTPS it gets the `__Host-` prefix. */
@@ -132,11 +132,11 @@ export function resolveSessionOptions(
   else if (s === 'memory') store = new MemoryStore();
   else if (typeof s === 'object' && s !== null && 'redis' in s) {
     const r = (s as { redis: unknown }).redis;
-    if (typeof r !== 'string' && (typeof r !== 'object' || r === null)) invalid('session.store.redis', 'a redis:// URL or ioredis options', r);
+    if (typeof r !== 'string' && (typeof r !== 'object' || r === null)) invalid('session.store.redis', 'a redis:// URL or connection settings', r);
     if (typeof r === 'string' && !/^rediss?:\/\//.test(r)) invalid('session.store.redis', 'a redis:// or rediss:// URL', r);
     const prefix = (s as { prefix?: unknown }).prefix;
     if (prefix !== undefined && typeof prefix !== 'string') invalid('session.store.prefix', 'a string', prefix);
-    store = new RedisStore({ redis: r as string | RedisOptions, prefix, onError: log });
+    store = new RedisStore({ redis: r as string | RedisConnectionOptions, prefix, onError: log });
   } else if (isStore(s)) store = s;
   else invalid('session.store', `'cookie', 'memory', { redis: url } or a SessionStore`, s);
   const userEpoch = o.userEpoch;

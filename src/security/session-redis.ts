@@ -13,13 +13,13 @@
  *
  * See docs/sessions.md#redis.
  */
-import type { Redis, RedisOptions } from 'ioredis';
 import { RedisConnection } from './redis-client.js';
+import type { RedisConnectionOptions } from './redis-options.js';
 import type { SessionStore } from './session-store.js';
 
 export interface RedisStoreOptions {
-  /** A `redis://` URL, or ioredis options (host, port, password, tls…). */
-  redis: string | RedisOptions;
+  /** A `redis://` URL, or connection settings (host, port, password, tls…). */
+  redis: string | RedisConnectionOptions;
   /** Key prefix. Default `palisade:session:`. */
   prefix?: string;
   /** Called when the connection reports an error (logged by the app). */
@@ -36,29 +36,27 @@ export interface RedisStoreOptions {
  */
 export class RedisStore implements SessionStore {
   readonly name = 'redis';
-  readonly client: Redis;
   readonly #conn: RedisConnection;
   readonly #prefix: string;
 
   constructor(opts: RedisStoreOptions) {
     this.#conn = new RedisConnection(opts.redis, opts.onError);
-    this.client = this.#conn.client;
     this.#prefix = opts.prefix ?? 'palisade:session:';
   }
 
   get(id: string): Promise<string | undefined> {
-    return this.#conn.run(async () => (await this.client.get(this.#prefix + id)) ?? undefined);
+    return this.#conn.run(async () => (await this.#conn.client.get(this.#prefix + id)) ?? undefined);
   }
 
   set(id: string, value: string, ttlSeconds: number): Promise<void> {
     return this.#conn.run(async () => {
-      await this.client.set(this.#prefix + id, value, 'EX', Math.max(1, Math.ceil(ttlSeconds)));
+      await this.#conn.client.set(this.#prefix + id, value, 'EX', Math.max(1, Math.ceil(ttlSeconds)));
     });
   }
 
   delete(id: string): Promise<void> {
     return this.#conn.run(async () => {
-      await this.client.del(this.#prefix + id);
+      await this.#conn.client.del(this.#prefix + id);
     });
   }
 

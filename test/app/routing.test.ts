@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createApp, Blueprint, Response } from '../../src/index.js';
+import { createApp, Blueprint, PalisadeError, Response } from '../../src/index.js';
 
 test('routes by method and path with typed params', async () => {
   const app = createApp({ env: 'test' });
@@ -44,6 +44,7 @@ test('urlFor encodes values and puts extras in the query', () => {
   assert.equal(app.urlFor('note', { id: 1, extra: '<x>' }), '/notes/1?extra=%3Cx%3E');
   assert.equal(app.urlFor('file', { name: 'ann', file: 'r&d.pdf' }), '/u/ann/files/r%26d.pdf');
   assert.throws(() => app.urlFor('note'), /missing value for :id/);
+  assert.equal(app.urlFor('note', { id: '...' }), '/notes/...');
   assert.throws(() => app.urlFor('nope'), /no route is named "nope"/);
 });
 
@@ -109,4 +110,30 @@ test('routes added after the first request are served', async () => {
   assert.equal((await c.get('/b')).status, 404);
   app.get('/b', () => 'b');
   assert.equal((await c.get('/b')).text, 'b');
+});
+
+test('urlFor refuses values that would make the URL leave its route', () => {
+  const app = createApp({ env: 'test' });
+  app.get('/*', () => 'any', { name: 'any' });
+  app.get('/files/*', () => 'file', { name: 'file' });
+  app.get('/notes/:id', () => 'note', { name: 'note' });
+  app.get('/a/:x.txt', () => 'txt', { name: 'txt' });
+  const refused = (name: string, params: Record<string, unknown>, why: RegExp): void => {
+    assert.throws(() => app.urlFor(name, params), (e: unknown) => e instanceof PalisadeError && e.code === 'HTTP_URL_FOR_VALUE' && why.test(e.message));
+  };
+  // A * value starting with / under /* was a link to another host: //evil.example/x.
+  refused('any', { '*': '/evil.example/x' }, /start with \/\//);
+  refused('any', { '*': '//evil.example' }, /start with \/\//);
+  refused('file', { '*': 'a//b' }, /empty segment/);
+  // Dot segments, which a browser removes before it asks the server.
+  refused('note', { id: '..' }, /"\.\." segment/);
+  refused('note', { id: '.' }, /"\." segment/);
+  refused('file', { '*': 'docs/../../admin' }, /"\.\." segment/);
+  refused('any', { '*': '.' }, /"\." segment/);
+  // What is kept: a trailing slash, dots that are not a whole segment, encoded slashes.
+  assert.equal(app.urlFor('file', { '*': 'docs/' }), '/files/docs/');
+  assert.equal(app.urlFor('file', { '*': 'a/.b/c..' }), '/files/a/.b/c..');
+  assert.equal(app.urlFor('any', { '*': '' }), '/');
+  assert.equal(app.urlFor('txt', { x: '.' }), '/a/..txt');
+  assert.equal(app.urlFor('note', { id: '/evil.example' }), '/notes/%2Fevil.example');
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Blueprint, createApp, hashPassword, needsRehash, renderString, Response, verifyPassword, type Request } from '../../../src/index.js';
+import { Blueprint, createApp, hashPassword, needsRehash, renderString, Response, verifyPassword, type Request } from 'palisade';
 
 interface User {
   id: number;

@@ -1,4 +1,4 @@
-import { Blueprint, createApp, csrfToken } from '../../../src/index.js';
+import { Blueprint, createApp, csrfToken } from 'palisade';
 
 export const app = createApp({
   // Pages on this other origin of ours may post here too.

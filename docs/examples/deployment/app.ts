@@ -1,4 +1,4 @@
-import { createApp } from '../../../src/index.js';
+import { createApp } from 'palisade';
 
 // Settings come from the environment: PALISADE_ENV, PALISADE_SECRET_KEY,
 // PALISADE_ALLOWED_HOSTS, PALISADE_HTTPS / PALISADE_TRUST_PROXY.

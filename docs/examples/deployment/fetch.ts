@@ -1,4 +1,4 @@
-import { createApp } from '../../../src/index.js';
+import { createApp } from 'palisade';
 
 export const app = createApp();
 

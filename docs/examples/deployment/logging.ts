@@ -1,4 +1,4 @@
-import { createApp } from '../../../src/index.js';
+import { createApp } from 'palisade';
 
 // Warnings (refused requests) and errors only; `logger: false` logs nothing at all.
 export const app = createApp({ logger: { level: 'warn' } });

@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { createApp } from '../../../src/index.js';
+import { createApp } from 'palisade';
 
 // A pino logger of your own: JSON lines to a file, with card numbers hidden.
 export const logger = pino({ redact: ['card'] }, pino.destination({ dest: process.env.LOG_FILE ?? 1, sync: true }));

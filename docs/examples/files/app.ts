@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createApp, safeJoin, sendUpload } from '../../../src/index.js';
+import { createApp, safeJoin, sendUpload } from 'palisade';
 
 // Where saved uploads live. Keep it outside `static/`: uploads are never served as-is.
 export const UPLOAD_DIR = process.env.UPLOAD_DIR ?? join(process.cwd(), 'uploads');

@@ -1,4 +1,4 @@
-import { createApp, createTemplates, defineForm, fields, flash, Response } from '../../../src/index.js';
+import { createApp, createTemplates, defineForm, fields, flash, Response } from 'palisade';
 
 export const app = createApp();
 const views = createTemplates({ dir: new URL('./templates', import.meta.url).pathname });

@@ -1,4 +1,4 @@
-import { createApp } from '../../../src/index.js';
+import { createApp } from 'palisade';
 
 // One set of limits, for every form the app reads: urlencoded bodies, query strings and
 // the text fields of multipart bodies.

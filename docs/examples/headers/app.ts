@@ -1,4 +1,4 @@
-import { compileTemplate, createApp, cspReportHandler, CSP_REPORT_ROUTE, Response } from '../../../src/index.js';
+import { compileTemplate, createApp, cspReportHandler, CSP_REPORT_ROUTE, Response } from 'palisade';
 
 export const app = createApp({
   headers: {

@@ -1,4 +1,4 @@
-import { createApp, jsonify } from '../../../src/index.js';
+import { createApp, jsonify } from 'palisade';
 
 export const app = createApp({
   cors: { origins: ['https://app.example.com'], credentials: true, methods: ['GET', 'POST', 'PUT'] },

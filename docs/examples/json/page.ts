@@ -1,4 +1,4 @@
-import { tojson } from '../../../src/index.js';
+import { tojson } from 'palisade';
 
 export function page(user: { name: string }): string {
   return `<script>const user = ${tojson(user)};</script>`;

@@ -1,4 +1,4 @@
-import { Blueprint, createApp, Response } from '../../../src/index.js';
+import { Blueprint, createApp, Response } from 'palisade';
 
 export const app = createApp();
 

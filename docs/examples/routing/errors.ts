@@ -1,4 +1,4 @@
-import { Blueprint, createApp, HttpError, Response } from '../../../src/index.js';
+import { Blueprint, createApp, HttpError, Response } from 'palisade';
 
 export const app = createApp();
 

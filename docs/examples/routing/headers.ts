@@ -1,4 +1,4 @@
-import { createApp, Response } from '../../../src/index.js';
+import { createApp, Response } from 'palisade';
 
 export const app = createApp();
 

@@ -1,4 +1,4 @@
-import { bindScope, createApp, csrfToken } from '../../../src/index.js';
+import { bindScope, createApp, csrfToken } from 'palisade';
 
 export const app = createApp();
 

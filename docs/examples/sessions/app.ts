@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createApp, Response } from '../../../src/index.js';
+import { createApp, Response } from 'palisade';
 
 // Each user keeps a session epoch: a random value that changes to end the user's sessions.
 interface User {

@@ -1,4 +1,4 @@
-import { createApp, render } from '../../../src/index.js';
+import { createApp, render } from 'palisade';
 
 export const app = createApp({
   templates: {

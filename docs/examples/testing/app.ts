@@ -1,4 +1,4 @@
-import { createApp, render, Response } from '../../../src/index.js';
+import { createApp, render, Response } from 'palisade';
 
 export const app = createApp({ templates: { dir: new URL('./templates', import.meta.url).pathname } });
 

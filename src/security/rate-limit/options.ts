@@ -3,7 +3,7 @@
  * `rateLimit` section may say, checked once, with a ConfigError that names the mistake.
  * See docs/auth.md#rate-limits.
  */
-import type { RedisOptions } from 'ioredis';
+import type { RedisConnectionOptions } from '../redis-options.js';
 import { ConfigError } from '../../errors.js';
 import type { Request } from '../../http/request.js';
 import type { RateLimitStore } from './window.js';
@@ -57,10 +57,10 @@ export interface RateLimitRule {
 /** The app's `rateLimit` section: where counts live. */
 export interface RateLimitSettings {
   /**
-   * `'memory'` (default): in this process. `{ redis: url | ioredis options, prefix? }`:
+   * `'memory'` (default): in this process. `{ redis: url | connection settings, prefix? }`:
    * in Redis, shared by every process that uses it. Or your own `RateLimitStore`.
    */
-  store?: 'memory' | { redis: string | RedisOptions; prefix?: string } | RateLimitStore;
+  store?: 'memory' | { redis: string | RedisConnectionOptions; prefix?: string } | RateLimitStore;
   /** The memory store's bound: keys kept at once. Default 100,000. */
   maxKeys?: number;
 }
@@ -136,7 +136,7 @@ export function readSettings(raw: unknown): { store: RateLimitSettings['store'];
     if (!isRedis && !isStore) throw config('rateLimit.store', `must be 'memory', { redis: url } or a RateLimitStore; got ${show(s)}`);
     if (isRedis) {
       const r = (s as { redis: unknown }).redis;
-      if (typeof r === 'string' ? !/^rediss?:\/\//.test(r) : typeof r !== 'object' || r === null) throw config('rateLimit.store.redis', `must be a redis:// URL or ioredis options; got ${show(r)}`);
+      if (typeof r === 'string' ? !/^rediss?:\/\//.test(r) : typeof r !== 'object' || r === null) throw config('rateLimit.store.redis', `must be a redis:// URL or connection settings; got ${show(r)}`);
       const prefix = (s as { prefix?: unknown }).prefix;
       if (prefix !== undefined && typeof prefix !== 'string') throw config('rateLimit.store.prefix', `must be a string; got ${show(prefix)}`);
     }

@@ -17,8 +17,9 @@
  * ```
  * See docs/auth.md#rate-limits.
  */
-import type { Redis, RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { RedisConnection } from '../redis-client.js';
+import type { RedisConnectionOptions } from '../redis-options.js';
 import type { RateLimitStore, WindowCounts, WindowQuery } from './window.js';
 
 // KEYS[1]: the key's prefix; its windows are KEYS[1] .. ':' .. index. ARGV: windowMs,
@@ -49,8 +50,8 @@ return { allowed, current, previous, now }
 type Scripted = Redis & { palisadeRateLimit(key: string, windowMs: number, limit: number, sliding: number): Promise<[number, number, number, number]> };
 
 export interface RedisRateLimitStoreOptions {
-  /** A `redis://` URL, or ioredis options (host, port, password, tls…). */
-  redis: string | RedisOptions;
+  /** A `redis://` URL, or connection settings (host, port, password, tls…). */
+  redis: string | RedisConnectionOptions;
   /** Key prefix. Default `palisade:ratelimit:`. */
   prefix?: string;
   /** Called when the connection reports an error (logged by the app). */
