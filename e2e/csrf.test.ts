@@ -14,6 +14,11 @@ import type { RunningServer } from '../src/adapters/node.js';
 import { escapeHTML } from '../src/escape/html.js';
 import { Response } from '../src/http/response.js';
 import { csrfToken } from '../src/security/csrf.js';
+import { compileTemplate } from '../src/templates/index.js';
+
+const urlForPage = compileTemplate(
+  `<!doctype html><form id="tpl" method="post" action="{{ url_for('transfer') }}"><input name="amount" value="10"><button>Send</button></form>`,
+);
 
 interface Target {
   url: string;
@@ -35,11 +40,16 @@ async function startApp(csrfEnabled: boolean): Promise<Target> {
         `<input name="amount" value="10"><button>Send</button></form></body></html>`,
     );
   });
+  // A template's form whose action is url_for(): the CSRF field is written by the engine.
+  app.get('/tpl', async (req) => {
+    await req.session.set('user', 'victim');
+    return urlForPage.render();
+  });
   app.post('/transfer', async (req) => {
     const f = await req.form();
     balance -= Number(f.get('amount') ?? 0);
     return { balance };
-  });
+  }, { name: 'transfer' });
   app.post('/api/transfer', async (req) => {
     const body = await req.json<{ amount: number }>();
     balance -= body.amount;
@@ -160,6 +170,14 @@ test('the same actions from the app’s own page succeed', async () => {
   ]);
   assert.equal(res.status(), 200);
   assert.equal(protectedApp.balance(), before - 10);
+  // A template's form posting to {{ url_for('transfer') }}: the engine wrote the field.
+  await page.goto(`${protectedApp.url}/tpl`);
+  const [tplRes] = await Promise.all([
+    page.waitForResponse((r) => r.url() === `${protectedApp.url}/transfer`),
+    page.click('#tpl button'),
+  ]);
+  assert.equal(tplRes.status(), 200, 'a url_for() action carries the CSRF field');
+  assert.equal(protectedApp.balance(), before - 20);
   // fetch with the token from <meta name="csrf-token">, urlencoded and JSON.
   await page.goto(`${protectedApp.url}/`);
   const statuses = await page.evaluate(async () => {
@@ -170,14 +188,14 @@ test('the same actions from the app’s own page succeed', async () => {
     return [a.status, b.status, c.status];
   });
   assert.deepEqual(statuses, [200, 200, 403], 'with the token from the page: accepted; without: refused');
-  assert.equal(protectedApp.balance(), before - 30);
+  assert.equal(protectedApp.balance(), before - 40);
   // The documented helper (docs/forms-and-csrf.md#fetch-and-javascript).
   const helper = readFileSync('docs/examples/csrf/csrf-fetch.js', 'utf8');
   const viaHelper = await page.evaluate(
     `${helper}; csrfFetch('/api/transfer', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"amount":10}' }).then((r) => r.status)`,
   );
   assert.equal(viaHelper, 200);
-  assert.equal(protectedApp.balance(), before - 40);
+  assert.equal(protectedApp.balance(), before - 50);
   await page.context().close();
 });
 

@@ -16,11 +16,11 @@
  */
 import { fileURLToPath } from 'node:url';
 import { ERROR_CODES, TemplateError, type ErrorCode } from './errors.js';
-import { type Markup, isMarkup, markupFromSafe } from './escape/markup.js';
+import { type Markup, SafeScript, SafeStyle, SafeURL, isMarkup, markupFromSafe } from './escape/markup.js';
 import { escapeHTML } from './escape/html.js';
 import { AnalysisError, analyze, endsDocument, type HolePlan } from './templates/analyze.js';
 import { formatContext } from './templates/context.js';
-import { ESCAPERS, csrfFieldHTML, fuseChain, nonceAttr, scope, str } from './templates/runtime.js';
+import { ESCAPERS, csrfFieldHTML, fuseChain, nonceAttr, scope } from './templates/runtime.js';
 
 type Render = (values: readonly unknown[]) => string;
 
@@ -139,6 +139,12 @@ function chainFn(plan: Extract<HolePlan, { kind: 'escape' }>): Escape {
   return (v) => fns.reduce<unknown>((x, f) => f(x), v) as string;
 }
 
+/**
+ * A value as JS writes it (`String(v)`): the html tag takes JS values, so `true` is `true`
+ * (templates write values as Jinja does, templates/print.ts).
+ */
+const str = (v: unknown): string => String(v);
+
 /** Arrays in HTML text: every item as it would be written in text, concatenated. */
 function textItems(a: readonly unknown[]): string {
   let out = '';
@@ -162,7 +168,7 @@ function textValue(v: unknown): string {
  */
 function otherValue(v: unknown): unknown {
   if (v === null || v === undefined || v === false) return '';
-  if (!Array.isArray(v)) return v;
+  if (!Array.isArray(v)) return isMarkup(v) || v instanceof SafeURL || v instanceof SafeScript || v instanceof SafeStyle ? v : str(v);
   const flat = (v as unknown[]).flat(Infinity);
   if (flat.some(isMarkup)) return markupFromSafe(textItems(flat));
   let out = '';

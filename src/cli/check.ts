@@ -115,8 +115,8 @@ export function parseFinding(line: string): Finding {
   return { id, message: rest.slice(0, at), fix: fix.charAt(0).toUpperCase() + fix.slice(1) };
 }
 
-/** The part of an app `auditApp` reads. */
-export type AuditableApp = Pick<App, 'settings' | 'routes' | 'protections'>;
+/** The part of an app `auditApp` reads (`templates` when it has a templates folder). */
+export type AuditableApp = Pick<App, 'settings' | 'routes' | 'protections'> & Partial<Pick<App, 'templates'>>;
 
 /**
  * Every finding for an app: settings, routes and each protection's audit, without
@@ -140,6 +140,14 @@ export function auditApp(app: AuditableApp, opts: AuditOptions = {}): Finding[] 
       if (f.id === 'csrf' && [...reportRoutes].some((k) => f.message.includes(`${k} `))) continue;
       findings.push(f);
     }
+  }
+  // Templates: one that does not compile, and a POST form a browser would have refused (403).
+  for (const p of app.templates?.check() ?? []) {
+    findings.push(
+      p.id === 'template-error'
+        ? { id: p.id, message: `${p.where}: the template does not compile: ${p.message}.`, fix: 'Fix the template (see the error code\'s page in docs/errors/).' }
+        : { id: p.id, message: `${p.where}: ${p.message}.`, fix: 'Write the action as {{ url_for(\'…\') }} or a path on this site, or put {{ csrf_field() }} in the form if it posts elsewhere on purpose.' },
+    );
   }
   const workers = opts.workers ?? 1;
   if (workers > 1) {

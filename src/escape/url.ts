@@ -282,13 +282,16 @@ export function filterSrcset(s: string): string {
   return out.join(', ');
 }
 
+/** A query-string component as HTML forms write it (Python's quote_plus): a space is `+`. */
+const formComponent = (s: string): string => escapeURLComponent(s).replace(/%20/g, '+');
+
 function encodePair(k: string, v: unknown): string {
-  return `${escapeURLComponent(k)}=${escapeURLComponent(v == null ? '' : String(v))}`;
+  return `${formComponent(k)}=${formComponent(v == null ? '' : String(v))}`;
 }
 
 /**
  * Jinja's `urlencode`: a string is quoted as a component (keeping `/`), a mapping or a
- * list of pairs becomes a query string `a=1&b=2`.
+ * list of pairs becomes a query string `a=1&b=2`, with spaces as `+`.
  */
 export function urlencode(v: unknown): string {
   if (v == null) return '';

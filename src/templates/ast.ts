@@ -18,7 +18,9 @@ export type Expr =
   | { kind: 'test'; offset: number; expr: Expr; name: string; args: Expr[]; negated: boolean }
   | { kind: 'unary'; offset: number; op: 'not' | '-' | '+'; expr: Expr }
   | { kind: 'binary'; offset: number; op: BinaryOp; left: Expr; right: Expr }
-  | { kind: 'cond'; offset: number; test: Expr; then: Expr; else_: Expr | null };
+  | { kind: 'cond'; offset: number; test: Expr; then: Expr; else_: Expr | null }
+  /** `*items` among call arguments; a keyword argument named `**` is `**mapping`. */
+  | { kind: 'spread'; offset: number; expr: Expr };
 
 export type BinaryOp =
   | '+' | '-' | '*' | '/' | '//' | '%' | '**' | '~'
@@ -38,18 +40,21 @@ export type Node =
   | { kind: 'if'; offset: number; branches: { test: Expr; body: Node[]; offset: number }[]; else_: Node[] | null; elseOffset: number }
   | { kind: 'for'; offset: number; targets: string[]; iter: Expr; cond: Expr | null; recursive: boolean; body: Node[]; else_: Node[] | null; elseOffset: number }
   | { kind: 'set'; offset: number; targets: Target[]; value: Expr }
-  | { kind: 'setblock'; offset: number; target: Target; body: Node[]; label?: string }
+  | { kind: 'setblock'; offset: number; target: Target; body: Node[]; label?: string; filter?: Expr }
   | { kind: 'with'; offset: number; assigns: [string, Expr][]; body: Node[] }
-  | { kind: 'block'; offset: number; name: string; body: Node[] }
-  | { kind: 'extends'; offset: number; template: string }
+  | { kind: 'block'; offset: number; name: string; body: Node[]; scoped: boolean; required: boolean }
+  | { kind: 'extends'; offset: number; template: Expr }
   | { kind: 'include'; offset: number; template: Expr; ignoreMissing: boolean; withContext: boolean }
-  | { kind: 'import'; offset: number; template: Expr; alias: string }
-  | { kind: 'fromimport'; offset: number; template: Expr; names: [string, string][] }
+  | { kind: 'import'; offset: number; template: Expr; alias: string; withContext: boolean }
+  | { kind: 'fromimport'; offset: number; template: Expr; names: [string, string][]; withContext: boolean }
   | { kind: 'macro'; offset: number; name: string; params: MacroParam[]; body: Node[] }
   | { kind: 'callblock'; offset: number; call: Expr & { kind: 'call' }; params: MacroParam[]; body: Node[] };
 
 export interface TemplateAST {
   body: Node[];
-  /** The parent template name when the template starts with `{% extends %}`. */
-  extends: string | null;
+  /**
+   * The parent template when the template has `{% extends %}`: its name as a string, or the
+   * expression that gives the name when the page is rendered.
+   */
+  extends: string | Expr | null;
 }

@@ -30,6 +30,19 @@ export class Scope {
     this.vars.set(name, v);
     return v;
   }
+  /** JS variables this scope has declared with `let`. */
+  private readonly lets = new Set<string>();
+  /**
+   * `let v = value;` for a template name of this scope, or `v = value;` when this scope has
+   * declared it already (`{% for a, a in … %}`, `{% with a = 1, a = 2 %}`): a second `let`
+   * of one variable in one block does not parse.
+   */
+  letDecl(name: string, value: string): string {
+    const v = this.declare(name);
+    if (this.lets.has(v)) return `${v} = ${value};`;
+    this.lets.add(v);
+    return `let ${v} = ${value};`;
+  }
 }
 
 const jsString = (s: string): string => JSON.stringify(s);
@@ -54,6 +67,11 @@ export class ExprGen {
     readonly tests: Readonly<Record<string, (...a: any[]) => boolean>>,
   ) {
     this.scope = new Scope(null, 0);
+  }
+
+  /** Throws unless `self.name()` may write block `name` again (codegen.ts knows the blocks). */
+  checkSelfBlock(name: string, offset: number): void {
+    throw this.src.error('TEMPLATE_SYNTAX', `self.${name}(): this template has no block ${name}`, offset);
   }
 
   pushScope(): Scope {
@@ -81,7 +99,11 @@ export class ExprGen {
     return i;
   }
 
-  /** Reads a name; `soft` never raises (for `is defined`, `|default`). */
+  /**
+   * Reads a name; `soft` never raises. As in Jinja, a missing name is undefined wherever it
+   * is read (a test, a filter, a loop, a condition); only writing it, `{{ name }}`, raises in
+   * strict mode (codegen.ts), where Jinja would write nothing.
+   */
   name(name: string, offset: number, soft: boolean): string {
     const local = this.scope.lookup(name);
     if (local !== null) return local;
@@ -89,8 +111,13 @@ export class ExprGen {
     return `$top[${jsString(name)}]`;
   }
 
+  /** One argument's code: `...items` for `*items`. */
+  arg(a: Expr): string {
+    return a.kind === 'spread' ? `...$rt_iter(${this.expr(a.expr)})` : this.expr(a);
+  }
+
   args(args: Expr[]): string {
-    return `[${args.map((a) => this.expr(a)).join(', ')}]`;
+    return `[${args.map((a) => this.arg(a)).join(', ')}]`;
   }
 
   kwargs(kw: [string, Expr][], offset: number): string {
@@ -98,7 +125,8 @@ export class ExprGen {
     for (const [k] of kw) {
       if (k === '__proto__') throw this.src.error('TEMPLATE_SYNTAX', '"__proto__" cannot be a keyword argument', offset);
     }
-    return `{${kw.map(([k, v]) => `${jsString(k)}: ${this.expr(v)}`).join(', ')}}`;
+    // `**mapping` adds its entries (own data only, so `__proto__` is a key like any other).
+    return `{${kw.map(([k, v]) => (k === '**' && v.kind === 'spread' ? `...$rt.kwargsOf(${this.expr(v.expr)})` : `${jsString(k)}: ${this.expr(v)}`)).join(', ')}}`;
   }
 
   /** A JS expression with the value of `e`. */
@@ -107,10 +135,11 @@ export class ExprGen {
       case 'literal':
         return e.value === null ? 'null' : typeof e.value === 'string' ? jsString(e.value) : String(e.value);
       case 'name':
-        return this.name(e.name, e.offset, soft);
+        return this.name(e.name, e.offset, true);
       case 'list':
-      case 'tuple':
         return `[${e.items.map((x) => this.expr(x)).join(', ')}]`;
+      case 'tuple':
+        return `$rt.tuple([${e.items.map((x) => this.expr(x)).join(', ')}])`;
       case 'dict':
         return `$rt.dict([${e.pairs.map(([k, v]) => `[${this.expr(k)}, ${this.expr(v)}]`).join(', ')}])`;
       case 'attr':
@@ -124,9 +153,9 @@ export class ExprGen {
           const name = jsString(e.name);
           return `(typeof ($g = ${this.expr(e.obj, soft)}) === 'object' && $g !== null && ($v = $g[${name}]) !== undefined ? $v : $rt_get($g, ${name}, $W, ${this.pos(e.offset)}))`;
         }
-        return `$rt_attr(${this.expr(e.obj, soft)}, ${jsString(e.name)}, ${this.strict && !soft}, $W, ${this.pos(e.offset)})`;
+        return `$rt_attr(${this.holder(e.obj, soft)}, ${jsString(e.name)}, ${this.strict && !soft}, $W, ${this.pos(e.offset)})`;
       case 'item':
-        return `$rt.item(${this.expr(e.obj, soft)}, ${this.expr(e.index)}, ${this.strict && !soft}, $W, ${this.pos(e.offset)})`;
+        return `$rt.item(${this.holder(e.obj, soft)}, ${this.expr(e.index)}, ${this.strict && !soft}, $W, ${this.pos(e.offset)})`;
       case 'slice':
         return `$rt.slice(${this.expr(e.obj)}, ${e.start ? this.expr(e.start) : 'null'}, ${e.stop ? this.expr(e.stop) : 'null'}, ${e.step ? this.expr(e.step) : 'null'})`;
       case 'call':
@@ -142,7 +171,17 @@ export class ExprGen {
         return this.binary(e);
       case 'cond':
         return `(${this.cond(e.test)} ? ${this.expr(e.then)} : ${e.else_ ? this.expr(e.else_) : 'undefined'})`;
+      case 'spread':
+        throw this.src.error('TEMPLATE_SYNTAX', '*items and **mapping are only call arguments', e.offset);
     }
+  }
+
+  /**
+   * The value an attribute is read from. In strict mode an attribute of a missing name
+   * raises anyway (runtime.ts attr); reading the name strictly says which name is missing.
+   */
+  holder(e: Expr, soft: boolean): string {
+    return this.strict && !soft && e.kind === 'name' ? this.name(e.name, e.offset, false) : this.expr(e, soft);
   }
 
   /** A JS boolean expression: the truthiness of `e`, without building values. */
@@ -174,10 +213,18 @@ export class ExprGen {
         return `$rt.markupFromSafe(${rec}(${this.expr(e.args[0]!)}, ${L}.depth + 1))`;
       }
     }
+    if (e.fn.kind === 'attr' && e.fn.obj.kind === 'name' && e.fn.obj.name === 'self' && this.scope.lookup('self') === null) {
+      // `self.name()`: the block `name` rendered again, as Markup (escaper.ts checks where).
+      if (e.args.length > 0 || e.kwargs.length > 0) throw this.src.error('TEMPLATE_SYNTAX', `self.${e.fn.name}() takes no arguments`, e.offset);
+      this.checkSelfBlock(e.fn.name, e.offset);
+      return `$rt.selfBlock($blocks, ${jsString(e.fn.name)}, $env, $W, ${p})`;
+    }
     if (e.fn.kind === 'attr') {
       return `$rt.callMethod(${this.expr(e.fn.obj)}, ${jsString(e.fn.name)}, ${args}, ${kw}, ${this.strict}, $W, ${p})`;
     }
-    return `$rt.call(${this.expr(e.fn)}, ${args}, ${kw}, ${caller}, $W, ${p})`;
+    // Calling a missing name is an error in strict mode with the name in it (Jinja raises too).
+    const fn = e.fn.kind === 'name' ? this.name(e.fn.name, e.fn.offset, false) : this.expr(e.fn);
+    return `$rt.call(${fn}, ${args}, ${kw}, ${caller}, $W, ${p})`;
   }
 
   filter(e: Expr & { kind: 'filter' }): string {
@@ -203,7 +250,7 @@ export class ExprGen {
     if (f === undefined) throw this.src.error('TEMPLATE_UNKNOWN_FILTER', `no filter named "${e.name}"`, e.offset);
     this.usedFilters.add(name);
     const soft = name === 'default';
-    const args: string[] = e.args.map((a) => this.expr(a));
+    const args: string[] = e.args.map((a) => this.arg(a));
     const extra: [string, Expr][] = [];
     for (const [k, v] of e.kwargs) {
       const i = f.params.indexOf(k);

@@ -5,6 +5,7 @@
  * constants; literal values are escaped at compile time. See compile.ts for how the
  * module is instantiated, and runtime.ts for the helpers it calls.
  */
+import { TemplateError } from '../errors.js';
 import type { Expr, MacroParam, Node, TemplateAST, Target } from './ast.js';
 import type { EscapePlan } from './escaper.js';
 import type { Source } from './lexer.js';
@@ -42,6 +43,16 @@ function frameNames(nodes: readonly Node[], out = new Set<string>()): Set<string
   return out;
 }
 
+/** True if the nodes hold a `{% block … scoped %}`. */
+function hasScopedBlock(x: unknown): boolean {
+  if (x === null || typeof x !== 'object') return false;
+  if (Array.isArray(x)) return x.some(hasScopedBlock);
+  const o = x as Record<string, unknown>;
+  if (o.kind === 'block' && o.scoped === true) return true;
+  for (const k in o) if (typeof o[k] === 'object' && hasScopedBlock(o[k])) return true;
+  return false;
+}
+
 /** True if a name appears anywhere in the nodes (to create `loop` only when used). */
 function usesName(x: unknown, name: string): boolean {
   if (x === null || typeof x !== 'object') return false;
@@ -59,6 +70,8 @@ class Gen extends ExprGen {
   readonly usedEscapers = new Set<EscaperName | FusedEscaperName>();
   readonly ownBlocks: string[] = [];
   private inBlock = false;
+  /** Until a child's {% extends %}: its text is written (Jinja writes what comes before it). */
+  private beforeExtends = true;
   /** The escaped-text reuse of the function being generated (see reuse.ts). */
   private reuse = new EscapedReuse((p) => this.temp(p));
 
@@ -69,6 +82,12 @@ class Gen extends ExprGen {
     readonly isChild: boolean,
   ) {
     super(src, opts.strict, opts.filters, opts.tests);
+  }
+
+  override checkSelfBlock(name: string, offset: number): void {
+    const why = this.plan.selfBlocks.get(name);
+    if (why === undefined) super.checkSelfBlock(name, offset);
+    else if (why !== null) throw new TemplateError('TEMPLATE_BLOCK_CONTEXT', why, this.src.position(offset));
   }
 
   static(s: string): void {
@@ -104,7 +123,7 @@ class Gen extends ExprGen {
     const names = [...frameNames(nodes)].filter((n) => !exclude.has(n));
     const outer = names.map((n) => this.name(n, 0, true));
     this.pushScope();
-    names.forEach((n, i) => this.emit(`let ${this.scope.declare(n)} = ${outer[i]};`));
+    names.forEach((n, i) => this.emit(this.scope.letDecl(n, outer[i]!)));
   }
 
   chain(plan: { chain: readonly EscaperName[] }, value: string): string {
@@ -198,11 +217,20 @@ class Gen extends ExprGen {
 
   params(params: readonly MacroParam[], withCaller: boolean): void {
     params.forEach((p, i) => {
-      const v = this.scope.declare(p.name);
       const dflt = p.default === null ? 'undefined' : this.expr(p.default);
-      this.out.push(`let ${v} = $args.length > ${i} ? $args[${i}] : $kw !== null && ${js(p.name)} in $kw ? $kw[${js(p.name)}] : ${dflt};`);
+      let value = `$args.length > ${i} ? $args[${i}] : $kw !== null && ${js(p.name)} in $kw ? $kw[${js(p.name)}] : ${dflt}`;
+      // A `caller` parameter (`caller=none`) receives the body of a {% call %}, as in Jinja.
+      if (p.name === 'caller') value = `$caller !== undefined ? $caller : ${value}`;
+      this.out.push(this.scope.letDecl(p.name, value));
     });
-    if (withCaller) this.out.push(`let ${this.scope.declare('caller')} = $caller;`);
+    if (withCaller && !params.some((p) => p.name === 'caller')) this.out.push(this.scope.letDecl('caller', '$caller'));
+  }
+
+  /** `varargs` and `kwargs` in a macro body: the arguments its parameters do not take. */
+  extraArgs(params: readonly MacroParam[], body: readonly Node[]): void {
+    const names = params.map((p) => p.name);
+    if (usesName(body, 'varargs') && !names.includes('varargs')) this.out.push(this.scope.letDecl('varargs', `$rt.tuple($args.slice(${params.length}))`));
+    if (usesName(body, 'kwargs') && !names.includes('kwargs')) this.out.push(this.scope.letDecl('kwargs', `$rt.extraKwargs($kw, ${JSON.stringify(names)})`));
   }
 
   macroFn(params: readonly MacroParam[], body: readonly Node[], withCaller: boolean): string {
@@ -214,14 +242,21 @@ class Gen extends ExprGen {
     this.out.push(`const ${name} = $rt.makeMacro(function ($args, $kw, $caller) {`);
     this.pushScope();
     this.out.push(`const $S = $rt.scope();`);
+    for (const x of ['varargs', 'kwargs']) if (usesName(body, x)) exclude.add(x);
     this.fnBody('', () => {
       this.params(params, withCaller);
+      this.extraArgs(params, body);
       this.declareFrame(body, exclude);
     }, () => this.nodes(body), '$rt.markupFromSafe($o)');
     this.popScope();
     this.popScope();
     this.out.push('});');
     return name;
+  }
+
+  /** What an imported template sees: this one's names with `with context`, else nothing. */
+  importContext(withContext: boolean): string {
+    return withContext ? `$rt.withLocals($top, ${this.visibleLocals()})` : 'null';
   }
 
   visibleLocals(): string {
@@ -235,7 +270,7 @@ class Gen extends ExprGen {
   node(n: Node): void {
     switch (n.kind) {
       case 'text': {
-        if (this.isChild && !this.inBlock && this.scope.parent === null) return;
+        if (this.isChild && !this.inBlock && this.scope.parent === null && !this.beforeExtends) return;
         for (const piece of this.plan.texts.get(n) ?? [n.value]) {
           if (typeof piece === 'string') this.static(piece);
           else this.dyn(this.insertCode(piece));
@@ -243,13 +278,15 @@ class Gen extends ExprGen {
         return;
       }
       case 'output': {
-        if (this.isChild && !this.inBlock && this.scope.parent === null) return;
+        if (this.isChild && !this.inBlock && this.scope.parent === null && !this.beforeExtends) return;
         const block = this.plan.supers.get(n);
         if (block !== undefined) {
-          this.dyn(`$rt.superBlock($blocks, ${js(block)}, $i, $env, $W, ${this.pos(n.offset)})`);
+          this.dyn(`$rt.superBlock($blocks, ${js(block)}, $i, $env, $W, ${this.pos(n.offset)}, $loc)`);
           return;
         }
-        this.output(n, () => this.expr(n.expr), n.expr, n.offset);
+        // `{{ name }}` is the one read that raises on a missing name in strict mode.
+        const e = n.expr;
+        this.output(n, () => (e.kind === 'name' ? this.name(e.name, e.offset, false) : this.expr(e)), e, n.offset);
         return;
       }
       case 'if': {
@@ -284,9 +321,24 @@ class Gen extends ExprGen {
       case 'setblock': {
         const save = this.temp('$sv');
         this.emit(`const ${save} = $o; $o = '';`);
+        // A child template writes nothing outside its blocks, but what it captures it keeps.
+        const saveIn = this.inBlock;
+        this.inBlock = true;
         this.nodes(n.body);
+        this.inBlock = saveIn;
         this.flush();
-        this.assign(n.target, '$rt.markupFromSafe($o)', n.offset);
+        if (n.filter === undefined) {
+          this.assign(n.target, '$rt.markupFromSafe($o)', n.offset);
+        } else {
+          // `{% set x | f %}`: the filters see the block as `$filtered`, a name no template can write.
+          this.emit('{');
+          this.pushScope();
+          this.emit(this.scope.letDecl('$filtered', '$rt.markupFromSafe($o)'));
+          const value = this.expr(n.filter);
+          this.popScope();
+          this.assign(n.target, value, n.offset);
+          this.emit('}');
+        }
         this.emit(`$o = ${save};`);
         return;
       }
@@ -294,7 +346,7 @@ class Gen extends ExprGen {
         const values = n.assigns.map(([, e]) => this.expr(e));
         this.emit('{');
         this.pushScope();
-        n.assigns.forEach(([name], i) => this.emit(`let ${this.scope.declare(name)} = ${values[i]};`));
+        n.assigns.forEach(([name], i) => this.emit(this.scope.letDecl(name, values[i]!)));
         this.declareFrame(n.body, new Set(n.assigns.map(([a]) => a)));
         this.nodes(n.body);
         this.flush();
@@ -320,16 +372,17 @@ class Gen extends ExprGen {
       }
       case 'import':
         this.emit(`$p = ${this.pos(n.offset)};`);
-        this.assign({ name: n.alias }, `$env.importModule(${this.expr(n.template)}, $W, $p)`, n.offset);
+        this.assign({ name: n.alias }, `$env.importModule(${this.expr(n.template)}, $W, $p, ${this.importContext(n.withContext)})`, n.offset);
         return;
       case 'fromimport': {
         const m = this.temp('$mod');
         this.emit(`$p = ${this.pos(n.offset)};`);
-        this.emit(`const ${m} = $env.importModule(${this.expr(n.template)}, $W, $p);`);
+        this.emit(`const ${m} = $env.importModule(${this.expr(n.template)}, $W, $p, ${this.importContext(n.withContext)});`);
         for (const [name, alias] of n.names) this.assign({ name: alias }, `$rt_attr(${m}, ${js(name)}, true, $W, $p)`, n.offset);
         return;
       }
       case 'extends':
+        if (this.scope.parent === null && !this.inBlock) this.beforeExtends = false;
         return;
       case 'block':
         this.block(n);
@@ -343,7 +396,8 @@ class Gen extends ExprGen {
     const i = this.temp('$i');
     const L = this.temp('$L');
     const item = this.temp('$x');
-    const useLoop = n.recursive || usesName(n.body, 'loop');
+    // A scoped block in the body may be overridden by a page that reads `loop`.
+    const useLoop = n.recursive || usesName(n.body, 'loop') || hasScopedBlock(n.body);
     this.emit(`$p = ${this.pos(n.offset)};`);
     // A recursive loop is a function of the items and the depth: `loop(children)` in its
     // body calls it again, and its output (HTML text, like the loop's) goes in as Markup.
@@ -357,11 +411,11 @@ class Gen extends ExprGen {
     this.emit(`{ let ${a} = $rt_iter(${rec === null ? this.expr(n.iter) : items});`);
     const bind = (src: string): void => {
       if (n.targets.length === 1) {
-        this.out.push(`let ${this.scope.declare(n.targets[0]!)} = ${src};`);
+        this.out.push(this.scope.letDecl(n.targets[0]!, src));
       } else {
         const u = this.temp('$u');
         this.out.push(`const ${u} = $rt.unpack(${src}, ${n.targets.length});`);
-        n.targets.forEach((t, k) => this.out.push(`let ${this.scope.declare(t)} = ${u}[${k}];`));
+        n.targets.forEach((t, k) => this.out.push(this.scope.letDecl(t, `${u}[${k}]`)));
       }
     };
     if (n.cond !== null) {
@@ -384,7 +438,7 @@ class Gen extends ExprGen {
       this.scope.declare('loop', L);
     }
     bind(`${a}[${i}]`);
-    names.forEach((x, k) => this.out.push(`let ${this.scope.declare(x)} = ${outer[k]};`));
+    names.forEach((x, k) => this.out.push(this.scope.letDecl(x, outer[k]!)));
     this.body(n.body);
     this.popScope();
     this.out.push('}');
@@ -415,8 +469,9 @@ class Gen extends ExprGen {
     this.parts = [];
     this.inBlock = true;
     this.scope = new (saveScope.constructor as typeof import('./codegen-expr.js').Scope)(null, 0);
-    this.out.push(`function ${fname}($blocks, $i, $env) {`);
-    this.out.push(`const $top = $blocks[${js(n.name)}][$i].top; const $S = $rt.scope();`);
+    // `$loc`: the names visible where a scoped block stands, which its body may read.
+    this.out.push(`function ${fname}($blocks, $i, $env, $loc) {`);
+    this.out.push(`const $top = $rt.blockTop($blocks[${js(n.name)}][$i].top, $loc); const $S = $rt.scope();`);
     this.pushScope();
     this.fnBody('', () => this.declareFrame(n.body, new Set()), () => this.nodes(n.body), '$o');
     this.out.push('}');
@@ -426,22 +481,30 @@ class Gen extends ExprGen {
     this.scope = saveScope;
     this.inBlock = saveIn;
     if (this.isChild && !this.inBlock) return; // a child's blocks are rendered by its parent
-    this.dyn(`($p = ${this.pos(n.offset)}, $blocks[${js(n.name)}][0].fn($blocks, 0, $env))`);
+    const p = this.pos(n.offset);
+    if (n.required) this.emit(`$rt.requiredBlock($blocks, ${js(n.name)}, $W, ${p});`);
+    this.dyn(`($p = ${p}, $blocks[${js(n.name)}][0].fn($blocks, 0, $env${n.scoped ? `, ${this.visibleLocals()}` : ''}))`);
   }
 }
 
 /** Generates the module source of a template (the body of `new Function('$rt', '$filters', '$tests', …)`). */
 export function generate(ast: TemplateAST, plan: EscapePlan, src: Source, opts: GenOptions): string {
   const g = new Gen(src, plan, opts, ast.extends !== null);
-  g.out.push('function $root($ctx, $env, $blocks, $wantTop) {');
+  g.out.push('function $root($ctx, $env, $blocks, $wantTop, $bc) {');
   g.out.push('const $top = $env.makeTop($ctx); const $S = $rt.scope();');
   const rootStart = g.out.length;
   g.fnBody('', () => {}, () => g.nodes(ast.body), '$o');
   // The block chain must exist before the body runs: insert after the header.
-  g.out.splice(rootStart, 0, `$blocks = $rt.addBlocks($blocks, $OWN, $top);`);
-  // Child templates hand over to the parent, with their blocks first in the chain.
-  if (ast.extends !== null) {
-    g.out.splice(g.out.length - 1, 0, `if ($wantTop) return $top;`, `return $env.render(${js(ast.extends)}, $ctx, $blocks, $W, 0);`);
+  g.out.splice(rootStart, 0, `$blocks = $rt.addBlocks($blocks, $OWN, $top, $bc);`);
+  // Child templates hand over to the parent, with their blocks first in the chain and their
+  // namespace (the context and their top-level sets) as its context. A parent named by an
+  // expression is found when the page is rendered, and its blocks checked then (compile.ts).
+  if (typeof ast.extends === 'string') {
+    g.out.splice(g.out.length - 1, 0, `if ($wantTop) return $top;`, `return $o + $env.render(${js(ast.extends)}, $top, $blocks, $W, 0);`);
+  } else if (ast.extends !== null) {
+    const at = g.pos(ast.extends.offset);
+    const name = g.expr(ast.extends);
+    g.out.splice(g.out.length - 1, 0, `if ($wantTop) return $top;`, `return $o + $env.renderDynamic(${name}, $top, $blocks, $W, ${at});`);
   } else {
     g.out.splice(g.out.length - 1, 0, `if ($wantTop) return $top;`);
   }

@@ -14,6 +14,7 @@ import { type Markup, markupFromSafe } from '../escape/markup.js';
 import { Source } from './lexer.js';
 import { parse } from './parser.js';
 import { type BlockContexts, type EscapePlan, escapeTemplate } from './escaper.js';
+import { formatContext, joinContexts, sameContext } from './context.js';
 import { generate } from './codegen.js';
 import { FILTERS, type FilterDef } from './filters.js';
 import { TESTS } from './is-tests.js';
@@ -43,7 +44,7 @@ export function defaultStrict(): boolean {
   return resolveMode() !== 'production';
 }
 
-type Root = (ctx: object | null, env: Env, blocks: rt.BlockChains | undefined, wantTop: boolean) => unknown;
+type Root = (ctx: object | null, env: Env, blocks: rt.BlockChains | undefined, wantTop: boolean, contexts: ReadonlyMap<string, BlockContexts>) => unknown;
 
 /** What a compiled module needs from its surroundings: other templates, globals. */
 export interface Env {
@@ -55,8 +56,11 @@ export interface Env {
   load(name: string): Template;
   makeTop(ctx: object | null): Record<string, unknown>;
   render(name: string, ctx: object | null, blocks: rt.BlockChains, w: rt.Where, p: number): string;
+  /** `{% extends expr %}`: the parent named by a value, its blocks checked against the chain. */
+  renderDynamic(name: unknown, ctx: object | null, blocks: rt.BlockChains, w: rt.Where, p: number): string;
   include(name: unknown, ctx: object | null, ignoreMissing: boolean, w: rt.Where, p: number): string;
-  importModule(name: unknown, w: rt.Where, p: number): object;
+  /** The names a template defines (macros, sets), run with `ctx` (`with context`) or none. */
+  importModule(name: unknown, w: rt.Where, p: number, ctx: object | null): object;
 }
 
 const BUILTINS: Record<string, unknown> = Object.assign(Object.create(null) as Record<string, unknown>, {
@@ -70,11 +74,18 @@ const BUILTINS: Record<string, unknown> = Object.assign(Object.create(null) as R
     }
     return out;
   },
-  dict(kw?: Record<string, unknown>): Record<string, unknown> {
-    return { ...(kw ?? {}) };
+  dict(...inits: unknown[]): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const init of inits) {
+      if (init === null || typeof init !== 'object') continue;
+      for (const [k, v] of init instanceof Map ? [...init.entries()] : Array.isArray(init) ? init.map((p) => rt.iter(p)) : Object.entries(init)) {
+        Object.defineProperty(out, String(k), { value: v, enumerable: true, writable: true, configurable: true });
+      }
+    }
+    return out;
   },
-  namespace(kw?: Record<string, unknown>): rt.Namespace {
-    return new rt.Namespace(kw);
+  namespace(...inits: unknown[]): rt.Namespace {
+    return new rt.Namespace(...inits);
   },
   csrf_token(): string {
     const s = rt.scope();
@@ -109,7 +120,11 @@ export class BaseEnv implements Env {
     this.strict = opts.strict ?? defaultStrict();
     this.unsafeDisableEscaping = opts.unsafeDisableEscaping === true;
     const custom: Record<string, FilterDef> = {};
-    for (const [k, fn] of Object.entries(opts.filters ?? {})) custom[k] = { fn, params: [] };
+    for (const [k, fn] of Object.entries(opts.filters ?? {})) {
+      // Their results are written where an attribute name goes, unescaped (escaper.ts).
+      if (k === 'attrname' || k === 'xmlattr') throw new TypeError(`the "${k}" filter cannot be replaced: the compiler writes its result as attribute names`);
+      custom[k] = { fn, params: [] };
+    }
     this.filters = { ...FILTERS, ...custom };
     this.tests = { ...TESTS, ...(opts.tests ?? {}) };
     this.#proto = Object.assign(Object.create(BUILTINS) as Record<string, unknown>, opts.globals ?? {});
@@ -132,6 +147,19 @@ export class BaseEnv implements Env {
     return this.load(name).renderRaw(ctx, blocks);
   }
 
+  renderDynamic(name: unknown, ctx: object | null, blocks: rt.BlockChains, w: rt.Where, p: number): string {
+    if (typeof name !== 'string') rt.fail('TEMPLATE_RUNTIME', '{% extends %} needs the name of a template', w, p);
+    let parent: Template;
+    try {
+      parent = this.load(name);
+    } catch (e) {
+      if (e instanceof rt.RenderFault) rt.fail(e.code, e.message, w, p);
+      throw e;
+    }
+    checkOverrides(parent, blocks, w, p);
+    return parent.renderRaw(ctx, blocks);
+  }
+
   include(name: unknown, ctx: object | null, ignoreMissing: boolean): string {
     const names = Array.isArray(name) ? name.map(String) : [String(name)];
     for (const n of names) {
@@ -148,8 +176,36 @@ export class BaseEnv implements Env {
     throw new rt.RenderFault('TEMPLATE_NOT_FOUND', `template "${names.join('", "')}" not found`);
   }
 
-  importModule(name: unknown): object {
-    return this.load(String(name)).module();
+  importModule(name: unknown, _w: rt.Where, _p: number, ctx: object | null = null): object {
+    return this.load(String(name)).module(ctx);
+  }
+}
+
+/** The block contexts each parent has been checked against, so a check runs once. */
+const checkedOverrides = new WeakMap<Template, WeakSet<object>>();
+
+/**
+ * A parent named when the page is rendered (`{% extends layout %}`): the blocks of the
+ * templates that extend it were escaped for the contexts they expected (HTML text when the
+ * parent was not known). Each must start and end where the parent's own block does, as
+ * the compiler checks for a parent named by a string; else TEMPLATE_BLOCK_CONTEXT.
+ */
+function checkOverrides(parent: Template, blocks: rt.BlockChains, w: rt.Where, p: number): void {
+  let seen = checkedOverrides.get(parent);
+  if (seen === undefined) checkedOverrides.set(parent, (seen = new WeakSet()));
+  for (const [name, chain] of Object.entries(blocks)) {
+    const own = parent.blockContexts.get(name);
+    if (own === undefined) continue;
+    for (const entry of chain) {
+      const c = entry.ctx as BlockContexts | undefined;
+      if (c === undefined) rt.fail('TEMPLATE_BLOCK_CONTEXT', `block ${name} has no escaping contexts to check against ${parent.name}`, w, p);
+      if (seen.has(c)) continue;
+      const end = joinContexts(c.end, own.end);
+      if (!sameContext(c.start, own.start) || end === null || !sameContext(end, own.end)) {
+        rt.fail('TEMPLATE_BLOCK_CONTEXT', `block ${name} was escaped for ${formatContext(c.start)}, but ${parent.name} writes it in ${formatContext(own.start)}: a block must start and end where the block it overrides does`, w, p);
+      }
+      seen.add(c);
+    }
   }
 }
 
@@ -167,11 +223,18 @@ export class Template {
   readonly blockContexts: ReadonlyMap<string, BlockContexts>;
   /** Names of templates this one extends (for reloading in development). */
   readonly parent: string | null;
+  /**
+   * Where a `<form method="post">` gets no automatic CSRF field (its action may leave this
+   * site) while the template writes no `csrf_field()` or `csrf_token()`: in a browser such a
+   * form is refused with 403. `palisade check` lists them (Templates.check).
+   */
+  readonly formsWithoutCSRF: readonly { line: number; column: number }[];
   readonly #root: Root;
   readonly #env: Env;
 
-  constructor(name: string, root: Root, env: Env, blocks: ReadonlyMap<string, BlockContexts>, parent: string | null) {
+  constructor(name: string, root: Root, env: Env, blocks: ReadonlyMap<string, BlockContexts>, parent: string | null, formsWithoutCSRF: readonly { line: number; column: number }[] = []) {
     this.name = name;
+    this.formsWithoutCSRF = formsWithoutCSRF;
     this.#root = root;
     this.#env = env;
     this.blockContexts = blocks;
@@ -180,17 +243,17 @@ export class Template {
 
   /** Renders with `context` and returns Markup (safe HTML). */
   render(context: Record<string, unknown> = {}): Markup {
-    return markupFromSafe(this.#root(context, this.#env, undefined, false) as string);
+    return markupFromSafe(this.#root(context, this.#env, undefined, false, this.blockContexts) as string);
   }
 
   /** Internal: renders to a string with block overrides from child templates. */
   renderRaw(ctx: object | null, blocks: rt.BlockChains | undefined): string {
-    return this.#root(ctx, this.#env, blocks, false) as string;
+    return this.#root(ctx, this.#env, blocks, false, this.blockContexts) as string;
   }
 
-  /** Internal: runs the top level and returns its names (macros, sets), for `import`. */
-  module(): object {
-    return this.#root(null, this.#env, undefined, true) as object;
+  /** Internal: runs the top level (with `ctx` for `with context`) and returns its names (macros, sets), for `import`. */
+  module(ctx: object | null = null): object {
+    return this.#root(ctx, this.#env, undefined, true, this.blockContexts) as object;
   }
 }
 
@@ -201,13 +264,28 @@ export interface Translation {
   readonly code: string;
   /** The template this one extends, or null. */
   readonly parent: string | null;
+  /** POST forms that get no CSRF field, in a template that writes none itself (Template.formsWithoutCSRF). */
+  readonly formsWithoutCSRF: readonly { line: number; column: number }[];
+}
+
+/** True when the template calls csrf_field() or csrf_token() somewhere: it writes a field itself. */
+function writesCSRF(x: unknown): boolean {
+  if (x === null || typeof x !== 'object') return false;
+  if (Array.isArray(x)) return x.some(writesCSRF);
+  const o = x as Record<string, unknown>;
+  if (o.kind === 'call') {
+    const fn = o.fn as { kind: string; name?: string };
+    if (fn.kind === 'name' && (fn.name === 'csrf_field' || fn.name === 'csrf_token')) return true;
+  }
+  for (const k in o) if (typeof o[k] === 'object' && writesCSRF(o[k])) return true;
+  return false;
 }
 
 /** Parses, escapes and generates the code of `source`; `parentBlocks` when it extends a loaded parent. */
 export function translate(source: string, name: string, env: Env, parentBlocks: ReadonlyMap<string, BlockContexts> | null): Translation {
   const src = new Source(source, name);
   const ast = parse(src);
-  if (ast.extends !== null && parentBlocks === null) parentBlocks = env.load(ast.extends).blockContexts;
+  if (typeof ast.extends === 'string' && parentBlocks === null) parentBlocks = env.load(ast.extends).blockContexts;
   const plan = escapeTemplate(ast, src, parentBlocks);
   const code = generate(ast, plan, src, {
     strict: env.strict,
@@ -215,16 +293,20 @@ export function translate(source: string, name: string, env: Env, parentBlocks: 
     filters: env.filters,
     tests: env.tests,
   });
-  return { plan, code, parent: ast.extends };
+  const formsWithoutCSRF = writesCSRF(ast.body) ? [] : plan.formsWithoutField.map((o) => {
+    const { line, column } = src.position(o);
+    return { line, column };
+  });
+  return { plan, code, parent: typeof ast.extends === 'string' ? ast.extends : null, formsWithoutCSRF };
 }
 
 /** Compiles `source` against an environment; `parentBlocks` when it extends a loaded parent. */
 export function compileWith(source: string, name: string, env: Env, parentBlocks: ReadonlyMap<string, BlockContexts> | null): Template {
-  const { plan, code, parent } = translate(source, name, env, parentBlocks);
+  const { plan, code, parent, formsWithoutCSRF } = translate(source, name, env, parentBlocks);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- compiling templates is this module's job
   const factory = new Function('$rt', '$filters', '$tests', code) as (r: typeof rt, f: typeof env.filters, t: typeof env.tests) => { root: Root };
   const mod = factory(rt, env.filters, env.tests);
-  return new Template(name, mod.root, env, plan.blocks, parent);
+  return new Template(name, mod.root, env, plan.blocks, parent, formsWithoutCSRF);
 }
 
 /**

@@ -177,6 +177,13 @@ export const F = {
   FORM_POST: 2,
   /** The form's action is absolute, another origin, or not static. */
   FORM_ACTION_UNSAFE: 4,
+  /**
+   * With FORM_ACTION_UNSAFE: the action is a value from its first character
+   * (`action="{{ … }}"`) and nothing else made it unsafe. A value known to be a path on this
+   * site, written as the whole action (escaper.ts: a `url_for()` call, filtered again at run
+   * time), clears both. Cleared by the value, or by a join.
+   */
+  FORM_ACTION_VALUE: 64,
   /** `<script type>` names JSON. */
   SCRIPT_JSON: 8,
   /** `<script type>` names neither JS nor JSON (a data block). */
@@ -382,13 +389,14 @@ export function joinContexts(a: Context, b: Context): Context | null {
     const j = joinContexts(a.inner, b.inner);
     return j === null ? null : withCtx(a, { inner: j });
   }
-  const formBits = F.FORM_POST | F.FORM_ACTION_UNSAFE;
+  const formBits = F.FORM_POST | F.FORM_ACTION_UNSAFE | F.FORM_ACTION_VALUE;
   // Only one path is still at the start of a <pre>/<textarea>: drop the fact (a value there
   // then loses the protection of its leading newline, never safety).
   let x = withCtx(a, { flags: a.flags & ~F.AT_LEADING_NEWLINE });
   let y = withCtx(b, { flags: b.flags & ~F.AT_LEADING_NEWLINE });
   if ((x.flags & ~formBits) === (y.flags & ~formBits) && x.flags !== y.flags) {
     const post = x.flags & y.flags & F.FORM_POST;
+    // A joined action is no longer one value known to stay on this site (FORM_ACTION_VALUE).
     const unsafe = (x.flags | y.flags) & F.FORM_ACTION_UNSAFE;
     const flags = (x.flags & ~formBits) | post | unsafe;
     x = withCtx(x, { flags });

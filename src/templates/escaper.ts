@@ -24,6 +24,7 @@ import { type Piece, applyInserts } from './inserts.js';
 import { scanText } from './scan-text.js';
 import { type HolePlan, closeQuoted, holePlan } from './hole-plan.js';
 import type { Source } from './lexer.js';
+import { isRawTextElement } from './attr.js';
 
 /** What to write for an output node. */
 export type OutputPlan = Exclude<HolePlan, { kind: 'error' }>;
@@ -47,6 +48,10 @@ export interface EscapePlan {
   readonly closings: Map<Node, string>;
   /** Text written after the body of a branch or a loop: the same, for a value the body opened. */
   readonly closingsAfter: Map<readonly Node[], string>;
+  /** Offsets of the `>` of POST form start tags that get no CSRF field (for `palisade check`). */
+  readonly formsWithoutField: readonly number[];
+  /** For each block: null when `self.name()` may write it again as HTML, else why not. */
+  readonly selfBlocks: ReadonlyMap<string, string | null>;
 }
 
 /** HTML text outside SVG and MathML, where a fragment analysed from the start of a document may go. */
@@ -59,6 +64,7 @@ class Escaper {
   readonly supers = new Map<Node, string>();
   readonly closings = new Map<Node, string>();
   readonly closingsAfter = new Map<readonly Node[], string>();
+  readonly formsWithoutField = new Set<number>();
   /** How many loop passes are running; > 1 run means a node may be seen again. */
   readonly blockStack: string[] = [];
   /** The loops around the node being read, innermost last: true for a recursive one. */
@@ -67,7 +73,14 @@ class Escaper {
   constructor(
     readonly src: Source,
     readonly parentBlocks: ReadonlyMap<string, BlockContexts> | null,
+    /** `{% extends expr %}`: the parent is known only when rendering (compile.ts checkOverrides). */
+    readonly dynamicParent = false,
   ) {}
+
+  /** The block a block of this template overrides: the parent's, or, for a parent named at render time, one in HTML text. */
+  parentBlock(name: string): BlockContexts | undefined {
+    return this.parentBlocks?.get(name) ?? (this.dynamicParent ? TEXT_BLOCK : undefined);
+  }
 
   error(code: ConstructorParameters<typeof TemplateError>[0], reason: string, offset: number): TemplateError {
     return new TemplateError(code, reason, this.src.position(offset));
@@ -121,14 +134,28 @@ class Escaper {
   }
 
   output(n: Node | Expr, c: Context, offset: number, expr: Expr | null, next: Node | undefined): Context {
-    const plan = holePlan(c, next?.kind === 'text' ? next.value : undefined);
+    let plan = holePlan(c, next?.kind === 'text' ? next.value : undefined, expr !== null && isURLFor(expr));
+    const last = expr !== null && expr.kind === 'filter' ? expr.name : null;
+    if (plan.kind === 'error' && c.state === 'HTML_TAG_NAME' && last === 'xmlattr' && expr?.kind === 'filter' && expr.args.length === 0 && expr.kwargs.length === 0) {
+      // `<div{{ d|xmlattr }}>`: its text starts with a space (autospace), which ends the name.
+      plan = { kind: 'name', ctx: c, after: c };
+    }
     if (plan.kind === 'error') throw this.error(plan.code, `${plan.reason} (context ${formatContext(plan.ctx)})`, offset);
-    if (plan.kind === 'name' && !(expr !== null && expr.kind === 'filter' && expr.name === 'attrname')) {
+    if (plan.kind === 'name' && last !== 'attrname' && last !== 'xmlattr') {
       throw this.error(
         'TEMPLATE_VALUE_IN_TAG',
-        'a value where an attribute name goes; write the attribute in the template (for example {% if on %}checked{% endif %}), or pass a name through |attrname',
+        'a value where an attribute name goes; write the attribute in the template (for example {% if on %}checked{% endif %}), or pass a name through |attrname or a mapping through |xmlattr',
         offset,
       );
+    }
+    if (plan.kind === 'name' && last === 'xmlattr') {
+      // `key="value"` pairs, checked names and escaped values (filters.ts xmlattr). Inside an
+      // srcdoc value their quotes would need another escaping: refused there.
+      if (c.inner !== null) throw this.error('TEMPLATE_VALUE_IN_TAG', `|xmlattr inside ${formatContext(c)}: write the attributes in the template`, offset);
+      // What follows a quoted value: a space or the end of the tag, never `=` (F.JOINED_VALUE).
+      const after = withCtx(c, { state: 'HTML_TAG', attr: 'none', flags: (c.flags & ~F.SLASH) | F.JOINED_VALUE });
+      this.record(this.outputs, n, { ...plan, after }, samePlan, offset);
+      return after;
     }
     this.record(this.outputs, n, plan, samePlan, offset);
     return plan.after;
@@ -144,13 +171,14 @@ class Escaper {
           throw this.error(err.code, err.reason, n.offset + r.errorAt);
         }
         this.record(this.texts, n, applyInserts(n.value, r.inserts), samePieces, n.offset);
+        for (const ins of r.inserts) if (ins.kind === 'no-csrf') this.formsWithoutField.add(n.offset + ins.at - 1);
         return r.ctx;
       }
       case 'output': {
         const e = n.expr;
         if (e.kind === 'call' && e.fn.kind === 'name' && e.fn.name === 'super' && e.args.length === 0) {
           const block = this.blockStack[this.blockStack.length - 1];
-          const parent = block === undefined ? undefined : this.parentBlocks?.get(block);
+          const parent = block === undefined ? undefined : this.parentBlock(block);
           if (block === undefined || parent === undefined) throw this.error('TEMPLATE_SYNTAX', 'super() is used outside a block that overrides a parent block', n.offset);
           if (!sameContext(c, parent.start)) {
             throw this.error('TEMPLATE_BLOCK_CONTEXT', `super() must be where the block starts (${formatContext(parent.start)}), not in ${formatContext(c)}`, n.offset);
@@ -241,7 +269,7 @@ class Escaper {
         }
         return c;
       case 'block': {
-        const parent = this.parentBlocks?.get(n.name);
+        const parent = this.parentBlock(n.name);
         const start = parent !== undefined && this.blockStack.length === 0 ? parent.start : c;
         this.blockStack.push(n.name);
         const end = this.list(n.body, start);
@@ -264,6 +292,23 @@ class Escaper {
       }
     }
   }
+}
+
+/**
+ * `url_for(…)`: Palisade's url_for builds a path on this site. Where that lets a form keep
+ * its CSRF field (hole-plan.ts), the value is checked again at run time (`sameOriginURL`),
+ * since a template may be given another function under the same name.
+ */
+function isURLFor(e: Expr): boolean {
+  return e.kind === 'call' && e.fn.kind === 'name' && e.fn.name === 'url_for';
+}
+
+/** A block in HTML text, assumed for the blocks of a parent named at render time. */
+const TEXT_BLOCK: BlockContexts = { start: TEXT, end: TEXT };
+
+/** Where a block may be for `self.name()` to write it again: HTML text or RCDATA, escaped as HTML. */
+function selfBlockContext(c: Context): boolean {
+  return c.state === 'HTML_TEXT' && c.inner === null && c.stack === '' && !isRawTextElement(c.element) && c.element !== 'plaintext';
 }
 
 /** The join of all contexts, or null. */
@@ -313,12 +358,19 @@ function samePieces(a: Piece[], b: Piece[]): boolean {
  * parent when the template extends one.
  */
 export function escapeTemplate(ast: TemplateAST, src: Source, parentBlocks: ReadonlyMap<string, BlockContexts> | null): EscapePlan {
-  const e = new Escaper(src, parentBlocks);
+  const e = new Escaper(src, parentBlocks, ast.extends !== null && typeof ast.extends !== 'string');
   if (ast.extends !== null) {
-    // A child's own text is never written; only its blocks (and macros, sets) matter.
-    for (const n of ast.body) {
-      if (n.kind === 'text' || n.kind === 'output') continue;
-      e.node(n, TEXT);
+    // A child's own text is written only before its {% extends %} (as in Jinja, usually
+    // whitespace), then comes the parent's; after it only its blocks (and macros, sets) matter.
+    let c: Context | null = TEXT;
+    for (let k = 0; k < ast.body.length; k++) {
+      const n = ast.body[k]!;
+      if (c !== null && n.kind === 'extends') {
+        if (!isText(c)) throw e.error('TEMPLATE_UNTERMINATED', `the text before {% extends %} ends in ${formatContext(c)}; the parent's output follows it`, n.offset);
+        c = null;
+      }
+      if (c !== null) c = e.node(n, c, ast.body[k + 1]);
+      else if (n.kind !== 'text' && n.kind !== 'output') e.node(n, TEXT);
     }
     // Inherit the parent's block contexts for blocks this template does not define.
     for (const [name, bc] of parentBlocks ?? []) if (!e.blocks.has(name)) e.blocks.set(name, bc);
@@ -328,5 +380,17 @@ export function escapeTemplate(ast: TemplateAST, src: Source, parentBlocks: Read
       throw e.error('TEMPLATE_UNTERMINATED', `the template ends in ${formatContext(end)}; close every tag, attribute, script, style and comment it opens`, src.text.length);
     }
   }
-  return { texts: e.texts, outputs: e.outputs, blocks: e.blocks, supers: e.supers, closings: e.closings, closingsAfter: e.closingsAfter };
+  // `self.name()` gives the block's output as Markup, written as HTML: only a block that
+  // starts and ends in text whose values are escaped as HTML (not raw text, a script, a
+  // style or a tag). codegen.ts refuses a call of any other block, wherever it stands.
+  const selfBlocks = new Map<string, string | null>();
+  for (const [name, b] of e.blocks) {
+    selfBlocks.set(name, selfBlockContext(b.start) && sameContext(b.start, b.end) ? null
+      : `self.${name}() writes block ${name} as HTML, but it is escaped for ${formatContext(b.start)}${sameContext(b.start, b.end) ? '' : ` and ends in ${formatContext(b.end)}`}; only a block in HTML text, <title> or <textarea> can be written again`);
+  }
+  return {
+    texts: e.texts, outputs: e.outputs, blocks: e.blocks, supers: e.supers, closings: e.closings, closingsAfter: e.closingsAfter,
+    formsWithoutField: [...e.formsWithoutField].sort((a, b) => a - b),
+    selfBlocks,
+  };
 }

@@ -16,6 +16,9 @@ import { toJSONForScript } from '../escape/json.js';
 import { isSafeAttrName } from './attr.js';
 import { readAttr } from './blocked-names.js';
 import { iter, str, truthy } from './runtime.js';
+import { tuple } from './print.js';
+import { center, filesizeformat, format, indent, pprint, wordwrap } from './filters-text.js';
+import { urlize } from './urlize.js';
 import { TESTS } from './is-tests.js';
 import { trimCodes } from '../util/trim.js';
 
@@ -90,13 +93,94 @@ function roundNumber(v: unknown, precision = 0, method = 'common'): number {
 
 function toInt(v: unknown, dflt = 0, base = 10): number {
   if (typeof v === 'number') return Number.isFinite(v) ? Math.trunc(v) : dflt;
+  if (typeof v === 'boolean') return v ? 1 : 0;
   const s = str(v).trim().replace(/_/g, '');
   if (base === 10) {
     const n = Number(s);
     return s !== '' && Number.isFinite(n) ? Math.trunc(n) : dflt;
   }
-  const n = parseInt(s.replace(/^0[xob]/i, ''), base);
-  return Number.isNaN(n) ? dflt : n;
+  // The whole text must be digits of the base, after an optional sign and 0x/0o/0b prefix.
+  const m = /^([+-]?)(?:0[xob])?([0-9a-z]+)$/i.exec(s);
+  if (m === null || [...m[2]!.toLowerCase()].some((c) => parseInt(c, 36) >= base)) return dflt;
+  const n = parseInt(m[2]!, base);
+  return Number.isNaN(n) ? dflt : m[1] === '-' ? -n : n;
+}
+
+/** `dictsort(case_sensitive=false, by='key', reverse=false)`: a mapping's (key, value) pairs, sorted. */
+function dictsort(v: unknown, cs = false, by = 'key', reverse = false): unknown[] {
+  const pairs = (v instanceof Map ? [...v.entries()] : v == null ? [] : Object.entries(v as object)).map((p) => tuple(p as unknown[]));
+  const k = by === 'value' ? 1 : 0;
+  const cmp = compareKeys(cs);
+  pairs.sort((a, b) => cmp(a[k], b[k]));
+  return reverse ? pairs.reverse() : pairs;
+}
+
+/**
+ * `groupby(attribute, default=none, case_sensitive=false)`: the items sorted and grouped by
+ * an attribute (`a.b` or an index), as (grouper, list) pairs that also have `.grouper` and
+ * `.list`. Without case_sensitive, strings group ignoring case and the grouper is the first
+ * item's own value.
+ */
+function groupby(v: unknown, attribute: unknown, dflt: unknown = undefined, cs = false): unknown[] {
+  const key = (x: unknown): unknown => {
+    const k = get(x, attribute as string | number);
+    return k === undefined ? dflt : k;
+  };
+  const norm = (k: unknown): unknown => (!cs && typeof k === 'string' ? k.toLowerCase() : k);
+  const cmp = compareKeys(true);
+  const items = [...iter(v)].sort((a, b) => cmp(norm(key(a)), norm(key(b))));
+  const groups: unknown[] = [];
+  let last: unknown = Symbol('none');
+  let cur: unknown[] = [];
+  for (const x of items) {
+    const k = norm(key(x));
+    if (groups.length === 0 || k !== last) {
+      cur = [];
+      const g = tuple([key(x), cur]);
+      Object.defineProperties(g, { grouper: { value: key(x) }, list: { value: cur } });
+      groups.push(g);
+      last = k;
+    }
+    cur.push(x);
+  }
+  return groups;
+}
+
+/** `slice(slices, fill_with=none)`: the items in `slices` columns, the first ones one longer. */
+function sliceFilter(v: unknown, slices: unknown, fill: unknown = undefined): unknown[][] {
+  const seq = typeof v === 'string' ? [...v] : iter(v);
+  const n = Math.max(1, Math.trunc(Number(slices)));
+  const per = Math.floor(seq.length / n);
+  const extra = seq.length % n;
+  const out: unknown[][] = [];
+  let offset = 0;
+  for (let i = 0; i < n; i++) {
+    const start = offset + i * per;
+    if (i < extra) offset++;
+    const col = seq.slice(start, offset + (i + 1) * per);
+    if (fill !== undefined && fill !== null && i >= extra) col.push(fill);
+    out.push(col);
+  }
+  return out;
+}
+
+/**
+ * `xmlattr(autospace=true)`: a mapping as attributes, `key="value"`, for a start tag, where
+ * it may stand in place of an attribute name (escaper.ts). Keys are checked like
+ * `attrname` (a plain name that is not an event handler, style, URL attribute, srcdoc,
+ * type or the like; otherwise `data-palisade-unsafe`), so every value is plain text,
+ * escaped for a quoted attribute. None and undefined values are left out.
+ */
+function xmlattr(v: unknown, autospace = true): Markup {
+  const entries = v instanceof Map ? [...v.entries()] : v == null ? [] : Object.entries(v as object);
+  const out: string[] = [];
+  for (const [k, x] of entries) {
+    if (x === null || x === undefined) continue;
+    const name = str(k);
+    out.push(`${isSafeAttrName(name) ? name : UNSAFE_ATTR_NAME}="${escapeHTML(str(x))}"`);
+  }
+  const s = out.join(' ');
+  return markupFromSafe(autospace !== false && s !== '' ? ' ' + s : s);
 }
 
 function truncate(v: unknown, length = 255, killwords = false, end = '...', leeway = 5): string {
@@ -116,7 +200,7 @@ function join(v: unknown, d: unknown = '', attribute: string | null = null): unk
     let k = 0;
     for (; k < v.length; k++) {
       const x: unknown = v[k];
-      if (typeof x !== 'string' && ((typeof x === 'object' && x !== null && isMarkup(x)) || typeof x === 'symbol')) break;
+      if (typeof x !== 'string' && !(typeof x === 'number' && Number.isInteger(x))) break;
     }
     if (k === v.length) return v.join(d);
   }
@@ -149,7 +233,7 @@ function joinHTML(escape: (v: unknown) => string, v: unknown, d: unknown = '', a
     let k = 0;
     for (; k < v.length; k++) {
       const x: unknown = v[k];
-      const s = typeof x === 'string' ? escapeHTML(x) : typeof x === 'number' ? String(x) : x == null ? '' : null;
+      const s = typeof x === 'string' ? escapeHTML(x) : typeof x === 'number' && Number.isInteger(x) ? String(x) : null;
       if (s === null) break;
       out = k === 0 ? s : out + sep + s;
     }
@@ -186,7 +270,8 @@ export const FILTERS: Readonly<Record<string, FilterDef>> = {
   length: def([], size),
   upper: def([], textOp((s) => s.toUpperCase())),
   lower: def([], textOp((s) => s.toLowerCase())),
-  title: def([], textOp((s) => s.replace(/[^\s\-]+/g, (w) => w[0]!.toUpperCase() + w.slice(1).toLowerCase()))),
+  // Each word after a run of spaces, `-`, `(`, `{`, `[` or `<` starts upper-case, as Jinja's title.
+  title: def([], textOp((s) => s.replace(/[^\s\-({[<]+/g, (w) => w[0]!.toUpperCase() + w.slice(1).toLowerCase()))),
   capitalize: def([], textOp((s) => (s === '' ? s : s[0]!.toUpperCase() + s.slice(1).toLowerCase()))),
   trim: def(['chars'], (v, chars?: string) => textOp((s) => (chars == null ? s.trim() : trimCodes(s, codeIn(chars))))(v)),
   join: def(['d', 'attribute'], join, joinHTML),
@@ -197,9 +282,17 @@ export const FILTERS: Readonly<Record<string, FilterDef>> = {
     const a = typeof v === 'string' ? [...v] : iter(v);
     return a[a.length - 1];
   }),
+  // `attribute='a,b.c'` sorts by several attributes, the first deciding first (as Jinja's).
   sort: def(['reverse', 'case_sensitive', 'attribute'], (v, reverse = false, cs = false, attribute: string | null = null) => {
     const cmp = compareKeys(cs);
-    const out = [...iter(v)].sort((a, b) => cmp(get(a, attribute), get(b, attribute)));
+    const paths = attribute == null ? [null] : String(attribute).split(',').map((x) => x.trim());
+    const out = [...iter(v)].sort((a, b) => {
+      for (const path of paths) {
+        const c = cmp(get(a, path), get(b, path));
+        if (c !== 0) return c;
+      }
+      return 0;
+    });
     return reverse ? out.reverse() : out;
   }),
   reverse: def([], (v) => (typeof v === 'string' ? [...v].reverse().join('') : [...iter(v)].reverse())),
@@ -218,7 +311,23 @@ export const FILTERS: Readonly<Record<string, FilterDef>> = {
   escape: def([], (v) => (isMarkup(v) ? v : markupFromSafe(escapeHTML(str(v))))),
   string: def([], (v) => (isMarkup(v) ? v : str(v))),
   list: def([], (v) => [...iter(v)]),
-  items: def([], (v) => (v instanceof Map ? [...v.entries()] : v == null ? [] : Object.entries(v as object))),
+  items: def([], (v) => (v instanceof Map ? [...v.entries()] : v == null ? [] : Object.entries(v as object)).map((p) => tuple(p))),
+  dictsort: def(['case_sensitive', 'by', 'reverse'], dictsort),
+  groupby: def(['attribute', 'default', 'case_sensitive'], groupby),
+  slice: def(['slices', 'fill_with'], sliceFilter),
+  center: def(['width'], center),
+  indent: def(['width', 'first', 'blank'], indent),
+  wordwrap: def(['width', 'break_long_words', 'wrapstring'], wordwrap),
+  filesizeformat: def(['binary'], filesizeformat),
+  format: def([], format),
+  pprint: def([], pprint),
+  urlize: def(['trim_url_limit', 'nofollow', 'target', 'rel', 'extra_schemes'], urlize),
+  forceescape: def([], (v) => markupFromSafe(escapeHTML(isMarkup(v) ? v.toString() : str(v)))),
+  random: def([], (v) => {
+    const a = typeof v === 'string' ? [...v] : iter(v);
+    return a[Math.floor(Math.random() * a.length)];
+  }),
+  xmlattr: def(['autospace'], xmlattr),
   unique: def(['case_sensitive', 'attribute'], (v, cs = false, attribute: string | null = null) => {
     const seen = new Set<unknown>();
     return iter(v).filter((x) => {

@@ -21,6 +21,7 @@ export const ESCAPER_NAMES = [
   'text', 'rcdata', 'rawtext', 'attr', 'attrUnquoted', 'refStart', 'url', 'urlPart', 'srcset', 'srcsetURL', 'srcsetDescriptor',
   'jsValue', 'jsString', 'jsTemplate', 'jsRegexp', 'cssValue', 'cssString', 'cssURL',
   'edgeHTML', 'edgeJS', 'edgeCSS', 'edgeURL', 'refresh', 'refreshURL', 'animValues', 'urlFilter', 'foreignText', 'cdata',
+  'sameOriginURL',
 ] as const;
 export type EscaperName = (typeof ESCAPER_NAMES)[number];
 
@@ -117,12 +118,17 @@ function regionEdge(c: Context, chain: readonly EscaperName[]): EscaperName[] {
  * What to do with a value written in context `c`. In a region (`c.inner`), the plan of the
  * context inside it, and in an `srcdoc` value, then escaped for the attribute: the inner
  * document's text is the attribute's text decoded.
+ *
+ * `sameOrigin` says the value is meant to be a path on this site (a `url_for()` call,
+ * escaper.ts). As the whole `action` of a POST form it lets the form keep its CSRF field:
+ * it is written through `sameOriginURL`, which writes the URL sentinel for anything that
+ * would leave this origin (`//host`, a scheme), so the field is never sent elsewhere.
  */
-export function holePlan(c: Context, next?: string): HolePlan {
+export function holePlan(c: Context, next?: string, sameOrigin = false): HolePlan {
   if (c.inner !== null) {
     // The text after the value, as the inner document reads it.
     const inner = next === undefined || c.state !== 'ATTR_SRCDOC' ? next : decodeEntities(next.slice(0, attrValueEnd(c.delim, next, 0)));
-    const p = holePlan(c.inner, inner);
+    const p = holePlan(c.inner, inner, sameOrigin);
     if (p.kind === 'error') return { ...p, ctx: c };
     const after = withCtx(c, { inner: p.after });
     if (p.kind !== 'escape') return { ...p, ctx: c, after };
@@ -137,7 +143,7 @@ export function holePlan(c: Context, next?: string): HolePlan {
     const why = valueAfterTail(c.codeTail);
     if (why !== null) return { kind: 'error', ctx: c, code: 'TEMPLATE_PARTIAL_NAME', reason: why };
   }
-  let plan = planHere(c, next);
+  let plan = planHere(c, next, sameOrigin);
   // A value written there ends the token; one dropped (in a comment) leaves it open, and so
   // may an empty one: a `$` before an empty value in a template literal still meets what
   // follows (`${{ v }}{`), so it stays (JSON values are never empty).
@@ -145,6 +151,8 @@ export function holePlan(c: Context, next?: string): HolePlan {
     const codeTail = plan.after.state === 'JS_TMPL' && plan.after.codeTail.includes('$') ? '$' : '';
     plan = { ...plan, after: withCtx(plan.after, { codeTail }) };
   }
+  // Only the first value of an action can be the whole action (F.FORM_ACTION_VALUE).
+  if (plan.kind !== 'error' && (plan.after.flags & F.FORM_ACTION_VALUE) !== 0) plan = { ...plan, after: withCtx(plan.after, { flags: plan.after.flags & ~F.FORM_ACTION_VALUE }) };
   // After `&` (where references are decoded): the value's first character as a reference,
   // so that it cannot complete one (`&` and `lt;` would make `<`).
   if (plan.kind !== 'escape' || (c.flags & F.OPEN_REF) === 0) return plan;
@@ -152,7 +160,7 @@ export function holePlan(c: Context, next?: string): HolePlan {
 }
 
 /** holePlan for a context that is not a region. */
-function planHere(c: Context, next: string | undefined): HolePlan {
+function planHere(c: Context, next: string | undefined, sameOrigin: boolean): HolePlan {
   const esc = (chain: EscaperName[], after: Context = c, prefix = ''): HolePlan => ({
     kind: 'escape', chain: c.delim === 'none' ? [...chain, ...edgeStep(c)] : [...chain, ...edgeStep(c), attrStep(c)], prefix, ctx: c, after,
   });
@@ -206,7 +214,7 @@ function planHere(c: Context, next: string | undefined): HolePlan {
       // spaces stays one attribute; the closing quote is inserted where the value ends.
       const inner = enterValue(c, 'unqq', '', 0);
       if (inner.state === 'ERROR') return { kind: 'error', ctx: inner, code: inner.err!.code, reason: inner.err!.reason };
-      const p = holePlan(inner, next);
+      const p = holePlan(inner, next, sameOrigin);
       if (p.kind === 'escape') return { ...p, prefix: '"' + p.prefix };
       return p;
     }
@@ -237,6 +245,11 @@ function planHere(c: Context, next: string | undefined): HolePlan {
         if (c.urlPart === 'start') return esc([endsValue(c, next) ? 'srcset' : 'srcsetURL'], withCtx(c, { urlPart: 'value' }));
         if (c.urlPart === 'descriptor') return esc(['srcsetDescriptor']);
         return esc(['urlPart']);
+      }
+      if (sameOrigin && c.attr === 'form-action' && c.urlPart === 'start' && (c.flags & F.FORM_ACTION_VALUE) !== 0 && endsValue(c, next)) {
+        // The whole action of a form, a path on this site: the form keeps its CSRF field.
+        const flags = c.flags & ~(F.FORM_ACTION_UNSAFE | F.FORM_ACTION_VALUE);
+        return esc(['sameOriginURL'], withCtx(c, { urlPart: 'value', flags }));
       }
       // After a value at the start, the text must not extend its scheme (transition.ts).
       if (c.urlPart === 'start') return esc(['url'], withCtx(c, { urlPart: 'value' }));

@@ -25,8 +25,12 @@ export function escapeStatic(step: AttrStep, text: string): string {
 /** Something the compiler writes into static text at an offset. */
 export interface Insert {
   readonly at: number;
-  /** `quote`: a `"`; `nonce`: ` nonce="…"` when the request has one; `csrf`: the hidden CSRF input. */
-  readonly kind: 'quote' | 'nonce' | 'csrf';
+  /**
+   * `quote`: a `"`; `nonce`: ` nonce="…"` when the request has one; `csrf`: the hidden CSRF
+   * input; `no-csrf`: nothing, it marks the end of a POST form's start tag that gets no CSRF
+   * field (its action may leave this site), for `palisade check` (Templates.check).
+   */
+  readonly kind: 'quote' | 'nonce' | 'csrf' | 'no-csrf';
   /** Inside `srcdoc` values: the escapers the text goes through, innermost value first. */
   readonly wrap: readonly AttrStep[];
 }
@@ -45,6 +49,7 @@ export function applyInserts(s: string, inserts: readonly Insert[]): Piece[] {
   for (const ins of inserts) {
     text += s.slice(last, ins.at);
     last = ins.at;
+    if (ins.kind === 'no-csrf') continue;
     if (ins.kind === 'quote') {
       text += ins.wrap.reduce((t, step) => escapeStatic(step, t), '"');
     } else {

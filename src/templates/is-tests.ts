@@ -21,11 +21,13 @@ export const TESTS: Readonly<Record<string, Test>> = {
   false: (v) => v === false,
   integer: (v) => typeof v === 'number' && Number.isInteger(v),
   float: (v) => typeof v === 'number' && !Number.isInteger(v),
-  number: (v) => typeof v === 'number',
+  // As in Python, where a bool is an int.
+  number: (v) => typeof v === 'number' || typeof v === 'boolean',
   string: (v) => typeof v === 'string' || isMarkup(v),
   mapping: isMapping,
   iterable: (v) => v != null && (typeof v === 'string' || typeof v[Symbol.iterator] === 'function' || isMapping(v)),
-  sequence: (v) => typeof v === 'string' || Array.isArray(v) || isMarkup(v),
+  // What has a length and items: a mapping too, as in Python.
+  sequence: (v) => typeof v === 'string' || Array.isArray(v) || isMarkup(v) || isMapping(v),
   callable: (v) => typeof v === 'function',
   even: (v) => Number(v) % 2 === 0,
   odd: (v) => Math.abs(Number(v) % 2) === 1,

@@ -20,14 +20,20 @@ export interface Token {
   readonly offset: number;
 }
 
-/** A template's text and name, for positions in messages. */
+/**
+ * A template's text and name, for positions in messages. As Jinja reads a template, line
+ * breaks are `\n` (a `\r\n` or lone `\r` becomes `\n`), and one line break at the very end
+ * is dropped (Jinja's `keep_trailing_newline` off).
+ */
 export class Source {
   readonly #lineStarts: number[] = [0];
+  readonly text: string;
   constructor(
-    readonly text: string,
+    text: string,
     readonly name: string,
   ) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.#lineStarts.push(i + 1);
+    this.text = text.replace(/\r\n?/g, '\n').replace(/\n$/, '');
+    for (let i = 0; i < this.text.length; i++) if (this.text.charCodeAt(i) === 10) this.#lineStarts.push(i + 1);
   }
   /** 1-based line and column of an offset (columns count UTF-16 code units). */
   position(offset: number): { file: string; line: number; column: number } {
@@ -50,8 +56,10 @@ const OPERATORS = ['**', '//', '==', '!=', '<=', '>=', '+', '-', '*', '/', '%', 
 const WS = /\s/;
 const NAME_START = /[A-Za-z_]/;
 const NAME_PART = /[A-Za-z0-9_]/;
-const NUMBER = /^(?:\d[\d_]*)(?:\.\d[\d_]*)?(?:[eE][+-]?\d+)?/;
-const ENDRAW = /\{%(-?)\s*endraw\s*(-?)%\}/g;
+// Python's literals: 1_000, 1.5, 2e-3, 1_2.3_4e5_6, 0x1F, 0o17, 0b101 (underscores between digits).
+const NUMBER = /^(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|\d(?:_?\d)*(?:\.\d(?:_?\d)*)?(?:[eE][+-]?\d(?:_?\d)*)?)/;
+const INTEGER = /^\d(?:_?\d)*/;
+const ENDRAW = /\{%([-+]?)\s*endraw\s*([-+]?)%\}/g;
 const STRING_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0', b: '\b', f: '\f', v: '\v' };
 
 /** Splits `src` into tokens. */
@@ -79,7 +87,8 @@ export function tokenize(src: Source): Token[] {
     const kind = s[open + 1]!;
     const trimBefore = s[open + 2] === '-';
     pushData(i, open, trimBefore);
-    let j = open + 2 + (trimBefore ? 1 : 0);
+    // `{%+` and `{{+`: Jinja's "keep the whitespace before" (lstrip_blocks off), already so here.
+    let j = open + 2 + (trimBefore || (s[open + 2] === '+' && kind !== '#') ? 1 : 0);
     if (kind === '#') {
       const close = s.indexOf('#}', j);
       if (close === -1) throw src.error('TEMPLATE_UNCLOSED', 'a comment is not closed: missing "#}"', open);
@@ -92,7 +101,7 @@ export function tokenize(src: Source): Token[] {
     tokens.push({ type: isVar ? 'var_begin' : 'block_begin', value: isVar ? '{{' : '{%', offset: open });
     // `{% raw %}`: everything up to `{% endraw %}` is data.
     if (!isVar) {
-      const m = /^\s*raw\s*(-?)%\}/.exec(s.slice(j, j + 40));
+      const m = /^\s*raw\s*([-+]?)%\}/.exec(s.slice(j, j + 40));
       if (m !== null) {
         tokens.pop();
         const bodyStart = j + m[0].length;
@@ -121,6 +130,12 @@ export function tokenize(src: Source): Token[] {
         i = j + 3;
         break;
       }
+      // `+%}`: Jinja's "keep the newline after" (trim_blocks off), already so here.
+      if (depth === 0 && !isVar && s[j] === '+' && s.startsWith(endDelim, j + 1)) {
+        tokens.push({ type: 'block_end', value: endDelim, offset: j });
+        i = j + 3;
+        break;
+      }
       const ch = s[j]!;
       if (ch === '"' || ch === "'") {
         const [value, end] = readString(src, j);
@@ -129,7 +144,10 @@ export function tokenize(src: Source): Token[] {
         continue;
       }
       if (ch >= '0' && ch <= '9') {
-        const m = NUMBER.exec(s.slice(j, j + 64))!;
+        // After `.` a number is an index (`items.0.1`), never a fraction.
+        const prev = tokens[tokens.length - 1];
+        const afterDot = prev !== undefined && prev.type === 'op' && prev.value === '.';
+        const m = (afterDot ? INTEGER : NUMBER).exec(s.slice(j, j + 400))!;
         tokens.push({ type: 'number', value: Number(m[0].replace(/_/g, '')), offset: j });
         j += m[0].length;
         continue;

@@ -138,6 +138,51 @@ export class Templates {
     }
     return names;
   }
+
+  /**
+   * Compiles every `.html` file and lists what would fail in a browser: templates that do not
+   * compile, and POST forms that get no CSRF field (their action is a value, or another
+   * site) in a template that writes no `csrf_field()` itself. `palisade check` reports them.
+   */
+  check(): TemplateProblem[] {
+    const out: TemplateProblem[] = [];
+    const names: string[] = [];
+    const walk = (dir: string, prefix: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+        if (entry.isDirectory()) walk(join(dir, entry.name), `${prefix}${entry.name}/`);
+        else if (entry.name.endsWith('.html')) names.push(prefix + entry.name);
+      }
+    };
+    walk(this.dir, '');
+    for (const n of names) {
+      let t: Template;
+      try {
+        t = this.get(n);
+      } catch (e) {
+        if (!(e instanceof RenderFault || e instanceof TemplateError)) throw e;
+        const where = e instanceof TemplateError ? `${e.file}:${e.line}:${e.column}` : n;
+        out.push({ id: 'template-error', where, message: e instanceof TemplateError ? `${e.reason} [${e.code}]` : e.message });
+        continue;
+      }
+      for (const f of t.formsWithoutCSRF) {
+        out.push({
+          id: 'form-without-csrf',
+          where: `${n}:${f.line}:${f.column}`,
+          message: 'this <form method="post"> gets no CSRF field, because its action is a value or another site, so a browser\'s submission is refused with 403',
+        });
+      }
+    }
+    return out;
+  }
+}
+
+/** One problem `Templates.check` found in a template. */
+export interface TemplateProblem {
+  /** `template-error`: it does not compile; `form-without-csrf`: a POST form that gets no CSRF field. */
+  readonly id: 'template-error' | 'form-without-csrf';
+  /** `name:line:column`. */
+  readonly where: string;
+  readonly message: string;
 }
 
 /** Creates the template set for a folder. See Templates and docs/templates.md. */

@@ -199,7 +199,13 @@ function parseArgs(t: Tokens): { args: Expr[]; kwargs: [string, Expr][] } {
   const kwargs: [string, Expr][] = [];
   t.expect('op', '(');
   while (!t.is('op', ')')) {
-    if (t.peek().type === 'name' && t.peek(1).type === 'op' && t.peek(1).value === '=') {
+    if (t.is('op', '**')) {
+      const offset = t.next().offset;
+      kwargs.push(['**', { kind: 'spread', offset, expr: parseExpr(t) }]);
+    } else if (t.is('op', '*')) {
+      const offset = t.next().offset;
+      args.push({ kind: 'spread', offset, expr: parseExpr(t) });
+    } else if (t.peek().type === 'name' && t.peek(1).type === 'op' && t.peek(1).value === '=') {
       const name = t.next().value as string;
       t.next();
       kwargs.push([name, parseExpr(t)]);

@@ -20,16 +20,28 @@ export function parse(src: Source): TemplateAST {
   return { body, extends: p.extendsName };
 }
 
-const END_NAMES = new Set(['endif', 'endfor', 'endblock', 'endmacro', 'endcall', 'endset', 'endwith', 'elif', 'else']);
+const END_NAMES = new Set(['endif', 'endfor', 'endblock', 'endmacro', 'endcall', 'endset', 'endwith', 'endfilter', 'endautoescape', 'elif', 'else']);
 
 class Parser {
-  extendsName: string | null = null;
+  extendsName: string | Expr | null = null;
+  /** How many statements the one being read is inside. */
+  depth = 0;
   /** Where each block name was defined: a name is defined once per template, as in Jinja. */
   readonly blockNames = new Map<string, number>();
   constructor(readonly t: Tokens) {}
 
   /** Nodes up to a `{% name %}` with a name in `ends` (left unread), or the end. */
   body(ends: readonly string[], openOffset: number, opener: string): Node[] {
+    if (ends.length === 0) return this.nodes(ends, openOffset, opener);
+    this.depth++;
+    try {
+      return this.nodes(ends, openOffset, opener);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  nodes(ends: readonly string[], openOffset: number, opener: string): Node[] {
     const t = this.t;
     const nodes: Node[] = [];
     for (;;) {
@@ -148,10 +160,12 @@ class Parser {
           break;
         }
         if (targets.length !== 1) throw t.src.error('TEMPLATE_SYNTAX', 'a {% set %} block assigns one name', offset);
+        // `{% set x | f %}…{% endset %}`: the captured block goes through the filters.
+        const filter = t.is('op', '|') ? (t.next(), parseFilterTag(t, { kind: 'name', offset, name: FILTERED })) : undefined;
         t.expect('block_end', undefined, '"=" or "%}"');
         const body = this.body(['endset'], offset, 'set');
         this.endTag('endset');
-        return { kind: 'setblock', offset, target: targets[0]!, body };
+        return filter === undefined ? { kind: 'setblock', offset, target: targets[0]!, body } : { kind: 'setblock', offset, target: targets[0]!, body, filter };
       }
       case 'filter': {
         // {% filter f %}body{% endfilter %} is {{ (body, captured as by {% set %})|f }}, in a
@@ -190,9 +204,14 @@ class Parser {
           );
         }
         this.blockNames.set(blockName, nameOffset);
-        while (t.isName('scoped') || t.isName('required')) t.next();
+        // Jinja's order: `scoped`, then `required`.
+        const scoped = t.skip('name', 'scoped');
+        const required = t.skip('name', 'required');
         t.expect('block_end', undefined, '"%}"');
         const body = this.body(['endblock'], offset, `block ${blockName}`);
+        if (required && body.some((n) => n.kind !== 'text' || n.value.trim() !== '')) {
+          throw t.src.error('TEMPLATE_SYNTAX', `the required block ${blockName} may hold only whitespace and comments: a template that extends this one gives its content`, offset);
+        }
         t.expect('block_begin');
         t.expect('name', 'endblock');
         if (t.is('name') && t.peek().value !== blockName) {
@@ -200,18 +219,30 @@ class Parser {
         }
         t.skip('name');
         t.expect('block_end', undefined, '"%}"');
-        return { kind: 'block', offset, name: blockName, body };
+        return { kind: 'block', offset, name: blockName, body, scoped, required };
       }
       case 'extends': {
-        const nameTok = t.peek();
-        if (nameTok.type !== 'string') {
-          throw t.src.error('TEMPLATE_SYNTAX', '{% extends %} needs the parent template name as a string: the parent decides the contexts of the blocks', nameTok.offset);
-        }
+        // A string names the parent, read when this template is compiled; any other
+        // expression is evaluated when the page is rendered (codegen.ts, compile.ts).
         if (this.extendsName !== null) throw t.src.error('TEMPLATE_SYNTAX', 'a template can extend only one parent', offset);
-        t.next();
-        this.extendsName = nameTok.value as string;
-        node = { kind: 'extends', offset, template: this.extendsName };
+        if (this.depth > 0) {
+          throw t.src.error('TEMPLATE_SYNTAX', '{% extends %} must be at the top level of the template, not inside another tag: which layout the page has may depend on a value, {% extends layout %}, but not on an if', offset);
+        }
+        const template = parseExpr(t);
+        this.extendsName = template.kind === 'literal' && typeof template.value === 'string' ? template.value : template;
+        node = { kind: 'extends', offset, template };
         break;
+      }
+      case 'autoescape': {
+        // Escaping is always on: {% autoescape true %} changes nothing; false is refused.
+        const on = parseExpr(t);
+        if (!(on.kind === 'literal' && on.value === true)) {
+          throw t.src.error('TEMPLATE_SYNTAX', 'escaping cannot be switched off: only {% autoescape true %} is accepted (it changes nothing); to write trusted HTML, use Markup or |safe', on.offset);
+        }
+        t.expect('block_end', undefined, '"%}"');
+        const body = this.body(['endautoescape'], offset, 'autoescape');
+        this.endTag('endautoescape');
+        return { kind: 'with', offset, assigns: [], body };
       }
       case 'include': {
         const template = parseExpr(t);
@@ -232,8 +263,8 @@ class Parser {
       case 'import': {
         const template = parseExpr(t);
         t.expect('name', 'as');
-        node = { kind: 'import', offset, template, alias: t.expectName() };
-        this.skipContextModifier();
+        const alias = t.expectName();
+        node = { kind: 'import', offset, template, alias, withContext: this.contextModifier() };
         break;
       }
       case 'from': {
@@ -245,8 +276,7 @@ class Parser {
           const n = t.expectName('a macro name');
           names.push([n, t.skip('name', 'as') ? t.expectName() : n]);
         } while (t.skip('op', ','));
-        this.skipContextModifier();
-        node = { kind: 'fromimport', offset, template, names };
+        node = { kind: 'fromimport', offset, template, names, withContext: this.contextModifier() };
         break;
       }
       case 'macro': {
@@ -273,11 +303,12 @@ class Parser {
     return node;
   }
 
-  skipContextModifier(): void {
-    if (this.t.isName('with') || this.t.isName('without')) {
-      this.t.next();
-      this.t.expect('name', 'context');
-    }
+  /** `with context` (true) or `without context` (the default for imports). */
+  contextModifier(): boolean {
+    if (!(this.t.isName('with') || this.t.isName('without'))) return false;
+    const on = this.t.next().value === 'with';
+    this.t.expect('name', 'context');
+    return on;
   }
 
   target(): Target {
@@ -291,8 +322,13 @@ class Parser {
     const params: MacroParam[] = [];
     t.expect('op', '(');
     while (!t.is('op', ')')) {
+      const nameTok = t.peek();
       const name = t.expectName('a parameter name');
+      if (params.some((p) => p.name === name)) throw t.src.error('TEMPLATE_SYNTAX', `the parameter "${name}" is named twice`, nameTok.offset);
       const def = t.skip('op', '=') ? parseExpr(t) : null;
+      if (name === 'caller' && def === null) {
+        throw t.src.error('TEMPLATE_SYNTAX', 'a "caller" parameter needs a default (caller=none): it is given the body of a {% call %}, and nothing when the macro is called directly', nameTok.offset);
+      }
       params.push({ name, default: def });
       if (!t.skip('op', ',')) break;
     }

@@ -8,13 +8,15 @@
 import { PalisadeError, TemplateError } from '../errors.js';
 import { Markup, SafeScript, SafeStyle, SafeURL, isMarkup, markupFromSafe } from '../escape/markup.js';
 import { escapeEdgesHTML, escapeHTML, escapeHTMLUnquoted, escapeInCDATA, escapeRCDATA, escapeRawText, markupForForeign, markupToAttr, markupToRCDATA, markupToRawText, markupToUnquotedAttr } from '../escape/html.js';
-import { escapeEdgesURL, escapeURLComponent, filterAndNormalizeURL, filterURL, filterURLList, filterAndNormalizeURLForAttr, filterSrcset, filterSrcsetDescriptor, filterSrcsetURL, normalizeURL } from '../escape/url.js';
+import { URL_SENTINEL, escapeEdgesURL, escapeURLComponent, filterAndNormalizeURL, filterURL, filterURLList, filterAndNormalizeURLForAttr, filterSrcset, filterSrcsetDescriptor, filterSrcsetURL, normalizeURL } from '../escape/url.js';
 import { escapeEdgesJS, escapeJSRegexp, escapeJSString, escapeJSTemplate, jsValue } from '../escape/js.js';
 import { escapeCSSString, escapeCSSURL, escapeEdgesCSS, filterCSSValue } from '../escape/css.js';
 import { filterRefresh, filterRefreshURL } from '../escape/refresh.js';
 import { currentScope, type RequestScope } from '../http/context.js';
 import type { EscaperName } from './hole-plan.js';
 import { BLOCKED_NAMES, readAttr } from './blocked-names.js';
+import { isSameOriginAction } from './attr.js';
+import { numberText, str } from './print.js';
 
 /** Escapers that do the work of a two-step chain in one call (see fuseChain). */
 export type FusedEscaperName = 'urlPartAttr' | 'urlAttr';
@@ -47,12 +49,7 @@ export function stringEscaper(name: EscaperName | FusedEscaperName): string {
   return name === 'text' || name === 'attr' || name === 'foreignText' ? 'html' : name;
 }
 
-/** A value as text: null and undefined are empty, everything else is String(v). */
-export function str(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (v == null) return '';
-  return String(v);
-}
+export { str, tuple } from './print.js';
 
 /** A value as one URL component. A safe integer (ids in paths) is digits and perhaps `-`, all unreserved. */
 function urlComponent(v: unknown): string {
@@ -61,10 +58,10 @@ function urlComponent(v: unknown): string {
 
 /** The escaping function for each name in a hole's chain. */
 export const ESCAPERS: Readonly<Record<EscaperName | FusedEscaperName, (v: unknown) => string>> = {
-  text: (v) => (typeof v === 'string' ? escapeHTML(v) : typeof v === 'number' ? String(v) : isMarkup(v) ? v.toString() : escapeHTML(str(v))),
+  text: (v) => (typeof v === 'string' ? escapeHTML(v) : typeof v === 'number' ? numberText(v) : isMarkup(v) ? v.toString() : escapeHTML(str(v))),
   rcdata: (v) => (isMarkup(v) ? markupToRCDATA(v.toString()) : escapeRCDATA(str(v))),
   rawtext: (v) => (isMarkup(v) ? markupToRawText(v.toString()) : escapeRawText(str(v))),
-  attr: (v) => (typeof v === 'string' ? escapeHTML(v) : typeof v === 'number' ? String(v) : isMarkup(v) ? markupToAttr(v.toString()) : escapeHTML(str(v))),
+  attr: (v) => (typeof v === 'string' ? escapeHTML(v) : typeof v === 'number' ? numberText(v) : isMarkup(v) ? markupToAttr(v.toString()) : escapeHTML(str(v))),
   // After static text that ends with `&…`: the first character as a numeric reference when
   // it could continue that reference (analyze.ts); it decodes to itself.
   refStart: (v) => {
@@ -98,6 +95,12 @@ export const ESCAPERS: Readonly<Record<EscaperName | FusedEscaperName, (v: unkno
   // Text in SVG or MathML: as in HTML text, with Markup's raw text written for the foreign reading.
   foreignText: (v) => (isMarkup(v) ? markupForForeign(v.toString()) : ESCAPERS.text(v)),
   cdata: (v) => escapeInCDATA(ESCAPERS.foreignText(v)),
+  // The whole action of a POST form that gets the CSRF field (hole-plan.ts): a URL that
+  // leaves this origin (`//host`, `/\\host`, any scheme) is refused, so the field is not sent there.
+  sameOriginURL: (v) => {
+    const s = str(v);
+    return isSameOriginAction(s) ? filterAndNormalizeURL(s) : URL_SENTINEL;
+  },
 };
 
 /** Python truthiness: empty strings, lists, mappings and Markup are false, as are 0, none, false. */
@@ -122,7 +125,7 @@ export interface Where {
   readonly pos: readonly (readonly [number, number])[];
 }
 
-export function fail(code: 'TEMPLATE_UNDEFINED' | 'TEMPLATE_RUNTIME' | 'TEMPLATE_NOT_FOUND' | 'TEMPLATE_CSRF_UNAVAILABLE', reason: string, w: Where, p: number): never {
+export function fail(code: 'TEMPLATE_UNDEFINED' | 'TEMPLATE_RUNTIME' | 'TEMPLATE_NOT_FOUND' | 'TEMPLATE_CSRF_UNAVAILABLE' | 'TEMPLATE_BLOCK_CONTEXT', reason: string, w: Where, p: number): never {
   const [line, column] = w.pos[p] ?? [0, 0];
   throw new TemplateError(code, reason, { file: w.file, line, column });
 }
@@ -192,18 +195,18 @@ function mappingMethod(o: object, name: string): ((...a: unknown[]) => unknown) 
   return undefined;
 }
 
-/** `o.name` (and `o["name"]`): own or inherited data, never prototypes or constructors. */
+/**
+ * `o.name` (and `o["name"]`): own or inherited data, never prototypes or constructors. A
+ * missing attribute is undefined, as Jinja's Undefined; in strict mode an attribute of an
+ * undefined value raises, as Jinja does in every mode (`none.x` is undefined there too).
+ */
 export function attr(o: unknown, name: string, strict: boolean, w: Where, p: number): unknown {
   if (o == null) {
-    if (strict) fail('TEMPLATE_UNDEFINED', `cannot read "${name}" of ${o === null ? 'none' : 'an undefined value'}`, w, p);
+    if (strict && o === undefined) fail('TEMPLATE_UNDEFINED', `cannot read "${name}" of an undefined value`, w, p);
     return undefined;
   }
   if (BLOCKED_NAMES.has(name)) return undefined;
-  const v = readAttr(o, name);
-  if (v === undefined && strict && !(o instanceof Map ? o.has(name) : (typeof o === 'object' || typeof o === 'function') && name in o)) {
-    fail('TEMPLATE_UNDEFINED', `"${name}" is not defined on this value`, w, p);
-  }
-  return v;
+  return readAttr(o, name);
 }
 
 /**
@@ -222,9 +225,7 @@ export function get(o: unknown, name: string, w: Where, p: number): unknown {
 export function item(o: unknown, k: unknown, strict: boolean, w: Where, p: number): unknown {
   if (typeof k === 'number' && (Array.isArray(o) || typeof o === 'string')) {
     const i = k < 0 ? o.length + k : k;
-    const v = o[i];
-    if (v === undefined && strict) fail('TEMPLATE_UNDEFINED', `index ${k} is out of range`, w, p);
-    return v;
+    return o[i];
   }
   return attr(o, str(k), strict, w, p);
 }
@@ -325,13 +326,26 @@ export class Loop {
   get previtem(): unknown { return this.items[this.i - 1]; }
   get nextitem(): unknown { return this.items[this.i + 1]; }
   cycle(...xs: unknown[]): unknown { return xs.length === 0 ? undefined : xs[this.i % xs.length]; }
-  changed(): boolean { return true; }
+  #last: unknown[] | undefined;
+  /** True when the arguments differ from the last call's (or on the first call). */
+  changed(...xs: unknown[]): boolean {
+    if (this.#last !== undefined && this.#last.length === xs.length && this.#last.every((x, i) => eq(x, xs[i]))) return false;
+    this.#last = xs;
+    return true;
+  }
 }
 
-/** `namespace(a=1)`: an object whose attributes `{% set ns.a = … %}` may change. */
+/**
+ * `namespace(a=1)`, `namespace(d, b=2)`: an object whose attributes `{% set ns.a = … %}` may
+ * change, starting with the entries of its mappings and keyword arguments, in order.
+ */
 export class Namespace {
-  constructor(init?: Record<string, unknown>) {
-    if (init) for (const [k, v] of Object.entries(init)) if (!BLOCKED_NAMES.has(k)) (this as Record<string, unknown>)[k] = v;
+  constructor(...inits: unknown[]) {
+    for (const init of inits) {
+      if (init === null || typeof init !== 'object') continue;
+      const entries = init instanceof Map ? [...init.entries()] : Object.entries(init);
+      for (const [k, v] of entries) if (!BLOCKED_NAMES.has(String(k))) (this as Record<string, unknown>)[String(k)] = v;
+    }
   }
 }
 
@@ -418,8 +432,20 @@ export function lookup(top: Record<string, unknown>, name: string, w: Where, p: 
   return v;
 }
 
-/** A dict literal: own properties only, so `{'__proto__': 1}` is just a key. */
-export function dict(pairs: [unknown, unknown][]): Record<string, unknown> {
+/** `**mapping` in a call: its entries as keyword arguments, own data only. */
+export function kwargsOf(v: unknown): Record<string, unknown> {
+  const pairs: [unknown, unknown][] = v instanceof Map ? [...v.entries()] : v !== null && typeof v === 'object' ? Object.entries(v) : [];
+  const o: Record<string, unknown> = {};
+  for (const [k, x] of pairs) Object.defineProperty(o, str(k), { value: x, enumerable: true, writable: true, configurable: true });
+  return o;
+}
+
+/**
+ * A dict literal: own properties only, so `{'__proto__': 1}` is just a key. With a key that
+ * is not a string (`{1: 'a'}`) it is a Map, which keeps the key as it is, as Python does.
+ */
+export function dict(pairs: [unknown, unknown][]): Record<string, unknown> | Map<unknown, unknown> {
+  if (pairs.some(([k]) => typeof k !== 'string' && !isMarkup(k))) return new Map(pairs.map(([k, v]) => [isMarkup(k) ? k.toString() : k, v]));
   const o: Record<string, unknown> = {};
   for (const [k, v] of pairs) Object.defineProperty(o, str(k), { value: v, enumerable: true, writable: true, configurable: true });
   return o;
@@ -432,21 +458,53 @@ export function withLocals(top: Record<string, unknown>, locals: Record<string, 
   return Object.assign(o, locals);
 }
 
+/** The contexts a block was escaped for (escaper.ts BlockContexts), kept with its function. */
+export interface BlockCtx {
+  readonly start: unknown;
+  readonly end: unknown;
+}
+
+type BlockFn = (b: BlockChains, i: number, env: unknown, loc?: Record<string, unknown>) => string;
+
 /** Block overrides: for each block name, the definitions from the most derived template down. */
-export type BlockChains = Record<string, { fn: (b: BlockChains, i: number, env: unknown) => string; top: object }[]>;
+export type BlockChains = Record<string, { fn: BlockFn; top: object; ctx: BlockCtx | undefined }[]>;
 
 /** Appends a template's own blocks (bound to its namespace) to the chains from its children. */
-export function addBlocks(chains: BlockChains | undefined, own: Record<string, BlockChains[string][number]['fn']>, top: object): BlockChains {
+export function addBlocks(chains: BlockChains | undefined, own: Record<string, BlockFn>, top: object, contexts?: ReadonlyMap<string, BlockCtx>): BlockChains {
   const out: BlockChains = chains === undefined ? {} : { ...chains };
-  for (const name in own) out[name] = [...(out[name] ?? []), { fn: own[name]!, top }];
+  for (const name in own) out[name] = [...(out[name] ?? []), { fn: own[name]!, top, ctx: contexts?.get(name) }];
   return out;
 }
 
-/** `{{ super() }}`: the next definition of the block up the chain. */
-export function superBlock(chains: BlockChains, name: string, i: number, env: unknown, w: Where, p: number): string {
+/** The namespace a block reads: its template's, with the names where it stands when it is scoped. */
+export function blockTop(top: object, loc: Record<string, unknown> | undefined): object {
+  return loc === undefined ? top : Object.assign(Object.create(top) as object, loc);
+}
+
+/** `{{ super() }}`: the next definition of the block up the chain (with a scoped block's names). */
+export function superBlock(chains: BlockChains, name: string, i: number, env: unknown, w: Where, p: number, loc?: Record<string, unknown>): string {
   const next = chains[name]?.[i + 1];
   if (next === undefined) fail('TEMPLATE_RUNTIME', `block ${name} has no parent block for super()`, w, p);
-  return next.fn(chains, i + 1, env);
+  return next.fn(chains, i + 1, env, loc);
+}
+
+/** `{% block name required %}`: a template that extends this one must give the block. */
+export function requiredBlock(chains: BlockChains, name: string, w: Where, p: number): void {
+  if ((chains[name]?.length ?? 0) < 2) fail('TEMPLATE_RUNTIME', `block ${name} is required: a template that extends this one must define it`, w, p);
+}
+
+/** `{{ self.name() }}`: the block rendered again, most derived definition first, as Markup. */
+export function selfBlock(chains: BlockChains, name: string, env: unknown, w: Where, p: number): Markup {
+  const first = chains[name]?.[0];
+  if (first === undefined) fail('TEMPLATE_RUNTIME', `self.${name}(): no block named ${name}`, w, p);
+  return markupFromSafe(first.fn(chains, 0, env));
+}
+
+/** `kwargs` in a macro: the keyword arguments its parameters do not take. */
+export function extraKwargs(kw: Record<string, unknown> | null, params: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (kw !== null) for (const k of Object.keys(kw)) if (!params.includes(k) && k !== 'caller') out[k] = kw[k];
+  return out;
 }
 
 export { Markup, markupFromSafe };

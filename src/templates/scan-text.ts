@@ -169,8 +169,8 @@ function scanRun(c: Context, s: string): ScanResult {
       if (takesNonce(before) && (before.flags & (F.NONCE_SEEN | F.SLASH)) === 0) {
         inserts.push({ at: j - 2 >= i && s.charCodeAt(j - 2) === 47 ? j - 2 : j - 1, kind: 'nonce', wrap: [] });
       }
-      if (before.element === 'form' && (before.flags & F.FORM_POST) !== 0 && (before.flags & F.FORM_ACTION_UNSAFE) === 0) {
-        inserts.push({ at: j, kind: 'csrf', wrap: [] });
+      if (before.element === 'form' && (before.flags & F.FORM_POST) !== 0) {
+        inserts.push({ at: j, kind: (before.flags & F.FORM_ACTION_UNSAFE) === 0 ? 'csrf' : 'no-csrf', wrap: [] });
       }
     }
     c = next;

@@ -302,6 +302,9 @@ export function enterValue(c: Context, delim: Delim, s: string, start: number): 
     } else if (c.attr === 'form-method') {
       flags &= ~F.FORM_POST;
       if (value !== null && value.trim().toLowerCase() === 'post') flags |= F.FORM_POST;
+    } else if (value === null && start === s.length && (flags & F.FORM_ACTION_UNSAFE) === 0) {
+      // `action="{{ … }}"`: unsafe unless the value is known to stay on this site (holePlan).
+      flags |= F.FORM_ACTION_UNSAFE | F.FORM_ACTION_VALUE;
     } else if (value === null ? !isSameOriginActionPrefix(decodeEntities(s.slice(start))) : !isSameOriginAction(value)) {
       flags |= F.FORM_ACTION_UNSAFE;
     }

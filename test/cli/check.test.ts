@@ -144,3 +144,30 @@ test('docs/examples/deployment/app.ts passes palisade check --deploy with its en
   const { app } = await import('../../docs/examples/deployment/app.js');
   assert.deepEqual((await app.test().get('/health')).json(), { ok: true });
 });
+
+test('auditApp lists POST forms that will get no CSRF field, and templates that do not compile', async () => {
+  const { mkdtempSync, writeFileSync, mkdirSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'palisade-check-'));
+  try {
+    mkdirSync(join(dir, 'notes'));
+    // Fields: none of these is reported.
+    writeFileSync(join(dir, 'ok.html'), `<form method="post" action="{{ url_for('logout') }}"></form><form method="post" action="/notes/{{ id }}"></form><form method="get" action="{{ u }}"></form>`);
+    writeFileSync(join(dir, 'own-field.html'), `<form method="post" action="{{ next }}">{{ csrf_field() }}</form>`);
+    // No field: each is reported with its place.
+    writeFileSync(join(dir, 'notes/delete.html'), `<p>x</p>\n<form method="post" action="{{ next }}"><button>Delete</button></form>`);
+    writeFileSync(join(dir, 'notes/off-site.html'), `<form method=post action="https://pay.example/">\n</form>`);
+    writeFileSync(join(dir, 'broken.html'), `<a href="{{ u }}`);
+    const app = createApp({ ...PROD, templates: { dir } });
+    const found = auditApp(app).filter((f) => f.id === 'form-without-csrf' || f.id === 'template-error');
+    assert.deepEqual(found.map((f) => `${f.id} ${f.message.split(': ')[0]}`), [
+      'template-error broken.html:1:17',
+      'form-without-csrf notes/delete.html:2:40',
+      'form-without-csrf notes/off-site.html:1:48',
+    ]);
+    assert.ok(found.every((f) => f.fix !== ''));
+    assert.match(found[1]!.message, /no CSRF field/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -44,6 +44,7 @@ const FILTER_PATHS: Record<string, (a: string) => string> = {
   max: (a) => `{{ (xs|max(attribute='${a}')).ok }}`,
   selectattr: (a) => `{{ xs|selectattr('${a}')|map(attribute='ok')|join(',') }}`,
   rejectattr: (a) => `{{ xs|rejectattr('${a}')|map(attribute='ok')|join(',') }}`,
+  groupby: (a) => `{{ xs|groupby('${a}')|length }}`,
 };
 
 test('every built-in filter that takes an attribute name is attacked below', () => {
@@ -76,7 +77,7 @@ for (const name of NAMES) {
     for (const [label, x] of values) {
       for (const strict of [false, true]) {
         assert.equal(r(`[{{ x.${name} }}][{{ x['${name}'] }}][{{ y.x.${name} }}]`, { x, y: { x } }, strict), '[][][]', `${label} strict=${strict}`);
-        assert.equal(r(`{{ x.${name} is defined }}`, { x }, strict), 'false', label);
+        assert.equal(r(`{{ x.${name} is defined }}`, { x }, strict), 'False', label);
       }
       assert.throws(() => r(`{{ x.${name}(1) }}`, { x }), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_RUNTIME', label);
     }

@@ -2,13 +2,17 @@
 // shows. A ```jinja block may start with `{# context: JSON -#}` (the data) or
 // `{# file: NAME[, context: JSON] -#}` (a file for the loader); the ```html block that
 // follows a ```jinja block is its exact output. Both comments are template comments, so
-// every example is a valid template as printed.
+// every example is a valid template as printed. Examples render inside a request whose
+// url_for gives `/NAME` and whose CSRF token is written `…`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTemplates, renderString } from '../../src/templates/index.js';
+import { runInScope } from '../../src/http/context.js';
+
+const SCOPE = { request: null, urlFor: (name: string) => `/${name}`, csrfToken: () => '…' };
 
 const text = readFileSync('docs/templates.md', 'utf8');
 const blocks = [...text.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1]!, body: m[2]! }));
@@ -36,7 +40,7 @@ test('every template example in docs/templates.md renders to the output shown', 
         else templates.get(file);
         continue;
       }
-      const out = file !== undefined ? templates.render(file, context).toString() : renderString(b.body, context, { strict: true });
+      const out = runInScope(SCOPE, () => (file !== undefined ? templates.render(file, context).toString() : renderString(b.body, context, { strict: true })));
       assert.equal(out.replace(/\n$/, ''), next.body.replace(/\n$/, ''), `example ${checked + 1}:\n${b.body}`);
       checked++;
     }

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderString } from '../../src/templates/index.js';
+import { type CompileOptions, compileTemplate } from '../../src/templates/compile.js';
 import { Markup, SafeScript, SafeStyle, SafeURL } from '../../src/escape/markup.js';
 import { runInScope, type RequestScope } from '../../src/http/context.js';
 
@@ -115,6 +116,62 @@ test('CSRF field after same-origin POST forms', () => {
   }
   assert.equal(r('<form method="post"></form>'), '<form method="post"></form>', 'no scope: no field');
   assert.equal(inScope({}, () => r('<form method="post"></form>')), '<form method="post"></form>', 'no token: no field');
+});
+
+test('a url_for() call as the whole action of a POST form keeps the CSRF field; other values do not', () => {
+  const field = '<input type="hidden" name="csrf_token" value="tok">';
+  const scope = { csrfToken: () => 'tok', urlFor: (name: string) => `/${name}` };
+  const cases: [string, boolean][] = [
+    [`<form method="post" action="{{ url_for('logout') }}">`, true],
+    [`<form method=post action={{ url_for('logout') }}>`, true],
+    [`<form method="post" action='{{ url_for("logout", next=n) }}' class="x">`, true],
+    [`<form action="{{ url_for('logout') }}" method="post">`, true],
+    [`<form method="post" action="{{ url_for('logout') }} ">`, true],
+    [`<iframe srcdoc="<form method=post action='{{ url_for('logout') }}'>x</form>"></iframe><form method="post">`, true],
+    // Anything but one url_for() call that is the whole action keeps today's rule.
+    [`<form method="post" action="{{ u }}">`, false],
+    [`<form method="post" action={{ u }}>`, false],
+    [`<form method="post" action="{{ url_for('logout') ~ u }}">`, false],
+    [`<form method="post" action="{{ url_for('logout') }}{{ u }}">`, false],
+    [`<form method="post" action="{{ url_for('logout') }}/more">`, false],
+    [`<form method="post" action="{{ u }}{{ url_for('logout') }}">`, false],
+    [`<form method="post" action="//evil.example{{ url_for('logout') }}">`, false],
+    [`<form method="post" action="https://evil.example/" action="{{ url_for('logout') }}">`, false],
+    [`<form method="post" action="{% if u %}{% endif %}{{ url_for('logout') }}">`, true],
+    [`<form method="post" action="{% if u %}/a{% else %}/b{% endif %}{{ url_for('logout') }}">`, false],
+    [`<form method="post" {% if u %}action="{{ u }}"{% else %}action="{{ url_for('logout') }}"{% endif %}>`, false],
+    [`<form method="post" action="{{ url_for('logout') }}" formaction="{{ u }}">`, true],
+    [`<form method="get" action="{{ url_for('logout') }}">`, false],
+  ];
+  for (const [tag, expectField] of cases) {
+    const out = inScope(scope, () => r(`${tag}<input name=a></form>`, { u: '//evil.example/', n: '/x' }));
+    assert.equal(out.split(field).length - 1, expectField ? 1 : 0, `${tag} → ${out}`);
+  }
+  assert.equal(
+    inScope(scope, () => r(`<form method="post" action="{{ url_for('logout') }}"></form>`)),
+    `<form method="post" action="/logout">${field}</form>`,
+  );
+});
+
+test('a url_for() that leaves the site writes the URL sentinel, so the CSRF field is not sent there', () => {
+  // A template can be handed another function named url_for, or a route that builds `//host`:
+  // the field stays, and the form posts nowhere. The control (escaping off) sends it off-site.
+  const src = `<form method="post" action="{{ url_for('x') }}"></form>`;
+  const field = '<input type="hidden" name="csrf_token" value="tok">';
+  for (const off of ['//evil.example/steal', '/\\evil.example/', 'https://evil.example/', ' JavaScript:alert(1)']) {
+    const scope = { csrfToken: () => 'tok', urlFor: () => off };
+    assert.equal(inScope(scope, () => r(src)), `<form method="post" action="about:invalid#palisade-unsafe">${field}</form>`, off);
+    assert.equal(
+      inScope({ csrfToken: () => 'tok' }, () => r(src, { url_for: () => off })),
+      `<form method="post" action="about:invalid#palisade-unsafe">${field}</form>`,
+      `${off} from a context value named url_for`,
+    );
+    const control = inScope(scope, () => compileTemplate(src, { strict: true, unsafeDisableEscaping: true } as CompileOptions).render().toString());
+    assert.equal(control, `<form method="post" action="${off}">${field}</form>`, 'control: without the filter the field would go off-site');
+  }
+  for (const ok of ['/a', '/a?b=//c', 'edit', '', '?x=1']) {
+    assert.equal(inScope({ csrfToken: () => 'tok', urlFor: () => ok }, () => r(src)), `<form method="post" action="${ok}">${field}</form>`);
+  }
 });
 
 test('csrf_token(), csrf_field(), url_for() and request globals come from the request scope', () => {

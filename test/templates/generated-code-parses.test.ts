@@ -3,7 +3,9 @@
 // the example apps' templates — and a corpus from the escaper fuzzer's grammar is compiled,
 // and the JS module generated for it is parsed by node (vm.Script, which compiles without
 // running). A template Palisade refuses is fine; a module that does not parse is reported
-// with its template and the syntax error.
+// with its template and the syntax error. A generated corpus of the statements that declare
+// names (macro and call parameters, `caller`, loop targets, `with`, `set`), nested and with
+// the same names on purpose, covers what the tables may lack.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -254,5 +256,41 @@ test("every template of the escaper fuzzer's corpus generates code that parses",
   const r = checkAll(corpus.list, (k) => new Files(corpus.files[Number(/fuzz case (\d+)/.exec(corpus.list[k]!.name)![1]) - 1]!));
   console.log(`fuzz corpus: ${corpus.list.length} templates, ${r.parsed} compiled and parsed, ${r.refused} refused`);
   assert.ok(r.parsed > corpus.list.length / 2);
+  assert.deepEqual(r.failures, []);
+});
+
+/** Templates of nested statements that declare names, the same few names again and again. */
+function languageCorpus(n: number): Named[] {
+  let seed = 7;
+  const rnd = (k: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % k;
+  };
+  const pick = <T>(xs: readonly T[]): T => xs[rnd(xs.length)]!;
+  const params = ['', 'a', 'a, b', 'caller=none', 'a, caller=none', 'caller=none, a=1', 'loop', 'a, a', 'varargs', 'x=caller'];
+  const targets = ['a', 'a, b', 'a, a', 'loop', 'caller', 'x'];
+  const uses = ['{{ a }}', '{{ caller() if caller else 0 }}', '{{ loop.index if loop is defined else 0 }}', '{{ b }}', '{{ m(1) }}', '{{ x }}'];
+  const body = (depth: number): string => {
+    if (depth === 0) return pick(uses);
+    const inner = (): string => body(depth - 1) + (rnd(2) === 0 ? body(depth - 1) : '');
+    switch (rnd(8)) {
+      case 0: return `{% macro m(${pick(params)}) %}${inner()}{% endmacro %}${pick(['{{ m() }}', '{{ m(1, 2) }}', ''])}`;
+      case 1: return `{% call(${pick(params)}) m(${pick(['', '1', 'caller=none'])}) %}${inner()}{% endcall %}`;
+      case 2: return `{% for ${pick(targets)} in [[1, 2]] %}${inner()}{% else %}${inner()}{% endfor %}`;
+      case 3: return `{% with ${pick(['a = 1', 'a = 1, a = 2', 'caller = 1', 'loop = 1, b = a'])} %}${inner()}{% endwith %}`;
+      case 4: return `{% set ${pick(['a', 'a, b', 'caller', 'loop'])} = ${pick(['1', '1, 2', '[1, 2]'])} %}${inner()}`;
+      case 5: return `{% set ${pick(['a', 'caller', 'x'])} %}${inner()}{% endset %}${inner()}`;
+      case 6: return `{% if a %}${inner()}{% else %}${inner()}{% endif %}`;
+      default: return `{% macro m(${pick(params)}) %}{% for ${pick(targets)} in [1] %}${inner()}{% endfor %}{% endmacro %}{% call m() %}${inner()}{% endcall %}`;
+    }
+  };
+  return Array.from({ length: n }, (_, k) => ({ name: `language corpus ${k + 1}`, source: body(1 + (k % 4)) }));
+}
+
+test('templates of nested macros, calls, loops, with and set blocks that reuse names generate code that parses', () => {
+  const list = languageCorpus(Number(process.env.LANGUAGE_CORPUS ?? 1500));
+  const r = checkAll(list, () => new Files(new Map()));
+  console.log(`language corpus: ${list.length} templates, ${r.parsed} compiled and parsed, ${r.refused} refused`);
+  assert.ok(r.parsed > list.length / 2, `only ${r.parsed} compiled`);
   assert.deepEqual(r.failures, []);
 });

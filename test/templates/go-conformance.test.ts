@@ -23,7 +23,8 @@ const DATA: Record<string, unknown> = {
   // badMarshaler and goodMarshaler: JSON that fails, and JSON with HTML specials.
   B: { toJSON() { throw new Error('json: error calling MarshalJSON'); } },
   M: { toJSON() { return { '<foo>': "O'Reilly" }; } },
-  U: null, Z: null,
+  // Go's untyped nil is JS undefined (both write nothing); a typed nil pointer is null.
+  U: undefined, Z: null,
   W: Markup.unsafeTrust(`&iexcl;<b class="foo">Hello</b>, <textarea>O'World</textarea>!`),
   I: '${ asd `` }',
 };
@@ -43,9 +44,9 @@ const ESCAPE: readonly EscapeRow[] = [
   { name: "withElse", go: "{{with .E}}{{.}}{{else}}{{.H}}{{end}}", goOut: "&lt;Hello&gt;", jinja: "{% if E %}{{ E }}{% else %}{{ H }}{% endif %}", want: SAME },
   { name: "rangeBody", go: "{{range .A}}{{.}}{{end}}", goOut: "&lt;a&gt;&lt;b&gt;", jinja: "{% for x in A %}{{ x }}{% endfor %}", want: SAME },
   { name: "rangeElse", go: "{{range .E}}{{.}}{{else}}{{.H}}{{end}}", goOut: "&lt;Hello&gt;", jinja: "{% for x in E %}{{ x }}{% else %}{{ H }}{% endfor %}", want: SAME },
-  { name: "nonStringValue", go: "{{.T}}", goOut: "true", jinja: "{{ T }}", want: SAME },
+  { name: "nonStringValue", go: "{{.T}}", goOut: "true", jinja: "{{ T }}", want: "True", why: "Palisade writes values as Jinja does, as Python's str(): `True`, `None`, `[1, 'a']` (docs/templates.md, printing values)." },
   { name: "untypedNilValue", go: "{{.U}}", goOut: "", jinja: "{{ U }}", want: SAME },
-  { name: "typedNilValue", go: "{{.Z}}", goOut: "&lt;nil&gt;", jinja: "{{ Z }}", want: "", why: "JS has one null, which Palisade writes as empty text; Go prints a typed nil pointer as `<nil>`." },
+  { name: "typedNilValue", go: "{{.Z}}", goOut: "&lt;nil&gt;", jinja: "{{ Z }}", want: "None", why: "Palisade writes null as Jinja writes None, `None`; Go prints a typed nil pointer as `<nil>`." },
   { name: "constant", go: "<a href=\"/search?q={{\"'a<b'\"}}\">", goOut: "<a href=\"/search?q=%27a%3cb%27\">", jinja: "<a href=\"/search?q={{ \"'a<b'\" }}\">", want: "<a href=\"/search?q=%27a%3Cb%27\">", why: "Palisade writes percent-encodings in upper case (RFC 3986 §2.1 recommends it); both decode to the same bytes." },
   { name: "multipleAttrs", go: "<a b=1 c={{.H}}>", goOut: "<a b=1 c=&lt;Hello&gt;>", jinja: "<a b=1 c={{ H }}>", want: "<a b=1 c=\"&lt;Hello&gt;\">", why: "Palisade quotes an unquoted attribute value that starts with a value (docs/templates.md), so an empty value or one with spaces stays one attribute." },
   { name: "urlStartRel", go: "<a href='{{\"/foo/bar?a=b&c=d\"}}'>", goOut: "<a href='/foo/bar?a=b&amp;c=d'>", jinja: "<a href='{{ \"/foo/bar?a=b&c=d\" }}'>", want: SAME },
@@ -67,7 +68,7 @@ const ESCAPE: readonly EscapeRow[] = [
   { name: "jsNilValueUntyped", go: "<button onclick='alert(typeof{{.U}})'>", goOut: "<button onclick='alert(typeof null )'>", jinja: "<button onclick='alert(typeof{{ U }})'>", want: "<button onclick='alert(typeof null)'>", why: "Palisade writes a space before a JS value only where the script before it ends with a name (`typeof`, `return`), where the value would otherwise continue the name; Go pads every value with spaces." },
   { name: "jsObjValue", go: "<button onclick='alert({{.A}})'>", goOut: "<button onclick='alert([&#34;\\u003ca\\u003e&#34;,&#34;\\u003cb\\u003e&#34;])'>", jinja: "<button onclick='alert({{ A }})'>", want: SAME },
   { name: "jsObjValueScript", go: "<script>alert({{.A}})</script>", goOut: "<script>alert([\"\\u003ca\\u003e\",\"\\u003cb\\u003e\"])</script>", jinja: "<script>alert({{ A }})</script>", want: SAME },
-  { name: "jsObjValueNotOverEscaped", go: "<button onclick='alert({{.A | html}})'>", goOut: "<button onclick='alert([&#34;\\u003ca\\u003e&#34;,&#34;\\u003cb\\u003e&#34;])'>", jinja: "<button onclick='alert({{ A|e }})'>", want: "<button onclick='alert(&#34;\\u0026lt;a\\u0026gt;,\\u0026lt;b\\u0026gt;&#34;)'>", why: "`|e` makes Markup (HTML text); in a script Markup is a JS string of its HTML, never code. Go treats `html` there as a no-op." },
+  { name: "jsObjValueNotOverEscaped", go: "<button onclick='alert({{.A | html}})'>", goOut: "<button onclick='alert([&#34;\\u003ca\\u003e&#34;,&#34;\\u003cb\\u003e&#34;])'>", jinja: "<button onclick='alert({{ A|e }})'>", want: "<button onclick='alert(&#34;[\\u0026#39;\\u0026lt;a\\u0026gt;\\u0026#39;, \\u0026#39;\\u0026lt;b\\u0026gt;\\u0026#39;]&#34;)'>", why: "`|e` makes Markup (HTML text) of the list as Jinja writes it, `['<a>', '<b>']`; in a script Markup is a JS string of its HTML, never code. Go treats `html` there as a no-op." },
   { name: "jsStr", go: "<button onclick='alert(&quot;{{.H}}&quot;)'>", goOut: "<button onclick='alert(&quot;\\u003cHello\\u003e&quot;)'>", jinja: "<button onclick='alert(&quot;{{ H }}&quot;)'>", want: SAME },
   { name: "badMarshaler", go: "<button onclick='alert(1/{{.B}}in numbers)'>", goOut: "<button onclick='alert(1/ /* json: error calling MarshalJSON for type *template.badMarshaler: invalid character &#39;f&#39; looking for beginning of object key string */null in numbers)'>", jinja: "<button onclick='alert(1/{{ B }}in numbers)'>", want: { code: "TEMPLATE_RUNTIME" }, why: "A value that cannot be JSON is a render error (TEMPLATE_RUNTIME) in Palisade, where Go writes a comment and `null`." },
   { name: "jsMarshaler", go: "<button onclick='alert({{.M}})'>", goOut: "<button onclick='alert({&#34;\\u003cfoo\\u003e&#34;:&#34;O&#39;Reilly&#34;})'>", jinja: "<button onclick='alert({{ M }})'>", want: "<button onclick='alert({&#34;\\u003cfoo\\u003e&#34;:&#34;O\\u0027Reilly&#34;})'>", why: "Palisade writes `'` in JSON as `\\u0027` (a JSON escape) where Go writes `&#39;`; the attribute and the JS both read `'`." },

@@ -51,7 +51,11 @@ export const HOLES: Record<string, readonly Row[]> = {
       { code: 'TEMPLATE_DUPLICATE_BLOCK', line: 1, column: 63 }],
     ['refused: the same block nested in another block', '{% block a %}<b>{% block b %}{% endblock %}</b>{% endblock %}<i title="{% block b %}{% endblock %}"></i>', {},
       { code: 'TEMPLATE_DUPLICATE_BLOCK', line: 1, column: 81 }],
-    ['self is not a way to write a block again', '{% block page %}x{% endblock %}<script>{{ self.page() }}</script>', {}, { code: 'TEMPLATE_UNDEFINED', line: 1, column: 43 }],
+    ['self.name() writes a block of HTML text as Markup: in a script it is a string', '{% block page %}<b>x</b>{% endblock %}<script>var s = {{ self.page() }};</script>', {}, '<b>x</b><script>var s = "\\u003cb\\u003ex\\u003c\\/b\\u003e";</script>'],
+    ['self.name() of a block in a script does not compile', '<script>var a = "{% block s %}{{ v }}{% endblock %}";</script><p>{{ self.s() }}</p>', { v: '<b>' }, { code: 'TEMPLATE_BLOCK_CONTEXT', line: 1, column: 73 }],
+    ['self.name() of a block in raw text does not compile', '<xmp>{% block s %}{{ v }}{% endblock %}</xmp><p>{{ self.s() }}</p>', { v: '<b>' }, { code: 'TEMPLATE_BLOCK_CONTEXT', line: 1, column: 56 }],
+    ['self.name() of a block in raw text does not compile in a set either', '<xmp>{% block s %}{{ v }}{% endblock %}</xmp>{% set t = self.s() %}<p>{{ t }}</p>', { v: '<b>' }, { code: 'TEMPLATE_BLOCK_CONTEXT', line: 1, column: 61 }],
+    ['self.name() of a block in a script does not compile through a filter', '<script>{% block s %}{% endblock %}</script><p>{{ self.s()|upper }}</p>', {}, { code: 'TEMPLATE_BLOCK_CONTEXT', line: 1, column: 55 }],
   ],
   '3. an end tag made of the template\'s < and a value': [
     ['textarea: the review example', '<textarea><{{ v }}…</textarea>', { v: '/textarea ' }, '<textarea><&#47;textarea …</textarea>'],

@@ -16,7 +16,7 @@ const CASES: [string, string, Record<string, unknown>, string][] = [
   ['whitespace control on values and comments', '<p>\n  {{- 1 -}}\n  {#- c -#}\n</p>', {}, '<p>1</p>'],
   ['if / elif / else', '{% for n in [1, 2, 3] %}{% if n == 1 %}one{% elif n == 2 %}two{% else %}many{% endif %} {% endfor %}', {}, 'one two many '],
   ['truthiness: empty list, dict, string, zero', '{{ "a" if [] else "b" }}{{ "a" if {} else "b" }}{{ "a" if "" else "b" }}{{ "a" if 0 else "b" }}{{ "a" if [0] else "b" }}', {}, 'bbbba'],
-  ['for with loop variables', '{% for x in xs %}{{ loop.index }}{{ loop.index0 }}{{ loop.revindex }}{{ loop.first }}{{ loop.last }}{{ loop.length }}|{% endfor %}', { xs: ['a', 'b'] }, '102truefalse2|211falsetrue2|'],
+  ['for with loop variables', '{% for x in xs %}{{ loop.index }}{{ loop.index0 }}{{ loop.revindex }}{{ loop.first }}{{ loop.last }}{{ loop.length }}|{% endfor %}', { xs: ['a', 'b'] }, '102TrueFalse2|211FalseTrue2|'],
   ['for else', '{% for x in xs %}{{ x }}{% else %}empty{% endfor %}', { xs: [] }, 'empty'],
   ['for with condition', '{% for x in xs if x is odd %}{{ loop.index }}:{{ x }} {% endfor %}', { xs: [1, 2, 3, 4, 5] }, '1:1 2:3 3:5 '],
   ['for over a mapping with items()', '{% for k, v in d.items() %}{{ k }}={{ v }};{% endfor %}', { d: { a: 1, b: 2 } }, 'a=1;b=2;'],
@@ -41,21 +41,21 @@ const CASES: [string, string, Record<string, unknown>, string][] = [
   ['macro output in an attribute is its text', '{% macro b(t) %}<b>{{ t }}</b>{% endmacro %}<p title="{{ b("x&y") }}">', {}, '<p title="x&amp;y">'],
   ['call block and caller()', '{% macro box() %}<div>{{ caller() }}</div>{% endmacro %}{% call box() %}hi {{ n }}{% endcall %}', { n: '<' }, '<div>hi &lt;</div>'],
   ['call block with arguments', '{% macro each(xs) %}{% for x in xs %}{{ caller(x) }}{% endfor %}{% endmacro %}{% call(x) each([1, 2]) %}[{{ x }}]{% endcall %}', {}, '[1][2]'],
-  ['literals', '{{ 1 }} {{ 2.5 }} {{ "s" }} {{ \'t\' }} {{ true }} {{ none is none }} {{ [1, "a"]|length }} {{ {"k": "v"}["k"] }} {{ (1, 2)[1] }}', {}, '1 2.5 s t true true 2 v 2'],
+  ['literals', '{{ 1 }} {{ 2.5 }} {{ "s" }} {{ \'t\' }} {{ true }} {{ none is none }} {{ [1, "a"]|length }} {{ {"k": "v"}["k"] }} {{ (1, 2)[1] }}', {}, '1 2.5 s t True True 2 v 2'],
   ['arithmetic', '{{ 1 + 2 * 3 }} {{ (1 + 2) * 3 }} {{ 7 / 2 }} {{ 7 // 2 }} {{ 7 % 3 }} {{ -7 % 3 }} {{ 2 ** 3 ** 2 }} {{ -2 }}', {}, '7 9 3.5 3 1 2 512 -2'],
-  ['string ops', '{{ "a" ~ 1 ~ none }} {{ "ab" * 2 }} {{ "x" + "y" }} {{ [1] + [2] }}', {}, 'a1 abab xy 1,2'],
-  ['comparisons and chains', '{{ 1 < 2 < 3 }} {{ 3 > 2 > 2 }} {{ 1 == 1.0 }} {{ "a" != "b" }} {{ [1, 2] == [1, 2] }}', {}, 'true false true true true'],
-  ['and / or / not return values', '{{ 0 or "x" }} {{ 1 and "y" }} {{ "" and "z" }} {{ not 0 }} {{ none or [] or "last" }}', {}, 'x y  true last'],
-  ['in / not in', '{{ 1 in [1, 2] }} {{ "b" in "abc" }} {{ "k" in {"k": 1} }} {{ 3 not in [1] }}', {}, 'true true true true'],
+  ['string ops', '{{ "a" ~ 1 ~ none }} {{ "ab" * 2 }} {{ "x" + "y" }} {{ [1] + [2] }}', {}, 'a1None abab xy [1, 2]'],
+  ['comparisons and chains', '{{ 1 < 2 < 3 }} {{ 3 > 2 > 2 }} {{ 1 == 1.0 }} {{ "a" != "b" }} {{ [1, 2] == [1, 2] }}', {}, 'True False True True True'],
+  ['and / or / not return values', '{{ 0 or "x" }} {{ 1 and "y" }} {{ "" and "z" }} {{ not 0 }} {{ none or [] or "last" }}', {}, 'x y  True last'],
+  ['in / not in', '{{ 1 in [1, 2] }} {{ "b" in "abc" }} {{ "k" in {"k": 1} }} {{ 3 not in [1] }}', {}, 'True True True True'],
   ['conditional expression', '{{ "yes" if x else "no" }} {{ "only" if false }}|', { x: 1 }, 'yes |'],
   ['attribute and index access', '{{ u.name }} {{ u["name"] }} {{ xs[0] }} {{ xs[-1] }} {{ xs.1 }}', { u: { name: 'N' }, xs: [1, 2, 3] }, 'N N 1 3 2'],
   ['slices', '{{ xs[1:]|join }} {{ xs[:2]|join }} {{ xs[::-1]|join }} {{ "hello"[1:3] }}', { xs: [1, 2, 3] }, '23 12 321 el'],
   ['method calls keep this', '{{ u.greet("x") }}', { u: { n: 'N', greet(this: { n: string }, s: string) { return `${this.n}:${s}`; } } }, 'N:x'],
-  ['Python string methods', '{{ "Ab".upper() }} {{ " x ".strip() }} {{ "a,b".split(",")|join("+") }} {{ "ab".startswith("a") }} {{ "-".join(["a", "b"]) }}', {}, 'AB x a+b true a-b'],
+  ['Python string methods', '{{ "Ab".upper() }} {{ " x ".strip() }} {{ "a,b".split(",")|join("+") }} {{ "ab".startswith("a") }} {{ "-".join(["a", "b"]) }}', {}, 'AB x a+b True a-b'],
   ['mapping get()', '{{ d.get("a") }} {{ d.get("z", "dflt") }}', { d: { a: 1 } }, '1 dflt'],
   ['calling JS functions with keyword arguments', '{{ f(1, b=2) }}', { f: (a: number, kw: { b: number }) => a + kw.b }, '3'],
   ['range and dict', '{{ range(3)|join }} {{ range(1, 7, 2)|join }} {{ dict(a=1).a }}', {}, '012 135 1'],
-  ['is tests', '{{ 2 is even }} {{ 3 is odd }} {{ 9 is divisibleby 3 }} {{ x is defined }} {{ y is undefined }} {{ none is none }} {{ "a" is string }} {{ 1 is number }} {{ [] is sequence }} {{ {} is mapping }} {{ f is callable }} {{ 1 is not even }} {{ 2 is eq 2 }} {{ 3 is gt(2) }}', { x: 1, f: () => 1 }, 'true true true true true true true true true true true true true true'],
+  ['is tests', '{{ 2 is even }} {{ 3 is odd }} {{ 9 is divisibleby 3 }} {{ x is defined }} {{ y is undefined }} {{ none is none }} {{ "a" is string }} {{ 1 is number }} {{ [] is sequence }} {{ {} is mapping }} {{ f is callable }} {{ 1 is not even }} {{ 2 is eq 2 }} {{ 3 is gt(2) }}', { x: 1, f: () => 1 }, 'True True True True True True True True True True True True True True'],
   ['Markup in text is not escaped', '{{ m }}', { m: Markup.unsafeTrust('<b>x</b>') }, '<b>x</b>'],
   ['safe filter trusts', '{{ "<i>x</i>"|safe }}', {}, '<i>x</i>'],
   ['undefined with default', '{{ missing|default("d") }} {{ missing|d("e") }} {{ ""|default("f", true) }}', {}, 'd e f'],
@@ -85,8 +85,25 @@ test('templates cannot reach constructors or prototypes', () => {
   assert.equal(r('{{ {"__proto__": 1, "a": 2}|length }}{{ {"__proto__": 1}["__proto__"] }}'), '2');
 });
 
-test('values print as text: none and undefined are empty, numbers and booleans as JS writes them', () => {
-  assert.equal(r('[{{ none }}][{{ n }}][{{ 1.5 }}][{{ false }}]', { n: null }), '[][][1.5][false]');
+test('a caller=none parameter takes the body of a {% call %}, and its default when called directly', () => {
+  // This template once generated `let l1_caller` twice, a module that does not parse.
+  const src = `{% macro m(caller=none) %}[{% if caller %}{{ caller() }}{% else %}none{% endif %}]{% endmacro %}{{ m() }}{% call m() %}body{% endcall %}`;
+  assert.equal(r(src), '[none][body]');
+  assert.equal(r(`{% macro m(a, caller=none) %}{{ a }}{{ caller() if caller else '-' }}{% endmacro %}{{ m(1) }}{% call m(2) %}c{% endcall %}{{ m(3, caller=none) }}`), '1-2c3-');
+  // Names declared twice in one scope are one variable, the last value wins (as in Python).
+  assert.equal(r('{% for a, a in [[1, 2]] %}{{ a }}{% endfor %}|{% with a = 1, a = 2 %}{{ a }}{% endwith %}'), '2|2');
+  assert.throws(() => r('{% macro m(a, a) %}{% endmacro %}'), /"a" is named twice \[TEMPLATE_SYNTAX\]/);
+  assert.throws(() => r('{% macro m(caller) %}{% endmacro %}'), /needs a default .*\[TEMPLATE_SYNTAX\]/);
+});
+
+test('values print as Jinja prints them: None, True, lists and dicts as Python writes them; undefined is empty', () => {
+  assert.equal(r('[{{ none }}][{{ n }}][{{ 1.5 }}][{{ false }}][{{ u }}]', { n: null, u: {} }), '[None][None][1.5][False][{}]');
+  assert.equal(r('{{ [1, "a", none, [true]] }} {{ {"k": [1.5]} }} {{ (1,) }} {{ () }} {{ xs }} {{ m }}', { xs: ["it's", 'say "hi"', 'a\nb'], m: new Map([[1, 'x']]) }),
+    '[1, &#39;a&#39;, None, [True]] {&#39;k&#39;: [1.5]} (1,) () [&#34;it&#39;s&#34;, &#39;say &#34;hi&#34;&#39;, &#39;a\\nb&#39;] {1: &#39;x&#39;}');
+  assert.equal(renderString('[{{ o.missing }}][{{ nan }}][{{ big }}][{{ tiny }}]', { o: {}, nan: NaN, big: 1e21, tiny: 1e-7 }, { strict: true }), '[][nan][1e+21][1e-07]');
+  const cyclic: unknown[] = [1];
+  cyclic.push(cyclic);
+  assert.equal(r('{{ c }}', { c: cyclic }), '[1, [...]]');
 });
 
 // Production (non-strict) templates read attributes in place when the value is there and

@@ -24,7 +24,7 @@ const CASES: [string, string, Record<string, unknown>, string][] = [
   ['Markup first, then a string of the same text', '<a title="{{ o.v }}">{{ o.v }}</a>', { o: changing(Markup.unsafeTrust('<i>'), '<i>') }, '<a title="">&lt;i&gt;</a>'],
   ['a getter that changes between the reads', '<p title="{{ o.v }}">{{ o.v }}|{{ o.v }}</p>', { o: changing('a<', 'b>', 'b>') }, '<p title="a&lt;">b&gt;|b&gt;</p>'],
   ['numbers', '<p data-n="{{ n }}">{{ n }}</p>', { n: 1.5 }, '<p data-n="1.5">1.5</p>'],
-  ['none and undefined', '<p title="{{ x }}">{{ x }}</p>', { x: null }, '<p title=""></p>'],
+  ['none and undefined', '<p title="{{ x }}">{{ x }}</p>{{ o.u }}<b title="{{ o.u }}">', { x: null, o: {} }, '<p title="None">None</p><b title="">'],
   ['different escapers for strings are not shared', '<a href="{{ u }}" title="{{ u }}">{{ u }}</a>', { u: 'javascript:alert(1)' }, '<a href="about:invalid#palisade-unsafe" title="javascript:alert(1)">javascript:alert(1)</a>'],
   ['a URL part and text', '<a href="/n/{{ s }}">{{ s }}</a>', { s: 'a b&c' }, '<a href="/n/a%20b%26c">a b&amp;c</a>'],
   ['in a loop, each row its own value', '{% for x in xs %}<p title="{{ x }}">{{ x }}</p>{% endfor %}', { xs: ['<', '<', '>', 1, '&'] }, '<p title="&lt;">&lt;</p><p title="&lt;">&lt;</p><p title="&gt;">&gt;</p><p title="1">1</p><p title="&amp;">&amp;</p>'],

@@ -23,9 +23,10 @@ First line &amp; more</textarea>
   <button name="action" value="draft">Keep as draft</button>
 </form>`,
   // The bug this catches: an action written from a value gets no automatic CSRF field
-  // (docs/templates.md#csp-nonces-and-csrf-fields), and the template has no csrf_field().
+  // (docs/templates.md#csp-nonces-and-csrf-fields; only a url_for() call written as the whole
+  // action does), and the template has no csrf_field().
   'forgot.html': `<!doctype html>
-<form method="post" action="{{ url_for('create') }}"><input name="title"><button>Save</button></form>`,
+{% set target = url_for('create') %}<form method="post" action="{{ target }}"><input name="title"><button>Save</button></form>`,
   'upload.html': `<!doctype html>
 <form method="post" action="/attachments" enctype="multipart/form-data">
   {{ csrf_field() }}

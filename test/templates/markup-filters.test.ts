@@ -1,0 +1,153 @@
+// The filters and tags whose result is markup the engine writes as it is: |xmlattr (attribute
+// names and values), |urlize (links), {{ self.name() }} (a block written again) and
+// {% extends expr %} (a layout chosen when rendering). Each is attacked with values that
+// try to add an event handler, a script URL or an element, and the page is read back with
+// parse5 as the browser reads it. Each control writes the same values the way Jinja or a
+// naive implementation would, and the same reading finds the attack.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parse } from 'parse5';
+import { renderString } from '../../src/templates/index.js';
+import { TemplateError } from '../../src/errors.js';
+import { escapeHTML } from '../../src/escape/html.js';
+import { BaseEnv, type Template, compileWith } from '../../src/templates/compile.js';
+import { RenderFault } from '../../src/templates/runtime.js';
+
+interface Node {
+  nodeName: string;
+  attrs?: { name: string; value: string }[];
+  childNodes?: Node[];
+}
+
+function elements(n: Node, out: Node[] = []): Node[] {
+  if (n.attrs !== undefined) out.push(n);
+  for (const c of n.childNodes ?? []) elements(c, out);
+  return out;
+}
+
+/** What the browser would run or follow: event handlers, style, srcdoc, and URLs with a scheme that runs code. */
+function dangers(page: string): string[] {
+  const found: string[] = [];
+  for (const el of elements(parse(page) as unknown as Node)) {
+    for (const a of el.attrs ?? []) {
+      const name = a.name.toLowerCase();
+      if (name.startsWith('on') || name === 'style' || name === 'srcdoc' || name === 'formaction') found.push(`${el.nodeName} ${name}`);
+      if (['href', 'src', 'action'].includes(name) && /^\s*(?:javascript|vbscript|data):/i.test(a.value)) found.push(`${el.nodeName} ${name}=${a.value}`);
+    }
+    if (el.nodeName === 'script' || el.nodeName === 'img' || el.nodeName === 'iframe') found.push(el.nodeName);
+  }
+  return found;
+}
+
+const r = (src: string, ctx: Record<string, unknown>): string => renderString(src, ctx, { strict: true });
+
+const HOSTILE_ATTRS: Record<string, unknown>[] = [
+  { onclick: 'alert(1)' },
+  { OnMouseOver: 'alert(1)' },
+  { style: 'background:url(javascript:alert(1))' },
+  { href: 'javascript:alert(1)' },
+  { srcdoc: '<script>alert(1)</script>' },
+  { formaction: 'javascript:alert(1)' },
+  { 'x onclick': 'alert(1)' },
+  { 'x/onclick': 'alert(1)' },
+  { 'x"><img src=x onerror=alert(1)>': '1' },
+  { 'a=b onclick': 'alert(1)' },
+  { title: '"><img src=x onerror=alert(1)>' },
+  { 'data-x': "' onclick='alert(1)" },
+];
+
+test('|xmlattr: no mapping adds an event handler, a style, a script URL or an element', () => {
+  for (const attrs of HOSTILE_ATTRS) {
+    const page = r('<a{{ attrs|xmlattr }}>x</a><p {{ attrs|xmlattr }} class="c">y</p>', { attrs });
+    assert.deepEqual(dangers(page), [], `${JSON.stringify(attrs)} → ${page}`);
+    // Control: the pairs written as they come (Jinja checks only spaces, `/`, `>` and `=`).
+    const naive = Object.entries(attrs).map(([k, v]) => ` ${k}="${escapeHTML(String(v))}"`).join('');
+    if (!/[\s/>=]/.test(Object.keys(attrs)[0]!) && !('title' in attrs) && !('data-x' in attrs)) {
+      assert.notDeepEqual(dangers(`<a${naive}>x</a>`), [], `control: ${naive}`);
+    }
+  }
+});
+
+test('|xmlattr is refused in an srcdoc document, and text after it may not give it a value', () => {
+  assert.throws(() => r('<iframe srcdoc="<p {{ a|xmlattr }}>"></iframe>', { a: { class: 'x' } }), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_VALUE_IN_TAG');
+  assert.throws(() => r('<iframe srcdoc="<p{{ a|xmlattr }}>"></iframe>', { a: { class: 'x' } }), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_PARTIAL_NAME');
+  assert.throws(() => r('<p {{ a|xmlattr }}="x">', { a: { class: 'x' } }), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_PARTIAL_NAME');
+  assert.throws(() => r('<p {{ a|xmlattr }}{{ b|xmlattr }}>', { a: {}, b: {} }), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_PARTIAL_NAME');
+  assert.throws(() => renderString('x', {}, { filters: { xmlattr: () => ' onclick="x"' } }), /cannot be replaced/);
+  assert.equal(r('<p{{ a|xmlattr }} id="i">', { a: { class: 'x y', hidden: null } }), '<p class="x y" id="i">');
+});
+
+const HOSTILE_TEXT = [
+  'javascript:alert(1)',
+  'JaVaScRiPt:alert(1)',
+  'see javascript:alert(1) now',
+  'http://x.org/"onmouseover="alert(1)',
+  "http://x.org/'onmouseover='alert(1)",
+  'www.x.org/"><script>alert(1)</script>',
+  '<script>alert(1)</script> http://ok.org',
+  'a@b.org"onclick="alert(1)',
+  'mailto:x@y.org?"><img src=x onerror=alert(1)>',
+  'vbscript:msgbox(1) data:text/html,<script>alert(1)</script>',
+  '(http://x.org/a)"<img src=x onerror=alert(1)>',
+];
+
+test('|urlize: links only to http, https, mailto and the extra schemes, never out of their attribute', () => {
+  for (const text of HOSTILE_TEXT) {
+    for (const tpl of ['<p>{{ t|urlize }}</p>', '<p>{{ t|urlize(extra_schemes=["javascript:", "data:", "vbscript:", "tel:"]) }}</p>', '<p>{{ t|urlize(target="_blank\\" onclick=\\"alert(1)", rel="x\\" onclick=\\"y") }}</p>']) {
+      const page = r(tpl, { t: text });
+      assert.deepEqual(dangers(page), [], `${tpl} with ${text} → ${page}`);
+      for (const el of elements(parse(page) as unknown as Node)) {
+        for (const a of el.attrs ?? []) assert.ok(['href', 'rel', 'target'].includes(a.name), `${a.name} in ${page}`);
+      }
+    }
+  }
+  // Control: a link made of the text as it comes runs the script URL.
+  assert.deepEqual(dangers(`<p><a href="${HOSTILE_TEXT[0]}">x</a></p>`), ['a href=javascript:alert(1)']);
+  assert.equal(r('{{ "x tel:+1-2 ftp://h"|urlize(extra_schemes=["tel:"]) }}', {}), 'x <a href="tel:+1-2" rel="nofollow noopener">tel:+1-2</a> ftp://h');
+});
+
+/** Templates by name, for extends. */
+class Files extends BaseEnv {
+  readonly #cache = new Map<string, Template>();
+  constructor(readonly files: Readonly<Record<string, string>>) {
+    super({ strict: true });
+  }
+  override load(name: string): Template {
+    let t = this.#cache.get(name);
+    if (t === undefined) {
+      if (!Object.hasOwn(this.files, name)) throw new RenderFault('TEMPLATE_NOT_FOUND', `no ${name}`);
+      t = compileWith(this.files[name]!, name, this, null);
+      this.#cache.set(name, t);
+    }
+    return t;
+  }
+}
+
+test('{% extends expr %}: a layout that writes a page block in a script is refused when the page is rendered', () => {
+  const files = {
+    'text.html': '<main>{% block body %}{% endblock %}</main>',
+    'script.html': '<script>{% block body %}{% endblock %}</script>',
+    'attr.html': '<p title="{% block body %}{% endblock %}">',
+    'page.html': '{% extends layout %}{% block body %}{{ v }}{% endblock %}',
+  };
+  const env = new Files(files);
+  const page = env.load('page.html');
+  const v = 'alert(document.cookie)';
+  // In HTML text the value is text: that is what the page's block was escaped for.
+  assert.equal(page.render({ layout: 'text.html', v }).toString(), `<main>${v}</main>`);
+  for (const layout of ['script.html', 'attr.html']) {
+    assert.throws(
+      () => page.render({ layout, v }),
+      (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_BLOCK_CONTEXT' && e.file === 'page.html' && e.line === 1 && e.column === 12,
+      layout,
+    );
+  }
+  // Control: the block's output, escaped for HTML text, is code inside the script layout.
+  assert.equal(files['script.html'].replace('{% block body %}{% endblock %}', `${v}`), `<script>${v}</script>`);
+  // A static extends of the same layout escapes the block for the script.
+  const fixed = compileWith('{% extends "script.html" %}{% block body %}var s = {{ v }};{% endblock %}', 'fixed.html', env, null);
+  assert.equal(fixed.render({ v: '</script><img src=x onerror=alert(1)>' }).toString(), '<script>var s = "\\u003c\\/script\\u003e\\u003cimg src=x onerror=alert(1)\\u003e";</script>');
+  // Every template it can name is compiled as any other: a broken one fails as it would.
+  assert.throws(() => page.render({ layout: 'missing.html', v }), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_NOT_FOUND');
+  assert.throws(() => page.render({ layout: 42, v }), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_RUNTIME');
+});
