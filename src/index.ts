@@ -2,7 +2,6 @@
 export { App, createApp } from './app/app.js';
 export { Blueprint, type BlueprintOptions } from './app/blueprint.js';
 export { render, type AppTemplatesOption } from './app/render.js';
-export { bindScope } from './http/context.js';
 export type { AppOptions, Env, ServerOptions, LoggerSettings, PinoLogger } from './app/config.js';
 export type { Handler, HandlerResult, RouteOptions, BeforeHook, AfterHook, ErrorHandler, ParamNames } from './app/routes.js';
 export type { ListenOptions, RunningServer } from './adapters/node.js';
@@ -14,7 +13,7 @@ export type { MediaType } from './http/media-type.js';
 export { Markup, SafeURL, SafeScript, SafeStyle } from './escape/markup.js';
 export { escapeHTML } from './escape/html.js';
 export { html } from './html.js';
-export { renderString, compileTemplate, createTemplates, Template, Templates, type CompileOptions, type TemplatesOptions } from './templates/index.js';
+export { renderString, compileTemplate, createTemplates, Template, Templates, type CompileOptions, type TemplatesOptions, type RenderEnv } from './templates/index.js';
 export { jsonify, XSSI_PREFIX, type JsonifyOptions } from './json/jsonify.js';
 export { toJSONForScript as tojson } from './escape/json.js';
 export type { CORSOptions } from './json/cors.js';

@@ -19,6 +19,8 @@ import type { App } from '../app/app.js';
 import { HttpError } from '../errors.js';
 import type { Request } from '../http/request.js';
 import { Response } from '../http/response.js';
+import { runInScope } from '../http/context.js';
+import { SCOPE } from '../util/symbols.js';
 import { WebSocketHub } from '../realtime/ws-hub.js';
 import { lazyRequire } from '../util/lazy-require.js';
 import { discardBody, lastResortResponse, unwritable } from './write-guard.js';
@@ -92,7 +94,8 @@ export function createUpgrades(app: App, ctx: UpgradeContext): Upgrades {
         refuse(socket, new HttpError('HTTP_TIMEOUT', `The WebSocket handshake was not decided within ${cfg.handlerTimeout} ms.`), req);
       }, cfg.handlerTimeout);
       timer.unref();
-      app.upgrade(req).then(
+      // The handshake runs in the request's scope, and so does the route's handler after it.
+      runInScope(req[SCOPE], () => app.upgrade(req).then(
         (decision) => {
           clearTimeout(timer);
           if (socket.destroyed || socket.writableEnded) return;
@@ -108,7 +111,7 @@ export function createUpgrades(app: App, ctx: UpgradeContext): Upgrades {
           app.logger.error({ err, path: req.path }, 'WebSocket handshake failed');
           refuse(socket, err, req);
         },
-      );
+      ));
     },
   };
 }

@@ -11,12 +11,11 @@
  * See docs/quickstart.md and docs/routing.md.
  */
 import type { Logger } from 'pino';
-import { Readable } from 'node:stream';
 import { levelEnables, planLogger, type LoggerPlan } from './logger.js';
 import { listenNode, type ListenOptions, type RunningServer } from '../adapters/node.js';
 import { fetchAdapter } from '../adapters/fetch.js';
 import { HttpError, PalisadeError } from '../errors.js';
-import { iterateInScope, runInScope, type RequestScope } from '../http/context.js';
+import type { RequestScope } from '../http/context.js';
 import { serializeCookie } from '../http/cookies.js';
 import { Request, type RequestInit, type RequestSettings } from '../http/request.js';
 import { encodeLocation, redirectLocation } from '../http/redirect.js';
@@ -31,9 +30,11 @@ import { resolveTemplates, type AppTemplatesOption } from './render.js';
 import { toResponse } from './result.js';
 import type { Markup } from '../escape/markup.js';
 import type { Templates } from '../templates/loader.js';
+import type { RenderEnv } from '../templates/render-env.js';
 import { buildPath, Router, type MountedRoute } from './router.js';
 import { RouteCollector, type ErrorHandler, type ErrorClass, type RouteOptions } from './routes.js';
 import type { WebSocketHandler } from '../realtime/ws-hub.js';
+import { SCOPE } from '../util/symbols.js';
 
 export class App extends RouteCollector {
   readonly settings: Settings;
@@ -50,7 +51,6 @@ export class App extends RouteCollector {
   readonly #dev: boolean;
   /** The template loader from the `templates` setting, or null. */
   readonly templates: Templates | null;
-  readonly #templatesForScope: Templates | undefined;
   #router = new Router();
   #mountedCount = -1;
 
@@ -72,9 +72,10 @@ export class App extends RouteCollector {
       https: s.https,
       formLimits: s.forms,
       logger: () => this.logger,
+      urlFor: (name, params, query) => this.urlFor(name, params, query),
     };
     this.templates = resolveTemplates((options as { templates?: AppTemplatesOption }).templates, s.env);
-    this.#templatesForScope = this.templates ?? undefined;
+    if (this.templates !== null) this.#requestSettings.templates = this.templates;
     const app = this;
     this.#protections = buildProtections({
       settings: s,
@@ -108,12 +109,13 @@ export class App extends RouteCollector {
   }
 
   /**
-   * Renders one of the app's templates (see the `templates` setting). Inside a handler,
-   * `render(name, context)` does the same without reaching for the app.
+   * Renders one of the app's templates (see the `templates` setting), in the render
+   * environment `env` when given (RenderEnv: nonce, CSRF token, url_for, globals). Inside a
+   * handler, `render(name, context)` does the same with the request's environment.
    */
-  render(name: string, context?: Record<string, unknown>): Markup {
+  render(name: string, context?: Record<string, unknown>, env?: RenderEnv): Markup {
     if (this.templates === null) throw new TypeError('This app has no templates: pass createApp({ templates: { dir } }).');
-    return this.templates.render(name, context);
+    return this.templates.render(name, context, env);
   }
 
   /** Mounts a blueprint, optionally under an extra prefix. */
@@ -143,30 +145,21 @@ export class App extends RouteCollector {
     return buildPath(route.path, params, query);
   }
 
-  readonly #loggerForScope = (): Logger => this.logger;
-  readonly #urlFor = (name: string, params?: Record<string, unknown>, query?: Record<string, unknown>): string =>
-    this.urlFor(name, params, query);
-
   /** Creates a Request for this app from what an adapter knows. */
   createRequest(init: RequestInit): Request {
     return new Request(init, this.#requestSettings);
   }
 
-  /** Handles one request: routing, protections, hooks, handler, errors. Never throws. */
-  handle(req: Request): Promise<Response> {
-    const out = this.respond(req);
-    return out instanceof Response ? Promise.resolve(out) : out;
-  }
-
   /**
-   * Like `handle`, but answers synchronously when nothing on the way (protections, hooks,
-   * the handler) returned a promise, which spares the common request every promise and
-   * microtask. For adapters.
+   * Handles one request: routing, protections, hooks, handler, errors. Never throws. It
+   * answers synchronously when nothing on the way (protections, hooks, the handler)
+   * returned a promise, which spares the common request every promise and microtask. For
+   * adapters, which call it inside the request's scope (`runInScope(req[SCOPE], …)`) and
+   * write the response in it too.
    */
   respond(req: Request): Response | Promise<Response> {
     if (this.#mountedCount !== this.#declCount()) this.#mount();
-    const scope: RequestScope = { request: req, urlFor: this.#urlFor, templates: this.#templatesForScope, logger: this.#loggerForScope };
-    return runInScope(scope, () => this.#dispatch(req, scope));
+    return this.#dispatch(req, req[SCOPE]);
   }
 
   /**
@@ -179,8 +172,7 @@ export class App extends RouteCollector {
    */
   upgrade(req: Request): Promise<{ handler: WebSocketHandler; scope: RequestScope } | Response> {
     if (this.#mountedCount !== this.#declCount()) this.#mount();
-    const scope: RequestScope = { request: req, urlFor: this.#urlFor, templates: this.#templatesForScope, logger: this.#loggerForScope };
-    return runInScope(scope, () => this.#upgrade(req, scope));
+    return this.#upgrade(req, req[SCOPE]);
   }
 
   async #upgrade(req: Request, scope: RequestScope): Promise<{ handler: WebSocketHandler; scope: RequestScope } | Response> {
@@ -432,10 +424,6 @@ export class App extends RouteCollector {
    * finish returns a promise (a session store write), so most responses create none.
    */
   #finish(req: Request, res: Response, scope: RequestScope): void | Promise<void> {
-    const body = res.body;
-    if (body !== null && typeof body === 'object' && !(body instanceof Uint8Array) && !(body instanceof Readable) && Symbol.asyncIterator in body) {
-      res.body = iterateInScope(body, scope);
-    }
     const target = res.redirectTarget;
     if (target !== undefined) {
       const s = this.settings;

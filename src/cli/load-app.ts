@@ -66,5 +66,5 @@ export async function loadApp(file: string): Promise<App> {
 function isApp(v: unknown): v is App {
   if (v === null || typeof v !== 'object') return false;
   const a = v as Record<string, unknown>;
-  return typeof a.handle === 'function' && typeof a.listen === 'function' && typeof a.settings === 'object' && 'routes' in a && 'protections' in a;
+  return typeof a.respond === 'function' && typeof a.listen === 'function' && typeof a.settings === 'object' && 'routes' in a && 'protections' in a;
 }

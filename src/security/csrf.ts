@@ -20,6 +20,7 @@
  */
 import { ConfigError, HttpError } from '../errors.js';
 import { currentScope, type RequestScope } from '../http/context.js';
+import { SCOPE } from '../util/symbols.js';
 import { serializeCookie } from '../http/cookies.js';
 import type { Request } from '../http/request.js';
 import { fieldBeforeFiles } from '../files/request-files.js'; // a multipart token, read as req.files() parses (once, shared with the handler)
@@ -98,9 +99,8 @@ export function csrfTokenCheck(req: Request): (() => Promise<void> | undefined) 
  */
 export function csrfToken(): string {
   const scope = currentScope();
-  const fn = scope?.csrfToken;
-  if (fn === undefined) throw new TypeError('csrfToken() is called outside a request (a timer or event callback needs bindScope()), or CSRF protection is switched off');
-  return fn(scope!);
+  if (scope?.csrfToken === undefined) throw new TypeError('csrfToken() is called outside a request, or CSRF protection is switched off');
+  return scope.csrfToken();
 }
 
 /** Builds the CSRF protection from the app's `csrf` options (registered in src/app/protections.ts). */
@@ -126,8 +126,10 @@ export function csrfProtection(ctx: ProtectionContext): Protection | null {
     return tokens.mint(sessionInternals.bindingForRender(req.session));
   };
 
-  // One function for every request's scope (no closure per request).
-  const mintForScope = (scope: RequestScope): string => mint(scope.request as Request);
+  // One function for every request's scope (no closure per request), called as its method.
+  const mintForScope = function (this: RequestScope): string {
+    return mint(this.request as Request);
+  };
 
   const refuse = (req: Request, err: HttpError): never => {
     req.log.warn(
@@ -307,7 +309,7 @@ export async function issueCsrfTokenForTestClient(
   const csrf = protections.find((p) => minters.has(p));
   if (csrf === undefined) return undefined;
   const session = protections.find((p) => p.name === 'session');
-  const scope: RequestScope = { request: req };
+  const scope = req[SCOPE];
   await session?.check?.(req, null, scope);
   const token = minters.get(csrf)!(req);
   const res = new Response(null);

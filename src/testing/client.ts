@@ -14,7 +14,10 @@ import { parseSetCookie } from 'cookie';
 import type { App } from '../app/app.js';
 import { lastResortResponse, unwritable } from '../adapters/write-guard.js';
 import { failureOf } from '../app/error-page.js';
+import { runInScope } from '../http/context.js';
+import type { Request } from '../http/request.js';
 import type { Response } from '../http/response.js';
+import { SCOPE } from '../util/symbols.js';
 import { issueCsrfTokenForTestClient } from '../security/csrf.js';
 import { encodeForm, encodeQuery, fieldEntries, fileEntries, type TestFile } from './encode.js';
 import { TestResponse } from './response.js';
@@ -244,14 +247,9 @@ export class TestClient {
       remoteAddress: '127.0.0.1',
       encrypted: url.protocol === 'https:',
     });
-    let res = await this.#app.handle(req);
-    // What node's writeHead would refuse, the server answers with a logged 500; so does the client.
-    const problem = unwritable(res, true);
-    if (problem !== undefined) {
-      req.log.error({ err: problem, method, path: url.pathname }, 'the response could not be written');
-      res = lastResortResponse(problem, req, this.#app.settings.env === 'development');
-    }
-    const bytes = method === 'HEAD' ? Buffer.alloc(0) : await readAll(res);
+    // The request's scope, entered once around all of it, reading the body included, as
+    // the node server does (src/http/context.ts).
+    const { res, bytes } = await runInScope(req[SCOPE], exchange, this.#app, req);
     this.#store(res, url);
     return new TestResponse(res.status, { ...res.headers }, bytes, url.pathname + url.search, req.method, failureOf(res));
   }
@@ -289,6 +287,19 @@ export class TestClient {
     const now = Date.now();
     for (const [k, c] of this.#jar) if (c.expires !== undefined && c.expires <= now) this.#jar.delete(k);
   }
+}
+
+/** Answers `req` and reads the whole body, as a server writing it would. */
+async function exchange(app: App, req: Request): Promise<{ res: Response; bytes: Buffer }> {
+  let res = await app.respond(req);
+  // What node's writeHead would refuse, the server answers with a logged 500; so does the client.
+  const problem = unwritable(res, true);
+  if (problem !== undefined) {
+    req.log.error({ err: problem, method: req.method, path: req.path }, 'the response could not be written');
+    res = lastResortResponse(problem, req, app.settings.env === 'development');
+  }
+  const bytes = req.method === 'HEAD' ? Buffer.alloc(0) : await readAll(res);
+  return { res, bytes };
 }
 
 async function readAll(res: Response): Promise<Buffer> {
