@@ -51,8 +51,10 @@ export class App extends RouteCollector {
   readonly #dev: boolean;
   /** The template loader from the `templates` setting, or null. */
   readonly templates: Templates | null;
+  protected readonly setupName = 'app';
   #router = new Router();
-  #mountedCount = -1;
+  /** The declarations the route table was built from; -1 once the setup is fixed. */
+  #mounted = 0;
 
   constructor(options: AppOptions = {}) {
     super();
@@ -83,10 +85,7 @@ export class App extends RouteCollector {
       get logger() {
         return app.logger;
       },
-      findRoute: (method, path) => {
-        this.#mount();
-        return this.#router.find(method, path)?.route ?? null;
-      },
+      findRoute: (method, path) => this.#table().find(method, path)?.route ?? null,
     });
     this.#beginners = this.#protections.filter((p) => p.begin !== undefined);
     this.#checks = this.#protections.filter((p) => p.check !== undefined);
@@ -120,14 +119,14 @@ export class App extends RouteCollector {
 
   /** Mounts a blueprint, optionally under an extra prefix. */
   register(bp: Blueprint, opts: { prefix?: string } = {}): this {
+    this.declare(`register(blueprint ${JSON.stringify(bp.name)})`);
     this.#blueprints.push({ bp, prefix: normalizePrefix(opts.prefix ?? '') });
     return this;
   }
 
   /** Every mounted route (after blueprints), e.g. for `palisade routes`. */
   get routes(): readonly MountedRoute[] {
-    this.#mount();
-    return this.#router.routes;
+    return this.#table().routes;
   }
 
   /**
@@ -139,8 +138,7 @@ export class App extends RouteCollector {
    * ```
    */
   urlFor(name: string, params?: Record<string, unknown>, query?: Record<string, unknown>): string {
-    this.#mount();
-    const route = this.#router.byName(name);
+    const route = this.#table().byName(name);
     if (route === undefined) throw new TypeError(`urlFor: no route is named "${name}"`);
     return buildPath(route.path, params, query);
   }
@@ -158,7 +156,7 @@ export class App extends RouteCollector {
    * write the response in it too.
    */
   respond(req: Request): Response | Promise<Response> {
-    if (this.#mountedCount !== this.#declCount()) this.#mount();
+    if (this.#mounted !== -1) this.fixSetup('the app handled its first request');
     return this.#dispatch(req, req[SCOPE]);
   }
 
@@ -171,7 +169,7 @@ export class App extends RouteCollector {
    * See docs/realtime.md#the-handshake.
    */
   upgrade(req: Request): Promise<{ handler: WebSocketHandler; scope: RequestScope } | Response> {
-    if (this.#mountedCount !== this.#declCount()) this.#mount();
+    if (this.#mounted !== -1) this.fixSetup('the app handled its first request');
     return this.#upgrade(req, req[SCOPE]);
   }
 
@@ -224,7 +222,7 @@ export class App extends RouteCollector {
 
   /** Serves the app on node:http. Binds 127.0.0.1 unless told otherwise. */
   listen(opts: ListenOptions = {}): Promise<RunningServer> {
-    this.#mount();
+    this.fixSetup('the app began listening');
     return listenNode(this, opts);
   }
 
@@ -473,18 +471,33 @@ export class App extends RouteCollector {
     }
   }
 
-  #declCount(): number {
-    let n = this.routeDecls.length + this.beforeHooks.length + this.afterHooks.length + this.errorHandlers.length;
-    for (const { bp } of this.#blueprints) {
-      n += bp.routeDecls.length + bp.beforeHooks.length + bp.afterHooks.length + bp.errorHandlers.length + 1;
+  /**
+   * Fixes the setup of the app and of every blueprint it holds, after building the route
+   * table one last time; a declaration after this is a ConfigError (CONFIG_SETUP_FINISHED).
+   * From here on a request costs one comparison, not a recount of the declarations.
+   */
+  override fixSetup(why: string): void {
+    if (this.#mounted === -1) return;
+    this.#table();
+    super.fixSetup(why);
+    for (const { bp } of this.#blueprints) bp.fixSetup(`an app it is registered with ${why.replace(/^the app /, '')}`);
+    this.#mounted = -1;
+  }
+
+  /** The route table: rebuilt while the setup is open whenever a declaration was made since. */
+  #table(): Router {
+    if (this.#mounted === -1) return this.#router;
+    let n = this.declarations + this.#blueprints.length;
+    for (const { bp } of this.#blueprints) n += bp.declarations;
+    if (n !== this.#mounted) {
+      this.#mount();
+      this.#mounted = n;
     }
-    return n;
+    return this.#router;
   }
 
   /** (Re)builds the route table from the app's and blueprints' declarations. */
   #mount(): void {
-    const count = this.#declCount();
-    if (count === this.#mountedCount) return;
     const router = new Router();
     const add = (
       decls: RouteCollector['routeDecls'],
@@ -518,7 +531,6 @@ export class App extends RouteCollector {
       );
     }
     this.#router = router;
-    this.#mountedCount = count;
   }
 }
 

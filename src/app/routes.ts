@@ -129,21 +129,60 @@ function upgradeRequired(): never {
   throw new HttpError('WS_UPGRADE_REQUIRED', 'This URL is a WebSocket endpoint: open it with new WebSocket(url), not as a page or with fetch().');
 }
 
-/** Collects routes, hooks and error handlers; App and Blueprint both are one. */
+/**
+ * Collects routes, hooks and error handlers; App and Blueprint both are one. Its setup is
+ * fixed once the app that holds it handles its first request or starts to listen: a
+ * declaration after that is a ConfigError (CONFIG_SETUP_FINISHED) that says so, as Flask's
+ * setup methods do, instead of a route table rebuilt under requests already running.
+ */
 export abstract class RouteCollector {
   readonly routeDecls: RouteDecl[] = [];
   readonly beforeHooks: BeforeHook[] = [];
   readonly afterHooks: AfterHook[] = [];
   readonly errorHandlers: { match: number | ErrorClass; handler: ErrorHandler }[] = [];
+  /** What fixed the setup (`the app handled its first request`), once something has. */
+  #fixedBy: string | undefined;
+  /** How many declarations were made, so an app can tell whether its draft route table is stale. */
+  #declarations = 0;
+
+  /** How messages name this collector: `app` or `blueprint "notes"`. */
+  protected abstract readonly setupName: string;
+
+  /** Every declaring method calls this first: refuses a declaration once the setup is fixed. */
+  protected declare(call: string): void {
+    if (this.#fixedBy !== undefined) {
+      throw new ConfigError(
+        'CONFIG_SETUP_FINISHED',
+        `${this.setupName}.${call} was called after ${this.#fixedBy}: routes, hooks, error handlers and blueprints are fixed from then on. Declare them all before the first request and before app.listen(), at the top level of the module that builds the app.`,
+        { call, fixedBy: this.#fixedBy },
+      );
+    }
+    this.#declarations++;
+  }
+
+  /** Internal (the app): fixes the setup; `why` ends the message of a later declaration. */
+  fixSetup(why: string): void {
+    this.#fixedBy ??= why;
+  }
+
+  /** Internal (the app): the number of declarations made so far. */
+  get declarations(): number {
+    return this.#declarations;
+  }
 
   /** Declares a route for one method. */
   route<P extends string>(method: Method, path: P, handler: Handler<P>, options: RouteOptions = {}): this {
+    return this.#route(`${method.toLowerCase()}(${JSON.stringify(path)})`, method, path, handler as Handler, options, undefined);
+  }
+
+  #route(call: string, method: Method, path: string, handler: Handler, options: RouteOptions, websocket: WebSocketHandler | undefined): this {
+    this.declare(call);
     if (typeof path !== 'string' || !path.startsWith('/')) {
       throw new TypeError(`route path must start with "/": ${JSON.stringify(path)}`);
     }
     if (typeof handler !== 'function') throw new TypeError(`handler for ${method} ${path} is not a function`);
     checkRouteOptions(options, `${method} ${path}`);
-    this.routeDecls.push({ method, path, handler: handler as Handler, options });
+    this.routeDecls.push(websocket === undefined ? { method, path, handler, options } : { method, path, handler, options, websocket });
     return this;
   }
   get<P extends string>(path: P, handler: Handler<P>, options?: RouteOptions): this {
@@ -180,23 +219,23 @@ export abstract class RouteCollector {
    */
   ws<P extends string>(path: P, handler: WebSocketHandler<RequestFor<P>>, options: RouteOptions = {}): this {
     if (typeof handler !== 'function') throw new TypeError(`WebSocket handler for ${path} is not a function`);
-    this.route('GET', path, upgradeRequired, options);
-    const decl = this.routeDecls.pop()!;
-    this.routeDecls.push({ ...decl, websocket: handler as WebSocketHandler });
-    return this;
+    return this.#route(`ws(${JSON.stringify(path)})`, 'GET', path, upgradeRequired, options, handler as WebSocketHandler);
   }
   /** Runs `hook` before every handler of this app or blueprint. */
   before(hook: BeforeHook): this {
+    this.declare('before()');
     this.beforeHooks.push(hook);
     return this;
   }
   /** Runs `hook` on every response of this app or blueprint. */
   after(hook: AfterHook): this {
+    this.declare('after()');
     this.afterHooks.push(hook);
     return this;
   }
   /** Handles errors of a status (`404`) or a class (`NotFoundError`). */
   onError(match: number | ErrorClass, handler: ErrorHandler): this {
+    this.declare(`onError(${typeof match === 'number' ? match : match.name})`);
     this.errorHandlers.push({ match, handler });
     return this;
   }

@@ -29,7 +29,7 @@ after(async () => {
  * An app with one user. `naive` is the control: the login kept with set('uid') and no new
  * session id, logout by destroy() alone, no endUserSessions — what the helpers replace.
  */
-async function accountsApp(opts: { store?: 'cookie' | 'memory'; naive?: boolean } = {}) {
+async function accountsApp(opts: { store?: 'cookie' | 'memory'; naive?: boolean; more?: (app: App) => void } = {}) {
   const naive = opts.naive === true;
   const users = new Map<number, User>([[1, { id: 1, name: 'ada', password: 'correct horse', epoch: newEpoch() }]]);
   const calls = { loadUser: 0 };
@@ -77,6 +77,7 @@ async function accountsApp(opts: { store?: 'cookie' | 'memory'; naive?: boolean 
   admin.get('/', () => 'the admin home');
   admin.get('/help', () => 'help for everyone', { loginRequired: false });
   app.register(admin);
+  opts.more?.(app); // a test's own routes, declared before the app listens
   const server = await app.listen({ port: 0, handleSignals: false });
   servers.push(server);
   return { app, users, calls, url: server.url };
@@ -182,8 +183,7 @@ test('loginRequired never makes an open redirect: //evil.example comes back as a
 });
 
 test('a form POST to a loginRequired route is sent to the login page without a next (only a GET can be asked for again)', async () => {
-  const { app } = await accountsApp();
-  app.post('/private', () => 'posted', { loginRequired: true });
+  const { app } = await accountsApp({ more: (a) => a.post('/private', () => 'posted', { loginRequired: true }) });
   const c = app.test();
   const res = await c.post('/private', { form: {} });
   assert.equal(res.status, 303);
@@ -233,15 +233,18 @@ test('logout() with cookie sessions needs endUserSessions (SESSION_REVOCATION_MI
 });
 
 test('logout({ everywhere: true }) with a server-side store ends the user\'s other sessions; logout() ends only this one', async () => {
-  const { app } = await accountsApp({ store: 'memory' });
+  const { app } = await accountsApp({
+    store: 'memory',
+    more: (a) =>
+      a.post('/logout-everywhere', async (req) => {
+        await req.session.logout({ everywhere: true });
+        return 'all gone';
+      }),
+  });
   const [laptop, phone, tablet] = [app.test(), app.test(), app.test()];
   for (const c of [laptop, phone, tablet]) await c.post('/login', { form: { name: 'ada', password: 'correct horse' } });
   await laptop.post('/logout');
   assert.deepEqual((await phone.get('/me')).json(), { user: 'ada' }, 'the other sessions go on');
-  app.post('/logout-everywhere', async (req) => {
-    await req.session.logout({ everywhere: true });
-    return 'all gone';
-  });
   await phone.post('/logout-everywhere');
   assert.deepEqual((await tablet.get('/me')).json(), { user: null });
 });
