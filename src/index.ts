@@ -1,5 +1,5 @@
 // The public face of Palisade: re-exports only. See docs/.
-export { App, createApp } from './app/app.js';
+export { App, createApp } from './create-app.js';
 export { Blueprint, type BlueprintOptions } from './app/blueprint.js';
 export { render, type AppTemplatesOption } from './app/render.js';
 export type { AppOptions, Env, ServerOptions, LoggerSettings, PinoLogger } from './app/config.js';
@@ -16,8 +16,8 @@ export { html } from './html.js';
 export { renderString, compileTemplate, createTemplates, Template, Templates, type CompileOptions, type TemplatesOptions, type RenderEnv } from './templates/index.js';
 export { jsonify, XSSI_PREFIX, type JsonifyOptions } from './json/jsonify.js';
 export { toJSONForScript as tojson } from './escape/json.js';
-export type { CORSOptions } from './json/cors.js';
-export type { JSONOptions } from './json/isolation.js';
+export type { CORSOptions } from './security/cors.js';
+export type { JSONOptions } from './security/resource-isolation.js';
 export { secureFilename, type SecureFilenameOptions } from './files/secure-filename.js';
 export { safeJoin } from './files/safe-join.js';
 export { sendFile, type SendFileOptions } from './files/send-file.js';
@@ -58,6 +58,6 @@ export type {
 // `jsonMaxDepth` route option, the request scope and internals); naming them here puts their
 // declarations in the published types, which only follow the exports. The app loads them anyway.
 export {} from './files/request-files.js';
-export {} from './json/parse.js';
+export {} from './http/json-body.js';
 export {} from './security/trust-guard.js';
 export {} from './security/rate-limit/protection.js';

@@ -4,7 +4,7 @@
  */
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import type { App } from '../app/app.js';
+import type { AppBase as App } from '../app/app-base.js';
 import { runInScope, type RequestScope } from '../http/context.js';
 import type { Request } from '../http/request.js';
 import type { Response } from '../http/response.js';

@@ -13,7 +13,7 @@ import type { Request } from '../http/request.js';
 import { runInScope } from '../http/context.js';
 import { SCOPE } from '../util/symbols.js';
 import { Response } from '../http/response.js';
-import type { App } from '../app/app.js';
+import type { AppBase as App } from '../app/app-base.js';
 import { Drain } from './shutdown.js';
 import { createUpgrades, type Upgrades } from './upgrade.js';
 import { EventStream } from '../realtime/sse.js';
@@ -285,6 +285,7 @@ export function listenNode(app: App, opts: ListenOptions = {}): Promise<RunningS
     const given = opts.port === undefined ? `PORT=${process.env.PORT}` : `port ${JSON.stringify(opts.port)}`;
     return Promise.reject(new ConfigError('CONFIG_INVALID', `Cannot listen on ${given}: a port is a whole number from 0 to 65535 (0 picks a free one).`, { key: 'port' }));
   }
+  app.fixSetup('the app began listening');
   const handler = nodeHandler(app);
   const { listener, inFlight } = handler;
   const server = createServer(

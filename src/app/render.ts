@@ -15,7 +15,7 @@ import { ConfigError } from '../errors.js';
 import type { Markup } from '../escape/markup.js';
 import { currentScope } from '../http/context.js';
 import { createTemplates, Templates, type TemplatesOptions } from '../templates/loader.js';
-import type { Env } from './config.js';
+import type { Env } from '../mode.js';
 
 /** The `templates` setting: loader options (the mode follows the app), a loader, or false. */
 export type AppTemplatesOption = Omit<TemplatesOptions, 'mode'> | Templates | false;

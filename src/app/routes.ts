@@ -51,6 +51,12 @@ export interface RouteOptions {
   maxBodySize?: number;
 }
 
+declare module '../http/request.js' {
+  /** `req.route.options`: the matched route's options. */
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the merge is the point
+  interface RouteInfoOptions extends RouteOptions {}
+}
+
 /** Palisade's own route options (test/app/route-options.test.ts checks it against the declarations in src/). */
 export const ROUTE_OPTION_KEYS = [
   'name', 'maxBodySize', 'csrf', 'uploads', 'allowTopLevelArray', 'jsonMaxDepth', 'cors', 'crossSiteLoad', 'xssiPrefix',

@@ -17,7 +17,7 @@
 import { ConfigError, HttpError, PalisadeError } from '../errors.js';
 import type { Protection, ProtectionContext } from '../app/protection.js';
 import type { MountedRoute } from '../app/router.js';
-import { wantsJSON } from '../app/error-page.js';
+import { wantsJSON } from '../http/error-page.js';
 import type { RequestScope } from '../http/context.js';
 import type { Request } from '../http/request.js';
 import { Response } from '../http/response.js';
@@ -139,7 +139,7 @@ function wantsPage(req: Request): boolean {
   return mode === undefined || mode === 'navigate';
 }
 
-/** The login protection (registered in src/app/protections.ts, after CSRF and forms). */
+/** The login protection (registered in src/app/default-protections.ts, after CSRF and forms). */
 export function loginProtection(ctx: ProtectionContext): Protection {
   const { loadUser, route: loginRoute } = readOptions(ctx.options.login);
 

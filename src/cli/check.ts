@@ -14,7 +14,7 @@
  * See docs/deployment.md#palisade-check.
  */
 import { parseArgs } from 'node:util';
-import type { App } from '../app/app.js';
+import type { App } from '../create-app.js';
 import type { Settings } from '../app/config.js';
 import type { Protection } from '../app/protection.js';
 import type { MountedRoute } from '../app/router.js';

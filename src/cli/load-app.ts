@@ -12,7 +12,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { App } from '../app/app.js';
+import type { App } from '../create-app.js';
 import { importOptional } from '../util/lazy-require.js';
 
 /** An error the CLI reports as one line (no stack) and exits with code 2. */

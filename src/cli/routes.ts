@@ -11,7 +11,7 @@
  * See docs/deployment.md#the-palisade-command.
  */
 import { parseArgs } from 'node:util';
-import type { App } from '../app/app.js';
+import type { App } from '../create-app.js';
 import type { Protection } from '../app/protection.js';
 import type { MountedRoute } from '../app/router.js';
 import { CliError, loadApp, resolveAppFile } from './load-app.js';
@@ -33,6 +33,7 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function routeProtections(route: MountedRoute, protections: readonly Protection[]): string[] {
   const out: string[] = [];
   for (const p of protections) {
+    if (p.always === true) continue; // on every route, and cannot be switched off
     const opt = (route.options as Readonly<Record<string, unknown>>)[p.name]; // a protection's own option, by its name
     if (opt === false) out.push(`-${p.name}`);
     else if (p.name === 'csrf' && SAFE.has(route.method) && route.websocket === undefined) continue; // only unsafe methods and handshakes are checked

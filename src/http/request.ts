@@ -13,9 +13,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { RouteOptions } from '../app/routes.js';
 import { HttpError } from '../errors.js';
-import { parseJSONBody } from '../json/parse.js';
+import { parseJSONBody } from './json-body.js';
 import { readBody, decodeUTF8, type BodySource } from './body.js';
 import { parseCookies } from './cookies.js';
 import { isJSONMediaType, parseMediaType, type MediaType } from './media-type.js';
@@ -67,12 +66,20 @@ export interface RequestSettings {
  */
 const REQUEST_ID = /^[\w.:@/+=~-]{1,128}$/;
 
+/**
+ * The options of the matched route, as `req.route.options` shows them: the app's
+ * RouteOptions, which src/app/routes.ts merges in here (so this module needs nothing from
+ * the layer above it).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by augmentation
+export interface RouteInfoOptions {}
+
 /** What the app learns about the matched route; handlers may read it. */
 export interface RouteInfo {
   readonly method: string;
   readonly path: string;
   readonly name: string | undefined;
-  readonly options: Readonly<RouteOptions>;
+  readonly options: Readonly<RouteInfoOptions>;
 }
 
 /**

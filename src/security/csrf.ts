@@ -103,7 +103,7 @@ export function csrfToken(): string {
   return scope.csrfToken();
 }
 
-/** Builds the CSRF protection from the app's `csrf` options (registered in src/app/protections.ts). */
+/** Builds the CSRF protection from the app's `csrf` options (registered in src/app/default-protections.ts). */
 export function csrfProtection(ctx: ProtectionContext): Protection | null {
   const o = readOptions(ctx.options.csrf);
   // Switched off: no protection at all; `palisade check` reports its absence (csrf-off).

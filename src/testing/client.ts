@@ -11,9 +11,9 @@
  */
 import { Readable } from 'node:stream';
 import { parseSetCookie } from 'cookie';
-import type { App } from '../app/app.js';
+import type { AppBase as App } from '../app/app-base.js';
 import { lastResortResponse, unwritable } from '../adapters/write-guard.js';
-import { failureOf } from '../app/error-page.js';
+import { failureOf } from '../http/error-page.js';
 import { runInScope } from '../http/context.js';
 import type { Request } from '../http/request.js';
 import type { Response } from '../http/response.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { brotliCompressSync, brotliDecompressSync, createGunzip, gunzipSync, gzipSync } from 'node:zlib';
-import { createApp, type App } from '../../src/app/app.js';
+import { createApp, type App } from '../../src/index.js';
 import type { AppOptions } from '../../src/app/config.js';
 import type { RunningServer } from '../../src/adapters/node.js';
 import { negotiateEncoding } from '../../src/http/accept-encoding.js';

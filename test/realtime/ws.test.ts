@@ -7,7 +7,7 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { once } from 'node:events';
 import WebSocket from 'ws';
-import { createApp, type App } from '../../src/app/app.js';
+import { createApp, type App } from '../../src/index.js';
 import type { AppOptions } from '../../src/app/config.js';
 import type { RunningServer } from '../../src/adapters/node.js';
 import { Response } from '../../src/http/response.js';

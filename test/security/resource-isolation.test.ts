@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createApp, jsonify, type AppOptions } from '../../src/index.js';
-import { SUBRESOURCE_DESTS } from '../../src/json/isolation.js';
+import { SUBRESOURCE_DESTS } from '../../src/security/resource-isolation.js';
 import { XSSI_PREFIX } from '../../src/json/jsonify.js';
 import { ConfigError } from '../../src/errors.js';
 
