@@ -47,7 +47,6 @@ export { WebSocketConnection, type WebSocketMessage, type CloseInfo } from './re
 export type { WebSocketHandler } from './realtime/ws-hub.js';
 export type { WebSocketOptions } from './realtime/ws-options.js';
 export type { CompressOptions, Encoding } from './http/compress.js';
-export { TestClient, TestResponse, type TestClientOptions, type TestRequestOptions, type SubmitOptions, type CsrfMode, type TestFile, type FieldValue } from './testing/client.js';
 export { defineForm, fields, Form, Field, ListField, FormView, FieldView, flash, getFlashedMessages, CSRF_FAILED_MESSAGE, DEFAULT_FORM_LIMITS } from './forms/index.js';
 export type {
   FormShape, InferShape, FormOptions, FormResult, FormSuccess, FormFailure, FormValues, FormCheckResult, FieldInfo, Check, FieldOptions,

@@ -8,7 +8,7 @@ import type { AppBase as App } from '../app/app-base.js';
 import { runInScope, type RequestScope } from '../http/context.js';
 import type { Request } from '../http/request.js';
 import type { Response } from '../http/response.js';
-import { SCOPE } from '../util/symbols.js';
+import { CREATE_REQUEST, RESPOND, SCOPE } from '../util/symbols.js';
 import { discardBody, lastResortResponse, unwritable } from './write-guard.js';
 
 export function fetchAdapter(app: App, request: globalThis.Request): Promise<globalThis.Response> {
@@ -19,7 +19,7 @@ export function fetchAdapter(app: App, request: globalThis.Request): Promise<glo
   });
   if (headers['host'] === undefined) headers['host'] = url.host;
   const body = request.body === null ? null : Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>);
-  const req = app.createRequest({
+  const req = app[CREATE_REQUEST]({
     method: request.method,
     url: url.pathname + url.search,
     headers,
@@ -31,7 +31,7 @@ export function fetchAdapter(app: App, request: globalThis.Request): Promise<glo
 }
 
 async function answer(app: App, req: Request, head: boolean): Promise<globalThis.Response> {
-  let res = await app.respond(req);
+  let res = await app[RESPOND](req);
   // What node's writeHead would refuse, the node server answers with a logged 500; so does this adapter.
   const problem = unwritable(res, true);
   if (problem !== undefined) {

@@ -11,7 +11,7 @@ import type { TLSSocket } from 'node:tls';
 import { ConfigError, HttpError } from '../errors.js';
 import type { Request } from '../http/request.js';
 import { runInScope } from '../http/context.js';
-import { SCOPE } from '../util/symbols.js';
+import { CREATE_REQUEST, FIX_SETUP, RESPOND, SCOPE } from '../util/symbols.js';
 import { Response } from '../http/response.js';
 import type { AppBase as App } from '../app/app-base.js';
 import { Drain } from './shutdown.js';
@@ -78,7 +78,7 @@ export function nodeHandler(app: App): NodeHandler {
   function answer(nreq: IncomingMessage, nres: ServerResponse, req: Request, body: boolean): void {
     let out: Response | Promise<Response>;
     try {
-      out = app.respond(req);
+      out = app[RESPOND](req);
     } catch (err) {
       out = Promise.reject(err);
     }
@@ -107,7 +107,7 @@ export function nodeHandler(app: App): NodeHandler {
       const body = hasBody(nreq);
       let req: Request;
       try {
-        req = app.createRequest({
+        req = app[CREATE_REQUEST]({
           method: nreq.method ?? 'GET',
           url: nreq.url ?? '/',
           headers: nreq.headers,
@@ -285,7 +285,7 @@ export function listenNode(app: App, opts: ListenOptions = {}): Promise<RunningS
     const given = opts.port === undefined ? `PORT=${process.env.PORT}` : `port ${JSON.stringify(opts.port)}`;
     return Promise.reject(new ConfigError('CONFIG_INVALID', `Cannot listen on ${given}: a port is a whole number from 0 to 65535 (0 picks a free one).`, { key: 'port' }));
   }
-  app.fixSetup('the app began listening');
+  app[FIX_SETUP]('the app began listening');
   const handler = nodeHandler(app);
   const { listener, inFlight } = handler;
   const server = createServer(

@@ -20,7 +20,7 @@ import { HttpError } from '../errors.js';
 import type { Request } from '../http/request.js';
 import { Response } from '../http/response.js';
 import { runInScope } from '../http/context.js';
-import { SCOPE } from '../util/symbols.js';
+import { CREATE_REQUEST, SCOPE, UPGRADE } from '../util/symbols.js';
 import { WebSocketHub } from '../realtime/ws-hub.js';
 import { lazyRequire } from '../util/lazy-require.js';
 import { discardBody, lastResortResponse, unwritable } from './write-guard.js';
@@ -77,7 +77,7 @@ export function createUpgrades(app: App, ctx: UpgradeContext): Upgrades {
       if (nreq.headers.upgrade?.toLowerCase() !== 'websocket') return answerPlain(ctx, nreq, socket);
       let req: Request;
       try {
-        req = app.createRequest({
+        req = app[CREATE_REQUEST]({
           method: nreq.method ?? 'GET',
           url: nreq.url ?? '/',
           headers: nreq.headers,
@@ -95,7 +95,7 @@ export function createUpgrades(app: App, ctx: UpgradeContext): Upgrades {
       }, cfg.handlerTimeout);
       timer.unref();
       // The handshake runs in the request's scope, and so does the route's handler after it.
-      runInScope(req[SCOPE], () => app.upgrade(req).then(
+      runInScope(req[SCOPE], () => app[UPGRADE](req).then(
         (decision) => {
           clearTimeout(timer);
           if (socket.destroyed || socket.writableEnded) return;

@@ -2,7 +2,8 @@
  * The core of an app: its settings, routes, hooks, error handlers and default protections,
  * and the entry points adapters call. It never touches a socket and imports no adapter:
  * the node server (src/adapters/node.ts), the fetch adapter and the test client build a
- * Request with `createRequest`, enter its scope, call `respond`, and write the Response.
+ * Request with `app[CREATE_REQUEST]`, enter its scope, call `app[RESPOND]`, and write the
+ * Response (the keys are in src/util/symbols.ts).
  * The App applications use (src/create-app.ts) adds `listen()`, `fetch()` and `test()` on
  * top of it. See docs/architecture.md.
  *
@@ -27,6 +28,7 @@ import type { Protection } from './protection.js';
 import { resolveTemplates, type AppTemplatesOption } from './render.js';
 import { buildPath, type MountedRoute } from './router.js';
 import { RouteCollector } from './routes.js';
+import { CREATE_REQUEST, DECLARED, FIX_SETUP, PROTECTIONS, RESPOND, UPGRADE } from '../util/symbols.js';
 
 export class AppBase extends RouteCollector {
   readonly settings: Settings;
@@ -80,8 +82,8 @@ export class AppBase extends RouteCollector {
     return levelEnables(this.#logPlan.level, level) ?? this.logger.isLevelEnabled(level);
   }
 
-  /** The protections this app runs, in order (for the CLI's `routes` and `check`). */
-  get protections(): readonly Protection[] {
+  /** Internal: the protections this app runs, in order (for the CLI's `routes` and `check`, the test client). */
+  get [PROTECTIONS](): readonly Protection[] {
     return this.#protections;
   }
 
@@ -121,28 +123,28 @@ export class AppBase extends RouteCollector {
     return buildPath(route.path, params, query);
   }
 
-  /** For adapters: a Request for this app from what the adapter knows. */
-  createRequest(init: RequestInit): Request {
+  /** Internal, for adapters: a Request for this app from what the adapter knows. */
+  [CREATE_REQUEST](init: RequestInit): Request {
     return new Request(init, this.#requestSettings);
   }
 
   /**
-   * For adapters: handles one request — routing, protections, hooks, handler, errors — and
+   * Internal, for adapters: handles one request — routing, protections, hooks, handler, errors — and
    * never throws. It answers synchronously when nothing on the way returned a promise,
    * which spares the common request every promise and microtask. Adapters call it inside
    * the request's scope (`runInScope(req[SCOPE], …)`) and write the response in it too.
    * The first call fixes the setup.
    */
-  respond(req: Request): Response | Promise<Response> {
+  [RESPOND](req: Request): Response | Promise<Response> {
     return (this.#dispatcher ?? this.#start('the app handled its first request')).respond(req);
   }
 
   /**
-   * For adapters: a WebSocket handshake through the gate every state-changing request
+   * Internal, for adapters: a WebSocket handshake through the gate every state-changing request
    * passes, resolved to the route's handler and scope or to the refusal to write instead of
    * the `101` (see Dispatcher.upgrade). The first call fixes the setup.
    */
-  upgrade(req: Request): Promise<Upgrade | Response> {
+  [UPGRADE](req: Request): Promise<Upgrade | Response> {
     return (this.#dispatcher ?? this.#start('the app handled its first request')).upgrade(req);
   }
 
@@ -151,16 +153,16 @@ export class AppBase extends RouteCollector {
    * after this are a ConfigError. The adapters call it when the app starts to listen; the
    * first request does it by itself.
    */
-  override fixSetup(why: string): void {
+  override [FIX_SETUP](why: string): void {
     if (this.#dispatcher === undefined) this.#start(why);
   }
 
   #start(why: string): Dispatcher {
     const router = this.#mounting.fix(why);
-    super.fixSetup(why);
+    super[FIX_SETUP](why);
     const s = this.settings;
     const opts = { dev: s.env === 'development', logRequests: this.isLogging('info') };
-    const finisher = new Finisher(this.#protections, this.errorHandlers, () => this.logger, opts);
+    const finisher = new Finisher(this.#protections, this[DECLARED].errorHandlers, () => this.logger, opts);
     return (this.#dispatcher = new Dispatcher(router, this.#protections, finisher, opts));
   }
 

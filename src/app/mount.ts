@@ -12,7 +12,8 @@
  */
 import type { Blueprint } from './blueprint.js';
 import { Router } from './router.js';
-import type { RouteCollector, RouteOptions } from './routes.js';
+import type { Declared, RouteCollector, RouteOptions } from './routes.js';
+import { DECLARATIONS, DECLARED, FIX_SETUP } from '../util/symbols.js';
 
 export class Mounting {
   readonly #app: RouteCollector;
@@ -38,8 +39,8 @@ export class Mounting {
   /** The route table, rebuilt first while the setup is open if a declaration was made since. */
   table(): Router {
     if (this.#built === -1) return this.#router;
-    let n = this.#app.declarations + this.#blueprints.length;
-    for (const { bp } of this.#blueprints) n += bp.declarations;
+    let n = this.#app[DECLARATIONS] + this.#blueprints.length;
+    for (const { bp } of this.#blueprints) n += bp[DECLARATIONS];
     if (n !== this.#built) {
       this.#router = mount(this.#app, this.#blueprints);
       this.#built = n;
@@ -54,7 +55,7 @@ export class Mounting {
   fix(why: string): Router {
     if (this.#built === -1) return this.#router;
     const router = this.table();
-    for (const { bp } of this.#blueprints) bp.fixSetup(`an app it is registered with ${why.replace(/^the app /, '')}`);
+    for (const { bp } of this.#blueprints) bp[FIX_SETUP](`an app it is registered with ${why.replace(/^the app /, '')}`);
     this.#built = -1;
     return router;
   }
@@ -63,36 +64,22 @@ export class Mounting {
 /** Builds the route table from the app's and blueprints' declarations. */
 function mount(app: RouteCollector, blueprints: readonly { bp: Blueprint; prefix: string }[]): Router {
   const router = new Router();
-  const add = (
-    decls: RouteCollector['routeDecls'],
-    prefix: string,
-    namePrefix: string,
-    defaults: RouteOptions,
-    before: RouteCollector['beforeHooks'],
-    after: RouteCollector['afterHooks'],
-    errorHandlers: RouteCollector['errorHandlers'],
-  ) => {
-    const explicitHead = new Set(decls.filter((d) => d.method === 'HEAD').map((d) => prefix + d.path));
-    for (const d of decls) {
-      const options = { ...defaults, ...d.options };
-      const path = prefix + d.path === '' ? '/' : prefix + d.path;
+  const add = (d: Declared, prefix: string, namePrefix: string, defaults: RouteOptions, before: Declared['beforeHooks'], after: Declared['afterHooks'], errorHandlers: Declared['errorHandlers']) => {
+    const explicitHead = new Set(d.routes.filter((r) => r.method === 'HEAD').map((r) => prefix + r.path));
+    for (const r of d.routes) {
+      const options = { ...defaults, ...r.options };
+      const path = prefix + r.path === '' ? '/' : prefix + r.path;
       const name = options.name === undefined ? undefined : namePrefix + options.name;
-      const route = { method: d.method, path, name, handler: d.handler, options, before, after, errorHandlers, implicitHead: false, websocket: d.websocket };
+      const route = { method: r.method, path, name, handler: r.handler, options, before, after, errorHandlers, implicitHead: false, websocket: r.websocket };
       router.add(route);
-      if (d.method === 'GET' && d.websocket === undefined && !explicitHead.has(path)) router.add({ ...route, method: 'HEAD', implicitHead: true });
+      if (r.method === 'GET' && r.websocket === undefined && !explicitHead.has(path)) router.add({ ...route, method: 'HEAD', implicitHead: true });
     }
   };
-  add(app.routeDecls, '', '', {}, app.beforeHooks, app.afterHooks, app.errorHandlers);
+  const own = app[DECLARED];
+  add(own, '', '', {}, own.beforeHooks, own.afterHooks, own.errorHandlers);
   for (const { bp, prefix } of blueprints) {
-    add(
-      bp.routeDecls,
-      prefix + bp.prefix,
-      `${bp.name}.`,
-      bp.routeDefaults,
-      [...app.beforeHooks, ...bp.beforeHooks],
-      [...bp.afterHooks, ...app.afterHooks],
-      [...bp.errorHandlers, ...app.errorHandlers],
-    );
+    const d = bp[DECLARED];
+    add(d, prefix + bp.prefix, `${bp.name}.`, bp.routeDefaults, [...own.beforeHooks, ...d.beforeHooks], [...d.afterHooks, ...own.afterHooks], [...d.errorHandlers, ...own.errorHandlers]);
   }
   return router;
 }

@@ -9,6 +9,7 @@ import type { Request } from '../http/request.js';
 import type { Response } from '../http/response.js';
 import type { WebSocketHandler } from '../realtime/ws-hub.js';
 import { HttpError } from '../errors.js';
+import { DECLARATIONS, DECLARED, FIX_SETUP } from '../util/symbols.js';
 
 /** What a handler may return; anything else is a 500 with a clear message. */
 export type HandlerResult =
@@ -130,6 +131,14 @@ export interface RouteDecl {
   readonly websocket?: WebSocketHandler;
 }
 
+/** What an app or blueprint declared, in order (RouteCollector[DECLARED]). */
+export interface Declared {
+  readonly routes: RouteDecl[];
+  readonly beforeHooks: BeforeHook[];
+  readonly afterHooks: AfterHook[];
+  readonly errorHandlers: { match: number | ErrorClass; handler: ErrorHandler }[];
+}
+
 /** The HTTP answer of a WebSocket route to a request that does not ask to upgrade. */
 function upgradeRequired(): never {
   throw new HttpError('WS_UPGRADE_REQUIRED', 'This URL is a WebSocket endpoint: open it with new WebSocket(url), not as a page or with fetch().');
@@ -142,10 +151,8 @@ function upgradeRequired(): never {
  * setup methods do, instead of a route table rebuilt under requests already running.
  */
 export abstract class RouteCollector {
-  readonly routeDecls: RouteDecl[] = [];
-  readonly beforeHooks: BeforeHook[] = [];
-  readonly afterHooks: AfterHook[] = [];
-  readonly errorHandlers: { match: number | ErrorClass; handler: ErrorHandler }[] = [];
+  /** Internal (mounting): what was declared, in order. */
+  readonly [DECLARED]: Declared = { routes: [], beforeHooks: [], afterHooks: [], errorHandlers: [] };
   /** What fixed the setup (`the app handled its first request`), once something has. */
   #fixedBy: string | undefined;
   /** How many declarations were made, so an app can tell whether its draft route table is stale. */
@@ -167,12 +174,12 @@ export abstract class RouteCollector {
   }
 
   /** Internal (the app): fixes the setup; `why` ends the message of a later declaration. */
-  fixSetup(why: string): void {
+  [FIX_SETUP](why: string): void {
     this.#fixedBy ??= why;
   }
 
   /** Internal (the app): the number of declarations made so far. */
-  get declarations(): number {
+  get [DECLARATIONS](): number {
     return this.#declarations;
   }
 
@@ -188,7 +195,7 @@ export abstract class RouteCollector {
     }
     if (typeof handler !== 'function') throw new TypeError(`handler for ${method} ${path} is not a function`);
     checkRouteOptions(options, `${method} ${path}`);
-    this.routeDecls.push(websocket === undefined ? { method, path, handler, options } : { method, path, handler, options, websocket });
+    this[DECLARED].routes.push(websocket === undefined ? { method, path, handler, options } : { method, path, handler, options, websocket });
     return this;
   }
   get<P extends string>(path: P, handler: Handler<P>, options?: RouteOptions): this {
@@ -230,19 +237,19 @@ export abstract class RouteCollector {
   /** Runs `hook` before every handler of this app or blueprint. */
   before(hook: BeforeHook): this {
     this.declare('before()');
-    this.beforeHooks.push(hook);
+    this[DECLARED].beforeHooks.push(hook);
     return this;
   }
   /** Runs `hook` on every response of this app or blueprint. */
   after(hook: AfterHook): this {
     this.declare('after()');
-    this.afterHooks.push(hook);
+    this[DECLARED].afterHooks.push(hook);
     return this;
   }
   /** Handles errors of a status (`404`) or a class (`NotFoundError`). */
   onError(match: number | ErrorClass, handler: ErrorHandler): this {
     this.declare(`onError(${typeof match === 'number' ? match : match.name})`);
-    this.errorHandlers.push({ match, handler });
+    this[DECLARED].errorHandlers.push({ match, handler });
     return this;
   }
 }

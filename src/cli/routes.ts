@@ -15,6 +15,7 @@ import type { App } from '../create-app.js';
 import type { Protection } from '../app/protection.js';
 import type { MountedRoute } from '../app/router.js';
 import { CliError, loadApp, resolveAppFile } from './load-app.js';
+import { PROTECTIONS } from '../util/symbols.js';
 
 /** One line of the routes table. */
 export interface RouteRow {
@@ -45,7 +46,7 @@ export function routeProtections(route: MountedRoute, protections: readonly Prot
 }
 
 /** The rows of the routes table (implicit HEAD twins of GET routes left out). */
-export function routeRows(app: Pick<App, 'routes' | 'protections'>): RouteRow[] {
+export function routeRows(app: Pick<App, 'routes' | typeof PROTECTIONS>): RouteRow[] {
   return app.routes
     .filter((r) => !r.implicitHead)
     .map((r) => {
@@ -53,7 +54,7 @@ export function routeRows(app: Pick<App, 'routes' | 'protections'>): RouteRow[] 
       if (r.options.allowTopLevelArray === true) notes.push('json-array');
       if (r.options.uploads === true) notes.push('uploads');
       if (typeof r.options.maxBodySize === 'number') notes.push(`body≤${r.options.maxBodySize}`);
-      return { method: r.websocket !== undefined ? 'WS' : r.method, path: r.path, name: r.name ?? '', protections: routeProtections(r, app.protections), notes };
+      return { method: r.websocket !== undefined ? 'WS' : r.method, path: r.path, name: r.name ?? '', protections: routeProtections(r, app[PROTECTIONS]), notes };
     });
 }
 

@@ -21,7 +21,7 @@ import { isJSONMediaType, parseMediaType, type MediaType } from './media-type.js
 import { DEFAULT_FORM_LIMITS, type FormLimits } from './form-limits.js';
 import { Params, parseUrlencoded } from './params.js';
 import type { RequestScope } from './context.js';
-import { SCOPE } from '../util/symbols.js';
+import { INTERNALS, SCOPE } from '../util/symbols.js';
 
 export type HeaderValue = string | string[] | undefined;
 export type IncomingHeaders = Readonly<Record<string, HeaderValue>>;
@@ -197,7 +197,7 @@ export class Request<P extends string = string> {
   }
 
   /** Internal: state of Palisade's own modules (see RequestInternals). Not for applications. */
-  get internals(): RequestInternals {
+  get [INTERNALS](): RequestInternals {
     return (this.#internals ??= {});
   }
 

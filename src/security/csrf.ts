@@ -20,7 +20,7 @@
  */
 import { ConfigError, HttpError } from '../errors.js';
 import { currentScope, type RequestScope } from '../http/context.js';
-import { SCOPE } from '../util/symbols.js';
+import { INTERNALS, SCOPE } from '../util/symbols.js';
 import { serializeCookie } from '../http/cookies.js';
 import type { Request } from '../http/request.js';
 import { fieldBeforeFiles } from '../files/request-files.js'; // a multipart token, read as req.files() parses (once, shared with the handler)
@@ -84,7 +84,7 @@ declare module '../http/request.js' {
  * off. The check throws or rejects with CSRF_TOKEN_MISSING or CSRF_TOKEN_INVALID.
  */
 export function csrfTokenCheck(req: Request): (() => Promise<void> | undefined) | undefined {
-  const check = req.internals.csrfCheck;
+  const check = req[INTERNALS].csrfCheck;
   return check === undefined ? undefined : () => check(req);
 }
 
@@ -190,16 +190,16 @@ export function csrfProtection(ctx: ProtectionContext): Protection | null {
   // The check, run at most once per request: a later call (a form on an exempt route)
   // gets the same verdict, thrown again or the same promise.
   const verifyOnce = (req: Request): Promise<void> | undefined => {
-    const prev = req.internals.csrfVerdict;
+    const prev = req[INTERNALS].csrfVerdict;
     if (prev === 'passed') return undefined;
     if (prev instanceof Promise) return prev;
     if (prev !== undefined) throw prev.error;
     try {
       const pending = verifyToken(req);
-      req.internals.csrfVerdict = pending ?? 'passed';
+      req[INTERNALS].csrfVerdict = pending ?? 'passed';
       return pending;
     } catch (err) {
-      req.internals.csrfVerdict = { error: err };
+      req[INTERNALS].csrfVerdict = { error: err };
       throw err;
     }
   };
@@ -222,7 +222,7 @@ export function csrfProtection(ctx: ProtectionContext): Protection | null {
       if (SAFE.has(req.method)) return;
       // One token check per request, shared with forms (src/forms), which check the token
       // themselves on exempt routes and with the token layer off.
-      req.internals.csrfCheck = verifyOnce;
+      req[INTERNALS].csrfCheck = verifyOnce;
       if (isExempt(route)) return;
       const refusal = origins.check(req);
       if (refusal !== undefined) refuse(req, new HttpError('CSRF_ORIGIN_MISMATCH', originMessage(req, refusal), { ...refusal }));

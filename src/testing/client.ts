@@ -17,7 +17,7 @@ import { failureOf } from '../http/error-page.js';
 import { runInScope } from '../http/context.js';
 import type { Request } from '../http/request.js';
 import type { Response } from '../http/response.js';
-import { SCOPE } from '../util/symbols.js';
+import { CREATE_REQUEST, PROTECTIONS, RESPOND, SCOPE } from '../util/symbols.js';
 import { issueCsrfTokenForTestClient } from '../security/csrf.js';
 import { encodeForm, encodeQuery, fieldEntries, fileEntries, type TestFile } from './encode.js';
 import { TestResponse } from './response.js';
@@ -223,7 +223,7 @@ export class TestClient {
     if (csrf === true && !SAFE_METHODS.has(method.toUpperCase()) && headers['x-csrf-token'] === undefined) {
       // Like a browser on the app's own page: a token for this session (created if need be).
       const cookieNow = this.#cookieHeader(url);
-      const probe = this.#app.createRequest({
+      const probe = this.#app[CREATE_REQUEST]({
         method: 'GET',
         url: url.pathname,
         headers: { host: url.host, ...(cookieNow === '' ? {} : { cookie: cookieNow }) },
@@ -231,7 +231,7 @@ export class TestClient {
         encrypted: url.protocol === 'https:',
       });
       // A failing session store is the app's answer to give, not the client's: send no token then.
-      const issued = await issueCsrfTokenForTestClient(this.#app.protections, probe).catch(() => undefined);
+      const issued = await issueCsrfTokenForTestClient(this.#app[PROTECTIONS], probe).catch(() => undefined);
       if (issued !== undefined) {
         headers['x-csrf-token'] = issued.token;
         this.#store({ headers: { 'set-cookie': issued.setCookie } } as unknown as Response, url);
@@ -239,7 +239,7 @@ export class TestClient {
     }
     const cookie = this.#cookieHeader(url);
     if (cookie !== '' && headers['cookie'] === undefined) headers['cookie'] = cookie;
-    const req = this.#app.createRequest({
+    const req = this.#app[CREATE_REQUEST]({
       method,
       url: url.pathname + url.search,
       headers,
@@ -291,7 +291,7 @@ export class TestClient {
 
 /** Answers `req` and reads the whole body, as a server writing it would. */
 async function exchange(app: App, req: Request): Promise<{ res: Response; bytes: Buffer }> {
-  let res = await app.respond(req);
+  let res = await app[RESPOND](req);
   // What node's writeHead would refuse, the server answers with a logged 500; so does the client.
   const problem = unwritable(res, true);
   if (problem !== undefined) {

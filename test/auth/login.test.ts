@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { Blueprint, createApp, html, renderString, Response, type App, type RunningServer } from '../../src/index.js';
 import { MemoryStore } from '../../src/security/session-store.js';
 import { Browser, csrfField } from './http-browser.js';
+import { PROTECTIONS } from '../../src/util/symbols.js';
 
 const SECRET = 'Lq8vZ2xN5rT1yW7kP3mB9cF4hJ6dS0aG2eU5iO8tY1r';
 const newEpoch = (): string => randomBytes(16).toString('base64url');
@@ -252,7 +253,7 @@ test('logout({ everywhere: true }) with a server-side store ends the user\'s oth
 test('palisade check: loginRequired routes with no route of the login name', async () => {
   const app = createApp({ env: 'test', secretKey: SECRET });
   app.get('/private', () => 'x', { loginRequired: true });
-  const findings = app.protections.find((p) => p.name === 'login')!.audit!(app.routes);
+  const findings = app[PROTECTIONS].find((p) => p.name === 'login')!.audit!(app.routes);
   assert.match(findings.join('\n'), /no route is named "login"/);
   const res = await app.test().get('/private');
   assert.equal(res.status, 500);
