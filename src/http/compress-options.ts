@@ -12,7 +12,7 @@ export type Encoding = 'br' | 'gzip';
 export interface CompressOptions {
   /**
    * Compress what handlers return (pages, JSON, text). Default false: see BREACH in
-   * docs/security-model.md#compression before turning it on.
+   * docs/security-model.md#compression-deployment before turning it on.
    */
   responses?: boolean;
   /** The static folder: a fresh `.br`/`.gz` sibling if there is one, else compressed as sent. Default true. */

@@ -96,7 +96,7 @@ export function compressProtection(ctx: ProtectionContext): Protection | null {
     audit(routes) {
       if (!s.responses) return [];
       return [
-        'compress: responses are compressed (compress.responses). A page that reflects request data next to a secret leaks the secret to BREACH; keep such pages off with { compress: false } (docs/security-model.md#compression).',
+        'compress: responses are compressed (compress.responses). A page that reflects request data next to a secret leaks the secret to BREACH; keep such pages off with { compress: false } (docs/security-model.md#compression-deployment).',
         ...routes.filter((r) => r.options.compress === true && !r.implicitHead).map((r) => `compress: ${r.method} ${r.path} is compressed ({ compress: true }).`),
       ];
     },

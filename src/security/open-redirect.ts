@@ -7,7 +7,7 @@
  * a `fallback` goes there instead of being refused.
  *
  * Its `finish` runs first, so a refused redirect becomes an error page before any other
- * protection adds to it. See docs/routing.md#redirects.
+ * protection adds to it. See docs/errors/HTTP_OPEN_REDIRECT.md.
  */
 import type { Protection, ProtectionContext } from '../app/protection.js';
 import { encodeLocation, redirectLocation } from '../http/redirect.js';
