@@ -166,7 +166,12 @@ export class PalisadeError extends Error {
   readonly details: Readonly<Record<string, unknown>>;
 
   constructor(code: ErrorCode, message?: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
-    const spec: ErrorSpec = ERROR_CODES[code];
+    const spec: ErrorSpec | undefined = Object.hasOwn(ERROR_CODES, code) ? ERROR_CODES[code] : undefined;
+    // A JavaScript caller may pass a status (`new HttpError(404)`) or a misspelt code: say so
+    // rather than fail while building the error.
+    if (spec === undefined) {
+      throw new TypeError(`${JSON.stringify(code)} is not a Palisade error code (they are listed in docs/errors/; a 404 is 'HTTP_NOT_FOUND'). To answer with any status, return a Response.`);
+    }
     super(message ?? spec.title, options);
     this.name = 'PalisadeError';
     this.code = code;
