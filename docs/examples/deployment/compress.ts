@@ -1,4 +1,4 @@
-import { createApp, html } from '../../../src/index.js';
+import { createApp, html } from 'palisade';
 
 // Compress what handlers return, not just the static folder.
 export const app = createApp({ compress: true });

@@ -1,4 +1,4 @@
-import { createApp, type WebSocketConnection } from '../../../src/index.js';
+import { createApp, type WebSocketConnection } from 'palisade';
 
 export const app = createApp();
 

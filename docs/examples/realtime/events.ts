@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createApp, sse } from '../../../src/index.js';
+import { createApp, sse } from 'palisade';
 
 export const app = createApp();
 
