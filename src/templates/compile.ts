@@ -68,9 +68,11 @@ const BUILTINS: Record<string, unknown> = Object.assign(Object.create(null) as R
     const [start, stop] = b === undefined ? [0, a] : [a, b];
     const out: number[] = [];
     if (step === 0) throw new rt.RenderFault('TEMPLATE_RUNTIME', 'range() step must not be zero');
+    const count = Math.ceil((stop - start) / step);
+    if (count > 0) rt.checkBuilt(count, rt.MAX_BUILT_ITEMS, 'range()');
     for (let i = start; step > 0 ? i < stop : i > stop; i += step) {
       out.push(i);
-      if (out.length > 100000) throw new rt.RenderFault('TEMPLATE_RUNTIME', 'range() is limited to 100000 items');
+      rt.checkBuilt(out.length, rt.MAX_BUILT_ITEMS, 'range()');
     }
     return out;
   },

@@ -7,6 +7,7 @@
 import { isMarkup, markupFromSafe } from '../escape/markup.js';
 import { escapeHTML } from '../escape/html.js';
 import { numberText, repr, str } from './print.js';
+import { MAX_BUILT_CHARS, checkBuilt } from './runtime.js';
 
 /** Python's str.splitlines: line breaks are \n, \r\n, \r, \v, \f, \x1c–\x1e, \x85, U+2028, U+2029. */
 export function splitLines(s: string): string[] {
@@ -20,6 +21,7 @@ export function center(v: unknown, width = 80): string {
   const s = str(v);
   const pad = Math.trunc(Number(width)) - [...s].length;
   if (pad <= 0) return s;
+  checkBuilt(pad, MAX_BUILT_CHARS, '|center (its padding)');
   const left = Math.floor(pad / 2) + (pad & Number(width) & 1);
   return ' '.repeat(left) + s + ' '.repeat(pad - left);
 }
@@ -31,9 +33,18 @@ export function center(v: unknown, width = 80): string {
  */
 export function indent(v: unknown, width: unknown = 4, first = false, blank = false): unknown {
   const markup = isMarkup(v);
-  let pad = typeof width === 'string' || isMarkup(width) ? String(width) : ' '.repeat(Math.max(0, Math.trunc(Number(width))));
+  let pad: string;
+  if (typeof width === 'string' || isMarkup(width)) pad = String(width);
+  else {
+    const n = Math.max(0, Math.trunc(Number(width)));
+    checkBuilt(n, MAX_BUILT_CHARS, '|indent (its width)');
+    pad = ' '.repeat(Number.isNaN(n) ? 0 : n);
+  }
   if (markup && !isMarkup(width)) pad = escapeHTML(pad);
   const lines = splitLines((markup ? v.toString() : str(v)) + '\n');
+  // A pad of a few characters grows the text at most as much as escaping it does; a longer
+  // one (a string from the data) times many lines is bounded.
+  if (pad.length > 8) checkBuilt(pad.length * lines.length, MAX_BUILT_CHARS, '|indent (what it adds)');
   let out: string;
   if (blank) out = lines.join('\n' + pad);
   else out = lines.map((l, i) => (i === 0 || l === '' ? l : pad + l)).join('\n');
@@ -122,6 +133,7 @@ export function format(v: unknown, ...args: unknown[]): string {
     }
     width = Math.trunc(width);
     if (s.length >= width) return s;
+    checkBuilt(width, MAX_BUILT_CHARS, '|format (a field width)');
     if (flags.includes('-')) return s.padEnd(width);
     if (flags.includes('0') && /[dieEfFgGxXo]/.test(conv)) {
       const sign = /^[-+ ]/.test(s) ? s[0]! : '';

@@ -15,7 +15,7 @@ import { urlencode } from '../escape/url.js';
 import { toJSONForScript } from '../escape/json.js';
 import { isSafeAttrName } from './attr.js';
 import { readAttr } from './blocked-names.js';
-import { iter, str, truthy } from './runtime.js';
+import { MAX_BUILT_ITEMS, RenderFault, checkBuilt, iter, str, truthy } from './runtime.js';
 import { tuple } from './print.js';
 import { center, filesizeformat, format, indent, pprint, wordwrap } from './filters-text.js';
 import { urlize } from './urlize.js';
@@ -150,6 +150,7 @@ function groupby(v: unknown, attribute: unknown, dflt: unknown = undefined, cs =
 function sliceFilter(v: unknown, slices: unknown, fill: unknown = undefined): unknown[][] {
   const seq = typeof v === 'string' ? [...v] : iter(v);
   const n = Math.max(1, Math.trunc(Number(slices)));
+  checkBuilt(n, MAX_BUILT_ITEMS, '|slice (its columns)');
   const per = Math.floor(seq.length / n);
   const extra = seq.length % n;
   const out: unknown[][] = [];
@@ -365,12 +366,18 @@ export const FILTERS: Readonly<Record<string, FilterDef>> = {
     iter(v).filter((x) => (name == null ? truthy(get(x, a)) : applyTest(get(x, a), name, args)))),
   rejectattr: def(['attribute', 'test'], (v, a: string, name?: string, ...args: unknown[]) =>
     iter(v).filter((x) => !(name == null ? truthy(get(x, a)) : applyTest(get(x, a), name, args)))),
-  batch: def(['linecount', 'fill_with'], (v, n: number, fill?: unknown) => {
+  batch: def(['linecount', 'fill_with'], (v, linecount: unknown, fill?: unknown) => {
+    // A count below 1 looped forever; a fraction made rows of gaps.
+    const n = Number(linecount);
+    if (!Number.isInteger(n) || n < 1) throw new RenderFault('TEMPLATE_RUNTIME', `|batch needs a whole number of items per row (1 or more), not ${str(linecount)}`);
     const a = iter(v);
     const out: unknown[][] = [];
     for (let i = 0; i < a.length; i += n) out.push(a.slice(i, i + n));
     const lastRow = out[out.length - 1];
-    if (fill !== undefined && lastRow !== undefined) while (lastRow.length < n) lastRow.push(fill);
+    if (fill !== undefined && lastRow !== undefined) {
+      checkBuilt(n - lastRow.length, MAX_BUILT_ITEMS, '|batch (its fill)');
+      while (lastRow.length < n) lastRow.push(fill);
+    }
     return out;
   }),
   attrname: def([], (v) => {
