@@ -10,6 +10,7 @@
  */
 import { Markup, isMarkup, markupFromSafe, scriptFromSafe, urlFromSafe } from '../escape/markup.js';
 import { escapeHTML, stripTags } from '../escape/html.js';
+import { mapMarkupText } from '../escape/markup-text.js';
 import { decodeEntities } from '../escape/entities.js';
 import { urlencode } from '../escape/url.js';
 import { toJSONForScript } from '../escape/json.js';
@@ -243,18 +244,32 @@ function joinHTML(escape: (v: unknown) => string, v: unknown, d: unknown = '', a
   return escape(join(v, d, attribute));
 }
 
+/**
+ * `replace(old, new, count=none)`. On Markup, `old` and `new` are escaped unless they are
+ * Markup, and `old` is replaced only in the text runs (escape/markup-text.ts), unless it
+ * is Markup holding a tag (`'<br>'|safe`): replaced inside a tag, a `new` with a space and
+ * an `=` would write an attribute (`<img …>` with old `img` and new `img onerror=…`).
+ */
 function replace(v: unknown, old: unknown, neu: unknown, count: number | null = null): unknown {
   const markup = isMarkup(v);
   const s = markup ? v.toString() : str(v);
   const o = markup && !isMarkup(old) ? escapeHTML(str(old)) : str(old);
   const n = markup && !isMarkup(neu) ? escapeHTML(str(neu)) : str(neu);
-  let out: string;
-  if (count == null) out = s.split(o).join(n);
-  else {
-    const parts = s.split(o);
-    out = parts.slice(0, count + 1).join(n) + (parts.length > count + 1 ? o + parts.slice(count + 1).join(o) : '');
-  }
-  return markup ? markupFromSafe(out) : out;
+  // As Python's: a negative count replaces every occurrence.
+  let left = count == null || count < 0 ? Infinity : count;
+  const inText = (t: string): string => {
+    if (left <= 0) return t;
+    const parts = t.split(o);
+    if (parts.length - 1 <= left) {
+      left -= parts.length - 1;
+      return parts.join(n);
+    }
+    const k = Math.max(0, left);
+    left = 0;
+    return parts.slice(0, k + 1).join(n) + o + parts.slice(k + 1).join(o);
+  };
+  if (!markup) return inText(s);
+  return markupFromSafe(isMarkup(old) && o.includes('<') ? inText(s) : mapMarkupText(s, inText));
 }
 
 function applyTest(x: unknown, name: string, args: unknown[]): boolean {
