@@ -83,3 +83,29 @@ test('control: sizes up to the bounds render as before', () => {
     assert.equal(o.length, length, template);
   }
 });
+
+test('a template named by a value that names itself fails with TEMPLATE_RUNTIME, at once; nesting short of the bound renders', async () => {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { createTemplates } = await import('../../src/templates/index.js');
+  const dir = mkdtempSync(join(tmpdir(), 'palisade-nesting-'));
+  try {
+    writeFileSync(join(dir, 'page.html'), '{% extends layout %}{% block b %}x{% endblock %}');
+    writeFileSync(join(dir, 'inc.html'), '<p>{% include n %}</p>');
+    writeFileSync(join(dir, 'base.html'), 'L{% block b %}{% endblock %}');
+    writeFileSync(join(dir, 'count.html'), '{% if depth > 0 %}{% set depth = depth - 1 %}{% include "count.html" %}{% endif %}.');
+    const t = createTemplates({ dir, mode: 'production' });
+    for (const [name, ctx] of [['page.html', { layout: 'page.html' }], ['inc.html', { n: 'inc.html' }]] as const) {
+      const t0 = performance.now();
+      // Before the bound: a stack overflow after about a fifth of a second, an error without a code.
+      assert.throws(() => t.render(name, ctx), (e: unknown) => (e as { code?: string }).code === 'TEMPLATE_RUNTIME' && /nest more than 100/.test(String(e)), name);
+      assert.ok(performance.now() - t0 < 1000);
+    }
+    // Control: a layout named by a value, and includes nested 99 deep.
+    assert.equal(t.render('page.html', { layout: 'base.html' }).toString(), 'Lx');
+    assert.equal(t.render('count.html', { depth: 99 }).toString(), '.'.repeat(100));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
