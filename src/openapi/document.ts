@@ -12,6 +12,7 @@
  * See docs/validation.md#openapi.
  */
 import type { MountedRoute } from '../app/router.js';
+import { ConfigError } from '../errors.js';
 import { isStandardSchema } from '../forms/standard-schema.js';
 import { CSRF_HEADER, csrfCovers, csrfExempt } from '../security/csrf.js';
 import { responseSchemas } from '../validation/route.js';
@@ -72,11 +73,19 @@ export function buildOpenAPI(routes: readonly MountedRoute[], facts: AppFacts, o
   let usesSession = false;
   let usesCsrf = false;
   let usesProblem = false;
+  const ids = new Map<string, string>();
   for (const route of routes) {
     if (route.implicitHead || route.websocket !== undefined) continue;
     if (opts.include !== undefined && !opts.include({ method: route.method, path: route.path, name: route.name })) continue;
     const { path, patterns } = openAPIPath(route.path);
     const op = operation(route, patterns, components);
+    if (typeof op.operationId === 'string') {
+      const other = ids.get(op.operationId);
+      if (other !== undefined) {
+        throw new ConfigError('CONFIG_ROUTE', `Two routes have the operationId "${op.operationId}" (${other} and ${route.method} ${route.path}); an operation id must be unique.`, { operationId: op.operationId });
+      }
+      ids.set(op.operationId, `${route.method} ${route.path}`);
+    }
     if (op.responses['422'] !== undefined) usesProblem = true;
     const covered = facts.csrf && csrfCovers(route, facts.csrfExempt);
     const login = route.options.loginRequired === true;

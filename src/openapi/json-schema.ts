@@ -50,7 +50,12 @@ export class SchemaComponents {
   }
 
   #unique(hint: string): string {
-    const base = hint.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || 'Schema';
+    let base = hint.replace(/[^A-Za-z0-9._-]+/g, '_');
+    let from = 0;
+    let to = base.length;
+    while (from < to && base[from] === '_') from++;
+    while (to > from && base[to - 1] === '_') to--;
+    base = base.slice(from, to) || 'Schema';
     let name = base;
     for (let i = 2; name in this.schemas; i++) name = `${base}_${i}`;
     return name;

@@ -44,6 +44,10 @@ declare module '../http/request.js' {
      */
     valid: unknown;
   }
+  interface RequestInternals {
+    /** Set on routes with a response schema: check what the handler returns (src/validation/route.ts). */
+    checkResponse?: boolean;
+  }
 }
 
 /** The `validation` section of `createApp` options. */

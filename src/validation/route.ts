@@ -15,13 +15,6 @@ import { XSSI_PREFIX } from '../json/jsonify.js';
 import { runRouteSchema, summarize, toIssues } from './issues.js';
 import { INPUT_KINDS, type AnySchema } from './types.js';
 
-declare module '../http/request.js' {
-  interface RequestInternals {
-    /** Set by the validation protection on routes with a response schema: check what the handler returns. */
-    checkResponse?: boolean;
-  }
-}
-
 const PARTS = new Set<string>([...INPUT_KINDS, 'response']);
 
 /** The response schemas of a `schema.response` option, by status (one schema means 200). */

@@ -166,3 +166,12 @@ test('the control: the validator refuses a broken document', async () => {
   badRef.paths['/tree'].post.requestBody.content['application/json'].schema.$ref = '#/components/schemas/Nowhere';
   await assert.rejects(assertValidOpenAPI(badRef));
 });
+
+test('an operationId used twice, and a schema or operationId on a blueprint\'s routeDefaults, are CONFIG_ROUTE', () => {
+  const app = createApp({ env: 'test', logger: false });
+  app.get('/a', () => 'a', { operationId: 'same' });
+  app.get('/b', () => 'b', { operationId: 'same' });
+  assert.throws(() => app.openapi({ info: INFO }), { code: 'CONFIG_ROUTE', message: /Two routes have the operationId "same" \(GET \/a and GET \/b\)/ });
+  assert.throws(() => new Blueprint('api', { routeDefaults: { schema: { body: z.string() } } }), { code: 'CONFIG_ROUTE', message: /"schema", which belongs to one route/ });
+  assert.throws(() => new Blueprint('api', { routeDefaults: { operationId: 'x' } }), { code: 'CONFIG_ROUTE', message: /"operationId"/ });
+});
