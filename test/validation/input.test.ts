@@ -85,6 +85,23 @@ test('query values are strings: a number is coerced only where the schema asks (
   }
 });
 
+test('the coercions docs/validation.md recommends read text as it means (and the ones it warns of do not)', async () => {
+  const bools: [string, AnySchema][] = [
+    ['zod stringbool', z.object({ b: z.stringbool() })],
+    ['valibot picklist', v.object({ b: v.pipe(v.picklist(['true', 'false']), v.transform((s) => s === 'true')) })],
+  ];
+  for (const [name, schema] of bools) {
+    const a = app();
+    a.get('/b', (req) => ({ b: (req.valid as { query: { b: boolean } }).query.b }), { schema: { query: schema } });
+    const c = a.test();
+    assert.deepEqual((await c.get('/b?b=true')).json(), { b: true }, name);
+    assert.deepEqual((await c.get('/b?b=false')).json(), { b: false }, name);
+  }
+  // What the page warns of: both read "false" as true.
+  assert.equal(z.coerce.boolean().parse('false'), true);
+  assert.equal(v.parse(v.pipe(v.string(), v.toBoolean()), 'false'), true);
+});
+
 test('a name sent twice is a list; a name the schema declares as an array is a list when sent once', async () => {
   const a = app();
   a.get('/search', (req) => ({ tags: req.valid.query.tags, q: req.valid.query.q ?? null }), {
