@@ -127,6 +127,11 @@ export const ERROR_CODES = {
   FORM_DEFINITION: { status: 500, title: 'A form is defined wrongly (a field name, a field, or an option).' },
   FORM_CSRF_UNAVAILABLE: { status: 500, title: 'A form that checks a CSRF token was validated in an app without CSRF protection.' },
 
+  // ---- VALIDATION: route schemas -------------------------------------------------------
+  VALIDATION_FAILED: { status: 422, title: "The request does not match the route's schema." },
+  VALIDATION_RESPONSE: { status: 500, title: "The handler's response does not match the route's response schema." },
+  VALIDATION_SCHEMA_ERROR: { status: 500, title: "A schema of the route threw instead of returning its issues." },
+
   // ---- WS: WebSockets ------------------------------------------------------------------
   WS_UPGRADE_REQUIRED: { status: 426, title: 'A plain HTTP request was sent to a WebSocket route.' },
   WS_BAD_HANDSHAKE: { status: 400, title: 'The WebSocket handshake is malformed.' },

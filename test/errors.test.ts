@@ -27,7 +27,7 @@ test('every docs page names a code in the registry', () => {
 
 test('codes carry their area prefix, status and link', () => {
   for (const c of codes) {
-    assert.match(c, /^(HTTP|BODY|CONFIG|TEMPLATE|ESCAPE|SESSION|CSRF|JSON|UPLOAD|FORM|HEADERS|AUTH|RATE|WS|SSE)_[A-Z0-9_]+$/);
+    assert.match(c, /^(HTTP|BODY|CONFIG|TEMPLATE|ESCAPE|SESSION|CSRF|JSON|UPLOAD|FORM|HEADERS|AUTH|RATE|VALIDATION|WS|SSE)_[A-Z0-9_]+$/);
     const e = new PalisadeError(c);
     assert.equal(e.code, c);
     assert.equal(e.status, ERROR_CODES[c].status);

@@ -34,6 +34,8 @@ import type { Templates } from '../templates/loader.js';
 import { buildPath, Router, type MountedRoute } from './router.js';
 import { RouteCollector, type ErrorHandler, type ErrorClass, type RouteOptions } from './routes.js';
 import type { WebSocketHandler } from '../realtime/ws-hub.js';
+import { buildOpenAPI } from '../openapi/document.js';
+import type { OpenAPIOptions } from '../openapi/options.js';
 
 export class App extends RouteCollector {
   readonly settings: Settings;
@@ -141,6 +143,26 @@ export class App extends RouteCollector {
     const route = this.#router.byName(name);
     if (route === undefined) throw new TypeError(`urlFor: no route is named "${name}"`);
     return buildPath(route.path, params, query);
+  }
+
+  /**
+   * The app's API as an OpenAPI 3.1 document, built from its routes and their `schema`,
+   * `summary`, `description`, `tags`, `deprecated` and `operationId` options, with the
+   * session and CSRF requirements of each route.
+   *
+   * ```ts
+   * app.get('/openapi.json', () => app.openapi({ info: { title: 'Notes', version: '1.0.0' } }));
+   * ```
+   * See docs/validation.md#openapi.
+   */
+  openapi(opts: OpenAPIOptions): Record<string, unknown> {
+    const csrf = (this.#options.csrf ?? {}) as { exempt?: readonly string[] };
+    const cookie = (this.#options.session as { cookieName?: string } | undefined)?.cookieName ?? 'session';
+    return buildOpenAPI(this.routes, {
+      csrf: this.#protections.some((p) => p.name === 'csrf'),
+      csrfExempt: new Set(csrf.exempt ?? []),
+      sessionCookie: this.settings.https && !/^__(Host|Secure)-/.test(cookie) ? `__Host-${cookie}` : cookie,
+    }, opts);
   }
 
   readonly #loggerForScope = (): Logger => this.logger;

@@ -74,6 +74,8 @@ export interface AppOptions {
   login?: import('../auth/login.js').LoginOptions;
   /** Where rate limits count (memory or Redis) and how many keys memory keeps. See docs/auth.md#rate-limits. */
   rateLimit?: import('../security/rate-limit/options.js').RateLimitSettings;
+  /** Route schemas: whether responses are checked (default: not in production). See docs/validation.md. */
+  validation?: import('../validation/protection.js').ValidationOptions;
   /** CSRF protection (on by default): trusted origins, exempt routes. See docs/forms-and-csrf.md. */
   csrf?: import('../security/csrf.js').CsrfOptions;
   /** Multipart upload limits and temporary storage. See docs/files.md#limits. */
@@ -135,7 +137,7 @@ const KNOWN = new Set([
  * Sections owned by feature modules (sessions, CSRF, headers…). Each module validates
  * its own section when the app builds its protections; here they are only known names.
  */
-const FEATURE_KEYS = new Set(['session', 'csrf', 'headers', 'cors', 'uploads', 'static', 'templates', 'json', 'trustGuard', 'login', 'rateLimit']);
+const FEATURE_KEYS = new Set(['session', 'csrf', 'headers', 'cors', 'uploads', 'static', 'templates', 'json', 'trustGuard', 'login', 'rateLimit', 'validation']);
 
 const SERVER_DEFAULTS: Required<ServerOptions> = {
   headersTimeout: 10_000,

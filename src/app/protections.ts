@@ -15,6 +15,7 @@ import { trustGuardProtection } from '../security/trust-guard.js';
 import { loginProtection } from '../auth/login.js';
 import { rateLimitProtection } from '../security/rate-limit/protection.js';
 import { compressProtection } from '../http/compress.js';
+import { validationProtection } from '../validation/protection.js';
 
 type Factory = (ctx: ProtectionContext) => Protection | null;
 
@@ -30,6 +31,7 @@ const FACTORIES: Factory[] = [
   csrfProtection, // origin check, then the session-bound token, before hooks and handler
   formsProtection, // app form limits; loads flashed messages for templates (after the session)
   loginProtection, // req.currentUser(), current_user for templates, loginRequired (after forms, whose globals it extends)
+  validationProtection, // a route's schema: reads and validates its inputs (req.valid) once every refusal above had its say
   headersProtection, // its finish completes every response's headers
   compressProtection, // last: encodes the finished body (gzip, brotli)
 ];
