@@ -118,8 +118,8 @@ export class Templates {
     return t.render(context);
   }
 
-  /** Compiles every `.html` file under the folder (to find errors at start-up); returns their names. */
-  precompile(): string[] {
+  /** The names of every `.html` file under the folder, sorted, as `get` takes them. */
+  #htmlFiles(): string[] {
     const names: string[] = [];
     const walk = (dir: string, prefix: string): void => {
       for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -128,6 +128,12 @@ export class Templates {
       }
     };
     walk(this.dir, '');
+    return names;
+  }
+
+  /** Compiles every `.html` file under the folder (to find errors at start-up); returns their names. */
+  precompile(): string[] {
+    const names = this.#htmlFiles();
     for (const n of names) {
       try {
         this.get(n);
@@ -146,14 +152,7 @@ export class Templates {
    */
   check(): TemplateProblem[] {
     const out: TemplateProblem[] = [];
-    const names: string[] = [];
-    const walk = (dir: string, prefix: string): void => {
-      for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-        if (entry.isDirectory()) walk(join(dir, entry.name), `${prefix}${entry.name}/`);
-        else if (entry.name.endsWith('.html')) names.push(prefix + entry.name);
-      }
-    };
-    walk(this.dir, '');
+    const names = this.#htmlFiles();
     for (const n of names) {
       let t: Template;
       try {
