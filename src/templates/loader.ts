@@ -73,6 +73,11 @@ export class Templates {
     if (!NAME.test(name) || parts.some((p) => p === '..' || p === '.')) {
       throw new RenderFault('TEMPLATE_NOT_FOUND', `"${name}" is not a template name: use a relative path with "/" and no ".." inside the templates folder`);
     }
+    // Hidden files (.env, .git/config) sit in folders beside templates but are never
+    // templates; a name taken from data ({% include page %}) must not reach them.
+    if (parts.some((p) => p.startsWith('.'))) {
+      throw new RenderFault('TEMPLATE_NOT_FOUND', `"${name}" names a hidden file or folder (starting with "."), which is never a template`);
+    }
     const p = join(this.dir, ...parts);
     if (!p.startsWith(this.dir + sep)) throw new RenderFault('TEMPLATE_NOT_FOUND', `"${name}" is outside the templates folder`);
     return p;
