@@ -323,6 +323,29 @@ describe('issue 18 holes in Chromium', () => {
     }
   });
 
+  test('|urlize on Markup: a URL in an attribute value made a link there ran the value as an event handler; now only text gets links', async () => {
+    // `{% filter urlize %}` (or a macro's result |urlize) once linked every word of the
+    // Markup, also one in an attribute value: the link's quote ended the value, and the rest
+    // of the URL became attributes of the element. `before` is what Palisade wrote for it.
+    const template = '{% filter urlize %}<p id="t" title="{{ v }}">hi</p>{% endfilter %}';
+    const v = `see http://a.org/onclick=${pwn('urlize-attr')}//`;
+    const before = `<p id="t" title="see <a href="http://a.org/onclick=${pwn('urlize-attr')}//">hi</p" rel="nofollow noopener">http://a.org/onclick=${pwn('urlize-attr')}//">hi</p</a>>`;
+    const now = compileWith(template, 'urlize.html', envs.palisade, null).render({ v }).toString();
+    const ran: string[][] = [];
+    for (const body of [before, now]) {
+      const path = `/p/${counter++}`;
+      pages.set(path, { body: `<!doctype html><body>${body}</body>`, csp: false });
+      const top = `/top/${counter++}`;
+      pages.set(top, { body: `<!doctype html><body><script>window.__msgs = []; addEventListener("message", function (e) { window.__msgs.push(String(e.data)); });</script><iframe name="u" src="${path}"></iframe>`, csp: false });
+      await page.goto(base + top, { waitUntil: 'load' });
+      await page.frame({ name: 'u' })!.evaluate(() => document.getElementById('t')?.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true })));
+      await page.waitForTimeout(200);
+      ran.push(await page.evaluate(() => (window as unknown as { __msgs: string[] }).__msgs));
+    }
+    assert.deepEqual(ran[0], ['pwned:urlize-attr'], 'the control: the old output runs the value');
+    assert.deepEqual(ran[1], [], `Palisade now: ${now}`);
+  });
+
   test('the layout that writes one block in a script and in text does not compile, escaping on or off', () => {
     for (const env of [envs.palisade, envs.control]) {
       assert.throws(

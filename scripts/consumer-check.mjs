@@ -72,8 +72,10 @@ try {
   step(`npm install <tarball> --prefer-offline: ${seconds.toFixed(1)} s, ${installed.length} packages, nothing compiled`);
 
   // ---- Type-check a consumer of every export path, and the shipped docs examples ----
-  // The checking tools are installed after the timing, at this repository's versions.
-  npm(['install', '--save-dev', `typescript@${pkg.devDependencies.typescript}`, `@types/node@${pkg.devDependencies['@types/node']}`], app);
+  // The checking tools are installed after the timing, at this repository's versions, with
+  // the schema libraries the validation examples use (an app brings its own; Palisade imports none).
+  const schemaLibs = ['zod', 'valibot', '@valibot/to-json-schema'].map((n) => `${n}@${pkg.devDependencies[n]}`);
+  npm(['install', '--save-dev', `typescript@${pkg.devDependencies.typescript}`, `@types/node@${pkg.devDependencies['@types/node']}`, ...schemaLibs], app);
   writeFileSync(join(app, 'consumer.ts'), consumerSource('esm'));
   writeFileSync(join(app, 'consumer.cts'), consumerSource('cjs'));
   writeFileSync(join(app, 'app.ts'), `import { createApp } from 'palisade';\n\nexport const app = createApp();\napp.get('/', (): string => 'hello', { name: 'index' });\n`);

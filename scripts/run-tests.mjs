@@ -4,8 +4,12 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-const root = process.argv[2] ?? 'test';
-const filter = process.argv[3];
+// node scripts/run-tests.mjs [folder] [substring] [--except substring]...
+const args = process.argv.slice(2);
+const except = [];
+for (let i = args.indexOf('--except'); i !== -1; i = args.indexOf('--except')) except.push(...args.splice(i, 2).slice(1));
+const root = args[0] ?? 'test';
+const filter = args[1];
 function walk(dir) {
   const out = [];
   for (const name of readdirSync(dir).sort()) {
@@ -18,6 +22,7 @@ function walk(dir) {
 }
 let files = walk(root);
 if (filter) files = files.filter((f) => f.includes(filter));
+files = files.filter((f) => !except.some((x) => f.includes(x)));
 if (files.length === 0) {
   console.error(`no test files under ${root}`);
   process.exit(1);

@@ -128,13 +128,18 @@ export const ERROR_CODES = {
   FORM_DEFINITION: { status: 500, title: 'A form is defined wrongly (a field name, a field, or an option).' },
   FORM_CSRF_UNAVAILABLE: { status: 500, title: 'A form that checks a CSRF token was validated in an app without CSRF protection.' },
 
+  // ---- VALIDATION: route schemas -------------------------------------------------------
+  VALIDATION_FAILED: { status: 422, title: "The request does not match the route's schema." },
+  VALIDATION_RESPONSE: { status: 500, title: "The handler's response does not match the route's response schema." },
+  VALIDATION_SCHEMA_ERROR: { status: 500, title: "A schema of the route threw instead of returning its issues." },
+
   // ---- WS: WebSockets ------------------------------------------------------------------
   WS_UPGRADE_REQUIRED: { status: 426, title: 'A plain HTTP request was sent to a WebSocket route.' },
   WS_BAD_HANDSHAKE: { status: 400, title: 'The WebSocket handshake is malformed.' },
   WS_MESSAGE_TOO_LARGE: { status: 413, title: 'A client sent a WebSocket message larger than websocket.maxPayload (closed with 1009).' },
   WS_SEND_BUFFER_FULL: { status: 503, title: 'A WebSocket client did not read what was sent to it; the connection was dropped.' },
   WS_IDLE_TIMEOUT: { status: 408, title: 'A WebSocket client did not answer a ping in time; the connection was dropped.' },
-  WS_SESSION_READ_ONLY: { status: 500, title: 'A WebSocket handler tried to change the session.' },
+  WS_SESSION_READ_ONLY: { status: 500, title: 'A WebSocket handler or handshake hook tried to change the session.' },
 
   // ---- SSE: server-sent events ------------------------------------------------------------
   SSE_INVALID_FIELD: { status: 500, title: 'An event id or name holds a line break or NUL, which would add fields to the stream.' },
@@ -167,7 +172,12 @@ export class PalisadeError extends Error {
   readonly details: Readonly<Record<string, unknown>>;
 
   constructor(code: ErrorCode, message?: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
-    const spec: ErrorSpec = ERROR_CODES[code];
+    const spec: ErrorSpec | undefined = Object.hasOwn(ERROR_CODES, code) ? ERROR_CODES[code] : undefined;
+    // A JavaScript caller may pass a status (`new HttpError(404)`) or a misspelt code: say so
+    // rather than fail while building the error.
+    if (spec === undefined) {
+      throw new TypeError(`${JSON.stringify(code)} is not a Palisade error code (they are listed in docs/errors/; a 404 is 'HTTP_NOT_FOUND'). To answer with any status, return a Response.`);
+    }
     super(message ?? spec.title, options);
     this.name = 'PalisadeError';
     this.code = code;

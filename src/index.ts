@@ -47,6 +47,10 @@ export { WebSocketConnection, type WebSocketMessage, type CloseInfo } from './re
 export type { WebSocketHandler } from './realtime/ws-hub.js';
 export type { WebSocketOptions } from './realtime/ws-options.js';
 export type { CompressOptions, Encoding } from './http/compress.js';
+export type { RouteSchema, AnySchema, ResponseSchemas, Valid, ResponseValue } from './validation/types.js';
+export type { ValidationOptions } from './validation/protection.js';
+export type { ValidationIssue } from './validation/issues.js';
+export type { OpenAPIOptions, JSONSchemaObject } from './openapi/options.js';
 export { defineForm, fields, Form, Field, ListField, FormView, FieldView, flash, getFlashedMessages, CSRF_FAILED_MESSAGE, DEFAULT_FORM_LIMITS } from './forms/index.js';
 export type {
   FormShape, InferShape, FormOptions, FormResult, FormSuccess, FormFailure, FormValues, FormCheckResult, FieldInfo, Check, FieldOptions,

@@ -11,14 +11,28 @@ test('doc code blocks that name a file match it exactly', () => {
   let checked = 0;
   for (const f of docs) {
     const text = readFileSync(join('docs', f), 'utf8');
-    for (const m of text.matchAll(/```(?:ts|js|html|jinja)\n\/\/ file: (\S+)\n([\s\S]*?)```/g)) {
+    for (const m of text.matchAll(/```(?:(?:ts|js|html|jinja)\n\/\/|(?:ini|dockerfile|nginx)\n#) file: (\S+)\n([\s\S]*?)```/g)) {
       const [, path, body] = m;
       assert.ok(existsSync(path!), `${f} names ${path}, which does not exist`);
       assert.equal(body, readFileSync(path!, 'utf8'), `${f}: the block for ${path} differs from the file`);
       checked++;
     }
   }
-  assert.ok(checked >= 2);
+  assert.ok(checked >= 5);
+});
+
+test('doc code blocks that quote part of a file are found in it verbatim', () => {
+  let checked = 0;
+  for (const f of docs) {
+    const text = readFileSync(join('docs', f), 'utf8');
+    for (const m of text.matchAll(/```(?:ts|js|html|jinja)\n\/\/ from: (\S+)\n([\s\S]*?)```/g)) {
+      const [, path, body] = m;
+      assert.ok(existsSync(path!), `${f} names ${path}, which does not exist`);
+      assert.ok(readFileSync(path!, 'utf8').includes(body!), `${f}: a block quoted from ${path} is not in the file:\n${body}`);
+      checked++;
+    }
+  }
+  assert.ok(checked >= 5);
 });
 
 test('docs examples import Palisade as an app does: by its package name, never by a path into the repository', () => {

@@ -8,6 +8,13 @@
 /** Random, as Palisade's production mode requires (it refuses guessable keys); the same in every server and the signer. */
 export const SECRET = 'V6AX8AmaxKa1qBcH53pA9lgTkwePXV5vpIWZdMmelws';
 
+/**
+ * The body of the validated-JSON scenario and the rules every server checks it against:
+ * title a string of 1 to 200 characters, tags at most 10 strings of 1 to 50, priority an
+ * integer from 1 to 5; no other keys.
+ */
+export const NOTE_INPUT = { title: 'Hello bench', tags: ['work', 'later'], priority: 3 };
+
 /** Port from argv[2]; the runner always passes one. */
 export function portFromArgs() {
   const port = Number(process.argv[2]);

@@ -6,6 +6,7 @@
  */
 import { brotliDecompressSync } from 'node:zlib';
 import { fetchOnce } from '../lib/proc.mjs';
+import { NOTE_INPUT } from './common.mjs';
 
 /** Joins Set-Cookie lines into one Cookie header (name=value pairs only). */
 export function cookieHeader(setCookie) {
@@ -147,6 +148,25 @@ export const SCENARIOS = [
       };
     },
     check: (body) => /"size":\s*65536/.test(body),
+  },
+  {
+    name: 'validated',
+    title: 'POST /validated',
+    about: 'a small JSON object validated against a schema (title, tags, priority), answered as JSON',
+    setup:
+      'Palisade: the route option `schema: { body }` with a Zod 4 schema (default protections on: origin check and session-bound token). ' +
+      'Fastify: the route\'s JSON Schema `body`, compiled by its ajv, with @fastify/csrf-protection. Hono: @hono/zod-validator with the same Zod schema, ' +
+      'its `csrf` middleware (origin only). Token and cookies as for POST /form, the token in `X-CSRF-Token`.',
+    async request(base) {
+      const { cookie, value } = await formSetup(base);
+      return {
+        method: 'POST',
+        path: '/validated',
+        headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': value, ...sameOrigin(base) },
+        body: JSON.stringify(NOTE_INPUT),
+      };
+    },
+    check: (body) => body.replace(/\s/g, '') === '{"title":"Hellobench","tags":2,"priority":3}',
   },
   {
     name: 'session',

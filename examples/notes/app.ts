@@ -11,6 +11,7 @@ import { unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lookup as mimeLookup } from 'mime-types';
+import * as z from 'zod';
 import {
   createApp, defineForm, fields, flash, hashPassword, jsonify, needsRehash, Response, safeJoin, sendFile, sendUpload, Templates, verifyPassword,
   type App, type AppOptions, type Env, type PasswordHashOptions, type RateLimitRule, type Request,
@@ -19,6 +20,17 @@ import { Store, type User } from './db.js';
 import { isLegacyHash, verifyLegacyPassword } from './legacy-passwords.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
+
+// The JSON API's schemas (Zod): what POST /api/notes reads, what the API answers.
+const NoteIn = z.object({
+  title: z.string().trim().min(1).max(200),
+  body: z.string().max(20_000).default('').transform((s) => s.replace(/\r\n?/g, '\n')),
+  link: z.string().trim().max(2000).default(''),
+});
+const NoteOut = z.object({ id: z.number().int(), title: z.string(), body: z.string(), link: z.string(), created_at: z.string(), url: z.string() });
+const NoteList = z.object({ notes: z.array(NoteOut) });
+const NoteCreated = z.object({ note: NoteOut });
+const Me = z.object({ user: z.object({ id: z.number().int(), username: z.string(), created_at: z.string() }) });
 
 /**
  * The protections the attack suite's control runs can switch off. `true` means all of them.
@@ -299,33 +311,43 @@ export function createNotesApp(options: NotesOptions): NotesApp {
     return res;
   }, { name: 'attachment', ...members });
 
-  // ---- JSON API, used by static/notes.js (a request that asks for JSON and has no login gets a 401)
-
+  // ---- JSON API, used by static/notes.js (a request that asks for JSON and has no login gets a 401).
+  // Schemas validate what it reads and describe what it answers; /api/openapi.json serves the description.
+  const api = { ...members, tags: ['notes'] };
+  const noteJSON = (n: { id: number; title: string; body: string; link: string; created_at: string }): z.input<typeof NoteOut> => ({
+    id: n.id, title: n.title, body: n.body, link: n.link, created_at: n.created_at, url: app.urlFor('note', { id: n.id }),
+  });
   app.get('/api/me', async (req) => {
     const user = await userOf(req);
     return { user: { id: user.id, username: user.username, created_at: user.created_at } };
-  }, members);
-  const noteJSON = (n: { id: number; title: string; body: string; link: string; created_at: string }) => ({
-    id: n.id, title: n.title, body: n.body, link: n.link, created_at: n.created_at, url: app.urlFor('note', { id: n.id }),
-  });
-  app.get('/api/notes', async (req) => {
-    const notes = store.notesFor((await userOf(req)).id).map(noteJSON);
-    // The control answers with the bare array, the JSON hijacking target of old.
-    return off.has('json') ? notes : { notes };
-  }, { allowTopLevelArray: off.has('json'), ...members });
-  app.post('/api/notes', async (req) => {
-    const user = await userOf(req);
-    // The control reads any body as JSON (text/plain included), as a naive parser does.
-    const raw: unknown = off.has('json') ? JSON.parse(await req.text()) : await req.json();
-    const input = (raw ?? {}) as { title?: unknown; body?: unknown; link?: unknown };
-    const title = typeof input.title === 'string' ? input.title.trim() : '';
-    const body = typeof input.body === 'string' ? input.body.replace(/\r\n?/g, '\n') : '';
-    const link = typeof input.link === 'string' ? input.link.trim() : '';
-    if (title === '' || title.length > 200 || body.length > 20_000 || link.length > 2000) {
-      return jsonify({ error: 'A note needs a title of at most 200 characters, a body of at most 20000 and a link of at most 2000.' }, { status: 400 });
-    }
-    return jsonify({ note: noteJSON(store.createNote(user.id, title, body, link)) }, { status: 201 });
-  }, members);
+  }, { ...api, name: 'api.me', summary: 'The signed-in user', schema: { response: Me } });
+  if (off.has('json')) {
+    // The control answers with the bare array, the JSON hijacking target of old, and reads
+    // any body as JSON (text/plain included), as a naive parser does: no schema can say that.
+    app.get('/api/notes', async (req) => store.notesFor((await userOf(req)).id).map(noteJSON), { ...members, allowTopLevelArray: true });
+    app.post('/api/notes', async (req) => {
+      const user = await userOf(req);
+      const input = (JSON.parse(await req.text()) ?? {}) as { title?: unknown; body?: unknown; link?: unknown };
+      const title = typeof input.title === 'string' ? input.title.trim() : '';
+      const body = typeof input.body === 'string' ? input.body.replace(/\r\n?/g, '\n') : '';
+      const link = typeof input.link === 'string' ? input.link.trim() : '';
+      if (title === '' || title.length > 200) return jsonify({ error: 'A note needs a title of at most 200 characters.' }, { status: 400 });
+      return jsonify({ note: noteJSON(store.createNote(user.id, title, body, link)) }, { status: 201 });
+    }, members);
+  } else {
+    app.get('/api/notes', async (req) => ({ notes: store.notesFor((await userOf(req)).id).map(noteJSON) }), {
+      ...api, name: 'api.notes', summary: "The signed-in user's notes, newest first", schema: { response: NoteList },
+    });
+    app.post('/api/notes', async (req) => {
+      const user = await userOf(req);
+      const { title, body, link } = req.valid.body;
+      return jsonify({ note: noteJSON(store.createNote(user.id, title, body, link)) }, { status: 201 });
+    }, { ...api, name: 'api.notes.create', summary: 'Write a note', schema: { body: NoteIn, response: { 201: NoteCreated } } });
+  }
+  app.get('/api/openapi.json', () => app.openapi({
+    info: { title: 'Notes API', version: '1.0.0', description: 'The JSON API of the Palisade notes demo.' },
+    include: (r) => r.path.startsWith('/api/'),
+  }), { name: 'api.openapi', summary: 'This description', tags: ['meta'] });
 
   if (off.has('cookies')) naiveResponses(app);
 

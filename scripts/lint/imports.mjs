@@ -13,7 +13,7 @@ export const LAYERS = [
   ['escape', ['escape']],
   ['http', ['http']],
   ['templates', ['templates', 'html.ts']],
-  ['features', ['security', 'files', 'forms', 'auth', 'json', 'realtime']],
+  ['features', ['security', 'files', 'forms', 'auth', 'json', 'realtime', 'validation', 'openapi']],
   ['app', ['app']],
   ['adapters', ['adapters', 'testing']],
   ['entry', ['create-app.ts', 'index.ts', 'cli', 'eslint']],

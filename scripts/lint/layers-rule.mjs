@@ -2,7 +2,7 @@
 // lower ones, and no file takes part in a run-time import cycle.
 import { existsSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
-import { importsOf, layerProblem, resolveSpec, runtimeCycles, sourceFiles } from './imports.mjs';
+import { importsOf, layerOf, layerProblem, resolveSpec, runtimeCycles, sourceFiles, unitOf } from './imports.mjs';
 
 /** The src/ folder a file is under, or undefined. */
 function srcRootOf(file) {
@@ -29,6 +29,10 @@ export const layersRule = {
     if (srcRoot === undefined) return {};
     return {
       Program() {
+        if (layerOf(srcRoot, file) === undefined) {
+          const unit = unitOf(srcRoot, file);
+          context.report({ loc: { line: 1, column: 0 }, message: `src/${unit} is in no layer: add it to LAYERS in scripts/lint/imports.mjs and to the table of docs/architecture.md.` });
+        }
         const text = context.sourceCode.text;
         for (const imp of importsOf(text)) {
           const problem = layerProblem(srcRoot, file, resolveSpec(file, imp.spec), imp.typeOnly);

@@ -28,6 +28,8 @@ import type { Protection } from './protection.js';
 import { resolveTemplates, type AppTemplatesOption } from './render.js';
 import { buildPath, type MountedRoute } from './router.js';
 import { RouteCollector } from './routes.js';
+import { buildOpenAPI } from '../openapi/document.js';
+import type { OpenAPIOptions } from '../openapi/options.js';
 import { CREATE_REQUEST, DECLARED, FIX_SETUP, PROTECTIONS, RESPOND, UPGRADE } from '../util/symbols.js';
 
 export class AppBase extends RouteCollector {
@@ -38,6 +40,7 @@ export class AppBase extends RouteCollector {
   #logger: Logger | undefined;
   readonly #logPlan: LoggerPlan;
   readonly #protections: Protection[];
+  readonly #options: AppOptions;
   readonly #requestSettings: RequestSettings;
   readonly #mounting = new Mounting(this);
   /** Made when the setup is fixed, from the final route table. */
@@ -46,6 +49,7 @@ export class AppBase extends RouteCollector {
   constructor(options: AppOptions = {}) {
     super();
     const s = (this.settings = resolveSettings(options));
+    this.#options = options;
     this.#logPlan = planLogger(s.logger, s.env);
     if (s.secretGenerated && s.env === 'development') {
       this.logger.warn('No secret key set: using a random one for this process. Sessions will not survive a restart. Set PALISADE_SECRET_KEY.');
@@ -121,6 +125,26 @@ export class AppBase extends RouteCollector {
     const route = this.#mounting.table().byName(name);
     if (route === undefined) throw new TypeError(`urlFor: no route is named "${name}"`);
     return buildPath(route.path, params, query);
+  }
+
+  /**
+   * The app's API as an OpenAPI 3.1 document, built from its routes and their `schema`,
+   * `summary`, `description`, `tags`, `deprecated` and `operationId` options, with the
+   * session and CSRF requirements of each route.
+   *
+   * ```ts
+   * app.get('/openapi.json', () => app.openapi({ info: { title: 'Notes', version: '1.0.0' } }));
+   * ```
+   * See docs/validation.md#openapi.
+   */
+  openapi(opts: OpenAPIOptions): Record<string, unknown> {
+    const csrf = (this.#options.csrf ?? {}) as { exempt?: readonly string[] };
+    const cookie = (this.#options.session as { cookieName?: string } | undefined)?.cookieName ?? 'session';
+    return buildOpenAPI(this.routes, {
+      csrf: this.#protections.some((p) => p.name === 'csrf'),
+      csrfExempt: new Set(csrf.exempt ?? []),
+      sessionCookie: this.settings.https && !/^__(Host|Secure)-/.test(cookie) ? `__Host-${cookie}` : cookie,
+    }, opts);
   }
 
   /** Internal, for adapters: a Request for this app from what the adapter knows. */

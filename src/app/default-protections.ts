@@ -21,6 +21,7 @@ import { compressProtection } from '../http/compress.js';
 import { openRedirectProtection } from '../security/open-redirect.js';
 import { htmlGuardProtection } from '../security/html-guard.js';
 import { responseBasicsProtection } from '../security/response-basics.js';
+import { validationProtection } from '../validation/protection.js';
 
 type Factory = (ctx: ProtectionContext) => Protection | null;
 
@@ -38,6 +39,7 @@ const FACTORIES: Factory[] = [
   csrfProtection, // origin check, then the session-bound token, before hooks and handler
   formsProtection, // app form limits; loads flashed messages for templates (after the session)
   loginProtection, // req.currentUser(), current_user for templates, loginRequired (after forms, whose globals it extends)
+  validationProtection, // a route's schema: reads and validates its inputs (req.valid) once every refusal above had its say
   headersProtection, // its finish completes every response's headers
   compressProtection, // encodes the finished body (gzip, brotli)
   responseBasicsProtection, // last finish: nosniff, the request id, and the Set-Cookie lines of every cookie set before

@@ -10,6 +10,8 @@ import type { Response } from '../http/response.js';
 import type { WebSocketHandler } from '../realtime/ws-hub.js';
 import { HttpError } from '../errors.js';
 import { DECLARATIONS, DECLARED, FIX_SETUP } from '../util/symbols.js';
+import type { ResponseValue, RouteSchema, Valid } from '../validation/types.js';
+import { withSchema } from '../validation/route.js';
 
 /** What a handler may return; anything else is a 500 with a clear message. */
 export type HandlerResult =
@@ -34,7 +36,13 @@ type ParamName<S extends string> = S extends `${infer N}(${string}` ? N : S;
 /** A request whose `params` has the path's parameter names. */
 export type RequestFor<P extends string> = Request<ParamNames<P>>;
 
-export type Handler<P extends string = string> = (req: RequestFor<P>) => HandlerResult | Promise<HandlerResult>;
+/**
+ * A route's handler. With a `schema` route option, `req.valid` holds the validated inputs,
+ * typed from the schemas, and a response schema limits what it may return as JSON.
+ */
+export type Handler<P extends string = string, S = {}> = (req: RequestFor<P> & ValidPart<S>) => ResultFor<S> | Promise<ResultFor<S>>;
+type ValidPart<S> = [S] extends [never] ? unknown : keyof S extends never ? unknown : { readonly valid: Valid<S> };
+type ResultFor<S> = S extends { readonly response: infer R } ? Response | globalThis.Response | ResponseValue<R> : HandlerResult;
 
 /**
  * Per-route settings. Only declared options compile: each feature module declares its own
@@ -61,7 +69,7 @@ declare module '../http/request.js' {
 /** Palisade's own route options (test/app/route-options.test.ts checks it against the declarations in src/). */
 export const ROUTE_OPTION_KEYS = [
   'name', 'maxBodySize', 'csrf', 'uploads', 'allowTopLevelArray', 'jsonMaxDepth', 'cors', 'crossSiteLoad', 'xssiPrefix',
-  'loginRequired', 'rateLimit', 'compress',
+  'loginRequired', 'rateLimit', 'compress', 'schema', 'summary', 'description', 'tags', 'deprecated', 'operationId',
 ] as const satisfies readonly (keyof RouteOptions)[];
 const KNOWN_ROUTE_OPTIONS: ReadonlySet<string> = new Set(ROUTE_OPTION_KEYS);
 
@@ -184,36 +192,37 @@ export abstract class RouteCollector {
   }
 
   /** Declares a route for one method. */
-  route<P extends string>(method: Method, path: P, handler: Handler<P>, options: RouteOptions = {}): this {
-    return this.#route(`${method.toLowerCase()}(${JSON.stringify(path)})`, method, path, handler as Handler, options, undefined);
+  route<P extends string, S extends RouteSchema = {}>(method: Method, path: P, handler: Handler<P, S>, options: RouteOptions & { readonly schema?: S } = {}): this {
+    return this.#route(`${method.toLowerCase()}(${JSON.stringify(path)})`, method, path, handler as unknown as Handler, options, undefined);
   }
 
-  #route(call: string, method: Method, path: string, handler: Handler, options: RouteOptions, websocket: WebSocketHandler | undefined): this {
+  #route(call: string, method: Method, path: string, handler: Handler, options: RouteOptions & { readonly schema?: RouteSchema }, websocket: WebSocketHandler | undefined): this {
     this.declare(call);
     if (typeof path !== 'string' || !path.startsWith('/')) {
       throw new TypeError(`route path must start with "/": ${JSON.stringify(path)}`);
     }
     if (typeof handler !== 'function') throw new TypeError(`handler for ${method} ${path} is not a function`);
     checkRouteOptions(options, `${method} ${path}`);
-    this[DECLARED].routes.push(websocket === undefined ? { method, path, handler, options } : { method, path, handler, options, websocket });
+    const checked = withSchema(handler, options.schema, `${method} ${path}`);
+    this[DECLARED].routes.push(websocket === undefined ? { method, path, handler: checked, options } : { method, path, handler: checked, options, websocket });
     return this;
   }
-  get<P extends string>(path: P, handler: Handler<P>, options?: RouteOptions): this {
+  get<P extends string, S extends RouteSchema = {}>(path: P, handler: Handler<P, S>, options?: RouteOptions & { readonly schema?: S }): this {
     return this.route('GET', path, handler, options);
   }
-  post<P extends string>(path: P, handler: Handler<P>, options?: RouteOptions): this {
+  post<P extends string, S extends RouteSchema = {}>(path: P, handler: Handler<P, S>, options?: RouteOptions & { readonly schema?: S }): this {
     return this.route('POST', path, handler, options);
   }
-  put<P extends string>(path: P, handler: Handler<P>, options?: RouteOptions): this {
+  put<P extends string, S extends RouteSchema = {}>(path: P, handler: Handler<P, S>, options?: RouteOptions & { readonly schema?: S }): this {
     return this.route('PUT', path, handler, options);
   }
-  patch<P extends string>(path: P, handler: Handler<P>, options?: RouteOptions): this {
+  patch<P extends string, S extends RouteSchema = {}>(path: P, handler: Handler<P, S>, options?: RouteOptions & { readonly schema?: S }): this {
     return this.route('PATCH', path, handler, options);
   }
-  delete<P extends string>(path: P, handler: Handler<P>, options?: RouteOptions): this {
+  delete<P extends string, S extends RouteSchema = {}>(path: P, handler: Handler<P, S>, options?: RouteOptions & { readonly schema?: S }): this {
     return this.route('DELETE', path, handler, options);
   }
-  options<P extends string>(path: P, handler: Handler<P>, options?: RouteOptions): this {
+  options<P extends string, S extends RouteSchema = {}>(path: P, handler: Handler<P, S>, options?: RouteOptions & { readonly schema?: S }): this {
     return this.route('OPTIONS', path, handler, options);
   }
   /**

@@ -113,7 +113,7 @@ const KNOWN = new Set([
  * Sections owned by feature modules (sessions, CSRF, headers…). Each module validates
  * its own section when the app builds its protections; here they are only known names.
  */
-const FEATURE_KEYS = new Set(['session', 'csrf', 'headers', 'cors', 'uploads', 'static', 'templates', 'json', 'trustGuard', 'login', 'rateLimit']);
+const FEATURE_KEYS = new Set(['session', 'csrf', 'headers', 'cors', 'uploads', 'static', 'templates', 'json', 'trustGuard', 'login', 'rateLimit', 'validation']);
 
 const SERVER_DEFAULTS: Required<ServerOptions> = {
   headersTimeout: 10_000,

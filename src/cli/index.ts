@@ -7,6 +7,7 @@
  * palisade dev app.ts [--port P] [--watch dir]               # development mode, restart on change
  * palisade routes [app.ts]                                   # method, path, name, protections
  * palisade check [--deploy] [app.ts]                         # unsafe settings; exit 1 if any
+ * palisade openapi [app.ts] > openapi.json                   # the API as OpenAPI 3.1
  * ```
  * In this repository: `npx tsx src/cli/index.ts <command> …`.
  * See docs/deployment.md#the-palisade-command.
@@ -15,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { checkCommand } from './check.js';
 import { devCommand } from './dev.js';
 import { CliError } from './load-app.js';
+import { openapiCommand } from './openapi.js';
 import { routesCommand } from './routes.js';
 import { runCommand } from './run.js';
 
@@ -29,6 +31,8 @@ Commands:
   check   List unsafe settings with a fix for each; exit 1 if any.
           --deploy (also deployment checks; loads the app in production mode)
           --workers N  --ignore ID[,ID]  --json
+  openapi Print the app's OpenAPI 3.1 description (JSON) from its routes and schemas.
+          --title T  --version V (default: package.json's name and version)  --server URL
 
 The app file exports \`app\` (or a default export); without one, app.ts or src/app.ts is used.
 Docs: docs/deployment.md`;
@@ -49,6 +53,8 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
         return await routesCommand(rest);
       case 'check':
         return await checkCommand(rest);
+      case 'openapi':
+        return await openapiCommand(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -39,7 +39,7 @@ export function routeProtections(route: MountedRoute, protections: readonly Prot
     if (opt === false) out.push(`-${p.name}`);
     else if (p.name === 'csrf' && SAFE.has(route.method) && route.websocket === undefined) continue; // only unsafe methods and handshakes are checked
     else if (p.name === 'cors' && (opt === undefined || opt === null)) continue; // CORS is per route, opt-in
-    else if (p.optIn === true && opt !== true) continue;
+    else if (p.optIn === true && (opt === undefined || opt === null)) continue; // listed where the route sets its option
     else out.push(p.name);
   }
   return out;

@@ -184,15 +184,21 @@ export function escapeEdgesHTML(s: string): string {
 // which only escapes more).
 const RAW_START_G = /<(xmp|iframe|noembed|noframes|plaintext)(?=[\t\n\f\r />])[^>]*>?/gi;
 
-/** Where the raw text that starts at `i` ends: its element's end tag (§13.2.5.3), or the end. */
-function rawTextEnd(html: string, i: number, name: string): number {
+const END_TAGS = new Map<string, RegExp>();
+
+/**
+ * Where the content of the element `name` (lower-case) that starts at `i` ends: its end
+ * tag, in any case, followed by whitespace, `/` or `>` (§13.2.5.12–14, §13.2.5.3), or the
+ * end of the text (always for `plaintext`). The search is case-insensitive in place: a
+ * lower-cased copy can be longer than the text (`İ` becomes two code units), and its
+ * offsets then miss the end tag.
+ */
+export function rawTextEnd(html: string, i: number, name: string): number {
   if (name === 'plaintext') return html.length;
-  const lower = html.toLowerCase();
-  for (let k = lower.indexOf('</' + name, i); k !== -1; k = lower.indexOf('</' + name, k + 1)) {
-    const after = lower.charCodeAt(k + 2 + name.length);
-    if (after === 9 || after === 10 || after === 12 || after === 13 || after === 32 || after === 47 || after === 62) return k;
-  }
-  return html.length;
+  let re = END_TAGS.get(name);
+  if (re === undefined) END_TAGS.set(name, (re = new RegExp(`</${name}(?=[\\t\\n\\f\\r />])`, 'gi')));
+  re.lastIndex = i;
+  return re.exec(html)?.index ?? html.length;
 }
 
 /**

@@ -13,12 +13,18 @@ export interface ErrorInfo {
   code: string;
   message: string;
   docs: string | undefined;
+  /**
+   * The problems a 4xx lists one by one (a failed validation: where and what). Such an
+   * answer is RFC 9457 problem details (`application/problem+json`) whatever `Accept` says,
+   * so a client reads one shape. See docs/validation.md#the-422-answer.
+   */
+  errors?: readonly unknown[];
 }
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout',
   413: 'Content Too Large', 415: 'Unsupported Media Type', 426: 'Upgrade Required', 431: 'Request Header Fields Too Large',
-  500: 'Internal Server Error', 503: 'Service Unavailable',
+  422: 'Unprocessable Content', 500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
 // The error each error response was made from. In process only, never sent: the test
@@ -40,11 +46,13 @@ export function failureOf(res: Response): unknown {
 export function describeError(err: unknown, dev: boolean): ErrorInfo {
   if (err instanceof PalisadeError) {
     const hidden = err.status >= 500 && !dev;
+    const errors = err.status < 500 && Array.isArray(err.details.errors) ? (err.details.errors as unknown[]) : undefined;
     return {
       status: err.status,
       code: err.code,
       message: hidden ? 'The server could not complete this request.' : err.message,
       docs: err.docs,
+      ...(errors !== undefined ? { errors } : {}),
     };
   }
   return {
@@ -68,6 +76,14 @@ export function wantsJSON(req: Request | null): boolean {
 /** Builds the error response. `stack` is shown only when given (development). */
 export function errorResponse(info: ErrorInfo, req: Request | null, opts: { stack?: string; nonce?: string } = {}): Response {
   const reason = REASONS[info.status] ?? 'Error';
+  if (info.errors !== undefined) {
+    // RFC 9457 §3: `type` about:blank, so `title` is the status phrase; `code`, `docs` and
+    // `errors` are extension members (§3.2), `errors` shaped as in the RFC's own example.
+    const problem = { type: 'about:blank', title: reason, status: info.status, detail: info.message, code: info.code, docs: info.docs, errors: info.errors };
+    const res = new Response(JSON.stringify(problem), { status: info.status });
+    res.headers['content-type'] = 'application/problem+json; charset=utf-8';
+    return res;
+  }
   if (wantsJSON(req)) {
     const body: Record<string, unknown> = { error: { status: info.status, code: info.code, message: info.message } };
     if (info.docs) (body.error as Record<string, unknown>).docs = info.docs;

@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import { runInScope, type RequestScope } from '../http/context.js';
 import type { Request } from '../http/request.js';
-import { makeSessionReadOnly, WebSocketConnection, type RawSocket } from './ws.js';
+import { WebSocketConnection, type RawSocket } from './ws.js';
 import type { WebSocketSettings } from './ws-options.js';
 
 /**
@@ -46,8 +46,6 @@ export class WebSocketHub {
     this.#conns.add(conn);
     void conn.closed.then(() => this.#conns.delete(conn));
     this.#startPings();
-    const session = (req as { session?: object }).session;
-    if (session !== undefined) makeSessionReadOnly(session);
     let out: unknown;
     try {
       out = runInScope(scope, () => handler(conn, req));

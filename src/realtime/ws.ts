@@ -17,7 +17,7 @@
  * ```
  * See docs/realtime.md#websockets.
  */
-import { PalisadeError, type ErrorCode } from '../errors.js';
+import { type ErrorCode } from '../errors.js';
 import type { WebSocketSettings } from './ws-options.js';
 
 /** A message: text frames arrive as strings, binary frames as bytes. */
@@ -202,36 +202,5 @@ export class WebSocketConnection implements AsyncIterable<WebSocketMessage> {
   /** Internal, for the server: drops the connection at once (no close handshake). */
   static terminate(c: WebSocketConnection): void {
     c.#ws.terminate();
-  }
-}
-
-/** Session methods that only read; any other method of a read-only session throws. */
-const READS = new Set(['get', 'has', 'user', 'toObject', 'isNew', 'load']);
-
-/**
- * Makes the handshake's session read-only for a WebSocket handler: the handshake's
- * answer, which would have carried a changed session cookie, is already sent, so a write
- * could never be saved. Reads work as in a route; every other method of the session throws
- * `WS_SESSION_READ_ONLY` instead of losing the change silently. The object stays the
- * session itself (its methods are shadowed, not wrapped), so Palisade's own code that
- * reads it — the CSRF token, the current user — works on it as on any session.
- */
-export function makeSessionReadOnly(session: object): void {
-  const names = new Set<string>();
-  for (let p = Object.getPrototypeOf(session) as object | null; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
-    for (const name of Object.getOwnPropertyNames(p)) {
-      const d = Object.getOwnPropertyDescriptor(p, name);
-      if (name !== 'constructor' && typeof d?.value === 'function' && !READS.has(name)) names.add(name);
-    }
-  }
-  for (const name of names) {
-    Object.defineProperty(session, name, {
-      value: () => {
-        throw new PalisadeError(
-          'WS_SESSION_READ_ONLY',
-          `session.${name}() was called in a WebSocket handler. The session is read-only there: the handshake's answer, which would carry the session cookie, is already sent. Change the session in an HTTP route (a login, a form post) before opening the socket.`,
-        );
-      },
-    });
   }
 }

@@ -103,6 +103,20 @@ export function csrfToken(): string {
   return scope.csrfToken();
 }
 
+/**
+ * True when a route is exempt from CSRF protection: `{ csrf: false }`, or listed in the
+ * `csrf.exempt` setting by name or as `METHOD /path`. The one rule, for the check and for
+ * the API description.
+ */
+export function csrfExempt(route: Pick<MountedRoute, 'options' | 'name' | 'method' | 'path'>, exempt: ReadonlySet<string>): boolean {
+  return route.options.csrf === false || (route.name !== undefined && exempt.has(route.name)) || exempt.has(`${route.method} ${route.path}`);
+}
+
+/** The routes the CSRF check covers: unsafe methods and WebSocket handshakes, unless exempt. */
+export function csrfCovers(route: MountedRoute, exempt: ReadonlySet<string>): boolean {
+  return (!SAFE.has(route.method) || route.websocket !== undefined) && !csrfExempt(route, exempt);
+}
+
 /** Builds the CSRF protection from the app's `csrf` options (registered in src/app/default-protections.ts). */
 export function csrfProtection(ctx: ProtectionContext): Protection | null {
   const o = readOptions(ctx.options.csrf);
@@ -116,7 +130,7 @@ export function csrfProtection(ctx: ProtectionContext): Protection | null {
   const isExempt = (route: MountedRoute): boolean => {
     let v = exemptCache.get(route);
     if (v === undefined) {
-      v = route.options.csrf === false || (route.name !== undefined && exemptList.has(route.name)) || exemptList.has(`${route.method} ${route.path}`);
+      v = csrfExempt(route, exemptList);
       exemptCache.set(route, v);
     }
     return v;

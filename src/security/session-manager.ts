@@ -12,6 +12,7 @@ import { ConfigError } from '../errors.js';
 import type { Request } from '../http/request.js';
 import type { Protection, ProtectionContext } from '../app/protection.js';
 import { Session, sessionInternals } from './session.js';
+import { makeSessionReadOnly } from './session-read-only.js';
 import { MemoryStore, type SessionStore } from './session-store.js';
 import type { RedisConnectionOptions } from './redis-options.js';
 import { RedisStore } from './session-redis.js';
@@ -196,8 +197,11 @@ export function sessionProtection(ctx: ProtectionContext): Protection {
     name: 'session',
     // Read by `palisade check --workers N`: state that each worker keeps for itself.
     ...(manager.store instanceof MemoryStore ? { processLocal: 'the memory session store' } : {}),
-    check(req) {
+    check(req, route) {
       req.session = new Session(manager, req);
+      // A WebSocket handshake is answered without a session cookie: its hooks and handler
+      // may read the session, never change it (session-read-only.ts).
+      if (route?.websocket !== undefined) makeSessionReadOnly(req.session);
     },
     finish(req, res) {
       const s = req.session as Session | undefined;

@@ -69,9 +69,11 @@ const BUILTINS: Record<string, unknown> = Object.assign(Object.create(null) as R
     const [start, stop] = b === undefined ? [0, a] : [a, b];
     const out: number[] = [];
     if (step === 0) throw new rt.RenderFault('TEMPLATE_RUNTIME', 'range() step must not be zero');
+    const count = Math.ceil((stop - start) / step);
+    if (count > 0) rt.checkBuilt(count, rt.MAX_BUILT_ITEMS, 'range()');
     for (let i = start; step > 0 ? i < stop : i > stop; i += step) {
       out.push(i);
-      if (out.length > 100000) throw new rt.RenderFault('TEMPLATE_RUNTIME', 'range() is limited to 100000 items');
+      rt.checkBuilt(out.length, rt.MAX_BUILT_ITEMS, 'range()');
     }
     return out;
   },
@@ -108,6 +110,19 @@ const BUILTINS: Record<string, unknown> = Object.assign(Object.create(null) as R
     return f(name, params ?? {});
   },
 });
+
+/**
+ * How deeply `{% include %}` and `{% extends expr %}` may nest while one page renders. A
+ * template named by a value can name itself (`{% extends layout %}` with `layout` from the
+ * data, or an include of its own name): it recursed until the stack overflowed, each such
+ * request holding the event loop for a fifth of a second, and ended in an error with no
+ * code. Rendering is synchronous, so one counter serves every render.
+ */
+const MAX_NESTED_TEMPLATES = 100;
+let nesting = 0;
+
+const tooDeep = (name: string): string =>
+  `templates nest more than ${MAX_NESTED_TEMPLATES} deep at "${name}": a template that includes or extends itself, through a name from the data?`;
 
 /** A base environment: no other templates (extends, include, import fail). */
 export class BaseEnv implements Env {
@@ -158,7 +173,13 @@ export class BaseEnv implements Env {
       throw e;
     }
     checkOverrides(parent, blocks, w, p);
-    return parent.renderRaw(ctx, blocks);
+    if (nesting >= MAX_NESTED_TEMPLATES) rt.fail('TEMPLATE_RUNTIME', tooDeep(name), w, p);
+    nesting++;
+    try {
+      return parent.renderRaw(ctx, blocks);
+    } finally {
+      nesting--;
+    }
   }
 
   include(name: unknown, ctx: object | null, ignoreMissing: boolean): string {
@@ -171,7 +192,13 @@ export class BaseEnv implements Env {
         if ((e instanceof rt.RenderFault || e instanceof TemplateError) && e.code === 'TEMPLATE_NOT_FOUND') continue;
         throw e;
       }
-      return t.renderRaw(ctx, undefined);
+      if (nesting >= MAX_NESTED_TEMPLATES) throw new rt.RenderFault('TEMPLATE_RUNTIME', tooDeep(n));
+      nesting++;
+      try {
+        return t.renderRaw(ctx, undefined);
+      } finally {
+        nesting--;
+      }
     }
     if (ignoreMissing) return '';
     throw new rt.RenderFault('TEMPLATE_NOT_FOUND', `template "${names.join('", "')}" not found`);

@@ -7,11 +7,40 @@
 import { isMarkup, markupFromSafe } from '../escape/markup.js';
 import { escapeHTML } from '../escape/html.js';
 import { numberText, repr, str } from './print.js';
+import { MAX_BUILT_CHARS, checkBuilt } from './runtime.js';
+import { splitMarkup } from '../escape/markup-text.js';
 
 /** Python's str.splitlines: line breaks are \n, \r\n, \r, \v, \f, \x1c–\x1e, \x85, U+2028, U+2029. */
+const LINE_BREAK = /\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/;
+
 export function splitLines(s: string): string[] {
-  const lines = s.split(/\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/);
+  const lines = s.split(LINE_BREAK);
   if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/**
+ * Markup's lines, as splitLines cuts them but only at the line breaks of its text runs
+ * (escape/markup-text.ts): a break inside a tag, a comment or raw text stays inside its
+ * line, so nothing is written there.
+ */
+function markupLines(html: string): string[] {
+  const parts = splitMarkup(html);
+  const lines: string[] = [];
+  let cur = '';
+  for (let k = 0; k < parts.length; k++) {
+    if (k % 2 === 1) {
+      cur += parts[k]!;
+      continue;
+    }
+    const pieces = parts[k]!.split(LINE_BREAK);
+    cur += pieces[0]!;
+    for (let j = 1; j < pieces.length; j++) {
+      lines.push(cur);
+      cur = pieces[j]!;
+    }
+  }
+  if (cur !== '') lines.push(cur);
   return lines;
 }
 
@@ -20,6 +49,7 @@ export function center(v: unknown, width = 80): string {
   const s = str(v);
   const pad = Math.trunc(Number(width)) - [...s].length;
   if (pad <= 0) return s;
+  checkBuilt(pad, MAX_BUILT_CHARS, '|center (its padding)');
   const left = Math.floor(pad / 2) + (pad & Number(width) & 1);
   return ' '.repeat(left) + s + ' '.repeat(pad - left);
 }
@@ -27,13 +57,24 @@ export function center(v: unknown, width = 80): string {
 /**
  * `indent(width=4, first=false, blank=false)`: every line after the first gets `width`
  * spaces (or `width` itself when it is a string); `first` indents the first line too,
- * `blank` indents empty lines too. Markup stays Markup, with a string width escaped.
+ * `blank` indents empty lines too. Markup stays Markup, with a string width escaped, and
+ * only its text is indented: a line break inside a tag gets no pad (one from the data,
+ * with a space and `=`, would write an attribute there).
  */
 export function indent(v: unknown, width: unknown = 4, first = false, blank = false): unknown {
   const markup = isMarkup(v);
-  let pad = typeof width === 'string' || isMarkup(width) ? String(width) : ' '.repeat(Math.max(0, Math.trunc(Number(width))));
+  let pad: string;
+  if (typeof width === 'string' || isMarkup(width)) pad = String(width);
+  else {
+    const n = Math.max(0, Math.trunc(Number(width)));
+    checkBuilt(n, MAX_BUILT_CHARS, '|indent (its width)');
+    pad = ' '.repeat(Number.isNaN(n) ? 0 : n);
+  }
   if (markup && !isMarkup(width)) pad = escapeHTML(pad);
-  const lines = splitLines((markup ? v.toString() : str(v)) + '\n');
+  const lines = markup ? markupLines(v.toString() + '\n') : splitLines(str(v) + '\n');
+  // A pad of a few characters grows the text at most as much as escaping it does; a longer
+  // one (a string from the data) times many lines is bounded.
+  if (pad.length > 8) checkBuilt(pad.length * lines.length, MAX_BUILT_CHARS, '|indent (what it adds)');
   let out: string;
   if (blank) out = lines.join('\n' + pad);
   else out = lines.map((l, i) => (i === 0 || l === '' ? l : pad + l)).join('\n');
@@ -122,6 +163,7 @@ export function format(v: unknown, ...args: unknown[]): string {
     }
     width = Math.trunc(width);
     if (s.length >= width) return s;
+    checkBuilt(width, MAX_BUILT_CHARS, '|format (a field width)');
     if (flags.includes('-')) return s.padEnd(width);
     if (flags.includes('0') && /[dieEfFgGxXo]/.test(conv)) {
       const sign = /^[-+ ]/.test(s) ? s[0]! : '';

@@ -10,12 +10,13 @@
  */
 import { Markup, isMarkup, markupFromSafe, scriptFromSafe, urlFromSafe } from '../escape/markup.js';
 import { escapeHTML, stripTags } from '../escape/html.js';
+import { mapMarkupText } from '../escape/markup-text.js';
 import { decodeEntities } from '../escape/entities.js';
 import { urlencode } from '../escape/url.js';
 import { toJSONForScript } from '../escape/json.js';
 import { isSafeAttrName } from './attr.js';
 import { readAttr } from './blocked-names.js';
-import { iter, str, truthy } from './runtime.js';
+import { MAX_BUILT_ITEMS, RenderFault, checkBuilt, iter, str, truthy } from './runtime.js';
 import { tuple } from './print.js';
 import { center, filesizeformat, format, indent, pprint, wordwrap } from './filters-text.js';
 import { urlize } from './urlize.js';
@@ -150,6 +151,7 @@ function groupby(v: unknown, attribute: unknown, dflt: unknown = undefined, cs =
 function sliceFilter(v: unknown, slices: unknown, fill: unknown = undefined): unknown[][] {
   const seq = typeof v === 'string' ? [...v] : iter(v);
   const n = Math.max(1, Math.trunc(Number(slices)));
+  checkBuilt(n, MAX_BUILT_ITEMS, '|slice (its columns)');
   const per = Math.floor(seq.length / n);
   const extra = seq.length % n;
   const out: unknown[][] = [];
@@ -242,18 +244,32 @@ function joinHTML(escape: (v: unknown) => string, v: unknown, d: unknown = '', a
   return escape(join(v, d, attribute));
 }
 
+/**
+ * `replace(old, new, count=none)`. On Markup, `old` and `new` are escaped unless they are
+ * Markup, and `old` is replaced only in the text runs (escape/markup-text.ts), unless it
+ * is Markup holding a tag (`'<br>'|safe`): replaced inside a tag, a `new` with a space and
+ * an `=` would write an attribute (`<img …>` with old `img` and new `img onerror=…`).
+ */
 function replace(v: unknown, old: unknown, neu: unknown, count: number | null = null): unknown {
   const markup = isMarkup(v);
   const s = markup ? v.toString() : str(v);
   const o = markup && !isMarkup(old) ? escapeHTML(str(old)) : str(old);
   const n = markup && !isMarkup(neu) ? escapeHTML(str(neu)) : str(neu);
-  let out: string;
-  if (count == null) out = s.split(o).join(n);
-  else {
-    const parts = s.split(o);
-    out = parts.slice(0, count + 1).join(n) + (parts.length > count + 1 ? o + parts.slice(count + 1).join(o) : '');
-  }
-  return markup ? markupFromSafe(out) : out;
+  // As Python's: a negative count replaces every occurrence.
+  let left = count == null || count < 0 ? Infinity : count;
+  const inText = (t: string): string => {
+    if (left <= 0) return t;
+    const parts = t.split(o);
+    if (parts.length - 1 <= left) {
+      left -= parts.length - 1;
+      return parts.join(n);
+    }
+    const k = Math.max(0, left);
+    left = 0;
+    return parts.slice(0, k + 1).join(n) + o + parts.slice(k + 1).join(o);
+  };
+  if (!markup) return inText(s);
+  return markupFromSafe(isMarkup(old) && o.includes('<') ? inText(s) : mapMarkupText(s, inText));
 }
 
 function applyTest(x: unknown, name: string, args: unknown[]): boolean {
@@ -365,12 +381,18 @@ export const FILTERS: Readonly<Record<string, FilterDef>> = {
     iter(v).filter((x) => (name == null ? truthy(get(x, a)) : applyTest(get(x, a), name, args)))),
   rejectattr: def(['attribute', 'test'], (v, a: string, name?: string, ...args: unknown[]) =>
     iter(v).filter((x) => !(name == null ? truthy(get(x, a)) : applyTest(get(x, a), name, args)))),
-  batch: def(['linecount', 'fill_with'], (v, n: number, fill?: unknown) => {
+  batch: def(['linecount', 'fill_with'], (v, linecount: unknown, fill?: unknown) => {
+    // A count below 1 looped forever; a fraction made rows of gaps.
+    const n = Number(linecount);
+    if (!Number.isInteger(n) || n < 1) throw new RenderFault('TEMPLATE_RUNTIME', `|batch needs a whole number of items per row (1 or more), not ${str(linecount)}`);
     const a = iter(v);
     const out: unknown[][] = [];
     for (let i = 0; i < a.length; i += n) out.push(a.slice(i, i + n));
     const lastRow = out[out.length - 1];
-    if (fill !== undefined && lastRow !== undefined) while (lastRow.length < n) lastRow.push(fill);
+    if (fill !== undefined && lastRow !== undefined) {
+      checkBuilt(n - lastRow.length, MAX_BUILT_ITEMS, '|batch (its fill)');
+      while (lastRow.length < n) lastRow.push(fill);
+    }
     return out;
   }),
   attrname: def([], (v) => {

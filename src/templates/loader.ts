@@ -74,6 +74,11 @@ export class Templates {
     if (!NAME.test(name) || parts.some((p) => p === '..' || p === '.')) {
       throw new RenderFault('TEMPLATE_NOT_FOUND', `"${name}" is not a template name: use a relative path with "/" and no ".." inside the templates folder`);
     }
+    // Hidden files (.env, .git/config) sit in folders beside templates but are never
+    // templates; a name taken from data ({% include page %}) must not reach them.
+    if (parts.some((p) => p.startsWith('.'))) {
+      throw new RenderFault('TEMPLATE_NOT_FOUND', `"${name}" names a hidden file or folder (starting with "."), which is never a template`);
+    }
     const p = join(this.dir, ...parts);
     if (!p.startsWith(this.dir + sep)) throw new RenderFault('TEMPLATE_NOT_FOUND', `"${name}" is outside the templates folder`);
     return p;
@@ -123,8 +128,8 @@ export class Templates {
     return t.render(context, env);
   }
 
-  /** Compiles every `.html` file under the folder (to find errors at start-up); returns their names. */
-  precompile(): string[] {
+  /** The names of every `.html` file under the folder, sorted, as `get` takes them. */
+  #htmlFiles(): string[] {
     const names: string[] = [];
     const walk = (dir: string, prefix: string): void => {
       for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -133,6 +138,12 @@ export class Templates {
       }
     };
     walk(this.dir, '');
+    return names;
+  }
+
+  /** Compiles every `.html` file under the folder (to find errors at start-up); returns their names. */
+  precompile(): string[] {
+    const names = this.#htmlFiles();
     for (const n of names) {
       try {
         this.get(n);
@@ -151,14 +162,7 @@ export class Templates {
    */
   check(): TemplateProblem[] {
     const out: TemplateProblem[] = [];
-    const names: string[] = [];
-    const walk = (dir: string, prefix: string): void => {
-      for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-        if (entry.isDirectory()) walk(join(dir, entry.name), `${prefix}${entry.name}/`);
-        else if (entry.name.endsWith('.html')) names.push(prefix + entry.name);
-      }
-    };
-    walk(this.dir, '');
+    const names = this.#htmlFiles();
     for (const n of names) {
       let t: Template;
       try {

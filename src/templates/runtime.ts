@@ -140,6 +140,24 @@ export class RenderFault extends Error {
   }
 }
 
+/**
+ * The most a single operation may build from a number it is given: list items (`range()`,
+ * `[x] * n`, `|batch`'s padding, `|slice`'s columns) and characters (`'-' * n`, `|center`,
+ * `|indent`, the widths of `|format`). The number may come from the data a template is
+ * rendered with; without a bound one value would have the render allocate gigabytes or
+ * hold the event loop for minutes (`[0] * 10**9` ended the process). Past a bound the
+ * render fails with TEMPLATE_RUNTIME, in a moment. Jinja's sandbox bounds `range()` alike.
+ */
+export const MAX_BUILT_ITEMS = 100_000;
+export const MAX_BUILT_CHARS = 1_000_000;
+
+/** Throws TEMPLATE_RUNTIME unless `n` (what `what` would build) is within `limit`. */
+export function checkBuilt(n: number, limit: number, what: string): void {
+  if (n <= limit) return;
+  const unit = limit === MAX_BUILT_ITEMS ? 'items' : 'characters';
+  throw new RenderFault('TEMPLATE_RUNTIME', `${what} is limited to ${limit} ${unit}${Number.isFinite(n) ? ` (this one would make ${n})` : ''}`);
+}
+
 /** Re-throws an error from inside a render with the template position of the statement. */
 export function wrapError(e: unknown, w: Where, p: number): never {
   if (e instanceof TemplateError) throw e;
@@ -234,6 +252,9 @@ export function item(o: unknown, k: unknown, strict: boolean, w: Where, p: numbe
 export function slice(o: unknown, a: unknown, b: unknown, c: unknown): unknown {
   const seq = typeof o === 'string' ? [...o] : iter(o);
   const step = c == null ? 1 : Number(c);
+  // As Python: a step is a whole number, never 0 (a 0 looped forever, a fraction made a
+  // list of gaps as long as the sequence times its inverse).
+  if (!Number.isInteger(step) || step === 0) throw new RenderFault('TEMPLATE_RUNTIME', `a slice step must be a whole number other than 0, not ${String(c)}`);
   const n = seq.length;
   const norm = (x: unknown, d: number): number => {
     if (x == null) return d;
@@ -378,8 +399,16 @@ export function add(a: unknown, b: unknown): unknown {
 
 /** Python `*`: a string or list times a number repeats it. */
 export function mul(a: unknown, b: unknown): unknown {
-  if (typeof a === 'string' && typeof b === 'number') return a.repeat(Math.max(0, b));
-  if (Array.isArray(a) && typeof b === 'number') return Array.from({ length: Math.max(0, b) }, () => a).flat();
+  if (typeof a === 'string' && typeof b === 'number') {
+    const n = Math.max(0, Math.trunc(b));
+    if (a.length > 0) checkBuilt(a.length * n, MAX_BUILT_CHARS, 'a string repeated with *');
+    return a.repeat(Number.isNaN(n) ? 0 : n);
+  }
+  if (Array.isArray(a) && typeof b === 'number') {
+    const n = Math.max(0, Math.trunc(b));
+    if (a.length > 0) checkBuilt(a.length * n, MAX_BUILT_ITEMS, 'a list repeated with *');
+    return Array.from({ length: Number.isNaN(n) ? 0 : n }, () => a).flat();
+  }
   return (a as number) * (b as number);
 }
 

@@ -1,7 +1,8 @@
 /**
  * The `urlize` filter: text with its URLs and e-mail addresses made links, as Jinja's
  * (https://jinja.palletsprojects.com/en/stable/templates/#jinja-filters.urlize), returned as
- * Markup. The text is HTML-escaped first; only the links are markup.
+ * Markup. The text is HTML-escaped first; only the links are markup. Given Markup, only its
+ * text runs (escape/markup-text.ts) get links, never its tags or their attribute values.
  *
  * A word is made a link when it is an `http://` or `https://` URL, starts with `www.`, is a
  * bare domain ending in a common top-level domain (`example.org`), a `mailto:` URL, an
@@ -16,6 +17,7 @@
  */
 import { type Markup, isMarkup, markupFromSafe } from '../escape/markup.js';
 import { escapeHTML } from '../escape/html.js';
+import { mapMarkupText } from '../escape/markup-text.js';
 import { decodeEntities } from '../escape/entities.js';
 import { isSafeURL, preprocessURL } from '../escape/url.js';
 import { iter, str } from './runtime.js';
@@ -78,7 +80,6 @@ function safeHref(href: string, extra: readonly string[]): boolean {
  * attribute; `nofollow=false` leaves `nofollow` out.
  */
 export function urlize(v: unknown, trimLimit: unknown = null, nofollow: unknown = true, target: unknown = null, rel: unknown = null, extraSchemes: unknown = null): Markup {
-  const text = isMarkup(v) ? v.toString() : escapeHTML(str(v));
   const extra = extraSchemes == null ? [] : iter(extraSchemes).map((s) => str(s).toLowerCase()).filter((s) => /^[a-z][a-z0-9+.-]*:$/.test(s) && !UNSAFE_SCHEMES.has(s));
   const relParts = new Set(str(rel ?? '').split(/\s+/).filter((x) => x !== ''));
   if (nofollow !== false && nofollow !== null) relParts.add('nofollow');
@@ -88,24 +89,31 @@ export function urlize(v: unknown, trimLimit: unknown = null, nofollow: unknown 
   const limit = trimLimit == null ? null : Number(trimLimit);
   // As Jinja's: the first `limit` characters, and `...` once the text is that long.
   const label = (s: string): string => (limit === null ? s : `${s.slice(0, limit)}${s.length >= limit ? '...' : ''}`);
-  const parts = text.split(/(\s+)/);
-  for (let i = 0; i < parts.length; i += 2) {
-    const [head, middle, tail] = splitWord(parts[i]!);
-    let link: string | null = null;
-    if (HTTP.test(middle)) {
-      const href = middle.toLowerCase().startsWith('www.') ? `https://${middle}` : middle;
-      link = `<a href="${href}"${relAttr}${targetAttr}>${label(middle)}</a>`;
-    } else if (!middle.includes('@') && /^[A-Za-z0-9]/.test(middle) && BARE_DOMAIN.test(middle)) {
-      link = `<a href="https://${middle}"${relAttr}${targetAttr}>${label(middle)}</a>`;
-    } else if (middle.toLowerCase().startsWith('mailto:') && EMAIL.test(middle.slice(7))) {
-      link = `<a href="${middle}">${middle.slice(7)}</a>`;
-    } else if (middle.includes('@') && !middle.startsWith('www.') && !middle.includes(':') && EMAIL.test(middle)) {
-      link = `<a href="mailto:${middle}">${middle}</a>`;
-    } else {
-      const scheme = extra.find((s) => middle.toLowerCase().startsWith(s) && middle.length > s.length);
-      if (scheme !== undefined) link = `<a href="${middle}"${relAttr}${targetAttr}>${middle}</a>`;
+  const linkify = (text: string): string => {
+    const parts = text.split(/(\s+)/);
+    for (let i = 0; i < parts.length; i += 2) {
+      const [head, middle, tail] = splitWord(parts[i]!);
+      let link: string | null = null;
+      // A raw quote (only Markup's own text can hold one; escaped values never do) would end the href.
+      if (middle.includes('"')) continue;
+      if (HTTP.test(middle)) {
+        const href = middle.toLowerCase().startsWith('www.') ? `https://${middle}` : middle;
+        link = `<a href="${href}"${relAttr}${targetAttr}>${label(middle)}</a>`;
+      } else if (!middle.includes('@') && /^[A-Za-z0-9]/.test(middle) && BARE_DOMAIN.test(middle)) {
+        link = `<a href="https://${middle}"${relAttr}${targetAttr}>${label(middle)}</a>`;
+      } else if (middle.toLowerCase().startsWith('mailto:') && EMAIL.test(middle.slice(7))) {
+        link = `<a href="${middle}">${middle.slice(7)}</a>`;
+      } else if (middle.includes('@') && !middle.startsWith('www.') && !middle.includes(':') && EMAIL.test(middle)) {
+        link = `<a href="mailto:${middle}">${middle}</a>`;
+      } else {
+        const scheme = extra.find((s) => middle.toLowerCase().startsWith(s) && middle.length > s.length);
+        if (scheme !== undefined) link = `<a href="${middle}"${relAttr}${targetAttr}>${middle}</a>`;
+      }
+      if (link !== null && safeHref(/href="([^"]*)"/.exec(link)![1]!, extra)) parts[i] = head + link + tail;
     }
-    if (link !== null && safeHref(/href="([^"]*)"/.exec(link)![1]!, extra)) parts[i] = head + link + tail;
-  }
-  return markupFromSafe(parts.join(''));
+    return parts.join('');
+  };
+  // In Markup only the text between tags gets links: a URL in an attribute value, made a
+  // link there, would end the value and let the rest of the URL write attributes.
+  return markupFromSafe(isMarkup(v) ? mapMarkupText(v.toString(), linkify) : linkify(escapeHTML(str(v))));
 }

@@ -13,8 +13,9 @@ test('routeRows: protections per route, switched-off ones marked, HEAD twins lef
   app.get('/list', () => [1], { allowTopLevelArray: true });
   app.ws('/chat', () => undefined);
   app.get('/big', () => 'x', { compress: true });
+  app.get('/valid', () => 'x', { schema: { query: { '~standard': { version: 1, vendor: 't', validate: (value: unknown) => ({ value }) } } } });
   const rows = routeRows(app);
-  assert.deepEqual(rows.map((r) => `${r.method} ${r.path}`), ['GET /', 'POST /hook', 'GET /list', 'WS /chat', 'GET /big']);
+  assert.deepEqual(rows.map((r) => `${r.method} ${r.path}`), ['GET /', 'POST /hook', 'GET /list', 'WS /chat', 'GET /big', 'GET /valid']);
   const all = app[PROTECTIONS].map((p) => p.name);
   // The open-redirect check and the HTML guard finish first, the response basics last; they
   // are on every route and cannot be switched off, so the table leaves them out.
@@ -22,9 +23,10 @@ test('routeRows: protections per route, switched-off ones marked, HEAD twins lef
   const names = all.filter((n) => !['open-redirect', 'html-guard', 'response-basics'].includes(n));
   assert.equal(names[0], 'hosts');
   assert.deepEqual(names.slice(-2), ['headers', 'compress']);
-  assert.deepEqual(rows[0]!.protections, names.filter((n) => n !== 'csrf' && n !== 'cors' && n !== 'compress'));
+  assert.deepEqual(rows[0]!.protections, names.filter((n) => n !== 'csrf' && n !== 'cors' && n !== 'compress' && n !== 'schema'));
   assert.ok(rows[3]!.protections.includes('csrf'), 'a handshake passes the origin check');
   assert.ok(rows[4]!.protections.includes('compress'), 'compression is listed where a route asks for it');
+  assert.ok(rows[5]!.protections.includes('schema'), 'validation is listed where a route declares a schema');
   assert.ok(rows[1]!.protections.includes('-csrf'));
   assert.deepEqual(rows[2]!.notes, ['json-array']);
   const text = formatRoutes(rows);

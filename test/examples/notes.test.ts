@@ -13,6 +13,7 @@ import { hashLegacyPassword } from '../../examples/notes/legacy-passwords.js';
 import { Signer } from '../../src/index.js';
 import { auditApp } from '../../src/cli/check.js';
 import type { TestClient } from '../../src/testing/client.js';
+import { assertValidOpenAPI } from '../openapi/helpers.js';
 
 /** Cheap password hashes: the demo's own are N=2^17, half a second each. */
 const FAST = { ln: 10 } as const;
@@ -276,6 +277,23 @@ test('the profile page deletes the user, their notes and files, and ends the ses
   assert.equal((await c.get('/api/me', API)).status, 401);
 });
 
+test('JSON API: /api/openapi.json describes it as valid OpenAPI 3.1, with what each route reads and answers', async () => {
+  const { app } = makeApp();
+  const res = await app.test().get('/api/openapi.json');
+  assert.equal(res.status, 200);
+  const doc = res.json<{ paths: Record<string, Record<string, any>>; components: { securitySchemes: Record<string, unknown> } }>();
+  await assertValidOpenAPI(doc);
+  assert.deepEqual(Object.keys(doc.paths), ['/api/me', '/api/notes', '/api/openapi.json']);
+  const create = doc.paths['/api/notes']!.post;
+  assert.equal(create.operationId, 'api.notes.create');
+  assert.deepEqual(create.requestBody.content['application/json'].schema.required, ['title']);
+  assert.equal(create.responses['201'].content['application/json'].schema.properties.note.properties.url.type, 'string');
+  assert.ok(create.responses['422'] && create.responses['401'] && create.responses['403']);
+  assert.deepEqual(create.security, [{ sessionCookie: [], csrfToken: [] }]);
+  assert.deepEqual(doc.paths['/api/notes']!.get.security, [{ sessionCookie: [] }]);
+  assert.deepEqual(Object.keys(doc.components.securitySchemes), ['sessionCookie', 'csrfToken']);
+});
+
 test('JSON API: /api/me and /api/notes shapes, POST /api/notes needs application/json and the token', async () => {
   const { app } = makeApp();
   const c = app.test();
@@ -294,7 +312,9 @@ test('JSON API: /api/me and /api/notes shapes, POST /api/notes needs application
   assert.equal(made.status, 201);
   const note = made.json<{ note: { id: number; url: string } }>().note;
   assert.equal(note.url, `/notes/${note.id}`);
-  assert.equal((await c.post('/api/notes', { json: { title: '' } })).status, 400);
+  const invalid = await c.post('/api/notes', { json: { title: '', link: 7 } });
+  assert.equal(invalid.status, 422);
+  assert.deepEqual(invalid.json<{ errors: { pointer: string }[] }>().errors.map((e) => e.pointer), ['#/title', '#/link']);
   assert.equal((await c.post('/api/notes', { json: { title: 'no token' }, csrf: false })).status, 403);
   assert.equal((await c.post('/api/notes', { body: '{"title":"plain"}', headers: { 'content-type': 'text/plain' } })).status, 415);
 

@@ -292,3 +292,28 @@ test('palisade check says when handler responses are compressed, and not otherwi
   assert.match(on[0]!, /BREACH/);
   assert.match(on[1]!, /GET \/on is compressed/);
 });
+
+test('attacks that hold: a sibling asked for by name, hostile Accept-Encoding, traversal to a sibling, a range on a compressible file', async () => {
+  // The sibling itself: its bytes as they are, never labelled as the script it stands for.
+  const sib = await get(def.url, '/static/app.js.br', { 'accept-encoding': 'br' });
+  assert.equal(sib.status, 200);
+  assert.equal(sib.headers['content-encoding'], undefined);
+  assert.doesNotMatch(sib.headers['content-type'] ?? '', /javascript|html/);
+  assert.equal(sib.headers['x-content-type-options'], 'nosniff');
+  // Weights that are not qvalues are ignored; `*;q=0` and a refused identity are honoured.
+  assert.equal((await get(def.url, '/static/app.js', { 'accept-encoding': 'br;q=1.0001, gzip' })).text, 'console.log("the gz sibling");');
+  assert.equal((await get(def.url, '/static/app.js', { 'accept-encoding': 'br;q=0, gzip;q=0, *;q=1' })).headers['content-encoding'], undefined);
+  assert.equal((await get(def.url, '/static/plain.txt', { 'accept-encoding': '*;q=0, identity;q=1' })).headers['content-encoding'], undefined);
+  assert.equal((await get(def.url, '/static/app.js', { 'accept-encoding': 'x'.repeat(2000) + ', br' })).headers['content-encoding'], undefined, 'an overlong header is read as none');
+  // Paths to a sibling outside the folder, or hidden in an encoding.
+  for (const path of ['/static/..%2fapp.js.br', '/static/app.js%00.br', '/static/.%2e/app.js', '/static/app.js.br%2f']) {
+    assert.equal((await get(def.url, path, { 'accept-encoding': 'br' })).status, 404, path);
+  }
+  // A range of a file compressed on the fly is a range of its bytes, never of compressed ones.
+  const r = await get(on.url, '/static/plain.txt', { 'accept-encoding': 'gzip', range: 'bytes=7-11' });
+  assert.equal(r.status, 206);
+  assert.equal(r.headers['content-encoding'], undefined);
+  assert.equal(r.text, 'text.');
+  // Control: without the range, the same request is compressed.
+  assert.equal((await get(on.url, '/static/plain.txt', { 'accept-encoding': 'gzip' })).headers['content-encoding'], 'gzip');
+});

@@ -70,6 +70,11 @@ test("a protection may import the core's contract as types, never as values; tem
   assert.match(tpl ?? '', /The templates layer never imports from above, not even types/);
 });
 
+test('a folder of src/ in no layer is reported, so no new folder escapes the rule', async () => {
+  const [msg] = await layerErrors('src/newfolder/probe.ts', 'export const x = 1;\n');
+  assert.match(msg ?? '', /src\/newfolder is in no layer/);
+});
+
 test('the sources themselves follow the rule', async () => {
   const results = await eslint.lintFiles(['src/app/*.ts', 'src/http/*.ts', 'src/templates/render-env.ts', 'src/create-app.ts']);
   const problems = results.flatMap((r) => r.messages.map((m) => `${r.filePath}:${m.line} ${m.message}`));

@@ -16,7 +16,7 @@ test('node --test exits after a test file that used a Redis store without closin
   try {
     // A runner of its own, as `node --test file` from a shell (NODE_TEST_CONTEXT would make it report to ours).
     const { NODE_TEST_CONTEXT: _, ...env } = process.env;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', CHILD], {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', CHILD], {
       env: { ...env, PALISADE_ENV: 'test', REDIS_URL: redis.url, DOWN_URL: `redis://127.0.0.1:${down}` },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -57,6 +57,18 @@ test('names outside the folder and missing templates are TEMPLATE_NOT_FOUND', ()
   }
 });
 
+test('hidden files in the folder are never templates, even when a value names them', () => {
+  write('.env', 'SECRET_KEY=k3y');
+  write('.git/config', '[remote] url=secret');
+  write('dyn.html', '{% include page %}');
+  const t = createTemplates({ dir, mode: 'test' });
+  for (const page of ['.env', '.git/config', 'partials/.footer.html']) {
+    assert.throws(() => t.render('dyn.html', { page }), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_NOT_FOUND', page);
+    assert.throws(() => t.render(page), (e: unknown) => e instanceof TemplateError && /hidden file/.test(e.message), page);
+  }
+  assert.equal(t.render('dyn.html', { page: 'partials/footer.html', name: 'Ann' }).toString(), '<footer>Ann</footer>');
+});
+
 test('development mode reloads changed files, and templates that extend them', () => {
   write('dev.html', 'one {{ x }}', new Date(2000, 1, 1));
   write('dev-child.html', '{% extends "dev-layout.html" %}{% block b %}child{% endblock %}');

@@ -10,6 +10,7 @@ import { parse } from 'parse5';
 import { renderString } from '../../src/templates/index.js';
 import { TemplateError } from '../../src/errors.js';
 import { escapeHTML } from '../../src/escape/html.js';
+import { Markup } from '../../src/escape/markup.js';
 import { BaseEnv, type Template, compileWith } from '../../src/templates/compile.js';
 import { RenderFault } from '../../src/templates/runtime.js';
 
@@ -104,6 +105,45 @@ test('|urlize: links only to http, https, mailto and the extra schemes, never ou
   // Control: a link made of the text as it comes runs the script URL.
   assert.deepEqual(dangers(`<p><a href="${HOSTILE_TEXT[0]}">x</a></p>`), ['a href=javascript:alert(1)']);
   assert.equal(r('{{ "x tel:+1-2 ftp://h"|urlize(extra_schemes=["tel:"]) }}', {}), 'x <a href="tel:+1-2" rel="nofollow noopener">tel:+1-2</a> ftp://h');
+});
+
+// Markup given to a filter that changes its text: a macro's result, a {% filter %} block,
+// the html tag. The data sits in attribute values of the Markup, where escaping leaves
+// spaces, `=`, `/` and `(` as they are. Only the text between tags may change.
+const BIO = 'x http://a.org/onmouseover=alert(1)// y';
+const MARKUP_FILTER_ATTACKS: [string, Record<string, unknown>][] = [
+  ['{% filter urlize %}<p title="{{ bio }}">hi</p>{% endfilter %}', { bio: BIO }],
+  ['{% macro card(b) %}<p title="{{ b }}">hi</p>{% endmacro %}{{ card(bio)|urlize }}', { bio: BIO }],
+  ['{% filter urlize %}<input title="{{ bio }}" name="a">{% endfilter %}', { bio: BIO.replace('http://', 'www.') }],
+  ['{% filter urlize(extra_schemes=["tel:"]) %}<p title="a tel:1/onclick=alert(1)//">{% endfilter %}', {}],
+  ['{% filter replace(q, n) %}<input name="a" title="{{ bio }}">{% endfilter %}', { bio: BIO, q: 'input', n: 'input onfocus=alert(1) autofocus x' }],
+  ['{% filter replace(q|e, n) %}<input name="a" title="{{ bio }}">{% endfilter %}', { bio: BIO, q: 'name', n: 'onfocus=alert(1) name' }],
+  ['{% filter indent(w) %}<p\ntitle="{{ bio }}">hi</p>{% endfilter %}', { bio: BIO, w: 'onclick=alert(1) ' }],
+];
+
+test('|urlize, |replace and |indent change only the text of Markup, never its tags', () => {
+  for (const [tpl, ctx] of MARKUP_FILTER_ATTACKS) {
+    const page = r(tpl, ctx);
+    assert.deepEqual(dangers(page), [], `${tpl} → ${page}`);
+  }
+  // What they still do in the text of Markup.
+  assert.equal(r('{% filter urlize %}<p title="http://a.org">see http://a.org</p>{% endfilter %}', {}), '<p title="http://a.org">see <a href="http://a.org" rel="nofollow noopener">http://a.org</a></p>');
+  assert.equal(r('{{ text|e|replace("\n", "<br>"|safe) }}', { text: 'a<\nb' }), 'a&lt;<br>b');
+  assert.equal(r('{{ m|replace("<br>"|safe, " ") }}', { m: Markup.unsafeTrust('a<br>b') }), 'a b');
+  assert.equal(r('{{ m|replace("a", "b", 2) }}', { m: Markup.unsafeTrust('<a title="a">a a a</a>') }), '<a title="a">b b a</a>');
+  assert.equal(r('{% filter indent(2) %}<p\nid="x">\none</p>{% endfilter %}', {}), '<p\nid="x">\n  one</p>');
+  // Control: the same filters applied to the whole of the Markup, as Jinja does, give the
+  // data an event handler in every case.
+  const whole: Record<string, (m: string, ctx: Record<string, unknown>) => string> = {
+    urlize: (m) => m.replace(/(^|\s)((?:https?:\/\/|www\.|tel:)\S+)/g, (_x, sp: string, u: string) => `${sp}<a href="${u}" rel="nofollow noopener">${u}</a>`),
+    replace: (m, ctx) => m.split(String(ctx.q)).join(escapeHTML(String(ctx.n))),
+    indent: (m, ctx) => m.replace(/\n/g, `\n${escapeHTML(String(ctx.w))}`),
+  };
+  for (const [tpl, ctx] of MARKUP_FILTER_ATTACKS) {
+    const name = /filter (\w+)|\|(\w+) }}/.exec(tpl)!.slice(1).find((x) => x !== undefined)!;
+    const inner = r(tpl.replace(/\{% filter [^%]*%\}|\{% endfilter %\}/g, '').replace(/\|urlize/, ''), ctx);
+    assert.notDeepEqual(dangers(whole[name]!(inner, ctx)), [], `control ${tpl}: ${whole[name]!(inner, ctx)}`);
+  }
 });
 
 /** Templates by name, for extends. */

@@ -55,6 +55,21 @@ app.post('/upload', { preHandler: app.csrfProtection }, async (req) => {
   const buf = await file.toBuffer();
   return { name: file.filename, size: buf.length };
 });
+app.post('/validated', {
+  preHandler: app.csrfProtection,
+  schema: {
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['title', 'tags', 'priority'],
+      properties: {
+        title: { type: 'string', minLength: 1, maxLength: 200 },
+        tags: { type: 'array', maxItems: 10, items: { type: 'string', minLength: 1, maxLength: 50 } },
+        priority: { type: 'integer', minimum: 1, maximum: 5 },
+      },
+    },
+  },
+}, (req) => ({ title: req.body.title, tags: req.body.tags.length, priority: req.body.priority }));
 app.get('/session', (req, reply) => {
   const count = (req.session.get('count') ?? 0) + 1;
   req.session.set('count', count);
@@ -62,5 +77,5 @@ app.get('/session', (req, reply) => {
 });
 
 await app.listen({ port, host: '127.0.0.1' });
-ready(['hello', 'json', 'page', 'page-br', 'form', 'upload', 'session']);
+ready(['hello', 'json', 'page', 'page-br', 'form', 'upload', 'validated', 'session']);
 exitOnSignal((done) => app.close().then(done));

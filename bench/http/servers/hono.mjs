@@ -11,6 +11,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { getSignedCookie, setSignedCookie } from 'hono/cookie';
 import { serve } from '@hono/node-server';
 import { Eta } from 'eta';
+import * as z from 'zod';
+import { zValidator } from '@hono/zod-validator';
 import { HELLO, HONO_CSP, JSON_BODY, ROWS, SECRET, exitOnSignal, portFromArgs, ready } from '../common.mjs';
 
 const port = portFromArgs();
@@ -36,6 +38,15 @@ app.post('/upload', bodyLimit({ maxSize: 10 * 1024 * 1024 }), async (c) => {
   const size = (await file.arrayBuffer()).byteLength;
   return c.json({ name: file.name, size });
 });
+const NoteInput = z.strictObject({
+  title: z.string().min(1).max(200),
+  tags: z.array(z.string().min(1).max(50)).max(10),
+  priority: z.number().int().min(1).max(5),
+});
+app.post('/validated', bodyLimit({ maxSize: 1024 * 1024 }), zValidator('json', NoteInput), (c) => {
+  const { title, tags, priority } = c.req.valid('json');
+  return c.json({ title, tags: tags.length, priority });
+});
 app.get('/session', async (c) => {
   let session = {};
   const raw = await getSignedCookie(c, SECRET, 'session');
@@ -52,9 +63,10 @@ app.get('/session', async (c) => {
 });
 
 const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () =>
-  ready(['hello', 'json', 'page', 'form', 'upload', 'session'], {
+  ready(['hello', 'json', 'page', 'form', 'upload', 'validated', 'session'], {
     form: 'Hono has no CSRF token middleware; its `csrf` middleware checks Origin / Sec-Fetch-Site only.',
     upload: 'Hono: Origin / Sec-Fetch-Site check only, no token.',
+    validated: 'Hono: Origin / Sec-Fetch-Site check only, no token.',
   }),
 );
 exitOnSignal((done) => server.close(done));

@@ -6,6 +6,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as palisade from '../../../dist/index.js';
+import * as z from 'zod';
 import { HELLO, JSON_BODY, ROWS, SECRET, portFromArgs, ready } from '../common.mjs';
 
 const port = portFromArgs();
@@ -66,6 +67,19 @@ if (hasSessions && hasCsrf && typeof palisade.Request.prototype.files === 'funct
   }, { uploads: true });
   served.push('upload');
   notes.upload = 'Palisade streams each file to a private temporary file (deleted after the response); the peers keep it in memory.';
+}
+
+if (served.includes('form') && typeof palisade.App.prototype.openapi === 'function') {
+  const NoteInput = z.strictObject({
+    title: z.string().min(1).max(200),
+    tags: z.array(z.string().min(1).max(50)).max(10),
+    priority: z.number().int().min(1).max(5),
+  });
+  app.post('/validated', (req) => {
+    const { title, tags, priority } = req.valid.body;
+    return { title, tags: tags.length, priority };
+  }, { schema: { body: NoteInput } });
+  served.push('validated');
 }
 
 if (hasSessions) {

@@ -34,7 +34,8 @@ quick.addEventListener('submit', async (event) => {
     body: JSON.stringify({ title }),
   });
   if (res.status === 201) location.reload();
-  else status.textContent = res.data.error ?? `Could not save (${res.status}).`;
+  // A 422 is RFC 9457 problem details: each issue has the field's path and a message.
+  else status.textContent = res.data.errors?.map((e) => `${e.path.join('.')}: ${e.message}`).join('; ') ?? `Could not save (${res.status}).`;
 });
 
 showStatus().catch((err) => {
