@@ -9,22 +9,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-/** `export { a, b as c, type d } from './x.js'` statements of a declaration file. */
-export function reexports(text) {
+/** The `{ a, b as c, type d } from './x.js'` lists of `export` (or `import`) statements. */
+function namesFrom(text, keyword) {
   const out = [];
-  for (const m of text.matchAll(/export\s+(type\s+)?\{([^}]*)\}\s+from\s+'([^']+)'/g)) {
-    for (const raw of m[2].split(',').map((s) => s.trim()).filter(Boolean)) {
-      const [local, exported = local] = raw.replace(/^type\s+/, '').split(/\s+as\s+/);
-      out.push({ local, exported, from: m[3] });
-    }
-  }
-  return out;
-}
-
-/** `import { a, type b as c } from './x.js'` statements: what a bare `export { c }` may pass on. */
-function imports(text) {
-  const out = [];
-  for (const m of text.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'([^']+)'/g)) {
+  for (const m of text.matchAll(new RegExp(`${keyword}\\s+(?:type\\s+)?\\{([^}]*)\\}\\s+from\\s+'([^']+)'`, 'g'))) {
     for (const raw of m[1].split(',').map((s) => s.trim()).filter(Boolean)) {
       const [local, exported = local] = raw.replace(/^type\s+/, '').split(/\s+as\s+/);
       out.push({ local, exported, from: m[2] });
@@ -32,6 +20,10 @@ function imports(text) {
   }
   return out;
 }
+/** `export { a, b as c, type d } from './x.js'` statements of a declaration file. */
+export const reexports = (text) => namesFrom(text, 'export');
+/** `import { a, type b as c } from './x.js'` statements: what a bare `export { c }` may pass on. */
+const imports = (text) => namesFrom(text, 'import');
 
 /** A doc comment's text, without the stars. */
 const docText = (c) => c.replace(/^\/\*\*|\*\/$/g, '').split('\n').map((l) => l.replace(/^\s*\* ?/, '')).join('\n').trim();
