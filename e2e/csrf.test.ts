@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './browser.js';
-import { createApp } from '../src/app/app.js';
+import { createApp } from '../src/index.js';
 import type { RunningServer } from '../src/adapters/node.js';
 import { escapeHTML } from '../src/escape/html.js';
 import { Response } from '../src/http/response.js';

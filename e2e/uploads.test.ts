@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './browser.js';
-import { createApp } from '../src/app/app.js';
+import { createApp } from '../src/index.js';
 import type { RunningServer } from '../src/adapters/node.js';
 import { escapeHTML } from '../src/escape/html.js';
 import { Response } from '../src/http/response.js';

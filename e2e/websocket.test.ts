@@ -12,7 +12,7 @@ import { createServer, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchVictimContext } from './browser.js';
-import { createApp } from '../src/app/app.js';
+import { createApp } from '../src/index.js';
 import type { RunningServer } from '../src/adapters/node.js';
 
 interface Handshake {

@@ -49,6 +49,7 @@ export const ERROR_CODES = {
   CONFIG_PACKAGE_MISSING: { status: 500, title: 'A feature in use needs an optional package that is not installed.' },
   CONFIG_SERVER_TIMEOUTS: { status: 500, title: 'The server timeouts cannot work together, or one is longer than node can time.' },
   CONFIG_LISTEN_FAILED: { status: 500, title: 'The server could not listen on the host and port it was given.' },
+  CONFIG_SETUP_FINISHED: { status: 500, title: 'A route, hook, error handler or blueprint was declared after the app handled its first request or began listening.' },
 
   // ---- TEMPLATE: parsing and contextual escaping -------------------------------------
   TEMPLATE_SYNTAX: { status: 500, title: 'The template is not valid template syntax.' },

@@ -1,8 +1,7 @@
 // The public face of Palisade: re-exports only. See docs/.
-export { App, createApp } from './app/app.js';
+export { App, createApp } from './create-app.js';
 export { Blueprint, type BlueprintOptions } from './app/blueprint.js';
 export { render, type AppTemplatesOption } from './app/render.js';
-export { bindScope } from './http/context.js';
 export type { AppOptions, Env, ServerOptions, LoggerSettings, PinoLogger } from './app/config.js';
 export type { Handler, HandlerResult, RouteOptions, BeforeHook, AfterHook, ErrorHandler, ParamNames } from './app/routes.js';
 export type { ListenOptions, RunningServer } from './adapters/node.js';
@@ -14,11 +13,11 @@ export type { MediaType } from './http/media-type.js';
 export { Markup, SafeURL, SafeScript, SafeStyle } from './escape/markup.js';
 export { escapeHTML } from './escape/html.js';
 export { html } from './html.js';
-export { renderString, compileTemplate, createTemplates, Template, Templates, type CompileOptions, type TemplatesOptions } from './templates/index.js';
+export { renderString, compileTemplate, createTemplates, Template, Templates, type CompileOptions, type TemplatesOptions, type RenderEnv } from './templates/index.js';
 export { jsonify, XSSI_PREFIX, type JsonifyOptions } from './json/jsonify.js';
 export { toJSONForScript as tojson } from './escape/json.js';
-export type { CORSOptions } from './json/cors.js';
-export type { JSONOptions } from './json/isolation.js';
+export type { CORSOptions } from './security/cors.js';
+export type { JSONOptions } from './security/resource-isolation.js';
 export { secureFilename, type SecureFilenameOptions } from './files/secure-filename.js';
 export { safeJoin } from './files/safe-join.js';
 export { sendFile, type SendFileOptions } from './files/send-file.js';
@@ -52,7 +51,6 @@ export type { RouteSchema, AnySchema, ResponseSchemas, Valid, ResponseValue } fr
 export type { ValidationOptions } from './validation/protection.js';
 export type { ValidationIssue } from './validation/issues.js';
 export type { OpenAPIOptions, JSONSchemaObject } from './openapi/options.js';
-export { TestClient, TestResponse, type TestClientOptions, type TestRequestOptions, type SubmitOptions, type CsrfMode, type TestFile, type FieldValue } from './testing/client.js';
 export { defineForm, fields, Form, Field, ListField, FormView, FieldView, flash, getFlashedMessages, CSRF_FAILED_MESSAGE, DEFAULT_FORM_LIMITS } from './forms/index.js';
 export type {
   FormShape, InferShape, FormOptions, FormResult, FormSuccess, FormFailure, FormValues, FormCheckResult, FieldInfo, Check, FieldOptions,
@@ -63,6 +61,6 @@ export type {
 // `jsonMaxDepth` route option, the request scope and internals); naming them here puts their
 // declarations in the published types, which only follow the exports. The app loads them anyway.
 export {} from './files/request-files.js';
-export {} from './json/parse.js';
+export {} from './http/json-body.js';
 export {} from './security/trust-guard.js';
 export {} from './security/rate-limit/protection.js';

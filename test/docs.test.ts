@@ -73,6 +73,15 @@ test('logging example', async () => {
   assert.equal(quiet.logger.level, 'silent');
 });
 
+test('setup example: everything is declared before the first request; a late declaration is refused', async () => {
+  const { buildApp } = await import('../docs/examples/routing/setup.js');
+  const app = buildApp();
+  const c = app.test();
+  assert.deepEqual((await c.get('/notes/')).json(), { notes: ['Groceries'] });
+  assert.equal((await c.get('/nowhere')).text, 'Nothing here.');
+  assert.throws(() => app.get('/late', () => 'late'), /CONFIG_SETUP_FINISHED/);
+});
+
 test('request scope example', async () => {
   const { app } = await import('../docs/examples/routing/scope.js');
   const c = app.test();

@@ -365,8 +365,8 @@ export function createNotesApp(options: NotesOptions): NotesApp {
  * The control only: rewrites the app's finished responses the way an older framework
  * would have sent them — the session cookie `SameSite=None` (Chromium needs `Secure` with
  * it, which it accepts on loopback), and no `X-Content-Type-Options`. Palisade has no
- * setting for either, so this wraps `app.respond`, through which the node adapter, `handle`
- * and the test client answer every request.
+ * setting for either, so this wraps the app's internal respond entry, through which the
+ * node adapter, `app.fetch` and the test client answer every request.
  */
 function naiveResponses(app: App): void {
   const naive = (res: Response): Response => {
@@ -380,8 +380,11 @@ function naiveResponses(app: App): void {
     }
     return res;
   };
-  const respond = app.respond.bind(app);
-  app.respond = (req: Request) => {
+  // The entry every adapter answers through, under its internal key (src/util/symbols.ts).
+  const RESPOND = Symbol.for('palisade.respond');
+  const entry = app as unknown as Record<typeof RESPOND, (req: Request) => Response | Promise<Response>>;
+  const respond = entry[RESPOND].bind(app);
+  entry[RESPOND] = (req: Request) => {
     const out = respond(req);
     return out instanceof Response ? naive(out) : out.then(naive);
   };

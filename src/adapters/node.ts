@@ -10,8 +10,10 @@ import { Readable, pipeline } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { ConfigError, HttpError } from '../errors.js';
 import type { Request } from '../http/request.js';
+import { runInScope } from '../http/context.js';
+import { CREATE_REQUEST, FIX_SETUP, RESPOND, SCOPE } from '../util/symbols.js';
 import { Response } from '../http/response.js';
-import type { App } from '../app/app.js';
+import type { AppBase as App } from '../app/app-base.js';
 import { Drain } from './shutdown.js';
 import { createUpgrades, type Upgrades } from './upgrade.js';
 import { EventStream } from '../realtime/sse.js';
@@ -71,13 +73,41 @@ export function nodeHandler(app: App): NodeHandler {
     const nreq = this.req;
     if (!nreq.complete && !nreq.destroyed) nreq.destroy(new Error('connection closed before the body was complete'));
   }
+  // Runs inside the request's scope, and so does everything it starts: the handler's
+  // continuations, the write, and the reads of a streamed body.
+  function answer(nreq: IncomingMessage, nres: ServerResponse, req: Request, body: boolean): void {
+    let out: Response | Promise<Response>;
+    try {
+      out = app[RESPOND](req);
+    } catch (err) {
+      out = Promise.reject(err);
+    }
+    if (out instanceof Response) {
+      handler.write(nreq, nres, out, req);
+      return;
+    }
+    // Only answers that wait are tracked: for the handler timeout and for shutdown.
+    inFlight.set(nres, { started: Date.now(), req });
+    if (body) nres.on('close', onClose);
+    out.then(
+      (res) => {
+        inFlight.delete(nres);
+        handler.write(nreq, nres, res, req);
+      },
+      (err: unknown) => {
+        inFlight.delete(nres);
+        // respond() does not throw; this is a last line of defence.
+        logFailure(app, err, 'unexpected failure in dispatch');
+        handler.write(nreq, nres, lastResortResponse(err, req, dev), req);
+      },
+    );
+  }
   const handler: NodeHandler = {
     listener: (nreq, nres) => {
       const body = hasBody(nreq);
-      let req: Request | null = null;
-      let out: Response | Promise<Response>;
+      let req: Request;
       try {
-        req = app.createRequest({
+        req = app[CREATE_REQUEST]({
           method: nreq.method ?? 'GET',
           url: nreq.url ?? '/',
           headers: nreq.headers,
@@ -85,29 +115,13 @@ export function nodeHandler(app: App): NodeHandler {
           remoteAddress: nreq.socket.remoteAddress,
           encrypted: (nreq.socket as TLSSocket).encrypted === true,
         });
-        out = app.respond(req);
       } catch (err) {
-        out = Promise.reject(err);
-      }
-      if (out instanceof Response) {
-        handler.write(nreq, nres, out, req);
+        logFailure(app, err, 'unexpected failure in dispatch');
+        handler.write(nreq, nres, lastResortResponse(err, null, dev), null);
         return;
       }
-      // Only answers that wait are tracked: for the handler timeout and for shutdown.
-      if (req !== null) inFlight.set(nres, { started: Date.now(), req });
-      if (body) nres.on('close', onClose);
-      out.then(
-        (res) => {
-          inFlight.delete(nres);
-          handler.write(nreq, nres, res, req);
-        },
-        (err: unknown) => {
-          inFlight.delete(nres);
-          // respond() does not throw; this is a last line of defence.
-          logFailure(app, err, 'unexpected failure in dispatch');
-          handler.write(nreq, nres, lastResortResponse(err, req, dev), req);
-        },
-      );
+      // The request's scope, entered once around all of it (src/http/context.ts).
+      runInScope(req[SCOPE], answer, nreq, nres, req, body);
     },
     inFlight,
     streaming,
@@ -271,6 +285,7 @@ export function listenNode(app: App, opts: ListenOptions = {}): Promise<RunningS
     const given = opts.port === undefined ? `PORT=${process.env.PORT}` : `port ${JSON.stringify(opts.port)}`;
     return Promise.reject(new ConfigError('CONFIG_INVALID', `Cannot listen on ${given}: a port is a whole number from 0 to 65535 (0 picks a free one).`, { key: 'port' }));
   }
+  app[FIX_SETUP]('the app began listening');
   const handler = nodeHandler(app);
   const { listener, inFlight } = handler;
   const server = createServer(

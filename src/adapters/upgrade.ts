@@ -15,10 +15,12 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { WebSocketServer } from 'ws';
-import type { App } from '../app/app.js';
+import type { AppBase as App } from '../app/app-base.js';
 import { HttpError } from '../errors.js';
 import type { Request } from '../http/request.js';
 import { Response } from '../http/response.js';
+import { runInScope } from '../http/context.js';
+import { CREATE_REQUEST, SCOPE, UPGRADE } from '../util/symbols.js';
 import { WebSocketHub } from '../realtime/ws-hub.js';
 import { lazyRequire } from '../util/lazy-require.js';
 import { discardBody, lastResortResponse, unwritable } from './write-guard.js';
@@ -75,7 +77,7 @@ export function createUpgrades(app: App, ctx: UpgradeContext): Upgrades {
       if (nreq.headers.upgrade?.toLowerCase() !== 'websocket') return answerPlain(ctx, nreq, socket);
       let req: Request;
       try {
-        req = app.createRequest({
+        req = app[CREATE_REQUEST]({
           method: nreq.method ?? 'GET',
           url: nreq.url ?? '/',
           headers: nreq.headers,
@@ -92,7 +94,8 @@ export function createUpgrades(app: App, ctx: UpgradeContext): Upgrades {
         refuse(socket, new HttpError('HTTP_TIMEOUT', `The WebSocket handshake was not decided within ${cfg.handlerTimeout} ms.`), req);
       }, cfg.handlerTimeout);
       timer.unref();
-      app.upgrade(req).then(
+      // The handshake runs in the request's scope, and so does the route's handler after it.
+      runInScope(req[SCOPE], () => app[UPGRADE](req).then(
         (decision) => {
           clearTimeout(timer);
           if (socket.destroyed || socket.writableEnded) return;
@@ -108,7 +111,7 @@ export function createUpgrades(app: App, ctx: UpgradeContext): Upgrades {
           app.logger.error({ err, path: req.path }, 'WebSocket handshake failed');
           refuse(socket, err, req);
         },
-      );
+      ));
     },
   };
 }

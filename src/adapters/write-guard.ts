@@ -12,7 +12,7 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { Readable } from 'node:stream';
 import { PalisadeError } from '../errors.js';
-import { describeError, errorResponse, recordFailure } from '../app/error-page.js';
+import { describeError, errorResponse, recordFailure } from '../http/error-page.js';
 import { invalidValue, isHeaderName } from '../http/header-check.js';
 import type { Request } from '../http/request.js';
 import type { Response } from '../http/response.js';

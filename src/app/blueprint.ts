@@ -24,11 +24,13 @@ export class Blueprint extends RouteCollector {
   readonly name: string;
   readonly prefix: string;
   readonly routeDefaults: RouteOptions;
+  protected readonly setupName: string;
 
   constructor(name: string, options: BlueprintOptions = {}) {
     super();
     if (!/^[A-Za-z_][\w-]*$/.test(name)) throw new TypeError(`blueprint name must be an identifier: ${JSON.stringify(name)}`);
     this.name = name;
+    this.setupName = `blueprint ${JSON.stringify(name)}`;
     this.prefix = normalizePrefix(options.prefix ?? '');
     if (options.routeDefaults !== undefined) checkRouteOptions(options.routeDefaults, `the routeDefaults of blueprint "${name}"`);
     for (const k of ['schema', 'operationId'] as const) {

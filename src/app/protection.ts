@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { RequestScope } from '../http/context.js';
 import type { Request } from '../http/request.js';
 import type { Response } from '../http/response.js';
-import type { Settings } from './config.js';
+import type { Settings } from './settings.js';
 import type { MountedRoute } from './router.js';
 
 export interface Protection {
@@ -18,6 +18,11 @@ export interface Protection {
    * true }`): `palisade routes` lists it for those routes only.
    */
   readonly optIn?: boolean;
+  /**
+   * Runs on every response and cannot be switched off (the open-redirect check, the HTML
+   * guard, the response basics): `palisade routes` leaves it out of each route's list.
+   */
+  readonly always?: boolean;
   /**
    * Runs first for every request, before any protection's check, and cannot refuse it:
    * for per-request values every answer needs, such as the CSP nonce an error page uses.

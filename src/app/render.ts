@@ -1,6 +1,7 @@
 /**
  * Templates in the app: the `templates` setting builds a loader once, and `render(name,
- * context)` renders with it from any handler, reaching the app through the request scope.
+ * context)` renders with it from any handler, reaching the app through the request scope
+ * and passing the request's render environment (nonce, CSRF token, url_for, globals).
  *
  * ```ts
  * const app = createApp({ templates: { dir: 'templates' } });
@@ -14,7 +15,7 @@ import { ConfigError } from '../errors.js';
 import type { Markup } from '../escape/markup.js';
 import { currentScope } from '../http/context.js';
 import { createTemplates, Templates, type TemplatesOptions } from '../templates/loader.js';
-import type { Env } from './config.js';
+import type { Env } from '../mode.js';
 
 /** The `templates` setting: loader options (the mode follows the app), a loader, or false. */
 export type AppTemplatesOption = Omit<TemplatesOptions, 'mode'> | Templates | false;
@@ -49,11 +50,12 @@ export function resolveTemplates(opt: AppTemplatesOption | undefined, env: Env):
  * See docs/templates.md.
  */
 export function render(name: string, context: Record<string, unknown> = {}): Markup {
-  const templates = currentScope()?.templates;
-  if (templates === undefined) {
+  const scope = currentScope();
+  if (scope?.templates === undefined) {
     throw new TypeError(
-      'render() needs the app\'s templates: call it while a request is handled (in the handler, or after an await in it; wrap a timer or event callback in bindScope()), in an app created with createApp({ templates: { dir } }) or with a templates/ folder in the working directory.',
+      'render() needs the app\'s templates: call it while a request is handled, in an app created with createApp({ templates: { dir } }) or with a templates/ folder in the working directory.',
     );
   }
-  return templates.render(name, context);
+  // The request's scope is its render environment: nonce, CSRF token, url_for, globals.
+  return scope.templates.render(name, context, scope);
 }

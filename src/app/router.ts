@@ -56,10 +56,6 @@ export class Router {
     this.routes.push(route);
   }
 
-  has(method: Method, path: string): boolean {
-    return this.routes.some((r) => r.method === method && r.path === path);
-  }
-
   /** Finds the route for a method and path (the path without query). */
   find(method: string, path: string): Match | null {
     const found = this.#fmw.find(method as Method, path);

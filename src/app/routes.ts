@@ -9,6 +9,7 @@ import type { Request } from '../http/request.js';
 import type { Response } from '../http/response.js';
 import type { WebSocketHandler } from '../realtime/ws-hub.js';
 import { HttpError } from '../errors.js';
+import { DECLARATIONS, DECLARED, FIX_SETUP } from '../util/symbols.js';
 import type { ResponseValue, RouteSchema, Valid } from '../validation/types.js';
 import { withSchema } from '../validation/route.js';
 
@@ -57,6 +58,12 @@ export interface RouteOptions {
   name?: string;
   /** Body size limit for this route, in bytes (overrides the app's `maxBodySize`). */
   maxBodySize?: number;
+}
+
+declare module '../http/request.js' {
+  /** `req.route.options`: the matched route's options. */
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the merge is the point
+  interface RouteInfoOptions extends RouteOptions {}
 }
 
 /** Palisade's own route options (test/app/route-options.test.ts checks it against the declarations in src/). */
@@ -132,26 +139,72 @@ export interface RouteDecl {
   readonly websocket?: WebSocketHandler;
 }
 
+/** What an app or blueprint declared, in order (RouteCollector[DECLARED]). */
+export interface Declared {
+  readonly routes: RouteDecl[];
+  readonly beforeHooks: BeforeHook[];
+  readonly afterHooks: AfterHook[];
+  readonly errorHandlers: { match: number | ErrorClass; handler: ErrorHandler }[];
+}
+
 /** The HTTP answer of a WebSocket route to a request that does not ask to upgrade. */
 function upgradeRequired(): never {
   throw new HttpError('WS_UPGRADE_REQUIRED', 'This URL is a WebSocket endpoint: open it with new WebSocket(url), not as a page or with fetch().');
 }
 
-/** Collects routes, hooks and error handlers; App and Blueprint both are one. */
+/**
+ * Collects routes, hooks and error handlers; App and Blueprint both are one. Its setup is
+ * fixed once the app that holds it handles its first request or starts to listen: a
+ * declaration after that is a ConfigError (CONFIG_SETUP_FINISHED) that says so, as Flask's
+ * setup methods do, instead of a route table rebuilt under requests already running.
+ */
 export abstract class RouteCollector {
-  readonly routeDecls: RouteDecl[] = [];
-  readonly beforeHooks: BeforeHook[] = [];
-  readonly afterHooks: AfterHook[] = [];
-  readonly errorHandlers: { match: number | ErrorClass; handler: ErrorHandler }[] = [];
+  /** Internal (mounting): what was declared, in order. */
+  readonly [DECLARED]: Declared = { routes: [], beforeHooks: [], afterHooks: [], errorHandlers: [] };
+  /** What fixed the setup (`the app handled its first request`), once something has. */
+  #fixedBy: string | undefined;
+  /** How many declarations were made, so an app can tell whether its draft route table is stale. */
+  #declarations = 0;
+
+  /** How messages name this collector: `app` or `blueprint "notes"`. */
+  protected abstract readonly setupName: string;
+
+  /** Every declaring method calls this first: refuses a declaration once the setup is fixed. */
+  protected declare(call: string): void {
+    if (this.#fixedBy !== undefined) {
+      throw new ConfigError(
+        'CONFIG_SETUP_FINISHED',
+        `${this.setupName}.${call} was called after ${this.#fixedBy}: routes, hooks, error handlers and blueprints are fixed from then on. Declare them all before the first request and before app.listen(), at the top level of the module that builds the app.`,
+        { call, fixedBy: this.#fixedBy },
+      );
+    }
+    this.#declarations++;
+  }
+
+  /** Internal (the app): fixes the setup; `why` ends the message of a later declaration. */
+  [FIX_SETUP](why: string): void {
+    this.#fixedBy ??= why;
+  }
+
+  /** Internal (the app): the number of declarations made so far. */
+  get [DECLARATIONS](): number {
+    return this.#declarations;
+  }
 
   /** Declares a route for one method. */
   route<P extends string, S extends RouteSchema = {}>(method: Method, path: P, handler: Handler<P, S>, options: RouteOptions & { readonly schema?: S } = {}): this {
+    return this.#route(`${method.toLowerCase()}(${JSON.stringify(path)})`, method, path, handler as unknown as Handler, options, undefined);
+  }
+
+  #route(call: string, method: Method, path: string, handler: Handler, options: RouteOptions & { readonly schema?: RouteSchema }, websocket: WebSocketHandler | undefined): this {
+    this.declare(call);
     if (typeof path !== 'string' || !path.startsWith('/')) {
       throw new TypeError(`route path must start with "/": ${JSON.stringify(path)}`);
     }
     if (typeof handler !== 'function') throw new TypeError(`handler for ${method} ${path} is not a function`);
     checkRouteOptions(options, `${method} ${path}`);
-    this.routeDecls.push({ method, path, handler: withSchema(handler as unknown as Handler, options.schema, `${method} ${path}`), options });
+    const checked = withSchema(handler, options.schema, `${method} ${path}`);
+    this[DECLARED].routes.push(websocket === undefined ? { method, path, handler: checked, options } : { method, path, handler: checked, options, websocket });
     return this;
   }
   get<P extends string, S extends RouteSchema = {}>(path: P, handler: Handler<P, S>, options?: RouteOptions & { readonly schema?: S }): this {
@@ -188,24 +241,24 @@ export abstract class RouteCollector {
    */
   ws<P extends string>(path: P, handler: WebSocketHandler<RequestFor<P>>, options: RouteOptions = {}): this {
     if (typeof handler !== 'function') throw new TypeError(`WebSocket handler for ${path} is not a function`);
-    this.route('GET', path, upgradeRequired, options);
-    const decl = this.routeDecls.pop()!;
-    this.routeDecls.push({ ...decl, websocket: handler as WebSocketHandler });
-    return this;
+    return this.#route(`ws(${JSON.stringify(path)})`, 'GET', path, upgradeRequired, options, handler as WebSocketHandler);
   }
   /** Runs `hook` before every handler of this app or blueprint. */
   before(hook: BeforeHook): this {
-    this.beforeHooks.push(hook);
+    this.declare('before()');
+    this[DECLARED].beforeHooks.push(hook);
     return this;
   }
   /** Runs `hook` on every response of this app or blueprint. */
   after(hook: AfterHook): this {
-    this.afterHooks.push(hook);
+    this.declare('after()');
+    this[DECLARED].afterHooks.push(hook);
     return this;
   }
   /** Handles errors of a status (`404`) or a class (`NotFoundError`). */
   onError(match: number | ErrorClass, handler: ErrorHandler): this {
-    this.errorHandlers.push({ match, handler });
+    this.declare(`onError(${typeof match === 'number' ? match : match.name})`);
+    this[DECLARED].errorHandlers.push({ match, handler });
     return this;
   }
 }

@@ -17,11 +17,12 @@
 import { ConfigError, HttpError, PalisadeError } from '../errors.js';
 import type { Protection, ProtectionContext } from '../app/protection.js';
 import type { MountedRoute } from '../app/router.js';
-import { wantsJSON } from '../app/error-page.js';
+import { wantsJSON } from '../http/error-page.js';
 import type { RequestScope } from '../http/context.js';
 import type { Request } from '../http/request.js';
 import { Response } from '../http/response.js';
 import { sessionInternals } from '../security/session.js';
+import { INTERNALS } from '../util/symbols.js';
 
 /** The `login` section of `createApp` options. */
 export interface LoginOptions {
@@ -91,16 +92,16 @@ function invalid(key: string, expected: string, got: unknown): ConfigError {
 
 /** `req.currentUser()`: one function shared by every request. */
 async function currentUser<T>(this: Request): Promise<T | undefined> {
-  const load = this.internals.loadUser;
+  const load = this[INTERNALS].loadUser;
   if (load === undefined) {
     throw new PalisadeError('CONFIG_INVALID', 'req.currentUser() needs the login.loadUser setting, which maps the session\'s user id to a user: createApp({ login: { loadUser: (id) => db.user(Number(id)) } }).');
   }
   const id = await this.session.user();
   if (id === undefined) return undefined;
-  const cached = this.internals.user;
+  const cached = this[INTERNALS].user;
   if (cached !== undefined && cached.id === id) return cached.value as T | undefined;
   const value = (await load(id)) ?? undefined;
-  this.internals.user = { id, value };
+  this[INTERNALS].user = { id, value };
   return value as T | undefined;
 }
 
@@ -111,7 +112,7 @@ async function currentUser<T>(this: Request): Promise<T | undefined> {
  * a user whose login is over.
  */
 function templateUser(req: Request): unknown {
-  const cached = req.internals.user;
+  const cached = req[INTERNALS].user;
   if (cached === undefined) return undefined;
   return sessionInternals.loginId(req.session) === cached.id ? cached.value : undefined;
 }
@@ -139,7 +140,7 @@ function wantsPage(req: Request): boolean {
   return mode === undefined || mode === 'navigate';
 }
 
-/** The login protection (registered in src/app/protections.ts, after CSRF and forms). */
+/** The login protection (registered in src/app/default-protections.ts, after CSRF and forms). */
 export function loginProtection(ctx: ProtectionContext): Protection {
   const { loadUser, route: loginRoute } = readOptions(ctx.options.login);
 
@@ -184,14 +185,14 @@ export function loginProtection(ctx: ProtectionContext): Protection {
     }
     const id = sessionInternals.loginId(req.session);
     if (id === undefined || loadUser === undefined) return;
-    req.internals.user = { id, value: (await loadUser(id)) ?? undefined };
+    req[INTERNALS].user = { id, value: (await loadUser(id)) ?? undefined };
   };
 
   return {
     name: 'login',
     check(req, route: MountedRoute | null, scope) {
       req.currentUser = currentUser;
-      if (loadUser !== undefined) req.internals.loadUser = loadUser;
+      if (loadUser !== undefined) req[INTERNALS].loadUser = loadUser;
       if (route === null) return;
       const required = route.options.loginRequired === true;
       if (loadUser !== undefined) {

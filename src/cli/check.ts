@@ -14,7 +14,7 @@
  * See docs/deployment.md#palisade-check.
  */
 import { parseArgs } from 'node:util';
-import type { App } from '../app/app.js';
+import type { App } from '../create-app.js';
 import type { Settings } from '../app/config.js';
 import type { Protection } from '../app/protection.js';
 import type { MountedRoute } from '../app/router.js';
@@ -22,6 +22,7 @@ import { PalisadeError } from '../errors.js';
 import { isCspReportHandler } from '../security/csp-report.js';
 import { secretKeyProblem } from '../security/secret-key.js';
 import { CliError, loadApp, resolveAppFile } from './load-app.js';
+import { PROTECTIONS } from '../util/symbols.js';
 
 /** One unsafe setting: a stable id (for `--ignore`), what is wrong, and how to fix it. */
 export interface Finding {
@@ -116,7 +117,7 @@ export function parseFinding(line: string): Finding {
 }
 
 /** The part of an app `auditApp` reads (`templates` when it has a templates folder). */
-export type AuditableApp = Pick<App, 'settings' | 'routes' | 'protections'> & Partial<Pick<App, 'templates'>>;
+export type AuditableApp = Pick<App, 'settings' | 'routes' | typeof PROTECTIONS> & Partial<Pick<App, 'templates'>>;
 
 /**
  * Every finding for an app: settings, routes and each protection's audit, without
@@ -125,7 +126,7 @@ export type AuditableApp = Pick<App, 'settings' | 'routes' | 'protections'> & Pa
 export function auditApp(app: AuditableApp, opts: AuditOptions = {}): Finding[] {
   const routes = app.routes;
   const findings = auditSettings(app.settings, routes, opts);
-  const names = new Set(app.protections.map((p) => p.name));
+  const names = new Set(app[PROTECTIONS].map((p) => p.name));
   if (!names.has('csrf')) {
     findings.push({ id: 'csrf-off', message: 'CSRF protection is switched off for the whole app.', fix: 'Remove `csrf: { enabled: false }`; exempt single routes with { csrf: false } instead.' });
   }
@@ -133,7 +134,7 @@ export function auditApp(app: AuditableApp, opts: AuditOptions = {}): Finding[] 
     findings.push({ id: 'headers-off', message: 'Security headers (CSP, frame options, HSTS…) are switched off (headers: false).', fix: 'Remove `headers: false`; switch off single headers instead.' });
   }
   const reportRoutes = new Set(routes.filter((r) => isCspReportHandler(r.handler)).map((r) => `${r.method} ${r.path}`));
-  for (const p of app.protections) {
+  for (const p of app[PROTECTIONS]) {
     for (const line of p.audit?.(routes) ?? []) {
       const f = parseFinding(line);
       // The CSP report endpoint is exempt from CSRF by design: browsers send no token.
@@ -151,7 +152,7 @@ export function auditApp(app: AuditableApp, opts: AuditOptions = {}): Finding[] 
   }
   const workers = opts.workers ?? 1;
   if (workers > 1) {
-    for (const p of app.protections) {
+    for (const p of app[PROTECTIONS]) {
       const local = (p as Protection & { processLocal?: string }).processLocal;
       if (typeof local === 'string') {
         findings.push({ id: 'workers-local-state', message: `${workers} workers, but ${local} is kept in each process's memory, so workers do not share it.`, fix: 'Use a shared store: Redis, e.g. session: { store: { redis: process.env.REDIS_URL } } or rateLimit: { store: { redis: process.env.REDIS_URL } }.' });

@@ -12,7 +12,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { App } from '../app/app.js';
+import type { App } from '../create-app.js';
+import { PROTECTIONS, RESPOND } from '../util/symbols.js';
 import { importOptional } from '../util/lazy-require.js';
 
 /** An error the CLI reports as one line (no stack) and exits with code 2. */
@@ -62,9 +63,10 @@ export async function loadApp(file: string): Promise<App> {
 }
 
 // Duck-typed rather than `instanceof App`: the app may import Palisade from its sources
-// while the CLI runs from dist/ (two copies of the class).
+// while the CLI runs from dist/ (two copies of the class); the internal keys are registered
+// symbols, the same in both copies.
 function isApp(v: unknown): v is App {
   if (v === null || typeof v !== 'object') return false;
-  const a = v as Record<string, unknown>;
-  return typeof a.handle === 'function' && typeof a.listen === 'function' && typeof a.settings === 'object' && 'routes' in a && 'protections' in a;
+  const a = v as Record<string | symbol, unknown>;
+  return typeof a[RESPOND] === 'function' && typeof a.listen === 'function' && typeof a.settings === 'object' && 'routes' in a && PROTECTIONS in a;
 }

@@ -11,10 +11,11 @@
  * See docs/deployment.md#the-palisade-command.
  */
 import { parseArgs } from 'node:util';
-import type { App } from '../app/app.js';
+import type { App } from '../create-app.js';
 import type { Protection } from '../app/protection.js';
 import type { MountedRoute } from '../app/router.js';
 import { CliError, loadApp, resolveAppFile } from './load-app.js';
+import { PROTECTIONS } from '../util/symbols.js';
 
 /** One line of the routes table. */
 export interface RouteRow {
@@ -33,6 +34,7 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function routeProtections(route: MountedRoute, protections: readonly Protection[]): string[] {
   const out: string[] = [];
   for (const p of protections) {
+    if (p.always === true) continue; // on every route, and cannot be switched off
     const opt = (route.options as Readonly<Record<string, unknown>>)[p.name]; // a protection's own option, by its name
     if (opt === false) out.push(`-${p.name}`);
     else if (p.name === 'csrf' && SAFE.has(route.method) && route.websocket === undefined) continue; // only unsafe methods and handshakes are checked
@@ -44,7 +46,7 @@ export function routeProtections(route: MountedRoute, protections: readonly Prot
 }
 
 /** The rows of the routes table (implicit HEAD twins of GET routes left out). */
-export function routeRows(app: Pick<App, 'routes' | 'protections'>): RouteRow[] {
+export function routeRows(app: Pick<App, 'routes' | typeof PROTECTIONS>): RouteRow[] {
   return app.routes
     .filter((r) => !r.implicitHead)
     .map((r) => {
@@ -52,7 +54,7 @@ export function routeRows(app: Pick<App, 'routes' | 'protections'>): RouteRow[] 
       if (r.options.allowTopLevelArray === true) notes.push('json-array');
       if (r.options.uploads === true) notes.push('uploads');
       if (typeof r.options.maxBodySize === 'number') notes.push(`body≤${r.options.maxBodySize}`);
-      return { method: r.websocket !== undefined ? 'WS' : r.method, path: r.path, name: r.name ?? '', protections: routeProtections(r, app.protections), notes };
+      return { method: r.websocket !== undefined ? 'WS' : r.method, path: r.path, name: r.name ?? '', protections: routeProtections(r, app[PROTECTIONS]), notes };
     });
 }
 

@@ -12,7 +12,7 @@
  * so the JSON holds no `/` that could end a regular expression literal (see js.ts).
  */
 
-import { plainJSON } from '../json/plain.js';
+import { plainJSON } from './plain-json.js';
 
 const UNSAFE = /[<>&'/\u2028\u2029]/;
 const UNSAFE_G = /[<>&'/\u2028\u2029]/g;

@@ -25,6 +25,7 @@ import { SNIFF_BYTES } from './content-sniff.js';
 import { MultipartGuard } from './multipart-guard.js';
 import { UploadedFile } from './uploaded-file.js';
 import type { RequestUploads } from './upload-store.js';
+import { INTERNALS } from '../util/symbols.js';
 
 /**
  * What `await req.files()` returns: the text fields and the files of a multipart body.
@@ -105,7 +106,7 @@ export async function parseMultipart(req: Request, uploads: RequestUploads): Pro
 
   // Made before the first await, so a check that starts the parse (fieldBeforeFiles) finds it.
   const run = new MultipartRun(req, uploads, boundary, maxTotal, tooLarge);
-  req.internals.multipart = run;
+  req[INTERNALS].multipart = run;
   try {
     // Normally the body is streamed. If something before the handler already buffered it
     // with req.bytes() (under the route's maxBodySize), parse those bytes instead.

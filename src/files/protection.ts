@@ -2,7 +2,7 @@
  * The files protection: serves the static folder, gives each request its upload storage
  * under the app's `uploads` limits, and deletes every temporary upload file the handler
  * did not save once the response is finished (errors included). Registered in
- * src/app/protections.ts, before the CSRF check, which may read `csrf_token` from a
+ * src/app/default-protections.ts, before the CSRF check, which may read `csrf_token` from a
  * multipart body through `req.files()`.
  * See docs/files.md.
  */

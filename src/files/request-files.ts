@@ -18,6 +18,7 @@
 import { Request } from '../http/request.js';
 import { parseMultipart, type MultipartBody } from './multipart.js';
 import { uploadsOf } from './upload-store.js';
+import { INTERNALS } from '../util/symbols.js';
 
 declare module '../http/request.js' {
   interface Request<P extends string = string> {
@@ -40,7 +41,7 @@ declare module '../http/request.js' {
 }
 
 function files(this: Request): Promise<MultipartBody> {
-  return (this.internals.files ??= parseMultipart(this, uploadsOf(this)));
+  return (this[INTERNALS].files ??= parseMultipart(this, uploadsOf(this)));
 }
 
 Object.defineProperty(Request.prototype, 'files', { value: files, writable: true, configurable: true, enumerable: false });
@@ -58,7 +59,7 @@ export function fieldBeforeFiles(req: Request, name: string, check: (value: stri
   const files = req.files();
   // The parse's outcome is the handler's to read; this caller only waits for its check.
   files.catch(() => {});
-  const run = req.internals.multipart;
+  const run = req[INTERNALS].multipart;
   // No parse was made: the body was refused before (not multipart, over the size limit).
   if (run === undefined) return files.then(() => check(undefined));
   return run.gate(name, check);

@@ -8,6 +8,7 @@ import { chmod, mkdtemp, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Request } from '../http/request.js';
 import { UPLOAD_DEFAULTS, type UploadLimits } from './options.js';
+import { INTERNALS } from '../util/symbols.js';
 
 /** One app's upload storage: its limits and its private temporary directory. */
 export class UploadStore {
@@ -99,7 +100,7 @@ let defaultStore: UploadStore | undefined;
 
 /** Ties a request to its app's upload store (done by the files protection for every request). */
 export function bindStore(req: Request, store: UploadStore): void {
-  req.internals.uploadStore = store;
+  req[INTERNALS].uploadStore = store;
 }
 
 /**
@@ -107,10 +108,10 @@ export function bindStore(req: Request, store: UploadStore): void {
  * hand, in a unit test) gets default limits and a process-wide store.
  */
 export function uploadsOf(req: Request): RequestUploads {
-  return (req.internals.uploads ??= new RequestUploads(req.internals.uploadStore ?? (defaultStore ??= new UploadStore(UPLOAD_DEFAULTS))));
+  return (req[INTERNALS].uploads ??= new RequestUploads(req[INTERNALS].uploadStore ?? (defaultStore ??= new UploadStore(UPLOAD_DEFAULTS))));
 }
 
 /** The uploads of a request if it has any, without creating them. */
 export function boundUploads(req: Request): RequestUploads | undefined {
-  return req.internals.uploads;
+  return req[INTERNALS].uploads;
 }

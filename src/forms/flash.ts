@@ -22,6 +22,7 @@
 import { currentScope } from '../http/context.js';
 import type { Request } from '../http/request.js';
 import { sessionInternals } from '../security/session.js';
+import { INTERNALS } from '../util/symbols.js';
 
 /** The session key the messages are kept under (as in Flask). */
 export const FLASH_KEY = '_flashes';
@@ -66,8 +67,8 @@ export async function flash(req: Request, message: string, category = 'message')
   list.push([category, message]);
   while (list.length > MAX_FLASHES) list.shift();
   await req.session.set(FLASH_KEY, list);
-  const st = req.internals.flash;
-  if (st === undefined) req.internals.flash = { messages: list.slice(), popped: false };
+  const st = req[INTERNALS].flash;
+  if (st === undefined) req[INTERNALS].flash = { messages: list.slice(), popped: false };
   else if (!st.popped) st.messages = list.slice();
 }
 
@@ -92,10 +93,10 @@ export interface FlashedOptions {
 export async function getFlashedMessages(req: Request, options: FlashedOptions & { withCategories: true }): Promise<[string, string][]>;
 export async function getFlashedMessages(req: Request, options?: FlashedOptions): Promise<string[]>;
 export async function getFlashedMessages(req: Request, options: FlashedOptions = {}): Promise<string[] | [string, string][]> {
-  let st = req.internals.flash;
+  let st = req[INTERNALS].flash;
   if (st === undefined) {
     st = { messages: req.session === undefined ? [] : sane(await req.session.get(FLASH_KEY)), popped: false };
-    req.internals.flash = st;
+    req[INTERNALS].flash = st;
   }
   const out = pop(req, st, options);
   await st.removal;
@@ -122,9 +123,9 @@ function pop(req: Request, st: FlashState, o: FlashedOptions): string[] | [strin
  * Synchronous when the session data is at hand (the cookie store).
  */
 export function preloadFlashes(req: Request): Promise<void> | undefined {
-  if (req.internals.flash !== undefined) return undefined;
+  if (req[INTERNALS].flash !== undefined) return undefined;
   const keep = (raw: unknown): void => {
-    req.internals.flash ??= { messages: sane(raw), popped: false };
+    req[INTERNALS].flash ??= { messages: sane(raw), popped: false };
   };
   let peeked: unknown;
   try {
@@ -143,7 +144,7 @@ export function preloadFlashes(req: Request): Promise<void> | undefined {
 
 /** Waits for this request's read messages to leave the session (before it is written). */
 export function finishFlashes(req: Request): Promise<void> | undefined {
-  return req.internals.flash?.removal;
+  return req[INTERNALS].flash?.removal;
 }
 
 /**
@@ -153,11 +154,11 @@ export function finishFlashes(req: Request): Promise<void> | undefined {
 export function get_flashed_messages(a?: unknown, b?: unknown): string[] | [string, string][] {
   const req = currentScope()?.request as Request | undefined;
   if (req === undefined || req.session === undefined) return [];
-  let st = req.internals.flash;
+  let st = req[INTERNALS].flash;
   if (st === undefined) {
     // No session cookie came with the request, so no messages are waiting.
     st = { messages: [], popped: false };
-    req.internals.flash = st;
+    req[INTERNALS].flash = st;
   }
   let withCategories = false;
   let categoryFilter: readonly string[] | undefined;

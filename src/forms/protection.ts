@@ -2,7 +2,7 @@
  * The forms protection: before each handler it gives templates `get_flashed_messages()`
  * (loading the messages when the request carries a session cookie, since templates render
  * synchronously). Registered in
- * src/app/protections.ts after the session and CSRF protections; flashFinishProtection,
+ * src/app/default-protections.ts after the session and CSRF protections; flashFinishProtection,
  * registered before the session protection, completes what templates read.
  *
  * See docs/forms-and-csrf.md#flashed-messages. (The app's `forms` limits are applied by the

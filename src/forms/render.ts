@@ -23,7 +23,7 @@
 import { escapeHTML } from '../escape/html.js';
 import { markupFromSafe, type Markup } from '../escape/markup.js';
 import { filterAndNormalizeURL } from '../escape/url.js';
-import { currentScope } from '../http/context.js';
+import { renderEnv } from '../templates/render-env.js';
 import { CSRF_FIELD } from '../security/csrf.js';
 import { formatISODate, type HtmlHints } from './fields.js';
 import type { Form, FormResult } from './form.js';
@@ -253,10 +253,10 @@ export class FormView {
     if (o.action !== undefined && o.action !== null) action = filterAndNormalizeURL(String(o.action));
     let html = `<form${attrs([['method', this.#method], ['action', action], ['enctype', multipart ? 'multipart/form-data' : undefined]])}>`;
     if (this.#csrf) {
-      const scope = currentScope();
-      const token = scope?.csrfToken;
-      if (token === undefined) throw new TypeError('form.render() needs a request with CSRF protection (it writes the CSRF field): render the template from a handler (a timer or event callback needs bindScope())');
-      html += `<input${attrs([['type', 'hidden'], ['name', CSRF_FIELD], ['value', token(scope!)]])}>`;
+      // The environment of the template rendering this form, else the request's.
+      const env = renderEnv();
+      if (env?.csrfToken === undefined) throw new TypeError('form.render() needs a request with CSRF protection (it writes the CSRF field): render the form while a request is handled');
+      html += `<input${attrs([['type', 'hidden'], ['name', CSRF_FIELD], ['value', env.csrfToken()]])}>`;
     }
     if (this.form_errors.length > 0) html += `<ul class="form-errors">${this.form_errors.map((e) => `<li>${escapeHTML(e)}</li>`).join('')}</ul>`;
     for (const f of this.fields) html += f.row().toString();

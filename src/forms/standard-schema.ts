@@ -14,7 +14,6 @@
  * See docs/forms-and-csrf.md#standard-schema.
  */
 import type { StandardJSONSchemaV1, StandardSchemaV1 } from '@standard-schema/spec';
-import type { UploadedFile } from '../files/uploaded-file.js';
 import { makeField, type Field, type FieldOptions, type HtmlHints, type Outcome, type RawInput } from './fields.js';
 
 export type { StandardSchemaV1 };
@@ -204,5 +203,3 @@ export function hintsFromJSONSchema(p: JSONSchema, required: boolean): HtmlHints
   };
 }
 
-/** A file or files, as a schema sees them. */
-export type SchemaFile = UploadedFile;

@@ -25,8 +25,8 @@
 import { Readable } from 'node:stream';
 import { brotliCompressSync, constants, createBrotliCompress, createGzip, gzipSync, type BrotliCompress, type Gzip } from 'node:zlib';
 import type { Protection, ProtectionContext } from '../app/protection.js';
-import { ConfigError } from '../errors.js';
 import { lazyRequire } from '../util/lazy-require.js';
+import type { CompressSettings, Encoding } from './compress-options.js';
 import { negotiateEncoding } from './accept-encoding.js';
 import type { Request } from './request.js';
 import type { Response } from './response.js';
@@ -41,71 +41,7 @@ declare module '../app/routes.js' {
   }
 }
 
-/** A content coding Palisade produces. */
-export type Encoding = 'br' | 'gzip';
-
-/** The `compress` setting: `true` compresses everything compressible, `false` nothing. */
-export interface CompressOptions {
-  /**
-   * Compress what handlers return (pages, JSON, text). Default false: see BREACH in
-   * docs/security-model.md#compression before turning it on.
-   */
-  responses?: boolean;
-  /** The static folder: a fresh `.br`/`.gz` sibling if there is one, else compressed as sent. Default true. */
-  static?: boolean;
-  /** Bodies smaller than this many bytes are sent as they are. Default 1024. */
-  threshold?: number;
-  /** The codings offered, best first. Default `['br', 'gzip']`. */
-  encodings?: readonly Encoding[];
-  /** Brotli quality, 0–11. Default 4 (fast; 11 is for files compressed ahead of time). */
-  brotliQuality?: number;
-  /** gzip level, 1–9. Default 6. */
-  gzipLevel?: number;
-}
-
-export interface CompressSettings {
-  readonly responses: boolean;
-  readonly static: boolean;
-  readonly threshold: number;
-  readonly encodings: readonly Encoding[];
-  readonly brotliQuality: number;
-  readonly gzipLevel: number;
-}
-
-const DEFAULTS: CompressSettings = Object.freeze({
-  responses: false,
-  static: true,
-  threshold: 1024,
-  encodings: Object.freeze(['br', 'gzip'] as Encoding[]),
-  brotliQuality: 4,
-  gzipLevel: 6,
-});
-
-/** Reads and checks the `compress` setting; throws ConfigError naming the setting. */
-export function resolveCompress(raw: unknown): CompressSettings {
-  if (raw === undefined) return DEFAULTS;
-  if (raw === true) return Object.freeze({ ...DEFAULTS, responses: true });
-  if (raw === false) return Object.freeze({ ...DEFAULTS, responses: false, static: false });
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) invalid('compress', 'true, false or an object like { responses: true }', raw);
-  const o = raw as Record<string, unknown>;
-  for (const k of Object.keys(o)) {
-    if (!(k in DEFAULTS)) throw new ConfigError('CONFIG_INVALID', `Unknown setting "compress.${k}" (known: ${Object.keys(DEFAULTS).join(', ')}).`, { key: `compress.${k}` });
-  }
-  const out = { ...DEFAULTS, ...(o as Partial<CompressSettings>) };
-  for (const k of ['responses', 'static'] as const) if (typeof out[k] !== 'boolean') invalid(`compress.${k}`, 'a boolean', out[k]);
-  if (!Number.isSafeInteger(out.threshold) || out.threshold < 0) invalid('compress.threshold', 'a whole number of bytes', out.threshold);
-  if (!Number.isInteger(out.brotliQuality) || out.brotliQuality < 0 || out.brotliQuality > 11) invalid('compress.brotliQuality', 'a whole number from 0 to 11', out.brotliQuality);
-  if (!Number.isInteger(out.gzipLevel) || out.gzipLevel < 1 || out.gzipLevel > 9) invalid('compress.gzipLevel', 'a whole number from 1 to 9', out.gzipLevel);
-  const enc = out.encodings as unknown;
-  if (!Array.isArray(enc) || enc.length === 0 || enc.some((e) => e !== 'br' && e !== 'gzip') || new Set(enc).size !== enc.length) {
-    invalid('compress.encodings', 'a list of "br" and "gzip"', enc);
-  }
-  return Object.freeze({ ...out, encodings: Object.freeze([...out.encodings]) });
-}
-
-function invalid(key: string, expected: string, got: unknown): never {
-  throw new ConfigError('CONFIG_INVALID', `Setting "${key}" must be ${expected}; got ${JSON.stringify(got)}.`, { key });
-}
+export { resolveCompress, type CompressOptions, type CompressSettings, type Encoding } from './compress-options.js';
 
 // ---- which types compress ---------------------------------------------------------------
 
@@ -145,7 +81,7 @@ export function markStaticResponse(res: Response): void {
 const SYNC_MAX = 64 * 1024;
 
 /**
- * The compression step, registered last in src/app/protections.ts: it encodes the body
+ * The compression step, registered last in src/app/default-protections.ts: it encodes the body
  * every other step has finished. Null when `compress: false`.
  */
 export function compressProtection(ctx: ProtectionContext): Protection | null {
@@ -160,7 +96,7 @@ export function compressProtection(ctx: ProtectionContext): Protection | null {
     audit(routes) {
       if (!s.responses) return [];
       return [
-        'compress: responses are compressed (compress.responses). A page that reflects request data next to a secret leaks the secret to BREACH; keep such pages off with { compress: false } (docs/security-model.md#compression).',
+        'compress: responses are compressed (compress.responses). A page that reflects request data next to a secret leaks the secret to BREACH; keep such pages off with { compress: false } (docs/security-model.md#compression-deployment).',
         ...routes.filter((r) => r.options.compress === true && !r.implicitHead).map((r) => `compress: ${r.method} ${r.path} is compressed ({ compress: true }).`),
       ];
     },

@@ -12,7 +12,7 @@
  *   RFC 8187 `filename*=UTF-8''…`).
  *
  * A value that breaks a rule is an `HTTP_INVALID_HEADER` error (500: the app built a
- * response it cannot send). See docs/headers.md#setting-headers.
+ * response it cannot send). See docs/routing.md#headers.
  */
 import { PalisadeError } from '../errors.js';
 

@@ -13,14 +13,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { RouteOptions } from '../app/routes.js';
 import { HttpError } from '../errors.js';
-import { parseJSONBody } from '../json/parse.js';
+import { parseJSONBody } from './json-body.js';
 import { readBody, decodeUTF8, type BodySource } from './body.js';
 import { parseCookies } from './cookies.js';
 import { isJSONMediaType, parseMediaType, type MediaType } from './media-type.js';
 import { DEFAULT_FORM_LIMITS, type FormLimits } from './form-limits.js';
 import { Params, parseUrlencoded } from './params.js';
+import type { RequestScope } from './context.js';
+import { INTERNALS, SCOPE } from '../util/symbols.js';
 
 export type HeaderValue = string | string[] | undefined;
 export type IncomingHeaders = Readonly<Record<string, HeaderValue>>;
@@ -53,6 +54,10 @@ export interface RequestSettings {
   formLimits?: Readonly<Required<FormLimits>>;
   /** The app's logger (made on first use), for `req.log`. */
   logger?: () => Logger;
+  /** The app's `urlFor`, for `req.urlFor()` and templates' `url_for()`. */
+  urlFor?: RequestScope['urlFor'];
+  /** The app's templates, for `render()`. */
+  templates?: RequestScope['templates'];
 }
 
 /**
@@ -61,12 +66,20 @@ export interface RequestSettings {
  */
 const REQUEST_ID = /^[\w.:@/+=~-]{1,128}$/;
 
+/**
+ * The options of the matched route, as `req.route.options` shows them: the app's
+ * RouteOptions, which src/app/routes.ts merges in here (so this module needs nothing from
+ * the layer above it).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by augmentation
+export interface RouteInfoOptions {}
+
 /** What the app learns about the matched route; handlers may read it. */
 export interface RouteInfo {
   readonly method: string;
   readonly path: string;
   readonly name: string | undefined;
-  readonly options: Readonly<RouteOptions>;
+  readonly options: Readonly<RouteInfoOptions>;
 }
 
 /**
@@ -113,6 +126,12 @@ export class Request<P extends string = string> {
   #log: Logger | undefined;
   /** Body limit for this request; the app lowers or raises it per route. */
   maxBodySize: number;
+  /**
+   * Internal: this request's scope, which adapters enter around the whole request and
+   * protections fill in (src/http/context.ts). Not for applications: use `req.nonce`,
+   * `req.csrfToken()`, `req.urlFor()`.
+   */
+  readonly [SCOPE]: RequestScope;
 
   constructor(init: RequestInit, settings: RequestSettings) {
     this.#init = init;
@@ -135,10 +154,50 @@ export class Request<P extends string = string> {
     const q = target.indexOf('?');
     this.path = q === -1 ? target : target.slice(0, q);
     this.#rawQuery = q === -1 ? '' : target.slice(q + 1);
+    this[SCOPE] = { request: this, urlFor: settings.urlFor, templates: settings.templates, logger: settings.logger };
+  }
+
+  /**
+   * The CSP nonce of this request's response, which templates put on every `<script>` and
+   * `<style>` they write; undefined when the app's policy uses no nonces. For a tag you
+   * write yourself: `<script nonce="${req.nonce}">`. See docs/headers.md.
+   */
+  get nonce(): string | undefined {
+    return this[SCOPE].nonce;
+  }
+
+  /**
+   * A masked CSRF token for this request's session, for code that is not a template (a
+   * JSON endpoint that hands it to a single-page app). Each call gives a new masking of
+   * the same token. Throws when the app's CSRF protection is switched off.
+   *
+   * ```ts
+   * app.get('/api/csrf', (req) => ({ token: req.csrfToken() }));
+   * ```
+   * See docs/forms-and-csrf.md#fetch-and-javascript.
+   */
+  csrfToken(): string {
+    const scope = this[SCOPE];
+    if (scope.csrfToken === undefined) throw new TypeError('req.csrfToken(): this app has no CSRF protection (csrf: { enabled: false })');
+    return scope.csrfToken();
+  }
+
+  /**
+   * Builds the URL path of a named route, as `app.urlFor` does.
+   *
+   * ```ts
+   * app.post('/notes', async (req) => Response.redirect(req.urlFor('notes.show', { id: 3 })));
+   * ```
+   * See docs/routing.md#names-and-urlfor.
+   */
+  urlFor(name: string, params?: Record<string, unknown>, query?: Record<string, unknown>): string {
+    const urlFor = this[SCOPE].urlFor;
+    if (urlFor === undefined) throw new TypeError('req.urlFor(): this request was made without an app');
+    return urlFor(name, params, query);
   }
 
   /** Internal: state of Palisade's own modules (see RequestInternals). Not for applications. */
-  get internals(): RequestInternals {
+  get [INTERNALS](): RequestInternals {
     return (this.#internals ??= {});
   }
 

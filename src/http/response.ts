@@ -143,7 +143,7 @@ export class Response {
   /**
    * Sets a header (lower-cased name), replacing any earlier value. A name that is not a
    * token or a value with a control character or a character outside ASCII throws
-   * `HTTP_INVALID_HEADER` naming the header (docs/headers.md#setting-headers).
+   * `HTTP_INVALID_HEADER` naming the header (docs/routing.md#headers).
    */
   setHeader(name: string, value: string | readonly string[]): this {
     this.headers[name.toLowerCase()] = checkedHeader(name, value);

@@ -10,7 +10,7 @@
  */
 import { PalisadeError } from '../errors.js';
 import { Response, type ResponseInit } from '../http/response.js';
-import { plainJSON } from './plain.js';
+import { plainJSON } from '../escape/plain-json.js';
 
 declare module '../app/routes.js' {
   interface RouteOptions {

@@ -35,7 +35,7 @@ const STATUS_TEXT: Record<string, string> = {
   404: 'Not Found', 409: 'Conflict', 422: 'Unprocessable Content', 429: 'Too Many Requests',
 };
 
-/** RFC 9457 problem details as Palisade's 422 sends them (src/app/error-page.ts). */
+/** RFC 9457 problem details as Palisade's 422 sends them (src/http/error-page.ts). */
 const VALIDATION_PROBLEM: JSONSchemaObject = {
   type: 'object',
   description: 'RFC 9457 problem details: the request does not match the route\'s schema.',

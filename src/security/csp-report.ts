@@ -13,12 +13,12 @@
  * See docs/headers.md#violation-reports.
  */
 import type { Logger } from 'pino';
-import { planLogger } from '../app/logger.js';
+import { planLogger } from '../util/logger.js';
 import type { Handler, RouteOptions } from '../app/routes.js';
 import { HttpError } from '../errors.js';
 import type { Request } from '../http/request.js';
 import { Response } from '../http/response.js';
-import { parseJSONBody } from '../json/parse.js';
+import { parseJSONBody } from '../http/json-body.js';
 import { currentScope } from '../http/context.js';
 import { resolveMode } from '../mode.js';
 

@@ -9,7 +9,7 @@
  * (curl, a server) and passes to layer 2. Origins listed in `trustedOrigins` pass.
  * This follows Go 1.25's `net/http.CrossOriginProtection`.
  *
- * See docs/forms-and-csrf.md#layer-1-where-the-request-comes-from.
+ * See docs/forms-and-csrf.md#what-is-protected.
  */
 import { ConfigError } from '../errors.js';
 import type { Request } from '../http/request.js';

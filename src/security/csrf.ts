@@ -20,6 +20,7 @@
  */
 import { ConfigError, HttpError } from '../errors.js';
 import { currentScope, type RequestScope } from '../http/context.js';
+import { INTERNALS, SCOPE } from '../util/symbols.js';
 import { serializeCookie } from '../http/cookies.js';
 import type { Request } from '../http/request.js';
 import { fieldBeforeFiles } from '../files/request-files.js'; // a multipart token, read as req.files() parses (once, shared with the handler)
@@ -83,7 +84,7 @@ declare module '../http/request.js' {
  * off. The check throws or rejects with CSRF_TOKEN_MISSING or CSRF_TOKEN_INVALID.
  */
 export function csrfTokenCheck(req: Request): (() => Promise<void> | undefined) | undefined {
-  const check = req.internals.csrfCheck;
+  const check = req[INTERNALS].csrfCheck;
   return check === undefined ? undefined : () => check(req);
 }
 
@@ -98,9 +99,8 @@ export function csrfTokenCheck(req: Request): (() => Promise<void> | undefined) 
  */
 export function csrfToken(): string {
   const scope = currentScope();
-  const fn = scope?.csrfToken;
-  if (fn === undefined) throw new TypeError('csrfToken() is called outside a request (a timer or event callback needs bindScope()), or CSRF protection is switched off');
-  return fn(scope!);
+  if (scope?.csrfToken === undefined) throw new TypeError('csrfToken() is called outside a request, or CSRF protection is switched off');
+  return scope.csrfToken();
 }
 
 /**
@@ -117,7 +117,7 @@ export function csrfCovers(route: MountedRoute, exempt: ReadonlySet<string>): bo
   return (!SAFE.has(route.method) || route.websocket !== undefined) && !csrfExempt(route, exempt);
 }
 
-/** Builds the CSRF protection from the app's `csrf` options (registered in src/app/protections.ts). */
+/** Builds the CSRF protection from the app's `csrf` options (registered in src/app/default-protections.ts). */
 export function csrfProtection(ctx: ProtectionContext): Protection | null {
   const o = readOptions(ctx.options.csrf);
   // Switched off: no protection at all; `palisade check` reports its absence (csrf-off).
@@ -140,8 +140,10 @@ export function csrfProtection(ctx: ProtectionContext): Protection | null {
     return tokens.mint(sessionInternals.bindingForRender(req.session));
   };
 
-  // One function for every request's scope (no closure per request).
-  const mintForScope = (scope: RequestScope): string => mint(scope.request as Request);
+  // One function for every request's scope (no closure per request), called as its method.
+  const mintForScope = function (this: RequestScope): string {
+    return mint(this.request as Request);
+  };
 
   const refuse = (req: Request, err: HttpError): never => {
     req.log.warn(
@@ -202,16 +204,16 @@ export function csrfProtection(ctx: ProtectionContext): Protection | null {
   // The check, run at most once per request: a later call (a form on an exempt route)
   // gets the same verdict, thrown again or the same promise.
   const verifyOnce = (req: Request): Promise<void> | undefined => {
-    const prev = req.internals.csrfVerdict;
+    const prev = req[INTERNALS].csrfVerdict;
     if (prev === 'passed') return undefined;
     if (prev instanceof Promise) return prev;
     if (prev !== undefined) throw prev.error;
     try {
       const pending = verifyToken(req);
-      req.internals.csrfVerdict = pending ?? 'passed';
+      req[INTERNALS].csrfVerdict = pending ?? 'passed';
       return pending;
     } catch (err) {
-      req.internals.csrfVerdict = { error: err };
+      req[INTERNALS].csrfVerdict = { error: err };
       throw err;
     }
   };
@@ -234,7 +236,7 @@ export function csrfProtection(ctx: ProtectionContext): Protection | null {
       if (SAFE.has(req.method)) return;
       // One token check per request, shared with forms (src/forms), which check the token
       // themselves on exempt routes and with the token layer off.
-      req.internals.csrfCheck = verifyOnce;
+      req[INTERNALS].csrfCheck = verifyOnce;
       if (isExempt(route)) return;
       const refusal = origins.check(req);
       if (refusal !== undefined) refuse(req, new HttpError('CSRF_ORIGIN_MISMATCH', originMessage(req, refusal), { ...refusal }));
@@ -321,7 +323,7 @@ export async function issueCsrfTokenForTestClient(
   const csrf = protections.find((p) => minters.has(p));
   if (csrf === undefined) return undefined;
   const session = protections.find((p) => p.name === 'session');
-  const scope: RequestScope = { request: req };
+  const scope = req[SCOPE];
   await session?.check?.(req, null, scope);
   const token = minters.get(csrf)!(req);
   const res = new Response(null);

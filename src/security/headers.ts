@@ -153,7 +153,7 @@ export function compileHeaders(raw: unknown): CompiledHeaders {
 /**
  * The security-headers protection (registered last, so its `finish` sees every response,
  * error pages included). Its `begin` gives the request its CSP nonce in
- * `currentScope().nonce`, which templates put on every `<script>` and `<style>`.
+ * `req.nonce` (its scope's `nonce`), which templates put on every `<script>` and `<style>`.
  */
 export function headersProtection(ctx: ProtectionContext): Protection | null {
   if (ctx.options.headers === false) return null;

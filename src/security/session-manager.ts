@@ -179,7 +179,7 @@ function invalid(key: string, expected: string, got: unknown): never {
 }
 
 /**
- * The session protection factory (registered in src/app/protections.ts). Runs before
+ * The session protection factory (registered in src/app/default-protections.ts). Runs before
  * CSRF, which binds its tokens to the session.
  */
 export function sessionProtection(ctx: ProtectionContext): Protection {

@@ -19,6 +19,7 @@ import { generate } from './codegen.js';
 import { FILTERS, type FilterDef } from './filters.js';
 import { TESTS } from './is-tests.js';
 import * as rt from './runtime.js';
+import { renderWith, type RenderEnv } from './render-env.js';
 
 /** Options shared by compileTemplate, renderString and createTemplates. */
 export interface CompileOptions {
@@ -92,20 +93,20 @@ const BUILTINS: Record<string, unknown> = Object.assign(Object.create(null) as R
   csrf_token(): string {
     const s = rt.scope();
     if (s?.csrfToken === undefined) {
-      throw new rt.RenderFault('TEMPLATE_CSRF_UNAVAILABLE', 'csrf_token() needs a request with CSRF protection; render this template from a handler');
+      throw new rt.RenderFault('TEMPLATE_CSRF_UNAVAILABLE', 'csrf_token() needs a request with CSRF protection; render this template from a handler, or pass a render environment with csrfToken');
     }
-    return s.csrfToken(s);
+    return s.csrfToken();
   },
   csrf_field(): Markup {
     const s = rt.scope();
     if (s?.csrfToken === undefined) {
-      throw new rt.RenderFault('TEMPLATE_CSRF_UNAVAILABLE', 'csrf_field() needs a request with CSRF protection; render this template from a handler');
+      throw new rt.RenderFault('TEMPLATE_CSRF_UNAVAILABLE', 'csrf_field() needs a request with CSRF protection; render this template from a handler, or pass a render environment with csrfToken');
     }
     return markupFromSafe(rt.csrfFieldHTML(s));
   },
   url_for(name: string, params?: Record<string, unknown>): string {
     const f = rt.scope()?.urlFor;
-    if (f === undefined) throw new rt.RenderFault('TEMPLATE_RUNTIME', 'url_for() needs a request: render this template from a handler');
+    if (f === undefined) throw new rt.RenderFault('TEMPLATE_RUNTIME', 'url_for() needs a request: render this template from a handler, or pass a render environment with urlFor');
     return f(name, params ?? {});
   },
 });
@@ -268,9 +269,13 @@ export class Template {
     this.parent = parent;
   }
 
-  /** Renders with `context` and returns Markup (safe HTML). */
-  render(context: Record<string, unknown> = {}): Markup {
-    return markupFromSafe(this.#root(context, this.#env, undefined, false, this.blockContexts) as string);
+  /**
+   * Renders with `context` and returns Markup (safe HTML). `env` is the render environment
+   * (the CSP nonce, CSRF token, `url_for`, request globals; see RenderEnv); without one, a
+   * render while a request is handled uses the request's.
+   */
+  render(context: Record<string, unknown> = {}, env?: RenderEnv): Markup {
+    return markupFromSafe(renderWith(env, () => this.#root(context, this.#env, undefined, false, this.blockContexts) as string));
   }
 
   /** Internal: renders to a string with block overrides from child templates. */

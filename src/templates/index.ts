@@ -3,4 +3,5 @@
  */
 export { renderString, compileTemplate, Template, type CompileOptions } from './compile.js';
 export { createTemplates, Templates, type TemplatesOptions } from './loader.js';
+export type { RenderEnv } from './render-env.js';
 export { TemplateError } from '../errors.js';

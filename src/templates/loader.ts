@@ -12,6 +12,7 @@ import { resolveMode } from '../mode.js';
 import type { Markup } from '../escape/markup.js';
 import { BaseEnv, type CompileOptions, type InternalCompileOptions, Template, compileWith } from './compile.js';
 import { RenderFault } from './runtime.js';
+import type { RenderEnv } from './render-env.js';
 
 export interface TemplatesOptions extends CompileOptions {
   /** The folder that holds the templates. */
@@ -111,8 +112,12 @@ export class Templates {
     }
   }
 
-  /** Renders `name` with `context`; returns Markup. Throws TemplateError. */
-  render(name: string, context: Record<string, unknown> = {}): Markup {
+  /**
+   * Renders `name` with `context` in the render environment `env` (see RenderEnv; without
+   * one, a render while a request is handled uses the request's); returns Markup. Throws
+   * TemplateError.
+   */
+  render(name: string, context: Record<string, unknown> = {}, env?: RenderEnv): Markup {
     let t: Template;
     try {
       t = this.get(name);
@@ -120,7 +125,7 @@ export class Templates {
       if (e instanceof RenderFault) throw new TemplateError(e.code, e.message, { file: name, line: 0, column: 0 });
       throw e;
     }
-    return t.render(context);
+    return t.render(context, env);
   }
 
   /** The names of every `.html` file under the folder, sorted, as `get` takes them. */

@@ -1,8 +1,8 @@
 /**
  * What compiled templates call while they render: the escaping functions by name (for
  * the chains chosen by analyze.ts), Python-like value semantics (truthiness, `+`, `==`,
- * `in`, iteration, loop variables), safe attribute access, calls, and the request-scope
- * inserts (CSP nonce, CSRF field). Kept small and monomorphic; generated code hoists
+ * `in`, iteration, loop variables), safe attribute access, calls, and the render
+ * environment's inserts (CSP nonce, CSRF field). Kept small and monomorphic; generated code hoists
  * these into local constants once per compiled template.
  */
 import { PalisadeError, TemplateError } from '../errors.js';
@@ -12,7 +12,7 @@ import { URL_SENTINEL, escapeEdgesURL, escapeURLComponent, filterAndNormalizeURL
 import { escapeEdgesJS, escapeJSRegexp, escapeJSString, escapeJSTemplate, jsValue } from '../escape/js.js';
 import { escapeCSSString, escapeCSSURL, escapeEdgesCSS, filterCSSValue } from '../escape/css.js';
 import { filterRefresh, filterRefreshURL } from '../escape/refresh.js';
-import { currentScope, type RequestScope } from '../http/context.js';
+import { renderEnv, type RenderEnv } from './render-env.js';
 import type { EscaperName } from './hole-plan.js';
 import { BLOCKED_NAMES, readAttr } from './blocked-names.js';
 import { isSameOriginAction } from './attr.js';
@@ -437,21 +437,20 @@ export function inOp(x: unknown, c: unknown): boolean {
   return false;
 }
 
-/** The per-render scope (CSP nonce, CSRF token, url_for, globals), or undefined. */
-export function scope(): RequestScope | undefined {
-  return currentScope();
+/** The render environment (CSP nonce, CSRF token, url_for, globals), or undefined. */
+export function scope(): RenderEnv | undefined {
+  return renderEnv();
 }
 
 /** ` nonce="…"` for a `<script>`/`<style>` start tag when the request has a nonce. */
-export function nonceAttr(s: RequestScope | undefined): string {
+export function nonceAttr(s: RenderEnv | undefined): string {
   const n = s?.nonce;
   return n ? ` nonce="${escapeHTML(n)}"` : '';
 }
 
 /** The hidden CSRF input, or nothing outside a request with CSRF protection. */
-export function csrfFieldHTML(s: RequestScope | undefined): string {
-  const f = s?.csrfToken;
-  return f ? `<input type="hidden" name="csrf_token" value="${escapeHTML(f(s!))}">` : '';
+export function csrfFieldHTML(s: RenderEnv | undefined): string {
+  return s?.csrfToken ? `<input type="hidden" name="csrf_token" value="${escapeHTML(s.csrfToken())}">` : '';
 }
 
 /** Reads a name in strict mode: a missing name is an error with its position. */

@@ -11,10 +11,13 @@
  */
 import { Readable } from 'node:stream';
 import { parseSetCookie } from 'cookie';
-import type { App } from '../app/app.js';
+import type { AppBase as App } from '../app/app-base.js';
 import { lastResortResponse, unwritable } from '../adapters/write-guard.js';
-import { failureOf } from '../app/error-page.js';
+import { failureOf } from '../http/error-page.js';
+import { runInScope } from '../http/context.js';
+import type { Request } from '../http/request.js';
 import type { Response } from '../http/response.js';
+import { CREATE_REQUEST, PROTECTIONS, RESPOND, SCOPE } from '../util/symbols.js';
 import { issueCsrfTokenForTestClient } from '../security/csrf.js';
 import { encodeForm, encodeQuery, fieldEntries, fileEntries, type TestFile } from './encode.js';
 import { TestResponse } from './response.js';
@@ -220,7 +223,7 @@ export class TestClient {
     if (csrf === true && !SAFE_METHODS.has(method.toUpperCase()) && headers['x-csrf-token'] === undefined) {
       // Like a browser on the app's own page: a token for this session (created if need be).
       const cookieNow = this.#cookieHeader(url);
-      const probe = this.#app.createRequest({
+      const probe = this.#app[CREATE_REQUEST]({
         method: 'GET',
         url: url.pathname,
         headers: { host: url.host, ...(cookieNow === '' ? {} : { cookie: cookieNow }) },
@@ -228,7 +231,7 @@ export class TestClient {
         encrypted: url.protocol === 'https:',
       });
       // A failing session store is the app's answer to give, not the client's: send no token then.
-      const issued = await issueCsrfTokenForTestClient(this.#app.protections, probe).catch(() => undefined);
+      const issued = await issueCsrfTokenForTestClient(this.#app[PROTECTIONS], probe).catch(() => undefined);
       if (issued !== undefined) {
         headers['x-csrf-token'] = issued.token;
         this.#store({ headers: { 'set-cookie': issued.setCookie } } as unknown as Response, url);
@@ -236,7 +239,7 @@ export class TestClient {
     }
     const cookie = this.#cookieHeader(url);
     if (cookie !== '' && headers['cookie'] === undefined) headers['cookie'] = cookie;
-    const req = this.#app.createRequest({
+    const req = this.#app[CREATE_REQUEST]({
       method,
       url: url.pathname + url.search,
       headers,
@@ -244,14 +247,9 @@ export class TestClient {
       remoteAddress: '127.0.0.1',
       encrypted: url.protocol === 'https:',
     });
-    let res = await this.#app.handle(req);
-    // What node's writeHead would refuse, the server answers with a logged 500; so does the client.
-    const problem = unwritable(res, true);
-    if (problem !== undefined) {
-      req.log.error({ err: problem, method, path: url.pathname }, 'the response could not be written');
-      res = lastResortResponse(problem, req, this.#app.settings.env === 'development');
-    }
-    const bytes = method === 'HEAD' ? Buffer.alloc(0) : await readAll(res);
+    // The request's scope, entered once around all of it, reading the body included, as
+    // the node server does (src/http/context.ts).
+    const { res, bytes } = await runInScope(req[SCOPE], exchange, this.#app, req);
     this.#store(res, url);
     return new TestResponse(res.status, { ...res.headers }, bytes, url.pathname + url.search, req.method, failureOf(res));
   }
@@ -289,6 +287,19 @@ export class TestClient {
     const now = Date.now();
     for (const [k, c] of this.#jar) if (c.expires !== undefined && c.expires <= now) this.#jar.delete(k);
   }
+}
+
+/** Answers `req` and reads the whole body, as a server writing it would. */
+async function exchange(app: App, req: Request): Promise<{ res: Response; bytes: Buffer }> {
+  let res = await app[RESPOND](req);
+  // What node's writeHead would refuse, the server answers with a logged 500; so does the client.
+  const problem = unwritable(res, true);
+  if (problem !== undefined) {
+    req.log.error({ err: problem, method: req.method, path: req.path }, 'the response could not be written');
+    res = lastResortResponse(problem, req, app.settings.env === 'development');
+  }
+  const bytes = req.method === 'HEAD' ? Buffer.alloc(0) : await readAll(res);
+  return { res, bytes };
 }
 
 async function readAll(res: Response): Promise<Buffer> {

@@ -15,6 +15,7 @@
  * See docs/validation.md.
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { INTERNALS } from '../util/symbols.js';
 import { ConfigError, HttpError } from '../errors.js';
 import type { Protection, ProtectionContext } from '../app/protection.js';
 import type { MountedRoute } from '../app/router.js';
@@ -122,7 +123,7 @@ async function validate(req: Request, plan: Plan): Promise<void> {
   req.valid = valid;
 }
 
-/** The validation protection, named for the route option (registered in src/app/protections.ts, after logins). */
+/** The validation protection, named for the route option (registered in src/app/default-protections.ts, after logins). */
 export function validationProtection(ctx: ProtectionContext): Protection {
   const { responses } = readOptions(ctx.options.validation, ctx.settings.env);
   const plans = new WeakMap<MountedRoute, Plan | null>();
@@ -134,7 +135,7 @@ export function validationProtection(ctx: ProtectionContext): Protection {
       let plan = plans.get(route);
       if (plan === undefined) plans.set(route, (plan = planFor(route)));
       if (plan === null) return;
-      if (plan.hasResponse) req.internals.checkResponse = responses;
+      if (plan.hasResponse) req[INTERNALS].checkResponse = responses;
       if (plan.parts.length === 0) return;
       return validate(req, plan);
     },

@@ -8,6 +8,7 @@
  * See docs/validation.md#response-schemas.
  */
 import { ConfigError, PalisadeError } from '../errors.js';
+import { INTERNALS } from '../util/symbols.js';
 import { isStandardSchema } from '../forms/standard-schema.js';
 import type { Request } from '../http/request.js';
 import { Response } from '../http/response.js';
@@ -58,7 +59,7 @@ export function withSchema<H extends AnyHandler>(handler: H, schema: unknown, wh
   if (responses === undefined) return handler;
   const checked = (req: Request): unknown => {
     const value = (handler as unknown as (req: Request) => unknown)(req);
-    if (req.internals.checkResponse !== true) return value;
+    if (req[INTERNALS].checkResponse !== true) return value;
     const route = req.route === null ? where : `${req.route.method} ${req.route.path}`;
     return isThenable(value) ? Promise.resolve(value).then((v) => checkResponse(v, responses, route)) : checkResponse(value, responses, route);
   };

@@ -47,13 +47,15 @@ test('routing errors example: HttpError, a plain 403, register with a prefix, de
   assert.match(out.setCookies[0]!, /^theme=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT/);
 });
 
-test('templates example: the app\'s templates setting, render(), app.render(), globals and filters', async () => {
+test('templates example: the app\'s templates setting, render(), app.render(), globals, filters and a render environment', async () => {
   const { app, reminderEmail } = await import('../../docs/examples/templates/app.js');
+  const { welcomeEmail } = await import('../../docs/examples/templates/email.js');
   const page = (await app.test().get('/notes/7')).expectStatus(200);
   assert.match(page.text, /<title>Note 7 · Notes<\/title>/);
   assert.match(page.text, /<p>By AL\. <a href="\/notes\/7">Link<\/a><\/p>/);
   assert.match(page.text, new RegExp(`© ${new Date().getUTCFullYear()} Notes`));
   // The file ends with a line break, which a template drops, as Jinja does.
   assert.equal(reminderEmail('<Milk>'), '<p>Notes reminds you of “&lt;Milk&gt;”.</p>');
-  assert.deepEqual(app.templates!.precompile().sort(), ['note.html', 'reminder.html']);
+  assert.equal(welcomeEmail('<Ada>'), '<p>Welcome, &lt;Ada&gt;. <a href="https://notes.example/notes/1">Your first note</a></p>');
+  assert.deepEqual(app.templates!.precompile().sort(), ['note.html', 'reminder.html', 'welcome.html']);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createApp, Blueprint, PalisadeError, Response } from '../../src/index.js';
+import { createApp, Blueprint, ConfigError, PalisadeError, Response } from '../../src/index.js';
 
 test('routes by method and path with typed params', async () => {
   const app = createApp({ env: 'test' });
@@ -70,7 +70,6 @@ test('blueprints mount under a prefix with their own hooks and names', async () 
   assert.equal(app.urlFor('api.item', { id: 7 }), '/api/items/7');
   await c.get('/');
   assert.deepEqual(seen, ['app:/api/items/7', 'api:/api/items/7', 'app:/']);
-  app.register(new Blueprint('admin'), { prefix: '/admin' });
 });
 
 test('a before hook can answer; an after hook can change the response', async () => {
@@ -103,13 +102,53 @@ test('error handlers by status and by class', async () => {
   assert.equal(nf.text, 'not here');
 });
 
-test('routes added after the first request are served', async () => {
+/** The ConfigError a late declaration throws, with the call and what fixed the setup in its message. */
+const setupFinished = (call: RegExp, why: RegExp) => (e: unknown): boolean =>
+  e instanceof ConfigError && e.code === 'CONFIG_SETUP_FINISHED' && call.test(e.message) && why.test(e.message) && /Declare them all before the first request/.test(e.message);
+
+test('the setup is fixed at the first request: a late route, hook, error handler or blueprint is a ConfigError that says what to do', async () => {
   const app = createApp({ env: 'test' });
+  const bp = new Blueprint('notes', { prefix: '/notes' });
+  bp.get('/', () => 'notes');
+  app.register(bp);
   app.get('/a', () => 'a');
+  // Before the first request the table follows every declaration (app.routes, urlFor).
+  app.get('/b', () => 'b', { name: 'b' });
+  assert.equal(app.urlFor('b'), '/b');
   const c = app.test();
-  assert.equal((await c.get('/b')).status, 404);
-  app.get('/b', () => 'b');
   assert.equal((await c.get('/b')).text, 'b');
+  const late: [() => unknown, RegExp][] = [
+    [() => app.get('/late', () => 'late'), /^app\.get\("\/late"\)/],
+    [() => app.post('/late', () => 'late'), /^app\.post\("\/late"\)/],
+    [() => app.ws('/late', () => {}), /^app\.ws\("\/late"\)/],
+    [() => app.before(() => {}), /^app\.before\(\)/],
+    [() => app.after(() => {}), /^app\.after\(\)/],
+    [() => app.onError(404, () => 'x'), /^app\.onError\(404\)/],
+    [() => app.register(new Blueprint('more')), /^app\.register\(blueprint "more"\)/],
+  ];
+  for (const [declare, call] of late) assert.throws(declare, setupFinished(call, /after the app handled its first request/));
+  // A blueprint the app holds is fixed with it.
+  assert.throws(() => bp.get('/late', () => 'x'), setupFinished(/^blueprint "notes"\.get\("\/late"\)/, /after an app it is registered with handled its first request/));
+  // Nothing late was taken: the table is the one the first request saw.
+  assert.equal((await c.get('/late')).status, 404);
+  assert.equal((await c.get('/notes/late')).status, 404);
+  assert.equal((await c.get('/notes/')).text, 'notes');
+  assert.deepEqual(app.routes.map((r) => `${r.method} ${r.path}`).sort(), ['GET /a', 'GET /b', 'GET /notes/', 'HEAD /a', 'HEAD /b', 'HEAD /notes/']);
+});
+
+test('listen() fixes the setup too, and app.fetch() is a first request', async () => {
+  const app = createApp({ env: 'test' });
+  app.get('/', () => 'home');
+  const s = await app.listen({ port: 0 });
+  try {
+    assert.throws(() => app.get('/late', () => 'late'), setupFinished(/^app\.get/, /after the app began listening/));
+  } finally {
+    await s.close();
+  }
+  const other = createApp({ env: 'test' });
+  other.get('/', () => 'home');
+  assert.equal(await (await other.fetch(new globalThis.Request('http://localhost/'))).text(), 'home');
+  assert.throws(() => other.before(() => {}), setupFinished(/^app\.before\(\)/, /after the app handled its first request/));
 });
 
 test('urlFor refuses values that would make the URL leave its route', () => {

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { Blueprint, createApp, html, renderString, Response, type App, type RunningServer } from '../../src/index.js';
 import { MemoryStore } from '../../src/security/session-store.js';
 import { Browser, csrfField } from './http-browser.js';
+import { PROTECTIONS } from '../../src/util/symbols.js';
 
 const SECRET = 'Lq8vZ2xN5rT1yW7kP3mB9cF4hJ6dS0aG2eU5iO8tY1r';
 const newEpoch = (): string => randomBytes(16).toString('base64url');
@@ -29,7 +30,7 @@ after(async () => {
  * An app with one user. `naive` is the control: the login kept with set('uid') and no new
  * session id, logout by destroy() alone, no endUserSessions — what the helpers replace.
  */
-async function accountsApp(opts: { store?: 'cookie' | 'memory'; naive?: boolean } = {}) {
+async function accountsApp(opts: { store?: 'cookie' | 'memory'; naive?: boolean; more?: (app: App) => void } = {}) {
   const naive = opts.naive === true;
   const users = new Map<number, User>([[1, { id: 1, name: 'ada', password: 'correct horse', epoch: newEpoch() }]]);
   const calls = { loadUser: 0 };
@@ -77,6 +78,7 @@ async function accountsApp(opts: { store?: 'cookie' | 'memory'; naive?: boolean 
   admin.get('/', () => 'the admin home');
   admin.get('/help', () => 'help for everyone', { loginRequired: false });
   app.register(admin);
+  opts.more?.(app); // a test's own routes, declared before the app listens
   const server = await app.listen({ port: 0, handleSignals: false });
   servers.push(server);
   return { app, users, calls, url: server.url };
@@ -182,8 +184,7 @@ test('loginRequired never makes an open redirect: //evil.example comes back as a
 });
 
 test('a form POST to a loginRequired route is sent to the login page without a next (only a GET can be asked for again)', async () => {
-  const { app } = await accountsApp();
-  app.post('/private', () => 'posted', { loginRequired: true });
+  const { app } = await accountsApp({ more: (a) => a.post('/private', () => 'posted', { loginRequired: true }) });
   const c = app.test();
   const res = await c.post('/private', { form: {} });
   assert.equal(res.status, 303);
@@ -233,15 +234,18 @@ test('logout() with cookie sessions needs endUserSessions (SESSION_REVOCATION_MI
 });
 
 test('logout({ everywhere: true }) with a server-side store ends the user\'s other sessions; logout() ends only this one', async () => {
-  const { app } = await accountsApp({ store: 'memory' });
+  const { app } = await accountsApp({
+    store: 'memory',
+    more: (a) =>
+      a.post('/logout-everywhere', async (req) => {
+        await req.session.logout({ everywhere: true });
+        return 'all gone';
+      }),
+  });
   const [laptop, phone, tablet] = [app.test(), app.test(), app.test()];
   for (const c of [laptop, phone, tablet]) await c.post('/login', { form: { name: 'ada', password: 'correct horse' } });
   await laptop.post('/logout');
   assert.deepEqual((await phone.get('/me')).json(), { user: 'ada' }, 'the other sessions go on');
-  app.post('/logout-everywhere', async (req) => {
-    await req.session.logout({ everywhere: true });
-    return 'all gone';
-  });
   await phone.post('/logout-everywhere');
   assert.deepEqual((await tablet.get('/me')).json(), { user: null });
 });
@@ -249,7 +253,7 @@ test('logout({ everywhere: true }) with a server-side store ends the user\'s oth
 test('palisade check: loginRequired routes with no route of the login name', async () => {
   const app = createApp({ env: 'test', secretKey: SECRET });
   app.get('/private', () => 'x', { loginRequired: true });
-  const findings = app.protections.find((p) => p.name === 'login')!.audit!(app.routes);
+  const findings = app[PROTECTIONS].find((p) => p.name === 'login')!.audit!(app.routes);
   assert.match(findings.join('\n'), /no route is named "login"/);
   const res = await app.test().get('/private');
   assert.equal(res.status, 500);

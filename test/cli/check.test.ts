@@ -7,6 +7,7 @@ import { auditApp, auditSettings, parseFinding } from '../../src/cli/check.js';
 import { estimateSecretBits } from '../../src/security/secret-key.js';
 import { cspReportHandler, CSP_REPORT_ROUTE } from '../../src/security/csp-report.js';
 import { FIXTURES, runCli, SECRET } from './fixtures/spawn-cli.js';
+import { PROTECTIONS } from '../../src/util/symbols.js';
 
 const ids = (fs: readonly { id: string }[]) => fs.map((f) => f.id);
 const PROD: AppOptions = { env: 'production', secretKey: SECRET, allowedHosts: ['example.com'], https: true, logger: false };
@@ -64,7 +65,7 @@ test('auditApp on an unsafe app: each problem once, from settings, routes and pr
 
 test('several workers: process-local state is reported', () => {
   const app = createApp({ env: 'test', logger: false });
-  const fake = { settings: app.settings, routes: app.routes, protections: [...app.protections, { name: 'cache', processLocal: 'the page cache' }] };
+  const fake = { settings: app.settings, routes: app.routes, [PROTECTIONS]: [...app[PROTECTIONS], { name: 'cache', processLocal: 'the page cache' }] };
   assert.deepEqual(ids(auditApp(fake, { workers: 1 })), []);
   assert.deepEqual(ids(auditApp(fake, { workers: 4 })), ['workers-local-state']);
 });

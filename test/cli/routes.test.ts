@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createApp } from '../../src/index.js';
 import { formatRoutes, routeRows } from '../../src/cli/routes.js';
 import { FIXTURES, runCli } from './fixtures/spawn-cli.js';
+import { PROTECTIONS } from '../../src/util/symbols.js';
 
 test('routeRows: protections per route, switched-off ones marked, HEAD twins left out', () => {
   const app = createApp({ env: 'test', logger: false });
@@ -15,7 +16,11 @@ test('routeRows: protections per route, switched-off ones marked, HEAD twins lef
   app.get('/valid', () => 'x', { schema: { query: { '~standard': { version: 1, vendor: 't', validate: (value: unknown) => ({ value }) } } } });
   const rows = routeRows(app);
   assert.deepEqual(rows.map((r) => `${r.method} ${r.path}`), ['GET /', 'POST /hook', 'GET /list', 'WS /chat', 'GET /big', 'GET /valid']);
-  const names = app.protections.map((p) => p.name);
+  const all = app[PROTECTIONS].map((p) => p.name);
+  // The open-redirect check and the HTML guard finish first, the response basics last; they
+  // are on every route and cannot be switched off, so the table leaves them out.
+  assert.deepEqual([...all.slice(0, 2), all.at(-1)], ['open-redirect', 'html-guard', 'response-basics']);
+  const names = all.filter((n) => !['open-redirect', 'html-guard', 'response-basics'].includes(n));
   assert.equal(names[0], 'hosts');
   assert.deepEqual(names.slice(-2), ['headers', 'compress']);
   assert.deepEqual(rows[0]!.protections, names.filter((n) => n !== 'csrf' && n !== 'cors' && n !== 'compress' && n !== 'schema'));

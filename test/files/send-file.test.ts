@@ -82,9 +82,14 @@ for (const path of NOT_FOUND) {
   });
 }
 
-test('static: only GET and HEAD', async () => {
-  const res = await client.post('/static/digits.txt', { body: 'x', headers: { 'content-type': 'text/plain' } });
-  assert.notEqual(res.status, 200);
+test('static: only GET and HEAD; any other method finds nothing there (404), and no byte of the file', async () => {
+  const file = (await client.get('/static/digits.txt')).expectStatus(200).text;
+  for (const method of ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']) {
+    const res = await client.request(method, '/static/digits.txt', { body: 'x', headers: { 'content-type': 'text/plain', accept: 'application/json' } });
+    assert.equal(res.status, 404, `${method}: ${res.status} ${res.text.slice(0, 120)}`);
+    assert.equal(res.json<{ error: { code: string } }>().error.code, 'HTTP_NOT_FOUND', method);
+    assert.ok(!res.text.includes(file), `${method}: the file's content came back`);
+  }
 });
 
 test('static: off with static: false, and a missing explicit dir is a config error', () => {

@@ -4,7 +4,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createApp, csrfToken, defineForm, fields as f } from '../../src/index.js';
-import { MULTIPART_TYPE, freshTmp, multipart, removeDir, type Part } from '../files/helpers.js';
+import { MULTIPART_TYPE, filesUnder, freshTmp, multipart, removeDir, type Part } from '../files/helpers.js';
 
 const tmpDir = freshTmp();
 after(() => removeDir(tmpDir));
@@ -21,7 +21,9 @@ const form = defineForm({
 
 const app = createApp({ env: 'test', secretKey: 'forms-file-secret'.padEnd(40, 'x'), uploads: { tmpDir } });
 app.get('/token', () => ({ token: csrfToken() }));
+let handled = 0; // how many requests reached the handler
 app.post('/upload', async (req) => {
+  handled++;
   const r = await form.validate(req);
   if (!r.ok) return { ok: false, errors: r.errors, formErrors: r.formErrors, values: r.values };
   return { ok: true, avatar: [r.data.avatar.filename, r.data.avatar.sniffedType, r.data.avatar.size], attachments: r.data.attachments.map((a) => a.filename), caption: r.data.caption ?? null };
@@ -74,8 +76,17 @@ test('a list of files: image/* by bytes (never SVG), text/plain by declared type
   assert.match(many.errors.attachments!.join(), /at most 2/);
 });
 
-test('without the token field the upload is refused before the handler', async () => {
-  assert.deepEqual(await send([{ name: 'avatar', filename: 'a.png', data: PNG }], false), { status: 403 });
+test('without the token field the upload is refused before the handler, and no byte of it is stored', async () => {
+  const before = handled;
+  const c = app.test();
+  const res = await c.post('/upload', { body: multipart([{ name: 'avatar', filename: 'a.png', data: PNG }]), headers: { 'content-type': MULTIPART_TYPE, accept: 'application/json' }, csrf: false });
+  assert.equal(res.status, 403);
+  assert.equal(res.json<{ error: { code: string } }>().error.code, 'CSRF_TOKEN_MISSING');
+  assert.equal(handled, before, 'the handler ran');
+  assert.deepEqual(filesUnder(tmpDir), [], 'the refused file was written to the upload folder');
+  // Control: the same upload with its token reaches the handler.
+  assert.equal((await send([{ name: 'avatar', filename: 'a.png', data: PNG }])).ok, true);
+  assert.equal(handled, before + 1);
 });
 
 test('on a route exempt from the CSRF protection, the form checks an upload\'s token itself: it must come before the files', async () => {

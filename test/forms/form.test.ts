@@ -21,10 +21,16 @@ const noteForm = defineForm({
 
 const json = (r: FormResult<unknown>): Record<string, unknown> => ({ ...r });
 
+/** How many requests reached the /notes handler, across the apps of this file. */
+let notesHandled = 0;
+
 function makeApp(options: Record<string, unknown> = {}) {
   const app = createApp({ env: 'test', secretKey: SECRET, ...options });
   app.get('/token', () => ({ token: csrfToken() }));
-  app.post('/notes', async (req) => json(await noteForm.validate(req)));
+  app.post('/notes', async (req) => {
+    notesHandled++;
+    return json(await noteForm.validate(req));
+  });
   app.post('/exempt', async (req) => json(await noteForm.validate(req)), { csrf: false });
   // The control: the same exempt route reading the body without a form.
   app.post('/exempt-raw', async (req) => ({ accepted: (await req.form()).get('title') }), { csrf: false });
@@ -60,10 +66,13 @@ test('an invalid submission gives messages by field and the values sent', async 
 test('protected route: without a token and with a wrong one the protection refuses before the handler; with a valid one the form is valid', async () => {
   const c = makeApp().test();
   const token = await tokenFor(c);
+  const before = notesHandled;
   assert.equal((await c.post('/notes', { form: good, csrf: false })).status, 403);
   const altered = token.slice(0, -2) + (token.endsWith('AA') ? 'BA' : 'AA');
   assert.equal((await c.post('/notes', { form: { ...good, csrf_token: altered }, csrf: false })).status, 403);
+  assert.equal(notesHandled, before, 'a refused request reached the handler');
   const res = await c.post('/notes', { form: { ...good, csrf_token: token }, csrf: false });
+  assert.equal(notesHandled, before + 1);
   assert.equal(res.status, 200, res.text);
   assert.equal(res.json<{ ok: boolean }>().ok, true);
 });

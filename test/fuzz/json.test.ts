@@ -1,11 +1,11 @@
-// Fuzz: JSON request bodies (src/json/parse.ts parseJSONBody, and req.json() through the
+// Fuzz: JSON request bodies (src/http/json-body.ts parseJSONBody, and req.json() through the
 // test client): a value or a 400 BODY_MALFORMED, never another exception; valid JSON
 // round-trips; deep nesting is refused; no prototype pollution.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createApp, HttpError } from '../../src/index.js';
-import { parseJSONBody, DEFAULT_MAX_DEPTH } from '../../src/json/parse.js';
+import { parseJSONBody, DEFAULT_MAX_DEPTH } from '../../src/http/json-body.js';
 import { anyString, check, piecesOf, prototypeKeys } from './fuzz-options.js';
 
 const HOSTILE = ['{', '}', '[', ']', '"', ':', ',', '\\', '\\u', '\\u00', '0', '-', '1e', '.5', 'true', 'nul', 'null', ' ', '\n', '"__proto__"', '"constructor"', '"prototype"', '\ud800', 'é', '\0', '\x7f'];

@@ -3,7 +3,7 @@
 // never a 500, and never a temporary file left behind.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -196,4 +196,13 @@ test('found by the fuzzer: a junk part header, then an unterminated file part â€
     assert.equal(status, 400, `${name}: ${status}`);
     assert.deepEqual(filesUnder(tmp), [], `${name}: a temporary upload file was left behind`);
   }
+});
+
+test('when every case has run and settled, the upload folder holds no file (one written after its response was checked would show here)', async () => {
+  // Each case checks the folder as its response arrives; a parse that went on writing
+  // after that would leave its file for the `after` hook to sweep away unseen.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.deepEqual(filesUnder(tmp), [], 'a temporary upload file was left behind');
+  await app.close(); // removes the app's private upload folder, as at shutdown
+  assert.deepEqual(readdirSync(tmp), [], 'the private upload folder outlived the app');
 });

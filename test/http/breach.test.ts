@@ -13,7 +13,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { Agent, request } from 'node:http';
-import { createApp } from '../../src/app/app.js';
+import { createApp } from '../../src/index.js';
 import type { RunningServer } from '../../src/adapters/node.js';
 import { html } from '../../src/html.js';
 import { Response } from '../../src/http/response.js';

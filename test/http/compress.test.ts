@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { brotliCompressSync, brotliDecompressSync, createGunzip, gunzipSync, gzipSync } from 'node:zlib';
-import { createApp, type App } from '../../src/app/app.js';
+import { createApp, type App } from '../../src/index.js';
 import type { AppOptions } from '../../src/app/config.js';
 import type { RunningServer } from '../../src/adapters/node.js';
 import { negotiateEncoding } from '../../src/http/accept-encoding.js';
@@ -17,6 +17,7 @@ import { Response } from '../../src/http/response.js';
 import { sse } from '../../src/realtime/sse.js';
 import { resolveCompress } from '../../src/http/compress.js';
 import { sendFile } from '../../src/files/send-file.js';
+import { PROTECTIONS } from '../../src/util/symbols.js';
 
 const SECRET = 'compress-test-secret-'.padEnd(40, 'c');
 const OFFER = ['br', 'gzip'] as const;
@@ -284,7 +285,7 @@ test('static files: a fresh .br or .gz sibling is sent; a stale one, a linked on
 });
 
 test('palisade check says when handler responses are compressed, and not otherwise', () => {
-  const findings = (app: App) => app.protections.flatMap((p) => p.audit?.(app.routes) ?? []).filter((f) => f.startsWith('compress'));
+  const findings = (app: App) => app[PROTECTIONS].flatMap((p) => p.audit?.(app.routes) ?? []).filter((f) => f.startsWith('compress'));
   assert.deepEqual(findings(makeApp()), []);
   const on = findings(makeApp({ compress: true }));
   assert.equal(on.length, 2, on.join('\n'));

@@ -5,7 +5,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { get, request, type IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createApp, type App } from '../../src/app/app.js';
+import { createApp, type App } from '../../src/index.js';
 import type { RunningServer } from '../../src/adapters/node.js';
 import { sse } from '../../src/realtime/sse.js';
 import { csrfToken } from '../../src/security/csrf.js';

@@ -9,7 +9,7 @@ import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createApp, type App } from '../../src/app/app.js';
+import { createApp, type App } from '../../src/index.js';
 import type { RunningServer } from '../../src/adapters/node.js';
 import type { CloseInfo } from '../../src/realtime/ws.js';
 import { closeOf, mustOpen, nextText, openSocket } from './ws-helpers.js';

@@ -7,12 +7,13 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { once } from 'node:events';
 import WebSocket from 'ws';
-import { createApp, type App } from '../../src/app/app.js';
+import { createApp, type App } from '../../src/index.js';
 import type { AppOptions } from '../../src/app/config.js';
 import type { RunningServer } from '../../src/adapters/node.js';
 import { Response } from '../../src/http/response.js';
 import { csrfToken } from '../../src/security/csrf.js';
 import { closeOf, mustOpen, nextMessage, nextText, openSocket } from './ws-helpers.js';
+import { PROTECTIONS } from '../../src/util/symbols.js';
 
 const SECRET = 'ws-test-secret-'.padEnd(40, 'k');
 
@@ -120,7 +121,7 @@ test('control: the same cross-site handshake opens a route with { csrf: false },
 });
 
 test('palisade check lists a WebSocket route that accepts any origin', () => {
-  const findings = app.protections.flatMap((p) => p.audit?.(app.routes) ?? []);
+  const findings = app[PROTECTIONS].flatMap((p) => p.audit?.(app.routes) ?? []);
   assert.ok(findings.some((f) => f.includes('WebSocket route /open')), findings.join('\n'));
   assert.ok(!findings.some((f) => f.includes('WebSocket route /echo')));
 });

@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createApp, type App } from '../../src/app/app.js';
+import { createApp, type App } from '../../src/index.js';
 import { Blueprint } from '../../src/app/blueprint.js';
 import type { AppOptions } from '../../src/app/config.js';
 import { csrfToken } from '../../src/security/csrf.js';
 import { CsrfTokens } from '../../src/security/csrf-token.js';
 import { Signer } from '../../src/security/signing.js';
 import type { TestClient, TestRequestOptions } from '../../src/testing/client.js';
+import { PROTECTIONS } from '../../src/util/symbols.js';
 
 const SECRET = 'k'.repeat(40);
 const UNSAFE = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -373,7 +374,7 @@ test('exemptions are exact routes, never patterns', () => {
 
 test('audit lists exempt routes, a disabled token layer and exemptions that name no route', () => {
   const { app } = bank({ csrf: { exempt: ['named', 'POST /nowhere'], token: false } });
-  const csrf = app.protections.find((p) => p.name === 'csrf')!;
+  const csrf = app[PROTECTIONS].find((p) => p.name === 'csrf')!;
   const findings = csrf.audit!(app.routes);
   assert.ok(findings.some((f) => f.includes('token layer is switched off')));
   assert.ok(findings.some((f) => f.includes('POST /hook')));
@@ -395,7 +396,7 @@ test('control: with CSRF switched off, the cross-site request goes through', asy
   const res = await app.test().post('/transfer', { csrf: false, form: { amount: '10' }, headers: { 'sec-fetch-site': 'cross-site', origin: 'http://evil.example' } });
   assert.equal(res.status, 200);
   assert.equal(balance(), 90);
-  assert.equal(app.protections.find((p) => p.name === 'csrf'), undefined, 'absent, which palisade check reports as csrf-off');
+  assert.equal(app[PROTECTIONS].find((p) => p.name === 'csrf'), undefined, 'absent, which palisade check reports as csrf-off');
 });
 
 test('safe methods and unknown routes are not checked', async () => {

@@ -1,6 +1,7 @@
 // Runs the examples of docs/sessions.md and docs/forms-and-csrf.md.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { PROTECTIONS } from '../../src/util/symbols.js';
 
 test('sessions example: login, cart, logout; a copy of the cookie is logged out too', async () => {
   const { app, users } = await import('../../docs/examples/sessions/app.js');
@@ -38,7 +39,7 @@ test('csrf example: protected routes, token endpoint, exemptions, trusted origin
   assert.deepEqual((await c.post('/hooks/v2/mail', hook)).json(), { received: 'mail' });
   const admin = await c.post('/notes', { form: { text: 'c' }, headers: { 'sec-fetch-site': 'same-site', origin: 'https://admin.example.com' } });
   assert.equal(admin.status, 200);
-  const csrf = app.protections.find((p) => p.name === 'csrf')!;
+  const csrf = app[PROTECTIONS].find((p) => p.name === 'csrf')!;
   const findings = csrf.audit!(app.routes);
   assert.ok(findings.some((f) => f.includes('POST /hooks/payment')));
   assert.ok(findings.some((f) => f.includes('POST /hooks/v2/mail')));

@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { createApp, type AppOptions } from '../../src/index.js';
 import { ConfigError } from '../../src/errors.js';
 import { HostMatcher, LOCAL_HOSTS, splitHost } from '../../src/security/hosts.js';
+import { PROTECTIONS } from '../../src/util/symbols.js';
 
 const SECRET = 'kq3Vb8yTzN1wR5pX0cL7hJ2mF9sD4gA6eU3iO8tY1rQ';
 
@@ -147,7 +148,7 @@ test('over a real socket: a wrong or missing Host is a 400, the right one served
 });
 
 test('audit reports "*"', () => {
-  const find = (hosts: string[]) => createApp({ env: 'test', allowedHosts: hosts }).protections.find((p) => p.name === 'hosts')!.audit!([]);
+  const find = (hosts: string[]) => createApp({ env: 'test', allowedHosts: hosts })[PROTECTIONS].find((p) => p.name === 'hosts')!.audit!([]);
   assert.deepEqual(find(['example.com']), []);
   assert.match(find(['*'])[0]!, /^hosts-any: /);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createApp, type App } from '../../src/app/app.js';
+import { createApp, type App } from '../../src/index.js';
 import { csrfToken } from '../../src/security/csrf.js';
 import { redisMissing, startRedis } from './redis-helper.js';
 

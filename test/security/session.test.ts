@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createApp, type App } from '../../src/app/app.js';
+import { createApp, type App } from '../../src/index.js';
 import { Response } from '../../src/http/response.js';
 import { MemoryStore, type SessionStore } from '../../src/security/session-store.js';
 import { Signer } from '../../src/security/signing.js';

@@ -1,4 +1,4 @@
-import { Blueprint, createApp, csrfToken } from 'palisade';
+import { Blueprint, createApp } from 'palisade';
 
 export const app = createApp({
   // Pages on this other origin of ours may post here too.
@@ -14,7 +14,7 @@ app.post('/notes', async (req) => {
 });
 
 // A single-page app can fetch a token once per page load.
-app.get('/api/csrf-token', () => ({ token: csrfToken() }));
+app.get('/api/csrf-token', (req) => ({ token: req.csrfToken() }));
 
 app.put('/api/notes', async (req) => {
   notes = (await req.json<{ notes: string[] }>()).notes;

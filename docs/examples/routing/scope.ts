@@ -1,4 +1,4 @@
-import { bindScope, createApp, csrfToken } from 'palisade';
+import { createApp, csrfToken } from 'palisade';
 
 export const app = createApp();
 
@@ -7,18 +7,20 @@ function lookUp(id: string, done: (err: Error | null, title?: string) => void): 
   setTimeout(() => done(null, `Note ${id}`), 5);
 }
 
+// A helper called from deep code: it reaches the request through the scope.
+function withToken<T extends object>(value: T): T & { csrf: string } {
+  return { ...value, csrf: csrfToken() };
+}
+
 app.get('/api/notes/:id', (req) =>
   new Promise((resolve, reject) => {
-    // The callback runs from a timer: bindScope gives it the request's scope.
-    lookUp(req.params.id, bindScope((err, title) => {
+    // The callback runs from a timer, still in the request's scope.
+    lookUp(req.params.id, (err, title) => {
       if (err) reject(err);
-      else resolve({ title, csrf: csrfToken() });
-    }));
+      else resolve(withToken({ title }));
+    });
   }),
 );
 
-app.get('/api/token', async () => {
-  await new Promise((resolve) => setTimeout(resolve, 5));
-  // After an await the scope is back by itself.
-  return { csrf: csrfToken() };
-});
+// Where the request is at hand, ask it directly.
+app.get('/api/token', (req) => ({ csrf: req.csrfToken() }));

@@ -20,6 +20,7 @@ import { MemoryRateLimitStore } from './memory-store.js';
 import { compileRules, readSettings, type CompiledRule } from './options.js';
 import { RedisRateLimitStore } from './redis-store.js';
 import { verdict, type RateLimitStore, type Verdict } from './window.js';
+import { INTERNALS } from '../../util/symbols.js';
 
 declare module '../../http/request.js' {
   interface RequestInternals {
@@ -63,7 +64,7 @@ export function rateLimitProtection(ctx: ProtectionContext): Protection {
   const count = async (req: Request, rules: CompiledRule[]): Promise<void> => {
     const st = getStore();
     const seen: { rule: CompiledRule; v: Verdict }[] = [];
-    req.internals.rateLimits = seen;
+    req[INTERNALS].rateLimits = seen;
     for (const rule of rules) {
       const key = await storeKey(rule, req);
       if (key === undefined) continue;
@@ -102,7 +103,7 @@ export function rateLimitProtection(ctx: ProtectionContext): Protection {
       return count(req, rules);
     },
     finish(req, res) {
-      const seen = req.internals.rateLimits;
+      const seen = req[INTERNALS].rateLimits;
       if (seen !== undefined && seen.length > 0) writeHeaders(res, seen);
     },
     audit(routes) {

@@ -4,6 +4,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Blueprint, createApp, type AppOptions, type RateLimitStore, type RouteOptions, type RunningServer } from '../../../src/index.js';
+import { PROTECTIONS } from '../../../src/util/symbols.js';
 
 const servers: RunningServer[] = [];
 after(async () => {
@@ -175,7 +176,7 @@ test('rules and settings are checked: a bad rule is CONFIG_ROUTE (and a palisade
   app.get('/a', () => 'a', { rateLimit: { limit: 0, window: 60 } });
   app.get('/b', () => 'b', { rateLimit: { limit: 1, window: 1.5 } });
   app.get('/c', () => 'c', { rateLimit: { limit: 1, window: 60, key: 'user' as never } });
-  const findings = app.protections.find((p) => p.name === 'rate-limit')!.audit!(app.routes).join('\n');
+  const findings = app[PROTECTIONS].find((p) => p.name === 'rate-limit')!.audit!(app.routes).join('\n');
   assert.match(findings, /GET \/a: rateLimit limit must be/);
   assert.match(findings, /GET \/b: rateLimit window must be a whole number/);
   assert.match(findings, /GET \/c: rateLimit key must be/);

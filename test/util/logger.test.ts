@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createApp } from '../../src/index.js';
-import { formatLogLine } from '../../src/app/log-pretty.js';
+import { formatLogLine } from '../../src/util/log-pretty.js';
 
 const INDEX = new URL('../../src/index.ts', import.meta.url).href;
 

@@ -18,7 +18,7 @@
 import type { BaseLogger, Logger, LoggerOptions as PinoOptions } from 'pino';
 import { ConfigError } from '../errors.js';
 import type { Env } from '../mode.js';
-import { lazyRequire } from '../util/lazy-require.js';
+import { lazyRequire } from './lazy-require.js';
 import { prettyStream } from './log-pretty.js';
 
 const pino = lazyRequire<typeof import('pino')>('pino');

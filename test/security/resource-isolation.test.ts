@@ -4,9 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createApp, jsonify, type AppOptions } from '../../src/index.js';
-import { SUBRESOURCE_DESTS } from '../../src/json/isolation.js';
+import { SUBRESOURCE_DESTS } from '../../src/security/resource-isolation.js';
 import { XSSI_PREFIX } from '../../src/json/jsonify.js';
 import { ConfigError } from '../../src/errors.js';
+import { PROTECTIONS } from '../../src/util/symbols.js';
 
 // The headers protection (another module) sets an app-wide CORP; switch it off where these
 // tests look at the JSON default on its own.
@@ -155,12 +156,12 @@ test('json settings are checked', () => {
 
 test('palisade check lists isolation off, top-level arrays and embeddable routes', () => {
   const { app } = makeApp({ json: { isolation: false, resourcePolicy: false } });
-  const p = app.protections.find((x) => x.name === 'json-isolation')!;
+  const p = app[PROTECTIONS].find((x) => x.name === 'json-isolation')!;
   const findings = p.audit!(app.routes);
   assert.ok(findings.some((f) => f.startsWith('json-isolation-off:')));
   assert.ok(findings.some((f) => f.startsWith('json-corp-off:')));
   assert.ok(findings.some((f) => f.includes('GET /api/tags') && f.startsWith('json-top-level-array:')));
   assert.ok(findings.some((f) => f.includes('GET /avatar.png') && f.startsWith('json-cross-site-load:')));
   const quiet = makeApp().app;
-  assert.deepEqual(quiet.protections.find((x) => x.name === 'json-isolation')!.audit!(quiet.routes).length, 1);
+  assert.deepEqual(quiet[PROTECTIONS].find((x) => x.name === 'json-isolation')!.audit!(quiet.routes).length, 1);
 });

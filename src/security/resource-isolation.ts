@@ -28,7 +28,7 @@ import type { MountedRoute } from '../app/router.js';
 import type { Request } from '../http/request.js';
 import type { Response } from '../http/response.js';
 import { isJSONMediaType, parseMediaType } from '../http/media-type.js';
-import { XSSI_PREFIX } from './jsonify.js';
+import { XSSI_PREFIX } from '../json/jsonify.js';
 
 /** The app's `json` section: `createApp({ json: { ... } })`. See docs/json.md. */
 export interface JSONOptions {

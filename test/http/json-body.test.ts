@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createApp, HttpError } from '../../src/index.js';
-import { locateError, parseJSONBody } from '../../src/json/parse.js';
+import { locateError, parseJSONBody } from '../../src/http/json-body.js';
 
 const malformed: [string, number, number, RegExp][] = [
   ['{"a":}', 1, 6, /expected a value, found "}"/],

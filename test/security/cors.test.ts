@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createApp, ConfigError, type AppOptions } from '../../src/index.js';
+import { PROTECTIONS } from '../../src/util/symbols.js';
 
 const APP = 'https://app.example.com';
 const EVIL = 'https://evil.example';
@@ -157,7 +158,7 @@ test('a bad route-level cors option fails the request loudly', async () => {
 
 test('palisade check lists who may read responses', () => {
   const { app } = makeApp({ cors: { origins: [APP], credentials: true } });
-  const findings = app.protections.find((p) => p.name === 'cors')!.audit!(app.routes);
+  const findings = app[PROTECTIONS].find((p) => p.name === 'cors')!.audit!(app.routes);
   assert.ok(findings.some((f) => f.includes(`${APP}, with credentials`)));
   assert.ok(findings.some((f) => f.includes('GET /api/public') && f.includes('every origin')));
 });

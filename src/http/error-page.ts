@@ -5,8 +5,8 @@
  */
 import { escapeHTML } from '../escape/html.js';
 import { PalisadeError } from '../errors.js';
-import type { Request } from '../http/request.js';
-import { Response } from '../http/response.js';
+import type { Request } from './request.js';
+import { Response } from './response.js';
 
 export interface ErrorInfo {
   status: number;
