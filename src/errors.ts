@@ -144,6 +144,7 @@ export const ERROR_CODES = {
   WS_SEND_BUFFER_FULL: { status: 503, title: 'A WebSocket client did not read what was sent to it; the connection was dropped.' },
   WS_IDLE_TIMEOUT: { status: 408, title: 'A WebSocket client did not answer a ping in time; the connection was dropped.' },
   WS_SESSION_READ_ONLY: { status: 500, title: 'A WebSocket handler or handshake hook tried to change the session.' },
+  WS_TOO_MANY_CONNECTIONS: { status: 503, title: 'websocket.maxConnections WebSockets are open already; the handshake was refused.' },
 
   // ---- SSE: server-sent events ------------------------------------------------------------
   SSE_INVALID_FIELD: { status: 500, title: 'An event id or name holds a line break or NUL, which would add fields to the stream.' },
