@@ -140,7 +140,7 @@ function wantsPage(req: Request): boolean {
   return mode === undefined || mode === 'navigate';
 }
 
-/** The login protection (registered in src/app/default-protections.ts, after CSRF and forms). */
+/** The login protection: its check runs in the `auth` phase, after CSRF and after forms, whose template globals it extends. */
 export function loginProtection(ctx: ProtectionContext): Protection {
   const { loadUser, route: loginRoute } = readOptions(ctx.options.login);
 
@@ -190,6 +190,7 @@ export function loginProtection(ctx: ProtectionContext): Protection {
 
   return {
     name: 'login',
+    phases: { check: 'auth' },
     check(req, route: MountedRoute | null, scope) {
       req.currentUser = currentUser;
       if (loadUser !== undefined) req[INTERNALS].loadUser = loadUser;

@@ -168,6 +168,7 @@ export function corsProtection(ctx: ProtectionContext): Protection {
 
   return {
     name: 'cors',
+    phases: { check: 'preflight', finish: 'route-headers' },
     check(req: Request, route: MountedRoute | null): Response | undefined {
       if (req.method !== 'OPTIONS') return undefined;
       const origin = req.header('origin');

@@ -117,7 +117,7 @@ export function csrfCovers(route: MountedRoute, exempt: ReadonlySet<string>): bo
   return (!SAFE.has(route.method) || route.websocket !== undefined) && !csrfExempt(route, exempt);
 }
 
-/** Builds the CSRF protection from the app's `csrf` options (registered in src/app/default-protections.ts). */
+/** Builds the CSRF protection from the app's `csrf` options (src/app/default-protections.ts builds it; its check runs in the `csrf` phase). */
 export function csrfProtection(ctx: ProtectionContext): Protection | null {
   const o = readOptions(ctx.options.csrf);
   // Switched off: no protection at all; `palisade check` reports its absence (csrf-off).
@@ -220,6 +220,7 @@ export function csrfProtection(ctx: ProtectionContext): Protection | null {
 
   const protection: Protection = {
     name: 'csrf',
+    phases: { check: 'csrf' },
     check(req: Request, route: MountedRoute | null, scope: RequestScope) {
       scope.csrfToken = mintForScope;
       if (route === null) return;

@@ -123,6 +123,7 @@ export function resourceIsolation(ctx: ProtectionContext): Protection {
   const opts = readOptions(ctx.options.json);
   return {
     name: 'json-isolation',
+    phases: { check: 'isolation', finish: 'route-headers' },
     check: opts.isolation
       ? (req: Request, route: MountedRoute | null): void => {
           if (route === null || route.options.crossSiteLoad === true) return;

@@ -190,6 +190,7 @@ export function trustGuardProtection({ settings, options }: ProtectionContext): 
   }
   return {
     name: 'trust-guard',
+    phases: { begin: 'record' },
     begin(req, scope) {
       const s: Seen = { req };
       watch(req, s);

@@ -123,12 +123,13 @@ async function validate(req: Request, plan: Plan): Promise<void> {
   req.valid = valid;
 }
 
-/** The validation protection, named for the route option (registered in src/app/default-protections.ts, after logins). */
+/** The validation protection, named for the route option; its check runs in the `validation` phase, the last, after logins. */
 export function validationProtection(ctx: ProtectionContext): Protection {
   const { responses } = readOptions(ctx.options.validation, ctx.settings.env);
   const plans = new WeakMap<MountedRoute, Plan | null>();
   return {
     name: 'schema', // the route option it acts on, as `palisade routes` shows it
+    phases: { check: 'validation' },
     optIn: true,
     check(req, route) {
       if (route === null) return;

@@ -92,6 +92,7 @@ export function rateLimitProtection(ctx: ProtectionContext): Protection {
   const memory = settings.store === undefined || settings.store === 'memory';
   return {
     name: 'rate-limit',
+    phases: { check: 'limits', finish: 'route-headers' },
     // Read by `palisade check --workers N`: with the memory store each worker counts alone.
     get processLocal() {
       return memory && limited ? 'the memory rate limit store' : undefined;
