@@ -38,7 +38,8 @@ export type { RateLimitRule, RateLimitKey, RateLimitSettings } from './security/
 export type { RateLimitStore, WindowCounts, WindowQuery } from './security/rate-limit/window.js';
 export { MemoryRateLimitStore } from './security/rate-limit/memory-store.js';
 export { RedisRateLimitStore, type RedisRateLimitStoreOptions } from './security/rate-limit/redis-store.js';
-export { csrfToken, CSRF_FIELD, CSRF_HEADER, type CsrfOptions } from './security/csrf.js';
+export { csrfToken, type CsrfOptions } from './security/csrf.js';
+export { CSRF_FIELD, CSRF_HEADER } from './http/csrf-names.js';
 export type { HeadersOptions, HstsOptions, ReferrerPolicy } from './security/headers.js';
 export { NONCE, type CspOptions, type CspSources } from './security/csp.js';
 export { cspReportHandler, CSP_REPORT_ROUTE, type CspReportOptions } from './security/csp-report.js';

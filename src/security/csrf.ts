@@ -29,12 +29,9 @@ import type { Protection, ProtectionContext } from '../app/protection.js';
 import type { MountedRoute } from '../app/router.js';
 import { OriginCheck, type OriginRefusal } from './csrf-origin.js';
 import { CsrfTokens } from './csrf-token.js';
+import { CSRF_FIELD, CSRF_HEADER, CSRF_HEADER_KEY } from '../http/csrf-names.js';
 import { sessionInternals } from './session.js';
 
-/** The form field that carries the token. */
-export const CSRF_FIELD = 'csrf_token';
-/** The request header that carries the token (for `fetch` and other scripts). */
-export const CSRF_HEADER = 'X-CSRF-Token';
 
 /** The `csrf` section of `createApp` options. */
 export interface CsrfOptions {
@@ -157,7 +154,7 @@ export function csrfProtection(ctx: ProtectionContext): Protection | null {
   // session. Synchronous when the token is in the header and the session is in its cookie;
   // a form body is waited for once (req.form() and req.files() cache what they parse).
   const verifyToken = (req: Request): Promise<void> | undefined => {
-    const header = req.header('x-csrf-token');
+    const header = req.header(CSRF_HEADER_KEY);
     if (header !== undefined) return checkToken(req, header, `the ${CSRF_HEADER} header`);
     const type = req.mediaType?.essence;
     const where = `the ${CSRF_FIELD} form field`;
