@@ -11,7 +11,7 @@
  * See docs/routing.md.
  */
 import { ConfigError } from '../errors.js';
-import { checkRouteOptions, RouteCollector, type RouteOptions } from './routes.js';
+import { checkRouteOptions, RouteCollector, type RouteOptions } from './route-collector.js';
 
 export interface BlueprintOptions {
   /** Path prefix for every route, e.g. `/api`. */

@@ -14,16 +14,16 @@ import { hostsProtection } from '../security/hosts.js';
 import { headersProtection } from '../security/headers.js';
 import { sessionProtection } from '../security/session-manager.js';
 import { csrfProtection } from '../security/csrf.js';
-import { filesProtection } from '../files/protection.js';
-import { formsProtection } from '../forms/protection.js';
+import { filesProtection } from '../files/files-protection.js';
+import { formsProtection } from '../forms/forms-protection.js';
 import { trustGuardProtection } from '../security/trust-guard.js';
 import { loginProtection } from '../auth/login.js';
-import { rateLimitProtection } from '../security/rate-limit/protection.js';
+import { rateLimitProtection } from '../security/rate-limit/rate-limit-protection.js';
 import { compressProtection } from '../http/compress.js';
 import { openRedirectProtection } from '../security/open-redirect.js';
 import { htmlGuardProtection } from '../security/html-guard.js';
 import { responseBasicsProtection } from '../security/response-basics.js';
-import { validationProtection } from '../validation/protection.js';
+import { validationProtection } from '../validation/validation-protection.js';
 
 const FACTORIES = [
   hostsProtection,

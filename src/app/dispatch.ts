@@ -21,7 +21,7 @@ import type { Finisher } from './finish.js';
 import type { ProtectionOrder } from './phase-order.js';
 import type { Protection } from './protection.js';
 import { toResponse } from './result.js';
-import type { MountedRoute, Router } from './router.js';
+import type { MountedRoute, Router } from './route-table.js';
 
 /** What a WebSocket handshake that passed the gate leads to. */
 export interface Upgrade {

@@ -18,8 +18,8 @@ import { describeError, errorResponse, recordFailure } from '../http/error-page.
 import type { ProtectionOrder } from './phase-order.js';
 import type { Protection } from './protection.js';
 import { toResponse } from './result.js';
-import type { MountedRoute } from './router.js';
-import type { ErrorClass, ErrorHandler } from './routes.js';
+import type { MountedRoute } from './route-table.js';
+import type { ErrorClass, ErrorHandler } from './route-collector.js';
 
 type ErrorHandlers = readonly { match: number | ErrorClass; handler: ErrorHandler }[];
 

@@ -15,7 +15,7 @@ import type { RequestScope } from '../http/context.js';
 import type { Request } from '../http/request.js';
 import type { Response } from '../http/response.js';
 import type { Settings } from './settings.js';
-import type { MountedRoute } from './router.js';
+import type { MountedRoute } from './route-table.js';
 
 /**
  * The phases of `begin`, in the order they run: `record` (note the request for checks that

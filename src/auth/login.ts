@@ -16,7 +16,7 @@
  */
 import { ConfigError, HttpError, PalisadeError } from '../errors.js';
 import type { Protection, ProtectionContext } from '../app/protection.js';
-import type { MountedRoute } from '../app/router.js';
+import type { MountedRoute } from '../app/route-table.js';
 import { wantsJSON } from '../http/error-page.js';
 import type { RequestScope } from '../http/context.js';
 import type { Request } from '../http/request.js';
@@ -40,7 +40,7 @@ export interface LoginOptions {
 /** The `login.loadUser` setting. */
 export type LoadUser = (userId: string | number) => unknown;
 
-declare module '../app/routes.js' {
+declare module '../app/route-collector.js' {
   interface RouteOptions {
     /**
      * Only a logged-in user may use this route: a page is redirected to the login route

@@ -19,7 +19,7 @@
 import { parseArgs } from 'node:util';
 import type { App } from '../create-app.js';
 import type { Protection } from '../app/protection.js';
-import type { MountedRoute } from '../app/router.js';
+import type { MountedRoute } from '../app/route-table.js';
 import { describePhases } from '../app/phase-order.js';
 import { CliError, loadApp, resolveAppFile } from './load-app.js';
 import { PROTECTIONS } from '../util/symbols.js';

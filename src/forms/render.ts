@@ -26,7 +26,7 @@ import { filterAndNormalizeURL } from '../escape/url.js';
 import { renderEnv } from '../templates/render-env.js';
 import { CSRF_FIELD } from '../http/csrf-names.js';
 import type { HtmlHints } from './field.js';
-import { formatISODate } from './fields.js';
+import { formatISODate } from './builtin-fields.js';
 import type { Form, FormResult } from './form.js';
 
 /** Options of `form.view()`. */

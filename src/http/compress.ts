@@ -31,7 +31,7 @@ import { negotiateEncoding } from './accept-encoding.js';
 import type { Request } from './request.js';
 import type { Response } from './response.js';
 
-declare module '../app/routes.js' {
+declare module '../app/route-collector.js' {
   interface RouteOptions {
     /**
      * `false`: never compress this route's responses; `true`: compress them even when the

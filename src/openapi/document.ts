@@ -11,7 +11,7 @@
  * ```
  * See docs/validation.md#openapi.
  */
-import type { MountedRoute } from '../app/router.js';
+import type { MountedRoute } from '../app/route-table.js';
 import { ConfigError } from '../errors.js';
 import { isStandardSchema } from '../forms/standard-schema.js';
 import { csrfCovers, csrfExempt } from '../security/csrf.js';

@@ -26,7 +26,7 @@ import type { Request } from '../http/request.js';
 import { fieldBeforeFiles } from '../files/request-files.js'; // a multipart token, read as req.files() parses (once, shared with the handler)
 import { Response } from '../http/response.js';
 import type { Protection, ProtectionContext } from '../app/protection.js';
-import type { MountedRoute } from '../app/router.js';
+import type { MountedRoute } from '../app/route-table.js';
 import { OriginCheck, type OriginRefusal } from './csrf-origin.js';
 import { CsrfTokens } from './csrf-token.js';
 import { CSRF_FIELD, CSRF_HEADER, CSRF_HEADER_KEY } from '../http/csrf-names.js';
@@ -59,7 +59,7 @@ const minters = new WeakMap<Protection, (req: Request) => string>();
 /** A token check's outcome, kept so that the check runs once per request. */
 type Verdict = 'passed' | Promise<void> | { error: unknown };
 
-declare module '../app/routes.js' {
+declare module '../app/route-collector.js' {
   interface RouteOptions {
     /** `false` exempts this route from CSRF protection (webhooks). Listed by `palisade check`. See docs/forms-and-csrf.md#exempting-a-route. */
     csrf?: boolean;

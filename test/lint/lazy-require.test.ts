@@ -1,5 +1,5 @@
 // One way to load a package from ESM: src/util/lazy-require.ts. `npm run lint` refuses
-// createRequire anywhere else in src/ (router.ts once made its own).
+// createRequire anywhere else in src/ (route-table.ts, then router.ts, once made its own).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';

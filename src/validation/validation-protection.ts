@@ -18,14 +18,14 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { INTERNALS } from '../util/symbols.js';
 import { ConfigError, HttpError } from '../errors.js';
 import type { Protection, ProtectionContext } from '../app/protection.js';
-import type { MountedRoute } from '../app/router.js';
+import type { MountedRoute } from '../app/route-table.js';
 import { jsonSchemaOf, objectProperties } from '../forms/standard-schema.js';
 import type { Request } from '../http/request.js';
 import { readInput, type ArrayNames } from './input.js';
 import { runRouteSchema, summarize, toIssues, type ValidationIssue } from './issues.js';
 import { INPUT_KINDS, type AnySchema, type InputKind, type RouteSchema } from './types.js';
 
-declare module '../app/routes.js' {
+declare module '../app/route-collector.js' {
   interface RouteOptions {
     /**
      * Standard Schemas for what this route reads and answers: `{ body, query, params,

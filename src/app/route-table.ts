@@ -5,7 +5,7 @@
 import { ConfigError, PalisadeError } from '../errors.js';
 import { lazyRequire } from '../util/lazy-require.js';
 import type { WebSocketHandler } from '../realtime/ws-hub.js';
-import type { AfterHook, BeforeHook, ErrorClass, ErrorHandler, Handler, Method, RouteOptions } from './routes.js';
+import type { AfterHook, BeforeHook, ErrorClass, ErrorHandler, Handler, Method, RouteOptions } from './route-collector.js';
 
 // Required, not imported: importing a CommonJS package from ESM makes node scan its source
 // for export names first, which costs start-up time.

@@ -12,7 +12,7 @@
  */
 import { HttpError, PalisadeError } from '../../errors.js';
 import type { Protection, ProtectionContext } from '../../app/protection.js';
-import type { MountedRoute } from '../../app/router.js';
+import type { MountedRoute } from '../../app/route-table.js';
 import type { Request } from '../../http/request.js';
 import type { Response } from '../../http/response.js';
 import { storeKey } from './client-key.js';
