@@ -23,6 +23,7 @@ import { runInScope } from '../http/context.js';
 import { CREATE_REQUEST, SCOPE, UPGRADE } from '../util/symbols.js';
 import { WebSocketHub } from '../realtime/ws-hub.js';
 import { lazyRequire } from '../util/lazy-require.js';
+import { lingeringClose } from './linger.js';
 import { discardBody, lastResortResponse, unwritable } from './write-guard.js';
 
 const wsModule = lazyRequire<typeof import('ws')>('ws');
@@ -68,6 +69,19 @@ export function createUpgrades(app: App, ctx: UpgradeContext): Upgrades {
   const refuse = (socket: Duplex, err: unknown, req: Request | null) => {
     writeRefusal(app, socket, lastResortResponse(err, req, dev), false, dev);
   };
+  // Refusals for a full hub are logged at most once a minute, with how many there were.
+  let refusedFull = 0;
+  let fullLoggedAt = 0;
+  const tooMany = (): HttpError => {
+    refusedFull++;
+    const now = Date.now();
+    if (now - fullLoggedAt >= 60_000) {
+      app.logger.warn({ code: 'WS_TOO_MANY_CONNECTIONS', open: hub.size, refused: refusedFull }, 'WebSocket handshakes refused: websocket.maxConnections are open');
+      fullLoggedAt = now;
+      refusedFull = 0;
+    }
+    return new HttpError('WS_TOO_MANY_CONNECTIONS', `${limits.maxConnections} WebSockets are open already (websocket.maxConnections); try again later.`);
+  };
 
   return {
     hub,
@@ -89,6 +103,7 @@ export function createUpgrades(app: App, ctx: UpgradeContext): Upgrades {
         return refuse(socket, err, null);
       }
       if (ctx.draining()) return refuse(socket, new HttpError('HTTP_TIMEOUT', 'The server is shutting down.'), req);
+      if (hub.full) return refuse(socket, tooMany(), req);
       // A before hook that never answers must not hold the socket forever.
       const timer = setTimeout(() => {
         refuse(socket, new HttpError('HTTP_TIMEOUT', `The WebSocket handshake was not decided within ${cfg.handlerTimeout} ms.`), req);
@@ -103,6 +118,9 @@ export function createUpgrades(app: App, ctx: UpgradeContext): Upgrades {
           const problem = handshakeProblem(nreq);
           if (problem !== undefined) return writeRefusal(app, socket, problem, false, dev);
           if (ctx.draining()) return refuse(socket, new HttpError('HTTP_TIMEOUT', 'The server is shutting down.'), req);
+          // Checked again: other handshakes may have been accepted while the hooks ran. From
+          // here to hub.accept nothing waits, so the count cannot pass the limit.
+          if (hub.full) return refuse(socket, tooMany(), req);
           ctx.release(socket);
           server().handleUpgrade(nreq, socket, head, (ws) => hub.accept(ws, req, decision.handler, decision.scope));
         },
@@ -163,9 +181,8 @@ export function writeRefusal(app: App, socket: Duplex, res: Response, head: bool
     for (const one of Array.isArray(v) ? v : [v]) text += `${name}: ${one}\r\n`;
   }
   text += `content-length: ${body.byteLength}\r\nconnection: close\r\n\r\n`;
-  socket.once('finish', () => socket.destroy());
-  socket.end(head ? Buffer.from(text, 'latin1') : Buffer.concat([Buffer.from(text, 'latin1'), body]));
-  setTimeout(() => socket.destroy(), 1000).unref();
+  socket.write(head ? Buffer.from(text, 'latin1') : Buffer.concat([Buffer.from(text, 'latin1'), body]));
+  lingeringClose(socket);
 }
 
 /**
@@ -177,10 +194,10 @@ export function writeRefusal(app: App, socket: Duplex, res: Response, head: bool
 function answerPlain(ctx: UpgradeContext, nreq: IncomingMessage, socket: Duplex): void {
   if (nreq.headers['content-length'] !== undefined || nreq.headers['transfer-encoding'] !== undefined) {
     const text = 'A request that asks to switch protocols cannot carry a body here.\n';
-    socket.once('finish', () => socket.destroy());
-    socket.end(
+    socket.write(
       `HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\nx-content-type-options: nosniff\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
     );
+    lingeringClose(socket);
     return;
   }
   const nres = new ServerResponse(nreq);
@@ -188,7 +205,7 @@ function answerPlain(ctx: UpgradeContext, nreq: IncomingMessage, socket: Duplex)
   nres.assignSocket(socket as Socket);
   nres.once('finish', () => {
     nres.detachSocket(socket as Socket);
-    socket.end();
+    lingeringClose(socket);
   });
   nres.once('close', () => socket.destroy());
   ctx.answerPlain(nreq, nres);
