@@ -3,7 +3,8 @@
 //   layers, and no file takes part in a run-time import cycle (scripts/lint/);
 // - regular expressions that cannot backtrack without bound (eslint-plugin-regexp), as
 //   test/regexps.test.ts checks too;
-// - a few core rules that hold on code whose types were removed.
+// - a few core rules that hold on code whose types were removed;
+// - one way to load a package from ESM: util/lazy-require.ts is the only user of createRequire.
 // Types are removed by scripts/lint/ts-parser.mjs (see there why not typescript-eslint).
 import regexp from 'eslint-plugin-regexp';
 import * as tsParser from './scripts/lint/ts-parser.mjs';
@@ -31,6 +32,11 @@ export default [
       'no-self-compare': 'error',
       'no-unsafe-finally': 'error',
       'no-constant-binary-expression': 'error',
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'node:module', importNames: ['createRequire'], message: 'Load packages with lazyRequire from src/util/lazy-require.ts, the one place that requires.' }] },
+      ],
     },
   },
+  { files: ['src/util/lazy-require.ts'], rules: { 'no-restricted-imports': 'off' } },
 ];

@@ -24,7 +24,7 @@ export const LAYERS = [
  * declares by merging. Features and http/ may import these types (never their values):
  * a type import is erased when compiled, so it adds no run-time dependency.
  */
-export const CONTRACT = new Set(['app/protection.ts', 'app/router.ts', 'app/routes.ts', 'app/settings.ts', 'app/config.ts']);
+export const CONTRACT = new Set(['app/protection.ts', 'app/route-table.ts', 'app/route-collector.ts', 'app/settings.ts', 'app/config.ts']);
 
 /** Folders whose files may not import the app even as a type. */
 const NO_APP_TYPES = new Set(['base', 'escape', 'templates']);

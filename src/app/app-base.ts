@@ -25,9 +25,10 @@ import { Dispatcher, type Upgrade } from './dispatch.js';
 import { Finisher } from './finish.js';
 import { Mounting } from './mount.js';
 import type { Protection } from './protection.js';
+import type { ProtectionOrder } from './phase-order.js';
 import { resolveTemplates, type AppTemplatesOption } from './render.js';
-import { buildPath, type MountedRoute } from './router.js';
-import { RouteCollector } from './routes.js';
+import { buildPath, type MountedRoute } from './route-table.js';
+import { RouteCollector } from './route-collector.js';
 import { buildOpenAPI } from '../openapi/document.js';
 import type { OpenAPIOptions } from '../openapi/options.js';
 import { CREATE_REQUEST, DECLARED, FIX_SETUP, PROTECTIONS, RESPOND, UPGRADE } from '../util/symbols.js';
@@ -39,7 +40,7 @@ export class AppBase extends RouteCollector {
   protected readonly setupName = 'app';
   #logger: Logger | undefined;
   readonly #logPlan: LoggerPlan;
-  readonly #protections: Protection[];
+  readonly #protections: ProtectionOrder;
   readonly #options: AppOptions;
   readonly #requestSettings: RequestSettings;
   readonly #mounting = new Mounting(this);
@@ -86,9 +87,12 @@ export class AppBase extends RouteCollector {
     return levelEnables(this.#logPlan.level, level) ?? this.logger.isLevelEnabled(level);
   }
 
-  /** Internal: the protections this app runs, in order (for the CLI's `routes` and `check`, the test client). */
+  /**
+   * Internal: the protections this app runs, in the order of their checks, then of their
+   * finishes, then of their begins (for the CLI's `routes` and `check`, the test client).
+   */
   get [PROTECTIONS](): readonly Protection[] {
-    return this.#protections;
+    return this.#protections.all;
   }
 
   /**
@@ -141,7 +145,7 @@ export class AppBase extends RouteCollector {
     const csrf = (this.#options.csrf ?? {}) as { exempt?: readonly string[] };
     const cookie = (this.#options.session as { cookieName?: string } | undefined)?.cookieName ?? 'session';
     return buildOpenAPI(this.routes, {
-      csrf: this.#protections.some((p) => p.name === 'csrf'),
+      csrf: this.#protections.all.some((p) => p.name === 'csrf'),
       csrfExempt: new Set(csrf.exempt ?? []),
       sessionCookie: this.settings.https && !/^__(Host|Secure)-/.test(cookie) ? `__Host-${cookie}` : cookie,
     }, opts);
@@ -192,6 +196,6 @@ export class AppBase extends RouteCollector {
 
   /** Releases what protections hold (store connections). Called on shutdown. */
   async close(): Promise<void> {
-    for (const p of this.#protections) await p.close?.();
+    for (const p of this.#protections.all) await p.close?.();
   }
 }

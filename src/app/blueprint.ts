@@ -11,7 +11,7 @@
  * See docs/routing.md.
  */
 import { ConfigError } from '../errors.js';
-import { checkRouteOptions, RouteCollector, type RouteOptions } from './routes.js';
+import { checkRouteOptions, RouteCollector, type RouteOptions } from './route-collector.js';
 
 /** What `new Blueprint(name, options)` takes. */
 export interface BlueprintOptions {

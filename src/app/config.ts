@@ -20,7 +20,7 @@ export interface AppOptions extends CoreOptions {
   /** Where rate limits count (memory or Redis) and how many keys memory keeps. See docs/auth.md#rate-limits. */
   rateLimit?: import('../security/rate-limit/options.js').RateLimitSettings;
   /** Route schemas: whether responses are checked (default: not in production). See docs/validation.md. */
-  validation?: import('../validation/protection.js').ValidationOptions;
+  validation?: import('../validation/validation-protection.js').ValidationOptions;
   /** CSRF protection (on by default): trusted origins, exempt routes. See docs/forms-and-csrf.md. */
   csrf?: import('../security/csrf.js').CsrfOptions;
   /** Multipart upload limits and temporary storage. See docs/files.md#limits. */

@@ -18,9 +18,10 @@ import { Response } from '../http/response.js';
 import type { WebSocketHandler } from '../realtime/ws-hub.js';
 import { SCOPE } from '../util/symbols.js';
 import type { Finisher } from './finish.js';
+import type { ProtectionOrder } from './phase-order.js';
 import type { Protection } from './protection.js';
 import { toResponse } from './result.js';
-import type { MountedRoute, Router } from './router.js';
+import type { MountedRoute, Router } from './route-table.js';
 
 /** What a WebSocket handshake that passed the gate leads to. */
 export interface Upgrade {
@@ -36,11 +37,11 @@ export class Dispatcher {
   readonly #dev: boolean;
   readonly #logRequests: boolean;
 
-  /** `router` is the app's fixed route table; `protections` run in their order. */
-  constructor(router: Router, protections: readonly Protection[], finisher: Finisher, opts: { dev: boolean; logRequests: boolean }) {
+  /** `router` is the app's fixed route table; `protections` run in the order of their phases. */
+  constructor(router: Router, protections: ProtectionOrder, finisher: Finisher, opts: { dev: boolean; logRequests: boolean }) {
     this.#router = router;
-    this.#beginners = protections.filter((p) => p.begin !== undefined);
-    this.#checks = protections.filter((p) => p.check !== undefined);
+    this.#beginners = protections.begin;
+    this.#checks = protections.check;
     this.#finisher = finisher;
     this.#dev = opts.dev;
     this.#logRequests = opts.logRequests;

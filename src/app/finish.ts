@@ -1,7 +1,8 @@
 /**
  * The last step of every answer: error handlers and error pages, then every protection's
- * `finish` (the open-redirect check and the HTML guard first, the security headers, the
- * session's cookie, compression, and last the response basics), then the log line.
+ * `finish` phase by phase (the guards first: the open-redirect check and the HTML guard;
+ * flashed messages, the session, the route's headers, the security headers, compression,
+ * and last the response basics; see FINISH_PHASES), then the log line.
  *
  * A response refused at that step (a redirect to another host, a plain string sent as
  * HTML) becomes an error page that still gets every protection's `finish`; should that
@@ -14,10 +15,11 @@ import type { Request } from '../http/request.js';
 import type { Response } from '../http/response.js';
 import { finishBasics } from '../security/response-basics.js';
 import { describeError, errorResponse, recordFailure } from '../http/error-page.js';
+import type { ProtectionOrder } from './phase-order.js';
 import type { Protection } from './protection.js';
 import { toResponse } from './result.js';
-import type { MountedRoute } from './router.js';
-import type { ErrorClass, ErrorHandler } from './routes.js';
+import type { MountedRoute } from './route-table.js';
+import type { ErrorClass, ErrorHandler } from './route-collector.js';
 
 type ErrorHandlers = readonly { match: number | ErrorClass; handler: ErrorHandler }[];
 
@@ -29,8 +31,8 @@ export class Finisher {
   readonly #dev: boolean;
   readonly #logRequests: boolean;
 
-  constructor(protections: readonly Protection[], errorHandlers: ErrorHandlers, logger: () => Logger, opts: { dev: boolean; logRequests: boolean }) {
-    this.#finishers = protections.filter((p) => p.finish !== undefined);
+  constructor(protections: ProtectionOrder, errorHandlers: ErrorHandlers, logger: () => Logger, opts: { dev: boolean; logRequests: boolean }) {
+    this.#finishers = protections.finish;
     this.#errorHandlers = errorHandlers;
     this.#logger = logger;
     this.#dev = opts.dev;
@@ -107,7 +109,7 @@ export class Finisher {
   }
 
   /**
-   * Runs every protection's `finish` in order. Synchronous unless one returns a promise (a
+   * Runs every protection's `finish` in the order of their phases. Synchronous unless one returns a promise (a
    * session store write), so most responses create none.
    */
   #finish(req: Request, res: Response, scope: RequestScope): void | Promise<void> {

@@ -7,12 +7,12 @@
  * was last built, so `app.routes` and `app.urlFor` follow every declaration. When the app
  * handles its first request or starts to listen, the setup is fixed (`fix`): the table is
  * built one last time, and a declaration after that is a ConfigError
- * (CONFIG_SETUP_FINISHED, src/app/routes.ts). A request then costs one comparison, not a
+ * (CONFIG_SETUP_FINISHED, src/app/route-collector.ts). A request then costs one comparison, not a
  * recount of the declarations.
  */
 import type { Blueprint } from './blueprint.js';
-import { Router } from './router.js';
-import type { Declared, RouteCollector, RouteOptions } from './routes.js';
+import { Router } from './route-table.js';
+import type { Declared, RouteCollector, RouteOptions } from './route-collector.js';
 import { DECLARATIONS, DECLARED, FIX_SETUP } from '../util/symbols.js';
 
 export class Mounting {

@@ -7,7 +7,7 @@ import { isMarkup } from '../escape/markup.js';
 import { PalisadeError } from '../errors.js';
 import { Response } from '../http/response.js';
 import { jsonify } from '../json/jsonify.js';
-import type { MountedRoute } from './router.js';
+import type { MountedRoute } from './route-table.js';
 
 export function toResponse(value: unknown, route: MountedRoute | null, pretty: boolean): Response {
   if (value instanceof Response) return value;

@@ -16,7 +16,7 @@
  */
 import { ConfigError, HttpError, PalisadeError } from '../errors.js';
 import type { Protection, ProtectionContext } from '../app/protection.js';
-import type { MountedRoute } from '../app/router.js';
+import type { MountedRoute } from '../app/route-table.js';
 import { wantsJSON } from '../http/error-page.js';
 import type { RequestScope } from '../http/context.js';
 import type { Request } from '../http/request.js';
@@ -40,7 +40,7 @@ export interface LoginOptions {
 /** The `login.loadUser` setting. */
 export type LoadUser = (userId: string | number) => unknown;
 
-declare module '../app/routes.js' {
+declare module '../app/route-collector.js' {
   interface RouteOptions {
     /**
      * Only a logged-in user may use this route: a page is redirected to the login route
@@ -140,7 +140,7 @@ function wantsPage(req: Request): boolean {
   return mode === undefined || mode === 'navigate';
 }
 
-/** The login protection (registered in src/app/default-protections.ts, after CSRF and forms). */
+/** The login protection: its check runs in the `auth` phase, after CSRF and after forms, whose template globals it extends. */
 export function loginProtection(ctx: ProtectionContext): Protection {
   const { loadUser, route: loginRoute } = readOptions(ctx.options.login);
 
@@ -190,6 +190,7 @@ export function loginProtection(ctx: ProtectionContext): Protection {
 
   return {
     name: 'login',
+    phases: { check: 'auth' },
     check(req, route: MountedRoute | null, scope) {
       req.currentUser = currentUser;
       if (loadUser !== undefined) req[INTERNALS].loadUser = loadUser;

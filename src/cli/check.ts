@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import type { App } from '../create-app.js';
 import type { Settings } from '../app/config.js';
 import type { Protection } from '../app/protection.js';
-import type { MountedRoute } from '../app/router.js';
+import type { MountedRoute } from '../app/route-table.js';
 import { PalisadeError } from '../errors.js';
 import { isCspReportHandler } from '../security/csp-report.js';
 import { secretKeyProblem } from '../security/secret-key.js';

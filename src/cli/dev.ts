@@ -19,6 +19,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliError, resolveAppFile } from './load-app.js';
+import { LISTEN_OPTIONS, readListenArgs } from './listen-args.js';
 
 /** Folders whose changes never restart the app: dependencies, version control, build output, editors' settings. */
 const IGNORED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'coverage', '.tmp', '.cache', '.idea', '.vscode']);
@@ -47,13 +48,10 @@ export function devCommand(argv: readonly string[], cliFile: string): Promise<vo
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: {
-      host: { type: 'string', short: 'h' },
-      port: { type: 'string', short: 'p' },
-      watch: { type: 'string', multiple: true },
-    },
+    options: { ...LISTEN_OPTIONS, watch: { type: 'string', multiple: true } },
   });
   if (positionals.length > 1) throw new CliError('usage: palisade dev [--host H] [--port P] [--watch dir]… [app.ts]');
+  readListenArgs(values, process.env); // a bad --port stops here, not in every restarted child
   const file = resolveAppFile(positionals[0]);
   const dirs = [dirname(file), ...(values.watch ?? []).map((d) => resolve(d))];
   const childArgs = [...process.execArgv, cliFile, 'run', file, '--workers', '1'];

@@ -1,19 +1,26 @@
 /**
  * `palisade routes [app.ts]`: every route with its method, path, name and the protections
- * that guard it (switched-off ones shown as `-name`).
+ * that guard it (switched-off ones shown as `-name`), then the phases the protections'
+ * steps run in.
  *
  * ```text
  * METHOD  PATH        NAME    PROTECTIONS
  * GET     /           index   hosts session headers
  * POST    /webhook    hook    hosts session -csrf headers
  * WS      /chat               hosts session csrf headers
+ *
+ * PHASES
+ * begin   values: headers
+ * check   host: hosts → session: session → csrf: csrf
+ * finish  guard: html-guard, open-redirect → session: session → headers: headers → basics: response-basics
  * ```
  * See docs/deployment.md#the-palisade-command.
  */
 import { parseArgs } from 'node:util';
 import type { App } from '../create-app.js';
 import type { Protection } from '../app/protection.js';
-import type { MountedRoute } from '../app/router.js';
+import type { MountedRoute } from '../app/route-table.js';
+import { describePhases } from '../app/phase-order.js';
 import { CliError, loadApp, resolveAppFile } from './load-app.js';
 import { PROTECTIONS } from '../util/symbols.js';
 
@@ -65,6 +72,17 @@ export function formatRoutes(rows: readonly RouteRow[]): string {
   return table.map((row) => row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join('  ').trimEnd()).join('\n') + '\n';
 }
 
+/** The phases of each step, with the protections that run in each, as text. */
+export function formatPhases(protections: readonly Protection[]): string {
+  const phases = describePhases(protections);
+  const lines = ['PHASES'];
+  for (const step of ['begin', 'check', 'finish'] as const) {
+    const rows = phases[step];
+    if (rows.length > 0) lines.push(`${step.padEnd(6)}  ${rows.map((r) => `${r.phase}: ${r.protections.join(', ')}`).join(' → ')}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
 /** Runs `palisade routes`; returns the exit code. */
 export async function routesCommand(argv: readonly string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
@@ -72,7 +90,7 @@ export async function routesCommand(argv: readonly string[], out: NodeJS.Writabl
   const app = await loadApp(resolveAppFile(positionals[0]));
   try {
     const rows = routeRows(app);
-    out.write(values.json ? JSON.stringify(rows, null, 2) + '\n' : formatRoutes(rows));
+    out.write(values.json ? JSON.stringify(rows, null, 2) + '\n' : `${formatRoutes(rows)}\n${formatPhases(app[PROTECTIONS])}`);
   } finally {
     await app.close();
   }

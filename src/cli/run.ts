@@ -18,6 +18,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CliError, loadApp, resolveAppFile } from './load-app.js';
+import { LISTEN_OPTIONS, readListenArgs } from './listen-args.js';
 
 /** Parsed options of `palisade run` (and `palisade dev`). */
 export interface RunOptions {
@@ -39,19 +40,14 @@ export function parseRunArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: {
-      host: { type: 'string', short: 'h' },
-      port: { type: 'string', short: 'p' },
-      workers: { type: 'string', short: 'w' },
-    },
+    options: { ...LISTEN_OPTIONS, workers: { type: 'string', short: 'w' } },
   });
   if (positionals.length > 1) throw new CliError('usage: palisade run [--host H] [--port P] [--workers N] [app.ts]');
-  const port = Number(values.port ?? env.PORT ?? 8000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be a port number, not ${values.port ?? env.PORT}.`);
+  const { host, port } = readListenArgs(values, env);
   const w = values.workers ?? env.PALISADE_WORKERS ?? '1';
   const workers = w === 'auto' || w === '0' ? availableParallelism() : Number(w);
   if (!Number.isInteger(workers) || workers < 1) throw new CliError(`--workers must be a positive whole number or "auto", not ${w}.`);
-  return { file: resolveAppFile(positionals[0]), host: values.host ?? env.HOST ?? '127.0.0.1', port, workers };
+  return { file: resolveAppFile(positionals[0]), host, port, workers };
 }
 
 /** Runs `palisade run`. Resolves once serving; the process then lives until a signal. */

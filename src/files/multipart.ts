@@ -61,7 +61,7 @@ export class MultipartBody {
   }
 }
 
-declare module '../app/routes.js' {
+declare module '../app/route-collector.js' {
   interface RouteOptions {
     /**
      * This route takes file uploads: its multipart bodies may be as large as

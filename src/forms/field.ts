@@ -1,7 +1,7 @@
 /**
  * The field type: what every form field is (a checker of what was sent under one name,
  * and the HTML hints for drawing it), and the building block the built-in fields of
- * fields.ts and the Standard Schema fields of standard-schema.ts are made with.
+ * builtin-fields.ts and the Standard Schema fields of standard-schema.ts are made with.
  * See docs/forms-and-csrf.md#fields.
  */
 import type { UploadedFile } from '../files/uploaded-file.js';

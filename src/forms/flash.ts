@@ -108,7 +108,7 @@ function pop(req: Request, st: FlashState, o: FlashedOptions): string[] | [strin
     st.popped = true;
     sessionInternals.touch(req.session); // what the page shows now depends on the session
     // Templates render synchronously: the removal is awaited by finishFlashes before the
-    // session is written (the flash finisher runs before the session protection's finish).
+    // session is written (the forms protection's finish runs in the `flash` phase, before the session's).
     if (st.messages.length > 0) st.removal = req.session.delete(FLASH_KEY).catch(() => {});
   }
   const filter = o.categoryFilter;

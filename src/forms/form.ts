@@ -23,8 +23,9 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { HttpError, PalisadeError } from '../errors.js';
 import type { Request } from '../http/request.js';
-import { CSRF_FIELD, csrfTokenCheck } from '../security/csrf.js';
-import { isField, type Field, type HtmlHints } from './fields.js';
+import { csrfTokenCheck } from '../security/csrf.js';
+import { CSRF_FIELD } from '../http/csrf-names.js';
+import { isField, type Field, type HtmlHints } from './field.js';
 import { readRawForm, type RawForm } from './raw-form.js';
 import {
   hintsFromJSONSchema,

@@ -2,12 +2,13 @@
  * Forms: validation with CSRF built in, rendering helpers, flashed messages.
  * See docs/forms-and-csrf.md#form-validation.
  */
-import * as fieldBuilders from './fields-api.js';
+import * as fieldBuilders from './fields-namespace.js';
 
 export { defineForm, Form, CSRF_FAILED_MESSAGE } from './form.js';
 export type { FormShape, InferShape, FormOptions, FormResult, FormSuccess, FormFailure, FormValues, FormCheckResult, FieldInfo } from './form.js';
-export { Field, ListField } from './fields.js';
-export type { Check, FieldOptions, StringOptions, NumberOptions, DateOptions, FileOptions, Choice, HtmlHints, RawInput } from './fields.js';
+export { Field, ListField } from './field.js';
+export type { Check, FieldOptions, HtmlHints, RawInput } from './field.js';
+export type { StringOptions, NumberOptions, DateOptions, FileOptions, Choice } from './builtin-fields.js';
 export type { SchemaFieldOptions } from './standard-schema.js';
 export { FormView, FieldView, type ViewOptions, type RenderOptions } from './render.js';
 export { flash, getFlashedMessages, type FlashedOptions } from './flash.js';

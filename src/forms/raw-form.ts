@@ -12,7 +12,7 @@ import '../files/request-files.js'; // installs req.files()
 import type { UploadedFile } from '../files/uploaded-file.js';
 import { Params } from '../http/params.js';
 import type { Request } from '../http/request.js';
-import type { RawInput } from './fields.js';
+import type { RawInput } from './field.js';
 
 /** A submitted form: its text values and files by name. */
 export class RawForm {

@@ -24,8 +24,9 @@ import { escapeHTML } from '../escape/html.js';
 import { markupFromSafe, type Markup } from '../escape/markup.js';
 import { filterAndNormalizeURL } from '../escape/url.js';
 import { renderEnv } from '../templates/render-env.js';
-import { CSRF_FIELD } from '../security/csrf.js';
-import { formatISODate, type HtmlHints } from './fields.js';
+import { CSRF_FIELD } from '../http/csrf-names.js';
+import type { HtmlHints } from './field.js';
+import { formatISODate } from './builtin-fields.js';
 import type { Form, FormResult } from './form.js';
 
 /** Options of `form.view()`. */

@@ -14,7 +14,7 @@
  * See docs/forms-and-csrf.md#standard-schema.
  */
 import type { StandardJSONSchemaV1, StandardSchemaV1 } from '@standard-schema/spec';
-import { makeField, type Field, type FieldOptions, type HtmlHints, type Outcome, type RawInput } from './fields.js';
+import { makeField, type Field, type FieldOptions, type HtmlHints, type Outcome, type RawInput } from './field.js';
 
 export type { StandardSchemaV1 };
 

@@ -31,7 +31,7 @@ import { negotiateEncoding } from './accept-encoding.js';
 import type { Request } from './request.js';
 import type { Response } from './response.js';
 
-declare module '../app/routes.js' {
+declare module '../app/route-collector.js' {
   interface RouteOptions {
     /**
      * `false`: never compress this route's responses; `true`: compress them even when the
@@ -81,14 +81,15 @@ export function markStaticResponse(res: Response): void {
 const SYNC_MAX = 64 * 1024;
 
 /**
- * The compression step, registered last in src/app/default-protections.ts: it encodes the body
- * every other step has finished. Null when `compress: false`.
+ * The compression step, in the `compress` phase of finish (only the basics come after): it
+ * encodes the body every other step has finished. Null when `compress: false`.
  */
 export function compressProtection(ctx: ProtectionContext): Protection | null {
   const s = ctx.settings.compress;
   if (!s.responses && !s.static) return null;
   return {
     name: 'compress',
+    phases: { finish: 'compress' },
     optIn: !s.responses,
     finish(req, res) {
       compressResponse(req, res, s);

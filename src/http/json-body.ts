@@ -20,7 +20,7 @@ export interface JSONParseOptions {
 
 export const DEFAULT_MAX_DEPTH = 64;
 
-declare module '../app/routes.js' {
+declare module '../app/route-collector.js' {
   interface RouteOptions {
     /** Deepest JSON nesting `req.json()` accepts on this route (overrides the app's `jsonMaxDepth`). */
     jsonMaxDepth?: number;

@@ -68,7 +68,7 @@ const REQUEST_ID = /^[\w.:@/+=~-]{1,128}$/;
 
 /**
  * The options of the matched route, as `req.route.options` shows them: the app's
- * RouteOptions, which src/app/routes.ts merges in here (so this module needs nothing from
+ * RouteOptions, which src/app/route-collector.ts merges in here (so this module needs nothing from
  * the layer above it).
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by augmentation

@@ -12,7 +12,7 @@ import { PalisadeError } from '../errors.js';
 import { Response, type ResponseInit } from '../http/response.js';
 import { plainJSON } from '../escape/plain-json.js';
 
-declare module '../app/routes.js' {
+declare module '../app/route-collector.js' {
   interface RouteOptions {
     /** Let this route answer with a top-level JSON array (see docs/json.md). */
     allowTopLevelArray?: boolean;

@@ -11,10 +11,11 @@
  * ```
  * See docs/validation.md#openapi.
  */
-import type { MountedRoute } from '../app/router.js';
+import type { MountedRoute } from '../app/route-table.js';
 import { ConfigError } from '../errors.js';
 import { isStandardSchema } from '../forms/standard-schema.js';
-import { CSRF_HEADER, csrfCovers, csrfExempt } from '../security/csrf.js';
+import { csrfCovers, csrfExempt } from '../security/csrf.js';
+import { CSRF_HEADER } from '../http/csrf-names.js';
 import { responseSchemas } from '../validation/route.js';
 import type { AnySchema } from '../validation/types.js';
 import { SchemaComponents } from './json-schema.js';

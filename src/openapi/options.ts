@@ -4,7 +4,7 @@
  */
 import type { AnySchema } from '../validation/types.js';
 
-declare module '../app/routes.js' {
+declare module '../app/route-collector.js' {
   interface RouteOptions {
     /** A short summary of what the route does, for the API description. See docs/validation.md#openapi. */
     summary?: string;

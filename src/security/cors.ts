@@ -19,7 +19,7 @@
  */
 import { ConfigError, HttpError } from '../errors.js';
 import type { Protection, ProtectionContext } from '../app/protection.js';
-import type { MountedRoute } from '../app/router.js';
+import type { MountedRoute } from '../app/route-table.js';
 import type { Request } from '../http/request.js';
 import { Response } from '../http/response.js';
 
@@ -39,7 +39,7 @@ export interface CORSOptions {
   maxAge?: number;
 }
 
-declare module '../app/routes.js' {
+declare module '../app/route-collector.js' {
   interface RouteOptions {
     /** CORS for this route, replacing the app's `cors` setting; false switches it off. See docs/json.md#cors. */
     cors?: CORSOptions | false;
@@ -168,6 +168,7 @@ export function corsProtection(ctx: ProtectionContext): Protection {
 
   return {
     name: 'cors',
+    phases: { check: 'preflight', finish: 'route-headers' },
     check(req: Request, route: MountedRoute | null): Response | undefined {
       if (req.method !== 'OPTIONS') return undefined;
       const origin = req.header('origin');

@@ -14,7 +14,7 @@
  */
 import type { Logger } from 'pino';
 import { planLogger } from '../util/logger.js';
-import type { Handler, RouteOptions } from '../app/routes.js';
+import type { Handler, RouteOptions } from '../app/route-collector.js';
 import { HttpError } from '../errors.js';
 import type { Request } from '../http/request.js';
 import { Response } from '../http/response.js';

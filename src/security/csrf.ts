@@ -26,15 +26,12 @@ import type { Request } from '../http/request.js';
 import { fieldBeforeFiles } from '../files/request-files.js'; // a multipart token, read as req.files() parses (once, shared with the handler)
 import { Response } from '../http/response.js';
 import type { Protection, ProtectionContext } from '../app/protection.js';
-import type { MountedRoute } from '../app/router.js';
+import type { MountedRoute } from '../app/route-table.js';
 import { OriginCheck, type OriginRefusal } from './csrf-origin.js';
 import { CsrfTokens } from './csrf-token.js';
+import { CSRF_FIELD, CSRF_HEADER, CSRF_HEADER_KEY } from '../http/csrf-names.js';
 import { sessionInternals } from './session.js';
 
-/** The form field that carries the token. */
-export const CSRF_FIELD = 'csrf_token';
-/** The request header that carries the token (for `fetch` and other scripts). */
-export const CSRF_HEADER = 'X-CSRF-Token';
 
 /** The `csrf` section of `createApp` options. */
 export interface CsrfOptions {
@@ -62,7 +59,7 @@ const minters = new WeakMap<Protection, (req: Request) => string>();
 /** A token check's outcome, kept so that the check runs once per request. */
 type Verdict = 'passed' | Promise<void> | { error: unknown };
 
-declare module '../app/routes.js' {
+declare module '../app/route-collector.js' {
   interface RouteOptions {
     /** `false` exempts this route from CSRF protection (webhooks). Listed by `palisade check`. See docs/forms-and-csrf.md#exempting-a-route. */
     csrf?: boolean;
@@ -117,7 +114,7 @@ export function csrfCovers(route: MountedRoute, exempt: ReadonlySet<string>): bo
   return (!SAFE.has(route.method) || route.websocket !== undefined) && !csrfExempt(route, exempt);
 }
 
-/** Builds the CSRF protection from the app's `csrf` options (registered in src/app/default-protections.ts). */
+/** Builds the CSRF protection from the app's `csrf` options (src/app/default-protections.ts builds it; its check runs in the `csrf` phase). */
 export function csrfProtection(ctx: ProtectionContext): Protection | null {
   const o = readOptions(ctx.options.csrf);
   // Switched off: no protection at all; `palisade check` reports its absence (csrf-off).
@@ -157,7 +154,7 @@ export function csrfProtection(ctx: ProtectionContext): Protection | null {
   // session. Synchronous when the token is in the header and the session is in its cookie;
   // a form body is waited for once (req.form() and req.files() cache what they parse).
   const verifyToken = (req: Request): Promise<void> | undefined => {
-    const header = req.header('x-csrf-token');
+    const header = req.header(CSRF_HEADER_KEY);
     if (header !== undefined) return checkToken(req, header, `the ${CSRF_HEADER} header`);
     const type = req.mediaType?.essence;
     const where = `the ${CSRF_FIELD} form field`;
@@ -220,6 +217,7 @@ export function csrfProtection(ctx: ProtectionContext): Protection | null {
 
   const protection: Protection = {
     name: 'csrf',
+    phases: { check: 'csrf' },
     check(req: Request, route: MountedRoute | null, scope: RequestScope) {
       scope.csrfToken = mintForScope;
       if (route === null) return;

@@ -151,8 +151,8 @@ export function compileHeaders(raw: unknown): CompiledHeaders {
 }
 
 /**
- * The security-headers protection (registered last, so its `finish` sees every response,
- * error pages included). Its `begin` gives the request its CSP nonce in
+ * The security-headers protection. Its `finish`, in the `headers` phase near the end, sees
+ * every response, error pages included. Its `begin` gives the request its CSP nonce in
  * `req.nonce` (its scope's `nonce`), which templates put on every `<script>` and `<style>`.
  */
 export function headersProtection(ctx: ProtectionContext): Protection | null {
@@ -179,6 +179,7 @@ export function headersProtection(ctx: ProtectionContext): Protection | null {
 
   return {
     name: 'headers',
+    phases: { begin: 'values', finish: 'headers' },
     // In begin, not check: requests refused by an earlier check (a foreign Host, CSRF)
     // get an error page whose <style> carries this nonce too.
     begin: usesNonce

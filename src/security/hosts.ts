@@ -89,8 +89,8 @@ export class HostMatcher {
 }
 
 /**
- * The host-validation protection: first in the list, so a request for a foreign host is
- * refused before anything else looks at it.
+ * The host-validation protection: its check runs in the first phase (`host`), so a request
+ * for a foreign host is refused before anything else looks at it.
  */
 export function hostsProtection(ctx: ProtectionContext): Protection | null {
   const { settings } = ctx;
@@ -107,6 +107,7 @@ export function hostsProtection(ctx: ProtectionContext): Protection | null {
   const matcher = new HostMatcher(patterns);
   return {
     name: 'hosts',
+    phases: { check: 'host' },
     check(req) {
       // RFC 9112 §3.2: more than one Host line (adapters join them with ", ") is a 400,
       // whatever allowedHosts says; a comma is never part of a host.

@@ -13,6 +13,7 @@ import { isHTMLContentType } from '../http/response.js';
 export function htmlGuardProtection(): Protection {
   return {
     name: 'html-guard',
+    phases: { finish: 'guard' },
     always: true,
     finish(_req, res) {
       if (!res.htmlTrusted && isHTMLContentType(res.getHeader('content-type'))) {

@@ -16,6 +16,7 @@ export function openRedirectProtection(ctx: ProtectionContext): Protection {
   const s = ctx.settings;
   return {
     name: 'open-redirect',
+    phases: { finish: 'guard' },
     always: true,
     finish(req, res) {
       const target = res.redirectTarget;

@@ -24,7 +24,7 @@
  */
 import { ConfigError, HttpError } from '../errors.js';
 import type { Protection, ProtectionContext } from '../app/protection.js';
-import type { MountedRoute } from '../app/router.js';
+import type { MountedRoute } from '../app/route-table.js';
 import type { Request } from '../http/request.js';
 import type { Response } from '../http/response.js';
 import { isJSONMediaType, parseMediaType } from '../http/media-type.js';
@@ -47,7 +47,7 @@ export interface JSONOptions {
   xssiPrefix?: boolean;
 }
 
-declare module '../app/routes.js' {
+declare module '../app/route-collector.js' {
   interface RouteOptions {
     /**
      * This route serves something other sites may embed (a public image, a script meant
@@ -123,6 +123,7 @@ export function resourceIsolation(ctx: ProtectionContext): Protection {
   const opts = readOptions(ctx.options.json);
   return {
     name: 'json-isolation',
+    phases: { check: 'isolation', finish: 'route-headers' },
     check: opts.isolation
       ? (req: Request, route: MountedRoute | null): void => {
           if (route === null || route.options.crossSiteLoad === true) return;

@@ -26,5 +26,5 @@ export function finishBasics(req: Request, res: Response): void {
 }
 
 export function responseBasicsProtection(): Protection {
-  return { name: 'response-basics', always: true, finish: finishBasics };
+  return { name: 'response-basics', always: true, phases: { finish: 'basics' }, finish: finishBasics };
 }

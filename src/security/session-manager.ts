@@ -179,7 +179,7 @@ function invalid(key: string, expected: string, got: unknown): never {
 }
 
 /**
- * The session protection factory (registered in src/app/default-protections.ts). Runs before
+ * The session protection factory: its check runs in the `session` phase, before
  * CSRF, which binds its tokens to the session.
  */
 export function sessionProtection(ctx: ProtectionContext): Protection {
@@ -195,6 +195,7 @@ export function sessionProtection(ctx: ProtectionContext): Protection {
   const manager = new SessionManager(ctx.settings.secretKeys, resolved, (message) => ctx.logger.warn(message));
   return {
     name: 'session',
+    phases: { check: 'session', finish: 'session' },
     // Read by `palisade check --workers N`: state that each worker keeps for itself.
     ...(manager.store instanceof MemoryStore ? { processLocal: 'the memory session store' } : {}),
     check(req, route) {

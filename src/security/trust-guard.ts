@@ -30,7 +30,7 @@ import type { Request } from '../http/request.js';
 import type { Params } from '../http/params.js';
 import type { MultipartBody } from '../files/multipart.js';
 import type { Protection, ProtectionContext } from '../app/protection.js';
-import { CSRF_FIELD, CSRF_HEADER } from './csrf.js';
+import { CSRF_FIELD, CSRF_HEADER } from '../http/csrf-names.js';
 
 /** One value from the request and where it came from, e.g. `query "q"`. */
 interface Found {
@@ -190,6 +190,7 @@ export function trustGuardProtection({ settings, options }: ProtectionContext): 
   }
   return {
     name: 'trust-guard',
+    phases: { begin: 'record' },
     begin(req, scope) {
       const s: Seen = { req };
       watch(req, s);

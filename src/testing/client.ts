@@ -19,6 +19,7 @@ import type { Request } from '../http/request.js';
 import type { Response } from '../http/response.js';
 import { CREATE_REQUEST, PROTECTIONS, RESPOND, SCOPE } from '../util/symbols.js';
 import { issueCsrfTokenForTestClient } from '../security/csrf.js';
+import { CSRF_HEADER_KEY } from '../http/csrf-names.js';
 import { encodeForm, encodeQuery, fieldEntries, fileEntries, type TestFile } from './encode.js';
 import { TestResponse } from './response.js';
 import { buildSubmission, type FieldValue } from './submit.js';
@@ -220,7 +221,7 @@ export class TestClient {
     if (body !== null) headers['content-length'] = String(body.byteLength);
     const csrf = opts.csrf ?? true;
     if (csrf !== true && csrf !== 'form' && csrf !== false) throw new TypeError(`test client: csrf must be true, 'form' or false, not ${JSON.stringify(csrf)}`);
-    if (csrf === true && !SAFE_METHODS.has(method.toUpperCase()) && headers['x-csrf-token'] === undefined) {
+    if (csrf === true && !SAFE_METHODS.has(method.toUpperCase()) && headers[CSRF_HEADER_KEY] === undefined) {
       // Like a browser on the app's own page: a token for this session (created if need be).
       const cookieNow = this.#cookieHeader(url);
       const probe = this.#app[CREATE_REQUEST]({
@@ -233,7 +234,7 @@ export class TestClient {
       // A failing session store is the app's answer to give, not the client's: send no token then.
       const issued = await issueCsrfTokenForTestClient(this.#app[PROTECTIONS], probe).catch(() => undefined);
       if (issued !== undefined) {
-        headers['x-csrf-token'] = issued.token;
+        headers[CSRF_HEADER_KEY] = issued.token;
         this.#store({ headers: { 'set-cookie': issued.setCookie } } as unknown as Response, url);
       }
     }

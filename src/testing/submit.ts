@@ -7,7 +7,7 @@
  * option a select does not offer, a file for a form that is not multipart — each is an
  * error that names the form's fields, so a test cannot pass where a browser would fail.
  */
-import { CSRF_FIELD } from '../security/csrf.js';
+import { CSRF_FIELD } from '../http/csrf-names.js';
 import type { Encoding, FormEntry, TestFile } from './encode.js';
 import { fileEntries } from './encode.js';
 import { readForms, type FormControl, type HtmlForm } from './form-reader.js';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Blueprint, createApp, type ConfigError } from '../../src/index.js';
-import { ROUTE_OPTION_KEYS } from '../../src/app/routes.js';
+import { ROUTE_OPTION_KEYS } from '../../src/app/route-collector.js';
 
 const handler = () => 'ok';
 

@@ -65,7 +65,7 @@ test('auditApp on an unsafe app: each problem once, from settings, routes and pr
 
 test('several workers: process-local state is reported', () => {
   const app = createApp({ env: 'test', logger: false });
-  const fake = { settings: app.settings, routes: app.routes, [PROTECTIONS]: [...app[PROTECTIONS], { name: 'cache', processLocal: 'the page cache' }] };
+  const fake = { settings: app.settings, routes: app.routes, [PROTECTIONS]: [...app[PROTECTIONS], { name: 'cache', phases: {}, processLocal: 'the page cache' }] };
   assert.deepEqual(ids(auditApp(fake, { workers: 1 })), []);
   assert.deepEqual(ids(auditApp(fake, { workers: 4 })), ['workers-local-state']);
 });

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { shouldRestart } from '../../src/cli/dev.js';
+import { devCommand, shouldRestart } from '../../src/cli/dev.js';
+import { CliError } from '../../src/cli/load-app.js';
 import { exited, ROOT, startCli, waitForOutput } from './fixtures/spawn-cli.js';
 
 const INDEX = pathToFileURL(join(ROOT, 'src/index.ts')).href;
@@ -27,6 +28,16 @@ test('shouldRestart ignores dependencies, VCS and the temporary files editors wr
     'app.ts.kate-swp', '.goutputstream-XK4Z1Y', 'app.ts.tmp', 'page.html.crswap', '.DS_Store', '._app.ts',
   ];
   for (const p of ignored) assert.equal(shouldRestart(p), false, p);
+});
+
+test('palisade dev reads --host and --port as palisade run does: a bad port stops it before any child starts', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'palisade-dev-'));
+  try {
+    writeFileSync(join(dir, 'app.ts'), appSource('one'));
+    assert.throws(() => devCommand(['--port', 'http', join(dir, 'app.ts')], 'unused-cli.js'), (err: unknown) => err instanceof CliError && /--port must be a port number, not http/.test(err.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('palisade dev serves in development mode and restarts when a file changes', async () => {

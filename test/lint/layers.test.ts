@@ -20,14 +20,14 @@ test('imports are read with their kind: type-only ones are the ones the compiler
     "import { type E, f } from './e.js';",
     "export { g } from './g.js';",
     "export type { H } from './h.js';",
-    "declare module '../app/routes.js' { interface RouteOptions { x?: number } }",
+    "declare module '../app/route-collector.js' { interface RouteOptions { x?: number } }",
     "type T = import('./t.js').T;",
     "const m = await import('./m.js');",
     "import 'node:fs';",
   ].join('\n');
   assert.deepEqual(read(text).map((i) => `${i.spec} ${i.typeOnly ? 'type' : 'value'} ${i.line}`), [
     './a.js value 1', './b.js type 2', './c.js type 3', './e.js value 4', './g.js value 5', './h.js type 6',
-    '../app/routes.js type 7', './t.js type 8', './m.js value 9',
+    '../app/route-collector.js type 7', './t.js type 8', './m.js value 9',
   ]);
 });
 

@@ -24,7 +24,7 @@ export type RateLimitKey =
  * app.post('/login', login, { rateLimit: [{ limit: 20, window: 60 }, { limit: 5, window: 60, key: byUsername, name: 'login-user' }] });
  * ```
  */
-declare module '../../app/routes.js' {
+declare module '../../app/route-collector.js' {
   interface RouteOptions {
     /**
      * Rate limits for this route: one rule or several, each counted on its own; `false`

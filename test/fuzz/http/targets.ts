@@ -18,7 +18,7 @@ export interface FuzzHints {
   file?: boolean;
 }
 
-declare module '../../../src/app/routes.js' {
+declare module '../../../src/app/route-collector.js' {
   interface RouteOptions {
     /** What the handler reads, for the HTTP fuzzer (an option of this app's own, declared by merging). */
     fuzz?: FuzzHints;

@@ -1,9 +1,9 @@
 /**
  * The files protection: serves the static folder, gives each request its upload storage
  * under the app's `uploads` limits, and deletes every temporary upload file the handler
- * did not save once the response is finished (errors included). Registered in
- * src/app/default-protections.ts, before the CSRF check, which may read `csrf_token` from a
- * multipart body through `req.files()`.
+ * did not save once the response is finished (errors included). Its check runs in the
+ * `files` phase, before the CSRF check, which may read `csrf_token` from a multipart body
+ * through `req.files()`; its finish in the `cleanup` phase.
  * See docs/files.md.
  */
 import type { Protection, ProtectionContext } from '../app/protection.js';
@@ -22,6 +22,7 @@ export function filesProtection(ctx: ProtectionContext): Protection {
   const precompressed = compress.static ? compress.encodings : undefined;
   return {
     name: 'files',
+    phases: { check: 'files', finish: 'cleanup' },
     check(req, route) {
       // Only a request that can carry a body can upload; GET and HEAD skip the binding.
       if (req.method !== 'GET' && req.method !== 'HEAD') bindStore(req, store);

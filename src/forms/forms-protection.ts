@@ -1,9 +1,9 @@
 /**
- * The forms protection: before each handler it gives templates `get_flashed_messages()`
- * (loading the messages when the request carries a session cookie, since templates render
- * synchronously). Registered in
- * src/app/default-protections.ts after the session and CSRF protections; flashFinishProtection,
- * registered before the session protection, completes what templates read.
+ * The forms protection: flashed messages for templates. Its check, in the `forms` phase
+ * (after the session and CSRF), gives templates `get_flashed_messages()`, loading the
+ * messages when the request carries a session cookie, since templates render
+ * synchronously. Its finish, in the `flash` phase (before the session is written),
+ * removes the messages a template read, so the session is saved without them.
  *
  * See docs/forms-and-csrf.md#flashed-messages. (The app's `forms` limits are applied by the
  * parsers themselves: src/http/form-limits.ts.)
@@ -27,22 +27,13 @@ export function formsProtection(ctx: ProtectionContext): Protection {
   };
   return {
     name: 'forms',
+    phases: { check: 'forms', finish: 'flash' },
     check(req, route, scope) {
       scope.globals = scope.globals === undefined ? GLOBALS : { ...scope.globals, ...GLOBALS };
       if (route !== null && req.session !== undefined && hasSessionCookie(req)) return preloadFlashes(req);
     },
-  };
-}
-
-/**
- * The other half of flashed messages: messages a template read are removed from the
- * session when the response is finished. Registered before the session protection, whose
- * finish then writes the session without them. (Templates render synchronously, so the
- * removal they start cannot be awaited where they read the messages.)
- */
-export function flashFinishProtection(): Protection {
-  return {
-    name: 'flash',
+    // Templates render synchronously, so the removal they start when they read the
+    // messages cannot be awaited there; it is awaited here.
     finish(req) {
       return finishFlashes(req);
     },

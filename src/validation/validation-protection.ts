@@ -18,14 +18,14 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { INTERNALS } from '../util/symbols.js';
 import { ConfigError, HttpError } from '../errors.js';
 import type { Protection, ProtectionContext } from '../app/protection.js';
-import type { MountedRoute } from '../app/router.js';
+import type { MountedRoute } from '../app/route-table.js';
 import { jsonSchemaOf, objectProperties } from '../forms/standard-schema.js';
 import type { Request } from '../http/request.js';
 import { readInput, type ArrayNames } from './input.js';
 import { runRouteSchema, summarize, toIssues, type ValidationIssue } from './issues.js';
 import { INPUT_KINDS, type AnySchema, type InputKind, type RouteSchema } from './types.js';
 
-declare module '../app/routes.js' {
+declare module '../app/route-collector.js' {
   interface RouteOptions {
     /**
      * Standard Schemas for what this route reads and answers: `{ body, query, params,
@@ -123,12 +123,13 @@ async function validate(req: Request, plan: Plan): Promise<void> {
   req.valid = valid;
 }
 
-/** The validation protection, named for the route option (registered in src/app/default-protections.ts, after logins). */
+/** The validation protection, named for the route option; its check runs in the `validation` phase, the last, after logins. */
 export function validationProtection(ctx: ProtectionContext): Protection {
   const { responses } = readOptions(ctx.options.validation, ctx.settings.env);
   const plans = new WeakMap<MountedRoute, Plan | null>();
   return {
     name: 'schema', // the route option it acts on, as `palisade routes` shows it
+    phases: { check: 'validation' },
     optIn: true,
     check(req, route) {
       if (route === null) return;

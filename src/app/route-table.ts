@@ -2,14 +2,14 @@
  * The route table: find-my-way does the matching; this file keeps what Palisade needs
  * around it (route records, 405 with Allow, HEAD for every GET, URL building by name).
  */
-import { createRequire } from 'node:module';
-
-// required, not imported: importing a CommonJS package from ESM makes node scan its source
-// for export names first, which costs start-up time.
-const FindMyWay = createRequire(import.meta.url)('find-my-way') as typeof import('find-my-way');
 import { ConfigError, PalisadeError } from '../errors.js';
+import { lazyRequire } from '../util/lazy-require.js';
 import type { WebSocketHandler } from '../realtime/ws-hub.js';
-import type { AfterHook, BeforeHook, ErrorClass, ErrorHandler, Handler, Method, RouteOptions } from './routes.js';
+import type { AfterHook, BeforeHook, ErrorClass, ErrorHandler, Handler, Method, RouteOptions } from './route-collector.js';
+
+// Required, not imported: importing a CommonJS package from ESM makes node scan its source
+// for export names first, which costs start-up time.
+const findMyWay = lazyRequire<typeof import('find-my-way')>('find-my-way');
 
 /** A mounted route with everything dispatch needs, resolved once at registration. */
 export interface MountedRoute {
@@ -33,7 +33,7 @@ export interface Match {
 }
 
 export class Router {
-  readonly #fmw = FindMyWay({ ignoreTrailingSlash: false, caseSensitive: true, maxParamLength: 500 });
+  readonly #fmw = findMyWay()({ ignoreTrailingSlash: false, caseSensitive: true, maxParamLength: 500 });
   readonly #byName = new Map<string, MountedRoute>();
   readonly #methods = new Set<Method>();
   readonly routes: MountedRoute[] = [];

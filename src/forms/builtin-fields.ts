@@ -18,12 +18,21 @@
  */
 import type { UploadedFile } from '../files/uploaded-file.js';
 import { RASTER_IMAGE_TYPES } from '../files/content-sniff.js';
-import { Field, ListField, makeField, type FieldOptions, type Outcome, type RawInput } from './field.js';
-
-export { Field, ListField, isField, makeField } from './field.js';
-export type { Check, FieldOptions, HtmlHints, Outcome, RawInput } from './field.js';
+import { Field, ListField, makeField, type FieldOptions, type HtmlHints, type Outcome, type RawInput } from './field.js';
 
 type Msg = (key: string, fallback: string) => string;
+
+/** A refusal with the message of `key` (the form's own when it gives one, else `fallback`). */
+function refuse(msg: Msg, key: string, fallback: string): { ok: false; errors: string[] } {
+  return { ok: false, errors: [msg(key, fallback)] };
+}
+
+/** `attrs` without the entries whose value is undefined: the HTML hints an option gives only when set. */
+function given<A extends Record<string, string | number | undefined>>(attrs: A): { [K in keyof A]?: Exclude<A[K], undefined> } {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) out[k] = v;
+  return out as { [K in keyof A]?: Exclude<A[K], undefined> };
+}
 
 // ---- text ----------------------------------------------------------------------------
 
@@ -35,12 +44,29 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 function single(input: RawInput, msg: Msg, trim: boolean): Outcome<string> | undefined {
   const vs = input.values;
   if (vs.length === 0) return undefined;
-  if (vs.length > 1) return { ok: false, errors: [msg('multiple', 'This field takes one value.')] };
+  if (vs.length > 1) return refuse(msg, 'multiple', 'This field takes one value.');
   let v = vs[0]!.replace(/\r\n?/g, '\n'); // browsers send CRLF; count a line break once, as maxlength does
   if (trim) v = v.trim();
   if (v === '') return undefined;
-  if (CONTROL.test(v)) return { ok: false, errors: [msg('control', 'This field contains characters that are not allowed.')] };
+  if (CONTROL.test(v)) return refuse(msg, 'control', 'This field contains characters that are not allowed.');
   return { ok: true, value: v };
+}
+
+/**
+ * A field that takes one text value: the steps every such field shares (`single`: one
+ * value, line breaks as LF, trimmed when `trim`, blank as nothing sent, control characters
+ * refused), then `convert` for the rules of its kind.
+ */
+function textField<T>(kind: string, opts: FieldOptions, trim: boolean, convert: (text: string, msg: Msg) => Outcome<T>, hints: HtmlHints): Field<T> {
+  return makeField<T>(
+    kind,
+    opts,
+    (input, msg) => {
+      const r = single(input, msg, trim);
+      return r === undefined || !r.ok ? (r as Outcome<T> | undefined) : convert(r.value, msg);
+    },
+    hints,
+  );
 }
 
 /** Options of `fields.string`. */
@@ -81,23 +107,19 @@ export function string(opts: StringOptions = {}): Field<string> {
   const trim = opts.trim ?? !secret;
   const pat = opts.pattern === undefined ? undefined : wholeMatch(opts.pattern);
   const widget = opts.widget ?? 'text';
-  return makeField<string>(
+  return textField<string>(
     'string',
     opts,
-    (input, msg) => {
-      const r = single(input, msg, trim);
-      if (r === undefined || !r.ok) return r;
-      const bad = checkLength(r.value, opts, msg);
+    trim,
+    (text, msg) => {
+      const bad = checkLength(text, opts, msg);
       if (bad !== undefined) return { ok: false, errors: [bad] };
-      if (pat !== undefined && !pat.test.test(r.value)) return { ok: false, errors: [msg('pattern', 'Enter a value in the requested format.')] };
-      return r;
+      if (pat !== undefined && !pat.test.test(text)) return refuse(msg, 'pattern', 'Enter a value in the requested format.');
+      return { ok: true, value: text };
     },
     {
       widget: widget === 'textarea' ? 'textarea' : 'input',
-      ...(widget === 'textarea' ? {} : { type: widget }),
-      ...(opts.minLength !== undefined ? { minlength: opts.minLength } : {}),
-      ...(opts.maxLength !== undefined ? { maxlength: opts.maxLength } : {}),
-      ...(pat?.attr !== undefined && widget !== 'textarea' ? { pattern: pat.attr } : {}),
+      ...given({ type: widget === 'textarea' ? undefined : widget, minlength: opts.minLength, maxlength: opts.maxLength, pattern: widget === 'textarea' ? undefined : pat?.attr }),
       ...(secret ? { secret: true } : {}),
     },
   );
@@ -113,15 +135,11 @@ export function string(opts: StringOptions = {}): Field<string> {
  */
 export function email(opts: FieldOptions & { maxLength?: number } = {}): Field<string> {
   const max = opts.maxLength ?? 254;
-  return makeField<string>(
+  return textField<string>(
     'email',
     opts,
-    (input, msg) => {
-      const r = single(input, msg, true);
-      if (r === undefined || !r.ok) return r;
-      if (r.value.length > max || !EMAIL.test(r.value)) return { ok: false, errors: [msg('invalid', 'Enter a valid e-mail address.')] };
-      return r;
-    },
+    true,
+    (text, msg) => (text.length > max || !EMAIL.test(text) ? refuse(msg, 'invalid', 'Enter a valid e-mail address.') : { ok: true, value: text }),
     { widget: 'input', type: 'email', maxlength: max },
   );
 }
@@ -144,26 +162,24 @@ const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 function numberField(kind: 'integer' | 'number', opts: NumberOptions): Field<number> {
   const shape = kind === 'integer' ? INTEGER : DECIMAL;
-  return makeField<number>(
+  return textField<number>(
     kind,
     opts,
-    (input, msg) => {
-      const r = single(input, msg, true);
-      if (r === undefined || !r.ok) return r;
+    true,
+    (text, msg) => {
       // Only plain decimal digits: no hex, no `Infinity`, no `1_000`, no thousands separators.
-      const n = shape.test(r.value) && r.value.length <= 400 ? Number(r.value) : NaN;
+      const n = shape.test(text) && text.length <= 400 ? Number(text) : NaN;
       const ok = kind === 'integer' ? Number.isSafeInteger(n) : Number.isFinite(n);
-      if (!ok) return { ok: false, errors: [msg('invalid', kind === 'integer' ? 'Enter a whole number.' : 'Enter a number.')] };
+      if (!ok) return refuse(msg, 'invalid', kind === 'integer' ? 'Enter a whole number.' : 'Enter a number.');
       const value = Object.is(n, -0) ? 0 : n;
-      if (opts.min !== undefined && value < opts.min) return { ok: false, errors: [msg('tooSmall', `Enter a number of at least ${opts.min}.`)] };
-      if (opts.max !== undefined && value > opts.max) return { ok: false, errors: [msg('tooLarge', `Enter a number of at most ${opts.max}.`)] };
+      if (opts.min !== undefined && value < opts.min) return refuse(msg, 'tooSmall', `Enter a number of at least ${opts.min}.`);
+      if (opts.max !== undefined && value > opts.max) return refuse(msg, 'tooLarge', `Enter a number of at most ${opts.max}.`);
       return { ok: true, value };
     },
     {
       widget: 'input',
       type: 'number',
-      ...(opts.min !== undefined ? { min: String(opts.min) } : {}),
-      ...(opts.max !== undefined ? { max: String(opts.max) } : {}),
+      ...given({ min: opts.min?.toString(), max: opts.max?.toString() }),
       step: kind === 'integer' ? '1' : String(opts.step ?? 'any'),
     },
   );
@@ -216,9 +232,9 @@ export function boolean(opts: FieldOptions & { required?: boolean } = {}): Field
       for (const raw of input.values) {
         const v = raw.trim().toLowerCase();
         if (TRUE.has(v)) value = true;
-        else if (!FALSE.has(v)) return { ok: false, errors: [msg('invalid', 'Enter yes or no.')] };
+        else if (!FALSE.has(v)) return refuse(msg, 'invalid', 'Enter yes or no.');
       }
-      if (required && !value) return { ok: false, errors: [msg('required', 'This box must be checked.')] };
+      if (required && !value) return refuse(msg, 'required', 'This box must be checked.');
       return { ok: true, value };
     },
     { widget: 'checkbox', type: 'checkbox', required },
@@ -240,15 +256,11 @@ export function choice<const T extends string>(choices: readonly Choice<T>[], op
   const list = choices.map((c) => (typeof c === 'string' ? { value: c, label: c } : { value: c.value, label: c.label }));
   if (list.length === 0) throw new TypeError('fields.choice() needs at least one choice');
   const allowed = new Set<string>(list.map((c) => c.value));
-  return makeField<T>(
+  return textField<T>(
     'choice',
     opts,
-    (input, msg) => {
-      const r = single(input, msg, false);
-      if (r === undefined || !r.ok) return r as Outcome<T> | undefined;
-      if (!allowed.has(r.value)) return { ok: false, errors: [msg('invalid', 'Select one of the choices.')] };
-      return { ok: true, value: r.value as T };
-    },
+    false,
+    (text, msg) => (allowed.has(text) ? { ok: true, value: text as T } : refuse(msg, 'invalid', 'Select one of the choices.')),
     { widget: 'select', choices: list },
   );
 }
@@ -296,24 +308,18 @@ function dateBound(v: string | Date | undefined, what: string): Date | undefined
 export function date(opts: DateOptions = {}): Field<Date> {
   const min = dateBound(opts.min, 'min');
   const max = dateBound(opts.max, 'max');
-  return makeField<Date>(
+  return textField<Date>(
     'date',
     opts,
-    (input, msg) => {
-      const r = single(input, msg, true);
-      if (r === undefined || !r.ok) return r as Outcome<Date> | undefined;
-      const d = parseISODate(r.value);
-      if (d === undefined) return { ok: false, errors: [msg('invalid', 'Enter a valid date (YYYY-MM-DD).')] };
-      if (min !== undefined && d < min) return { ok: false, errors: [msg('tooEarly', `Enter a date on or after ${formatISODate(min)}.`)] };
-      if (max !== undefined && d > max) return { ok: false, errors: [msg('tooLate', `Enter a date on or before ${formatISODate(max)}.`)] };
+    true,
+    (text, msg) => {
+      const d = parseISODate(text);
+      if (d === undefined) return refuse(msg, 'invalid', 'Enter a valid date (YYYY-MM-DD).');
+      if (min !== undefined && d < min) return refuse(msg, 'tooEarly', `Enter a date on or after ${formatISODate(min)}.`);
+      if (max !== undefined && d > max) return refuse(msg, 'tooLate', `Enter a date on or before ${formatISODate(max)}.`);
       return { ok: true, value: d };
     },
-    {
-      widget: 'input',
-      type: 'date',
-      ...(min !== undefined ? { min: formatISODate(min) } : {}),
-      ...(max !== undefined ? { max: formatISODate(max) } : {}),
-    },
+    { widget: 'input', type: 'date', ...given({ min: min && formatISODate(min), max: max && formatISODate(max) }) },
   );
 }
 
@@ -364,13 +370,13 @@ export function file(opts: FileOptions = {}): Field<UploadedFile> {
     (input, msg) => {
       const fs = input.files;
       if (fs.length === 0) return undefined;
-      if (fs.length > 1) return { ok: false, errors: [msg('multiple', 'Choose one file.')] };
+      if (fs.length > 1) return refuse(msg, 'multiple', 'Choose one file.');
       const f = fs[0]!;
-      if (opts.maxSize !== undefined && f.size > opts.maxSize) return { ok: false, errors: [msg('tooLarge', `Choose a file of at most ${formatBytes(opts.maxSize)}.`)] };
-      if (types !== undefined && !typeAllowed(f, types)) return { ok: false, errors: [msg('type', `Choose a file of type ${types.join(', ')}.`)] };
+      if (opts.maxSize !== undefined && f.size > opts.maxSize) return refuse(msg, 'tooLarge', `Choose a file of at most ${formatBytes(opts.maxSize)}.`);
+      if (types !== undefined && !typeAllowed(f, types)) return refuse(msg, 'type', `Choose a file of type ${types.join(', ')}.`);
       return { ok: true, value: f };
     },
-    { widget: 'file', type: 'file', ...(types !== undefined ? { accept: types.join(',') } : {}) },
+    { widget: 'file', type: 'file', ...given({ accept: types?.join(',') }) },
   );
 }
 
@@ -401,8 +407,8 @@ export function list<T>(item: Field<T>, opts: FieldOptions & { min?: number; max
           ? input.files.map((f) => ({ values: [], files: [f] }))
           : input.values.filter((v) => v.trim() !== '').map((v) => ({ values: [v], files: [] }));
       if (parts.length === 0) return undefined;
-      if (opts.max !== undefined && parts.length > opts.max) return { ok: false, errors: [msg('tooMany', `Choose at most ${opts.max}.`)] };
-      if (opts.min !== undefined && parts.length < opts.min) return { ok: false, errors: [msg('tooFew', `Choose at least ${opts.min}.`)] };
+      if (opts.max !== undefined && parts.length > opts.max) return refuse(msg, 'tooMany', `Choose at most ${opts.max}.`);
+      if (opts.min !== undefined && parts.length < opts.min) return refuse(msg, 'tooFew', `Choose at least ${opts.min}.`);
       const value: Exclude<T, undefined>[] = [];
       const errors = new Set<string>();
       for (const p of parts) {

@@ -12,7 +12,7 @@
  */
 import { HttpError, PalisadeError } from '../../errors.js';
 import type { Protection, ProtectionContext } from '../../app/protection.js';
-import type { MountedRoute } from '../../app/router.js';
+import type { MountedRoute } from '../../app/route-table.js';
 import type { Request } from '../../http/request.js';
 import type { Response } from '../../http/response.js';
 import { storeKey } from './client-key.js';
@@ -92,6 +92,7 @@ export function rateLimitProtection(ctx: ProtectionContext): Protection {
   const memory = settings.store === undefined || settings.store === 'memory';
   return {
     name: 'rate-limit',
+    phases: { check: 'limits', finish: 'route-headers' },
     // Read by `palisade check --workers N`: with the memory store each worker counts alone.
     get processLocal() {
       return memory && limited ? 'the memory rate limit store' : undefined;
