@@ -42,11 +42,12 @@ function exchange(port: number, chunks: (string | Buffer)[], opts: { pauseMs?: n
       s.destroy();
       reject(new Error('the server never closed the connection'));
     }, LINGER_MS + 10_000);
-    // Sends on until the socket is gone (a reset from a server that let go ends it).
-    const trickle = opts.trickle !== undefined ? setInterval(() => s.writable && s.write('x'), opts.trickle) : undefined;
+    let trickle: NodeJS.Timeout | undefined;
     s.on('connect', () => {
       for (const c of chunks) s.write(c);
       if (opts.end) s.end();
+      // Sends on until the socket is gone (a reset from a server that let go ends it).
+      if (opts.trickle !== undefined) trickle = setInterval(() => s.writable && s.write('x'), opts.trickle);
       s.pause();
       setTimeout(() => s.resume(), opts.pauseMs ?? 300);
     });
