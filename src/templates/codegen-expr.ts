@@ -178,7 +178,7 @@ export class ExprGen {
 
   /**
    * The value an attribute is read from. In strict mode an attribute of a missing name
-   * raises anyway (runtime.ts attr); reading the name strictly says which name is missing.
+   * raises anyway (values.ts attr); reading the name strictly says which name is missing.
    */
   holder(e: Expr, soft: boolean): string {
     return this.strict && !soft && e.kind === 'name' ? this.name(e.name, e.offset, false) : this.expr(e, soft);

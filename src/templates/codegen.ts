@@ -3,16 +3,17 @@
  * module, evaluated once with `new Function`. Rendering then runs plain string
  * concatenation with the escaping functions chosen at compile time, hoisted into
  * constants; literal values are escaped at compile time. See compile.ts for how the
- * module is instantiated, and runtime.ts for the helpers it calls.
+ * module is instantiated, runtime.ts for the helpers it calls (`$rt`) and
+ * hole-escapers.ts for the escapers (`$esc`).
  */
 import { TemplateError } from '../errors.js';
 import type { Expr, MacroParam, Node, TemplateAST, Target } from './ast.js';
 import type { EscapePlan } from './escaper.js';
 import type { Source } from './lexer.js';
 import type { FilterDef } from './filters.js';
-import type { EscaperName } from './hole-plan.js';
 import type { Piece } from './inserts.js';
-import { ESCAPERS, type FusedEscaperName, fuseChain, stringEscaper } from './runtime.js';
+import { type EscaperName, type FusedEscaperName, fuseChain, stringEscaper } from './escaper-table.js';
+import { ESCAPERS } from './hole-escapers.js';
 import { ExprGen } from './codegen-expr.js';
 import { EscapedReuse, reuseKey } from './reuse.js';
 
@@ -241,7 +242,7 @@ class Gen extends ExprGen {
     this.flush();
     this.out.push(`const ${name} = $rt.makeMacro(function ($args, $kw, $caller) {`);
     this.pushScope();
-    this.out.push(`const $S = $rt.scope();`);
+    this.out.push(`const $S = $rt.renderEnv();`);
     for (const x of ['varargs', 'kwargs']) if (usesName(body, x)) exclude.add(x);
     this.fnBody('', () => {
       this.params(params, withCaller);
@@ -471,7 +472,7 @@ class Gen extends ExprGen {
     this.scope = new (saveScope.constructor as typeof import('./codegen-expr.js').Scope)(null, 0);
     // `$loc`: the names visible where a scoped block stands, which its body may read.
     this.out.push(`function ${fname}($blocks, $i, $env, $loc) {`);
-    this.out.push(`const $top = $rt.blockTop($blocks[${js(n.name)}][$i].top, $loc); const $S = $rt.scope();`);
+    this.out.push(`const $top = $rt.blockTop($blocks[${js(n.name)}][$i].top, $loc); const $S = $rt.renderEnv();`);
     this.pushScope();
     this.fnBody('', () => this.declareFrame(n.body, new Set()), () => this.nodes(n.body), '$o');
     this.out.push('}');
@@ -487,11 +488,11 @@ class Gen extends ExprGen {
   }
 }
 
-/** Generates the module source of a template (the body of `new Function('$rt', '$filters', '$tests', …)`). */
+/** Generates the module source of a template (the body of `new Function('$rt', '$esc', '$filters', '$tests', …)`). */
 export function generate(ast: TemplateAST, plan: EscapePlan, src: Source, opts: GenOptions): string {
   const g = new Gen(src, plan, opts, ast.extends !== null);
   g.out.push('function $root($ctx, $env, $blocks, $wantTop, $bc) {');
-  g.out.push('const $top = $env.makeTop($ctx); const $S = $rt.scope();');
+  g.out.push('const $top = $env.makeTop($ctx); const $S = $rt.renderEnv();');
   const rootStart = g.out.length;
   g.fnBody('', () => {}, () => g.nodes(ast.body), '$o');
   // The block chain must exist before the body runs: insert after the header.
@@ -512,7 +513,7 @@ export function generate(ast: TemplateAST, plan: EscapePlan, src: Source, opts: 
   const head: string[] = ['"use strict";'];
   head.push(`const $W = { file: ${js(src.name)}, pos: ${JSON.stringify(g.positions)} };`);
   head.push('const $rt_truthy = $rt.truthy, $rt_attr = $rt.attr, $rt_get = $rt.get, $rt_iter = $rt.iter, $rt_str = $rt.str, $rt_lookup = $rt.lookup;');
-  for (const e of g.usedEscapers) head.push(`const $e_${e} = $rt.ESCAPERS.${e};`);
+  for (const e of g.usedEscapers) head.push(`const $e_${e} = $esc.${e};`);
   for (const f of g.usedFilters) head.push(`const $f_${f.replace(/\W/g, '_')} = $filters[${js(f)}].fn;`);
   for (const f of g.usedHTMLFilters) head.push(`const $fh_${f.replace(/\W/g, '_')} = $filters[${js(f)}].html;`);
   for (const t of g.usedTests) head.push(`const $t_${t} = $tests[${js(t)}];`);

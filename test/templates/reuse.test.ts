@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileTemplate, renderString } from '../../src/templates/index.js';
-import { ESCAPERS } from '../../src/templates/runtime.js';
+import { ESCAPERS } from '../../src/templates/hole-escapers.js';
 import { Markup } from '../../src/escape/markup.js';
 
 const r = (src: string, ctx: Record<string, unknown> = {}): string => renderString(src, ctx, { strict: true });
