@@ -12,10 +12,9 @@ import type { EscapePlan } from './escaper.js';
 import type { Source } from './lexer.js';
 import type { FilterDef } from './filters.js';
 import type { Piece } from './inserts.js';
-import { type EscaperName, type FusedEscaperName, fuseChain, stringEscaper } from './escaper-table.js';
-import { ESCAPERS } from './hole-escapers.js';
+import type { EscaperName, FusedEscaperName } from './escaper-table.js';
 import { ExprGen } from './codegen-expr.js';
-import { EscapedReuse, reuseKey } from './reuse.js';
+import { Append, type Hole, type Known, type Line, type Part, joinLines, writeAppends } from './output-pass.js';
 
 export interface GenOptions {
   readonly strict: boolean;
@@ -23,9 +22,10 @@ export interface GenOptions {
   readonly unsafeDisableEscaping: boolean;
   readonly filters: Readonly<Record<string, FilterDef>>;
   readonly tests: Readonly<Record<string, (...a: any[]) => boolean>>;
+  /** Internal: the output pass's optimisations (output-pass.ts); off only to test that they change nothing. */
+  readonly optimizeOutput: boolean;
 }
 
-type Part = { s: string } | { code: string };
 const js = (s: string): string => JSON.stringify(s);
 
 /** Names assigned by `set`, `macro`, imports in `nodes`, not counting nested frames. */
@@ -65,7 +65,7 @@ function usesName(x: unknown, name: string): boolean {
 }
 
 class Gen extends ExprGen {
-  out: string[] = [];
+  out: Line[] = [];
   parts: Part[] = [];
   readonly blockFns: string[] = [];
   readonly usedEscapers = new Set<EscaperName | FusedEscaperName>();
@@ -73,8 +73,6 @@ class Gen extends ExprGen {
   private inBlock = false;
   /** Until a child's {% extends %}: its text is written (Jinja writes what comes before it). */
   private beforeExtends = true;
-  /** The escaped-text reuse of the function being generated (see reuse.ts). */
-  private reuse = new EscapedReuse((p) => this.temp(p));
 
   constructor(
     src: Source,
@@ -92,17 +90,18 @@ class Gen extends ExprGen {
   }
 
   static(s: string): void {
-    if (s === '') return;
-    const last = this.parts[this.parts.length - 1];
-    if (last !== undefined && 's' in last) last.s += s;
-    else this.parts.push({ s });
+    if (s !== '') this.parts.push({ s });
   }
   dyn(code: string): void {
     this.parts.push({ code });
   }
+  hole(h: Hole): void {
+    this.parts.push({ hole: h });
+  }
+  /** Ends a `$o += …` statement; the output pass writes it when its function is complete. */
   flush(): void {
     if (this.parts.length === 0) return;
-    this.out.push(`$o += ${this.parts.map((p) => ('s' in p ? js(p.s) : p.code)).join(' + ')};`);
+    this.out.push(new Append(this.parts));
     this.parts = [];
   }
   emit(line: string): void {
@@ -127,15 +126,11 @@ class Gen extends ExprGen {
     names.forEach((n, i) => this.emit(this.scope.letDecl(n, outer[i]!)));
   }
 
-  chain(plan: { chain: readonly EscaperName[] }, value: string): string {
-    let code = value;
-    for (const name of fuseChain(plan.chain)) {
-      this.usedEscapers.add(name);
-      code = `$e_${name}(${code})`;
-    }
-    return code;
-  }
-
+  /**
+   * An output: its static prefix and its value as a hole, which the output pass writes
+   * (output-pass.ts). What it needs to write the hole in other ways is kept with it: a value
+   * known now (a literal, a choice between two), a filter's escaped form.
+   */
   output(n: Node | Expr, valueCode: () => string, literal: Expr | null, offset: number): void {
     const plan = this.plan.outputs.get(n);
     if (plan === undefined) throw new Error('no escaping plan for an output');
@@ -149,31 +144,23 @@ class Gen extends ExprGen {
       return;
     }
     this.static(plan.prefix);
-    if (literal !== null && literal.kind === 'literal') {
-      this.static(escapeLiteral(plan.chain, literal.value));
-      return;
+    let known: Known | null = null;
+    let escapedForm: Hole['escapedForm'] = null;
+    let value: string;
+    if (literal?.kind === 'literal') {
+      known = { kind: 'literal', value: literal.value };
+      value = this.expr(literal);
+    } else if (literal?.kind === 'cond' && literal.then.kind === 'literal' && literal.else_?.kind === 'literal') {
+      // `'a' if test else 'b'` (a class name, a label).
+      const test = this.cond(literal.test);
+      known = { kind: 'choice', test, then: literal.then.value, else_: literal.else_.value };
+      value = `(${test} ? ${this.expr(literal.then)} : ${this.expr(literal.else_)})`;
+    } else if (literal?.kind === 'filter') {
+      ({ value, escaped: escapedForm } = this.filterForms(literal));
+    } else {
+      value = valueCode();
     }
-    // `'a' if test else 'b'` (a class name, a label): both branches are escaped here, once.
-    if (literal !== null && literal.kind === 'cond' && literal.then.kind === 'literal' && literal.else_?.kind === 'literal') {
-      const yes = js(escapeLiteral(plan.chain, literal.then.value));
-      const no = js(escapeLiteral(plan.chain, literal.else_.value));
-      this.dyn(`($p = ${this.pos(offset)}, ${this.cond(literal.test)} ? ${yes} : ${no})`);
-      return;
-    }
-    const chain = fuseChain(plan.chain);
-    // A filter that can write its result escaped for HTML (join) does so: no unescaped
-    // string is built only to be scanned again.
-    if (literal?.kind === 'filter' && chain.length === 1 && stringEscaper(chain[0]!) === 'html') {
-      const code = this.filterEscaped(literal, `$e_${chain[0]}`);
-      if (code !== null) {
-        this.usedEscapers.add(chain[0]!);
-        this.dyn(`($p = ${this.pos(offset)}, ${code})`);
-        return;
-      }
-    }
-    const code = valueCode();
-    const key = reuseKey(chain.map(stringEscaper).join('>'), code);
-    this.dyn(`($p = ${this.pos(offset)}, ${this.reuse.hole(key, code, (arg) => this.chain(plan, arg))})`);
+    this.hole({ chain: plan.chain, pos: this.pos(offset), value, known, escapedForm });
   }
 
   /** The code of a runtime insert (nonce, CSRF field), escaped for the srcdoc values it is in. */
@@ -200,8 +187,6 @@ class Gen extends ExprGen {
   /** `function (...) { let $o…; try { body } catch; return … }` lines for a nested body. */
   fnBody(header: string, setup: () => void, body: () => void, ret: string): void {
     this.emit(header);
-    const saveReuse = this.reuse;
-    this.reuse = new EscapedReuse((p) => this.temp(p));
     const decl = this.out.length;
     const vars = '$o = \'\', $p = 0, $t, $g, $v';
     this.out.push(`let ${vars};`);
@@ -209,9 +194,9 @@ class Gen extends ExprGen {
     setup();
     body();
     this.flush();
-    const reused = this.reuse.finish(this.out, decl);
-    if (reused.length > 0) this.out[decl] = `let ${vars}, ${reused.join(', ')};`;
-    this.reuse = saveReuse;
+    const host = { temp: (p: string) => this.temp(p), useEscaper: (e: EscaperName | FusedEscaperName) => this.usedEscapers.add(e) };
+    const more = writeAppends(this.out, decl + 1, this.opts.optimizeOutput, host);
+    if (more.length > 0) this.out[decl] = `let ${vars}, ${more.join(', ')};`;
     this.out.push('} catch ($err) { $rt.wrapError($err, $W, $p); }');
     this.out.push(`return ${ret};`);
   }
@@ -476,7 +461,7 @@ class Gen extends ExprGen {
     this.pushScope();
     this.fnBody('', () => this.declareFrame(n.body, new Set()), () => this.nodes(n.body), '$o');
     this.out.push('}');
-    this.blockFns.push(this.out.join('\n'));
+    this.blockFns.push(joinLines(this.out));
     this.out = saveOut;
     this.parts = saveParts;
     this.scope = saveScope;
@@ -518,12 +503,5 @@ export function generate(ast: TemplateAST, plan: EscapePlan, src: Source, opts: 
   for (const f of g.usedHTMLFilters) head.push(`const $fh_${f.replace(/\W/g, '_')} = $filters[${js(f)}].html;`);
   for (const t of g.usedTests) head.push(`const $t_${t} = $tests[${js(t)}];`);
   const own = `const $OWN = {${g.ownBlocks.map((b) => `${js(b)}: $block_${b}`).join(', ')}};`;
-  return [...head, ...g.blockFns, own, ...g.out, 'return { root: $root };'].join('\n');
-}
-
-/** A literal's output, escaped at compile time by the hole's chain (the same as at run time). */
-function escapeLiteral(chain: readonly EscaperName[], value: unknown): string {
-  let v = value;
-  for (const name of chain) v = ESCAPERS[name](v);
-  return v as string;
+  return [...head, ...g.blockFns, own, joinLines(g.out), 'return { root: $root };'].join('\n');
 }

@@ -42,6 +42,8 @@ export interface CompileOptions {
 /** Internal options (the e2e control run); never documented for applications. */
 export interface InternalCompileOptions extends CompileOptions {
   unsafeDisableEscaping?: boolean;
+  /** `false`: the output pass writes every value plainly (output-pass.ts); for the differential test. */
+  optimizeOutput?: boolean;
 }
 
 /** Whether strict mode applies when `strict` is not given. */
@@ -55,6 +57,7 @@ type Root = (ctx: object | null, env: Env, blocks: BlockChains | undefined, want
 export interface Env {
   readonly strict: boolean;
   readonly unsafeDisableEscaping: boolean;
+  readonly optimizeOutput: boolean;
   readonly filters: Readonly<Record<string, FilterDef>>;
   readonly tests: Readonly<Record<string, (...a: any[]) => boolean>>;
   /** Finds another template (extends, include, import); throws TEMPLATE_NOT_FOUND. */
@@ -132,6 +135,7 @@ const tooDeep = (name: string): string =>
 export class BaseEnv implements Env {
   readonly strict: boolean;
   readonly unsafeDisableEscaping: boolean;
+  readonly optimizeOutput: boolean;
   readonly filters: Readonly<Record<string, FilterDef>>;
   readonly tests: Readonly<Record<string, (...a: any[]) => boolean>>;
   readonly #proto: Record<string, unknown>;
@@ -139,6 +143,7 @@ export class BaseEnv implements Env {
   constructor(opts: InternalCompileOptions) {
     this.strict = opts.strict ?? defaultStrict();
     this.unsafeDisableEscaping = opts.unsafeDisableEscaping === true;
+    this.optimizeOutput = opts.optimizeOutput !== false;
     const custom: Record<string, FilterDef> = {};
     for (const [k, fn] of Object.entries(opts.filters ?? {})) {
       // Their results are written where an attribute name goes, unescaped (escaper.ts).
@@ -326,6 +331,7 @@ export function translate(source: string, name: string, env: Env, parentBlocks: 
   const code = generate(ast, plan, src, {
     strict: env.strict,
     unsafeDisableEscaping: env.unsafeDisableEscaping,
+    optimizeOutput: env.optimizeOutput,
     filters: env.filters,
     tests: env.tests,
   });

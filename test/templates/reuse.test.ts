@@ -1,4 +1,4 @@
-// Reuse of escaped text between two holes that write the same expression (reuse.ts):
+// Reuse of escaped text between two holes that write the same expression (output-pass.ts):
 // the output must be exactly what escaping each hole on its own gives, whatever the value.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
