@@ -17,6 +17,10 @@ export interface ErrorSpec {
   readonly deprecated?: boolean;
 }
 
+/**
+ * Every error code Palisade uses, with its HTTP status and a one-line title. Each has a
+ * page in docs/errors/, named for the code, that says what happened and what to do.
+ */
 export const ERROR_CODES = {
   // ---- HTTP: requests and routing -------------------------------------------------
   HTTP_NOT_FOUND: { status: 404, title: 'No route matches this URL.' },
@@ -147,6 +151,7 @@ export const ERROR_CODES = {
   // ---- HEADERS: security headers and CSP ----------------------------------------------
 } as const satisfies Record<string, ErrorSpec>;
 
+/** One of the codes in `ERROR_CODES`. */
 export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** Where the documentation page of a code lives, relative to the package root. */
