@@ -9,7 +9,7 @@
  * Each call site's static strings are analysed once, by the same context analysis the
  * template engine runs (`templates/analyze.ts`; this module has no scanner of its own),
  * and compiled into a function that only concatenates the static text with the escaper
- * chosen for each hole (`templates/runtime.ts`). A `TemplateStringsArray` is the same
+ * chosen for each hole (`templates/hole-escapers.ts`). A `TemplateStringsArray` is the same
  * frozen object on every evaluation of a call site, so it keys the cache. A template
  * whose context cannot be known raises the template engine's errors, with the file, line
  * and column of the call site, the first time it runs. See docs/templates.md#html-without-templates-the-html-tag.
@@ -20,7 +20,9 @@ import { type Markup, SafeScript, SafeStyle, SafeURL, isMarkup, markupFromSafe }
 import { escapeHTML } from './escape/html.js';
 import { AnalysisError, analyze, endsDocument, type HolePlan } from './templates/analyze.js';
 import { formatContext } from './templates/context.js';
-import { ESCAPERS, csrfFieldHTML, fuseChain, nonceAttr, scope } from './templates/runtime.js';
+import { ESCAPERS } from './templates/hole-escapers.js';
+import { fuseChain } from './templates/escaper-table.js';
+import { csrfFieldHTML, nonceAttr, renderEnv } from './templates/render-env.js';
 
 type Render = (values: readonly unknown[]) => string;
 
@@ -248,6 +250,6 @@ function build(strings: TemplateStringsArray): Render {
     terms.push(`${arg(holeFn(plan))}($v[${p}])`);
   });
   flush();
-  const body = `return function render($v) {${needsScope ? ` const $S = ${arg(scope)}();` : ''} return ${terms.length === 0 ? '""' : terms.join(' + ')}; };`;
+  const body = `return function render($v) {${needsScope ? ` const $S = ${arg(renderEnv)}();` : ''} return ${terms.length === 0 ? '""' : terms.join(' + ')}; };`;
   return new Function(...names, body)(...args) as Render;
 }

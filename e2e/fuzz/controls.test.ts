@@ -4,7 +4,7 @@
 // `javascript:` written in lower case at the very start.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ESCAPERS } from '../../src/templates/runtime.js';
+import { ESCAPERS } from '../../src/templates/hole-escapers.js';
 import { escapeHTML } from '../../src/escape/html.js';
 import { Judge } from './judge.js';
 import { runEscaperFuzz } from './run.js';

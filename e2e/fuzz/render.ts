@@ -7,7 +7,7 @@
 import { BaseEnv, type Template, compileWith, translate } from '../../src/templates/compile.js';
 import { analyze } from '../../src/templates/analyze.js';
 import { formatContext } from '../../src/templates/context.js';
-import { RenderFault } from '../../src/templates/runtime.js';
+import { RenderFault } from '../../src/templates/render-errors.js';
 import { html } from '../../src/html.js';
 import { type HtmlHole, type HtmlRecipe, type Sources, isHoleList } from './constructs.js';
 

@@ -19,7 +19,8 @@ import { type HolePlan, holePlan } from './hole-plan.js';
 
 export { type AttrStep, type Insert, type Piece, applyInserts } from './inserts.js';
 export { type ScanResult, scanText } from './scan-text.js';
-export { ESCAPER_NAMES, type EscaperName, type HolePlan, closeQuoted, holePlan } from './hole-plan.js';
+export { type HolePlan, closeQuoted, holePlan } from './hole-plan.js';
+export { ESCAPER_NAMES, type EscaperName } from './escaper-table.js';
 
 /**
  * True when a template or an `html` call site may end in `c`: in HTML text outside SVG and

@@ -1,6 +1,6 @@
 /**
  * The one deny-list of attribute reads, used by every path a template reads an attribute
- * through: `x.name` and `x['name']` (runtime.ts `attr`, and the compiled fast path, which
+ * through: `x.name` and `x['name']` (values.ts `attr`, and the compiled fast path, which
  * leaves every name here to `attr`), method calls, `{% set ns.name %}`, `namespace(name=…)`
  * and the `attribute=` arguments of filters (`map`, `sort`, `join`, `unique`, `sum`, `min`,
  * `max`, `selectattr`, `rejectattr`: filters.ts).

@@ -178,7 +178,7 @@ export class ExprGen {
 
   /**
    * The value an attribute is read from. In strict mode an attribute of a missing name
-   * raises anyway (runtime.ts attr); reading the name strictly says which name is missing.
+   * raises anyway (values.ts attr); reading the name strictly says which name is missing.
    */
   holder(e: Expr, soft: boolean): string {
     return this.strict && !soft && e.kind === 'name' ? this.name(e.name, e.offset, false) : this.expr(e, soft);
@@ -233,14 +233,21 @@ export class ExprGen {
   }
 
   /**
-   * A filter call whose result comes out already escaped by the escaper named `escaper`
-   * (FilterDef.html), or null when the filter has no such form.
+   * A filter call's code, and when the filter can write its result escaped for HTML
+   * (FilterDef.html), the code of that form with a given escaper (the output pass chooses).
    */
-  filterEscaped(e: Expr & { kind: 'filter' }, escaper: string): string | null {
-    if (this.filters[FILTER_ALIASES[e.name] ?? e.name]?.html === undefined) return null;
+  filterForms(e: Expr & { kind: 'filter' }): { value: string; escaped: ((escaper: string) => string) | null } {
     const [name, args] = this.filterCall(e);
-    this.usedHTMLFilters.add(name);
-    return `$fh_${name.replace(/\W/g, '_')}(${[escaper, ...args].join(', ')})`;
+    const id = name.replace(/\W/g, '_');
+    const value = `$f_${id}(${args.join(', ')})`;
+    if (this.filters[name]?.html === undefined) return { value, escaped: null };
+    return {
+      value,
+      escaped: (escaper) => {
+        this.usedHTMLFilters.add(name);
+        return `$fh_${id}(${[escaper, ...args].join(', ')})`;
+      },
+    };
   }
 
   /** The filter's name and the code of its arguments, the value first. */

@@ -3,18 +3,18 @@
  * module, evaluated once with `new Function`. Rendering then runs plain string
  * concatenation with the escaping functions chosen at compile time, hoisted into
  * constants; literal values are escaped at compile time. See compile.ts for how the
- * module is instantiated, and runtime.ts for the helpers it calls.
+ * module is instantiated, runtime.ts for the helpers it calls (`$rt`) and
+ * hole-escapers.ts for the escapers (`$esc`).
  */
 import { TemplateError } from '../errors.js';
 import type { Expr, MacroParam, Node, TemplateAST, Target } from './ast.js';
 import type { EscapePlan } from './escaper.js';
 import type { Source } from './lexer.js';
 import type { FilterDef } from './filters.js';
-import type { EscaperName } from './hole-plan.js';
 import type { Piece } from './inserts.js';
-import { ESCAPERS, type FusedEscaperName, fuseChain, stringEscaper } from './runtime.js';
+import type { EscaperName, FusedEscaperName } from './escaper-table.js';
 import { ExprGen } from './codegen-expr.js';
-import { EscapedReuse, reuseKey } from './reuse.js';
+import { Append, type Hole, type Known, type Line, type Part, joinLines, writeAppends } from './output-pass.js';
 
 export interface GenOptions {
   readonly strict: boolean;
@@ -22,9 +22,10 @@ export interface GenOptions {
   readonly unsafeDisableEscaping: boolean;
   readonly filters: Readonly<Record<string, FilterDef>>;
   readonly tests: Readonly<Record<string, (...a: any[]) => boolean>>;
+  /** Internal: the output pass's optimisations (output-pass.ts); off only to test that they change nothing. */
+  readonly optimizeOutput: boolean;
 }
 
-type Part = { s: string } | { code: string };
 const js = (s: string): string => JSON.stringify(s);
 
 /** Names assigned by `set`, `macro`, imports in `nodes`, not counting nested frames. */
@@ -64,7 +65,7 @@ function usesName(x: unknown, name: string): boolean {
 }
 
 class Gen extends ExprGen {
-  out: string[] = [];
+  out: Line[] = [];
   parts: Part[] = [];
   readonly blockFns: string[] = [];
   readonly usedEscapers = new Set<EscaperName | FusedEscaperName>();
@@ -72,8 +73,6 @@ class Gen extends ExprGen {
   private inBlock = false;
   /** Until a child's {% extends %}: its text is written (Jinja writes what comes before it). */
   private beforeExtends = true;
-  /** The escaped-text reuse of the function being generated (see reuse.ts). */
-  private reuse = new EscapedReuse((p) => this.temp(p));
 
   constructor(
     src: Source,
@@ -91,17 +90,18 @@ class Gen extends ExprGen {
   }
 
   static(s: string): void {
-    if (s === '') return;
-    const last = this.parts[this.parts.length - 1];
-    if (last !== undefined && 's' in last) last.s += s;
-    else this.parts.push({ s });
+    if (s !== '') this.parts.push({ s });
   }
   dyn(code: string): void {
     this.parts.push({ code });
   }
+  hole(h: Hole): void {
+    this.parts.push({ hole: h });
+  }
+  /** Ends a `$o += …` statement; the output pass writes it when its function is complete. */
   flush(): void {
     if (this.parts.length === 0) return;
-    this.out.push(`$o += ${this.parts.map((p) => ('s' in p ? js(p.s) : p.code)).join(' + ')};`);
+    this.out.push(new Append(this.parts));
     this.parts = [];
   }
   emit(line: string): void {
@@ -126,15 +126,11 @@ class Gen extends ExprGen {
     names.forEach((n, i) => this.emit(this.scope.letDecl(n, outer[i]!)));
   }
 
-  chain(plan: { chain: readonly EscaperName[] }, value: string): string {
-    let code = value;
-    for (const name of fuseChain(plan.chain)) {
-      this.usedEscapers.add(name);
-      code = `$e_${name}(${code})`;
-    }
-    return code;
-  }
-
+  /**
+   * An output: its static prefix and its value as a hole, which the output pass writes
+   * (output-pass.ts). What it needs to write the hole in other ways is kept with it: a value
+   * known now (a literal, a choice between two), a filter's escaped form.
+   */
   output(n: Node | Expr, valueCode: () => string, literal: Expr | null, offset: number): void {
     const plan = this.plan.outputs.get(n);
     if (plan === undefined) throw new Error('no escaping plan for an output');
@@ -148,31 +144,23 @@ class Gen extends ExprGen {
       return;
     }
     this.static(plan.prefix);
-    if (literal !== null && literal.kind === 'literal') {
-      this.static(escapeLiteral(plan.chain, literal.value));
-      return;
+    let known: Known | null = null;
+    let escapedForm: Hole['escapedForm'] = null;
+    let value: string;
+    if (literal?.kind === 'literal') {
+      known = { kind: 'literal', value: literal.value };
+      value = this.expr(literal);
+    } else if (literal?.kind === 'cond' && literal.then.kind === 'literal' && literal.else_?.kind === 'literal') {
+      // `'a' if test else 'b'` (a class name, a label).
+      const test = this.cond(literal.test);
+      known = { kind: 'choice', test, then: literal.then.value, else_: literal.else_.value };
+      value = `(${test} ? ${this.expr(literal.then)} : ${this.expr(literal.else_)})`;
+    } else if (literal?.kind === 'filter') {
+      ({ value, escaped: escapedForm } = this.filterForms(literal));
+    } else {
+      value = valueCode();
     }
-    // `'a' if test else 'b'` (a class name, a label): both branches are escaped here, once.
-    if (literal !== null && literal.kind === 'cond' && literal.then.kind === 'literal' && literal.else_?.kind === 'literal') {
-      const yes = js(escapeLiteral(plan.chain, literal.then.value));
-      const no = js(escapeLiteral(plan.chain, literal.else_.value));
-      this.dyn(`($p = ${this.pos(offset)}, ${this.cond(literal.test)} ? ${yes} : ${no})`);
-      return;
-    }
-    const chain = fuseChain(plan.chain);
-    // A filter that can write its result escaped for HTML (join) does so: no unescaped
-    // string is built only to be scanned again.
-    if (literal?.kind === 'filter' && chain.length === 1 && stringEscaper(chain[0]!) === 'html') {
-      const code = this.filterEscaped(literal, `$e_${chain[0]}`);
-      if (code !== null) {
-        this.usedEscapers.add(chain[0]!);
-        this.dyn(`($p = ${this.pos(offset)}, ${code})`);
-        return;
-      }
-    }
-    const code = valueCode();
-    const key = reuseKey(chain.map(stringEscaper).join('>'), code);
-    this.dyn(`($p = ${this.pos(offset)}, ${this.reuse.hole(key, code, (arg) => this.chain(plan, arg))})`);
+    this.hole({ chain: plan.chain, pos: this.pos(offset), value, known, escapedForm });
   }
 
   /** The code of a runtime insert (nonce, CSRF field), escaped for the srcdoc values it is in. */
@@ -199,8 +187,6 @@ class Gen extends ExprGen {
   /** `function (...) { let $o…; try { body } catch; return … }` lines for a nested body. */
   fnBody(header: string, setup: () => void, body: () => void, ret: string): void {
     this.emit(header);
-    const saveReuse = this.reuse;
-    this.reuse = new EscapedReuse((p) => this.temp(p));
     const decl = this.out.length;
     const vars = '$o = \'\', $p = 0, $t, $g, $v';
     this.out.push(`let ${vars};`);
@@ -208,9 +194,9 @@ class Gen extends ExprGen {
     setup();
     body();
     this.flush();
-    const reused = this.reuse.finish(this.out, decl);
-    if (reused.length > 0) this.out[decl] = `let ${vars}, ${reused.join(', ')};`;
-    this.reuse = saveReuse;
+    const host = { temp: (p: string) => this.temp(p), useEscaper: (e: EscaperName | FusedEscaperName) => this.usedEscapers.add(e) };
+    const more = writeAppends(this.out, decl + 1, this.opts.optimizeOutput, host);
+    if (more.length > 0) this.out[decl] = `let ${vars}, ${more.join(', ')};`;
     this.out.push('} catch ($err) { $rt.wrapError($err, $W, $p); }');
     this.out.push(`return ${ret};`);
   }
@@ -241,7 +227,7 @@ class Gen extends ExprGen {
     this.flush();
     this.out.push(`const ${name} = $rt.makeMacro(function ($args, $kw, $caller) {`);
     this.pushScope();
-    this.out.push(`const $S = $rt.scope();`);
+    this.out.push(`const $S = $rt.renderEnv();`);
     for (const x of ['varargs', 'kwargs']) if (usesName(body, x)) exclude.add(x);
     this.fnBody('', () => {
       this.params(params, withCaller);
@@ -471,11 +457,11 @@ class Gen extends ExprGen {
     this.scope = new (saveScope.constructor as typeof import('./codegen-expr.js').Scope)(null, 0);
     // `$loc`: the names visible where a scoped block stands, which its body may read.
     this.out.push(`function ${fname}($blocks, $i, $env, $loc) {`);
-    this.out.push(`const $top = $rt.blockTop($blocks[${js(n.name)}][$i].top, $loc); const $S = $rt.scope();`);
+    this.out.push(`const $top = $rt.blockTop($blocks[${js(n.name)}][$i].top, $loc); const $S = $rt.renderEnv();`);
     this.pushScope();
     this.fnBody('', () => this.declareFrame(n.body, new Set()), () => this.nodes(n.body), '$o');
     this.out.push('}');
-    this.blockFns.push(this.out.join('\n'));
+    this.blockFns.push(joinLines(this.out));
     this.out = saveOut;
     this.parts = saveParts;
     this.scope = saveScope;
@@ -487,11 +473,11 @@ class Gen extends ExprGen {
   }
 }
 
-/** Generates the module source of a template (the body of `new Function('$rt', '$filters', '$tests', …)`). */
+/** Generates the module source of a template (the body of `new Function('$rt', '$esc', '$filters', '$tests', …)`). */
 export function generate(ast: TemplateAST, plan: EscapePlan, src: Source, opts: GenOptions): string {
   const g = new Gen(src, plan, opts, ast.extends !== null);
   g.out.push('function $root($ctx, $env, $blocks, $wantTop, $bc) {');
-  g.out.push('const $top = $env.makeTop($ctx); const $S = $rt.scope();');
+  g.out.push('const $top = $env.makeTop($ctx); const $S = $rt.renderEnv();');
   const rootStart = g.out.length;
   g.fnBody('', () => {}, () => g.nodes(ast.body), '$o');
   // The block chain must exist before the body runs: insert after the header.
@@ -512,17 +498,10 @@ export function generate(ast: TemplateAST, plan: EscapePlan, src: Source, opts: 
   const head: string[] = ['"use strict";'];
   head.push(`const $W = { file: ${js(src.name)}, pos: ${JSON.stringify(g.positions)} };`);
   head.push('const $rt_truthy = $rt.truthy, $rt_attr = $rt.attr, $rt_get = $rt.get, $rt_iter = $rt.iter, $rt_str = $rt.str, $rt_lookup = $rt.lookup;');
-  for (const e of g.usedEscapers) head.push(`const $e_${e} = $rt.ESCAPERS.${e};`);
+  for (const e of g.usedEscapers) head.push(`const $e_${e} = $esc.${e};`);
   for (const f of g.usedFilters) head.push(`const $f_${f.replace(/\W/g, '_')} = $filters[${js(f)}].fn;`);
   for (const f of g.usedHTMLFilters) head.push(`const $fh_${f.replace(/\W/g, '_')} = $filters[${js(f)}].html;`);
   for (const t of g.usedTests) head.push(`const $t_${t} = $tests[${js(t)}];`);
   const own = `const $OWN = {${g.ownBlocks.map((b) => `${js(b)}: $block_${b}`).join(', ')}};`;
-  return [...head, ...g.blockFns, own, ...g.out, 'return { root: $root };'].join('\n');
-}
-
-/** A literal's output, escaped at compile time by the hole's chain (the same as at run time). */
-function escapeLiteral(chain: readonly EscaperName[], value: unknown): string {
-  let v = value;
-  for (const name of chain) v = ESCAPERS[name](v);
-  return v as string;
+  return [...head, ...g.blockFns, own, joinLines(g.out), 'return { root: $root };'].join('\n');
 }

@@ -19,7 +19,11 @@ import { generate } from './codegen.js';
 import { FILTERS, type FilterDef } from './filters.js';
 import { TESTS } from './is-tests.js';
 import * as rt from './runtime.js';
-import { renderWith, type RenderEnv } from './render-env.js';
+import { ESCAPERS } from './hole-escapers.js';
+import { MAX_BUILT_ITEMS, Namespace, checkBuilt, iter } from './values.js';
+import { type BlockChains } from './blocks.js';
+import { RenderFault, type Where, fail } from './render-errors.js';
+import { type RenderEnv, csrfFieldHTML, renderEnv, renderWith } from './render-env.js';
 
 /** Options shared by compileTemplate, renderString and createTemplates. */
 export interface CompileOptions {
@@ -38,6 +42,8 @@ export interface CompileOptions {
 /** Internal options (the e2e control run); never documented for applications. */
 export interface InternalCompileOptions extends CompileOptions {
   unsafeDisableEscaping?: boolean;
+  /** `false`: the output pass writes every value plainly (output-pass.ts); for the differential test. */
+  optimizeOutput?: boolean;
 }
 
 /** Whether strict mode applies when `strict` is not given. */
@@ -45,35 +51,36 @@ export function defaultStrict(): boolean {
   return resolveMode() !== 'production';
 }
 
-type Root = (ctx: object | null, env: Env, blocks: rt.BlockChains | undefined, wantTop: boolean, contexts: ReadonlyMap<string, BlockContexts>) => unknown;
+type Root = (ctx: object | null, env: Env, blocks: BlockChains | undefined, wantTop: boolean, contexts: ReadonlyMap<string, BlockContexts>) => unknown;
 
 /** What a compiled module needs from its surroundings: other templates, globals. */
 export interface Env {
   readonly strict: boolean;
   readonly unsafeDisableEscaping: boolean;
+  readonly optimizeOutput: boolean;
   readonly filters: Readonly<Record<string, FilterDef>>;
   readonly tests: Readonly<Record<string, (...a: any[]) => boolean>>;
   /** Finds another template (extends, include, import); throws TEMPLATE_NOT_FOUND. */
   load(name: string): Template;
   makeTop(ctx: object | null): Record<string, unknown>;
-  render(name: string, ctx: object | null, blocks: rt.BlockChains, w: rt.Where, p: number): string;
+  render(name: string, ctx: object | null, blocks: BlockChains, w: Where, p: number): string;
   /** `{% extends expr %}`: the parent named by a value, its blocks checked against the chain. */
-  renderDynamic(name: unknown, ctx: object | null, blocks: rt.BlockChains, w: rt.Where, p: number): string;
-  include(name: unknown, ctx: object | null, ignoreMissing: boolean, w: rt.Where, p: number): string;
+  renderDynamic(name: unknown, ctx: object | null, blocks: BlockChains, w: Where, p: number): string;
+  include(name: unknown, ctx: object | null, ignoreMissing: boolean, w: Where, p: number): string;
   /** The names a template defines (macros, sets), run with `ctx` (`with context`) or none. */
-  importModule(name: unknown, w: rt.Where, p: number, ctx: object | null): object;
+  importModule(name: unknown, w: Where, p: number, ctx: object | null): object;
 }
 
 const BUILTINS: Record<string, unknown> = Object.assign(Object.create(null) as Record<string, unknown>, {
   range(a: number, b?: number, step = 1): number[] {
     const [start, stop] = b === undefined ? [0, a] : [a, b];
     const out: number[] = [];
-    if (step === 0) throw new rt.RenderFault('TEMPLATE_RUNTIME', 'range() step must not be zero');
+    if (step === 0) throw new RenderFault('TEMPLATE_RUNTIME', 'range() step must not be zero');
     const count = Math.ceil((stop - start) / step);
-    if (count > 0) rt.checkBuilt(count, rt.MAX_BUILT_ITEMS, 'range()');
+    if (count > 0) checkBuilt(count, MAX_BUILT_ITEMS, 'range()');
     for (let i = start; step > 0 ? i < stop : i > stop; i += step) {
       out.push(i);
-      rt.checkBuilt(out.length, rt.MAX_BUILT_ITEMS, 'range()');
+      checkBuilt(out.length, MAX_BUILT_ITEMS, 'range()');
     }
     return out;
   },
@@ -81,32 +88,32 @@ const BUILTINS: Record<string, unknown> = Object.assign(Object.create(null) as R
     const out: Record<string, unknown> = {};
     for (const init of inits) {
       if (init === null || typeof init !== 'object') continue;
-      for (const [k, v] of init instanceof Map ? [...init.entries()] : Array.isArray(init) ? init.map((p) => rt.iter(p)) : Object.entries(init)) {
+      for (const [k, v] of init instanceof Map ? [...init.entries()] : Array.isArray(init) ? init.map((p) => iter(p)) : Object.entries(init)) {
         Object.defineProperty(out, String(k), { value: v, enumerable: true, writable: true, configurable: true });
       }
     }
     return out;
   },
-  namespace(...inits: unknown[]): rt.Namespace {
-    return new rt.Namespace(...inits);
+  namespace(...inits: unknown[]): Namespace {
+    return new Namespace(...inits);
   },
   csrf_token(): string {
-    const s = rt.scope();
+    const s = renderEnv();
     if (s?.csrfToken === undefined) {
-      throw new rt.RenderFault('TEMPLATE_CSRF_UNAVAILABLE', 'csrf_token() needs a request with CSRF protection; render this template from a handler, or pass a render environment with csrfToken');
+      throw new RenderFault('TEMPLATE_CSRF_UNAVAILABLE', 'csrf_token() needs a request with CSRF protection; render this template from a handler, or pass a render environment with csrfToken');
     }
     return s.csrfToken();
   },
   csrf_field(): Markup {
-    const s = rt.scope();
+    const s = renderEnv();
     if (s?.csrfToken === undefined) {
-      throw new rt.RenderFault('TEMPLATE_CSRF_UNAVAILABLE', 'csrf_field() needs a request with CSRF protection; render this template from a handler, or pass a render environment with csrfToken');
+      throw new RenderFault('TEMPLATE_CSRF_UNAVAILABLE', 'csrf_field() needs a request with CSRF protection; render this template from a handler, or pass a render environment with csrfToken');
     }
-    return markupFromSafe(rt.csrfFieldHTML(s));
+    return markupFromSafe(csrfFieldHTML(s));
   },
   url_for(name: string, params?: Record<string, unknown>): string {
-    const f = rt.scope()?.urlFor;
-    if (f === undefined) throw new rt.RenderFault('TEMPLATE_RUNTIME', 'url_for() needs a request: render this template from a handler, or pass a render environment with urlFor');
+    const f = renderEnv()?.urlFor;
+    if (f === undefined) throw new RenderFault('TEMPLATE_RUNTIME', 'url_for() needs a request: render this template from a handler, or pass a render environment with urlFor');
     return f(name, params ?? {});
   },
 });
@@ -128,6 +135,7 @@ const tooDeep = (name: string): string =>
 export class BaseEnv implements Env {
   readonly strict: boolean;
   readonly unsafeDisableEscaping: boolean;
+  readonly optimizeOutput: boolean;
   readonly filters: Readonly<Record<string, FilterDef>>;
   readonly tests: Readonly<Record<string, (...a: any[]) => boolean>>;
   readonly #proto: Record<string, unknown>;
@@ -135,6 +143,7 @@ export class BaseEnv implements Env {
   constructor(opts: InternalCompileOptions) {
     this.strict = opts.strict ?? defaultStrict();
     this.unsafeDisableEscaping = opts.unsafeDisableEscaping === true;
+    this.optimizeOutput = opts.optimizeOutput !== false;
     const custom: Record<string, FilterDef> = {};
     for (const [k, fn] of Object.entries(opts.filters ?? {})) {
       // Their results are written where an attribute name goes, unescaped (escaper.ts).
@@ -147,11 +156,11 @@ export class BaseEnv implements Env {
   }
 
   load(name: string): Template {
-    throw new rt.RenderFault('TEMPLATE_NOT_FOUND', `template "${name}" not found: a template compiled from a string has no loader; use createTemplates({ dir })`);
+    throw new RenderFault('TEMPLATE_NOT_FOUND', `template "${name}" not found: a template compiled from a string has no loader; use createTemplates({ dir })`);
   }
 
   makeTop(ctx: object | null): Record<string, unknown> {
-    const globals = rt.scope()?.globals;
+    const globals = renderEnv()?.globals;
     let proto = this.#proto;
     if (globals !== undefined) proto = Object.assign(Object.create(proto) as Record<string, unknown>, globals);
     const top = Object.create(proto) as Record<string, unknown>;
@@ -159,21 +168,21 @@ export class BaseEnv implements Env {
     return top;
   }
 
-  render(name: string, ctx: object | null, blocks: rt.BlockChains): string {
+  render(name: string, ctx: object | null, blocks: BlockChains): string {
     return this.load(name).renderRaw(ctx, blocks);
   }
 
-  renderDynamic(name: unknown, ctx: object | null, blocks: rt.BlockChains, w: rt.Where, p: number): string {
-    if (typeof name !== 'string') rt.fail('TEMPLATE_RUNTIME', '{% extends %} needs the name of a template', w, p);
+  renderDynamic(name: unknown, ctx: object | null, blocks: BlockChains, w: Where, p: number): string {
+    if (typeof name !== 'string') fail('TEMPLATE_RUNTIME', '{% extends %} needs the name of a template', w, p);
     let parent: Template;
     try {
       parent = this.load(name);
     } catch (e) {
-      if (e instanceof rt.RenderFault) rt.fail(e.code, e.message, w, p);
+      if (e instanceof RenderFault) fail(e.code, e.message, w, p);
       throw e;
     }
     checkOverrides(parent, blocks, w, p);
-    if (nesting >= MAX_NESTED_TEMPLATES) rt.fail('TEMPLATE_RUNTIME', tooDeep(name), w, p);
+    if (nesting >= MAX_NESTED_TEMPLATES) fail('TEMPLATE_RUNTIME', tooDeep(name), w, p);
     nesting++;
     try {
       return parent.renderRaw(ctx, blocks);
@@ -189,10 +198,10 @@ export class BaseEnv implements Env {
       try {
         t = this.load(n);
       } catch (e) {
-        if ((e instanceof rt.RenderFault || e instanceof TemplateError) && e.code === 'TEMPLATE_NOT_FOUND') continue;
+        if ((e instanceof RenderFault || e instanceof TemplateError) && e.code === 'TEMPLATE_NOT_FOUND') continue;
         throw e;
       }
-      if (nesting >= MAX_NESTED_TEMPLATES) throw new rt.RenderFault('TEMPLATE_RUNTIME', tooDeep(n));
+      if (nesting >= MAX_NESTED_TEMPLATES) throw new RenderFault('TEMPLATE_RUNTIME', tooDeep(n));
       nesting++;
       try {
         return t.renderRaw(ctx, undefined);
@@ -201,10 +210,10 @@ export class BaseEnv implements Env {
       }
     }
     if (ignoreMissing) return '';
-    throw new rt.RenderFault('TEMPLATE_NOT_FOUND', `template "${names.join('", "')}" not found`);
+    throw new RenderFault('TEMPLATE_NOT_FOUND', `template "${names.join('", "')}" not found`);
   }
 
-  importModule(name: unknown, _w: rt.Where, _p: number, ctx: object | null = null): object {
+  importModule(name: unknown, _w: Where, _p: number, ctx: object | null = null): object {
     return this.load(String(name)).module(ctx);
   }
 }
@@ -218,7 +227,7 @@ const checkedOverrides = new WeakMap<Template, WeakSet<object>>();
  * parent was not known). Each must start and end where the parent's own block does, as
  * the compiler checks for a parent named by a string; else TEMPLATE_BLOCK_CONTEXT.
  */
-function checkOverrides(parent: Template, blocks: rt.BlockChains, w: rt.Where, p: number): void {
+function checkOverrides(parent: Template, blocks: BlockChains, w: Where, p: number): void {
   let seen = checkedOverrides.get(parent);
   if (seen === undefined) checkedOverrides.set(parent, (seen = new WeakSet()));
   for (const [name, chain] of Object.entries(blocks)) {
@@ -226,11 +235,11 @@ function checkOverrides(parent: Template, blocks: rt.BlockChains, w: rt.Where, p
     if (own === undefined) continue;
     for (const entry of chain) {
       const c = entry.ctx as BlockContexts | undefined;
-      if (c === undefined) rt.fail('TEMPLATE_BLOCK_CONTEXT', `block ${name} has no escaping contexts to check against ${parent.name}`, w, p);
+      if (c === undefined) fail('TEMPLATE_BLOCK_CONTEXT', `block ${name} has no escaping contexts to check against ${parent.name}`, w, p);
       if (seen.has(c)) continue;
       const end = joinContexts(c.end, own.end);
       if (!sameContext(c.start, own.start) || end === null || !sameContext(end, own.end)) {
-        rt.fail('TEMPLATE_BLOCK_CONTEXT', `block ${name} was escaped for ${formatContext(c.start)}, but ${parent.name} writes it in ${formatContext(own.start)}: a block must start and end where the block it overrides does`, w, p);
+        fail('TEMPLATE_BLOCK_CONTEXT', `block ${name} was escaped for ${formatContext(c.start)}, but ${parent.name} writes it in ${formatContext(own.start)}: a block must start and end where the block it overrides does`, w, p);
       }
       seen.add(c);
     }
@@ -279,7 +288,7 @@ export class Template {
   }
 
   /** Internal: renders to a string with block overrides from child templates. */
-  renderRaw(ctx: object | null, blocks: rt.BlockChains | undefined): string {
+  renderRaw(ctx: object | null, blocks: BlockChains | undefined): string {
     return this.#root(ctx, this.#env, blocks, false, this.blockContexts) as string;
   }
 
@@ -292,7 +301,7 @@ export class Template {
 /** What compiling a template decides before any code runs: its escaping plan and the generated module. */
 export interface Translation {
   readonly plan: EscapePlan;
-  /** The body of `new Function('$rt', '$filters', '$tests', code)`; tests parse it without running it. */
+  /** The body of `new Function('$rt', '$esc', '$filters', '$tests', code)`; tests parse it without running it. */
   readonly code: string;
   /** The template this one extends, or null. */
   readonly parent: string | null;
@@ -322,6 +331,7 @@ export function translate(source: string, name: string, env: Env, parentBlocks: 
   const code = generate(ast, plan, src, {
     strict: env.strict,
     unsafeDisableEscaping: env.unsafeDisableEscaping,
+    optimizeOutput: env.optimizeOutput,
     filters: env.filters,
     tests: env.tests,
   });
@@ -336,8 +346,8 @@ export function translate(source: string, name: string, env: Env, parentBlocks: 
 export function compileWith(source: string, name: string, env: Env, parentBlocks: ReadonlyMap<string, BlockContexts> | null): Template {
   const { plan, code, parent, formsWithoutCSRF } = translate(source, name, env, parentBlocks);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- compiling templates is this module's job
-  const factory = new Function('$rt', '$filters', '$tests', code) as (r: typeof rt, f: typeof env.filters, t: typeof env.tests) => { root: Root };
-  const mod = factory(rt, env.filters, env.tests);
+  const factory = new Function('$rt', '$esc', '$filters', '$tests', code) as (r: typeof rt, e: typeof ESCAPERS, f: typeof env.filters, t: typeof env.tests) => { root: Root };
+  const mod = factory(rt, ESCAPERS, env.filters, env.tests);
   return new Template(name, mod.root, env, plan.blocks, parent, formsWithoutCSRF);
 }
 

@@ -7,7 +7,7 @@
 import { isMarkup, markupFromSafe } from '../escape/markup.js';
 import { escapeHTML } from '../escape/html.js';
 import { numberText, repr, str } from './print.js';
-import { MAX_BUILT_CHARS, checkBuilt } from './runtime.js';
+import { MAX_BUILT_CHARS, checkBuilt } from './values.js';
 import { splitMarkup } from '../escape/markup-text.js';
 
 /** Python's str.splitlines: line breaks are \n, \r\n, \r, \v, \f, \x1c–\x1e, \x85, U+2028, U+2029. */

@@ -1,7 +1,7 @@
 /**
  * What to do with a value (analyze.ts): `holePlan(ctx, next)` says, for a value in context
  * `ctx` followed by the static text `next` when it is known, which escapers to run, in
- * order (names from ESCAPER_NAMES; runtime.ts has the functions), what static prefix to
+ * order (names from escaper-table.ts; hole-escapers.ts has the functions), what static prefix to
  * write before it, and the context after it — or that the value is dropped, or that the
  * position is an attribute name, or an error. In a region (an `srcdoc` value, a
  * `<noscript>`), a value gets the escaping of its place in the document inside, and in an
@@ -15,15 +15,7 @@ import { describe, inForeignScript, markupIsForeign, startRules } from './foreig
 import { attrStep, escapeStatic } from './inserts.js';
 import { decodeEntities } from '../escape/entities.js';
 import { valueAfterTail } from './code-tail.js';
-
-/** Names of the escaping functions a hole can need; runtime.ts maps them to functions. */
-export const ESCAPER_NAMES = [
-  'text', 'rcdata', 'rawtext', 'attr', 'attrUnquoted', 'refStart', 'url', 'urlPart', 'srcset', 'srcsetURL', 'srcsetDescriptor',
-  'jsValue', 'jsString', 'jsTemplate', 'jsRegexp', 'cssValue', 'cssString', 'cssURL',
-  'edgeHTML', 'edgeJS', 'edgeCSS', 'edgeURL', 'refresh', 'refreshURL', 'animValues', 'urlFilter', 'foreignText', 'cdata',
-  'sameOriginURL',
-] as const;
-export type EscaperName = (typeof ESCAPER_NAMES)[number];
+import type { EscaperName } from './escaper-table.js';
 
 export type HolePlan =
   /** Escape the value with `chain` (first to last), after writing `prefix`. */

@@ -5,7 +5,7 @@
  * strict mode.
  */
 import { isMarkup } from '../escape/markup.js';
-import { eq, inOp } from './runtime.js';
+import { eq, inOp } from './values.js';
 
 type Test = (v: any, ...args: any[]) => boolean;
 

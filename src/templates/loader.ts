@@ -11,7 +11,7 @@ import { TemplateError } from '../errors.js';
 import { resolveMode } from '../mode.js';
 import type { Markup } from '../escape/markup.js';
 import { BaseEnv, type CompileOptions, type InternalCompileOptions, Template, compileWith } from './compile.js';
-import { RenderFault } from './runtime.js';
+import { RenderFault } from './render-errors.js';
 import type { RenderEnv } from './render-env.js';
 
 /** The app's `templates` setting, or what `new Templates(options)` takes (docs/templates.md). */

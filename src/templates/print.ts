@@ -15,7 +15,7 @@
  * | Markup, a string | its text |
  * | anything else | `String(value)` |
  *
- * The escaper of the place the value lands in then escapes this text (runtime.ts ESCAPERS);
+ * The escaper of the place the value lands in then escapes this text (hole-escapers.ts ESCAPERS);
  * in a script a value is JSON instead (escape/js.ts), where `null` stays `null`.
  */
 import { isMarkup } from '../escape/markup.js';

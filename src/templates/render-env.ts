@@ -10,11 +10,13 @@
  * ```
  *
  * A render is synchronous, so the environment of the render running now is kept here
- * for the runtime while it runs (an `{% include %}` or a macro reads the same). A template
+ * for the runtime while it runs (an `{% include %}` or a macro reads the same), with the
+ * two inserts the compiler adds from it (the nonce attribute, the CSRF field). A template
  * rendered without one while a request is handled uses that request's scope, which is
  * also what the `html` tag reads (src/http/context.ts). See docs/templates.md#the-render-environment.
  */
 import { currentScope } from '../http/context.js';
+import { escapeHTML } from '../escape/html.js';
 
 /** What a render reads from its surroundings (see the module comment). Every field is optional. */
 export interface RenderEnv {
@@ -44,4 +46,15 @@ export function renderWith<T>(env: RenderEnv | undefined, fn: () => T): T {
 /** The environment of the render running now; outside a render, the request scope's (or undefined). */
 export function renderEnv(): RenderEnv | undefined {
   return active ?? currentScope();
+}
+
+/** ` nonce="…"` for a `<script>`/`<style>` start tag when the environment has a nonce. */
+export function nonceAttr(s: RenderEnv | undefined): string {
+  const n = s?.nonce;
+  return n ? ` nonce="${escapeHTML(n)}"` : '';
+}
+
+/** The hidden CSRF input, or nothing outside a request with CSRF protection. */
+export function csrfFieldHTML(s: RenderEnv | undefined): string {
+  return s?.csrfToken ? `<input type="hidden" name="csrf_token" value="${escapeHTML(s.csrfToken())}">` : '';
 }

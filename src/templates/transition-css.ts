@@ -17,6 +17,7 @@
  */
 import { type Context, F, type UrlPart, errorCtx, withCtx } from './context.js';
 import { schemeAfterValue } from '../escape/url.js';
+import { quotedRunEnd } from './quoted-run.js';
 
 type Result = [Context, number];
 
@@ -82,29 +83,25 @@ export function tCSS(c: Context, s: string, i: number, end: number): Result {
   return flags === c.flags ? [c, end] : [withCtx(c, { flags }), end];
 }
 
-function cssString(quote: number): (c: Context, s: string, i: number, end: number) => Result {
+/**
+ * A quoted run of CSS: a string (`close` a quote; it ends at a newline too), in url() or
+ * not, or an unquoted url() (`close` is `)`), scanned by quoted-run.ts. Unless the property
+ * reads a string as text, the run may be a URL: its start is tracked (see urlPartAfter).
+ */
+function cssRun(close: number, inURL: boolean): (c: Context, s: string, i: number, end: number) => Result {
   return (c, s, i, end) => {
-    let k = end;
-    for (let j = i; j < end; j++) {
-      const ch = s.charCodeAt(j);
-      if (ch === 92) j++;
-      else if (ch === quote || ch === 10 || ch === 12 || ch === 13) {
-        k = j;
-        break;
-      }
-    }
-    // Unless the property reads it as text, the string may be a URL: its start is tracked
-    // as in url() (see urlPartAfter).
-    const after = (c.flags & F.CSS_TEXT_PROP) !== 0 ? c : urlPartAfter(c, s, i, k, 'string');
+    const j = quotedRunEnd(s, i, end, close, close !== 41);
+    const k = j === -1 ? end : j;
+    const after = !inURL && (c.flags & F.CSS_TEXT_PROP) !== 0 ? c : urlPartAfter(c, s, i, k, inURL ? 'url()' : 'string');
     if (after.state === 'ERROR' || k === end) return [after, k === end ? end : i];
     return [withCtx(c, { state: 'CSS', urlPart: 'none' }), k + 1];
   };
 }
 
 /** `"|"` */
-export const tCSSDqStr = cssString(34);
+export const tCSSDqStr = cssRun(34, false);
 /** `'|'` */
-export const tCSSSqStr = cssString(39);
+export const tCSSSqStr = cssRun(39, false);
 
 /**
  * The URL part after text s[i, end) of a url(): `rest` once anything but whitespace is
@@ -124,43 +121,13 @@ function urlPartAfter(c: Context, s: string, i: number, end: number, what = 'url
   return part === c.urlPart ? c : withCtx(c, { urlPart: part });
 }
 
-function cssQuotedURL(quote: number): (c: Context, s: string, i: number, end: number) => Result {
-  return (c, s, i, end) => {
-    let k = end;
-    for (let j = i; j < end; j++) {
-      const ch = s.charCodeAt(j);
-      if (ch === 92) j++;
-      else if (ch === quote || ch === 10 || ch === 12 || ch === 13) {
-        k = j;
-        break;
-      }
-    }
-    const after = urlPartAfter(c, s, i, k);
-    if (after.state === 'ERROR' || k === end) return [after, k === end ? end : i];
-    return [withCtx(c, { state: 'CSS', urlPart: 'none' }), k + 1];
-  };
-}
-
 /** `url("|")` */
-export const tCSSDqURL = cssQuotedURL(34);
+export const tCSSDqURL = cssRun(34, true);
 /** `url('|')` */
-export const tCSSSqURL = cssQuotedURL(39);
+export const tCSSSqURL = cssRun(39, true);
 
 /** `url(|)` */
-export function tCSSURL(c: Context, s: string, i: number, end: number): Result {
-  let k = end;
-  for (let j = i; j < end; j++) {
-    const ch = s.charCodeAt(j);
-    if (ch === 92) j++;
-    else if (ch === 41) {
-      k = j;
-      break;
-    }
-  }
-  const after = urlPartAfter(c, s, i, k);
-  if (after.state === 'ERROR' || k === end) return [after, k === end ? end : i];
-  return [withCtx(c, { state: 'CSS', urlPart: 'none' }), k + 1];
-}
+export const tCSSURL = cssRun(41, true);
 
 /** `/* | *\/` */
 export function tCSSCmt(c: Context, s: string, i: number, end: number): Result {

@@ -24,6 +24,7 @@
  */
 import { type Context, type JsCtx, errorCtx, slashMeaning, withCtx } from './context.js';
 import { isDigit, isIdent, isLineTerminator, isSpace } from './js-chars.js';
+import { quotedRunEnd } from './quoted-run.js';
 
 type Result = [Context, number];
 
@@ -233,14 +234,11 @@ export function tJSExpr(c: Context, s: string, i: number, end: number): Result {
   return [withCtx(c, { jsCtx, jsNest: nest }), end];
 }
 
+/** A string literal: it ends at its quote (quoted-run.ts). */
 function quoted(quote: number): (c: Context, s: string, i: number, end: number) => Result {
   return (c, s, i, end) => {
-    for (let j = i; j < end; j++) {
-      const ch = s.charCodeAt(j);
-      if (ch === 92) j++;
-      else if (ch === quote) return [withCtx(c, { state: 'JS_EXPR', jsCtx: 'div' }), j + 1];
-    }
-    return [c, end];
+    const k = quotedRunEnd(s, i, end, quote, false);
+    return k === -1 ? [c, end] : [withCtx(c, { state: 'JS_EXPR', jsCtx: 'div' }), k + 1];
   };
 }
 

@@ -20,7 +20,8 @@ import { escapeHTML } from '../escape/html.js';
 import { mapMarkupText } from '../escape/markup-text.js';
 import { decodeEntities } from '../escape/entities.js';
 import { isSafeURL, preprocessURL } from '../escape/url.js';
-import { iter, str } from './runtime.js';
+import { iter } from './values.js';
+import { str } from './print.js';
 
 const LEAD = ['(', '<', '&lt;'];
 const TRAIL = ['.', ',', ')', '>', '\n', '&gt;'];

@@ -13,7 +13,8 @@ import { toJSONForScript } from '../../src/escape/json.js';
 import { escapeCSSString, filterCSSValue, escapeCSSURL, CSS_SENTINEL } from '../../src/escape/css.js';
 import { filterAndNormalizeURL, escapeURLComponent, isSafeURL, URL_SENTINEL } from '../../src/escape/url.js';
 import { anyString, check, isWellFormed, piecesOf } from './fuzz-options.js';
-import { ESCAPERS, stringEscaper } from '../../src/templates/runtime.js';
+import { ESCAPERS } from '../../src/templates/hole-escapers.js';
+import { stringEscaper } from '../../src/templates/escaper-table.js';
 import { FILTERS } from '../../src/templates/filters.js';
 import { Markup } from '../../src/escape/markup.js';
 

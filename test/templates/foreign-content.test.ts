@@ -16,7 +16,7 @@ import { runInScope } from '../../src/http/context.js';
 import { Markup } from '../../src/escape/markup.js';
 import { html } from '../../src/html.js';
 import { analyze } from '../../src/templates/analyze.js';
-import { ESCAPERS } from '../../src/templates/runtime.js';
+import { ESCAPERS } from '../../src/templates/hole-escapers.js';
 import { topEntry } from '../../src/templates/foreign.js';
 import { ATTACKS, BENIGN } from '../escape/cases.js';
 import { check, piecesOf } from '../fuzz/fuzz-options.js';

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { Script, createContext, runInContext } from 'node:vm';
 import { TemplateError } from '../../src/errors.js';
 import { BaseEnv, type Template, compileWith, translate } from '../../src/templates/compile.js';
-import { RenderFault } from '../../src/templates/runtime.js';
+import { RenderFault } from '../../src/templates/render-errors.js';
 import { CONTEXTS } from '../escape/cases.js';
 import { generateCase } from '../../e2e/fuzz/cases.js';
 
@@ -37,7 +37,7 @@ class Files extends BaseEnv {
 function parseError(name: string, code: string): string | null {
   try {
     // The same wrapper new Function makes: the module is a function body.
-    new Script(`(function anonymous($rt, $filters, $tests\n) {\n${code}\n})`, { filename: `${name} (generated)` });
+    new Script(`(function anonymous($rt, $esc, $filters, $tests\n) {\n${code}\n})`, { filename: `${name} (generated)` });
     return null;
   } catch (e) {
     return e instanceof Error ? `${e.name}: ${e.message}` : String(e);

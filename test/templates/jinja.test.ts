@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TemplateError } from '../../src/errors.js';
 import { BaseEnv, type Template, compileWith } from '../../src/templates/compile.js';
-import { RenderFault } from '../../src/templates/runtime.js';
+import { RenderFault } from '../../src/templates/render-errors.js';
 import type { Feature, JinjaCase } from './jinja/case.js';
 import { CASES as CORE_TAGS } from './jinja/core-tags.js';
 import { CASES as FILTERS } from './jinja/filters.js';

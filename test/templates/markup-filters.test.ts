@@ -12,7 +12,7 @@ import { TemplateError } from '../../src/errors.js';
 import { escapeHTML } from '../../src/escape/html.js';
 import { Markup } from '../../src/escape/markup.js';
 import { BaseEnv, type Template, compileWith } from '../../src/templates/compile.js';
-import { RenderFault } from '../../src/templates/runtime.js';
+import { RenderFault } from '../../src/templates/render-errors.js';
 
 interface Node {
   nodeName: string;

@@ -1,9 +1,9 @@
-// Reuse of escaped text between two holes that write the same expression (reuse.ts):
+// Reuse of escaped text between two holes that write the same expression (output-pass.ts):
 // the output must be exactly what escaping each hole on its own gives, whatever the value.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileTemplate, renderString } from '../../src/templates/index.js';
-import { ESCAPERS } from '../../src/templates/runtime.js';
+import { ESCAPERS } from '../../src/templates/hole-escapers.js';
 import { Markup } from '../../src/escape/markup.js';
 
 const r = (src: string, ctx: Record<string, unknown> = {}): string => renderString(src, ctx, { strict: true });
