@@ -21,6 +21,8 @@ import { escapeHTML } from './escape/html.js';
 import { AnalysisError, analyze, endsDocument, type HolePlan } from './templates/analyze.js';
 import { formatContext } from './templates/context.js';
 import { ESCAPERS, csrfFieldHTML, fuseChain, nonceAttr, scope } from './templates/runtime.js';
+import { renderEnv } from './templates/render-env.js';
+import { markRenderedFor, scopeOfRender } from './http/context.js';
 
 type Render = (values: readonly unknown[]) => string;
 
@@ -53,7 +55,11 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): Marku
   let site = sites.get(strings);
   if (site === undefined) site = compileSite(strings);
   if (typeof site !== 'function') throw site;
-  return markupFromSafe(site(values));
+  const out = markupFromSafe(site(values));
+  // The request whose token and nonce this HTML holds, or whose HTML it contains (src/http/context.ts).
+  const scope = scopeOfRender(renderEnv(), values);
+  if (scope !== undefined) markRenderedFor(out, scope);
+  return out;
 }
 
 /** True for what JS passes as the first argument of a tag: a frozen array with a frozen `raw`. */
