@@ -346,6 +346,29 @@ describe('issue 18 holes in Chromium', () => {
     assert.deepEqual(ran[1], [], `Palisade now: ${now}`);
   });
 
+  test('|trim(">") on Markup: the tag it left open took the next value as its attributes; now a trim stops at the tag', async () => {
+    // `{{ link()|trim('>') }}` trimmed the whole of the Markup, as Jinja's Markup.strip does,
+    // so `<a href="/x">` lost its `>` and the text written after it (where a space and `=`
+    // are plain text) became attributes of the link. `before` is what Palisade wrote for it.
+    const template = '{% macro link() %}<a id="t" href="#x">{% endmacro %}{{ link()|trim(">") }}{{ v }}>go</a>';
+    const v = ` onmouseover=${pwn('trim-tag')} x=`;
+    const before = `<a id="t" href="#x"${v.replace(/'/g, '&#39;')}>go</a>`;
+    const now = compileWith(template, 'trim.html', envs.palisade, null).render({ v }).toString();
+    const ran: string[][] = [];
+    for (const body of [before, now]) {
+      const path = `/p/${counter++}`;
+      pages.set(path, { body: `<!doctype html><body>${body}</body>`, csp: false });
+      const top = `/top/${counter++}`;
+      pages.set(top, { body: `<!doctype html><body><script>window.__msgs = []; addEventListener("message", function (e) { window.__msgs.push(String(e.data)); });</script><iframe name="u" src="${path}"></iframe>`, csp: false });
+      await page.goto(base + top, { waitUntil: 'load' });
+      await page.frame({ name: 'u' })!.evaluate(() => document.getElementById('t')?.dispatchEvent(new MouseEvent('mouseover', { bubbles: true })));
+      await page.waitForTimeout(200);
+      ran.push(await page.evaluate(() => (window as unknown as { __msgs: string[] }).__msgs));
+    }
+    assert.deepEqual(ran[0], ['pwned:trim-tag'], `the control: the old output runs the value: ${before}`);
+    assert.deepEqual(ran[1], [], `Palisade now: ${now}`);
+  });
+
   test('the layout that writes one block in a script and in text does not compile, escaping on or off', () => {
     for (const env of [envs.palisade, envs.control]) {
       assert.throws(

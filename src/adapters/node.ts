@@ -14,11 +14,13 @@ import { runInScope } from '../http/context.js';
 import { CREATE_REQUEST, FIX_SETUP, RESPOND, SCOPE } from '../util/symbols.js';
 import { Response } from '../http/response.js';
 import type { AppBase as App } from '../app/app-base.js';
+import { isLingering, lingerOnClose, lingeringClose } from './linger.js';
 import { Drain } from './shutdown.js';
 import { createUpgrades, type Upgrades } from './upgrade.js';
 import { EventStream } from '../realtime/sse.js';
 import { discardBody, lastResortResponse, unwritable } from './write-guard.js';
 
+/** What `app.listen(options)` takes. */
 export interface ListenOptions {
   /** Default `127.0.0.1`. */
   host?: string;
@@ -28,6 +30,7 @@ export interface ListenOptions {
   handleSignals?: boolean;
 }
 
+/** What `app.listen()` resolves to: the server, where it listens, and how to stop it. */
 export interface RunningServer {
   readonly server: Server;
   readonly host: string;
@@ -164,7 +167,8 @@ function writeResponse(
   const body = res.body;
   const head = nreq.method === 'HEAD';
   const headers = res.headers;
-  // A body we did not read (a refused upload) is not drained: close the connection instead.
+  // A body we did not read (a refused upload) is not drained: close the connection instead
+  // (node closes it once the response is written, the lingering way: linger.ts).
   const unread = !nreq.complete && hasBody(nreq);
   if (unread || closing) headers['connection'] = 'close';
   if (typeof body === 'string' || body instanceof Uint8Array || body === null) {
@@ -194,12 +198,6 @@ function writeResponse(
         }
       });
     }
-  }
-  if (unread) {
-    nres.once('finish', () => {
-      nreq.socket.end();
-      setTimeout(() => nreq.socket.destroy(), 1000).unref();
-    });
   }
 }
 
@@ -303,7 +301,12 @@ export function listenNode(app: App, opts: ListenOptions = {}): Promise<RunningS
     },
     listener,
   );
+  // Every connection the server closes is closed the lingering way (linger.ts), so that a
+  // client still sending does not lose the end of its response to a reset.
+  server.on('connection', lingerOnClose);
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    // A closing connection's parser still reads (and refuses) what the client sends.
+    if (isLingering(socket)) return;
     if (!socket.writable) return socket.destroy();
     // The 400 below is written straight to the socket, so it must be the only answer on
     // the wire. A malformed request pipelined behind one whose response is being (or was)
@@ -313,19 +316,23 @@ export function listenNode(app: App, opts: ListenOptions = {}): Promise<RunningS
     const sock = socket as Socket & { _httpMessage?: ServerResponse | null };
     const current = sock._httpMessage;
     if (current && (current.headersSent || current.req.complete)) {
+      // Each chunk the client sends after the error is refused again: once is enough (when
+      // keep-alive is already off, node itself closes the connection after the response).
+      if (!current.shouldKeepAlive) return;
       current.shouldKeepAlive = false;
-      if (current.writableFinished) sock.end();
-      else current.once('finish', () => sock.end());
+      if (current.writableFinished) lingeringClose(sock);
+      else current.once('finish', () => lingeringClose(sock));
       return;
     }
-    if (!current && sock.bytesWritten > 0) return void sock.end();
+    if (!current && sock.bytesWritten > 0) return void lingeringClose(sock);
     const code = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
     const reason = code === 431 ? 'Request Header Fields Too Large' : code === 408 ? 'Request Timeout' : 'Bad Request';
     const text = code === 431 ? `The request headers are larger than ${cfg.maxHeaderSize} bytes.\n` : `${reason}.\n`;
-    socket.end(
+    socket.write(
       `HTTP/1.1 ${code} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n` +
         `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
     );
+    lingeringClose(socket);
   });
 
   // One sweep a second bounds handlers that never answer, without a timer per request.

@@ -23,6 +23,7 @@ import { runInScope } from '../http/context.js';
 import { CREATE_REQUEST, SCOPE, UPGRADE } from '../util/symbols.js';
 import { WebSocketHub } from '../realtime/ws-hub.js';
 import { lazyRequire } from '../util/lazy-require.js';
+import { lingeringClose } from './linger.js';
 import { discardBody, lastResortResponse, unwritable } from './write-guard.js';
 
 const wsModule = lazyRequire<typeof import('ws')>('ws');
@@ -163,9 +164,8 @@ export function writeRefusal(app: App, socket: Duplex, res: Response, head: bool
     for (const one of Array.isArray(v) ? v : [v]) text += `${name}: ${one}\r\n`;
   }
   text += `content-length: ${body.byteLength}\r\nconnection: close\r\n\r\n`;
-  socket.once('finish', () => socket.destroy());
-  socket.end(head ? Buffer.from(text, 'latin1') : Buffer.concat([Buffer.from(text, 'latin1'), body]));
-  setTimeout(() => socket.destroy(), 1000).unref();
+  socket.write(head ? Buffer.from(text, 'latin1') : Buffer.concat([Buffer.from(text, 'latin1'), body]));
+  lingeringClose(socket);
 }
 
 /**
@@ -177,10 +177,10 @@ export function writeRefusal(app: App, socket: Duplex, res: Response, head: bool
 function answerPlain(ctx: UpgradeContext, nreq: IncomingMessage, socket: Duplex): void {
   if (nreq.headers['content-length'] !== undefined || nreq.headers['transfer-encoding'] !== undefined) {
     const text = 'A request that asks to switch protocols cannot carry a body here.\n';
-    socket.once('finish', () => socket.destroy());
-    socket.end(
+    socket.write(
       `HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\nx-content-type-options: nosniff\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
     );
+    lingeringClose(socket);
     return;
   }
   const nres = new ServerResponse(nreq);
@@ -188,7 +188,7 @@ function answerPlain(ctx: UpgradeContext, nreq: IncomingMessage, socket: Duplex)
   nres.assignSocket(socket as Socket);
   nres.once('finish', () => {
     nres.detachSocket(socket as Socket);
-    socket.end();
+    lingeringClose(socket);
   });
   nres.once('close', () => socket.destroy());
   ctx.answerPlain(nreq, nres);

@@ -3,7 +3,7 @@
  * tokenizer reads as text (HTML Living Standard §13.2.5.1, data state) and everything else
  * (tags with their attributes, comments, doctypes, and the content of elements whose
  * content is not markup). Filters that change Markup's text (`|urlize`, `|replace`,
- * `|indent`) change only the text runs: what they add there is read as text or as the
+ * `|indent`, `|trim`) change only the text runs: what they add there is read as text or as the
  * elements they mean to add, never inside a tag, where a space and `=` would start an
  * attribute (`<p title="{{ bio }}">` urlized once gave `bio` an event handler).
  *
@@ -121,5 +121,18 @@ export function mapMarkupText(html: string, f: (text: string) => string): string
   if (html.indexOf('<') === -1) return f(html);
   const parts = splitMarkup(html);
   for (let k = 0; k < parts.length; k += 2) parts[k] = f(parts[k]!);
+  return parts.join('');
+}
+
+/**
+ * `html` with `trimStart` applied to its leading text run and `trimEnd` to its trailing
+ * one: a trim stops at the first tag from either end, and never takes a tag's `>` (which
+ * left the tag open, so that text after it became its attributes).
+ */
+export function trimMarkupText(html: string, trimStart: (text: string) => string, trimEnd: (text: string) => string): string {
+  if (html.indexOf('<') === -1) return trimEnd(trimStart(html));
+  const parts = splitMarkup(html);
+  parts[0] = trimStart(parts[0]!);
+  parts[parts.length - 1] = trimEnd(parts[parts.length - 1]!);
   return parts.join('');
 }

@@ -10,7 +10,7 @@
  */
 import { Markup, isMarkup, markupFromSafe, scriptFromSafe, urlFromSafe } from '../escape/markup.js';
 import { escapeHTML, stripTags } from '../escape/html.js';
-import { mapMarkupText } from '../escape/markup-text.js';
+import { mapMarkupText, trimMarkupText } from '../escape/markup-text.js';
 import { decodeEntities } from '../escape/entities.js';
 import { urlencode } from '../escape/url.js';
 import { toJSONForScript } from '../escape/json.js';
@@ -21,7 +21,7 @@ import { tuple } from './print.js';
 import { center, filesizeformat, format, indent, pprint, wordwrap } from './filters-text.js';
 import { urlize } from './urlize.js';
 import { TESTS } from './is-tests.js';
-import { trimCodes } from '../util/trim.js';
+import { trimCodes, trimEndCodes, trimStartCodes } from '../util/trim.js';
 
 export interface FilterDef {
   /** Called as fn(value, ...positional args in `params` order). */
@@ -289,7 +289,14 @@ export const FILTERS: Readonly<Record<string, FilterDef>> = {
   // Each word after a run of spaces, `-`, `(`, `{`, `[` or `<` starts upper-case, as Jinja's title.
   title: def([], textOp((s) => s.replace(/[^\s\-({[<]+/g, (w) => w[0]!.toUpperCase() + w.slice(1).toLowerCase()))),
   capitalize: def([], textOp((s) => (s === '' ? s : s[0]!.toUpperCase() + s.slice(1).toLowerCase()))),
-  trim: def(['chars'], (v, chars?: string) => textOp((s) => (chars == null ? s.trim() : trimCodes(s, codeIn(chars))))(v)),
+  trim: def(['chars'], (v, chars?: string) => {
+    if (!isMarkup(v)) return chars == null ? str(v).trim() : trimCodes(str(v), codeIn(chars));
+    // Markup: only the text at its ends (a tag's `>` is never trimmed).
+    const drop = chars == null ? null : codeIn(chars);
+    return markupFromSafe(
+      trimMarkupText(v.toString(), (t) => (drop === null ? t.trimStart() : trimStartCodes(t, drop)), (t) => (drop === null ? t.trimEnd() : trimEndCodes(t, drop))),
+    );
+  }),
   join: def(['d', 'attribute'], join, joinHTML),
   replace: def(['old', 'new', 'count'], replace),
   truncate: def(['length', 'killwords', 'end', 'leeway'], truncate),

@@ -15,6 +15,13 @@ export function trimCodes(s: string, drop: (code: number) => boolean): string {
   return start === 0 && end === s.length ? s : s.slice(start, end);
 }
 
+/** `s` without the leading characters whose UTF-16 code unit `drop` accepts. */
+export function trimStartCodes(s: string, drop: (code: number) => boolean): string {
+  let start = 0;
+  while (start < s.length && drop(s.charCodeAt(start))) start++;
+  return start === 0 ? s : s.slice(start);
+}
+
 /** `s` without the trailing characters whose UTF-16 code unit `drop` accepts. */
 export function trimEndCodes(s: string, drop: (code: number) => boolean): string {
   let end = s.length;

@@ -146,6 +146,22 @@ test('|urlize, |replace and |indent change only the text of Markup, never its ta
   }
 });
 
+test('|trim on Markup trims the text at its ends and never a tag\'s `>`', () => {
+  // Trimming `>` off a macro's `<a href="/x">` left the tag open: the escaped text after it
+  // (spaces and `=` are text) became the link's attributes.
+  const tpl = '{% macro link() %}<a id="t" href="/x">{% endmacro %}{{ link()|trim(c) }}{{ v }}>go</a>';
+  const ctx = { c: '>', v: ' onmouseover=alert(1) x=' };
+  assert.deepEqual(dangers(r(tpl, ctx)), [], r(tpl, ctx));
+  assert.equal(r('{{ m|trim("x") }}', { m: Markup.unsafeTrust('xx<b>x</b>xx') }), '<b>x</b>');
+  assert.equal(r('{{ m|trim }}', { m: Markup.unsafeTrust(' \n <b> x </b>\t ') }), '<b> x </b>');
+  assert.equal(r('{{ m|trim("ab") }}', { m: Markup.unsafeTrust('ab a') }), ' ');
+  assert.equal(r('{{ m|trim("<>/b") }}', { m: Markup.unsafeTrust('<b>bold</b>') }), '<b>bold</b>');
+  assert.equal(r('{{ s|trim("x") }}', { s: 'xx<b>xx' }), '&lt;b&gt;');
+  // Control: the whole-string trim (Jinja's Markup.strip) gives the value an event handler.
+  const whole = '<a id="t" href="/x">'.replace(/>+$/, '') + escapeHTML(ctx.v) + '>go</a>';
+  assert.notDeepEqual(dangers(whole), [], whole);
+});
+
 /** Templates by name, for extends. */
 class Files extends BaseEnv {
   readonly #cache = new Map<string, Template>();
