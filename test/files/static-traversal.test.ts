@@ -45,7 +45,7 @@ function raw(url: URL, path: string, acceptEncoding = 'identity'): Promise<{ sta
       const head = all.subarray(0, end).toString('latin1');
       const m = /^HTTP\/1\.1 (\d{3})/.exec(head);
       if (m === null) return ok(undefined);
-      let body = all.subarray(end + 4);
+      let body: Buffer = all.subarray(end + 4);
       // A file sent compressed is read back as it would be by the client.
       const coding = /\r\ncontent-encoding: *(\S+)/i.exec(head)?.[1];
       if (/\r\ntransfer-encoding: *chunked/i.test(head)) body = unchunk(body);
