@@ -323,6 +323,21 @@ describe('issue 18 holes in Chromium', () => {
     }
   });
 
+  /**
+   * Serves `body` (no CSP) in a frame, dispatches `event` on its element #t, and returns the
+   * messages the frame posted to the top page (what an injected handler would send).
+   */
+  async function messagesAfter(body: string, event: 'click' | 'mouseover'): Promise<string[]> {
+    const path = `/p/${counter++}`;
+    pages.set(path, { body: `<!doctype html><body>${body}</body>`, csp: false });
+    const top = `/top/${counter++}`;
+    pages.set(top, { body: `<!doctype html><body><script>window.__msgs = []; addEventListener("message", function (e) { window.__msgs.push(String(e.data)); });</script><iframe name="u" src="${path}"></iframe>`, csp: false });
+    await page.goto(base + top, { waitUntil: 'load' });
+    await page.frame({ name: 'u' })!.evaluate((type) => document.getElementById('t')?.dispatchEvent(new MouseEvent(type, { bubbles: true, cancelable: true })), event);
+    await page.waitForTimeout(200);
+    return page.evaluate(() => (window as unknown as { __msgs: string[] }).__msgs);
+  }
+
   test('|urlize on Markup: a URL in an attribute value made a link there ran the value as an event handler; now only text gets links', async () => {
     // `{% filter urlize %}` (or a macro's result |urlize) once linked every word of the
     // Markup, also one in an attribute value: the link's quote ended the value, and the rest
@@ -331,17 +346,7 @@ describe('issue 18 holes in Chromium', () => {
     const v = `see http://a.org/onclick=${pwn('urlize-attr')}//`;
     const before = `<p id="t" title="see <a href="http://a.org/onclick=${pwn('urlize-attr')}//">hi</p" rel="nofollow noopener">http://a.org/onclick=${pwn('urlize-attr')}//">hi</p</a>>`;
     const now = compileWith(template, 'urlize.html', envs.palisade, null).render({ v }).toString();
-    const ran: string[][] = [];
-    for (const body of [before, now]) {
-      const path = `/p/${counter++}`;
-      pages.set(path, { body: `<!doctype html><body>${body}</body>`, csp: false });
-      const top = `/top/${counter++}`;
-      pages.set(top, { body: `<!doctype html><body><script>window.__msgs = []; addEventListener("message", function (e) { window.__msgs.push(String(e.data)); });</script><iframe name="u" src="${path}"></iframe>`, csp: false });
-      await page.goto(base + top, { waitUntil: 'load' });
-      await page.frame({ name: 'u' })!.evaluate(() => document.getElementById('t')?.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true })));
-      await page.waitForTimeout(200);
-      ran.push(await page.evaluate(() => (window as unknown as { __msgs: string[] }).__msgs));
-    }
+    const ran = [await messagesAfter(before, 'click'), await messagesAfter(now, 'click')];
     assert.deepEqual(ran[0], ['pwned:urlize-attr'], 'the control: the old output runs the value');
     assert.deepEqual(ran[1], [], `Palisade now: ${now}`);
   });
@@ -354,17 +359,7 @@ describe('issue 18 holes in Chromium', () => {
     const v = ` onmouseover=${pwn('trim-tag')} x=`;
     const before = `<a id="t" href="#x"${v.replace(/'/g, '&#39;')}>go</a>`;
     const now = compileWith(template, 'trim.html', envs.palisade, null).render({ v }).toString();
-    const ran: string[][] = [];
-    for (const body of [before, now]) {
-      const path = `/p/${counter++}`;
-      pages.set(path, { body: `<!doctype html><body>${body}</body>`, csp: false });
-      const top = `/top/${counter++}`;
-      pages.set(top, { body: `<!doctype html><body><script>window.__msgs = []; addEventListener("message", function (e) { window.__msgs.push(String(e.data)); });</script><iframe name="u" src="${path}"></iframe>`, csp: false });
-      await page.goto(base + top, { waitUntil: 'load' });
-      await page.frame({ name: 'u' })!.evaluate(() => document.getElementById('t')?.dispatchEvent(new MouseEvent('mouseover', { bubbles: true })));
-      await page.waitForTimeout(200);
-      ran.push(await page.evaluate(() => (window as unknown as { __msgs: string[] }).__msgs));
-    }
+    const ran = [await messagesAfter(before, 'mouseover'), await messagesAfter(now, 'mouseover')];
     assert.deepEqual(ran[0], ['pwned:trim-tag'], `the control: the old output runs the value: ${before}`);
     assert.deepEqual(ran[1], [], `Palisade now: ${now}`);
   });

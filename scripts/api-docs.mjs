@@ -106,7 +106,14 @@ export function collect(dir) {
 export function render(entries) {
   const byFile = new Map();
   for (const e of entries) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
-  const out = ['# API reference', '', 'Generated from the type declarations by `npm run docs`; every name `palisade` exports, by the', 'module that defines it. The guides in this folder\'s parent say how the pieces fit together.', ''];
+  const out = [
+    '# API reference',
+    '',
+    'Generated from the type declarations by `npm run docs`; every name `palisade` exports, by the',
+    'module that defines it. [The list of exports](../api.md) says which guide explains each name;',
+    'the guides in this folder\'s parent say how the pieces fit together.',
+    '',
+  ];
   for (const [file, list] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
     out.push(`## ${file.replace(/\.d\.ts$/, '')}`, '');
     for (const e of list.sort((a, b) => a.name.localeCompare(b.name))) {

@@ -17,6 +17,11 @@ import { AppBase } from './app/app-base.js';
 import type { AppOptions } from './app/config.js';
 import { TestClient, type TestClientOptions } from './testing/client.js';
 
+/**
+ * A Palisade application: its routes, hooks, blueprints and settings, made by `createApp()`.
+ * Serve it with `listen()` (node:http) or `fetch` (any runtime with web-standard
+ * Request/Response); test it with `test()` (docs/testing.md).
+ */
 export class App extends AppBase {
   /** Serves the app on node:http. Binds 127.0.0.1 unless told otherwise. Fixes the setup. */
   listen(opts: ListenOptions = {}): Promise<RunningServer> {

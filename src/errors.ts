@@ -17,6 +17,10 @@ export interface ErrorSpec {
   readonly deprecated?: boolean;
 }
 
+/**
+ * Every error code Palisade uses, with its HTTP status and a one-line title. Each has a
+ * page in docs/errors/, named for the code, that says what happened and what to do.
+ */
 export const ERROR_CODES = {
   // ---- HTTP: requests and routing -------------------------------------------------
   HTTP_NOT_FOUND: { status: 404, title: 'No route matches this URL.' },
@@ -141,6 +145,7 @@ export const ERROR_CODES = {
   WS_SEND_BUFFER_FULL: { status: 503, title: 'A WebSocket client did not read what was sent to it; the connection was dropped.' },
   WS_IDLE_TIMEOUT: { status: 408, title: 'A WebSocket client did not answer a ping in time; the connection was dropped.' },
   WS_SESSION_READ_ONLY: { status: 500, title: 'A WebSocket handler or handshake hook tried to change the session.' },
+  WS_TOO_MANY_CONNECTIONS: { status: 503, title: 'websocket.maxConnections WebSockets are open already; the handshake was refused.' },
 
   // ---- SSE: server-sent events ------------------------------------------------------------
   SSE_INVALID_FIELD: { status: 500, title: 'An event id or name holds a line break or NUL, which would add fields to the stream.' },
@@ -148,6 +153,7 @@ export const ERROR_CODES = {
   // ---- HEADERS: security headers and CSP ----------------------------------------------
 } as const satisfies Record<string, ErrorSpec>;
 
+/** One of the codes in `ERROR_CODES`. */
 export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** Where the documentation page of a code lives, relative to the package root. */

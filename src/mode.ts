@@ -17,6 +17,7 @@
  */
 import { ConfigError } from './errors.js';
 
+/** The app's mode: the `env` setting or `PALISADE_ENV` (docs/deployment.md#the-mode). */
 export type Env = 'development' | 'production' | 'test';
 
 const MODES: ReadonlySet<string> = new Set(['development', 'production', 'test']);

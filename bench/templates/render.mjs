@@ -15,7 +15,7 @@
  * Palisade comes from ../../dist (run `npm run build` at the repository root first); the
  * peers from bench/node_modules.
  *
- *   node templates/render.mjs [--seconds 0.5] [--windows 8] [--processes 3]
+ *   node templates/render.mjs [--seconds 0.5] [--windows 8] [--processes 5]
  *   node templates/render.mjs --engine Eta   (one engine, in this process)
  */
 import { readFileSync } from 'node:fs';
@@ -34,7 +34,7 @@ const opt = (name, d) => {
 };
 const SECONDS = opt('seconds', 0.5);
 const WINDOWS = opt('windows', 8);
-const PROCESSES = opt('processes', 3);
+const PROCESSES = opt('processes', 5);
 const ENGINE = args.includes('--engine') ? args[args.indexOf('--engine') + 1] : null;
 
 function data() {
@@ -170,13 +170,18 @@ if (ENGINE !== null) {
     const all = runs.get(n);
     return { ...all[0], all: all.map((x) => x.rps), rps: median(all.map((x) => x.rps)) };
   });
-  const pal = results[0].rps;
+  // Round p runs every engine once, one after the other: Palisade's figure over the
+  // engine's in the same round cancels what the machine's speed did between rounds.
+  const ratios = (r) => r.all.map((x, p) => results[0].all[p] / x);
   console.log(`node ${process.version}; page of ${results.map((e) => `${e.name} ${e.bytes} B`).join(', ')}`);
-  console.log(`each engine alone in ${PROCESSES} processes (best of ${WINDOWS} windows of ${SECONDS} s in each); median over the processes`);
-  console.log('| engine | version | renders/s | per process | Palisade ÷ engine |');
-  console.log('|---|---|---:|---|---:|');
+  console.log(`each engine alone in a process, ${PROCESSES} rounds (every engine once per round, interleaved; best of ${WINDOWS} windows of ${SECONDS} s in each process)`);
+  console.log('renders/s: median over the rounds; Palisade ÷ engine: median of the per-round ratios (lowest–highest)');
+  console.log('| engine | version | renders/s | per round | Palisade ÷ engine | per-round ratios |');
+  console.log('|---|---|---:|---|---:|---|');
   for (const r of results) {
     const each = r.all.map((x) => Math.round(x).toLocaleString('en-US')).join(', ');
-    console.log(`| ${r.name} | ${r.version} | ${Math.round(r.rps).toLocaleString('en-US')} | ${each} | ${(pal / r.rps).toFixed(2)}× |`);
+    const rs = ratios(r);
+    const range = `${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)}`;
+    console.log(`| ${r.name} | ${r.version} | ${Math.round(r.rps).toLocaleString('en-US')} | ${each} | ${median(rs).toFixed(2)}× | ${rs.map((x) => x.toFixed(2)).join(', ')} (${range}) |`);
   }
 }

@@ -69,6 +69,19 @@ export function createUpgrades(app: App, ctx: UpgradeContext): Upgrades {
   const refuse = (socket: Duplex, err: unknown, req: Request | null) => {
     writeRefusal(app, socket, lastResortResponse(err, req, dev), false, dev);
   };
+  // Refusals for a full hub are logged at most once a minute, with how many there were.
+  let refusedFull = 0;
+  let fullLoggedAt = 0;
+  const tooMany = (): HttpError => {
+    refusedFull++;
+    const now = Date.now();
+    if (now - fullLoggedAt >= 60_000) {
+      app.logger.warn({ code: 'WS_TOO_MANY_CONNECTIONS', open: hub.size, refused: refusedFull }, 'WebSocket handshakes refused: websocket.maxConnections are open');
+      fullLoggedAt = now;
+      refusedFull = 0;
+    }
+    return new HttpError('WS_TOO_MANY_CONNECTIONS', `${limits.maxConnections} WebSockets are open already (websocket.maxConnections); try again later.`);
+  };
 
   return {
     hub,
@@ -90,6 +103,7 @@ export function createUpgrades(app: App, ctx: UpgradeContext): Upgrades {
         return refuse(socket, err, null);
       }
       if (ctx.draining()) return refuse(socket, new HttpError('HTTP_TIMEOUT', 'The server is shutting down.'), req);
+      if (hub.full) return refuse(socket, tooMany(), req);
       // A before hook that never answers must not hold the socket forever.
       const timer = setTimeout(() => {
         refuse(socket, new HttpError('HTTP_TIMEOUT', `The WebSocket handshake was not decided within ${cfg.handlerTimeout} ms.`), req);
@@ -104,6 +118,9 @@ export function createUpgrades(app: App, ctx: UpgradeContext): Upgrades {
           const problem = handshakeProblem(nreq);
           if (problem !== undefined) return writeRefusal(app, socket, problem, false, dev);
           if (ctx.draining()) return refuse(socket, new HttpError('HTTP_TIMEOUT', 'The server is shutting down.'), req);
+          // Checked again: other handshakes may have been accepted while the hooks ran. From
+          // here to hub.accept nothing waits, so the count cannot pass the limit.
+          if (hub.full) return refuse(socket, tooMany(), req);
           ctx.release(socket);
           server().handleUpgrade(nreq, socket, head, (ws) => hub.accept(ws, req, decision.handler, decision.scope));
         },

@@ -13,6 +13,7 @@
 import { ConfigError } from '../errors.js';
 import { checkRouteOptions, RouteCollector, type RouteOptions } from './routes.js';
 
+/** What `new Blueprint(name, options)` takes. */
 export interface BlueprintOptions {
   /** Path prefix for every route, e.g. `/api`. */
   prefix?: string;
@@ -20,6 +21,11 @@ export interface BlueprintOptions {
   routeDefaults?: RouteOptions;
 }
 
+/**
+ * A group of routes (and their hooks and error handlers) registered on an app together,
+ * under a name that prefixes their route names (`admin.index`) and an optional path
+ * prefix. Register it with `app.register(bp)` (docs/routing.md#blueprints).
+ */
 export class Blueprint extends RouteCollector {
   readonly name: string;
   readonly prefix: string;

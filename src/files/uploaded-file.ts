@@ -39,6 +39,11 @@ export interface UploadedFileInit {
   owner: RequestUploads;
 }
 
+/**
+ * A file from a multipart upload, streamed to a temporary file and checked against the
+ * route's upload rules. Keep it with `save(dir)` before the response is sent; the
+ * temporary file is removed after the request either way (docs/files.md).
+ */
 export class UploadedFile {
   /** The form field the file came in (`<input type=file name=…>`). */
   readonly fieldName: string;

@@ -8,6 +8,11 @@
 import { parseCookie, stringifySetCookie } from 'cookie';
 import { PalisadeError } from '../errors.js';
 
+/**
+ * The attributes of a cookie set with `res.setCookie(name, value, options)`. Palisade
+ * adds `HttpOnly`, `SameSite=Lax`, `Path=/` and (over HTTPS) `Secure` unless told otherwise
+ * (docs/routing.md#responses).
+ */
 export interface CookieOptions {
   maxAge?: number;
   expires?: Date;

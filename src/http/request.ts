@@ -95,6 +95,12 @@ export interface RequestInternals {}
 // Requests without route parameters share one frozen empty object.
 const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze(Object.create(null));
 
+/**
+ * An incoming request, as a handler and a hook see it: method, URL, headers, route
+ * parameters, cookies, a lazily read body (`text()`, `json()`, `form()`), the session,
+ * and the request-bound helpers (`csrfToken()`, `urlFor()`, `nonce`). `P` names the route
+ * parameters, so `req.params.id` type-checks on `/notes/:id`.
+ */
 export class Request<P extends string = string> {
   /** Upper-case method, e.g. `GET`. */
   readonly method: string;

@@ -19,11 +19,13 @@ import { checkedHeader } from './header-check.js';
 
 export type ResponseBody = string | Uint8Array | Readable | AsyncIterable<Uint8Array> | null;
 
+/** The status and headers a `new Response(body, init)` starts with. */
 export interface ResponseInit {
   status?: number;
   headers?: Record<string, string | readonly string[]>;
 }
 
+/** Options of `Response.redirect(url, options)`. */
 export interface RedirectOptions {
   /** 301, 302 (default), 303, 307 or 308. */
   status?: 301 | 302 | 303 | 307 | 308;
@@ -55,6 +57,12 @@ HeaderBag.prototype = Object.create(null);
 const TEXT = 'text/plain; charset=utf-8';
 const HTML = 'text/html; charset=utf-8';
 
+/**
+ * A response: status, headers and body (a string, bytes, a Readable or an async iterable
+ * of bytes). A handler may return one, or a plain value the app turns into one
+ * (docs/routing.md#responses). Cookies set on it are written by the app after every protection
+ * has had its say.
+ */
 export class Response {
   status: number;
   /** Lower-cased header names. Null-prototype. */

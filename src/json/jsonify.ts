@@ -19,6 +19,7 @@ declare module '../app/routes.js' {
   }
 }
 
+/** Options of `jsonify(value, options)`: the status and headers, and what it may send. */
 export interface JsonifyOptions extends ResponseInit {
   /**
    * Allow a top-level array or other non-object value. Default false. Safe only when the

@@ -51,6 +51,7 @@ export interface EventStreamContext {
   readonly signal: AbortSignal;
 }
 
+/** Options of an event stream (docs/realtime.md#server-sent-events). */
 export interface SseOptions {
   /** A `retry:` sent first: the browser's reconnection delay in ms. Default none (the browser's own, about 3 s). */
   retry?: number;

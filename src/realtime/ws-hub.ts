@@ -34,6 +34,11 @@ export class WebSocketHub {
     return this.#conns.size;
   }
 
+  /** `websocket.maxConnections` are open: a new handshake is refused. */
+  get full(): boolean {
+    return this.#conns.size >= this.#limits.maxConnections;
+  }
+
   /** Takes over an upgraded socket and runs `handler` on it in the handshake's scope. */
   accept(ws: RawSocket, req: Request, handler: WebSocketHandler, scope: RequestScope): void {
     const conn = new WebSocketConnection(ws, this.#limits, (code, message) => {

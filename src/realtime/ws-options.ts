@@ -32,6 +32,14 @@ export interface WebSocketOptions {
    * one by then is dropped (`WS_IDLE_TIMEOUT`). Default 30 000.
    */
   pingInterval?: number;
+  /**
+   * Most WebSockets open at once in this process. A handshake past it is refused with a
+   * 503 (`WS_TOO_MANY_CONNECTIONS`) before any hook runs. With the other limits it bounds
+   * what clients can make the server hold: each connection up to `maxBuffered` bytes out
+   * and `maxQueued` messages of `maxPayload` bytes in (about 2 MiB at the defaults).
+   * Default 1000.
+   */
+  maxConnections?: number;
 }
 
 export type WebSocketSettings = Readonly<Required<WebSocketOptions>>;
@@ -41,6 +49,7 @@ export const WEBSOCKET_DEFAULTS: WebSocketSettings = Object.freeze({
   maxBuffered: 1024 * 1024,
   maxQueued: 16,
   pingInterval: 30_000,
+  maxConnections: 1000,
 });
 
 /** Reads and checks the `websocket` section; throws ConfigError naming the setting. */

@@ -17,6 +17,7 @@ import { RedisConnection } from './redis-client.js';
 import type { RedisConnectionOptions } from './redis-options.js';
 import type { SessionStore } from './session-store.js';
 
+/** Settings of the Redis session store: `session: { store: { redis, … } }` (docs/sessions.md). */
 export interface RedisStoreOptions {
   /** A `redis://` URL, or connection settings (host, port, password, tls…). */
   redis: string | RedisConnectionOptions;

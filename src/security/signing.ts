@@ -45,6 +45,7 @@ export function deriveKeys(secrets: readonly string[], purpose: string): KeyObje
   return secrets.map((s) => createSecretKey(deriveKey(s, purpose)));
 }
 
+/** What `new Signer(secretKey, options)` takes. */
 export interface SignerOptions {
   /** What the signatures are for; values signed for one purpose never verify for another. */
   purpose: string;

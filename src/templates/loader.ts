@@ -14,6 +14,7 @@ import { BaseEnv, type CompileOptions, type InternalCompileOptions, Template, co
 import { RenderFault } from './runtime.js';
 import type { RenderEnv } from './render-env.js';
 
+/** The app's `templates` setting, or what `new Templates(options)` takes (docs/templates.md). */
 export interface TemplatesOptions extends CompileOptions {
   /** The folder that holds the templates. */
   dir: string;

@@ -182,6 +182,40 @@ test('a message larger than websocket.maxPayload closes the connection with 1009
   }
 });
 
+test('no more than websocket.maxConnections sockets are open at once: the rest get a 503, also when they race through slow hooks', async () => {
+  const small = makeApp({ websocket: { maxConnections: 3 } });
+  // A hook that takes a while: ten handshakes are all past the first check before any is accepted.
+  small.before(async () => {
+    await sleep(50);
+    return undefined;
+  });
+  const s = await small.listen({ port: 0, handleSignals: false });
+  const url = `${s.url.replace('http:', 'ws:')}/open`;
+  const opened: WebSocket[] = [];
+  try {
+    const tries = await Promise.all(Array.from({ length: 10 }, () => openSocket(url)));
+    for (const t of tries) if (t.ok) opened.push(t.ws);
+    assert.equal(opened.length, 3, 'sockets open at once');
+    const refused = tries.filter((t) => !t.ok) as { status: number; body: string }[];
+    assert.equal(refused.length, 7);
+    for (const r of refused) {
+      assert.equal(r.status, 503);
+      assert.match(r.body, /WS_TOO_MANY_CONNECTIONS/);
+    }
+    // A closed socket makes room for the next.
+    const closed = closeOf(opened[0]!);
+    opened.shift()!.close();
+    await closed;
+    await sleep(50);
+    const again = await openSocket(url);
+    assert.ok(again.ok, 'a handshake after one socket closed');
+    opened.push(again.ws);
+  } finally {
+    for (const w of opened) w.terminate();
+    await s.close();
+  }
+});
+
 test('a client that stops reading is dropped once websocket.maxBuffered is passed; the handler sees send() return false', async () => {
   const a = createApp({ env: 'test', secretKey: SECRET, websocket: { maxBuffered: 256 * 1024 } });
   let result: { sent: number; last: boolean } | undefined;

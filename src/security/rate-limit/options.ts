@@ -34,6 +34,7 @@ declare module '../../app/routes.js' {
   }
 }
 
+/** One rate limit: so many requests per window for each key (docs/auth.md#rate-limits). */
 export interface RateLimitRule {
   /** Requests allowed per window for one key. */
   limit: number;

@@ -49,6 +49,7 @@ return { allowed, current, previous, now }
 
 type Scripted = Redis & { palisadeRateLimit(key: string, windowMs: number, limit: number, sliding: number): Promise<[number, number, number, number]> };
 
+/** Settings of the Redis rate-limit store: `rateLimit: { store: { redis, … } }`. */
 export interface RedisRateLimitStoreOptions {
   /** A `redis://` URL, or connection settings (host, port, password, tls…). */
   redis: string | RedisConnectionOptions;
