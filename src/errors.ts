@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   HTTP_BAD_RETURN: { status: 500, title: 'The handler returned a value that cannot become a response.' },
   HTTP_OPEN_REDIRECT: { status: 400, title: 'A redirect pointed to another host or an unsafe URL.' },
   HTTP_UNSAFE_HTML_RESPONSE: { status: 500, title: 'An HTML response was built from a plain string.' },
+  HTTP_HTML_FOR_OTHER_REQUEST: { status: 500, title: 'An HTML response was rendered while another request was handled.' },
   HTTP_TIMEOUT: { status: 503, title: 'The handler did not answer in time.' },
   HTTP_INVALID_HEADER: { status: 500, title: 'A response header has a name or value that HTTP cannot carry.' },
   HTTP_URL_FOR_VALUE: { status: 500, title: 'A value given to urlFor would make a URL that leaves its route (a path starting with //, an empty segment, or a . or .. segment).' },

@@ -23,6 +23,7 @@ import { formatContext } from './templates/context.js';
 import { ESCAPERS } from './templates/hole-escapers.js';
 import { fuseChain } from './templates/escaper-table.js';
 import { csrfFieldHTML, nonceAttr, renderEnv } from './templates/render-env.js';
+import { markRenderedFor, scopeOfRender } from './http/context.js';
 
 type Render = (values: readonly unknown[]) => string;
 
@@ -55,7 +56,11 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): Marku
   let site = sites.get(strings);
   if (site === undefined) site = compileSite(strings);
   if (typeof site !== 'function') throw site;
-  return markupFromSafe(site(values));
+  const out = markupFromSafe(site(values));
+  // The request whose token and nonce this HTML holds, or whose HTML it contains (src/http/context.ts).
+  const scope = scopeOfRender(renderEnv(), values);
+  if (scope !== undefined) markRenderedFor(out, scope);
+  return out;
 }
 
 /** True for what JS passes as the first argument of a tag: a frozen array with a frozen `raw`. */

@@ -12,6 +12,7 @@
 import type { Readable } from 'node:stream';
 import { HttpError } from '../errors.js';
 import { isMarkup, type Markup } from '../escape/markup.js';
+import { renderedFor, type RequestScope } from './context.js';
 import type { CookieOptions, PendingCookie } from './cookies.js';
 import { assertCookie } from './cookies.js';
 import { checkedHeader } from './header-check.js';
@@ -84,6 +85,8 @@ export class Response {
    */
   #trustedBody: ResponseBody = null;
   #redirect: RedirectTarget | undefined;
+  /** The request scope the Markup body was rendered with (src/http/context.ts), if any. */
+  #renderedFor: RequestScope | undefined;
 
   /**
    * Builds a response. A Markup body is `text/html; charset=utf-8`; a string is
@@ -95,6 +98,7 @@ export class Response {
     if (isMarkup(body)) {
       this.body = body.toString();
       this.#htmlTrusted = true;
+      this.#renderedFor = renderedFor(body);
       this.#trustedBody = this.body;
       this.headers['content-type'] = HTML;
     } else {
@@ -202,6 +206,11 @@ export class Response {
   get htmlTrusted(): boolean {
     const b = this.body;
     return this.#htmlTrusted && (b === this.#trustedBody || !(typeof b === 'string' || b instanceof Uint8Array));
+  }
+
+  /** Internal: the request scope whose environment the trusted HTML body was rendered with, if any. */
+  get htmlRenderedFor(): RequestScope | undefined {
+    return this.htmlTrusted ? this.#renderedFor : undefined;
   }
 
   /** Internal: the redirect to validate before sending, if this is one. */

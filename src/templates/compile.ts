@@ -24,6 +24,7 @@ import { MAX_BUILT_ITEMS, Namespace, checkBuilt, iter } from './values.js';
 import { type BlockChains } from './blocks.js';
 import { RenderFault, type Where, fail } from './render-errors.js';
 import { type RenderEnv, csrfFieldHTML, renderEnv, renderWith } from './render-env.js';
+import { markRenderedFor, scopeOfRender } from '../http/context.js';
 
 /** Options shared by compileTemplate, renderString and createTemplates. */
 export interface CompileOptions {
@@ -284,7 +285,12 @@ export class Template {
    * render while a request is handled uses the request's.
    */
   render(context: Record<string, unknown> = {}, env?: RenderEnv): Markup {
-    return markupFromSafe(renderWith(env, () => this.#root(context, this.#env, undefined, false, this.blockContexts) as string));
+    const out = markupFromSafe(renderWith(env, () => this.#root(context, this.#env, undefined, false, this.blockContexts) as string));
+    // The request whose token, nonce and user this HTML holds (src/http/context.ts), from
+    // the environment or from Markup in the context rendered for another request.
+    const scope = scopeOfRender(env ?? renderEnv(), Object.values(context));
+    if (scope !== undefined) markRenderedFor(out, scope);
+    return out;
   }
 
   /** Internal: renders to a string with block overrides from child templates. */
