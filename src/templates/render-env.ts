@@ -17,6 +17,7 @@
  */
 import { currentScope } from '../http/context.js';
 import { escapeHTML } from '../escape/html.js';
+import { CSRF_FIELD } from '../http/csrf-names.js';
 
 /** What a render reads from its surroundings (see the module comment). Every field is optional. */
 export interface RenderEnv {
@@ -56,5 +57,5 @@ export function nonceAttr(s: RenderEnv | undefined): string {
 
 /** The hidden CSRF input, or nothing outside a request with CSRF protection. */
 export function csrfFieldHTML(s: RenderEnv | undefined): string {
-  return s?.csrfToken ? `<input type="hidden" name="csrf_token" value="${escapeHTML(s.csrfToken())}">` : '';
+  return s?.csrfToken ? `<input type="hidden" name="${CSRF_FIELD}" value="${escapeHTML(s.csrfToken())}">` : '';
 }

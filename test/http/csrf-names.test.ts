@@ -10,14 +10,11 @@ const SRC = fileURLToPath(new URL('../../src', import.meta.url));
 /**
  * Places that may write the names out. `csrf_token` is also the name of the template
  * function that returns the token: that is the template API's name, not the field's.
- * templates/runtime.ts writes the hidden field with its name spelled out; templates/ is
- * being restructured in another branch, and this entry is removed once it uses CSRF_FIELD
- * (the test fails on a stale entry).
+ * (The test fails on a stale entry.)
  */
 const ALLOWED: Readonly<Record<string, string>> = {
   'http/csrf-names.ts': 'the one definition',
   'templates/compile.ts': "the template function csrf_token()'s own name",
-  'templates/runtime.ts': 'the hidden field written by csrf_field(), until templates/ imports CSRF_FIELD',
 };
 
 // A quoted 'csrf_token', a name=csrf_token attribute in HTML text, the header in any case.
