@@ -34,7 +34,15 @@ export default [
       'no-constant-binary-expression': 'error',
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'node:module', importNames: ['createRequire'], message: 'Load packages with lazyRequire from src/util/lazy-require.ts, the one place that requires.' }] },
+        {
+          paths: [
+            {
+              name: 'node:module',
+              importNames: ['createRequire'],
+              message: 'Load packages with lazyRequire from src/util/lazy-require.ts, the one place that requires.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -44,7 +44,9 @@ async function startApp(headers: AppOptions['headers']): Promise<Target> {
   const app = createApp({ env: 'test', logger: false, headers });
   app.get('/', (req) => {
     // The hole: a value pasted into the page without escaping (what the CSP is a backstop for).
-    const html = PAGE.render({}).toString().replace('<!-- injected -->', req.query.get('q') ?? '');
+    const html = PAGE.render({})
+      .toString()
+      .replace('<!-- injected -->', req.query.get('q') ?? '');
     return Response.unsafeHTML(html);
   });
   app.get('/static/app.js', () => {

@@ -45,11 +45,15 @@ async function startApp(csrfEnabled: boolean): Promise<Target> {
     await req.session.set('user', 'victim');
     return urlForPage.render();
   });
-  app.post('/transfer', async (req) => {
-    const f = await req.form();
-    balance -= Number(f.get('amount') ?? 0);
-    return { balance };
-  }, { name: 'transfer' });
+  app.post(
+    '/transfer',
+    async (req) => {
+      const f = await req.form();
+      balance -= Number(f.get('amount') ?? 0);
+      return { balance };
+    },
+    { name: 'transfer' },
+  );
   app.post('/api/transfer', async (req) => {
     const body = await req.json<{ amount: number }>();
     balance -= body.amount;
@@ -164,26 +168,28 @@ test('the same actions from the app’s own page succeed', async () => {
   const page = await victim(protectedApp);
   const before = protectedApp.balance();
   // The form, submitted by the user.
-  const [res] = await Promise.all([
-    page.waitForResponse((r) => r.url() === `${protectedApp.url}/transfer`),
-    page.click('#own button'),
-  ]);
+  const [res] = await Promise.all([page.waitForResponse((r) => r.url() === `${protectedApp.url}/transfer`), page.click('#own button')]);
   assert.equal(res.status(), 200);
   assert.equal(protectedApp.balance(), before - 10);
   // A template's form posting to {{ url_for('transfer') }}: the engine wrote the field.
   await page.goto(`${protectedApp.url}/tpl`);
-  const [tplRes] = await Promise.all([
-    page.waitForResponse((r) => r.url() === `${protectedApp.url}/transfer`),
-    page.click('#tpl button'),
-  ]);
+  const [tplRes] = await Promise.all([page.waitForResponse((r) => r.url() === `${protectedApp.url}/transfer`), page.click('#tpl button')]);
   assert.equal(tplRes.status(), 200, 'a url_for() action carries the CSRF field');
   assert.equal(protectedApp.balance(), before - 20);
   // fetch with the token from <meta name="csrf-token">, urlencoded and JSON.
   await page.goto(`${protectedApp.url}/`);
   const statuses = await page.evaluate(async () => {
     const token = document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')!.content;
-    const a = await fetch('/transfer', { method: 'POST', headers: { 'X-CSRF-Token': token, 'content-type': 'application/x-www-form-urlencoded' }, body: 'amount=10' });
-    const b = await fetch('/api/transfer', { method: 'POST', headers: { 'X-CSRF-Token': token, 'content-type': 'application/json' }, body: JSON.stringify({ amount: 10 }) });
+    const a = await fetch('/transfer', {
+      method: 'POST',
+      headers: { 'X-CSRF-Token': token, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'amount=10',
+    });
+    const b = await fetch('/api/transfer', {
+      method: 'POST',
+      headers: { 'X-CSRF-Token': token, 'content-type': 'application/json' },
+      body: JSON.stringify({ amount: 10 }),
+    });
     const c = await fetch('/api/transfer', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ amount: 10 }) });
     return [a.status, b.status, c.status];
   });

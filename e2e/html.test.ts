@@ -56,7 +56,10 @@ describe('the html tag in the browser', () => {
 describe('control: the same pages built by string concatenation are attacked successfully', () => {
   for (const ctx of shared) {
     test(ctx.id, async () => {
-      const all = await loadAll(['x', ...ATTACKS.map((p) => p.value)].map((v) => ({ html: concat(ctx, v), v })), ctx.read);
+      const all = await loadAll(
+        ['x', ...ATTACKS.map((p) => p.value)].map((v) => ({ html: concat(ctx, v), v })),
+        ctx.read,
+      );
       const baseline = all[0]!.shape;
       const seen = all.slice(1);
       const succeeded = ATTACKS.filter((_, i) => seen[i]!.hits.length > 0 || seen[i]!.shape !== baseline || seen[i]!.dangerousURL);

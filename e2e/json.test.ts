@@ -145,13 +145,16 @@ test('protected: the cross-site <script src> loads are refused before the handle
       assert.ok(!(n.body ?? '').includes('secret-1'), `${path}: ${JSON.stringify(n)}`);
     }
     const refusals = victim.logs.filter((l) => l.code === 'JSON_CROSS_SITE_LOAD');
-    assert.deepEqual(
-      refusals.map((l) => [l.path, l.dest, l.site, l.level]).sort(),
-      [['/api/feed.js', 'script', 'cross-site', 40], ['/api/secrets', 'script', 'cross-site', 40]],
-    );
+    assert.deepEqual(refusals.map((l) => [l.path, l.dest, l.site, l.level]).sort(), [
+      ['/api/feed.js', 'script', 'cross-site', 40],
+      ['/api/secrets', 'script', 'cross-site', 40],
+    ]);
     assert.ok(refusals.every((l) => String(l.referer).startsWith(`http://localhost:${attackerPort}/`)));
     const served = victim.logs.filter((l) => typeof l.status === 'number' && String(l.path).startsWith('/api/'));
-    assert.deepEqual(served.map((l) => l.status), [403, 403]);
+    assert.deepEqual(
+      served.map((l) => l.status),
+      [403, 403],
+    );
   } finally {
     await stopVictim(victim);
   }
@@ -175,7 +178,10 @@ test('control, protections off: the server answers the cross-site loads with the
     assert.match(out.network['/api/secrets']?.blocked ?? '', /ORB|MIME|BLOCKED/i, JSON.stringify(out.network['/api/secrets']));
     assert.match(out.events, /\|secrets:error/);
     assert.doesNotMatch(out.stolen, /ctor|set:/);
-    assert.deepEqual(victim.logs.filter((l) => l.code === 'JSON_CROSS_SITE_LOAD'), []);
+    assert.deepEqual(
+      victim.logs.filter((l) => l.code === 'JSON_CROSS_SITE_LOAD'),
+      [],
+    );
     const served = victim.logs.filter((l) => typeof l.status === 'number' && String(l.path).startsWith('/api/'));
     assert.deepEqual(served.map((l) => l.status).sort(), [200, 200]);
   } finally {

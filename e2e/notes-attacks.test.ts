@@ -48,7 +48,10 @@ async function servedWithStatus(v: Victim, method: string, path: string, seen: n
     if (hits.some((l) => l.status === status)) return status;
     await new Promise((r) => setTimeout(r, 25));
   }
-  return v.logs.filter((l) => l.method === method && l.path === path).slice(seen).map((l) => l.status as number)[0];
+  return v.logs
+    .filter((l) => l.method === method && l.path === path)
+    .slice(seen)
+    .map((l) => l.status as number)[0];
 }
 const countServed = (v: Victim, method: string, path: string): number =>
   v.logs.filter((l) => l.method === method && l.path === path && typeof l.status === 'number').length;
@@ -95,7 +98,6 @@ function attackerPage(path: string, target: string): string | undefined {
 }
 
 // ---- the victim's browser
-
 
 // One victim browser for the whole file (starting Chromium per test is slow); each test
 // gets a fresh page with no cookies, and `close()` closes only that page.
@@ -155,7 +157,10 @@ async function upload(page: Page, app: Victim, noteId: number, file: { name: str
   assert.equal(res.status(), 303, `upload of ${file.name}: ${res.status()} ${await res.text().catch(() => '')}`);
   await page.waitForURL(`${app.url}/notes/${noteId}`, { waitUntil: 'load' });
   const flashed = await page.locator('.flash').allTextContents();
-  assert.ok(flashed.some((f) => f.includes('Attached')), `upload of ${file.name}: ${flashed.join(' | ')}`);
+  assert.ok(
+    flashed.some((f) => f.includes('Attached')),
+    `upload of ${file.name}: ${flashed.join(' | ')}`,
+  );
 }
 
 /** What the victim's own session sees: the account and the note titles (null when gone). */
@@ -187,10 +192,22 @@ const LINK_PAYLOADS = [`javascript:__xss('jsurl')`, ` JaVaScRiPt:__xss('jsurl-mi
 const FILE_NAMES = [`<img src=x onerror=__xss('file-img')>.txt`, `<svg onload=__xss('file-svg')>.txt`, `'><img src=x onerror=__xss('file-attr')>.txt`];
 
 const HOSTILE_UPLOADS = [
-  { name: 'evil.html', mimeType: 'text/html', content: `<!doctype html><title>evil</title><script>fetch('/api/me').then((r) => r.json()).then((j) => __xss('upload-html:' + j.user.username))</script>` },
-  { name: 'evil.svg', mimeType: 'image/svg+xml', content: `<svg xmlns="http://www.w3.org/2000/svg" onload="fetch('/api/me').then((r) => r.json()).then((j) => __xss('upload-svg:' + j.user.username))"><rect width="10" height="10"/></svg>` },
+  {
+    name: 'evil.html',
+    mimeType: 'text/html',
+    content: `<!doctype html><title>evil</title><script>fetch('/api/me').then((r) => r.json()).then((j) => __xss('upload-html:' + j.user.username))</script>`,
+  },
+  {
+    name: 'evil.svg',
+    mimeType: 'image/svg+xml',
+    content: `<svg xmlns="http://www.w3.org/2000/svg" onload="fetch('/api/me').then((r) => r.json()).then((j) => __xss('upload-svg:' + j.user.username))"><rect width="10" height="10"/></svg>`,
+  },
   // Text with no type to go by: a browser that sniffs it renders it as HTML.
-  { name: 'README', mimeType: 'text/plain', content: `<html><body><script>fetch('/api/me').then((r) => r.json()).then((j) => __xss('upload-text:' + j.user.username))</script>notes</body></html>` },
+  {
+    name: 'README',
+    mimeType: 'text/plain',
+    content: `<html><body><script>fetch('/api/me').then((r) => r.json()).then((j) => __xss('upload-text:' + j.user.username))</script>notes</body></html>`,
+  },
 ];
 
 /** Loads every page where note data is shown, clicking each note link; returns when done. */
@@ -238,7 +255,11 @@ for (const mode of ['protected', 'control'] as const) {
       test('the notes page, for the README (UPDATE_SCREENSHOTS=1 writes docs/images/notes.png)', async () => {
         const { ctx, page, hits } = await newVictimContext();
         await registerUser(page, app);
-        await createNote(page, { title: 'Read the security notes', body: 'Flask leaves CSRF, uploads and JSON to you.\nPalisade does them by default.', link: 'https://flask.palletsprojects.com/en/stable/web-security/' });
+        await createNote(page, {
+          title: 'Read the security notes',
+          body: 'Flask leaves CSRF, uploads and JSON to you.\nPalisade does them by default.',
+          link: 'https://flask.palletsprojects.com/en/stable/web-security/',
+        });
         await createNote(page, { title: 'Shopping', body: 'tea\ncake\n<b>bold?</b> no: this is text' });
         await createNote(page, { title: 'Ideas <for> the weekend & more', body: 'Walk by the river.\nFinish the notes app.' });
         await page.goto(`${app.url}/notes`);
@@ -247,7 +268,7 @@ for (const mode of ['protected', 'control'] as const) {
         const dir = process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/images' : 'e2e/screenshots/tmp';
         mkdirSync(dir, { recursive: true });
         await page.screenshot({ path: `${dir}/notes.png`, fullPage: true });
-        assert.match(await page.textContent('#api-status') ?? '', /^Signed in as victim\d+ · 3 notes/);
+        assert.match((await page.textContent('#api-status')) ?? '', /^Signed in as victim\d+ · 3 notes/);
         assert.deepEqual(hits, []);
         await ctx.close();
       });
@@ -286,7 +307,10 @@ for (const mode of ['protected', 'control'] as const) {
 
       if (on) {
         assert.deepEqual(hits, [], 'no payload ran');
-        assert.ok(hrefs.every((h) => h === 'about:invalid#palisade-unsafe'), hrefs.join(' | '));
+        assert.ok(
+          hrefs.every((h) => h === 'about:invalid#palisade-unsafe'),
+          hrefs.join(' | '),
+        );
         // Shown exactly as typed, line breaks kept, everywhere.
         await page.goto(`${app.url}/notes`);
         for (const e of expected) {
@@ -382,7 +406,10 @@ for (const mode of ['protected', 'control'] as const) {
         // The cross-site load carried the victim's session and the handler sent the notes
         // (as a bare array); only the browser's own blocking kept the page from reading them.
         assert.equal(status, 200);
-        assert.deepEqual(app.logs.filter((l) => l.code === 'JSON_CROSS_SITE_LOAD'), []);
+        assert.deepEqual(
+          app.logs.filter((l) => l.code === 'JSON_CROSS_SITE_LOAD'),
+          [],
+        );
       }
       await page.goto(`${app.url}/notes`);
       assert.deepEqual((await state(page, app)).titles, ['secret-title-1']);
@@ -433,11 +460,15 @@ for (const mode of ['protected', 'control'] as const) {
       await ctx.close();
     });
 
-    test('open redirect: the login page\'s next parameter points at the attacker', async () => {
+    test("open redirect: the login page's next parameter points at the attacker", async () => {
       const setup = await newVictimContext();
       const creds = await registerUser(setup.page, app);
       await setup.ctx.close();
-      for (const next of [`${attackerOrigin}/phish`, `//${attackerOrigin.slice('http://'.length)}/phish`, `/\\${attackerOrigin.slice('http://'.length)}/phish`]) {
+      for (const next of [
+        `${attackerOrigin}/phish`,
+        `//${attackerOrigin.slice('http://'.length)}/phish`,
+        `/\\${attackerOrigin.slice('http://'.length)}/phish`,
+      ]) {
         const { ctx, page } = await newVictimContext();
         const before = attackerHits.filter((p) => p === '/phish').length;
         await page.goto(`${app.url}/login?next=${encodeURIComponent(next)}`);
@@ -459,19 +490,20 @@ for (const mode of ['protected', 'control'] as const) {
 
     // The protected demo has no injection for a CSP to block (see the XSS test): the build
     // with only escaping off is where the CSP alone must stop one (the last block below).
-    if (!on) test('CSP: an injected inline script runs when escaping and headers are both off', async () => {
-      const { ctx, page, hits } = await newVictimContext();
-      await registerUser(page, app);
-      await createNote(page, { title: `<script>__xss('inline')</script>` });
-      await page.goto(`${app.url}/notes`);
-      await page.waitForSelector('#api-status[data-state="ready"]');
-      assert.deepEqual(hits, ['inline']);
-      await ctx.close();
-    });
+    if (!on)
+      test('CSP: an injected inline script runs when escaping and headers are both off', async () => {
+        const { ctx, page, hits } = await newVictimContext();
+        await registerUser(page, app);
+        await createNote(page, { title: `<script>__xss('inline')</script>` });
+        await page.goto(`${app.url}/notes`);
+        await page.waitForSelector('#api-status[data-state="ready"]');
+        assert.deepEqual(hits, ['inline']);
+        await ctx.close();
+      });
   });
 }
 
-describe('escaping off, every other protection on: CSP stops the injected script, the page\'s own script runs', () => {
+describe("escaping off, every other protection on: CSP stops the injected script, the page's own script runs", () => {
   let app: Victim;
   before(async () => {
     app = await startVictim('no-escaping');
@@ -488,7 +520,10 @@ describe('escaping off, every other protection on: CSP stops the injected script
     // The injection is in the page: escaping is off.
     assert.equal(await page.locator('.note-title script').count(), 1);
     assert.deepEqual(hits, [], 'neither the injected script nor the handler ran');
-    assert.ok(lines.some((l) => /Content Security Policy/.test(l) && /inline script|script-src/.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => /Content Security Policy/.test(l) && /inline script|script-src/.test(l)),
+      lines.join('\n'),
+    );
     assert.match((await page.textContent('#api-status')) ?? '', new RegExp(`^Signed in as ${username}`));
     await ctx.close();
   });

@@ -15,7 +15,10 @@ const CONTROL_EXEMPT = new Set(['tojson-script']);
 describe('control: the same pages without escaping are attacked successfully', () => {
   for (const ctx of CONTEXTS.filter((c) => !CONTROL_EXEMPT.has(c.id))) {
     test(ctx.id, async () => {
-      const all = await loadAll(['x', ...ATTACKS.map((p) => p.value)].map((v) => ({ html: render(ctx, v, true), v })), ctx.read);
+      const all = await loadAll(
+        ['x', ...ATTACKS.map((p) => p.value)].map((v) => ({ html: render(ctx, v, true), v })),
+        ctx.read,
+      );
       const baseline = all[0]!.shape;
       const seen = all.slice(1);
       const succeeded = ATTACKS.filter((_, i) => seen[i]!.hits.length > 0 || seen[i]!.shape !== baseline || seen[i]!.dangerousURL);

@@ -29,7 +29,11 @@ const isDangerousURL = (u: string): boolean => /^\s*(javascript|data|vbscript):/
 /** The URL a benign value must resolve to against `base` (see test/templates/srcset.test.ts for srcset's trailing commas). */
 export function resolved(v: string, base: string, srcset = false): string {
   let u = v;
-  if (srcset) u = u.replace(/^[\0-\x20]+|[\0-\x20]+$/g, '').replace(/[\t\n\r]/g, '').replace(/,+$/, (m) => '%2C'.repeat(m.length));
+  if (srcset)
+    u = u
+      .replace(/^[\0-\x20]+|[\0-\x20]+$/g, '')
+      .replace(/[\t\n\r]/g, '')
+      .replace(/,+$/, (m) => '%2C'.repeat(m.length));
   try {
     return new URL(u, base).href;
   } catch {
@@ -82,7 +86,12 @@ const INNER: readonly Inner[] = [
   { id: 'url', doc: `<a id="t" href="${HOLE}">x</a>`, read: '({ url: t.href, base: d.baseURI })', kind: 'url' },
   { id: 'js-string', doc: `<script>window.__v = "${HOLE}";</script><p id="t">x</p>`, read: 'd.defaultView.__v', kind: 'text' },
   { id: 'js-expression', doc: `<script>window.__v = ${HOLE};</script><p id="t">x</p>`, read: 'd.defaultView.__v', kind: 'text' },
-  { id: 'srcset', doc: `<img id="t" alt="" srcset="${HOLE} 1x">`, read: "({ url: t.currentSrc, base: d.baseURI, srcset: t.getAttribute('srcset') })", kind: 'srcset' },
+  {
+    id: 'srcset',
+    doc: `<img id="t" alt="" srcset="${HOLE} 1x">`,
+    read: "({ url: t.currentSrc, base: d.baseURI, srcset: t.getAttribute('srcset') })",
+    kind: 'srcset',
+  },
   { id: 'textarea', doc: `<textarea id="t">${HOLE}</textarea>`, read: 't.value', kind: 'text' },
   { id: 'xmp', doc: `<xmp id="t">${HOLE}</xmp>`, read: 't.textContent', kind: 'text' },
 ];
@@ -101,7 +110,12 @@ const OUTERS: readonly { id: string; path: readonly string[]; wrap: (doc: string
   { id: 'dq', path: ['f'], wrap: (doc) => `<iframe id="f" srcdoc="${asValue(doc, '"')}"></iframe>`, inner: INNER },
   { id: 'sq', path: ['f'], wrap: (doc) => `<iframe id="f" srcdoc='${asValue(doc, "'")}'></iframe>`, inner: INNER.filter((i) => FEW.has(i.id)) },
   { id: 'unquoted', path: ['f'], wrap: (doc) => `<iframe id="f" srcdoc=${asValue(doc, '')} title="k"></iframe>`, inner: INNER.filter((i) => FEW.has(i.id)) },
-  { id: 'nested', path: ['f', 'g'], wrap: (doc) => `<iframe id="f" srcdoc="${asValue(FORWARD + `<iframe id="g" srcdoc="${asValue(doc, '"')}"></iframe>`, '"')}"></iframe>`, inner: INNER },
+  {
+    id: 'nested',
+    path: ['f', 'g'],
+    wrap: (doc) => `<iframe id="f" srcdoc="${asValue(FORWARD + `<iframe id="g" srcdoc="${asValue(doc, '"')}"></iframe>`, '"')}"></iframe>`,
+    inner: INNER,
+  },
 ];
 
 export const SRCDOC_CASES: readonly FidelityCase[] = OUTERS.flatMap((o) =>
@@ -125,12 +139,13 @@ export const SRCDOC_CASES: readonly FidelityCase[] = OUTERS.flatMap((o) =>
 
 // ---- srcset candidates ----------------------------------------------------------------------
 
-const SRCSET_READ = "(w) => { const t = w.document.getElementById('t'); return { url: t.currentSrc, base: w.document.baseURI, srcset: (t.parentElement.querySelector('source') || t).getAttribute('srcset') }; }";
+const SRCSET_READ =
+  "(w) => { const t = w.document.getElementById('t'); return { url: t.currentSrc, base: w.document.baseURI, srcset: (t.parentElement.querySelector('source') || t).getAttribute('srcset') }; }";
 
 export const SRCSET_CASES: readonly FidelityCase[] = [
   ['value-then-descriptor', '<img id="t" alt="" srcset="{{ v }} 1x">'],
   ['second-candidate', '<img id="t" alt="" srcset="a.png 2x, {{ v }} 1x">'],
-  ['single-quoted-then-candidate', "<img id=\"t\" alt=\"\" srcset='{{ v }} 1x, b.png 2x'>"],
+  ['single-quoted-then-candidate', '<img id="t" alt="" srcset=\'{{ v }} 1x, b.png 2x\'>'],
   ['picture-source', '<picture><source srcset="{{ v }} 1x, b.png 2x"><img id="t" alt="" src="fallback.png"></picture>'],
 ].map(([id, template]): FidelityCase => ({
   id: `srcset-${id}`,
@@ -199,7 +214,8 @@ export const RAW_CASES: readonly FidelityCase[] = [
 
 // ---- ifs and loops inside start tags ----------------------------------------------------------
 
-const ATTRS = "(w) => { const t = w.document.getElementById('t'); return { attrs: [...t.attributes].map((a) => [a.name, a.value]), checked: t.checked, selected: t.selected, value: t.value }; }";
+const ATTRS =
+  "(w) => { const t = w.document.getElementById('t'); return { attrs: [...t.attributes].map((a) => [a.name, a.value]), checked: t.checked, selected: t.selected, value: t.value }; }";
 
 export const TAG_CASES: readonly FidelityCase[] = [
   {
@@ -208,7 +224,16 @@ export const TAG_CASES: readonly FidelityCase[] = [
     data: (v) => ({ v, on: true }),
     read: ATTRS,
     benign: BENIGN,
-    expect: (v) => ({ attrs: [['id', 't'], ['checked', ''], ['name', v.replace(/\0/g, '\ufffd')]], checked: true, selected: undefined, value: '' }),
+    expect: (v) => ({
+      attrs: [
+        ['id', 't'],
+        ['checked', ''],
+        ['name', v.replace(/\0/g, '\ufffd')],
+      ],
+      checked: true,
+      selected: undefined,
+      value: '',
+    }),
     attacks: ATTACKS,
   },
   {
@@ -217,7 +242,16 @@ export const TAG_CASES: readonly FidelityCase[] = [
     data: (v) => ({ v, on: true }),
     read: ATTRS,
     benign: BENIGN,
-    expect: (v) => ({ attrs: [['id', 't'], ['value', v.replace(/\0/g, '\ufffd')], ['selected', '']], checked: undefined, selected: true, value: v.replace(/\0/g, '\ufffd') }),
+    expect: (v) => ({
+      attrs: [
+        ['id', 't'],
+        ['value', v.replace(/\0/g, '\ufffd')],
+        ['selected', ''],
+      ],
+      checked: undefined,
+      selected: true,
+      value: v.replace(/\0/g, '\ufffd'),
+    }),
     attacks: ATTACKS,
   },
   {
@@ -226,7 +260,17 @@ export const TAG_CASES: readonly FidelityCase[] = [
     data: (v) => ({ v, on: true }),
     read: ATTRS,
     benign: BENIGN,
-    expect: (v) => ({ attrs: [['id', 't'], ['type', 'checkbox'], ['checked', ''], ['title', v.replace(/\0/g, '\ufffd')]], checked: true, selected: undefined, value: 'on' }),
+    expect: (v) => ({
+      attrs: [
+        ['id', 't'],
+        ['type', 'checkbox'],
+        ['checked', ''],
+        ['title', v.replace(/\0/g, '\ufffd')],
+      ],
+      checked: true,
+      selected: undefined,
+      value: 'on',
+    }),
     attacks: ATTACKS,
   },
   {
@@ -235,7 +279,16 @@ export const TAG_CASES: readonly FidelityCase[] = [
     data: (v) => ({ v, names: ['data-a', 'data-b'] }),
     read: ATTRS,
     benign: BENIGN,
-    expect: (v) => ({ attrs: [['id', 't'], ['data-a', v.replace(/\0/g, '\ufffd')], ['data-b', v.replace(/\0/g, '\ufffd')]], checked: undefined, selected: undefined, value: undefined }),
+    expect: (v) => ({
+      attrs: [
+        ['id', 't'],
+        ['data-a', v.replace(/\0/g, '\ufffd')],
+        ['data-b', v.replace(/\0/g, '\ufffd')],
+      ],
+      checked: undefined,
+      selected: undefined,
+      value: undefined,
+    }),
     attacks: ATTACKS,
   },
 ];

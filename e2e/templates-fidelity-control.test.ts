@@ -16,7 +16,11 @@ describe('control: without escaping the attacks succeed', () => {
   for (const c of ALL_CASES.filter((x) => !CONTROL_EXEMPT.has(x.id))) {
     test(c.id, async () => {
       const data = c.data ?? ((v: string) => ({ v }));
-      const seen = await loadAll(['x', ...c.attacks.map((p) => p.value)].map((v) => ({ html: render(c.template, data(v), true) })), c.read, { scripting: !c.noScripting });
+      const seen = await loadAll(
+        ['x', ...c.attacks.map((p) => p.value)].map((v) => ({ html: render(c.template, data(v), true) })),
+        c.read,
+        { scripting: !c.noScripting },
+      );
       const baseline = seen[0]!.shape;
       const succeeded = c.attacks.filter((_, i) => {
         const o = seen[1 + i]!;

@@ -53,7 +53,10 @@ const controlEnv = new BaseEnv({ strict: true, unsafeDisableEscaping: true });
 
 /** Renders `template` with `data`, escaping off for the control, in a request scope with a nonce when given. */
 export function render(template: string, data: Record<string, unknown>, control: boolean, nonce?: string): string {
-  const run = (): string => compileWith(template, 'fidelity.html', control ? controlEnv : escapedEnv, null).render(data).toString();
+  const run = (): string =>
+    compileWith(template, 'fidelity.html', control ? controlEnv : escapedEnv, null)
+      .render(data)
+      .toString();
   return nonce === undefined ? run() : runInScope({ request: null, nonce }, run);
 }
 

@@ -17,7 +17,11 @@ describe('fidelity in the browser', () => {
     test(c.id, async () => {
       const data = c.data ?? ((v: string) => ({ v }));
       const values = ['x', ...c.attacks.map((p) => p.value), ...c.benign.map((p) => p.value)];
-      const seen = await loadAll(values.map((v) => ({ html: render(c.template, data(v), false) })), c.read, { scripting: !c.noScripting });
+      const seen = await loadAll(
+        values.map((v) => ({ html: render(c.template, data(v), false) })),
+        c.read,
+        { scripting: !c.noScripting },
+      );
       const baseline = seen[0]!.shape;
       c.attacks.forEach((p, i) => {
         const o = seen[1 + i]!;
@@ -39,7 +43,7 @@ describe('srcdoc documents and the CSP', () => {
   const template = '<iframe id="f" srcdoc="<script>parent.__ran = (parent.__ran || 0) + 1;</script><p id=t>{{ v }}</p>"></iframe>';
   const read = '(w) => w.__ran === undefined ? 0 : w.__ran';
 
-  test('an srcdoc document inherits the page\'s CSP: its script runs with the nonce Palisade adds', async () => {
+  test("an srcdoc document inherits the page's CSP: its script runs with the nonce Palisade adds", async () => {
     const [o] = await loadAll([{ html: render(template, { v: 'x' }, false, 'n0nce'), csp, nonce: 'n0nce' }], read);
     assert.equal(o!.value, 1);
   });

@@ -19,33 +19,35 @@ let counter = 0;
 
 /** Registers the server and browser for the calling test file. */
 export function useBrowser(): void {
-before(async () => {
-  server = createServer((req, res) => {
-    const body = pages.get(req.url ?? '');
-    if (body === undefined) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
+  before(async () => {
+    server = createServer((req, res) => {
+      const body = pages.get(req.url ?? '');
+      if (body === undefined) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await launchBrowser();
+    page = await browser.newPage();
+    page.on('dialog', (d) => void d.dismiss());
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
-  page = await browser.newPage();
-  page.on('dialog', (d) => void d.dismiss());
-});
 
-after(async () => {
-  await browser?.close();
-  await new Promise<void>((r) => server.close(() => r()));
-});
+  after(async () => {
+    await browser?.close();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
 }
 
 const escapedEnv = new BaseEnv({ strict: true });
 const controlEnv = new BaseEnv({ strict: true, unsafeDisableEscaping: true });
 
 export function render(ctx: ContextCase, v: string, control: boolean): string {
-  return compileWith(ctx.template, ctx.id, control ? controlEnv : escapedEnv, null).render({ v }).toString();
+  return compileWith(ctx.template, ctx.id, control ? controlEnv : escapedEnv, null)
+    .render({ v })
+    .toString();
 }
 
 // `__name` is the helper tsx (esbuild keepNames) calls inside functions passed to
@@ -96,7 +98,12 @@ async function readFrame(frame: Frame, read: Reader, v: string): Promise<Observe
       const t = document.getElementById('t') as (HTMLElement & { href?: string; value?: string }) | null;
       const shape: string[] = [];
       const walk = (el: Element): void => {
-        shape.push(`${el.tagName}[${[...el.attributes].map((a) => a.name).sort().join(',')}]`);
+        shape.push(
+          `${el.tagName}[${[...el.attributes]
+            .map((a) => a.name)
+            .sort()
+            .join(',')}]`,
+        );
         for (const c of el.children) walk(c);
       };
       walk(document.getElementById('c')!);
@@ -126,14 +133,22 @@ async function readFrame(frame: Frame, read: Reader, v: string): Promise<Observe
       const isDangerous = (u: string): boolean => /^\s*(javascript|data|vbscript):/i.test(u);
       if (t !== null) {
         switch (read.kind) {
-          case 'text': value = t.textContent; break;
-          case 'attr': value = t.getAttribute(read.name)?.slice(read.prefix?.length ?? 0) ?? null; break;
-          case 'attr-json': value = parseJSON(t.getAttribute(read.name) ?? 'null'); break;
+          case 'text':
+            value = t.textContent;
+            break;
+          case 'attr':
+            value = t.getAttribute(read.name)?.slice(read.prefix?.length ?? 0) ?? null;
+            break;
+          case 'attr-json':
+            value = parseJSON(t.getAttribute(read.name) ?? 'null');
+            break;
           case 'href':
             value = t.href;
             dangerousURL = isDangerous(t.href ?? '');
             break;
-          case 'query': value = new URL(t.href!).searchParams.get(read.name); break;
+          case 'query':
+            value = new URL(t.href!).searchParams.get(read.name);
+            break;
           case 'path': {
             const p = new URL(t.href!).pathname;
             value = p.startsWith(read.prefix) && p.endsWith('/edit') ? decodeURIComponent(p.slice(read.prefix.length, -5)) : p;
@@ -146,10 +161,18 @@ async function readFrame(frame: Frame, read: Reader, v: string): Promise<Observe
             break;
           }
           case 'js':
-          case 'click-js': value = w.__v; break;
-          case 'regexp': value = w.__r?.exec(v)?.[0] ?? null; break;
-          case 'json': value = parseJSON(t.textContent ?? 'null'); break;
-          case 'css-quotes': value = decodeCSSString(getComputedStyle(t).quotes); break;
+          case 'click-js':
+            value = w.__v;
+            break;
+          case 'regexp':
+            value = w.__r?.exec(v)?.[0] ?? null;
+            break;
+          case 'json':
+            value = parseJSON(t.textContent ?? 'null');
+            break;
+          case 'css-quotes':
+            value = decodeCSSString(getComputedStyle(t).quotes);
+            break;
           case 'css-color': {
             const ref = document.createElement('p');
             ref.setAttribute('style', `color: ${v}`);
@@ -165,15 +188,20 @@ async function readFrame(frame: Frame, read: Reader, v: string): Promise<Observe
             dangerousURL = m !== null && isDangerous(m[1]!);
             break;
           }
-          case 'title': value = document.querySelector('title')?.textContent ?? null; break;
-          case 'textarea': value = t.value; break;
+          case 'title':
+            value = document.querySelector('title')?.textContent ?? null;
+            break;
+          case 'textarea':
+            value = t.value;
+            break;
           case 'srcdoc': {
             const tpl = document.createElement('template');
             tpl.innerHTML = t.getAttribute('srcdoc') ?? '';
             value = tpl.content.textContent;
             break;
           }
-          case 'none': break;
+          case 'none':
+            break;
         }
       }
       return { hits: [...w.__hits], shape: shape.join(' '), value, dangerousURL, resolvedInput: resolve(v) };
@@ -200,4 +228,3 @@ export function expected(ctx: ContextCase, v: string, o: Observed): unknown {
 export function benignFor(ctx: ContextCase): readonly Payload[] {
   return ctx.fidelity === 'url' ? BENIGN_URLS : ctx.fidelity === 'css' ? BENIGN_CSS : ctx.fidelity === 'text' ? BENIGN : [];
 }
-

@@ -61,7 +61,9 @@ const ATTACKS: readonly Attack[] = [
   {
     id: 'block-script',
     template: {
-      files: { 'layout.html': '<script>function track() {} track({% block page %}"home"{% endblock %})</script>\n<h1>{% block title %}Home{% endblock %}</h1>' },
+      files: {
+        'layout.html': '<script>function track() {} track({% block page %}"home"{% endblock %})</script>\n<h1>{% block title %}Home{% endblock %}</h1>',
+      },
       page: '{% extends "layout.html" %}{% block page %}{{ v }}{% endblock %}{% block title %}{{ v }}{% endblock %}',
     },
     payloads: [{ v: pwn('block-script') }],
@@ -77,9 +79,25 @@ const ATTACKS: readonly Attack[] = [
     click: true,
   },
   // 3. An end tag made of the template's `<` and a value.
-  { id: 'rcdata-textarea', template: '<textarea id="t"><{{ v }}…</textarea>', payloads: [{ v: '/textarea ' }], broke: (d) => `document.getElementById('t').value !== ${JSON.stringify(`<${String(d.v)}…`)}` },
-  { id: 'rcdata-title', template: '<title><{{ v }}…</title>', payloads: [{ v: '/title ' }], broke: (d) => `document.title !== ${JSON.stringify(`<${String(d.v)}…`)}` },
-  ...([['script-string', '"<{{ v }}"'], ['script-template', '`<{{ v }}`'], ['script-scrip', '"</scrip{{ v }}"']] as const).map(([id, lit]): Attack => ({
+  {
+    id: 'rcdata-textarea',
+    template: '<textarea id="t"><{{ v }}…</textarea>',
+    payloads: [{ v: '/textarea ' }],
+    broke: (d) => `document.getElementById('t').value !== ${JSON.stringify(`<${String(d.v)}…`)}`,
+  },
+  {
+    id: 'rcdata-title',
+    template: '<title><{{ v }}…</title>',
+    payloads: [{ v: '/title ' }],
+    broke: (d) => `document.title !== ${JSON.stringify(`<${String(d.v)}…`)}`,
+  },
+  ...(
+    [
+      ['script-string', '"<{{ v }}"'],
+      ['script-template', '`<{{ v }}`'],
+      ['script-scrip', '"</scrip{{ v }}"'],
+    ] as const
+  ).map(([id, lit]): Attack => ({
     id,
     template: `<script>window.__v = ${lit};</script>`,
     payloads: [{ v: id === 'script-scrip' ? 't ' : '/script ' }],
@@ -100,7 +118,12 @@ const ATTACKS: readonly Attack[] = [
     broke: () => `document.getElementById('t') === null`,
   },
   // Raw text decodes no references: the value is written as it is, after a U+200B.
-  { id: 'rawtext-xmp', template: '<xmp id="t"><{{ v }}…</xmp>', payloads: [{ v: '/xmp ' }], broke: (d) => `document.getElementById('t').textContent !== ${JSON.stringify(`<\u200b${String(d.v)}…`)}` },
+  {
+    id: 'rawtext-xmp',
+    template: '<xmp id="t"><{{ v }}…</xmp>',
+    payloads: [{ v: '/xmp ' }],
+    broke: (d) => `document.getElementById('t').textContent !== ${JSON.stringify(`<\u200b${String(d.v)}…`)}`,
+  },
   // <noscript> is raw text with scripting on, whatever its HTML holds (an attribute value here).
   {
     id: 'noscript-attr',
@@ -109,10 +132,15 @@ const ATTACKS: readonly Attack[] = [
     broke: () => `!document.getElementById('t').textContent.endsWith('x</p>')`,
   },
   // 4. <meta http-equiv="refresh"> URLs (Chromium refuses javascript: here, and follows data:).
-  ...([
-    ['refresh', 'content="0; url={{ v }}"'], ['refresh-space-eq', 'content="0; url ={{ v }}"'], ['refresh-tab-eq', 'content="0; url\t={{ v }}"'],
-    ['refresh-eq-space', 'content="0;url= {{ v }}"'], ['refresh-quoted', 'content="0; URL=\'{{ v }}\'"'],
-  ] as const).map(([id, content]): Attack => ({
+  ...(
+    [
+      ['refresh', 'content="0; url={{ v }}"'],
+      ['refresh-space-eq', 'content="0; url ={{ v }}"'],
+      ['refresh-tab-eq', 'content="0; url\t={{ v }}"'],
+      ['refresh-eq-space', 'content="0;url= {{ v }}"'],
+      ['refresh-quoted', 'content="0; URL=\'{{ v }}\'"'],
+    ] as const
+  ).map(([id, content]): Attack => ({
     id,
     template: `<meta http-equiv="refresh" ${content}>`,
     payloads: [{ v: `data:text/html,<script>${pwn(id)}</script>` }, { v: `javascript:${pwn(id)}` }],
@@ -123,11 +151,13 @@ const ATTACKS: readonly Attack[] = [
     payloads: [{ v: `0;url=data:text/html,<script>${pwn('refresh-whole')}</script>` }],
   },
   // 5. SVG animation of an href; clicked once the animation has set it.
-  ...([
-    ['svg-values', '<animate attributeName="href" values="{{ v }}" dur="10s" fill="freeze"/>'],
-    ['svg-to', '<animate attributeName="href" to="{{ v }}" dur="0.01s" fill="freeze"/>'],
-    ['svg-set', '<set attributeName="href" to="{{ v }}"/>'],
-  ] as const).map(([id, anim]): Attack => ({
+  ...(
+    [
+      ['svg-values', '<animate attributeName="href" values="{{ v }}" dur="10s" fill="freeze"/>'],
+      ['svg-to', '<animate attributeName="href" to="{{ v }}" dur="0.01s" fill="freeze"/>'],
+      ['svg-set', '<set attributeName="href" to="{{ v }}"/>'],
+    ] as const
+  ).map(([id, anim]): Attack => ({
     id,
     template: `<svg width="100" height="40"><a id="t">${anim}<text y="20">go</text></a></svg>`,
     payloads: [{ v: `javascript:${pwn(id)}` }],
@@ -154,17 +184,39 @@ const ATTACKS: readonly Attack[] = [
   },
   // 7. Foreign content: inside <svg> and <math>, title, xmp, iframe… hold markup, not raw text
   // (an SVG title is an HTML integration point; <img>, <p> leave foreign content).
-  { id: 'svg-title-link', template: '<svg><title><a id="t" href="{{ v }}">go</a></title></svg>', payloads: [{ v: `javascript:${pwn('svg-title-link')}` }], click: true },
+  {
+    id: 'svg-title-link',
+    template: '<svg><title><a id="t" href="{{ v }}">go</a></title></svg>',
+    payloads: [{ v: `javascript:${pwn('svg-title-link')}` }],
+    click: true,
+  },
   { id: 'svg-xmp-handler', template: "<svg><xmp><img src=x onerror='x = [{{ v }}][0];'></xmp></svg>", payloads: [{ v: pwn('svg-xmp-handler') }] },
-  { id: 'math-title-unquoted', template: '<math><title><p id="t" title={{ v }}>x</p></title></math>', payloads: [{ v: `x onclick=${pwn('math-title-unquoted')}` }, { v: `x"><img src=x onerror=${pwn('math-title-unquoted')}>` }], click: true },
-  ...([['svg-iframe', '<svg><iframe>{{ v }}</iframe></svg>'], ['math-annotation-xmp', '<math><annotation-xml><xmp>{{ v }}</xmp></annotation-xml></math>'],
-    ['svg-cdata', '<svg><text><![CDATA[ {{ v }} ]]></text></svg>']] as const).map(([id, template]): Attack => ({
-    id, template, payloads: [{ v: `<img src=x onerror=${pwn(id)}>` }, { v: `]]><img src=x onerror=${pwn(id)}>` }],
+  {
+    id: 'math-title-unquoted',
+    template: '<math><title><p id="t" title={{ v }}>x</p></title></math>',
+    payloads: [{ v: `x onclick=${pwn('math-title-unquoted')}` }, { v: `x"><img src=x onerror=${pwn('math-title-unquoted')}>` }],
+    click: true,
+  },
+  ...(
+    [
+      ['svg-iframe', '<svg><iframe>{{ v }}</iframe></svg>'],
+      ['math-annotation-xmp', '<math><annotation-xml><xmp>{{ v }}</xmp></annotation-xml></math>'],
+      ['svg-cdata', '<svg><text><![CDATA[ {{ v }} ]]></text></svg>'],
+    ] as const
+  ).map(([id, template]): Attack => ({
+    id,
+    template,
+    payloads: [{ v: `<img src=x onerror=${pwn(id)}>` }, { v: `]]><img src=x onerror=${pwn(id)}>` }],
   })),
   // 8. A `$` right before a value in a template literal: a value starting with `{` opened a
   // substitution (found by the escaper fuzzer). In a script and in an event handler.
   { id: 'tmpl-dollar', template: '<script>var price = `Price: ${{ v }}`;</script>', payloads: [{ v: `{${pwn('tmpl-dollar')}}` }], csp: true },
-  { id: 'tmpl-dollar-handler', template: '<p id="t" onclick="var price = `${{ v }}`;">x</p>', payloads: [{ v: `{${pwn('tmpl-dollar-handler')}}` }], click: true },
+  {
+    id: 'tmpl-dollar-handler',
+    template: '<p id="t" onclick="var price = `${{ v }}`;">x</p>',
+    payloads: [{ v: `{${pwn('tmpl-dollar-handler')}}` }],
+    click: true,
+  },
   {
     // A macro's raw text, written into SVG as Markup.
     id: 'svg-macro-xmp',
@@ -192,7 +244,10 @@ const tagged = (a: Attack): boolean => typeof a.template === 'string' && !/\{%/.
 function render(a: Attack, data: Record<string, unknown>, control: boolean | 'html'): string {
   const run = (): string => {
     if (control === 'html') return viaTag(a.template as string, data);
-    if (typeof a.template === 'string') return compileWith(a.template, a.id, control ? envs.control : envs.palisade, null).render(data).toString();
+    if (typeof a.template === 'string')
+      return compileWith(a.template, a.id, control ? envs.control : envs.palisade, null)
+        .render(data)
+        .toString();
     const key = `${a.id}:${control}`;
     let t = loaders.get(key);
     if (t === undefined) {
@@ -245,7 +300,12 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Outcome { attack: Attack; payload: Record<string, unknown>; succeeded: boolean; detail: string }
+interface Outcome {
+  attack: Attack;
+  payload: Record<string, unknown>;
+  succeeded: boolean;
+  detail: string;
+}
 
 /** Loads every attack × payload, rendered by Palisade or the control, each in its own frame. */
 async function attackAll(control: boolean | 'html'): Promise<Outcome[]> {
@@ -259,7 +319,8 @@ async function attackAll(control: boolean | 'html'): Promise<Outcome[]> {
   });
   const top = `/top/${counter++}`;
   pages.set(top, {
-    body: '<!doctype html><body><script>window.__msgs = []; addEventListener("message", function (e) { window.__msgs.push(String(e.data)); });</script>' +
+    body:
+      '<!doctype html><body><script>window.__msgs = []; addEventListener("message", function (e) { window.__msgs.push(String(e.data)); });</script>' +
       paths.map((p, i) => `<iframe name="f${i}" src="${p}"></iframe>`).join(''),
     csp: false,
   });
@@ -270,7 +331,8 @@ async function attackAll(control: boolean | 'html'): Promise<Outcome[]> {
     const frame = page.frame({ name: `f${i}` });
     assert.ok(frame, `frame ${i} did not load`);
     let broke = false;
-    if (attack.click === true) await frame.evaluate(() => document.getElementById('t')?.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true })));
+    if (attack.click === true)
+      await frame.evaluate(() => document.getElementById('t')?.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true })));
     if (attack.broke !== undefined) broke = (await frame.evaluate(attack.broke(payload))) === true;
     out.push({ attack, payload, succeeded: broke, detail: broke ? 'the page check failed' : '' });
   }
@@ -289,13 +351,19 @@ async function attackAll(control: boolean | 'html'): Promise<Outcome[]> {
 describe('issue 18 holes in Chromium', () => {
   test('Palisade: no attack succeeds', async () => {
     const failed = (await attackAll(false)).filter((o) => o.succeeded);
-    assert.deepEqual(failed.map((o) => `${o.attack.id} ${JSON.stringify(o.payload)}: ${o.detail}`), []);
+    assert.deepEqual(
+      failed.map((o) => `${o.attack.id} ${JSON.stringify(o.payload)}: ${o.detail}`),
+      [],
+    );
   });
 
   test('the html tag, which shares the analysis: no attack succeeds', async () => {
     const outcomes = await attackAll('html');
     assert.ok(outcomes.length >= 20, `only ${outcomes.length} pages`);
-    assert.deepEqual(outcomes.filter((o) => o.succeeded).map((o) => `${o.attack.id} ${JSON.stringify(o.payload)}: ${o.detail}`), []);
+    assert.deepEqual(
+      outcomes.filter((o) => o.succeeded).map((o) => `${o.attack.id} ${JSON.stringify(o.payload)}: ${o.detail}`),
+      [],
+    );
   });
 
   test('control: with escaping off, every attack succeeds with at least one payload', async () => {
@@ -314,12 +382,22 @@ describe('issue 18 holes in Chromium', () => {
     const path = `/p/${counter++}`;
     pages.set(path, { body: `<!doctype html><body>${before}</body>`, csp: true });
     const top = `/top/${counter++}`;
-    pages.set(top, { body: `<!doctype html><body><script>window.__msgs = []; addEventListener("message", function (e) { window.__msgs.push(String(e.data)); });</script><iframe src="${path}"></iframe>`, csp: false });
+    pages.set(top, {
+      body: `<!doctype html><body><script>window.__msgs = []; addEventListener("message", function (e) { window.__msgs.push(String(e.data)); });</script><iframe src="${path}"></iframe>`,
+      csp: false,
+    });
     await page.goto(base + top, { waitUntil: 'load' });
     await page.waitForTimeout(200);
-    assert.deepEqual(await page.evaluate(() => (window as unknown as { __msgs: string[] }).__msgs), ['pwned:cut-escape'], 'the control: the old output runs the value');
+    assert.deepEqual(
+      await page.evaluate(() => (window as unknown as { __msgs: string[] }).__msgs),
+      ['pwned:cut-escape'],
+      'the control: the old output runs the value',
+    );
     for (const env of [envs.palisade, envs.control]) {
-      assert.throws(() => compileWith(template, 'cut.html', env, null), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_PARTIAL_NAME');
+      assert.throws(
+        () => compileWith(template, 'cut.html', env, null),
+        (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_PARTIAL_NAME',
+      );
     }
   });
 
@@ -331,9 +409,14 @@ describe('issue 18 holes in Chromium', () => {
     const path = `/p/${counter++}`;
     pages.set(path, { body: `<!doctype html><body>${body}</body>`, csp: false });
     const top = `/top/${counter++}`;
-    pages.set(top, { body: `<!doctype html><body><script>window.__msgs = []; addEventListener("message", function (e) { window.__msgs.push(String(e.data)); });</script><iframe name="u" src="${path}"></iframe>`, csp: false });
+    pages.set(top, {
+      body: `<!doctype html><body><script>window.__msgs = []; addEventListener("message", function (e) { window.__msgs.push(String(e.data)); });</script><iframe name="u" src="${path}"></iframe>`,
+      csp: false,
+    });
     await page.goto(base + top, { waitUntil: 'load' });
-    await page.frame({ name: 'u' })!.evaluate((type) => document.getElementById('t')?.dispatchEvent(new MouseEvent(type, { bubbles: true, cancelable: true })), event);
+    await page
+      .frame({ name: 'u' })!
+      .evaluate((type) => document.getElementById('t')?.dispatchEvent(new MouseEvent(type, { bubbles: true, cancelable: true })), event);
     await page.waitForTimeout(200);
     return page.evaluate(() => (window as unknown as { __msgs: string[] }).__msgs);
   }
@@ -367,7 +450,8 @@ describe('issue 18 holes in Chromium', () => {
   test('the layout that writes one block in a script and in text does not compile, escaping on or off', () => {
     for (const env of [envs.palisade, envs.control]) {
       assert.throws(
-        () => compileWith('<script>track({% block page %}"home"{% endblock %})</script>\n<h1>{% block page %}Home{% endblock %}</h1>', 'layout.html', env, null),
+        () =>
+          compileWith('<script>track({% block page %}"home"{% endblock %})</script>\n<h1>{% block page %}Home{% endblock %}</h1>', 'layout.html', env, null),
         (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_DUPLICATE_BLOCK',
       );
     }

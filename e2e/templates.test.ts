@@ -36,4 +36,3 @@ describe('contextual escaping in the browser', () => {
     });
   }
 });
-

@@ -22,9 +22,7 @@ const work = mkdtempSync(join(tmpdir(), 'palisade-e2e-uploads-'));
 const uploadDir = join(work, 'uploads');
 const clientDir = join(work, 'client');
 const PNG_1x1 = Buffer.from(
-  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
-    '1f15c4890000000d49444154789c6360f8cfc0f01f0005000201a5f9' +
-    '5b4b0000000049454e44ae426082',
+  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360f8cfc0f01f0005000201a5f9' + '5b4b0000000049454e44ae426082',
   'hex',
 );
 /** Each hostile file announces itself on the console if its script ever runs. */
@@ -86,9 +84,7 @@ before(async () => {
     if (s === undefined) return Response.text('no such file', { status: 404 });
     return sendUpload(req, s.path, { filename: s.name, inline: req.query.has('inline') });
   });
-  app.get('/gallery/:id', (req) =>
-    Response.unsafeHTML(`<!doctype html><img id="img" src="/files/${encodeURIComponent(req.params.id)}?inline">`),
-  );
+  app.get('/gallery/:id', (req) => Response.unsafeHTML(`<!doctype html><img id="img" src="/files/${encodeURIComponent(req.params.id)}?inline">`));
   palisade = await app.listen({ port: 0 });
 
   // The control: a bare node:http server that serves the same saved files inline, typed
@@ -117,7 +113,10 @@ after(async () => {
 
 async function uploadAll(page: Page): Promise<Map<string, string>> {
   await page.goto(`${palisade.url}/`);
-  await page.setInputFiles('input[type=file]', [...Object.keys(HOSTILE), 'dot.png'].map((n) => join(clientDir, n)));
+  await page.setInputFiles(
+    'input[type=file]',
+    [...Object.keys(HOSTILE), 'dot.png'].map((n) => join(clientDir, n)),
+  );
   await Promise.all([page.waitForURL(`${palisade.url}/list`), page.click('button')]);
   const links = await page.$$eval('a', (as) => as.map((a) => [a.getAttribute('data-name')!, a.getAttribute('href')!] as [string, string]));
   return new Map(links);
@@ -150,7 +149,11 @@ test('uploaded HTML, SVG and text open as downloads: no script runs, nothing ren
   assert.equal(res.headers()['content-type'], 'application/octet-stream');
   assert.equal(res.headers()['x-content-type-options'], 'nosniff');
   assert.match(res.headers()['content-security-policy']!, /sandbox/);
-  assert.deepEqual(consoleLines.filter((l) => l.startsWith('PWNED')), [], 'no uploaded script ran');
+  assert.deepEqual(
+    consoleLines.filter((l) => l.startsWith('PWNED')),
+    [],
+    'no uploaded script ran',
+  );
   await ctx.close();
 });
 

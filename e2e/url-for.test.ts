@@ -24,15 +24,17 @@ const attackerHits: string[] = [];
 
 before(async () => {
   const app = createApp({ env: 'test', logger: false });
-  app.get('/*', (req) => {
-    const p = req.query.get('p');
-    if (p === undefined) return Response.text(`page ${req.params['*']}`);
-    // safe: urlFor; control: the old rule (the value pasted at *, each segment encoded)
-    const link = req.query.has('control')
-      ? '/' + p.split('/').map(encodeURIComponent).join('/')
-      : app.urlFor('page', { '*': p });
-    return Response.html(PAGE.render({ link }));
-  }, { name: 'page' });
+  app.get(
+    '/*',
+    (req) => {
+      const p = req.query.get('p');
+      if (p === undefined) return Response.text(`page ${req.params['*']}`);
+      // safe: urlFor; control: the old rule (the value pasted at *, each segment encoded)
+      const link = req.query.has('control') ? '/' + p.split('/').map(encodeURIComponent).join('/') : app.urlFor('page', { '*': p });
+      return Response.html(PAGE.render({ link }));
+    },
+    { name: 'page' },
+  );
   palisade = await app.listen({ port: 0 });
   attacker = createServer((req, res) => {
     attackerHits.push(req.url ?? '');

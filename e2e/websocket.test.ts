@@ -45,7 +45,13 @@ before(async () => {
   a.ws('/ws/account-open', account, { csrf: false }); // the control
   app = await a.listen({ host: '127.0.0.1', port: 0, handleSignals: false });
   app.server.on('upgrade', (req, socket) => {
-    const h: Handshake = { path: req.url ?? '', origin: req.headers.origin, secFetchSite: req.headers['sec-fetch-site'] as string | undefined, cookie: /(^|; )session=/.test(req.headers.cookie ?? ''), status: 0 };
+    const h: Handshake = {
+      path: req.url ?? '',
+      origin: req.headers.origin,
+      secFetchSite: req.headers['sec-fetch-site'] as string | undefined,
+      cookie: /(^|; )session=/.test(req.headers.cookie ?? ''),
+      status: 0,
+    };
     handshakes.push(h);
     // The first bytes the server writes back carry the status line.
     const write = socket.write.bind(socket);

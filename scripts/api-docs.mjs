@@ -13,7 +13,10 @@ import { pathToFileURL } from 'node:url';
 function namesFrom(text, keyword) {
   const out = [];
   for (const m of text.matchAll(new RegExp(`${keyword}\\s+(?:type\\s+)?\\{([^}]*)\\}\\s+from\\s+'([^']+)'`, 'g'))) {
-    for (const raw of m[1].split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const raw of m[1]
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const [local, exported = local] = raw.replace(/^type\s+/, '').split(/\s+as\s+/);
       out.push({ local, exported, from: m[2] });
     }
@@ -26,7 +29,13 @@ export const reexports = (text) => namesFrom(text, 'export');
 const imports = (text) => namesFrom(text, 'import');
 
 /** A doc comment's text, without the stars. */
-const docText = (c) => c.replace(/^\/\*\*|\*\/$/g, '').split('\n').map((l) => l.replace(/^\s*\* ?/, '')).join('\n').trim();
+const docText = (c) =>
+  c
+    .replace(/^\/\*\*|\*\/$/g, '')
+    .split('\n')
+    .map((l) => l.replace(/^\s*\* ?/, ''))
+    .join('\n')
+    .trim();
 
 /** The end of the declaration starting at `i`: its closing brace or semicolon at depth 0. */
 function declarationEnd(text, i) {
@@ -36,7 +45,13 @@ function declarationEnd(text, i) {
     if (ch === '{' || ch === '(' || ch === '[' || ch === '<') depth++;
     else if (ch === '}' || ch === ')' || ch === ']' || (ch === '>' && text[j - 1] !== '=')) {
       depth--;
-      if (depth === 0 && ch === '}' && /^\s*(\n|$)/.test(text.slice(j + 1, j + 2) + '\n') && /^(export\s+)?(declare\s+)?(abstract\s+)?(class|interface|enum)\b/.test(text.slice(i).replace(/^\/\*\*[\s\S]*?\*\/\s*/, ''))) return j + 1;
+      if (
+        depth === 0 &&
+        ch === '}' &&
+        /^\s*(\n|$)/.test(text.slice(j + 1, j + 2) + '\n') &&
+        /^(export\s+)?(declare\s+)?(abstract\s+)?(class|interface|enum)\b/.test(text.slice(i).replace(/^\/\*\*[\s\S]*?\*\/\s*/, ''))
+      )
+        return j + 1;
     } else if (ch === ';' && depth === 0) return j + 1;
   }
   return text.length;
@@ -44,7 +59,10 @@ function declarationEnd(text, i) {
 
 /** Finds `name`'s declaration in a declaration file: its doc comment and text. */
 export function findDeclaration(text, name) {
-  const re = new RegExp(`(/\\*\\*(?:(?!\\*/)[\\s\\S])*\\*/\\s*)?^(?:export\\s+)?(?:declare\\s+)?(?:abstract\\s+)?(function|class|interface|type|const|let|enum)\\s+${name}\\b`, 'gm');
+  const re = new RegExp(
+    `(/\\*\\*(?:(?!\\*/)[\\s\\S])*\\*/\\s*)?^(?:export\\s+)?(?:declare\\s+)?(?:abstract\\s+)?(function|class|interface|type|const|let|enum)\\s+${name}\\b`,
+    'gm',
+  );
   const found = [];
   for (const m of text.matchAll(re)) {
     const start = m.index + (m[1]?.length ?? 0);
@@ -111,7 +129,7 @@ export function render(entries) {
     '',
     'Generated from the type declarations by `npm run docs`; every name `palisade` exports, by the',
     'module that defines it. [The list of exports](../api.md) says which guide explains each name;',
-    'the guides in this folder\'s parent say how the pieces fit together.',
+    "the guides in this folder's parent say how the pieces fit together.",
     '',
   ];
   for (const [file, list] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {

@@ -78,7 +78,10 @@ try {
   npm(['install', '--save-dev', `typescript@${pkg.devDependencies.typescript}`, `@types/node@${pkg.devDependencies['@types/node']}`, ...schemaLibs], app);
   writeFileSync(join(app, 'consumer.ts'), consumerSource('esm'));
   writeFileSync(join(app, 'consumer.cts'), consumerSource('cjs'));
-  writeFileSync(join(app, 'app.ts'), `import { createApp } from 'palisade';\n\nexport const app = createApp();\napp.get('/', (): string => 'hello', { name: 'index' });\n`);
+  writeFileSync(
+    join(app, 'app.ts'),
+    `import { createApp } from 'palisade';\n\nexport const app = createApp();\napp.get('/', (): string => 'hello', { name: 'index' });\n`,
+  );
   const compilerOptions = {
     target: 'ES2023',
     module: 'NodeNext',
@@ -89,7 +92,10 @@ try {
     verbatimModuleSyntax: true,
     resolveJsonModule: true,
   };
-  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...compilerOptions, outDir: 'out' }, include: ['consumer.ts', 'consumer.cts', 'app.ts'] }, null, 2));
+  writeFileSync(
+    join(app, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { ...compilerOptions, outDir: 'out' }, include: ['consumer.ts', 'consumer.cts', 'app.ts'] }, null, 2),
+  );
   writeFileSync(
     join(app, 'tsconfig.docs.json'),
     JSON.stringify({ compilerOptions: { ...compilerOptions, noEmit: true }, include: ['node_modules/palisade/docs/examples/**/*.ts'], exclude: [] }, null, 2),
@@ -108,7 +114,10 @@ try {
       const r = run(node, [file], { cwd: app });
       if (r.stdout.trim() !== 'consumer ok') fail(`${file} on ${version} printed:\n${r.stdout}${r.stderr}`);
     }
-    const bin = node === process.execPath ? ['npx', ['--no-install', 'palisade', '--help']] : [node, [join('node_modules', 'palisade', 'dist', 'cli', 'index.js'), '--help']];
+    const bin =
+      node === process.execPath
+        ? ['npx', ['--no-install', 'palisade', '--help']]
+        : [node, [join('node_modules', 'palisade', 'dist', 'cli', 'index.js'), '--help']];
     const help = run(bin[0], bin[1], { cwd: app });
     if (!help.stdout.startsWith('Usage: palisade <command>')) fail(`palisade --help printed:\n${help.stdout}${help.stderr}`);
     const cli = [join('node_modules', 'palisade', 'dist', 'cli', 'index.js')];
@@ -119,7 +128,9 @@ try {
     if (lines.length !== 1 || !lines[0].includes('npm install --save-dev tsx') || !lines[0].includes('[CONFIG_PACKAGE_MISSING]')) {
       fail(`palisade routes app.ts without tsx printed:\n${ts.stderr}`);
     }
-    step(`${version}: import and require() of every export path, the Redis store's missing-package error, npx palisade --help, a .js app, a .ts app without tsx: ok`);
+    step(
+      `${version}: import and require() of every export path, the Redis store's missing-package error, npx palisade --help, a .js app, a .ts app without tsx: ok`,
+    );
   }
   step('passed');
 } finally {

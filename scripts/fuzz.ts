@@ -46,7 +46,15 @@ async function escaper(): Promise<boolean> {
   console.log(`escaper fuzzer: seed ${s}, ${minutes} min (replay: npm run fuzz -- escaper --seed ${s} --minutes ${minutes})`);
   const cases = numberOption('cases');
   // Shrinking costs judge time: at most 15 s per failure and 25 failures, so a long run keeps searching.
-  const r = await runEscaperFuzz({ seed: s, minutes, ...(cases === undefined ? {} : { cases }), shrink: !args.includes('--no-shrink'), shrinkMs: 15_000, maxShrinks: 25, log });
+  const r = await runEscaperFuzz({
+    seed: s,
+    minutes,
+    ...(cases === undefined ? {} : { cases }),
+    shrink: !args.includes('--no-shrink'),
+    shrinkMs: 15_000,
+    maxShrinks: 25,
+    log,
+  });
   console.log(summary(r));
   return r.failures.length === 0;
 }

@@ -31,9 +31,8 @@ const concurrency = process.env.TEST_CONCURRENCY ?? (root === 'e2e' ? '1' : '2')
 // A browser file drives Chromium through many pages; on a loaded 2-core machine one file
 // can pass two minutes without anything being stuck, so the browser suite gets longer.
 const timeout = process.env.TEST_TIMEOUT ?? (root === 'e2e' ? '600000' : '120000');
-const r = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${timeout}`, ...files],
-  { stdio: 'inherit', env: { ...process.env, PALISADE_ENV: process.env.PALISADE_ENV ?? 'test' } },
-);
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${timeout}`, ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, PALISADE_ENV: process.env.PALISADE_ENV ?? 'test' },
+});
 process.exit(r.status ?? 1);

@@ -26,8 +26,7 @@ const clients = Number(arg('clients', '4'));
 const hostileConcurrency = Number(arg('hostile', '16'));
 const every = Number(arg('every', '5'));
 const demo =
-  arg('app', '') ||
-  ['examples/notes/app.ts', 'examples/notes/server.ts', 'examples/notes/main.ts', 'examples/hello/app.ts'].find((p) => existsSync(p))!;
+  arg('app', '') || ['examples/notes/app.ts', 'examples/notes/server.ts', 'examples/notes/main.ts', 'examples/hello/app.ts'].find((p) => existsSync(p))!;
 
 /** Valid requests for the demo: the hello app's routes, or the notes app's public pages. */
 const VALID: { method: string; path: string; ok: (status: number) => boolean; body?: string; headers?: Record<string, string> }[] = demo.includes('hello')
@@ -68,7 +67,14 @@ function rssMB(pid: number): number {
 const port = await freePort();
 const child = spawn(process.execPath, ['--import', 'tsx', demo], {
   stdio: ['ignore', 'pipe', 'pipe'],
-  env: { ...process.env, PORT: String(port), PALISADE_ENV: process.env.PALISADE_ENV ?? 'production', PALISADE_SECRET_KEY: process.env.PALISADE_SECRET_KEY ?? 'p2HO8JHlZKORXqWlA6tYn2Pe7rd-5X6F3PART96jVZ4', PALISADE_LOG_LEVEL: 'silent', PALISADE_ALLOWED_HOSTS: process.env.PALISADE_ALLOWED_HOSTS ?? '127.0.0.1' },
+  env: {
+    ...process.env,
+    PORT: String(port),
+    PALISADE_ENV: process.env.PALISADE_ENV ?? 'production',
+    PALISADE_SECRET_KEY: process.env.PALISADE_SECRET_KEY ?? 'p2HO8JHlZKORXqWlA6tYn2Pe7rd-5X6F3PART96jVZ4',
+    PALISADE_LOG_LEVEL: 'silent',
+    PALISADE_ALLOWED_HOSTS: process.env.PALISADE_ALLOWED_HOSTS ?? '127.0.0.1',
+  },
 });
 let childErr = '';
 child.stderr!.on('data', (d: Buffer) => (childErr += d.toString()));
@@ -130,7 +136,9 @@ const report = setInterval(() => {
   const t = Math.round((Date.now() - started) / 1000);
   const m = rssMB(child.pid!);
   rss.push([t, m]);
-  console.log(`${String(t).padStart(7)} ${String(m).padStart(9)} ${String(c.valid).padStart(7)} ${String(c.validFailed).padStart(7)} ${String(c.hostile).padStart(9)} ${String(c.fiveXX).padStart(5)} ${String(c.noAnswer).padStart(10)}`);
+  console.log(
+    `${String(t).padStart(7)} ${String(m).padStart(9)} ${String(c.valid).padStart(7)} ${String(c.validFailed).padStart(7)} ${String(c.hostile).padStart(9)} ${String(c.fiveXX).padStart(5)} ${String(c.noAnswer).padStart(10)}`,
+  );
 }, every * 1000);
 await Promise.all([...Array.from({ length: clients }, (_, k) => validLoop(k)), ...Array.from({ length: hostileConcurrency }, hostileLoop)]);
 clearInterval(report);

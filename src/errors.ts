@@ -35,7 +35,10 @@ export const ERROR_CODES = {
   HTTP_HTML_FOR_OTHER_REQUEST: { status: 500, title: 'An HTML response was rendered while another request was handled.' },
   HTTP_TIMEOUT: { status: 503, title: 'The handler did not answer in time.' },
   HTTP_INVALID_HEADER: { status: 500, title: 'A response header has a name or value that HTTP cannot carry.' },
-  HTTP_URL_FOR_VALUE: { status: 500, title: 'A value given to urlFor would make a URL that leaves its route (a path starting with //, an empty segment, or a . or .. segment).' },
+  HTTP_URL_FOR_VALUE: {
+    status: 500,
+    title: 'A value given to urlFor would make a URL that leaves its route (a path starting with //, an empty segment, or a . or .. segment).',
+  },
   HTTP_INVALID_STATUS: { status: 500, title: 'The response status is not a whole number from 200 to 599.' },
 
   // ---- BODY: request bodies and their limits ------------------------------------------
@@ -54,7 +57,10 @@ export const ERROR_CODES = {
   CONFIG_PACKAGE_MISSING: { status: 500, title: 'A feature in use needs an optional package that is not installed.' },
   CONFIG_SERVER_TIMEOUTS: { status: 500, title: 'The server timeouts cannot work together, or one is longer than node can time.' },
   CONFIG_LISTEN_FAILED: { status: 500, title: 'The server could not listen on the host and port it was given.' },
-  CONFIG_SETUP_FINISHED: { status: 500, title: 'A route, hook, error handler or blueprint was declared after the app handled its first request or began listening.' },
+  CONFIG_SETUP_FINISHED: {
+    status: 500,
+    title: 'A route, hook, error handler or blueprint was declared after the app handled its first request or began listening.',
+  },
 
   // ---- TEMPLATE: parsing and contextual escaping -------------------------------------
   TEMPLATE_SYNTAX: { status: 500, title: 'The template is not valid template syntax.' },
@@ -64,14 +70,20 @@ export const ERROR_CODES = {
   TEMPLATE_UNKNOWN_TEST: { status: 500, title: 'The template uses an `is` test that does not exist.' },
   TEMPLATE_BRANCH_CONTEXT: { status: 500, title: 'The branches of an if (or a loop and its else) end in different HTML contexts.' },
   TEMPLATE_LOOP_CONTEXT: { status: 500, title: 'A loop body changes the HTML context, so its values cannot be escaped the same way each time.' },
-  TEMPLATE_UNTERMINATED: { status: 500, title: 'The template (or a macro, call or set block) ends inside a tag, attribute, script, style, comment, <svg> or <math>.' },
+  TEMPLATE_UNTERMINATED: {
+    status: 500,
+    title: 'The template (or a macro, call or set block) ends inside a tag, attribute, script, style, comment, <svg> or <math>.',
+  },
   TEMPLATE_PARTIAL_NAME: { status: 500, title: 'A tag or attribute name is cut off by a template tag or value.' },
   TEMPLATE_VALUE_IN_TAG: { status: 500, title: 'A value is written where a tag or attribute name goes.' },
   TEMPLATE_AMBIGUOUS_URL: { status: 500, title: 'A value is written in a URL where it is unclear whether the URL has started.' },
   TEMPLATE_AMBIGUOUS_JS_SLASH: { status: 500, title: 'A "/" in a script could start a regular expression or be a division.' },
   TEMPLATE_DYNAMIC_SCRIPT_TYPE: { status: 500, title: 'The type of a <script> comes from a value.' },
   TEMPLATE_UNQUOTED_VALUE: { status: 500, title: 'An unquoted attribute value that starts with a value contains a double quote.' },
-  TEMPLATE_FOREIGN_CONTENT: { status: 500, title: 'Inside <svg> or <math>, a value cannot be escaped for one reading: a script or style, or markup whose reading depends on the HTML around it.' },
+  TEMPLATE_FOREIGN_CONTENT: {
+    status: 500,
+    title: 'Inside <svg> or <math>, a value cannot be escaped for one reading: a script or style, or markup whose reading depends on the HTML around it.',
+  },
   // Retired: values inside srcdoc documents are escaped for their context there.
   TEMPLATE_SRCDOC_MARKUP: { status: 500, title: 'A value is written inside srcdoc after markup.', deprecated: true },
   TEMPLATE_INCLUDE_CONTEXT: { status: 500, title: 'An include is placed outside HTML text.' },
@@ -84,13 +96,19 @@ export const ERROR_CODES = {
 
   // ---- ESCAPE: trusted values -----------------------------------------------------
   ESCAPE_REFUSED_VALUE: { status: 500, title: 'A value was refused in a URL or CSS slot and replaced by the sentinel (reported, not thrown).' },
-  ESCAPE_TRUSTED_REQUEST_DATA: { status: 500, title: 'Text containing a value from the current request was trusted as HTML, a URL, a script or a style (development and test).' },
+  ESCAPE_TRUSTED_REQUEST_DATA: {
+    status: 500,
+    title: 'Text containing a value from the current request was trusted as HTML, a URL, a script or a style (development and test).',
+  },
 
   // ---- SESSION: signed cookies and server-side stores ---------------------------------
   SESSION_STORE_UNAVAILABLE: { status: 503, title: 'The server-side session store is not answering.' },
   SESSION_COOKIE_TOO_LARGE: { status: 500, title: 'The session does not fit in a cookie.' },
   SESSION_VALUE_INVALID: { status: 500, title: 'A session value cannot be saved as JSON.' },
-  SESSION_REVOCATION_MISSING: { status: 500, title: 'session.setUser() or logout() was called in an app without the setting that ends a login (session.userEpoch, session.endUserSessions).' },
+  SESSION_REVOCATION_MISSING: {
+    status: 500,
+    title: 'session.setUser() or logout() was called in an app without the setting that ends a login (session.userEpoch, session.endUserSessions).',
+  },
 
   // ---- AUTH: passwords and logins -----------------------------------------------------
   AUTH_PASSWORD_TOO_LONG: { status: 400, title: 'A password is longer than any password hashPassword or verifyPassword accepts.' },
@@ -136,7 +154,7 @@ export const ERROR_CODES = {
   // ---- VALIDATION: route schemas -------------------------------------------------------
   VALIDATION_FAILED: { status: 422, title: "The request does not match the route's schema." },
   VALIDATION_RESPONSE: { status: 500, title: "The handler's response does not match the route's response schema." },
-  VALIDATION_SCHEMA_ERROR: { status: 500, title: "A schema of the route threw instead of returning its issues." },
+  VALIDATION_SCHEMA_ERROR: { status: 500, title: 'A schema of the route threw instead of returning its issues.' },
 
   // ---- WS: WebSockets ------------------------------------------------------------------
   WS_UPGRADE_REQUIRED: { status: 426, title: 'A plain HTTP request was sent to a WebSocket route.' },
@@ -183,7 +201,9 @@ export class PalisadeError extends Error {
     // A JavaScript caller may pass a status (`new HttpError(404)`) or a misspelt code: say so
     // rather than fail while building the error.
     if (spec === undefined) {
-      throw new TypeError(`${JSON.stringify(code)} is not a Palisade error code (they are listed in docs/errors/; a 404 is 'HTTP_NOT_FOUND'). To answer with any status, return a Response.`);
+      throw new TypeError(
+        `${JSON.stringify(code)} is not a Palisade error code (they are listed in docs/errors/; a 404 is 'HTTP_NOT_FOUND'). To answer with any status, return a Response.`,
+      );
     }
     super(message ?? spec.title, options);
     this.name = 'PalisadeError';

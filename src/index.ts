@@ -13,7 +13,16 @@ export type { MediaType } from './http/media-type.js';
 export { Markup, SafeURL, SafeScript, SafeStyle } from './escape/markup.js';
 export { escapeHTML } from './escape/html.js';
 export { html } from './html.js';
-export { renderString, compileTemplate, createTemplates, Template, Templates, type CompileOptions, type TemplatesOptions, type RenderEnv } from './templates/index.js';
+export {
+  renderString,
+  compileTemplate,
+  createTemplates,
+  Template,
+  Templates,
+  type CompileOptions,
+  type TemplatesOptions,
+  type RenderEnv,
+} from './templates/index.js';
 export { jsonify, XSSI_PREFIX, type JsonifyOptions } from './json/jsonify.js';
 export { toJSONForScript as tojson } from './escape/json.js';
 export type { CORSOptions } from './security/cors.js';
@@ -52,11 +61,44 @@ export type { RouteSchema, AnySchema, ResponseSchemas, Valid, ResponseValue } fr
 export type { ValidationOptions } from './validation/validation-protection.js';
 export type { ValidationIssue } from './validation/issues.js';
 export type { OpenAPIOptions, JSONSchemaObject } from './openapi/options.js';
-export { defineForm, fields, Form, Field, ListField, FormView, FieldView, flash, getFlashedMessages, CSRF_FAILED_MESSAGE, DEFAULT_FORM_LIMITS } from './forms/index.js';
+export {
+  defineForm,
+  fields,
+  Form,
+  Field,
+  ListField,
+  FormView,
+  FieldView,
+  flash,
+  getFlashedMessages,
+  CSRF_FAILED_MESSAGE,
+  DEFAULT_FORM_LIMITS,
+} from './forms/index.js';
 export type {
-  FormShape, InferShape, FormOptions, FormResult, FormSuccess, FormFailure, FormValues, FormCheckResult, FieldInfo, Check, FieldOptions,
-  StringOptions, NumberOptions, DateOptions, FileOptions, Choice, HtmlHints, RawInput, SchemaFieldOptions, ViewOptions, RenderOptions,
-  FlashedOptions, FormLimits, FormsOptions,
+  FormShape,
+  InferShape,
+  FormOptions,
+  FormResult,
+  FormSuccess,
+  FormFailure,
+  FormValues,
+  FormCheckResult,
+  FieldInfo,
+  Check,
+  FieldOptions,
+  StringOptions,
+  NumberOptions,
+  DateOptions,
+  FileOptions,
+  Choice,
+  HtmlHints,
+  RawInput,
+  SchemaFieldOptions,
+  ViewOptions,
+  RenderOptions,
+  FlashedOptions,
+  FormLimits,
+  FormsOptions,
 } from './forms/index.js';
 // These modules add members to interfaces by declaration merging (`req.files()`, the
 // `jsonMaxDepth` route option, the request scope and internals); naming them here puts their

@@ -16,7 +16,12 @@ function exported(file: string): Map<string, number> {
   const add = (n: string): void => void out.set(n, (out.get(n) ?? 0) + 1);
   for (const m of src.matchAll(/^export\s+(?:type\s+)?\{([^}]*)\}/gm)) {
     for (const part of m[1]!.split(',')) {
-      const name = part.trim().replace(/^type\s+/, '').split(/\s+as\s+/).pop()!.trim();
+      const name = part
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)
+        .pop()!
+        .trim();
       if (name !== '') add(name);
     }
   }
@@ -72,7 +77,17 @@ test('the test client is exported once, from palisade/testing; internals are not
     assert.equal(main.has(n), false, `palisade exports ${n}; it belongs to palisade/testing`);
     assert.equal(testing.get(n), 1);
   }
-  for (const n of ['runInScope', 'currentScope', 'bindScope', 'iterateInScope', 'AppBase', 'Dispatcher', 'sessionInternals', 'RequestInternals', 'Protection']) {
+  for (const n of [
+    'runInScope',
+    'currentScope',
+    'bindScope',
+    'iterateInScope',
+    'AppBase',
+    'Dispatcher',
+    'sessionInternals',
+    'RequestInternals',
+    'Protection',
+  ]) {
     assert.equal(main.has(n), false, `palisade exports the internal ${n}`);
   }
 });
@@ -86,9 +101,22 @@ test("internals are behind registered symbols, not on the app's or the request's
     return 'ok';
   });
   await app.test().get('/');
-  for (const name of ['respond', 'createRequest', 'upgrade', 'handle', 'protections', 'fixSetup', 'declarations', 'routeDecls', 'beforeHooks', 'afterHooks', 'errorHandlers']) {
+  for (const name of [
+    'respond',
+    'createRequest',
+    'upgrade',
+    'handle',
+    'protections',
+    'fixSetup',
+    'declarations',
+    'routeDecls',
+    'beforeHooks',
+    'afterHooks',
+    'errorHandlers',
+  ]) {
     assert.equal(name in app, false, `app.${name} is public`);
   }
   assert.equal('internals' in seen!, false, 'req.internals is public');
-  for (const key of ['palisade.respond', 'palisade.createRequest', 'palisade.protections']) assert.equal(typeof (app as unknown as Record<symbol, unknown>)[Symbol.for(key)] !== 'undefined', true, key);
+  for (const key of ['palisade.respond', 'palisade.createRequest', 'palisade.protections'])
+    assert.equal(typeof (app as unknown as Record<symbol, unknown>)[Symbol.for(key)] !== 'undefined', true, key);
 });

@@ -24,11 +24,19 @@ function exportsOf(file: string, seen = new Set<string>()): Set<string> {
   const src = readFileSync(file, 'utf8');
   for (const m of src.matchAll(/^export\s+(?:type\s+)?\{([^}]*)\}/gm)) {
     for (const part of m[1]!.split(',')) {
-      const name = part.trim().replace(/^type\s+/, '').split(/\s+as\s+/).pop()!.trim();
+      const name = part
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)
+        .pop()!
+        .trim();
       if (name !== '') names.add(name);
     }
   }
-  for (const m of src.matchAll(/^export\s+(?:declare\s+)?(?:async\s+)?(?:function\*?|class|const|let|interface|type|enum|abstract\s+class)\s+([A-Za-z_$][\w$]*)/gm)) names.add(m[1]!);
+  for (const m of src.matchAll(
+    /^export\s+(?:declare\s+)?(?:async\s+)?(?:function\*?|class|const|let|interface|type|enum|abstract\s+class)\s+([A-Za-z_$][\w$]*)/gm,
+  ))
+    names.add(m[1]!);
   if (/^export\s+default\b/m.test(src)) names.add('default');
   for (const m of src.matchAll(/^export\s+\*\s+from\s+['"]([^'"]+)['"]/gm)) {
     for (const n of exportsOf(resolve(dirname(file), m[1]!.replace(/\.js$/, '.ts')), seen)) names.add(n);
@@ -43,11 +51,19 @@ function importsOf(code: string): { spec: string; names: string[] }[] {
     const clause = m[2]!;
     const names: string[] = [];
     const braces = /\{([^}]*)\}/.exec(clause);
-    if (braces) for (const p of braces[1]!.split(',')) {
-      const n = p.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]!.trim();
-      if (n !== '') names.push(n);
-    }
-    const def = clause.replace(/\{[^}]*\}/, '').replace(/,/g, ' ').trim();
+    if (braces)
+      for (const p of braces[1]!.split(',')) {
+        const n = p
+          .trim()
+          .replace(/^type\s+/, '')
+          .split(/\s+as\s+/)[0]!
+          .trim();
+        if (n !== '') names.push(n);
+      }
+    const def = clause
+      .replace(/\{[^}]*\}/, '')
+      .replace(/,/g, ' ')
+      .trim();
     if (def !== '' && !def.startsWith('*')) names.push('default');
     out.push({ spec: m[3]!, names });
   }
@@ -65,9 +81,7 @@ function target(spec: string, from: string | null): string {
 }
 
 function walk(dir: string, keep: (f: string) => boolean): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? walk(join(dir, e.name), keep) : keep(e.name) ? [join(dir, e.name)] : [],
-  );
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name), keep) : keep(e.name) ? [join(dir, e.name)] : []));
 }
 
 test('docs samples import only names the package exports, from its entry points', () => {

@@ -39,7 +39,9 @@ test('docs examples import Palisade as an app does: by its package name, never b
   // docs/ is shipped in the package and src/ is not: a path out of docs/examples breaks
   // in every installed copy (docs/installing.md#from-git-or-from-a-checkout).
   const files = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : /\.[cm]?[jt]s$/.test(e.name) ? [join(dir, e.name)] : []));
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? files(join(dir, e.name)) : /\.[cm]?[jt]s$/.test(e.name) ? [join(dir, e.name)] : [],
+    );
   const outside: string[] = [];
   let palisade = 0;
   for (const file of files('docs/examples')) {

@@ -6,7 +6,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { ERROR_CODES, HttpError, PalisadeError, docsLink, type ErrorCode } from '../src/errors.js';
 
 const codes = Object.keys(ERROR_CODES) as ErrorCode[];
-const pages = readdirSync('docs/errors').filter((f) => f.endsWith('.md') && f !== 'README.md').map((f) => f.slice(0, -3));
+const pages = readdirSync('docs/errors')
+  .filter((f) => f.endsWith('.md') && f !== 'README.md')
+  .map((f) => f.slice(0, -3));
 
 test('every code has a docs page with the three parts', () => {
   const missing = codes.filter((c) => !pages.includes(c));
@@ -38,6 +40,10 @@ test('codes carry their area prefix, status and link', () => {
 
 test('a status or an unknown code given for a code is a TypeError that says what codes are', () => {
   for (const bad of [404, 'HTTP_NOT_FOUNDD', 'toString', '__proto__']) {
-    assert.throws(() => new HttpError(bad as never, 'x'), (e: unknown) => e instanceof TypeError && /is not a Palisade error code .*'HTTP_NOT_FOUND'/.test(e.message), String(bad));
+    assert.throws(
+      () => new HttpError(bad as never, 'x'),
+      (e: unknown) => e instanceof TypeError && /is not a Palisade error code .*'HTTP_NOT_FOUND'/.test(e.message),
+      String(bad),
+    );
   }
 });

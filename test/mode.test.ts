@@ -29,7 +29,12 @@ function child(args: string[], env: Record<string, string | undefined>): { stdou
   for (const [k, v] of Object.entries(env)) if (v !== undefined) base[k] = v;
   const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, ...args], { env: base, encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 0, r.stderr);
-  const last = r.stdout.trim().split('\n').filter((l) => l.startsWith('{"')).at(-1) ?? '{}';
+  const last =
+    r.stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{"'))
+      .at(-1) ?? '{}';
   return { stdout: r.stdout, stderr: r.stderr, out: JSON.parse(last) as Record<string, unknown> };
 }
 
@@ -40,7 +45,11 @@ test('resolveMode: the setting, else PALISADE_ENV, else production', () => {
   assert.equal(resolveMode('test', { PALISADE_ENV: 'production' }), 'test');
   assert.equal(resolveMode('production', { PALISADE_ENV: 'development' }), 'production');
   for (const bad of ['prod', 'dev', 'Development', 42]) {
-    assert.throws(() => resolveMode(bad, {}), (e: unknown) => e instanceof ConfigError && e.code === 'CONFIG_INVALID', String(bad));
+    assert.throws(
+      () => resolveMode(bad, {}),
+      (e: unknown) => e instanceof ConfigError && e.code === 'CONFIG_INVALID',
+      String(bad),
+    );
   }
 });
 
@@ -68,7 +77,9 @@ test('attack: a failing handler shows nothing of the error to a client unless de
   assert.doesNotMatch((await failingApp({ env: 'test' }).test().get('/boom')).text, /ECONNREFUSED/);
   // Control: the same attack shows the message and the stack once development is asked for.
   for (const dev of [() => failingApp({ env: 'development' }), () => withoutEnv(() => ((process.env.PALISADE_ENV = 'development'), failingApp({})))]) {
-    const res = await dev().test().get('/boom', { headers: { accept: 'application/json' } });
+    const res = await dev()
+      .test()
+      .get('/boom', { headers: { accept: 'application/json' } });
     assert.equal(res.status, 500);
     assert.match(res.text, /ECONNREFUSED db-primary\.internal/);
     assert.match(res.json<{ error: { stack: string } }>().error.stack, /mode\.test\.ts/);
@@ -102,7 +113,7 @@ test('one mode for the app, its templates, other loaders and template strictness
   assert.doesNotMatch(child(['modes', '-'], { PALISADE_ENV: 'test' }).stderr, /development mode/);
 });
 
-test('a CSP report is logged with the app\'s logger (its mode and logger setting), not by PALISADE_ENV', () => {
+test("a CSP report is logged with the app's logger (its mode and logger setting), not by PALISADE_ENV", () => {
   const logged = child(['csp', 'development'], { PALISADE_ENV: 'test' });
   assert.equal(logged.out.status, 204);
   assert.match(logged.stdout, /CSP violation/);

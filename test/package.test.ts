@@ -46,7 +46,9 @@ function packageUses(): Map<string, Set<Use>> {
   };
   for (const file of sourceFiles('src')) {
     // Comments hold examples (`import … from 'palisade'`); they are not uses.
-    const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+    const code = readFileSync(file, 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/^\s*\/\/.*$/gm, '');
     for (const m of code.matchAll(/^\s*(import|export)\s+(type\s)?[^;]*?from\s+'([^']+)'/gm)) add(m[3]!, m[2] ? 'type' : 'at-load');
     for (const m of code.matchAll(/^\s*import\s+'([^']+)'/gm)) add(m[1]!, 'at-load');
     for (const m of code.matchAll(/typeof\s+import\(\s*'([^']+)'\s*\)/g)) add(m[1]!, 'type');
@@ -167,7 +169,11 @@ test('require() and import of every export path', () => {
   assert.ok(counts.palisade! > 40, viaRequire.stdout);
   assert.equal(counts['palisade/testing'], JSON.parse(viaImport.stdout)['palisade/testing']);
   // require(esm) of a package with no top-level await gives the namespace itself.
-  const same = node(['--input-type=module', '-e', `import { createRequire } from 'node:module'; import * as ns from 'palisade'; console.log(createRequire(import.meta.url)('palisade').createApp === ns.createApp);`]);
+  const same = node([
+    '--input-type=module',
+    '-e',
+    `import { createRequire } from 'node:module'; import * as ns from 'palisade'; console.log(createRequire(import.meta.url)('palisade').createApp === ns.createApp);`,
+  ]);
   assert.equal(same.stdout.trim(), 'true', same.stderr);
 });
 
@@ -192,8 +198,14 @@ test('a Redis store without ioredis installed: CONFIG_PACKAGE_MISSING, naming th
 
 test('the palisade command: a .js app needs nothing more; a .ts app without tsx gets one line naming the fix', () => {
   const cli = join('node_modules', 'palisade', 'dist', 'cli', 'index.js');
-  writeFileSync(join(project, 'app.js'), `import { createApp } from 'palisade';\nexport const app = createApp();\napp.get('/', () => 'hi', { name: 'index' });\n`);
-  writeFileSync(join(project, 'app.ts'), `import { createApp } from 'palisade';\nexport const app = createApp();\napp.get('/', (): string => 'hi', { name: 'index' });\n`);
+  writeFileSync(
+    join(project, 'app.js'),
+    `import { createApp } from 'palisade';\nexport const app = createApp();\napp.get('/', () => 'hi', { name: 'index' });\n`,
+  );
+  writeFileSync(
+    join(project, 'app.ts'),
+    `import { createApp } from 'palisade';\nexport const app = createApp();\napp.get('/', (): string => 'hi', { name: 'index' });\n`,
+  );
   const help = node([cli, '--help']);
   assert.equal(help.status, 0, help.stderr);
   assert.match(help.stdout, /^Usage: palisade <command>/);
@@ -205,5 +217,8 @@ test('the palisade command: a .js app needs nothing more; a .ts app without tsx 
   assert.equal(ts.stdout, '');
   const lines = ts.stderr.trimEnd().split('\n');
   assert.equal(lines.length, 1, ts.stderr);
-  assert.match(lines[0]!, /^palisade: Running a TypeScript app \(.*app\.ts\) needs the package "tsx", which is not installed\. Install it: npm install --save-dev tsx, or compile the app and give the \.js file \[CONFIG_PACKAGE_MISSING\]/);
+  assert.match(
+    lines[0]!,
+    /^palisade: Running a TypeScript app \(.*app\.ts\) needs the package "tsx", which is not installed\. Install it: npm install --save-dev tsx, or compile the app and give the \.js file \[CONFIG_PACKAGE_MISSING\]/,
+  );
 });

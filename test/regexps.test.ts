@@ -71,13 +71,22 @@ test('no regular expression in src/ can backtrack super-linearly', () => {
 
 test('control: the check flags a backtracking regex, a quadratic search and a stale exemption', () => {
   const bad = [
-    "export const range = (h: string) => /^\\s*bytes\\s*=\\s*(\\d*)\\s*-\\s*(\\d*)\\s*$/i.exec(h);",
+    'export const range = (h: string) => /^\\s*bytes\\s*=\\s*(\\d*)\\s*-\\s*(\\d*)\\s*$/i.exec(h);',
     "export const trim = (s: string): string => s.replace(/\\s+$/, '');",
     '// eslint-disable-next-line regexp/no-super-linear-move -- nothing here to exempt',
-    "export const ok = (s: string): boolean => /^a$/.test(s);",
+    'export const ok = (s: string): boolean => /^a$/.test(s);',
   ].join('\n');
   const found = lintRegexps(bad, 'control.ts');
-  assert.ok(found.some((m) => m.startsWith('control.ts:1:') && m.includes('regexp/no-super-linear-backtracking')), found.join('\n'));
-  assert.ok(found.some((m) => m.startsWith('control.ts:2:') && m.includes('regexp/no-super-linear-move')), found.join('\n'));
-  assert.ok(found.some((m) => m.startsWith('control.ts:3:') && /unused eslint-disable/i.test(m)), found.join('\n'));
+  assert.ok(
+    found.some((m) => m.startsWith('control.ts:1:') && m.includes('regexp/no-super-linear-backtracking')),
+    found.join('\n'),
+  );
+  assert.ok(
+    found.some((m) => m.startsWith('control.ts:2:') && m.includes('regexp/no-super-linear-move')),
+    found.join('\n'),
+  );
+  assert.ok(
+    found.some((m) => m.startsWith('control.ts:3:') && /unused eslint-disable/i.test(m)),
+    found.join('\n'),
+  );
 });

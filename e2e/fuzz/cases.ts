@@ -34,7 +34,16 @@ function extraSlot(rng: Rng): Slot {
 export function generateCase(seed: number, engines: readonly Engine[] = ['template', 'html']): FuzzCase {
   const rng = new Rng(seed);
   const carrier = slot(rng, ' id="t"');
-  const extras = Array.from({ length: rng.weighted([[6, 0], [3, 1], [1, 2]] as const) }, () => extraSlot(rng));
+  const extras = Array.from(
+    {
+      length: rng.weighted([
+        [6, 0],
+        [3, 1],
+        [1, 2],
+      ] as const),
+    },
+    () => extraSlot(rng),
+  );
   const engine: Engine = engines.length === 1 ? engines[0]! : rng.chance(0.25) ? 'html' : 'template';
   const src = construct(rng, carrier, extras, engine);
   return {

@@ -41,19 +41,31 @@ async function withEscapers<T>(swap: Record<string, Escaper>, fn: (restore: () =
 const str = (v: unknown): string => (v == null ? '' : String(v));
 
 /** New only if the real escaper, with escaping on, does not fail the same way on the case. */
-const realEscaperPasses = (restore: () => void, reapply: () => void) => async (c: FuzzCase, v: string, benign: boolean, kind: FailureKind): Promise<boolean> => {
-  restore();
-  try {
-    return (await recheck(judge, c, v, benign, kind, {})) === null;
-  } finally {
-    reapply();
-  }
-};
+const realEscaperPasses =
+  (restore: () => void, reapply: () => void) =>
+  async (c: FuzzCase, v: string, benign: boolean, kind: FailureKind): Promise<boolean> => {
+    restore();
+    try {
+      return (await recheck(judge, c, v, benign, kind, {})) === null;
+    } finally {
+      reapply();
+    }
+  };
 
 test('escaping switched off: found within 60 templates', async () => {
   const r = await runEscaperFuzz({
-    seed: 1, cases: 60, judge, render: { unsafeDisableEscaping: true }, engines: ['template'], stopAfter: 1, fidelity: false, shrinkMs: 20_000,
-    isNew: realEscaperPasses(() => {}, () => {}),
+    seed: 1,
+    cases: 60,
+    judge,
+    render: { unsafeDisableEscaping: true },
+    engines: ['template'],
+    stopAfter: 1,
+    fidelity: false,
+    shrinkMs: 20_000,
+    isNew: realEscaperPasses(
+      () => {},
+      () => {},
+    ),
   });
   const f = r.failures.find((x) => x.kind !== 'fidelity');
   assert.ok(f, 'no failure found with escaping off');
@@ -65,7 +77,17 @@ test('escaping switched off: found within 60 templates', async () => {
 test('an attribute escaper that forgets single quotes: found', async () => {
   const attr: Escaper = (v) => escapeHTML(str(v)).replace(/&#39;/g, "'");
   const r = await withEscapers({ attr }, (restore, reapply) =>
-    runEscaperFuzz({ seed: 2, cases: 1500, judge, stopAfter: 1, fidelity: false, shrink: false, engines: ['template'], isNew: realEscaperPasses(restore, reapply) }));
+    runEscaperFuzz({
+      seed: 2,
+      cases: 1500,
+      judge,
+      stopAfter: 1,
+      fidelity: false,
+      shrink: false,
+      engines: ['template'],
+      isNew: realEscaperPasses(restore, reapply),
+    }),
+  );
   const f = r.failures.find((x) => x.kind !== 'fidelity');
   assert.ok(f, `no failure found in ${r.templates} templates`);
   console.log(`found after ${r.templates} templates: ${f.kind}: ${f.row}`);
@@ -76,7 +98,17 @@ test('a URL filter fooled by case, white space and entities: found', async () =>
   const url: Escaper = (v) => naive(str(v));
   const urlAttr: Escaper = (v) => escapeHTML(naive(str(v)));
   const r = await withEscapers({ url, urlAttr }, (restore, reapply) =>
-    runEscaperFuzz({ seed: 3, cases: 1500, judge, stopAfter: 1, fidelity: false, shrink: false, engines: ['template'], isNew: realEscaperPasses(restore, reapply) }));
+    runEscaperFuzz({
+      seed: 3,
+      cases: 1500,
+      judge,
+      stopAfter: 1,
+      fidelity: false,
+      shrink: false,
+      engines: ['template'],
+      isNew: realEscaperPasses(restore, reapply),
+    }),
+  );
   const f = r.failures.find((x) => x.kind !== 'fidelity');
   assert.ok(f, `no failure found in ${r.templates} templates`);
   console.log(`found after ${r.templates} templates: ${f.kind}: ${f.row}`);

@@ -41,7 +41,9 @@ function check(r: EscaperFuzzReport): void {
 }
 
 test(`escaper fuzzer, fixed seed ${FIXED_SEED}`, { timeout: 30 * 60_000 }, async () => {
-  check(await runEscaperFuzz({ seed: Number(process.env.FUZZ_ESCAPER_SEED ?? FIXED_SEED), cases: CASES, judge, maxShrinks: 4, shrinkMs: 10_000, log: console.log }));
+  check(
+    await runEscaperFuzz({ seed: Number(process.env.FUZZ_ESCAPER_SEED ?? FIXED_SEED), cases: CASES, judge, maxShrinks: 4, shrinkMs: 10_000, log: console.log }),
+  );
 });
 
 test('escaper fuzzer, a new seed', { timeout: 30 * 60_000, skip: process.env.FUZZ_ESCAPER_SEED !== undefined }, async () => {

@@ -13,7 +13,8 @@ import type { Reader } from './slot.js';
 
 const PAGE_SCRIPT = readFileSync(new URL('./judge-page.js', import.meta.url), 'utf8');
 // `__name` is the helper tsx (esbuild keepNames) calls inside functions passed to page.evaluate.
-const TOP = '<!doctype html><html><head><meta charset="utf-8"><script>window.__name = (f) => f;</script></head><body><script src="/fuzz/judge.js"></script></body></html>';
+const TOP =
+  '<!doctype html><html><head><meta charset="utf-8"><script>window.__name = (f) => f;</script></head><body><script src="/fuzz/judge.js"></script></body></html>';
 // Every document a case loads or navigates to runs this first, so frames inside a case
 // report to the judge too.
 const INIT = 'if (window !== top) { try { top.__judgeAttach(window); } catch {} }';
@@ -128,10 +129,11 @@ export class Judge {
     let timer: NodeJS.Timeout | undefined;
     try {
       const out = await Promise.race([
-        page.evaluate(
-          ([p, settle, timeout]) => (window as unknown as { __judge: (...a: unknown[]) => Promise<unknown> }).__judge(p, settle, timeout),
-          [payload, this.#settleMs, this.#timeoutMs] as const,
-        ),
+        page.evaluate(([p, settle, timeout]) => (window as unknown as { __judge: (...a: unknown[]) => Promise<unknown> }).__judge(p, settle, timeout), [
+          payload,
+          this.#settleMs,
+          this.#timeoutMs,
+        ] as const),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error(`the judge page did not answer within ${this.#timeoutMs * 4} ms`)), this.#timeoutMs * 4);
         }),

@@ -54,5 +54,5 @@ export class Rng {
 
 /** A seed for a run that was not given one. */
 export function randomSeed(): number {
-  return (Math.floor(Math.random() * 4294967296) >>> 0) || 1;
+  return Math.floor(Math.random() * 4294967296) >>> 0 || 1;
 }

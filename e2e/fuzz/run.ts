@@ -127,8 +127,20 @@ export async function runEscaperFuzz(opts: EscaperFuzzOptions): Promise<EscaperF
   const maxCases = opts.cases ?? Infinity;
   const batch = opts.batch ?? 40;
   const report: EscaperFuzzReport = {
-    seed: opts.seed, templates: 0, renders: 0, seconds: 0, refused: {}, contexts: {}, families: {}, constructs: {},
-    fidelityChecks: 0, dirtyReferences: 0, flaky: 0, notNew: 0, failures: [], time: { render: 0, judge: 0, shrink: 0 },
+    seed: opts.seed,
+    templates: 0,
+    renders: 0,
+    seconds: 0,
+    refused: {},
+    contexts: {},
+    families: {},
+    constructs: {},
+    fidelityChecks: 0,
+    dirtyReferences: 0,
+    flaky: 0,
+    notNew: 0,
+    failures: [],
+    time: { render: 0, judge: 0, shrink: 0 },
   };
   const byKey = new Map<string, Failure>();
   const bySignature = new Map<string, Failure>();
@@ -144,7 +156,12 @@ export async function runEscaperFuzz(opts: EscaperFuzzOptions): Promise<EscaperF
       return;
     }
     // A failure must recur when its case is judged alone (a late event of another case does not).
-    if (kind !== 'compile-crash' && kind !== 'render-crash' && kind !== 'judge-crash' && (await recheck(judge, c, value, benign, kind, opts.render ?? {})) === null) {
+    if (
+      kind !== 'compile-crash' &&
+      kind !== 'render-crash' &&
+      kind !== 'judge-crash' &&
+      (await recheck(judge, c, value, benign, kind, opts.render ?? {})) === null
+    ) {
       report.flaky++;
       return;
     }
@@ -160,7 +177,10 @@ export async function runEscaperFuzz(opts: EscaperFuzzOptions): Promise<EscaperF
     const f: Failure = { kind, detail, case: c, value, benign, shrunk, row: tableRow(kind, shrunk ?? { case: c, value, detail }), count: 1 };
     byKey.set(key, f);
     // Shrunk cases that came out the same (but for the value) are one failure.
-    const sig = shrunk === null ? null : `${kind}|${shrunk.case.engine === 'html' ? JSON.stringify(shrunk.case.html) : shrunk.case.main}|${JSON.stringify(shrunk.case.files)}`;
+    const sig =
+      shrunk === null
+        ? null
+        : `${kind}|${shrunk.case.engine === 'html' ? JSON.stringify(shrunk.case.html) : shrunk.case.main}|${JSON.stringify(shrunk.case.files)}`;
     const same = sig === null ? undefined : bySignature.get(sig);
     if (same !== undefined) {
       same.count++;
@@ -169,7 +189,9 @@ export async function runEscaperFuzz(opts: EscaperFuzzOptions): Promise<EscaperF
     }
     if (sig !== null) bySignature.set(sig, f);
     report.failures.push(f);
-    log(`FAILURE ${kind} (${UNSAFE.has(kind) ? 'unsafe' : 'wrong'}) in ${c.family} via ${c.construct}, case seed ${c.seed}: ${shrunk?.detail ?? detail}\n  ${f.row}`);
+    log(
+      `FAILURE ${kind} (${UNSAFE.has(kind) ? 'unsafe' : 'wrong'}) in ${c.family} via ${c.construct}, case seed ${c.seed}: ${shrunk?.detail ?? detail}\n  ${f.row}`,
+    );
   };
 
   try {
@@ -237,7 +259,9 @@ export async function runEscaperFuzz(opts: EscaperFuzzOptions): Promise<EscaperF
       }
       report.seconds = (Date.now() - started) / 1000;
       if (report.templates % (batch * 10) < batch) {
-        log(`${report.templates} templates, ${report.renders} renders judged, ${(report.renders / report.seconds).toFixed(1)} renders/s, ${report.failures.length} failures`);
+        log(
+          `${report.templates} templates, ${report.renders} renders judged, ${(report.renders / report.seconds).toFixed(1)} renders/s, ${report.failures.length} failures`,
+        );
       }
     }
   } finally {
@@ -250,7 +274,11 @@ export async function runEscaperFuzz(opts: EscaperFuzzOptions): Promise<EscaperF
 /** The report as lines of text. */
 export function summary(r: EscaperFuzzReport): string {
   const top = (o: Record<string, number>, n: number): string =>
-    Object.entries(o).sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${k} ${v}`).join(', ');
+    Object.entries(o)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
   const refused = Object.values(r.refused).reduce((a, b) => a + b, 0);
   return [
     `seed ${r.seed}: ${r.templates} templates (${refused} refused at compile time), ${r.renders} renders judged in ${r.seconds.toFixed(0)} s: ` +

@@ -110,7 +110,15 @@ function candidates(x: Candidate, round: number): Candidate[] {
  * Shrinks a failing case and value while a failure of `kind` remains, for at most
  * `budgetMs`. Returns the smallest found, with what the judge saw.
  */
-export async function shrink(judge: Judge, c: FuzzCase, value: string, benign: boolean, kind: FailureKind, opts: RenderOptions, budgetMs = 30_000): Promise<Shrunk | null> {
+export async function shrink(
+  judge: Judge,
+  c: FuzzCase,
+  value: string,
+  benign: boolean,
+  kind: FailureKind,
+  opts: RenderOptions,
+  budgetMs = 30_000,
+): Promise<Shrunk | null> {
   if (kind === 'judge-crash') return null;
   let best: Candidate = { c, value };
   let detail = '';

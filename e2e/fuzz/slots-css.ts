@@ -22,53 +22,112 @@ interface CssHole {
 }
 
 const OTHER_VALUES: readonly (readonly [string, string, string, string])[] = [
-  ['margin-second', 'margin: 1px ', '', '2px'], ['font-family', 'font-family: ', ', serif', 'Arial'], ['custom-property', '--x: ', '', 'red'],
-  ['background', 'background: ', '', 'red'], ['animation-name', 'animation-name: ', '', 'spin'], ['grid-area', 'grid-area: ', '', 'main'],
+  ['margin-second', 'margin: 1px ', '', '2px'],
+  ['font-family', 'font-family: ', ', serif', 'Arial'],
+  ['custom-property', '--x: ', '', 'red'],
+  ['background', 'background: ', '', 'red'],
+  ['animation-name', 'animation-name: ', '', 'spin'],
+  ['grid-area', 'grid-area: ', '', 'main'],
 ];
 
 function cssHole(rng: Rng): CssHole {
   return rng.weighted<() => CssHole>([
-    [3, () => {
-      const prop = rng.pick(Object.keys(BENIGN_CSS));
-      return { family: 'css-value', before: `${prop}: `, after: ';', ref: BENIGN_CSS[prop]![0]!, read: { kind: 'css-prop', prop }, pool: 'css', cssProp: prop };
-    }],
-    [2, () => {
-      const [name, before, after, ref] = rng.pick(OTHER_VALUES);
-      return { family: `css-value-${name}`, before, after: after + ';', ref, read: null, pool: 'none' };
-    }],
-    [3, () => {
-      const q = rng.pick(['"', "'"]);
-      const pre = rng.pick(['', '', 'a', '\\"', '\\\\', ' ', '/*', 'javascript:']);
-      return { family: `css-${q === '"' ? 'dq' : 'sq'}-string-quotes`, before: `quotes: ${q}${pre}`, after: `${q} "x";`, ref: REF, read: pre === '' ? { kind: 'css-quotes' } : null, pool: 'text' };
-    }],
-    [2, () => {
-      const [name, before, after] = rng.pick([
-        ['content', 'content: "', '";'], ['font-family', "font-family: '", "';"], ['image-set', 'background-image: image-set("', '" 1x);'],
-        ['webkit-image-set', 'background-image: -webkit-image-set("', '" 1x);'], ['image-set-after-path', 'background-image: image-set("/img/', '" 1x);'],
-        ['image', 'background-image: image("', '");'], ['cross-fade', 'background-image: cross-fade("', '", url(/b.png));'],
-        ['custom-property-var', '--u: "', '"; background-image: image-set(var(--u) 1x);'], ['custom-property', "--u: '", "';"],
-      ] as const);
-      return { family: `css-string-${name}`, before, after, ref: REF, read: null, pool: /image|cross|var/.test(name) ? 'url' : 'text' };
-    }],
-    [3, () => {
-      const q = rng.pick(['', '"', "'"]);
-      const pre = rng.pick(['', '', '', '/img/', 'https://example.com/', ' ']);
-      const prop = rng.pick(['background-image', 'list-style-image', 'cursor', 'content', 'border-image-source', 'mask-image']);
-      const tail = prop === 'cursor' ? ', auto' : '';
-      return {
-        family: `css-url-${q === '' ? 'unquoted' : q === '"' ? 'dq' : 'sq'}${pre.trim() === '' ? '' : '-after-path'}`,
-        before: `${prop}: url(${q}${pre}`, after: `${q})${tail};`, ref: REF, read: null, pool: pre.trim() === '' ? 'url' : 'text',
-      };
-    }],
+    [
+      3,
+      () => {
+        const prop = rng.pick(Object.keys(BENIGN_CSS));
+        return {
+          family: 'css-value',
+          before: `${prop}: `,
+          after: ';',
+          ref: BENIGN_CSS[prop]![0]!,
+          read: { kind: 'css-prop', prop },
+          pool: 'css',
+          cssProp: prop,
+        };
+      },
+    ],
+    [
+      2,
+      () => {
+        const [name, before, after, ref] = rng.pick(OTHER_VALUES);
+        return { family: `css-value-${name}`, before, after: after + ';', ref, read: null, pool: 'none' };
+      },
+    ],
+    [
+      3,
+      () => {
+        const q = rng.pick(['"', "'"]);
+        const pre = rng.pick(['', '', 'a', '\\"', '\\\\', ' ', '/*', 'javascript:']);
+        return {
+          family: `css-${q === '"' ? 'dq' : 'sq'}-string-quotes`,
+          before: `quotes: ${q}${pre}`,
+          after: `${q} "x";`,
+          ref: REF,
+          read: pre === '' ? { kind: 'css-quotes' } : null,
+          pool: 'text',
+        };
+      },
+    ],
+    [
+      2,
+      () => {
+        const [name, before, after] = rng.pick([
+          ['content', 'content: "', '";'],
+          ['font-family', "font-family: '", "';"],
+          ['image-set', 'background-image: image-set("', '" 1x);'],
+          ['webkit-image-set', 'background-image: -webkit-image-set("', '" 1x);'],
+          ['image-set-after-path', 'background-image: image-set("/img/', '" 1x);'],
+          ['image', 'background-image: image("', '");'],
+          ['cross-fade', 'background-image: cross-fade("', '", url(/b.png));'],
+          ['custom-property-var', '--u: "', '"; background-image: image-set(var(--u) 1x);'],
+          ['custom-property', "--u: '", "';"],
+        ] as const);
+        return { family: `css-string-${name}`, before, after, ref: REF, read: null, pool: /image|cross|var/.test(name) ? 'url' : 'text' };
+      },
+    ],
+    [
+      3,
+      () => {
+        const q = rng.pick(['', '"', "'"]);
+        const pre = rng.pick(['', '', '', '/img/', 'https://example.com/', ' ']);
+        const prop = rng.pick(['background-image', 'list-style-image', 'cursor', 'content', 'border-image-source', 'mask-image']);
+        const tail = prop === 'cursor' ? ', auto' : '';
+        return {
+          family: `css-url-${q === '' ? 'unquoted' : q === '"' ? 'dq' : 'sq'}${pre.trim() === '' ? '' : '-after-path'}`,
+          before: `${prop}: url(${q}${pre}`,
+          after: `${q})${tail};`,
+          ref: REF,
+          read: null,
+          pool: pre.trim() === '' ? 'url' : 'text',
+        };
+      },
+    ],
     [1, () => ({ family: 'css-comment', before: '/* ', after: ' */', ref: REF, read: null, pool: 'text' })],
-    [2, () => {
-      const [name, before, after] = rng.pick([
-        ['import-string', '@import "', '";'], ['import-url', '@import url(', ');'], ['import-sq-string', "@import '", "';"],
-        ['selector-class', '.', ' { color: red }'], ['selector-attr', '[title="', '"] { color: red }'], ['media', '@media ', ' { p { color: red } }'],
-        ['font-face', '@font-face { font-family: "', '"; src: url(/f.woff); }'], ['namespace', '@namespace x "', '";'],
-      ] as const);
-      return { family: `css-sheet-${name}`, before, after, ref: name === 'media' ? 'screen' : REF, read: null, pool: name.startsWith('import') ? 'url' : 'none', sheetOnly: true };
-    }],
+    [
+      2,
+      () => {
+        const [name, before, after] = rng.pick([
+          ['import-string', '@import "', '";'],
+          ['import-url', '@import url(', ');'],
+          ['import-sq-string', "@import '", "';"],
+          ['selector-class', '.', ' { color: red }'],
+          ['selector-attr', '[title="', '"] { color: red }'],
+          ['media', '@media ', ' { p { color: red } }'],
+          ['font-face', '@font-face { font-family: "', '"; src: url(/f.woff); }'],
+          ['namespace', '@namespace x "', '";'],
+        ] as const);
+        return {
+          family: `css-sheet-${name}`,
+          before,
+          after,
+          ref: name === 'media' ? 'screen' : REF,
+          read: null,
+          pool: name.startsWith('import') ? 'url' : 'none',
+          sheetOnly: true,
+        };
+      },
+    ],
   ])();
 }
 
@@ -84,7 +143,11 @@ export function styleElement(rng: Rng, id: IdAttr): Slot {
     family: `style-${h.family}`,
     before: `${open}${/import|namespace/.test(h.family) ? '' : rng.pick(STYLE_DECO)}${inRule ? `${sel} { ${rng.pick(['', 'color: blue; '])}` : ''}${h.before}`,
     after: `${h.after}${inRule ? ' }' : ''}${rng.pick(STYLE_DECO)}</style><p${id === '' ? ' class="e"' : id}>x</p>`,
-    ref: h.ref, read: h.read, pool: h.pool, ...(h.cssProp === undefined ? {} : { cssProp: h.cssProp }), markupText: false,
+    ref: h.ref,
+    read: h.read,
+    pool: h.pool,
+    ...(h.cssProp === undefined ? {} : { cssProp: h.cssProp }),
+    markupText: false,
     hints: [`</style><img src=x onerror=${C}>`, `/style ><img src=x onerror=${C}>`, `red} * {background:url(javascript:${C})`, `javascript:${C}`],
   };
 }
@@ -98,7 +161,11 @@ export function styleAttr(rng: Rng, id: IdAttr): Slot {
     family: `style-attr-${d}-${h.family}`,
     before: `<${el}${id === '' ? '' : ' id="t"'} style=${quote(d)}${inAttr(d, rng.pick(['', 'color: blue; ']) + h.before)}`,
     after: `${inAttr(d, h.after)}${quote(d)}>x</${el}>`,
-    ref: h.ref, read: h.read, pool: h.pool, ...(h.cssProp === undefined ? {} : { cssProp: h.cssProp }), markupText: false,
+    ref: h.ref,
+    read: h.read,
+    pool: h.pool,
+    ...(h.cssProp === undefined ? {} : { cssProp: h.cssProp }),
+    markupText: false,
     hints: [`red; background: url(javascript:${C})`, `"><img src=x onerror=${C}>`, `javascript:${C}`, `&quot;><img src=x onerror=${C}>`],
   };
 }

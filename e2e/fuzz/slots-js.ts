@@ -24,15 +24,41 @@ interface JsHole {
 const H = '\u0001'; // where the value goes in the statements below
 
 const EXPR_READ = [
-  `window.__v = ${H};`, `window.__v = [${H}][0];`, `window.__v = {k: ${H}}.k;`, `window.__v = (0, ${H});`,
-  `window.__v = 1 ? ${H} : 0;`, `window.__v = (function () { return ${H}; })();`, `window.__v = (() => ${H})();`,
-  `window.__v = \`\${${H}}\`;`, `window.__v = \`a\${ ${H} }b\`;`, `window.__v = {"k": [${H}]}.k[0];`, `window.__v = ${H}\n;`,
-  `window.__v=${H};`, `window.__v = /* c */ ${H};`, `window.__v = ${H} // c\n;`, `window.__v = Object.keys({[${H}]: 1})[0];`,
+  `window.__v = ${H};`,
+  `window.__v = [${H}][0];`,
+  `window.__v = {k: ${H}}.k;`,
+  `window.__v = (0, ${H});`,
+  `window.__v = 1 ? ${H} : 0;`,
+  `window.__v = (function () { return ${H}; })();`,
+  `window.__v = (() => ${H})();`,
+  `window.__v = \`\${${H}}\`;`,
+  `window.__v = \`a\${ ${H} }b\`;`,
+  `window.__v = {"k": [${H}]}.k[0];`,
+  `window.__v = ${H}\n;`,
+  `window.__v=${H};`,
+  `window.__v = /* c */ ${H};`,
+  `window.__v = ${H} // c\n;`,
+  `window.__v = Object.keys({[${H}]: 1})[0];`,
 ];
 const EXPR = [
-  `x = 1 - ${H};`, `x = a / ${H};`, `x = !${H};`, `if (${H}) {}`, `x = typeof ${H};`, `f = function (p = ${H}) {};`,
-  `x = a ? y : ${H};`, `x = [1, ${H},];`, `s += ${H};`, `x = {${H}: 1};`, `x = a, ${H};`, `x = ${H}.length;`, `x = -${H};`,
-  `x = a<${H};`, `x = a++ + ${H};`, `x = 1 + +${H};`, `x = a-${H};`, `x = \`\${ {k: ${H}}.k }\`;`,
+  `x = 1 - ${H};`,
+  `x = a / ${H};`,
+  `x = !${H};`,
+  `if (${H}) {}`,
+  `x = typeof ${H};`,
+  `f = function (p = ${H}) {};`,
+  `x = a ? y : ${H};`,
+  `x = [1, ${H},];`,
+  `s += ${H};`,
+  `x = {${H}: 1};`,
+  `x = a, ${H};`,
+  `x = ${H}.length;`,
+  `x = -${H};`,
+  `x = a<${H};`,
+  `x = a++ + ${H};`,
+  `x = 1 + +${H};`,
+  `x = a-${H};`,
+  `x = \`\${ {k: ${H}}.k }\`;`,
 ];
 const STRING_DECO = ['', '', '', 'a', ' ', '<', '\\n', '\\\\', '${x}', '`', '/', '*/', '//', '-->', '\\u0041', 'é', '\\x3c'];
 const TEMPLATE_DECO = ['', '', '', 'a', '${1}', '${"x"}', '\\`', '$', '{', '"', "'", '<', '\\${'];
@@ -50,7 +76,10 @@ function strings(rng: Rng): JsHole {
   ] as const);
   return {
     family: `js-${q === '"' ? 'dq' : 'sq'}-string-${shape}${pre === '<' ? '-after-lt' : ''}`,
-    before, after, read: { kind: 'js' }, pool: 'text',
+    before,
+    after,
+    read: { kind: 'js' },
+    pool: 'text',
     hints: [`${q}; ${C}; ${q}`, `\\${q}; ${C}; //`, `/script ><img src=x onerror=${C}>`, `\u2028${C}//`, `</script><img src=x onerror=${C}>`],
   };
 }
@@ -68,7 +97,11 @@ function templateLiteral(rng: Rng): JsHole {
     ['raw', `x = String.raw\`${pre}`, `${post}\`;`, false],
   ] as const);
   return {
-    family: `js-template-${shape}`, before, after, read: read ? { kind: 'js' } : null, pool: 'text',
+    family: `js-template-${shape}`,
+    before,
+    after,
+    read: read ? { kind: 'js' } : null,
+    pool: 'text',
     hints: [`\${${C}}`, `\`;${C};\``, `\\\`+${C}+\``, '${', `\\\${${C}}`],
   };
 }
@@ -86,7 +119,11 @@ function regexp(rng: Rng): JsHole {
     ['in-class-with-slash', 'x = /[/', ']/;', false],
   ] as const);
   return {
-    family: `js-regexp-${shape}`, before, after, read: read ? { kind: 'regexp' } : null, pool: 'text',
+    family: `js-regexp-${shape}`,
+    before,
+    after,
+    read: read ? { kind: 'regexp' } : null,
+    pool: 'text',
     hints: [`/;${C};//`, `/,${C},/`, `]/;${C};//`, ` ; __trap=7 ; x = 1 `, '\\', '/'],
   };
 }
@@ -96,35 +133,81 @@ function regexp(rng: Rng): JsHole {
  * others it divides. Each is wrapped so that the statement is valid either way.
  */
 const SLASH_AFTER: readonly (readonly [string, string, string])[] = [
-  ['assign', 'x = ', ''], ['paren', 'x = (', ')'], ['bracket', 'x = [', ']'], ['ternary', 'x = 1 ? ', ' : 0'], ['not', 'x = !', ''],
-  ['return', '(function () { return ', '; })()'], ['typeof', 'x = typeof ', ''], ['void', 'x = void ', ''], ['in', 'x = "k" in ', ''],
-  ['case', 'switch (0) { case ', ': }'], ['property-return', 'x = a.return ', ''], ['property-typeof', 'x = a.typeof ', ''],
-  ['postfix-increment', 'x = y++ ', ''], ['postfix-decrement', 'x = y-- ', ''], ['close-paren', 'x = (1) ', ''],
-  ['if-paren', 'if (1) ', ''], ['while-paren', 'while (0) ', ''], ['close-bracket', 'x = [1] ', ''], ['object', 'x = {} ', ''],
-  ['block', ';{} ', ''], ['function-block', 'function g() {} ', ''], ['this', 'x = this ', ''], ['number', 'x = 1 ', ''],
-  ['string', 'x = "s" ', ''], ['template', 'x = `t` ', ''], ['regexp', 'x = /r/ ', ''], ['name', 'x = a ', ''],
-  ['newline', 'x = a\n', ''], ['else', 'if (0) ; else ', ''], ['comment', 'x = y /* c */ ', ''], ['line-comment', 'x = y // c\n', ''],
-  ['decimal', 'x = 1. ', ''], ['escaped-name', 'x = \\u0061 ', ''], ['dollar-name', 'x = a$ ', ''], ['unicode-name', 'x = é ', ''],
-  ['await', '(async () => { await ', '; })()'], ['yield', '(function* () { yield ', '; })().next()'], ['arrow', 'f = () => ', ''],
-  ['new', 'x = new ', ''], ['delete', 'x = delete ', ''], ['instanceof', 'x = a instanceof ', ''], ['minus', 'x = 1 - ', ''],
-  ['arrow-block', 'f = () => {} ', ''], ['do', 'do ', ' ; while (0)'], ['keyword-like-name', 'x = a.if ', ''], ['html-close', '\n-->x\nx = ', ''],
+  ['assign', 'x = ', ''],
+  ['paren', 'x = (', ')'],
+  ['bracket', 'x = [', ']'],
+  ['ternary', 'x = 1 ? ', ' : 0'],
+  ['not', 'x = !', ''],
+  ['return', '(function () { return ', '; })()'],
+  ['typeof', 'x = typeof ', ''],
+  ['void', 'x = void ', ''],
+  ['in', 'x = "k" in ', ''],
+  ['case', 'switch (0) { case ', ': }'],
+  ['property-return', 'x = a.return ', ''],
+  ['property-typeof', 'x = a.typeof ', ''],
+  ['postfix-increment', 'x = y++ ', ''],
+  ['postfix-decrement', 'x = y-- ', ''],
+  ['close-paren', 'x = (1) ', ''],
+  ['if-paren', 'if (1) ', ''],
+  ['while-paren', 'while (0) ', ''],
+  ['close-bracket', 'x = [1] ', ''],
+  ['object', 'x = {} ', ''],
+  ['block', ';{} ', ''],
+  ['function-block', 'function g() {} ', ''],
+  ['this', 'x = this ', ''],
+  ['number', 'x = 1 ', ''],
+  ['string', 'x = "s" ', ''],
+  ['template', 'x = `t` ', ''],
+  ['regexp', 'x = /r/ ', ''],
+  ['name', 'x = a ', ''],
+  ['newline', 'x = a\n', ''],
+  ['else', 'if (0) ; else ', ''],
+  ['comment', 'x = y /* c */ ', ''],
+  ['line-comment', 'x = y // c\n', ''],
+  ['decimal', 'x = 1. ', ''],
+  ['escaped-name', 'x = \\u0061 ', ''],
+  ['dollar-name', 'x = a$ ', ''],
+  ['unicode-name', 'x = é ', ''],
+  ['await', '(async () => { await ', '; })()'],
+  ['yield', '(function* () { yield ', '; })().next()'],
+  ['arrow', 'f = () => ', ''],
+  ['new', 'x = new ', ''],
+  ['delete', 'x = delete ', ''],
+  ['instanceof', 'x = a instanceof ', ''],
+  ['minus', 'x = 1 - ', ''],
+  ['arrow-block', 'f = () => {} ', ''],
+  ['do', 'do ', ' ; while (0)'],
+  ['keyword-like-name', 'x = a.if ', ''],
+  ['html-close', '\n-->x\nx = ', ''],
 ];
 
 function slash(rng: Rng): JsHole {
   const [name, pre, post] = rng.pick(SLASH_AFTER);
-  const inner = rng.pick([['/', '/'], ['/', '/g'], ['/', '/.test("")'], ['/', '/ 1'], ['/ ', ' / 1']] as const);
+  const inner = rng.pick([
+    ['/', '/'],
+    ['/', '/g'],
+    ['/', '/.test("")'],
+    ['/', '/ 1'],
+    ['/ ', ' / 1'],
+  ] as const);
   return {
     family: `js-slash-after-${name}`,
-    before: `${pre}${inner[0]}`, after: `${inner[1]}${post};`,
-    read: null, pool: 'text',
+    before: `${pre}${inner[0]}`,
+    after: `${inner[1]}${post};`,
+    read: null,
+    pool: 'text',
     hints: [`/;${C};//`, `/);${C};//`, ` ; __trap=7 ; x = 1 `, `1;__trap=7;1`, `x;onerror=__pwned;throw 9;x=1`],
   };
 }
 
 function comment(rng: Rng): JsHole {
   const [name, before, after] = rng.pick([
-    ['line', '// ', '\nx = 1;'], ['block', '/* ', ' */'], ['html-open', '<!-- ', '\nx = 1;'], ['html-close', '\n--> ', '\nx = 1;'],
-    ['block-then-line', '/* a */ // ', '\n'], ['after-code', 'x = 1; // ', '\n'],
+    ['line', '// ', '\nx = 1;'],
+    ['block', '/* ', ' */'],
+    ['html-open', '<!-- ', '\nx = 1;'],
+    ['html-close', '\n--> ', '\nx = 1;'],
+    ['block-then-line', '/* a */ // ', '\n'],
+    ['after-code', 'x = 1; // ', '\n'],
   ] as const);
   return { family: `js-comment-${name}`, before, after, read: null, pool: 'text', hints: [`\n${C}//`, `*/${C}/*`, `\u2028${C}`, `-->${C}`] };
 }
@@ -150,7 +233,16 @@ function statement(rng: Rng, hole: JsHole): [string, string] {
   return [hole.before, hole.after];
 }
 
-const SCRIPT_TAGS = ['<script>', '<script>', '<script>', '<script type="module">', '<script type="text/javascript">', '<SCRIPT>', '<script\n>', '<script defer>'];
+const SCRIPT_TAGS = [
+  '<script>',
+  '<script>',
+  '<script>',
+  '<script type="module">',
+  '<script type="text/javascript">',
+  '<SCRIPT>',
+  '<script\n>',
+  '<script defer>',
+];
 /** Code written after the value, which a value that ends the script early turns into markup. */
 const AFTER_CODE = ['', '', ` x = '${TRIPWIRE}';`, ` x = '>-${TRIPWIRE}';`, ' x = a < y;', ' /* </b> */'];
 
@@ -162,14 +254,24 @@ export function scriptBody(rng: Rng, _id: IdAttr): Slot {
     family: `script-${hole.family}${open.includes('module') ? '-module' : ''}`,
     before: `${open}${rng.pick(['', 'x = 0; ', '\n'])}${b}`,
     after: `${a}${rng.pick(AFTER_CODE)}</script>`,
-    ref: REF, read: hole.read, pool: hole.pool, markupText: false, hints: hole.hints,
+    ref: REF,
+    read: hole.read,
+    pool: hole.pool,
+    markupText: false,
+    hints: hole.hints,
   };
 }
 
 const HANDLERS: readonly (readonly [string, string, string])[] = [
-  ['<button$ ', 'onclick', '>x</button>'], ['<div$ ', 'onmouseover', '>x</div>'], ['<a$ href="/x" ', 'onclick', '>x</a>'],
-  ['<img$ src=x ', 'onerror', '>'], ['<input$ ', 'onfocus', '>'], ['<svg$ ', 'onload', '></svg>'], ['<button$ ', 'ONCLICK', '>x</button>'],
-  ['<details$ ', 'ontoggle', '>x</details>'], ['<svg><a$ ', 'onclick', '><text y="20">x</text></a></svg>'],
+  ['<button$ ', 'onclick', '>x</button>'],
+  ['<div$ ', 'onmouseover', '>x</div>'],
+  ['<a$ href="/x" ', 'onclick', '>x</a>'],
+  ['<img$ src=x ', 'onerror', '>'],
+  ['<input$ ', 'onfocus', '>'],
+  ['<svg$ ', 'onload', '></svg>'],
+  ['<button$ ', 'ONCLICK', '>x</button>'],
+  ['<details$ ', 'ontoggle', '>x</details>'],
+  ['<svg><a$ ', 'onclick', '><text y="20">x</text></a></svg>'],
 ];
 
 export function eventHandler(rng: Rng, id: IdAttr): Slot {
@@ -181,7 +283,10 @@ export function eventHandler(rng: Rng, id: IdAttr): Slot {
     family: `handler-${d}-${hole.family}`,
     before: `${open.replace('$', id)}${name}=${quote(d)}${inAttr(d, b)}`,
     after: `${inAttr(d, a)}${quote(d)}${close}`,
-    ref: REF, read: hole.read, pool: hole.pool, markupText: false,
+    ref: REF,
+    read: hole.read,
+    pool: hole.pool,
+    markupText: false,
     hints: [...hole.hints, `&quot;; ${C}; //`, `&#39;; ${C}; //`, `"><img src=x onerror=${C}>`],
   };
 }
@@ -189,12 +294,22 @@ export function eventHandler(rng: Rng, id: IdAttr): Slot {
 export function scriptJSON(rng: Rng, id: IdAttr): Slot {
   // Not speculationrules: Chromium's renderer crashes on some of these documents.
   const type = rng.pick(['application/json', 'application/ld+json', 'text/json', 'importmap']);
-  const [pre, post] = rng.pick([['', ''], ['{"a": ', '}'], ['["', '"]'], ['{"', '": 1}'], ['[1, ', ']'], ['{"a": "x', 'y"}']] as const);
+  const [pre, post] = rng.pick([
+    ['', ''],
+    ['{"a": ', '}'],
+    ['["', '"]'],
+    ['{"', '": 1}'],
+    ['[1, ', ']'],
+    ['{"a": "x', 'y"}'],
+  ] as const);
   return {
     family: `script-json-${type.replace(/\W/g, '-')}`,
     before: `<script type="${type}"${id}>${pre}`,
     after: `${post}</script>`,
-    ref: REF, read: { kind: 'json' }, pool: 'text', markupText: false,
+    ref: REF,
+    read: { kind: 'json' },
+    pool: 'text',
+    markupText: false,
     hints: [`</script><img src=x onerror=${C}>`, '"', `\\"`, `/script ><img src=x onerror=${C}>`],
   };
 }

@@ -14,12 +14,31 @@ import { styleAttr, styleElement } from './slots-css.js';
 type Family = (rng: Rng, id: IdAttr) => Slot;
 
 const FAMILIES: readonly (readonly [number, Family])[] = [
-  [4, htmlText], [4, rawText], [5, plainAttr], [6, urlAttr], [2, srcset], [1, metaRefresh], [1, svgAnimation], [2, srcdoc],
-  [1, oddPlaces], [8, scriptBody], [4, eventHandler], [2, scriptJSON], [4, styleElement], [3, styleAttr],
+  [4, htmlText],
+  [4, rawText],
+  [5, plainAttr],
+  [6, urlAttr],
+  [2, srcset],
+  [1, metaRefresh],
+  [1, svgAnimation],
+  [2, srcdoc],
+  [1, oddPlaces],
+  [8, scriptBody],
+  [4, eventHandler],
+  [2, scriptJSON],
+  [4, styleElement],
+  [3, styleAttr],
 ];
 
 /** Families whose slot is markup (a tag with the value in it or in its text), for wrapping. */
-const MARKUP_FAMILIES: readonly (readonly [number, Family])[] = [[3, htmlText], [3, plainAttr], [4, urlAttr], [1, srcset], [2, eventHandler], [1, styleAttr]];
+const MARKUP_FAMILIES: readonly (readonly [number, Family])[] = [
+  [3, htmlText],
+  [3, plainAttr],
+  [4, urlAttr],
+  [1, srcset],
+  [2, eventHandler],
+  [1, styleAttr],
+];
 
 /** A wrapper: markup around a slot that changes how it is parsed. */
 const FOREIGN: readonly (readonly [string, string, string])[] = [

@@ -50,7 +50,25 @@ const MARKUP = [
   `<form><button formaction=javascript:${C}>x</button></form>`,
 ];
 
-const RAW_ELEMENTS = ['script', 'style', 'title', 'textarea', 'xmp', 'noscript', 'iframe', 'noembed', 'noframes', 'template', 'svg', 'math', 'a', 'p', 'select', 'option', 'table'];
+const RAW_ELEMENTS = [
+  'script',
+  'style',
+  'title',
+  'textarea',
+  'xmp',
+  'noscript',
+  'iframe',
+  'noembed',
+  'noframes',
+  'template',
+  'svg',
+  'math',
+  'a',
+  'p',
+  'select',
+  'option',
+  'table',
+];
 
 /** End tags and comment ends, with markup after them. */
 const ENDS = [
@@ -188,15 +206,24 @@ function hex(c: string, width: number): string {
 function encodeChar(rng: Rng, c: string): string {
   const code = c.codePointAt(0)!;
   switch (rng.int(0, 8)) {
-    case 0: return `&#${code};`;
-    case 1: return `&#x${hex(c, 1)};`;
-    case 2: return `&#${'0'.repeat(rng.int(1, 4))}${code}`;
-    case 3: return NAMED[c] !== undefined ? rng.pick(NAMED[c]!) : `&#${code};`;
-    case 4: return '%' + hex(c, 2).toUpperCase();
-    case 5: return `\\x${hex(c, 2)}`;
-    case 6: return `\\u${hex(c, 4)}`;
-    case 7: return `\\${hex(c, 1)} `;
-    default: return '\\' + c;
+    case 0:
+      return `&#${code};`;
+    case 1:
+      return `&#x${hex(c, 1)};`;
+    case 2:
+      return `&#${'0'.repeat(rng.int(1, 4))}${code}`;
+    case 3:
+      return NAMED[c] !== undefined ? rng.pick(NAMED[c]!) : `&#${code};`;
+    case 4:
+      return '%' + hex(c, 2).toUpperCase();
+    case 5:
+      return `\\x${hex(c, 2)}`;
+    case 6:
+      return `\\u${hex(c, 4)}`;
+    case 7:
+      return `\\${hex(c, 1)} `;
+    default:
+      return '\\' + c;
   }
 }
 
@@ -240,12 +267,21 @@ function pickFragment(rng: Rng): string {
  */
 export function attackValue(rng: Rng, n: number, hints: readonly string[] = []): string {
   const parts: string[] = [];
-  const count = rng.weighted([[6, 1], [3, 2], [1, 3]] as const);
+  const count = rng.weighted([
+    [6, 1],
+    [3, 2],
+    [1, 3],
+  ] as const);
   for (let k = 0; k < count; k++) {
     parts.push(hints.length > 0 && rng.chance(0.4) ? rng.pick(hints) : pickFragment(rng));
   }
   let s = parts.join(rng.pick(['', '', ' ', '\n', ';']));
-  const mutations = rng.weighted([[4, 0], [3, 1], [2, 2], [1, 3]] as const);
+  const mutations = rng.weighted([
+    [4, 0],
+    [3, 1],
+    [2, 2],
+    [1, 3],
+  ] as const);
   for (let k = 0; k < mutations; k++) s = mutate(rng, s);
   return withCode(rng, s, n);
 }
@@ -301,7 +337,11 @@ const BENIGN_CHARS = `"'<>&\\/\`\${}()[];:=,.!?#%*-+|~^ \n\tabcXYZ019é😀`;
 
 /** Benign text for every context that holds text. */
 export function benignText(rng: Rng): string {
-  const n = rng.weighted([[5, 1], [3, 2], [1, 3]] as const);
+  const n = rng.weighted([
+    [5, 1],
+    [3, 2],
+    [1, 3],
+  ] as const);
   let s = '';
   for (let k = 0; k < n; k++) s += rng.pick(BENIGN_TEXT);
   if (rng.chance(0.4)) {

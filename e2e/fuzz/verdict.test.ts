@@ -7,8 +7,16 @@ import type { Observation } from './judge.js';
 import { REF } from './slot.js';
 
 const seen = (source: string, flags = ''): Observation => ({
-  shape: [], decls: [], bad: [], read: JSON.stringify({ source, flags }), loaded: true, navigated: false,
-  mayNavigate: false, canary: [], dialogs: [], errors: [],
+  shape: [],
+  decls: [],
+  bad: [],
+  read: JSON.stringify({ source, flags }),
+  loaded: true,
+  navigated: false,
+  mayNavigate: false,
+  canary: [],
+  dialogs: [],
+  errors: [],
 });
 
 const regexp = { kind: 'regexp' } as const;

@@ -37,7 +37,8 @@ function extra(a: readonly string[], b: readonly string[]): string[] {
 /** Findings for a value rendered where the reference rendered `ref`. */
 export function safety(ref: Observation, o: Observation): Finding[] {
   const out: Finding[] = [];
-  if (o.canary.length > 0 || o.dialogs.length > 0) out.push({ kind: 'script', detail: `ran: ${[...o.canary.map((c) => `canary ${c}`), ...o.dialogs].join(', ')}` });
+  if (o.canary.length > 0 || o.dialogs.length > 0)
+    out.push({ kind: 'script', detail: `ran: ${[...o.canary.map((c) => `canary ${c}`), ...o.dialogs].join(', ')}` });
   if (o.navigated && !ref.navigated && !ref.mayNavigate) out.push({ kind: 'navigation', detail: 'the frame navigated' });
   const el = extra(ref.shape, o.shape);
   if (el.length > 0) out.push({ kind: 'element', detail: `new element or attribute: ${el.slice(0, 3).join(' ')}` });
@@ -45,7 +46,8 @@ export function safety(ref: Observation, o: Observation): Finding[] {
   if (css.length > 0) out.push({ kind: 'css', detail: `new CSS declaration: ${css.slice(0, 3).join(' ')}` });
   const bad = extra(ref.bad, o.bad);
   if (bad.length > 0) out.push({ kind: 'url', detail: `URL that runs script or loads a document: ${bad.slice(0, 3).join(' ')}` });
-  if (o.errors.length > ref.errors.length) out.push({ kind: 'script-error', detail: `script error the reference has not: ${extra(ref.errors, o.errors)[0] ?? o.errors[0]}` });
+  if (o.errors.length > ref.errors.length)
+    out.push({ kind: 'script-error', detail: `script error the reference has not: ${extra(ref.errors, o.errors)[0] ?? o.errors[0]}` });
   return out;
 }
 
@@ -67,10 +69,14 @@ function decode(u: string): string {
 function representable(read: Reader, v: string): boolean {
   if (/[\0\ud800-\udfff]/.test(v.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ''))) return false;
   switch (read.kind) {
-    case 'raw': return !/[<&\r]/.test(v); // raw text decodes nothing, and CR becomes LF
-    case 'srcdoc': return !/^[\t\n\f\r ]/.test(v); // the inner document drops leading white space
-    case 'srcset': return !/[\s,]/.test(v) && v !== '';
-    default: return true;
+    case 'raw':
+      return !/[<&\r]/.test(v); // raw text decodes nothing, and CR becomes LF
+    case 'srcdoc':
+      return !/^[\t\n\f\r ]/.test(v); // the inner document drops leading white space
+    case 'srcset':
+      return !/[\s,]/.test(v) && v !== '';
+    default:
+      return true;
   }
 }
 
@@ -112,7 +118,10 @@ export function fidelity(read: Reader | null, t: Transform | null, v: string, re
         m = `invalid: ${String(e)}`;
       }
       if (m === input) return null;
-      return { kind: 'fidelity', detail: `the regular expression /${g.source}/${g.flags} does not match ${JSON.stringify(input)} as itself (got ${JSON.stringify(m)})` };
+      return {
+        kind: 'fidelity',
+        detail: `the regular expression /${g.source}/${g.flags} does not match ${JSON.stringify(input)} as itself (got ${JSON.stringify(m)})`,
+      };
     }
     case 'url':
     case 'srcset': {
@@ -121,9 +130,10 @@ export function fidelity(read: Reader | null, t: Transform | null, v: string, re
       if (!r.raw.includes(R) || r.base.includes(R) || got === null || got.startsWith('invalid')) return null;
       const g = JSON.parse(got) as { u: string };
       try {
-        want = read.kind === 'url' && read.part
-          ? decode(new URL(r.raw.split(R).join(encodeURIComponent(tv)), r.base).href)
-          : new URL(r.raw.split(R).join(tv), r.base).href;
+        want =
+          read.kind === 'url' && read.part
+            ? decode(new URL(r.raw.split(R).join(encodeURIComponent(tv)), r.base).href)
+            : new URL(r.raw.split(R).join(tv), r.base).href;
       } catch {
         return null; // not a URL once the value is in (a host that cannot hold it)
       }

@@ -93,7 +93,7 @@ export class Store {
     this.db.transaction(() => {
       this.db.exec(USERS.replace('IF NOT EXISTS users', 'users_new'));
       this.db.exec(
-        "INSERT INTO users_new (id, username, password_hash, session_epoch, created_at) SELECT id, username, password_hash, lower(hex(randomblob(16))), created_at FROM users",
+        'INSERT INTO users_new (id, username, password_hash, session_epoch, created_at) SELECT id, username, password_hash, lower(hex(randomblob(16))), created_at FROM users',
       );
       this.db.exec('DROP TABLE users');
       this.db.exec('ALTER TABLE users_new RENAME TO users');
@@ -129,9 +129,9 @@ export class Store {
   }
   /** Deletes the user and, by cascade, their notes and attachment rows; returns stored file names to remove. */
   deleteUser(id: number): string[] {
-    const files = this.db
-      .prepare('SELECT a.stored_name FROM attachments a JOIN notes n ON n.id = a.note_id WHERE n.user_id = ?')
-      .all(id) as { stored_name: string }[];
+    const files = this.db.prepare('SELECT a.stored_name FROM attachments a JOIN notes n ON n.id = a.note_id WHERE n.user_id = ?').all(id) as {
+      stored_name: string;
+    }[];
     this.db.prepare('DELETE FROM users WHERE id = ?').run(id);
     return files.map((f) => f.stored_name);
   }
@@ -165,9 +165,7 @@ export class Store {
     return (this.db.prepare('SELECT * FROM attachments WHERE id = ? AND note_id = ?').get(id, noteId) as Attachment | undefined) ?? null;
   }
   addAttachment(noteId: number, filename: string, storedName: string, size: number): Attachment {
-    const info = this.db
-      .prepare('INSERT INTO attachments (note_id, filename, stored_name, size) VALUES (?, ?, ?, ?)')
-      .run(noteId, filename, storedName, size);
+    const info = this.db.prepare('INSERT INTO attachments (note_id, filename, stored_name, size) VALUES (?, ?, ?, ?)').run(noteId, filename, storedName, size);
     return this.attachment(noteId, Number(info.lastInsertRowid))!;
   }
 

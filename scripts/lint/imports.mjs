@@ -57,7 +57,14 @@ export function importsOf(text) {
     if (m[4] !== undefined) {
       const clause = m[3].trim();
       const list = /^\{([\s\S]*)\}$/.exec(clause);
-      typeOnly = m[2] !== undefined || (list !== null && list[1].split(',').map((s) => s.trim()).filter(Boolean).every((s) => s.startsWith('type ')));
+      typeOnly =
+        m[2] !== undefined ||
+        (list !== null &&
+          list[1]
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+            .every((s) => s.startsWith('type ')));
     } else if (m[6] !== undefined) {
       // import('x') followed by .Name in a type is a type; awaited or called it is a value.
       const after = text.slice(m.index + m[0].length, m.index + m[0].length + 1);
@@ -87,11 +94,15 @@ export function layerProblem(srcRoot, from, target, typeOnly) {
   const rel = relative(srcRoot, target).split(sep).join('/');
   if (typeOnly && CONTRACT.has(rel) && !NO_APP_TYPES.has(a.name)) return undefined;
   const what = typeOnly ? 'a type from' : '';
-  return `${relative(srcRoot, from).split(sep).join('/')} (layer ${a.name}) imports ${what}${what ? ' ' : ''}${rel} (layer ${b.name}), which is above it. ` +
+  return (
+    `${relative(srcRoot, from).split(sep).join('/')} (layer ${a.name}) imports ${what}${what ? ' ' : ''}${rel} (layer ${b.name}), which is above it. ` +
     (typeOnly
-      ? (NO_APP_TYPES.has(a.name) ? `The ${a.name} layer never imports from above, not even types.` : `Only the core's contract (${[...CONTRACT].join(', ')}) may be imported from above, as types.`)
+      ? NO_APP_TYPES.has(a.name)
+        ? `The ${a.name} layer never imports from above, not even types.`
+        : `Only the core's contract (${[...CONTRACT].join(', ')}) may be imported from above, as types.`
       : 'Imports run downward: move the shared code down, or pass it in.') +
-    ' See docs/architecture.md.';
+    ' See docs/architecture.md.'
+  );
 }
 
 /** Every .ts file under a folder. */
@@ -113,7 +124,14 @@ export function runtimeCycles(files, read = (f) => readFileSync(f, 'utf8')) {
   const known = new Set(files);
   const edges = new Map();
   for (const f of files) {
-    edges.set(f, [...new Set(importsOf(read(f)).filter((i) => !i.typeOnly).map((i) => resolveSpec(f, i.spec)).filter((t) => known.has(t)))]);
+    edges.set(f, [
+      ...new Set(
+        importsOf(read(f))
+          .filter((i) => !i.typeOnly)
+          .map((i) => resolveSpec(f, i.spec))
+          .filter((t) => known.has(t)),
+      ),
+    ]);
   }
   // Tarjan's strongly connected components; each component of two or more files holds a cycle.
   let index = 0;

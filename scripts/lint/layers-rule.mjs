@@ -31,7 +31,10 @@ export const layersRule = {
       Program() {
         if (layerOf(srcRoot, file) === undefined) {
           const unit = unitOf(srcRoot, file);
-          context.report({ loc: { line: 1, column: 0 }, message: `src/${unit} is in no layer: add it to LAYERS in scripts/lint/imports.mjs and to the table of docs/architecture.md.` });
+          context.report({
+            loc: { line: 1, column: 0 },
+            message: `src/${unit} is in no layer: add it to LAYERS in scripts/lint/imports.mjs and to the table of docs/architecture.md.`,
+          });
         }
         const text = context.sourceCode.text;
         for (const imp of importsOf(text)) {
@@ -43,7 +46,10 @@ export const layersRule = {
         for (const cycle of cycles) {
           if (!cycle.includes(file)) continue;
           const names = cycle.map((f) => relative(srcRoot, f).split(sep).join('/'));
-          context.report({ loc: { line: 1, column: 0 }, message: `A run-time import cycle: ${[...names, names[0]].join(' → ')}. Break it by moving what both need into a lower module, or import only types.` });
+          context.report({
+            loc: { line: 1, column: 0 },
+            message: `A run-time import cycle: ${[...names, names[0]].join(' → ')}. Break it by moving what both need into a lower module, or import only types.`,
+          });
         }
       },
     };

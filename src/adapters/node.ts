@@ -281,7 +281,9 @@ export function listenNode(app: App, opts: ListenOptions = {}): Promise<RunningS
   const port = opts.port ?? (process.env.PORT ? Number(process.env.PORT) : 8000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     const given = opts.port === undefined ? `PORT=${process.env.PORT}` : `port ${JSON.stringify(opts.port)}`;
-    return Promise.reject(new ConfigError('CONFIG_INVALID', `Cannot listen on ${given}: a port is a whole number from 0 to 65535 (0 picks a free one).`, { key: 'port' }));
+    return Promise.reject(
+      new ConfigError('CONFIG_INVALID', `Cannot listen on ${given}: a port is a whole number from 0 to 65535 (0 picks a free one).`, { key: 'port' }),
+    );
   }
   app[FIX_SETUP]('the app began listening');
   const handler = nodeHandler(app);

@@ -76,7 +76,10 @@ export function createUpgrades(app: App, ctx: UpgradeContext): Upgrades {
     refusedFull++;
     const now = Date.now();
     if (now - fullLoggedAt >= 60_000) {
-      app.logger.warn({ code: 'WS_TOO_MANY_CONNECTIONS', open: hub.size, refused: refusedFull }, 'WebSocket handshakes refused: websocket.maxConnections are open');
+      app.logger.warn(
+        { code: 'WS_TOO_MANY_CONNECTIONS', open: hub.size, refused: refusedFull },
+        'WebSocket handshakes refused: websocket.maxConnections are open',
+      );
       fullLoggedAt = now;
       refusedFull = 0;
     }
@@ -110,26 +113,28 @@ export function createUpgrades(app: App, ctx: UpgradeContext): Upgrades {
       }, cfg.handlerTimeout);
       timer.unref();
       // The handshake runs in the request's scope, and so does the route's handler after it.
-      runInScope(req[SCOPE], () => app[UPGRADE](req).then(
-        (decision) => {
-          clearTimeout(timer);
-          if (socket.destroyed || socket.writableEnded) return;
-          if (decision instanceof Response) return writeRefusal(app, socket, decision, false, dev);
-          const problem = handshakeProblem(nreq);
-          if (problem !== undefined) return writeRefusal(app, socket, problem, false, dev);
-          if (ctx.draining()) return refuse(socket, new HttpError('HTTP_TIMEOUT', 'The server is shutting down.'), req);
-          // Checked again: other handshakes may have been accepted while the hooks ran. From
-          // here to hub.accept nothing waits, so the count cannot pass the limit.
-          if (hub.full) return refuse(socket, tooMany(), req);
-          ctx.release(socket);
-          server().handleUpgrade(nreq, socket, head, (ws) => hub.accept(ws, req, decision.handler, decision.scope));
-        },
-        (err: unknown) => {
-          clearTimeout(timer);
-          app.logger.error({ err, path: req.path }, 'WebSocket handshake failed');
-          refuse(socket, err, req);
-        },
-      ));
+      runInScope(req[SCOPE], () =>
+        app[UPGRADE](req).then(
+          (decision) => {
+            clearTimeout(timer);
+            if (socket.destroyed || socket.writableEnded) return;
+            if (decision instanceof Response) return writeRefusal(app, socket, decision, false, dev);
+            const problem = handshakeProblem(nreq);
+            if (problem !== undefined) return writeRefusal(app, socket, problem, false, dev);
+            if (ctx.draining()) return refuse(socket, new HttpError('HTTP_TIMEOUT', 'The server is shutting down.'), req);
+            // Checked again: other handshakes may have been accepted while the hooks ran. From
+            // here to hub.accept nothing waits, so the count cannot pass the limit.
+            if (hub.full) return refuse(socket, tooMany(), req);
+            ctx.release(socket);
+            server().handleUpgrade(nreq, socket, head, (ws) => hub.accept(ws, req, decision.handler, decision.scope));
+          },
+          (err: unknown) => {
+            clearTimeout(timer);
+            app.logger.error({ err, path: req.path }, 'WebSocket handshake failed');
+            refuse(socket, err, req);
+          },
+        ),
+      );
     },
   };
 }
@@ -137,10 +142,13 @@ export function createUpgrades(app: App, ctx: UpgradeContext): Upgrades {
 /** The handshake fields ws requires (RFC 6455 §4.2.1), checked before it sees them. */
 function handshakeProblem(nreq: IncomingMessage): Response | undefined {
   const key = nreq.headers['sec-websocket-key'];
-  if (typeof key !== 'string' || !KEY.test(key)) return badHandshake('The WebSocket handshake has no valid Sec-WebSocket-Key header (16 random bytes in base64).');
+  if (typeof key !== 'string' || !KEY.test(key))
+    return badHandshake('The WebSocket handshake has no valid Sec-WebSocket-Key header (16 random bytes in base64).');
   const version = nreq.headers['sec-websocket-version'];
   if (version !== '13' && version !== '8') {
-    const res = badHandshake(`The WebSocket handshake asks for protocol version ${JSON.stringify(String(version ?? '(none)').slice(0, 20))}; this server speaks version 13.`);
+    const res = badHandshake(
+      `The WebSocket handshake asks for protocol version ${JSON.stringify(String(version ?? '(none)').slice(0, 20))}; this server speaks version 13.`,
+    );
     res.headers['sec-websocket-version'] = '13, 8';
     return res;
   }

@@ -144,11 +144,15 @@ export class AppBase extends RouteCollector {
   openapi(opts: OpenAPIOptions): Record<string, unknown> {
     const csrf = (this.#options.csrf ?? {}) as { exempt?: readonly string[] };
     const cookie = (this.#options.session as { cookieName?: string } | undefined)?.cookieName ?? 'session';
-    return buildOpenAPI(this.routes, {
-      csrf: this.#protections.all.some((p) => p.name === 'csrf'),
-      csrfExempt: new Set(csrf.exempt ?? []),
-      sessionCookie: this.settings.https && !/^__(Host|Secure)-/.test(cookie) ? `__Host-${cookie}` : cookie,
-    }, opts);
+    return buildOpenAPI(
+      this.routes,
+      {
+        csrf: this.#protections.all.some((p) => p.name === 'csrf'),
+        csrfExempt: new Set(csrf.exempt ?? []),
+        sessionCookie: this.settings.https && !/^__(Host|Secure)-/.test(cookie) ? `__Host-${cookie}` : cookie,
+      },
+      opts,
+    );
   }
 
   /** Internal, for adapters: a Request for this app from what the adapter knows. */

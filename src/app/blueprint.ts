@@ -41,7 +41,11 @@ export class Blueprint extends RouteCollector {
     if (options.routeDefaults !== undefined) checkRouteOptions(options.routeDefaults, `the routeDefaults of blueprint "${name}"`);
     for (const k of ['schema', 'operationId'] as const) {
       if (options.routeDefaults?.[k] !== undefined) {
-        throw new ConfigError('CONFIG_ROUTE', `The routeDefaults of blueprint "${name}" set "${k}", which belongs to one route (a schema types that route's handler; an operation id names one operation). Give it to each route.`, { option: k });
+        throw new ConfigError(
+          'CONFIG_ROUTE',
+          `The routeDefaults of blueprint "${name}" set "${k}", which belongs to one route (a schema types that route's handler; an operation id names one operation). Give it to each route.`,
+          { option: k },
+        );
       }
     }
     this.routeDefaults = options.routeDefaults ?? {};

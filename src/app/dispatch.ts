@@ -175,7 +175,10 @@ export class Dispatcher {
     try {
       const match = req.method === 'GET' ? this.#router.find('GET', req.path) : null;
       if (match === null || match.route.websocket === undefined) {
-        throw new HttpError('HTTP_NOT_FOUND', req.method === 'GET' ? 'No WebSocket route is at this URL.' : `A WebSocket handshake is a GET, not a ${req.method}.`);
+        throw new HttpError(
+          'HTTP_NOT_FOUND',
+          req.method === 'GET' ? 'No WebSocket route is at this URL.' : `A WebSocket handshake is a GET, not a ${req.method}.`,
+        );
       }
       route = match.route;
       req.params = match.params;

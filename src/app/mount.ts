@@ -64,7 +64,15 @@ export class Mounting {
 /** Builds the route table from the app's and blueprints' declarations. */
 function mount(app: RouteCollector, blueprints: readonly { bp: Blueprint; prefix: string }[]): Router {
   const router = new Router();
-  const add = (d: Declared, prefix: string, namePrefix: string, defaults: RouteOptions, before: Declared['beforeHooks'], after: Declared['afterHooks'], errorHandlers: Declared['errorHandlers']) => {
+  const add = (
+    d: Declared,
+    prefix: string,
+    namePrefix: string,
+    defaults: RouteOptions,
+    before: Declared['beforeHooks'],
+    after: Declared['afterHooks'],
+    errorHandlers: Declared['errorHandlers'],
+  ) => {
     const explicitHead = new Set(d.routes.filter((r) => r.method === 'HEAD').map((r) => prefix + r.path));
     for (const r of d.routes) {
       const options = { ...defaults, ...r.options };
@@ -79,7 +87,15 @@ function mount(app: RouteCollector, blueprints: readonly { bp: Blueprint; prefix
   add(own, '', '', {}, own.beforeHooks, own.afterHooks, own.errorHandlers);
   for (const { bp, prefix } of blueprints) {
     const d = bp[DECLARED];
-    add(d, prefix + bp.prefix, `${bp.name}.`, bp.routeDefaults, [...own.beforeHooks, ...d.beforeHooks], [...d.afterHooks, ...own.afterHooks], [...d.errorHandlers, ...own.errorHandlers]);
+    add(
+      d,
+      prefix + bp.prefix,
+      `${bp.name}.`,
+      bp.routeDefaults,
+      [...own.beforeHooks, ...d.beforeHooks],
+      [...d.afterHooks, ...own.afterHooks],
+      [...d.errorHandlers, ...own.errorHandlers],
+    );
   }
   return router;
 }

@@ -32,7 +32,8 @@ const PHASES: Readonly<Record<Step, readonly string[]>> = { begin: BEGIN_PHASES,
 export function orderProtections(protections: readonly Protection[]): ProtectionOrder {
   const names = new Set<string>();
   for (const p of protections) {
-    if (names.has(p.name)) throw new Error(`Two protections are named "${p.name}": each needs a name of its own (route options and palisade routes know a protection by it).`);
+    if (names.has(p.name))
+      throw new Error(`Two protections are named "${p.name}": each needs a name of its own (route options and palisade routes know a protection by it).`);
     names.add(p.name);
   }
   const begin = inPhaseOrder(protections, 'begin');
@@ -62,7 +63,9 @@ function inPhaseOrder(protections: readonly Protection[], step: Step): Protectio
 }
 
 function unknownPhase(p: Protection, step: Step, phase: string): Error {
-  return new Error(`The protection "${p.name}" runs its ${step} in the phase "${phase}", which is not a ${step} phase; the ${step} phases are, in order: ${PHASES[step].join(', ')}.`);
+  return new Error(
+    `The protection "${p.name}" runs its ${step} in the phase "${phase}", which is not a ${step} phase; the ${step} phases are, in order: ${PHASES[step].join(', ')}.`,
+  );
 }
 
 /** One phase and the protections that run in it, in order. */

@@ -53,7 +53,7 @@ export function render(name: string, context: Record<string, unknown> = {}): Mar
   const scope = currentScope();
   if (scope?.templates === undefined) {
     throw new TypeError(
-      'render() needs the app\'s templates: call it while a request is handled, in an app created with createApp({ templates: { dir } }) or with a templates/ folder in the working directory.',
+      "render() needs the app's templates: call it while a request is handled, in an app created with createApp({ templates: { dir } }) or with a templates/ folder in the working directory.",
     );
   }
   // The request's scope is its render environment: nonce, CSRF token, url_for, globals.

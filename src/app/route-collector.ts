@@ -14,14 +14,7 @@ import type { ResponseValue, RouteSchema, Valid } from '../validation/types.js';
 import { withSchema } from '../validation/route.js';
 
 /** What a handler may return; anything else is a 500 with a clear message. */
-export type HandlerResult =
-  | Response
-  | Markup
-  | string
-  | Uint8Array
-  | Record<string, unknown>
-  | readonly unknown[]
-  | globalThis.Response;
+export type HandlerResult = Response | Markup | string | Uint8Array | Record<string, unknown> | readonly unknown[] | globalThis.Response;
 
 /** Names of `:params` in a path, e.g. `'/notes/:id/files/:name'` → `'id' | 'name'`. */
 export type ParamNames<P extends string> = P extends `${string}:${infer Rest}`
@@ -68,8 +61,24 @@ declare module '../http/request.js' {
 
 /** Palisade's own route options (test/app/route-options.test.ts checks it against the declarations in src/). */
 export const ROUTE_OPTION_KEYS = [
-  'name', 'maxBodySize', 'csrf', 'uploads', 'allowTopLevelArray', 'jsonMaxDepth', 'cors', 'crossSiteLoad', 'xssiPrefix',
-  'loginRequired', 'rateLimit', 'compress', 'schema', 'summary', 'description', 'tags', 'deprecated', 'operationId',
+  'name',
+  'maxBodySize',
+  'csrf',
+  'uploads',
+  'allowTopLevelArray',
+  'jsonMaxDepth',
+  'cors',
+  'crossSiteLoad',
+  'xssiPrefix',
+  'loginRequired',
+  'rateLimit',
+  'compress',
+  'schema',
+  'summary',
+  'description',
+  'tags',
+  'deprecated',
+  'operationId',
 ] as const satisfies readonly (keyof RouteOptions)[];
 const KNOWN_ROUTE_OPTIONS: ReadonlySet<string> = new Set(ROUTE_OPTION_KEYS);
 
@@ -192,11 +201,23 @@ export abstract class RouteCollector {
   }
 
   /** Declares a route for one method. */
-  route<P extends string, S extends RouteSchema = {}>(method: Method, path: P, handler: Handler<P, S>, options: RouteOptions & { readonly schema?: S } = {}): this {
+  route<P extends string, S extends RouteSchema = {}>(
+    method: Method,
+    path: P,
+    handler: Handler<P, S>,
+    options: RouteOptions & { readonly schema?: S } = {},
+  ): this {
     return this.#route(`${method.toLowerCase()}(${JSON.stringify(path)})`, method, path, handler as unknown as Handler, options, undefined);
   }
 
-  #route(call: string, method: Method, path: string, handler: Handler, options: RouteOptions & { readonly schema?: RouteSchema }, websocket: WebSocketHandler | undefined): this {
+  #route(
+    call: string,
+    method: Method,
+    path: string,
+    handler: Handler,
+    options: RouteOptions & { readonly schema?: RouteSchema },
+    websocket: WebSocketHandler | undefined,
+  ): this {
     this.declare(call);
     if (typeof path !== 'string' || !path.startsWith('/')) {
       throw new TypeError(`route path must start with "/": ${JSON.stringify(path)}`);

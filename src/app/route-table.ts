@@ -109,7 +109,9 @@ function checkSegments(path: string, pattern: string): void {
     const dots = /^(?:\.|%2e){1,2}$/i.test(seg);
     if (!empty && !dots) continue;
     const why = empty
-      ? i === 1 ? 'it would start with //, which a browser reads as another host' : 'it would have an empty segment (//)'
+      ? i === 1
+        ? 'it would start with //, which a browser reads as another host'
+        : 'it would have an empty segment (//)'
       : `it would have a "${seg}" segment, which a browser removes, climbing out of the route`;
     throw new PalisadeError('HTTP_URL_FOR_VALUE', `urlFor: the values given for ${pattern} build ${JSON.stringify(path)}, and ${why}.`, { pattern, path });
   }

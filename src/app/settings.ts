@@ -39,7 +39,6 @@ export type { LoggerSettings, PinoLogger } from '../util/logger.js';
 
 /** The options of `createApp` for the app's own settings; AppOptions (config.ts) adds the feature sections. */
 export interface CoreOptions {
-
   /**
    * `production` (default), `development` or `test`. Env: `PALISADE_ENV`. Only development
    * shows exception messages and stack traces to clients. See docs/deployment.md#the-mode.
@@ -106,14 +105,39 @@ export interface Settings {
 }
 
 const KNOWN = new Set([
-  'env', 'secretKey', 'https', 'trustProxy', 'maxBodySize', 'jsonMaxDepth', 'forms', 'redirectHosts',
-  'allowedHosts', 'origin', 'logger', 'server', 'websocket', 'compress',
+  'env',
+  'secretKey',
+  'https',
+  'trustProxy',
+  'maxBodySize',
+  'jsonMaxDepth',
+  'forms',
+  'redirectHosts',
+  'allowedHosts',
+  'origin',
+  'logger',
+  'server',
+  'websocket',
+  'compress',
 ]);
 /**
  * Sections owned by feature modules (sessions, CSRF, headers…). Each module validates
  * its own section when the app builds its protections; here they are only known names.
  */
-const FEATURE_KEYS = new Set(['session', 'csrf', 'headers', 'cors', 'uploads', 'static', 'templates', 'json', 'trustGuard', 'login', 'rateLimit', 'validation']);
+const FEATURE_KEYS = new Set([
+  'session',
+  'csrf',
+  'headers',
+  'cors',
+  'uploads',
+  'static',
+  'templates',
+  'json',
+  'trustGuard',
+  'login',
+  'rateLimit',
+  'validation',
+]);
 
 const SERVER_DEFAULTS: Required<ServerOptions> = {
   headersTimeout: 10_000,
@@ -282,5 +306,8 @@ function intEnv(v: string | undefined, name: string): number | undefined {
 }
 function listEnv(v: string | undefined): string[] | undefined {
   if (v === undefined || v === '') return undefined;
-  return v.split(',').map((s) => s.trim()).filter(Boolean);
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

@@ -87,14 +87,19 @@ function readOptions(raw: unknown): { loadUser: LoadUser | undefined; route: str
 }
 
 function invalid(key: string, expected: string, got: unknown): ConfigError {
-  return new ConfigError('CONFIG_INVALID', `Setting "${key}" must be ${expected}; got ${typeof got === 'function' ? 'a function' : JSON.stringify(got)}.`, { key });
+  return new ConfigError('CONFIG_INVALID', `Setting "${key}" must be ${expected}; got ${typeof got === 'function' ? 'a function' : JSON.stringify(got)}.`, {
+    key,
+  });
 }
 
 /** `req.currentUser()`: one function shared by every request. */
 async function currentUser<T>(this: Request): Promise<T | undefined> {
   const load = this[INTERNALS].loadUser;
   if (load === undefined) {
-    throw new PalisadeError('CONFIG_INVALID', 'req.currentUser() needs the login.loadUser setting, which maps the session\'s user id to a user: createApp({ login: { loadUser: (id) => db.user(Number(id)) } }).');
+    throw new PalisadeError(
+      'CONFIG_INVALID',
+      "req.currentUser() needs the login.loadUser setting, which maps the session's user id to a user: createApp({ login: { loadUser: (id) => db.user(Number(id)) } }).",
+    );
   }
   const id = await this.session.user();
   if (id === undefined) return undefined;
@@ -215,7 +220,9 @@ export function loginProtection(ctx: ProtectionContext): Protection {
     audit(routes) {
       if (!routes.some((r) => r.options.loginRequired === true)) return [];
       if (routes.some((r) => r.name === loginRoute)) return [];
-      return [`login: routes need a login (loginRequired) but no route is named "${loginRoute}"; visitors would get a 500. Name the login route or set login.route.`];
+      return [
+        `login: routes need a login (loginRequired) but no route is named "${loginRoute}"; visitors would get a 500. Name the login route or set login.route.`,
+      ];
     },
   };
 }

@@ -132,16 +132,19 @@ function normalizePassword(password: unknown, fn: string): string {
 }
 
 function tooLong(chars: number): HttpError {
-  return new HttpError(
-    'AUTH_PASSWORD_TOO_LONG',
-    `The password is longer than ${MAX_PASSWORD_BYTES} bytes; no password that long is accepted.`,
-    { limit: MAX_PASSWORD_BYTES, length: chars },
-  );
+  return new HttpError('AUTH_PASSWORD_TOO_LONG', `The password is longer than ${MAX_PASSWORD_BYTES} bytes; no password that long is accepted.`, {
+    limit: MAX_PASSWORD_BYTES,
+    length: chars,
+  });
 }
 
 function resolveParams(opts: PasswordHashOptions): Required<PasswordHashOptions> {
   const p = { ...PASSWORD_DEFAULTS, ...opts };
-  for (const [k, lo, hi] of [['ln', 1, 24], ['r', 1, 64], ['p', 1, 64]] as const) {
+  for (const [k, lo, hi] of [
+    ['ln', 1, 24],
+    ['r', 1, 64],
+    ['p', 1, 64],
+  ] as const) {
     const v = p[k];
     if (!Number.isInteger(v) || v < lo || v > hi) throw new TypeError(`password hashing: ${k} must be a whole number from ${lo} to ${hi}; got ${String(v)}.`);
   }
@@ -152,7 +155,8 @@ function resolveParams(opts: PasswordHashOptions): Required<PasswordHashOptions>
 function checkCost(ln: number, r: number, p: number, fail: (message: string) => Error): void {
   const n = 2 ** ln;
   if (128 * n * r > MAX_MEMORY) throw fail(`ln=${ln}, r=${r} needs ${(128 * n * r) / 2 ** 20} MiB; at most ${MAX_MEMORY / 2 ** 20} MiB is allowed.`);
-  if (n * r * p > MAX_WORK) throw fail(`ln=${ln}, r=${r}, p=${p} is more than ${MAX_WORK / (2 ** PASSWORD_DEFAULTS.ln * PASSWORD_DEFAULTS.r)} times the default work.`);
+  if (n * r * p > MAX_WORK)
+    throw fail(`ln=${ln}, r=${r}, p=${p} is more than ${MAX_WORK / (2 ** PASSWORD_DEFAULTS.ln * PASSWORD_DEFAULTS.r)} times the default work.`);
 }
 
 function parseHash(hash: unknown): Parsed {

@@ -58,10 +58,18 @@ export function auditSettings(settings: Settings, routes: readonly MountedRoute[
   const deploy = opts.deploy === true;
 
   if (deploy && settings.env !== 'production') {
-    add('debug-mode', `The app runs in ${settings.env} mode: error pages show stack traces and internals.`, 'Set PALISADE_ENV=production (and do not pass env in createApp).');
+    add(
+      'debug-mode',
+      `The app runs in ${settings.env} mode: error pages show stack traces and internals.`,
+      'Set PALISADE_ENV=production (and do not pass env in createApp).',
+    );
   }
   if (deploy && settings.secretGenerated) {
-    add('secret-missing', 'No secret key is set; a random one is made per process, so sessions die on restart and differ between workers.', 'Set PALISADE_SECRET_KEY to 32 random bytes (base64url).');
+    add(
+      'secret-missing',
+      'No secret key is set; a random one is made per process, so sessions die on restart and differ between workers.',
+      'Set PALISADE_SECRET_KEY to 32 random bytes (base64url).',
+    );
   }
   // The same rule that production start-up enforces (src/security/secret-key.ts).
   settings.secretKeys.forEach((key, i) => {
@@ -77,19 +85,35 @@ export function auditSettings(settings: Settings, routes: readonly MountedRoute[
     );
   }
   if (deploy && settings.allowedHosts.length === 0) {
-    add('allowed-hosts', 'allowedHosts is empty: outside development the app would refuse to start, and nothing pins the Host used in absolute URLs.', 'Set PALISADE_ALLOWED_HOSTS=example.com (".example.com" for subdomains).');
+    add(
+      'allowed-hosts',
+      'allowedHosts is empty: outside development the app would refuse to start, and nothing pins the Host used in absolute URLs.',
+      'Set PALISADE_ALLOWED_HOSTS=example.com (".example.com" for subdomains).',
+    );
   }
   if (settings.maxBodySize > BODY_LIMIT_BOUND) {
-    add('body-limit', `maxBodySize is ${mib(settings.maxBodySize)} for every route, above the ${mib(BODY_LIMIT_BOUND)} bound: any client can make the app buffer that much.`, 'Keep the app limit small and raise maxBodySize only on the upload routes that need it.');
+    add(
+      'body-limit',
+      `maxBodySize is ${mib(settings.maxBodySize)} for every route, above the ${mib(BODY_LIMIT_BOUND)} bound: any client can make the app buffer that much.`,
+      'Keep the app limit small and raise maxBodySize only on the upload routes that need it.',
+    );
   }
   for (const r of routes) {
     if (r.implicitHead) continue;
     const limit = r.options.maxBodySize;
     if (typeof limit === 'number' && limit > BODY_LIMIT_BOUND) {
-      add('body-limit', `${r.method} ${r.path} accepts bodies up to ${mib(limit)}, above the ${mib(BODY_LIMIT_BOUND)} bound.`, 'Lower the route\'s maxBodySize, or stream the upload to storage with a per-file limit.');
+      add(
+        'body-limit',
+        `${r.method} ${r.path} accepts bodies up to ${mib(limit)}, above the ${mib(BODY_LIMIT_BOUND)} bound.`,
+        "Lower the route's maxBodySize, or stream the upload to storage with a per-file limit.",
+      );
     }
     if (r.options.allowTopLevelArray === true) {
-      add('json-top-level-array', `${r.method} ${r.path} may answer with a top-level JSON array (allowTopLevelArray).`, 'Wrap the array in an object ({ items: [...] }) unless the data is public.');
+      add(
+        'json-top-level-array',
+        `${r.method} ${r.path} may answer with a top-level JSON array (allowTopLevelArray).`,
+        'Wrap the array in an object ({ items: [...] }) unless the data is public.',
+      );
     }
   }
   return out;
@@ -128,10 +152,18 @@ export function auditApp(app: AuditableApp, opts: AuditOptions = {}): Finding[] 
   const findings = auditSettings(app.settings, routes, opts);
   const names = new Set(app[PROTECTIONS].map((p) => p.name));
   if (!names.has('csrf')) {
-    findings.push({ id: 'csrf-off', message: 'CSRF protection is switched off for the whole app.', fix: 'Remove `csrf: { enabled: false }`; exempt single routes with { csrf: false } instead.' });
+    findings.push({
+      id: 'csrf-off',
+      message: 'CSRF protection is switched off for the whole app.',
+      fix: 'Remove `csrf: { enabled: false }`; exempt single routes with { csrf: false } instead.',
+    });
   }
   if (!names.has('headers')) {
-    findings.push({ id: 'headers-off', message: 'Security headers (CSP, frame options, HSTS…) are switched off (headers: false).', fix: 'Remove `headers: false`; switch off single headers instead.' });
+    findings.push({
+      id: 'headers-off',
+      message: 'Security headers (CSP, frame options, HSTS…) are switched off (headers: false).',
+      fix: 'Remove `headers: false`; switch off single headers instead.',
+    });
   }
   const reportRoutes = new Set(routes.filter((r) => isCspReportHandler(r.handler)).map((r) => `${r.method} ${r.path}`));
   for (const p of app[PROTECTIONS]) {
@@ -146,8 +178,16 @@ export function auditApp(app: AuditableApp, opts: AuditOptions = {}): Finding[] 
   for (const p of app.templates?.check() ?? []) {
     findings.push(
       p.id === 'template-error'
-        ? { id: p.id, message: `${p.where}: the template does not compile: ${p.message}.`, fix: 'Fix the template (see the error code\'s page in docs/errors/).' }
-        : { id: p.id, message: `${p.where}: ${p.message}.`, fix: 'Write the action as {{ url_for(\'…\') }} or a path on this site, or put {{ csrf_field() }} in the form if it posts elsewhere on purpose.' },
+        ? {
+            id: p.id,
+            message: `${p.where}: the template does not compile: ${p.message}.`,
+            fix: "Fix the template (see the error code's page in docs/errors/).",
+          }
+        : {
+            id: p.id,
+            message: `${p.where}: ${p.message}.`,
+            fix: "Write the action as {{ url_for('…') }} or a path on this site, or put {{ csrf_field() }} in the form if it posts elsewhere on purpose.",
+          },
     );
   }
   const workers = opts.workers ?? 1;
@@ -155,7 +195,11 @@ export function auditApp(app: AuditableApp, opts: AuditOptions = {}): Finding[] 
     for (const p of app[PROTECTIONS]) {
       const local = (p as Protection & { processLocal?: string }).processLocal;
       if (typeof local === 'string') {
-        findings.push({ id: 'workers-local-state', message: `${workers} workers, but ${local} is kept in each process's memory, so workers do not share it.`, fix: 'Use a shared store: Redis, e.g. session: { store: { redis: process.env.REDIS_URL } } or rateLimit: { store: { redis: process.env.REDIS_URL } }.' });
+        findings.push({
+          id: 'workers-local-state',
+          message: `${workers} workers, but ${local} is kept in each process's memory, so workers do not share it.`,
+          fix: 'Use a shared store: Redis, e.g. session: { store: { redis: process.env.REDIS_URL } } or rateLimit: { store: { redis: process.env.REDIS_URL } }.',
+        });
       }
     }
   }
@@ -207,7 +251,10 @@ export async function checkCommand(argv: readonly string[], out: NodeJS.Writable
   if (!process.env.PALISADE_ENV) process.env.PALISADE_ENV = values.deploy ? 'production' : 'test';
   const workers = values.workers === undefined ? Number(process.env.PALISADE_WORKERS ?? 1) : Number(values.workers);
   if (!Number.isInteger(workers) || workers < 1) throw new CliError('--workers must be a positive whole number.');
-  const ignore = (values.ignore ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  const ignore = (values.ignore ?? [])
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 
   let findings: Finding[];
   let app: App | undefined;

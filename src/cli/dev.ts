@@ -32,7 +32,8 @@ const IGNORED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'co
  * `___jb_old___`); Kate's `.kate-swp`; gedit's `.goutputstream-XXXXXX`; `.tmp` files
  * written before a rename; Chromium's `.crswap`; macOS's `.DS_Store` and `._` files.
  */
-const EDITOR_FILE = /^(?:\..+\.sw[a-px]|.+\.swp|4913|.+~|\.#.+|#.+#|.+___jb_(?:tmp|old|bak)___|.+\.kate-swp|\.goutputstream-\w+|.+\.tmp|.+\.crswap|\.DS_Store|\._.+)$/;
+const EDITOR_FILE =
+  /^(?:\..+\.sw[a-px]|.+\.swp|4913|.+~|\.#.+|#.+#|.+___jb_(?:tmp|old|bak)___|.+\.kate-swp|\.goutputstream-\w+|.+\.tmp|.+\.crswap|\.DS_Store|\._.+)$/;
 
 /** True when a changed path (relative to a watched folder) should restart the app. */
 export function shouldRestart(relPath: string | null): boolean {

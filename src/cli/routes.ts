@@ -44,9 +44,12 @@ export function routeProtections(route: MountedRoute, protections: readonly Prot
     if (p.always === true) continue; // on every route, and cannot be switched off
     const opt = (route.options as Readonly<Record<string, unknown>>)[p.name]; // a protection's own option, by its name
     if (opt === false) out.push(`-${p.name}`);
-    else if (p.name === 'csrf' && SAFE.has(route.method) && route.websocket === undefined) continue; // only unsafe methods and handshakes are checked
-    else if (p.name === 'cors' && (opt === undefined || opt === null)) continue; // CORS is per route, opt-in
-    else if (p.optIn === true && (opt === undefined || opt === null)) continue; // listed where the route sets its option
+    else if (p.name === 'csrf' && SAFE.has(route.method) && route.websocket === undefined)
+      continue; // only unsafe methods and handshakes are checked
+    else if (p.name === 'cors' && (opt === undefined || opt === null))
+      continue; // CORS is per route, opt-in
+    else if (p.optIn === true && (opt === undefined || opt === null))
+      continue; // listed where the route sets its option
     else out.push(p.name);
   }
   return out;
@@ -61,15 +64,33 @@ export function routeRows(app: Pick<App, 'routes' | typeof PROTECTIONS>): RouteR
       if (r.options.allowTopLevelArray === true) notes.push('json-array');
       if (r.options.uploads === true) notes.push('uploads');
       if (typeof r.options.maxBodySize === 'number') notes.push(`body≤${r.options.maxBodySize}`);
-      return { method: r.websocket !== undefined ? 'WS' : r.method, path: r.path, name: r.name ?? '', protections: routeProtections(r, app[PROTECTIONS]), notes };
+      return {
+        method: r.websocket !== undefined ? 'WS' : r.method,
+        path: r.path,
+        name: r.name ?? '',
+        protections: routeProtections(r, app[PROTECTIONS]),
+        notes,
+      };
     });
 }
 
 /** The rows as an aligned text table. */
 export function formatRoutes(rows: readonly RouteRow[]): string {
-  const table = [['METHOD', 'PATH', 'NAME', 'PROTECTIONS'], ...rows.map((r) => [r.method, r.path, r.name, [...r.protections, ...r.notes.map((n) => `(${n})`)].join(' ')])];
+  const table = [
+    ['METHOD', 'PATH', 'NAME', 'PROTECTIONS'],
+    ...rows.map((r) => [r.method, r.path, r.name, [...r.protections, ...r.notes.map((n) => `(${n})`)].join(' ')]),
+  ];
   const widths = [0, 1, 2].map((i) => Math.max(...table.map((row) => row[i]!.length)));
-  return table.map((row) => row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    table
+      .map((row) =>
+        row
+          .map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 /** The phases of each step, with the protections that run in each, as text. */

@@ -74,14 +74,29 @@ export function escapeHTML(s: string): string {
   for (; i < n; i++) {
     let r: string;
     switch (s.charCodeAt(i)) {
-      case 38: r = '&amp;'; break;
-      case 60: r = '&lt;'; break;
-      case 62: r = '&gt;'; break;
-      case 34: r = '&#34;'; break;
-      case 39: r = '&#39;'; break;
-      case 0: r = '\ufffd'; break;
-      case 13: r = '&#13;'; break;
-      default: continue;
+      case 38:
+        r = '&amp;';
+        break;
+      case 60:
+        r = '&lt;';
+        break;
+      case 62:
+        r = '&gt;';
+        break;
+      case 34:
+        r = '&#34;';
+        break;
+      case 39:
+        r = '&#39;';
+        break;
+      case 0:
+        r = '\ufffd';
+        break;
+      case 13:
+        r = '&#13;';
+        break;
+      default:
+        continue;
     }
     if (last !== i) out += s.slice(last, i);
     out += r;

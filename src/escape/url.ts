@@ -43,8 +43,7 @@ export function preprocessURL(s: string): string {
 }
 
 // A scheme character (URL Standard §4.4 scheme state): ASCII alphanumeric, `+`, `-`, `.`.
-const isSchemeChar = (c: number): boolean =>
-  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46;
+const isSchemeChar = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46;
 
 const NOT_PLAIN = /[\0-\x20"<>\x7f]/;
 
@@ -300,7 +299,10 @@ export function urlencode(v: unknown): string {
   if (Array.isArray(v)) {
     return v.map((p) => (Array.isArray(p) ? encodePair(String(p[0]), p[1]) : escapeURLComponent(String(p)))).join('&');
   }
-  if (typeof v === 'object') return Object.entries(v).map(([k, x]) => encodePair(k, x)).join('&');
+  if (typeof v === 'object')
+    return Object.entries(v)
+      .map(([k, x]) => encodePair(k, x))
+      .join('&');
   return escapeURLComponent(String(v));
 }
 
@@ -341,5 +343,8 @@ export function schemeAfterValue(s: string, i: number, end: number): 'colon' | '
  */
 export function filterURLList(s: string): string {
   if (s.indexOf(':') === -1) return s; // no scheme anywhere
-  return s.split(';').map((item) => (isSafeURL(item) ? item : URL_SENTINEL)).join(';');
+  return s
+    .split(';')
+    .map((item) => (isSafeURL(item) ? item : URL_SENTINEL))
+    .join(';');
 }

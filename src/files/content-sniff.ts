@@ -18,14 +18,7 @@
  */
 
 /** The raster image types Palisade may send inline (never SVG: it can carry script). */
-export const RASTER_IMAGE_TYPES: ReadonlySet<string> = new Set([
-  'image/png',
-  'image/jpeg',
-  'image/gif',
-  'image/webp',
-  'image/avif',
-  'image/bmp',
-]);
+export const RASTER_IMAGE_TYPES: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif', 'image/bmp']);
 
 /** How many leading bytes {@link sniffType} needs to decide. */
 export const SNIFF_BYTES = 16;

@@ -200,7 +200,12 @@ export class MultipartRun {
       maxPartHeader: limits.maxPartHeaderSize,
       tooLarge,
       headerTooLarge: () =>
-        limitError('UPLOAD_PART_HEADER_TOO_LARGE', `A part's headers are larger than ${limits.maxPartHeaderSize} bytes`, 'maxPartHeaderSize', limits.maxPartHeaderSize),
+        limitError(
+          'UPLOAD_PART_HEADER_TOO_LARGE',
+          `A part's headers are larger than ${limits.maxPartHeaderSize} bytes`,
+          'maxPartHeaderSize',
+          limits.maxPartHeaderSize,
+        ),
     });
   }
 
@@ -299,7 +304,9 @@ export class MultipartRun {
       }
       this.#onFile(name, stream, info);
     });
-    bb.on('filesLimit', () => this.#fail(limitError('UPLOAD_TOO_MANY_FILES', `The upload has more than ${limits.maxFiles} files`, 'maxFiles', limits.maxFiles)));
+    bb.on('filesLimit', () =>
+      this.#fail(limitError('UPLOAD_TOO_MANY_FILES', `The upload has more than ${limits.maxFiles} files`, 'maxFiles', limits.maxFiles)),
+    );
     bb.on('partsLimit', () => this.#fail(tooManyFields(form.maxFields)));
 
     // A response sent while the upload still streams (the handler did not wait) ends it.
@@ -334,7 +341,11 @@ export class MultipartRun {
       this.#gateFailed(g, err as Error);
       return;
     }
-    if (pending instanceof Promise) pending.then(() => this.#gatePassed(g), (err: Error) => this.#gateFailed(g, err));
+    if (pending instanceof Promise)
+      pending.then(
+        () => this.#gatePassed(g),
+        (err: Error) => this.#gateFailed(g, err),
+      );
     else this.#gatePassed(g);
   }
 
@@ -386,7 +397,14 @@ export class MultipartRun {
     }
     const limits = this.uploads.store.limits;
     stream.on('limit', () =>
-      this.#fail(limitError('UPLOAD_FILE_TOO_LARGE', `The file "${clip(info.filename ?? name)}" is larger than ${limits.maxFileSize} bytes`, 'maxFileSize', limits.maxFileSize)),
+      this.#fail(
+        limitError(
+          'UPLOAD_FILE_TOO_LARGE',
+          `The file "${clip(info.filename ?? name)}" is larger than ${limits.maxFileSize} bytes`,
+          'maxFileSize',
+          limits.maxFileSize,
+        ),
+      ),
     );
     const path = join(this.#root, `${randomUUID()}.upload`);
     const slot = this.#files.push(null) - 1;
@@ -450,7 +468,12 @@ export class MultipartRun {
       this.#reject!(aborted());
       return;
     }
-    this.#resolve!(new MultipartBody(this.#fields, this.#files.filter((f) => f !== null)));
+    this.#resolve!(
+      new MultipartBody(
+        this.#fields,
+        this.#files.filter((f) => f !== null),
+      ),
+    );
   }
 
   /** Fails the parse with `error`, or the error `error()` builds (made only when it is used). */
@@ -480,8 +503,18 @@ export class MultipartRun {
   }
 }
 
-
-function limitError(code: 'UPLOAD_FILE_TOO_LARGE' | 'UPLOAD_TOO_MANY_FILES' | 'UPLOAD_TOO_MANY_FIELDS' | 'UPLOAD_FIELD_TOO_LARGE' | 'UPLOAD_TOO_MANY_PARTS' | 'UPLOAD_PART_HEADER_TOO_LARGE', what: string, setting: string, limit: number): HttpError {
+function limitError(
+  code:
+    | 'UPLOAD_FILE_TOO_LARGE'
+    | 'UPLOAD_TOO_MANY_FILES'
+    | 'UPLOAD_TOO_MANY_FIELDS'
+    | 'UPLOAD_FIELD_TOO_LARGE'
+    | 'UPLOAD_TOO_MANY_PARTS'
+    | 'UPLOAD_PART_HEADER_TOO_LARGE',
+  what: string,
+  setting: string,
+  limit: number,
+): HttpError {
   return new HttpError(code, `${what} (uploads.${setting}). Raise it with createApp({ uploads: { ${setting} } }) if such uploads are expected.`, {
     limit,
     setting: `uploads.${setting}`,

@@ -105,7 +105,11 @@ export function resolveUploadLimits(raw: unknown): UploadLimits {
   const o = raw as Record<string, unknown>;
   for (const k of Object.keys(o)) {
     if (Object.hasOwn(MOVED, k)) {
-      throw new ConfigError('CONFIG_INVALID', `Setting "uploads.${k}" is now ${MOVED[k]}: one set of form limits applies to urlencoded and multipart bodies alike. Set it with createApp({ forms: { ... } }).`, { key: `uploads.${k}` });
+      throw new ConfigError(
+        'CONFIG_INVALID',
+        `Setting "uploads.${k}" is now ${MOVED[k]}: one set of form limits applies to urlencoded and multipart bodies alike. Set it with createApp({ forms: { ... } }).`,
+        { key: `uploads.${k}` },
+      );
     }
     if (!(NUMERIC as readonly string[]).includes(k) && k !== 'tmpDir') {
       throw new ConfigError('CONFIG_INVALID', `Unknown setting "uploads.${k}". Known: ${[...NUMERIC, 'tmpDir'].join(', ')}.`, { key: `uploads.${k}` });

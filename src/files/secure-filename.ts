@@ -74,7 +74,11 @@ function clean(name: string): string {
   // Step 1: drop every code point outside printable ASCII (this also drops C0/C1 controls and NUL).
   s = s.replace(/[^\x20-\x7e]/g, '');
   // Step 2: separators and whitespace to single underscores.
-  s = s.replace(/[/\\\s]+/g, ' ').trim().split(' ').join('_');
+  s = s
+    .replace(/[/\\\s]+/g, ' ')
+    .trim()
+    .split(' ')
+    .join('_');
   // Step 3: only the safe alphabet.
   s = s.replace(UNSAFE_CHARS, '');
   // Step 4: no leading or trailing dots/underscores.

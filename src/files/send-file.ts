@@ -131,11 +131,12 @@ export async function serveFile(req: Request, path: string, opts: ServeFileOptio
     if (range !== null) headers['content-range'] = `bytes ${start}-${end}/${size}`;
     const status = range !== null ? 206 : 200;
 
-    const res = opts.trustHTML && isHTMLContentType(opts.contentType)
-      ? // The app's own HTML/SVG file: the same trust as Response.unsafeHTML() gives a
-        // string the developer wrote. The body is swapped for the file's stream below.
-        Response.unsafeHTML('', { status })
-      : new Response(null, { status });
+    const res =
+      opts.trustHTML && isHTMLContentType(opts.contentType)
+        ? // The app's own HTML/SVG file: the same trust as Response.unsafeHTML() gives a
+          // string the developer wrote. The body is swapped for the file's stream below.
+          Response.unsafeHTML('', { status })
+        : new Response(null, { status });
     for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
     res.setHeader('content-type', opts.contentType);
     if (req.method === 'HEAD' || length === 0) {

@@ -223,7 +223,11 @@ function partPath(dest: string): string {
 }
 
 function exists(dest: string): HttpError {
-  return new HttpError('UPLOAD_FILE_EXISTS', `A file named "${basename(dest)}" already exists; pass { overwrite: true } to replace it, or choose another name.`, {
-    name: basename(dest),
-  });
+  return new HttpError(
+    'UPLOAD_FILE_EXISTS',
+    `A file named "${basename(dest)}" already exists; pass { overwrite: true } to replace it, or choose another name.`,
+    {
+      name: basename(dest),
+    },
+  );
 }

@@ -119,7 +119,12 @@ export function string(opts: StringOptions = {}): Field<string> {
     },
     {
       widget: widget === 'textarea' ? 'textarea' : 'input',
-      ...given({ type: widget === 'textarea' ? undefined : widget, minlength: opts.minLength, maxlength: opts.maxLength, pattern: widget === 'textarea' ? undefined : pat?.attr }),
+      ...given({
+        type: widget === 'textarea' ? undefined : widget,
+        minlength: opts.minLength,
+        maxlength: opts.maxLength,
+        pattern: widget === 'textarea' ? undefined : pat?.attr,
+      }),
       ...(secret ? { secret: true } : {}),
     },
   );

@@ -27,16 +27,7 @@ import { csrfTokenCheck } from '../security/csrf.js';
 import { CSRF_FIELD } from '../http/csrf-names.js';
 import { isField, type Field, type HtmlHints } from './field.js';
 import { readRawForm, type RawForm } from './raw-form.js';
-import {
-  hintsFromJSONSchema,
-  isStandardSchema,
-  jsonSchemaOf,
-  mapIssues,
-  objectProperties,
-  runSchema,
-  schemaField,
-  schemaInput,
-} from './standard-schema.js';
+import { hintsFromJSONSchema, isStandardSchema, jsonSchemaOf, mapIssues, objectProperties, runSchema, schemaField, schemaInput } from './standard-schema.js';
 import { buildView, type FormView, type ViewOptions } from './render.js';
 
 /** A form's fields: built-in fields (`fields.string()`…) or Standard Schemas, by name. */
@@ -210,7 +201,12 @@ export class Form<T> {
         c = await this.#opts.check(data as T);
       } catch (err) {
         if (err instanceof PalisadeError) throw err;
-        throw new PalisadeError('FORM_DEFINITION', `The form's check() threw: ${err instanceof Error ? err.message : String(err)}. A check returns its messages; it should not throw.`, {}, { cause: err });
+        throw new PalisadeError(
+          'FORM_DEFINITION',
+          `The form's check() threw: ${err instanceof Error ? err.message : String(err)}. A check returns its messages; it should not throw.`,
+          {},
+          { cause: err },
+        );
       }
       if (typeof c === 'string') formErrors.push(c);
       else if (c !== undefined && c !== null) {
@@ -287,7 +283,11 @@ export class Form<T> {
 
 function checkName(name: string): void {
   if (!NAME.test(name)) {
-    throw new PalisadeError('FORM_DEFINITION', `The field name ${JSON.stringify(name)} is not allowed: use a letter or _ first, then letters, digits, _ . : or -, at most 100 characters.`, { field: name });
+    throw new PalisadeError(
+      'FORM_DEFINITION',
+      `The field name ${JSON.stringify(name)} is not allowed: use a letter or _ first, then letters, digits, _ . : or -, at most 100 characters.`,
+      { field: name },
+    );
   }
   if (RESERVED_NAMES.has(name)) {
     throw new PalisadeError('FORM_DEFINITION', `The field name "${name}" is reserved (${[...RESERVED_NAMES].join(', ')}); choose another.`, { field: name });
@@ -306,7 +306,10 @@ function checkName(name: string): void {
  * ```
  * See docs/forms-and-csrf.md#form-validation.
  */
-export function defineForm<S extends StandardSchemaV1>(schema: S, options?: FormOptions<StandardSchemaV1.InferOutput<S>>): Form<StandardSchemaV1.InferOutput<S>>;
+export function defineForm<S extends StandardSchemaV1>(
+  schema: S,
+  options?: FormOptions<StandardSchemaV1.InferOutput<S>>,
+): Form<StandardSchemaV1.InferOutput<S>>;
 export function defineForm<S extends FormShape>(shape: S, options?: FormOptions<InferShape<S>>): Form<InferShape<S>>;
 export function defineForm(shapeOrSchema: FormShape | StandardSchemaV1, options: FormOptions<any> = {}): Form<any> {
   checkOptions(options);
@@ -331,7 +334,7 @@ function checkOptions(o: FormOptions<unknown>): void {
   if ('limits' in o) {
     throw new PalisadeError(
       'FORM_DEFINITION',
-      'A form has no limits of its own: every parse of a request applies the app\'s form limits, before any form sees the body. Set them with createApp({ forms: { maxFields, maxNameLength, maxValueLength } }).',
+      "A form has no limits of its own: every parse of a request applies the app's form limits, before any form sees the body. Set them with createApp({ forms: { maxFields, maxNameLength, maxValueLength } }).",
       { option: 'limits' },
     );
   }

@@ -47,8 +47,28 @@ type AttrValue = string | number | boolean | null | undefined;
 
 // Attributes the helper computes, and attributes that take URLs or script: never passed through.
 const DENIED = new Set([
-  'name', 'type', 'value', 'id', 'checked', 'multiple', 'style', 'href', 'src', 'srcset', 'srcdoc', 'action', 'formaction',
-  'background', 'poster', 'ping', 'xlink:href', 'data', 'codebase', 'cite', 'manifest', 'is',
+  'name',
+  'type',
+  'value',
+  'id',
+  'checked',
+  'multiple',
+  'style',
+  'href',
+  'src',
+  'srcset',
+  'srcdoc',
+  'action',
+  'formaction',
+  'background',
+  'poster',
+  'ping',
+  'xlink:href',
+  'data',
+  'codebase',
+  'cite',
+  'manifest',
+  'is',
 ]);
 const ATTR_NAME = /^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$/;
 
@@ -85,7 +105,11 @@ const TRUE = new Set(['on', 'true', '1', 'yes', 'y']);
 
 /** A label from a field name: `first_name` and `firstName` → "First name". */
 export function labelFromName(name: string): string {
-  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_.:-]+/g, ' ').trim().toLowerCase();
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_.:-]+/g, ' ')
+    .trim()
+    .toLowerCase();
   return words === '' ? name : words[0]!.toUpperCase() + words.slice(1);
 }
 
@@ -171,10 +195,16 @@ export class FieldView {
     switch (h.widget) {
       case 'textarea':
         // A newline right after <textarea> is dropped by the parser (HTML §13.2.6.4.7): write one so a value's own survives.
-        return markupFromSafe(`<textarea${attrs([...common, ['minlength', h.minlength], ['maxlength', h.maxlength], ...more])}>\n${escapeHTML(this.value)}</textarea>`);
+        return markupFromSafe(
+          `<textarea${attrs([...common, ['minlength', h.minlength], ['maxlength', h.maxlength], ...more])}>\n${escapeHTML(this.value)}</textarea>`,
+        );
       case 'select': {
         let opts = h.multiple === true ? '' : '<option value=""></option>';
-        for (const c of this.choices) opts += `<option${attrs([['value', c.value], ['selected', c.selected]])}>${escapeHTML(c.label)}</option>`;
+        for (const c of this.choices)
+          opts += `<option${attrs([
+            ['value', c.value],
+            ['selected', c.selected],
+          ])}>${escapeHTML(c.label)}</option>`;
         return markupFromSafe(`<select${attrs([...common, ['multiple', h.multiple === true], ...more])}>${opts}</select>`);
       }
       case 'checkbox':
@@ -252,12 +282,21 @@ export class FormView {
     const multipart = this.fields.some((f) => f.is_file);
     let action: string | undefined;
     if (o.action !== undefined && o.action !== null) action = filterAndNormalizeURL(String(o.action));
-    let html = `<form${attrs([['method', this.#method], ['action', action], ['enctype', multipart ? 'multipart/form-data' : undefined]])}>`;
+    let html = `<form${attrs([
+      ['method', this.#method],
+      ['action', action],
+      ['enctype', multipart ? 'multipart/form-data' : undefined],
+    ])}>`;
     if (this.#csrf) {
       // The environment of the template rendering this form, else the request's.
       const env = renderEnv();
-      if (env?.csrfToken === undefined) throw new TypeError('form.render() needs a request with CSRF protection (it writes the CSRF field): render the form while a request is handled');
-      html += `<input${attrs([['type', 'hidden'], ['name', CSRF_FIELD], ['value', env.csrfToken()]])}>`;
+      if (env?.csrfToken === undefined)
+        throw new TypeError('form.render() needs a request with CSRF protection (it writes the CSRF field): render the form while a request is handled');
+      html += `<input${attrs([
+        ['type', 'hidden'],
+        ['name', CSRF_FIELD],
+        ['value', env.csrfToken()],
+      ])}>`;
     }
     if (this.form_errors.length > 0) html += `<ul class="form-errors">${this.form_errors.map((e) => `<li>${escapeHTML(e)}</li>`).join('')}</ul>`;
     for (const f of this.fields) html += f.row().toString();

@@ -202,4 +202,3 @@ export function hintsFromJSONSchema(p: JSONSchema, required: boolean): HtmlHints
     ...req,
   };
 }
-

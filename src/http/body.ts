@@ -39,7 +39,7 @@ export async function readBody(src: BodySource, limit: number, declaredLength: n
     }
   } catch (err) {
     if (err instanceof HttpError) throw err;
-    throw new HttpError('BODY_ABORTED', 'The client stopped sending the request body before it was complete.', {}, );
+    throw new HttpError('BODY_ABORTED', 'The client stopped sending the request body before it was complete.', {});
   }
   if (declaredLength !== undefined && total !== declaredLength) {
     throw new HttpError('BODY_ABORTED', 'The request body is shorter than its Content-Length.');
@@ -68,8 +68,7 @@ function readStream(src: Readable, limit: number, declaredLength: number | undef
       }
       resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
     };
-    const aborted = (): HttpError =>
-      new HttpError('BODY_ABORTED', 'The client stopped sending the request body before it was complete.');
+    const aborted = (): HttpError => new HttpError('BODY_ABORTED', 'The client stopped sending the request body before it was complete.');
     const onData = (chunk: Buffer | string): void => {
       const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       total += b.byteLength;

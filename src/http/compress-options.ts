@@ -53,12 +53,14 @@ export function resolveCompress(raw: unknown): CompressSettings {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) invalid('compress', 'true, false or an object like { responses: true }', raw);
   const o = raw as Record<string, unknown>;
   for (const k of Object.keys(o)) {
-    if (!(k in DEFAULTS)) throw new ConfigError('CONFIG_INVALID', `Unknown setting "compress.${k}" (known: ${Object.keys(DEFAULTS).join(', ')}).`, { key: `compress.${k}` });
+    if (!(k in DEFAULTS))
+      throw new ConfigError('CONFIG_INVALID', `Unknown setting "compress.${k}" (known: ${Object.keys(DEFAULTS).join(', ')}).`, { key: `compress.${k}` });
   }
   const out = { ...DEFAULTS, ...(o as Partial<CompressSettings>) };
   for (const k of ['responses', 'static'] as const) if (typeof out[k] !== 'boolean') invalid(`compress.${k}`, 'a boolean', out[k]);
   if (!Number.isSafeInteger(out.threshold) || out.threshold < 0) invalid('compress.threshold', 'a whole number of bytes', out.threshold);
-  if (!Number.isInteger(out.brotliQuality) || out.brotliQuality < 0 || out.brotliQuality > 11) invalid('compress.brotliQuality', 'a whole number from 0 to 11', out.brotliQuality);
+  if (!Number.isInteger(out.brotliQuality) || out.brotliQuality < 0 || out.brotliQuality > 11)
+    invalid('compress.brotliQuality', 'a whole number from 0 to 11', out.brotliQuality);
   if (!Number.isInteger(out.gzipLevel) || out.gzipLevel < 1 || out.gzipLevel > 9) invalid('compress.gzipLevel', 'a whole number from 1 to 9', out.gzipLevel);
   const enc = out.encodings as unknown;
   if (!Array.isArray(enc) || enc.length === 0 || enc.some((e) => e !== 'br' && e !== 'gzip') || new Set(enc).size !== enc.length) {

@@ -98,7 +98,9 @@ export function compressProtection(ctx: ProtectionContext): Protection | null {
       if (!s.responses) return [];
       return [
         'compress: responses are compressed (compress.responses). A page that reflects request data next to a secret leaks the secret to BREACH; keep such pages off with { compress: false } (docs/security-model.md#compression-deployment).',
-        ...routes.filter((r) => r.options.compress === true && !r.implicitHead).map((r) => `compress: ${r.method} ${r.path} is compressed ({ compress: true }).`),
+        ...routes
+          .filter((r) => r.options.compress === true && !r.implicitHead)
+          .map((r) => `compress: ${r.method} ${r.path} is compressed ({ compress: true }).`),
       ];
     },
   };
@@ -131,7 +133,11 @@ export function compressResponse(req: Request, res: Response, s: CompressSetting
     h['content-length'] = String(out.byteLength);
   } else {
     const src = typeof body === 'string' || body instanceof Uint8Array ? Readable.from([Buffer.from(body)]) : body;
-    res.body = new CompressedBody(src, encoding === 'br' ? () => createBrotliCompress(brotliOptions(s, size)) : () => createGzip({ level: s.gzipLevel }), encoding);
+    res.body = new CompressedBody(
+      src,
+      encoding === 'br' ? () => createBrotliCompress(brotliOptions(s, size)) : () => createGzip({ level: s.gzipLevel }),
+      encoding,
+    );
     delete h['content-length'];
   }
   h['content-encoding'] = encoding;

@@ -46,9 +46,13 @@ const COOKIE_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  */
 export function assertCookie(name: string, value: string, options: CookieOptions): void {
   if (typeof name !== 'string' || !COOKIE_NAME.test(name)) {
-    throw new PalisadeError('HTTP_INVALID_HEADER', `invalid cookie name ${JSON.stringify(String(name).slice(0, 100))}: a cookie name is letters, digits and !#$%&'*+-.^_\`|~ only.`, {
-      header: 'set-cookie',
-    });
+    throw new PalisadeError(
+      'HTTP_INVALID_HEADER',
+      `invalid cookie name ${JSON.stringify(String(name).slice(0, 100))}: a cookie name is letters, digits and !#$%&'*+-.^_\`|~ only.`,
+      {
+        header: 'set-cookie',
+      },
+    );
   }
   try {
     serializeCookie({ name, value, options }, false);

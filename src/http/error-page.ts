@@ -22,9 +22,18 @@ export interface ErrorInfo {
 }
 
 const REASONS: Record<number, string> = {
-  400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout',
-  413: 'Content Too Large', 415: 'Unsupported Media Type', 426: 'Upgrade Required', 431: 'Request Header Fields Too Large',
-  422: 'Unprocessable Content', 500: 'Internal Server Error', 503: 'Service Unavailable',
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  426: 'Upgrade Required',
+  431: 'Request Header Fields Too Large',
+  422: 'Unprocessable Content',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 // The error each error response was made from. In process only, never sent: the test
@@ -68,7 +77,7 @@ export function wantsJSON(req: Request | null): boolean {
   if (req === null) return false;
   const accept = req.header('accept') ?? '';
   const j = accept.indexOf('application/json');
-  if (j === -1) return accept === '' && (req.mediaType?.essence === 'application/json');
+  if (j === -1) return accept === '' && req.mediaType?.essence === 'application/json';
   const h = accept.indexOf('text/html');
   return h === -1 || j < h;
 }

@@ -58,11 +58,11 @@ export function resolveFormLimits(raw: unknown): Readonly<Required<FormLimits>> 
 /** 413 FORM_TOO_MANY_FIELDS: `count` fields (or more, when the parser stopped counting) against `limit`. */
 export function tooManyFields(limit: number, count?: number): HttpError {
   const has = count === undefined ? `more than ${limit} fields` : `${count} fields`;
-  return new HttpError(
-    'FORM_TOO_MANY_FIELDS',
-    `The form has ${has}; at most ${limit} are accepted. If your own form is this large, raise forms.maxFields.`,
-    { limit, ...(count === undefined ? {} : { count }), setting: 'forms.maxFields' },
-  );
+  return new HttpError('FORM_TOO_MANY_FIELDS', `The form has ${has}; at most ${limit} are accepted. If your own form is this large, raise forms.maxFields.`, {
+    limit,
+    ...(count === undefined ? {} : { count }),
+    setting: 'forms.maxFields',
+  });
 }
 
 /** Throws 413 FORM_NAME_TOO_LONG when `name` is longer than the limit. */

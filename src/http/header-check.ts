@@ -35,11 +35,9 @@ export function isHeaderValue(value: string): boolean {
  */
 export function checkedHeader(name: string, value: unknown): string | string[] {
   if (typeof name !== 'string' || !TOKEN.test(name)) {
-    throw new PalisadeError(
-      'HTTP_INVALID_HEADER',
-      `${show(name)} is not a header name: a header name is letters, digits and !#$%&'*+-.^_\`|~ only.`,
-      { header: String(name).slice(0, 100) },
-    );
+    throw new PalisadeError('HTTP_INVALID_HEADER', `${show(name)} is not a header name: a header name is letters, digits and !#$%&'*+-.^_\`|~ only.`, {
+      header: String(name).slice(0, 100),
+    });
   }
   if (Array.isArray(value)) return value.map((v: unknown) => checkedValue(name, v));
   return checkedValue(name, value);

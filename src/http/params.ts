@@ -68,7 +68,7 @@ export function parseUrlencoded(s: string, limits: Required<FormLimits> = DEFAUL
   if (s === '') return p;
   // §5.1 step 1: the sequences between `&` are the pairs; empty ones are skipped.
   let count = 0;
-  for (let i = 0; i <= s.length; ) {
+  for (let i = 0; i <= s.length;) {
     let amp = s.indexOf('&', i);
     if (amp === -1) amp = s.length;
     if (amp > i) count++;

@@ -372,10 +372,7 @@ export class Request<P extends string = string> {
     const mt = this.mediaType;
     if (mt?.essence !== 'application/x-www-form-urlencoded') {
       if (mt?.essence === 'multipart/form-data') {
-        throw new HttpError(
-          'BODY_UNSUPPORTED_MEDIA_TYPE',
-          'This is a multipart body; read it with `await req.files()` or a form, not `req.form()`.',
-        );
+        throw new HttpError('BODY_UNSUPPORTED_MEDIA_TYPE', 'This is a multipart body; read it with `await req.files()` or a form, not `req.form()`.');
       }
       throw unsupported('application/x-www-form-urlencoded', this.header('content-type'));
     }

@@ -32,14 +32,23 @@ export interface AppFacts {
 }
 
 const STATUS_TEXT: Record<string, string> = {
-  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden',
-  404: 'Not Found', 409: 'Conflict', 422: 'Unprocessable Content', 429: 'Too Many Requests',
+  200: 'OK',
+  201: 'Created',
+  202: 'Accepted',
+  204: 'No Content',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
 };
 
 /** RFC 9457 problem details as Palisade's 422 sends them (src/http/error-page.ts). */
 const VALIDATION_PROBLEM: JSONSchemaObject = {
   type: 'object',
-  description: 'RFC 9457 problem details: the request does not match the route\'s schema.',
+  description: "RFC 9457 problem details: the request does not match the route's schema.",
   properties: {
     type: { type: 'string' },
     title: { type: 'string' },
@@ -83,7 +92,11 @@ export function buildOpenAPI(routes: readonly MountedRoute[], facts: AppFacts, o
     if (typeof op.operationId === 'string') {
       const other = ids.get(op.operationId);
       if (other !== undefined) {
-        throw new ConfigError('CONFIG_ROUTE', `Two routes have the operationId "${op.operationId}" (${other} and ${route.method} ${route.path}); an operation id must be unique.`, { operationId: op.operationId });
+        throw new ConfigError(
+          'CONFIG_ROUTE',
+          `Two routes have the operationId "${op.operationId}" (${other} and ${route.method} ${route.path}); an operation id must be unique.`,
+          { operationId: op.operationId },
+        );
       }
       ids.set(op.operationId, `${route.method} ${route.path}`);
     }
@@ -117,7 +130,8 @@ export function buildOpenAPI(routes: readonly MountedRoute[], facts: AppFacts, o
       type: 'apiKey',
       in: 'header',
       name: CSRF_HEADER,
-      description: 'A CSRF token bound to the session: a page of the app gets it from csrf_token() and its fetch sends it. Requests from other sites are refused whatever they carry.',
+      description:
+        'A CSRF token bound to the session: a page of the app gets it from csrf_token() and its fetch sends it. Requests from other sites are refused whatever they carry.',
     };
   }
   const doc: Record<string, unknown> = { openapi: '3.1.0', info: opts.info };
@@ -157,7 +171,10 @@ function operation(route: MountedRoute, patterns: ReadonlyMap<string, string>, c
     const s: JSONSchemaObject = declared ?? { type: 'string', ...(pattern !== '' ? { pattern } : {}) };
     parameters.push({ name, in: 'path', required: true, schema: s });
   }
-  for (const [kind, place] of [['query', 'query'], ['headers', 'header']] as const) {
+  for (const [kind, place] of [
+    ['query', 'query'],
+    ['headers', 'header'],
+  ] as const) {
     const s = schema[kind];
     if (s === undefined) continue;
     const obj = objectOf(components.convert(s, 'input', `${hint}_${kind}`));
@@ -181,14 +198,17 @@ function operation(route: MountedRoute, patterns: ReadonlyMap<string, string>, c
     for (const [status, s] of responses) {
       // The handler's value is sent as it is (the check does not transform it): its schema's input side.
       const js = components.convert(s, 'input', `${hint}_${status}`);
-      op.responses[String(status)] = { description: STATUS_TEXT[status] ?? `Status ${status}`, content: { 'application/json': { schema: components.refTo(js) } } };
+      op.responses[String(status)] = {
+        description: STATUS_TEXT[status] ?? `Status ${status}`,
+        content: { 'application/json': { schema: components.refTo(js) } },
+      };
     }
   } else {
     op.responses['default'] = { description: 'The response (the route declares no response schema).' };
   }
   if (schema.body !== undefined || schema.query !== undefined || schema.params !== undefined || schema.headers !== undefined) {
     op.responses['422'] = {
-      description: 'The request does not match the route\'s schema.',
+      description: "The request does not match the route's schema.",
       content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ValidationProblem' } } },
     };
   }

@@ -220,7 +220,11 @@ function dataLines(s: string): string {
 /** An id or event name: a line break would end the field and start one of the sender's choosing. */
 function field(name: string, v: string): string {
   if (/[\r\n\0]/.test(v)) {
-    throw new PalisadeError('SSE_INVALID_FIELD', `An event ${name} holds a line break or NUL (${JSON.stringify(v.slice(0, 60))}), which would add fields to the stream; it was not sent.`, { field: name });
+    throw new PalisadeError(
+      'SSE_INVALID_FIELD',
+      `An event ${name} holds a line break or NUL (${JSON.stringify(v.slice(0, 60))}), which would add fields to the stream; it was not sent.`,
+      { field: name },
+    );
   }
   return v;
 }

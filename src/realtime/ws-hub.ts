@@ -88,7 +88,10 @@ export class WebSocketHub {
       for (const c of this.#conns) {
         if (WebSocketConnection.ping(c)) continue;
         try {
-          this.#log().warn({ code: 'WS_IDLE_TIMEOUT' }, `A WebSocket client did not answer a ping within websocket.pingInterval (${this.#limits.pingInterval} ms); the connection was dropped.`);
+          this.#log().warn(
+            { code: 'WS_IDLE_TIMEOUT' },
+            `A WebSocket client did not answer a ping within websocket.pingInterval (${this.#limits.pingInterval} ms); the connection was dropped.`,
+          );
         } catch {
           // as above
         }

@@ -56,12 +56,16 @@ export const WEBSOCKET_DEFAULTS: WebSocketSettings = Object.freeze({
 export function resolveWebSocketOptions(raw: unknown): WebSocketSettings {
   if (raw === undefined) return WEBSOCKET_DEFAULTS;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ConfigError('CONFIG_INVALID', `Setting "websocket" must be an object like { maxPayload: 65536 }; got ${JSON.stringify(raw)}.`, { key: 'websocket' });
+    throw new ConfigError('CONFIG_INVALID', `Setting "websocket" must be an object like { maxPayload: 65536 }; got ${JSON.stringify(raw)}.`, {
+      key: 'websocket',
+    });
   }
   const out: Record<string, number> = { ...WEBSOCKET_DEFAULTS };
   for (const [k, v] of Object.entries(raw)) {
     if (!(k in WEBSOCKET_DEFAULTS)) {
-      throw new ConfigError('CONFIG_INVALID', `Unknown setting "websocket.${k}" (known: ${Object.keys(WEBSOCKET_DEFAULTS).join(', ')}).`, { key: `websocket.${k}` });
+      throw new ConfigError('CONFIG_INVALID', `Unknown setting "websocket.${k}" (known: ${Object.keys(WEBSOCKET_DEFAULTS).join(', ')}).`, {
+        key: `websocket.${k}`,
+      });
     }
     if (v === undefined) continue;
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) {

@@ -81,7 +81,10 @@ export class WebSocketConnection implements AsyncIterable<WebSocketMessage> {
       // ws closes the connection itself after an error (1009 for a message too large,
       // 1002 for a protocol error); what is left is to say why in the log.
       if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-        report('WS_MESSAGE_TOO_LARGE', `A client sent a message larger than websocket.maxPayload (${limits.maxPayload} bytes); the connection was closed with 1009.`);
+        report(
+          'WS_MESSAGE_TOO_LARGE',
+          `A client sent a message larger than websocket.maxPayload (${limits.maxPayload} bytes); the connection was closed with 1009.`,
+        );
       }
     });
     this.#closed = new Promise((resolve) => {

@@ -91,7 +91,7 @@ export function compileCORS(raw: unknown, where = 'cors'): Policy {
     if (credentials) {
       bad(
         where,
-        'origins "*" cannot go with credentials: true. Any site could then read your users\' data with their cookies. List the origins that may, e.g. { origins: [\'https://app.example.com\'], credentials: true }.',
+        "origins \"*\" cannot go with credentials: true. Any site could then read your users' data with their cookies. List the origins that may, e.g. { origins: ['https://app.example.com'], credentials: true }.",
       );
     }
   } else if (Array.isArray(o.origins) && o.origins.length > 0) {
@@ -121,7 +121,7 @@ export function compileCORS(raw: unknown, where = 'cors'): Policy {
 
 function checkOrigin(where: string, x: unknown): string {
   if (x === 'null') bad(where, 'the "null" origin cannot be allowed: any page can get it by sandboxing itself.');
-  if (x === '*') bad(where, 'write origins: \'*\' (not inside a list) to allow every origin.');
+  if (x === '*') bad(where, "write origins: '*' (not inside a list) to allow every origin.");
   let u: URL | undefined;
   try {
     u = typeof x === 'string' ? new URL(x) : undefined;
@@ -184,7 +184,10 @@ export function corsProtection(ctx: ProtectionContext): Protection {
       if (!p.methods.has(asked.toUpperCase())) {
         throw new HttpError('JSON_CORS_REFUSED', `CORS does not allow the method ${asked} here; allowed: ${p.methodsHeader}.`, { method: asked });
       }
-      const wanted = (req.header('access-control-request-headers') ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+      const wanted = (req.header('access-control-request-headers') ?? '')
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean);
       const refused = wanted.filter((h) => !p.headers.has(h));
       if (refused.length > 0) {
         throw new HttpError('JSON_CORS_REFUSED', `CORS does not allow the request header(s) ${refused.join(', ')}; allowed: ${p.headersHeader}.`, {

@@ -111,8 +111,15 @@ export function compileCsp(opts: CspOptions = {}): CompiledCsp {
   }
   if (opts.reportTo !== undefined) {
     const rt = opts.reportTo;
-    if (rt === null || typeof rt !== 'object' || typeof rt.group !== 'string' || !/^[A-Za-z0-9_-]+$/.test(rt.group) ||
-      typeof rt.url !== 'string' || /[\s"\\,;]/.test(rt.url) || rt.url === '') {
+    if (
+      rt === null ||
+      typeof rt !== 'object' ||
+      typeof rt.group !== 'string' ||
+      !/^[A-Za-z0-9_-]+$/.test(rt.group) ||
+      typeof rt.url !== 'string' ||
+      /[\s"\\,;]/.test(rt.url) ||
+      rt.url === ''
+    ) {
       invalid('headers.csp.reportTo', '{ group: "name", url: "https://…" }', rt);
     }
     directives['report-to'] = [rt.group];

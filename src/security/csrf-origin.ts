@@ -44,9 +44,13 @@ export class OriginCheck {
     for (const t of trustedOrigins) {
       const n = typeof t === 'string' ? normalizeOrigin(t) : undefined;
       if (n === undefined || n !== t.replace(/\/$/, '').toLowerCase()) {
-        throw new ConfigError('CONFIG_INVALID', `Setting "csrf.trustedOrigins" must list origins like "https://app.example.com" (scheme, host, optional port; no path); got ${JSON.stringify(t)}.`, {
-          key: 'csrf.trustedOrigins',
-        });
+        throw new ConfigError(
+          'CONFIG_INVALID',
+          `Setting "csrf.trustedOrigins" must list origins like "https://app.example.com" (scheme, host, optional port; no path); got ${JSON.stringify(t)}.`,
+          {
+            key: 'csrf.trustedOrigins',
+          },
+        );
       }
       trusted.add(n);
     }

@@ -32,7 +32,6 @@ import { CsrfTokens } from './csrf-token.js';
 import { CSRF_FIELD, CSRF_HEADER, CSRF_HEADER_KEY } from '../http/csrf-names.js';
 import { sessionInternals } from './session.js';
 
-
 /** The `csrf` section of `createApp` options. */
 export interface CsrfOptions {
   /**
@@ -245,7 +244,10 @@ export function csrfProtection(ctx: ProtectionContext): Protection | null {
       if (!tokenLayer) out.push('csrf: the token layer is switched off (csrf: { token: false }); only the origin check protects forms.');
       for (const r of routes) {
         if (r.websocket !== undefined) {
-          if (isExempt(r)) out.push(`csrf: the WebSocket route ${r.path}${r.name ? ` (${r.name})` : ''} accepts handshakes from any origin ({ csrf: false }): another site's page can open it with the user's cookies.`);
+          if (isExempt(r))
+            out.push(
+              `csrf: the WebSocket route ${r.path}${r.name ? ` (${r.name})` : ''} accepts handshakes from any origin ({ csrf: false }): another site's page can open it with the user's cookies.`,
+            );
           continue;
         }
         if (SAFE.has(r.method) || !isExempt(r)) continue;
@@ -279,8 +281,8 @@ function missingMessage(req: Request): string {
     type === 'multipart/form-data'
       ? `The form has no ${CSRF_FIELD} field before its first file: render it from a template (forms that post to your own site get the field automatically, first) or add {{ csrf_field() }} inside the form, before the file inputs.`
       : type === 'application/x-www-form-urlencoded'
-      ? `The form has no ${CSRF_FIELD} field: render it from a template (forms that post to your own site get the field automatically) or add {{ csrf_field() }} inside the form.`
-      : `Send the token in the ${CSRF_HEADER} header: read it from <meta name="csrf-token" content="{{ csrf_token() }}"> in the page (see docs/forms-and-csrf.md#fetch-and-javascript).`;
+        ? `The form has no ${CSRF_FIELD} field: render it from a template (forms that post to your own site get the field automatically) or add {{ csrf_field() }} inside the form.`
+        : `Send the token in the ${CSRF_HEADER} header: read it from <meta name="csrf-token" content="{{ csrf_token() }}"> in the page (see docs/forms-and-csrf.md#fetch-and-javascript).`;
   return `CSRF check failed: this ${req.method} carries no CSRF token. ${hint} For a webhook that no browser sends, exempt the route with { csrf: false }.`;
 }
 

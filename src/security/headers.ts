@@ -70,8 +70,14 @@ export interface HeadersOptions {
 const KEYS = new Set(['csp', 'frameOptions', 'referrerPolicy', 'crossOriginOpenerPolicy', 'crossOriginResourcePolicy', 'hsts']);
 const CSP_KEYS = new Set(['directives', 'reportOnly', 'reportUri', 'reportTo', 'trustedTypes']);
 const REFERRER: readonly string[] = [
-  'no-referrer', 'no-referrer-when-downgrade', 'origin', 'origin-when-cross-origin', 'same-origin',
-  'strict-origin', 'strict-origin-when-cross-origin', 'unsafe-url',
+  'no-referrer',
+  'no-referrer-when-downgrade',
+  'origin',
+  'origin-when-cross-origin',
+  'same-origin',
+  'strict-origin',
+  'strict-origin-when-cross-origin',
+  'unsafe-url',
 ];
 
 /** The resolved headers configuration: what the protection sends, built once. */
@@ -98,7 +104,8 @@ export function compileHeaders(raw: unknown): CompiledHeaders {
     const c = opts.csp ?? {};
     if (c === null || typeof c !== 'object') invalid('headers.csp', 'an object or false', c);
     for (const k of Object.keys(c)) {
-      if (!CSP_KEYS.has(k)) throw new ConfigError('CONFIG_INVALID', `Unknown setting "headers.csp.${k}". Known: ${[...CSP_KEYS].join(', ')}.`, { key: `headers.csp.${k}` });
+      if (!CSP_KEYS.has(k))
+        throw new ConfigError('CONFIG_INVALID', `Unknown setting "headers.csp.${k}". Known: ${[...CSP_KEYS].join(', ')}.`, { key: `headers.csp.${k}` });
     }
     if (c.reportOnly !== undefined && typeof c.reportOnly !== 'boolean') invalid('headers.csp.reportOnly', 'a boolean', c.reportOnly);
     // frameOptions: 'DENY' means no framing at all; browsers that know frame-ancestors
@@ -197,22 +204,30 @@ export function auditHeaders(c: CompiledHeaders): string[] {
   const out: string[] = [];
   const o = c.options;
   if (c.csp === null) {
-    out.push('csp-off: The Content-Security-Policy is switched off (headers.csp: false), so an injected <script> runs. Fix: remove `csp: false`; adjust `headers.csp.directives` instead.');
+    out.push(
+      'csp-off: The Content-Security-Policy is switched off (headers.csp: false), so an injected <script> runs. Fix: remove `csp: false`; adjust `headers.csp.directives` instead.',
+    );
   } else {
     const d = c.csp.directives;
     if (c.csp.header.endsWith('report-only')) {
-      out.push('csp-report-only: The Content-Security-Policy is report-only (headers.csp.reportOnly), so it blocks nothing. Fix: remove `reportOnly` once the reports are clean.');
+      out.push(
+        'csp-report-only: The Content-Security-Policy is report-only (headers.csp.reportOnly), so it blocks nothing. Fix: remove `reportOnly` once the reports are clean.',
+      );
     }
     const script = d['script-src'] ?? d['default-src'] ?? [];
     const guarded = script.includes(NONCE) || script.some((s) => /^'(sha256|sha384|sha512)-/.test(s));
     if (script.includes("'unsafe-inline'") && !guarded) {
-      out.push("csp-unsafe-inline: script-src allows 'unsafe-inline' without a nonce or hash, so injected inline scripts run. Fix: remove 'unsafe-inline'; templates add nonces for you.");
+      out.push(
+        "csp-unsafe-inline: script-src allows 'unsafe-inline' without a nonce or hash, so injected inline scripts run. Fix: remove 'unsafe-inline'; templates add nonces for you.",
+      );
     }
     if (script.includes("'unsafe-eval'")) {
       out.push("csp-unsafe-eval: script-src allows 'unsafe-eval' (eval, new Function). Fix: remove 'unsafe-eval' and the code that needs it.");
     }
     if (!script.includes("'strict-dynamic'") && script.some((s) => s === '*' || s === 'https:' || s === 'http:' || s === 'data:')) {
-      out.push(`csp-wide-script-src: script-src allows scripts from any host (${script.join(' ')}). Fix: list the hosts you load scripts from, or use the default nonce policy.`);
+      out.push(
+        `csp-wide-script-src: script-src allows scripts from any host (${script.join(' ')}). Fix: list the hosts you load scripts from, or use the default nonce policy.`,
+      );
     }
     if (d['object-src'] === undefined && d['default-src'] === undefined) {
       out.push("csp-object-src: The policy has no object-src (nor default-src), so plugins may load. Fix: keep object-src 'none'.");
@@ -223,13 +238,19 @@ export function auditHeaders(c: CompiledHeaders): string[] {
   }
   const framed = c.csp?.directives['frame-ancestors'];
   if (o.frameOptions === false && (framed === undefined || framed.includes('*'))) {
-    out.push("clickjacking: Neither X-Frame-Options nor a CSP frame-ancestors limits who may frame the app. Fix: remove `frameOptions: false`, or set `frame-ancestors` to the origins that may frame it.");
+    out.push(
+      'clickjacking: Neither X-Frame-Options nor a CSP frame-ancestors limits who may frame the app. Fix: remove `frameOptions: false`, or set `frame-ancestors` to the origins that may frame it.',
+    );
   }
   if (o.hsts === false) {
-    out.push('hsts-off: Strict-Transport-Security is switched off (headers.hsts: false), so a first visit over http can be intercepted. Fix: remove `hsts: false` when the site is served over HTTPS.');
+    out.push(
+      'hsts-off: Strict-Transport-Security is switched off (headers.hsts: false), so a first visit over http can be intercepted. Fix: remove `hsts: false` when the site is served over HTTPS.',
+    );
   }
   if (o.referrerPolicy === 'unsafe-url' || o.referrerPolicy === 'no-referrer-when-downgrade') {
-    out.push(`referrer-policy: Referrer-Policy "${o.referrerPolicy}" sends full URLs (with their query strings) to other sites. Fix: use the default strict-origin-when-cross-origin.`);
+    out.push(
+      `referrer-policy: Referrer-Policy "${o.referrerPolicy}" sends full URLs (with their query strings) to other sites. Fix: use the default strict-origin-when-cross-origin.`,
+    );
   }
   return out;
 }

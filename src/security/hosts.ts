@@ -82,7 +82,7 @@ export class HostMatcher {
     if (this.#names.has(h.name)) return true;
     if (h.port !== undefined && this.#namesWithPort.has(`${h.name}:${h.port}`)) return true;
     for (const s of this.#suffixes) {
-      if (h.name === s || (h.name.endsWith(s) && h.name.charCodeAt(h.name.length - s.length - 1) === 46 /* . */)) return true;
+      if (h.name === s || (h.name.endsWith(s) && h.name.charCodeAt(h.name.length - s.length - 1) === 46) /* . */) return true;
     }
     return false;
   }

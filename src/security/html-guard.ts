@@ -34,7 +34,7 @@ export function htmlGuardProtection(): Protection {
           `The HTML of this response (${req.method} ${req.path}) was rendered while another request was handled` +
             `${other?.path !== undefined ? ` (${String(other.method)} ${other.path})` : ''}, so it holds that request's CSRF token, CSP nonce and user. ` +
             'A template or html`...` ran in a callback that runs for whoever triggered it (an event listener, a pool or driver callback), or rendered HTML was kept between requests. ' +
-            'Await the callback\'s data and render in the handler; render HTML you keep between requests outside a request or with an explicit environment (templates.render(name, context, {})). ' +
+            "Await the callback's data and render in the handler; render HTML you keep between requests outside a request or with an explicit environment (templates.render(name, context, {})). " +
             'See docs/errors/HTTP_HTML_FOR_OTHER_REQUEST.md.',
         );
       }

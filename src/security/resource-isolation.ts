@@ -67,8 +67,21 @@ declare module '../app/route-collector.js' {
  * `iframe`, `frame` (navigations), `json` and `manifest` (always CORS-mode).
  */
 export const SUBRESOURCE_DESTS: ReadonlySet<string> = new Set([
-  'audio', 'audioworklet', 'embed', 'font', 'image', 'object', 'paintworklet', 'script',
-  'serviceworker', 'sharedworker', 'style', 'track', 'video', 'worker', 'xslt',
+  'audio',
+  'audioworklet',
+  'embed',
+  'font',
+  'image',
+  'object',
+  'paintworklet',
+  'script',
+  'serviceworker',
+  'sharedworker',
+  'style',
+  'track',
+  'video',
+  'worker',
+  'xslt',
 ]);
 
 const KEYS = new Set(['isolation', 'resourcePolicy', 'xssiPrefix']);
@@ -159,19 +172,27 @@ export function resourceIsolation(ctx: ProtectionContext): Protection {
     audit(routes: readonly MountedRoute[]): string[] {
       const out: string[] = [];
       if (!opts.isolation) {
-        out.push('json-isolation-off: Resource isolation is off (json: { isolation: false }), so other sites can load any URL of this app with <script src> or <img src>. Fix: remove `isolation: false`; give embeddable routes { crossSiteLoad: true }.');
+        out.push(
+          'json-isolation-off: Resource isolation is off (json: { isolation: false }), so other sites can load any URL of this app with <script src> or <img src>. Fix: remove `isolation: false`; give embeddable routes { crossSiteLoad: true }.',
+        );
         for (const r of routes) {
           if (r.options.allowTopLevelArray === true && !r.implicitHead) {
-            out.push(`json-top-level-array: ${r.method} ${r.path} may answer with a top-level JSON array (allowTopLevelArray) while resource isolation is off. Fix: wrap the array in an object, or turn isolation back on.`);
+            out.push(
+              `json-top-level-array: ${r.method} ${r.path} may answer with a top-level JSON array (allowTopLevelArray) while resource isolation is off. Fix: wrap the array in an object, or turn isolation back on.`,
+            );
           }
         }
       }
       if (opts.resourcePolicy === false) {
-        out.push('json-corp-off: JSON responses are sent without Cross-Origin-Resource-Policy (json: { resourcePolicy: false }). Fix: remove `resourcePolicy: false`.');
+        out.push(
+          'json-corp-off: JSON responses are sent without Cross-Origin-Resource-Policy (json: { resourcePolicy: false }). Fix: remove `resourcePolicy: false`.',
+        );
       }
       for (const r of routes) {
         if (r.options.crossSiteLoad === true && !r.implicitHead) {
-          out.push(`json-cross-site-load: ${r.method} ${r.path} may be loaded by other sites as a script, image or other subresource (crossSiteLoad: true). Fix: remove the option unless the route serves only public data.`);
+          out.push(
+            `json-cross-site-load: ${r.method} ${r.path} may be loaded by other sites as a script, image or other subresource (crossSiteLoad: true). Fix: remove the option unless the route serves only public data.`,
+          );
         }
       }
       return out;

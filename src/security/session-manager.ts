@@ -143,7 +143,8 @@ export function resolveSessionOptions(
   const userEpoch = o.userEpoch;
   if (userEpoch !== undefined && typeof userEpoch !== 'function') invalid('session.userEpoch', 'a function (userId) => epoch', userEpoch);
   const endUserSessions = o.endUserSessions;
-  if (endUserSessions !== undefined && typeof endUserSessions !== 'function') invalid('session.endUserSessions', 'a function (userId) => void', endUserSessions);
+  if (endUserSessions !== undefined && typeof endUserSessions !== 'function')
+    invalid('session.endUserSessions', 'a function (userId) => void', endUserSessions);
   if (endUserSessions !== undefined && userEpoch === undefined) {
     throw new ConfigError(
       'CONFIG_INVALID',
@@ -211,7 +212,9 @@ export function sessionProtection(ctx: ProtectionContext): Protection {
     audit(routes) {
       const out: string[] = [];
       if (ctx.settings.env === 'production' && manager.store instanceof MemoryStore) {
-        out.push('session: the memory store keeps sessions in one process; they are lost on restart and not shared between workers. Use { redis: url } with several workers.');
+        out.push(
+          'session: the memory store keeps sessions in one process; they are lost on restart and not shared between workers. Use { redis: url } with several workers.',
+        );
       }
       if (manager.store === null && manager.userEpoch === undefined) {
         const logins = routes.filter((r) => !r.implicitHead && logsIn(r));

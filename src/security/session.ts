@@ -179,7 +179,10 @@ export class Session {
    * See docs/sessions.md#a-login.
    */
   async setUser(userId: string | number, epoch: string | number): Promise<void> {
-    for (const [what, v] of [['user id', userId], ['epoch', epoch]] as const) {
+    for (const [what, v] of [
+      ['user id', userId],
+      ['epoch', epoch],
+    ] as const) {
       if (!(typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))) {
         throw new PalisadeError('SESSION_VALUE_INVALID', `setUser(): the ${what} must be a string or a finite number; got ${typeof v}.`, { key: what });
       }
@@ -187,7 +190,7 @@ export class Session {
     if (this.#m.userEpoch === undefined) {
       throw new PalisadeError(
         'SESSION_REVOCATION_MISSING',
-        'setUser() needs the session.userEpoch setting, which reads a user\'s session epoch back so that a logout, a password change or a deleted account can end the user\'s sessions: createApp({ session: { userEpoch: (id) => db.user(id)?.sessionEpoch } }).',
+        "setUser() needs the session.userEpoch setting, which reads a user's session epoch back so that a logout, a password change or a deleted account can end the user's sessions: createApp({ session: { userEpoch: (id) => db.user(id)?.sessionEpoch } }).",
       );
     }
     await this.load();
@@ -221,7 +224,7 @@ export class Session {
           'SESSION_REVOCATION_MISSING',
           m.store === null
             ? 'logout() with cookie sessions needs the session.endUserSessions setting: the cookie holds the whole session, so only a new session epoch for the user ends the copies of it. createApp({ session: { endUserSessions: (id) => db.newSessionEpoch(id) } }).'
-            : 'logout({ everywhere: true }) needs the session.endUserSessions setting, which changes the user\'s session epoch: createApp({ session: { endUserSessions: (id) => db.newSessionEpoch(id) } }).',
+            : "logout({ everywhere: true }) needs the session.endUserSessions setting, which changes the user's session epoch: createApp({ session: { endUserSessions: (id) => db.newSessionEpoch(id) } }).",
         );
       }
       await m.endUserSessions(login.u);
@@ -595,7 +598,10 @@ function markPrivate(res: Response): void {
   const cc = res.getHeader('cache-control');
   if (cc === undefined) res.setHeader('cache-control', 'private');
   else if (!/(^|,)\s*(private|no-store)\s*(,|$)/i.test(cc)) {
-    const rest = cc.split(',').map((s) => s.trim()).filter((s) => s !== '' && s.toLowerCase() !== 'public');
+    const rest = cc
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '' && s.toLowerCase() !== 'public');
     res.setHeader('cache-control', ['private', ...rest].join(', '));
   }
 }

@@ -26,7 +26,12 @@ export type UnsignFailure = 'malformed' | 'bad-signature' | 'expired';
 
 /** The outcome of `Signer.unsign`. */
 export type UnsignResult =
-  | { readonly ok: true; readonly value: string; /** seconds since the epoch */ readonly signedAt: number; /** signed with an older key */ readonly oldKey: boolean }
+  | {
+      readonly ok: true;
+      readonly value: string;
+      /** seconds since the epoch */ readonly signedAt: number;
+      /** signed with an older key */ readonly oldKey: boolean;
+    }
   | { readonly ok: false; readonly reason: UnsignFailure };
 
 /**

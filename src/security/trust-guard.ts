@@ -58,13 +58,33 @@ declare module '../http/context.js' {
 // Headers whose values are protocol tokens set by browsers or Palisade's own helpers;
 // ordinary markup contains them (`text/html`, `localhost:3000`, `XMLHttpRequest`).
 const SKIP_HEADERS = new Set([
-  'host', 'origin', 'connection', 'keep-alive', 'content-type', 'content-length', 'content-encoding',
-  'transfer-encoding', 'cache-control', 'pragma', 'te', 'trailer', 'upgrade', 'upgrade-insecure-requests',
-  'if-none-match', 'if-match', 'if-modified-since', 'if-unmodified-since', 'if-range', 'range', 'priority',
-  'dnt', 'x-requested-with', 'cookie', CSRF_HEADER.toLowerCase(),
+  'host',
+  'origin',
+  'connection',
+  'keep-alive',
+  'content-type',
+  'content-length',
+  'content-encoding',
+  'transfer-encoding',
+  'cache-control',
+  'pragma',
+  'te',
+  'trailer',
+  'upgrade',
+  'upgrade-insecure-requests',
+  'if-none-match',
+  'if-match',
+  'if-modified-since',
+  'if-unmodified-since',
+  'if-range',
+  'range',
+  'priority',
+  'dnt',
+  'x-requested-with',
+  'cookie',
+  CSRF_HEADER.toLowerCase(),
 ]);
-const skipHeader = (name: string): boolean =>
-  SKIP_HEADERS.has(name) || name.startsWith('accept') || name.startsWith('sec-') || name.startsWith('x-forwarded-');
+const skipHeader = (name: string): boolean => SKIP_HEADERS.has(name) || name.startsWith('accept') || name.startsWith('sec-') || name.startsWith('x-forwarded-');
 
 const ALNUM = /^[A-Za-z0-9]*$/;
 
@@ -152,20 +172,38 @@ function watch(req: Request, s: Seen): void {
   const form = req.form;
   req.form = function (this: Request) {
     const p = form.call(this);
-    p.then((v) => { s.form = v; s.values = undefined; }, () => {});
+    p.then(
+      (v) => {
+        s.form = v;
+        s.values = undefined;
+      },
+      () => {},
+    );
     return p;
   };
   const json = req.json;
   req.json = function <T>(this: Request) {
     const p = json.call(this) as Promise<T>;
-    p.then((v) => { s.json = v; s.values = undefined; }, () => {});
+    p.then(
+      (v) => {
+        s.json = v;
+        s.values = undefined;
+      },
+      () => {},
+    );
     return p;
   };
   const files = req.files as Request['files'] | undefined;
   if (typeof files === 'function') {
     req.files = function (this: Request) {
       const p = files.call(this);
-      p.then((v) => { s.files = v; s.values = undefined; }, () => {});
+      p.then(
+        (v) => {
+          s.files = v;
+          s.values = undefined;
+        },
+        () => {},
+      );
       return p;
     };
   }

@@ -22,9 +22,7 @@ export type Expr =
   /** `*items` among call arguments; a keyword argument named `**` is `**mapping`. */
   | { kind: 'spread'; offset: number; expr: Expr };
 
-export type BinaryOp =
-  | '+' | '-' | '*' | '/' | '//' | '%' | '**' | '~'
-  | 'and' | 'or' | '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not in';
+export type BinaryOp = '+' | '-' | '*' | '/' | '//' | '%' | '**' | '~' | 'and' | 'or' | '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not in';
 
 /** A target of `set` or `for`: a name, or `ns.attr` (set only). */
 export type Target = { name: string; attr?: string };
@@ -38,7 +36,17 @@ export type Node =
   | { kind: 'text'; offset: number; value: string }
   | { kind: 'output'; offset: number; expr: Expr }
   | { kind: 'if'; offset: number; branches: { test: Expr; body: Node[]; offset: number }[]; else_: Node[] | null; elseOffset: number }
-  | { kind: 'for'; offset: number; targets: string[]; iter: Expr; cond: Expr | null; recursive: boolean; body: Node[]; else_: Node[] | null; elseOffset: number }
+  | {
+      kind: 'for';
+      offset: number;
+      targets: string[];
+      iter: Expr;
+      cond: Expr | null;
+      recursive: boolean;
+      body: Node[];
+      else_: Node[] | null;
+      elseOffset: number;
+    }
   | { kind: 'set'; offset: number; targets: Target[]; value: Expr }
   | { kind: 'setblock'; offset: number; target: Target; body: Node[]; label?: string; filter?: Expr }
   | { kind: 'with'; offset: number; assigns: [string, Expr][]; body: Node[] }

@@ -16,8 +16,20 @@ import { preprocessURL } from '../escape/url.js';
 import type { AttrKind, Element } from './context.js';
 
 const SPECIAL_ELEMENTS = new Set<string>([
-  'script', 'style', 'title', 'textarea', 'xmp', 'iframe', 'noembed', 'noframes', 'noscript', 'plaintext', 'form',
-  'pre', 'listing', 'meta',
+  'script',
+  'style',
+  'title',
+  'textarea',
+  'xmp',
+  'iframe',
+  'noembed',
+  'noframes',
+  'noscript',
+  'plaintext',
+  'form',
+  'pre',
+  'listing',
+  'meta',
 ]);
 
 // SVG animation elements (SVG 2 / SVG Animations §2: animate, set, animateMotion,
@@ -62,9 +74,29 @@ export function isRawTextElement(e: Element): boolean {
 const ANIMATION_VALUE_ATTRS = new Set(['values', 'to', 'from', 'by']);
 
 const URL_ATTRS = new Set([
-  'action', 'archive', 'background', 'cite', 'classid', 'codebase', 'data', 'formaction', 'href', 'icon',
-  'longdesc', 'manifest', 'poster', 'profile', 'src', 'usemap', 'xmlns', 'ping', 'itemtype', 'itemid',
-  'dynsrc', 'lowsrc', 'codetype',
+  'action',
+  'archive',
+  'background',
+  'cite',
+  'classid',
+  'codebase',
+  'data',
+  'formaction',
+  'href',
+  'icon',
+  'longdesc',
+  'manifest',
+  'poster',
+  'profile',
+  'src',
+  'usemap',
+  'xmlns',
+  'ping',
+  'itemtype',
+  'itemid',
+  'dynsrc',
+  'lowsrc',
+  'codetype',
 ]);
 
 /** The kind of an attribute named `rawName` on element `element`. */
@@ -94,10 +126,24 @@ export function attrKind(rawName: string, element: Element): AttrKind {
 }
 
 const JS_TYPES = new Set([
-  '', 'module', 'text/javascript', 'application/javascript', 'text/ecmascript', 'application/ecmascript',
-  'application/x-javascript', 'application/x-ecmascript', 'text/x-javascript', 'text/x-ecmascript',
-  'text/jscript', 'text/livescript', 'text/javascript1.0', 'text/javascript1.1', 'text/javascript1.2',
-  'text/javascript1.3', 'text/javascript1.4', 'text/javascript1.5',
+  '',
+  'module',
+  'text/javascript',
+  'application/javascript',
+  'text/ecmascript',
+  'application/ecmascript',
+  'application/x-javascript',
+  'application/x-ecmascript',
+  'text/x-javascript',
+  'text/x-ecmascript',
+  'text/jscript',
+  'text/livescript',
+  'text/javascript1.0',
+  'text/javascript1.1',
+  'text/javascript1.2',
+  'text/javascript1.3',
+  'text/javascript1.4',
+  'text/javascript1.5',
 ]);
 
 /**

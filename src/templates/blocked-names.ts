@@ -16,7 +16,13 @@
 
 /** Names a template can never read. */
 export const BLOCKED_NAMES: ReadonlySet<string> = new Set([
-  'constructor', '__proto__', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__',
+  'constructor',
+  '__proto__',
+  'prototype',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
 ]);
 
 /** Names refused when they resolve to Function.prototype's own method. */

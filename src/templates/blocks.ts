@@ -47,4 +47,3 @@ export function selfBlock(chains: BlockChains, name: string, env: unknown, w: Wh
   if (first === undefined) fail('TEMPLATE_RUNTIME', `self.${name}(): no block named ${name}`, w, p);
   return markupFromSafe(first.fn(chains, 0, env));
 }
-

@@ -32,7 +32,14 @@ import { type Context } from './context.js';
 import { isIdent } from './js-chars.js';
 
 const JS_PAIRS: Readonly<Record<string, string>> = {
-  '/': '/*', '+': '+', '-': '->', '=': '>', '?': '.', '.': '.0123456789', '<': '!', '!': '-',
+  '/': '/*',
+  '+': '+',
+  '-': '->',
+  '=': '>',
+  '?': '.',
+  '.': '.0123456789',
+  '<': '!',
+  '!': '-',
 };
 const isLetter = (ch: string): boolean => /^[A-Za-z]$/.test(ch);
 
@@ -73,15 +80,33 @@ function trailingBackslashes(text: string): number {
 }
 
 const STRING_LIKE: ReadonlySet<string> = new Set([
-  'JS_DQ_STR', 'JS_SQ_STR', 'JS_TMPL', 'JS_REGEXP', 'CSS_DQ_STR', 'CSS_SQ_STR', 'CSS_DQ_URL', 'CSS_SQ_URL', 'CSS_URL',
+  'JS_DQ_STR',
+  'JS_SQ_STR',
+  'JS_TMPL',
+  'JS_REGEXP',
+  'CSS_DQ_STR',
+  'CSS_SQ_STR',
+  'CSS_DQ_URL',
+  'CSS_SQ_URL',
+  'CSS_URL',
 ]);
 
 // What an HTML comment's text can end with, and what after it would end the comment at a
 // `>` the analysis of the second text alone would not see (§13.2.5.43–52): `-` + `->`,
 // `--` + `>`, `<!--` + `>` (an abruptly closed empty comment) …
-const COMMENT_ENDS: readonly (readonly [string, string])[] = [['--!', '3'], ['<!---', 'p'], ['<!--', 'o'], ['--', '2'], ['-', '1']];
+const COMMENT_ENDS: readonly (readonly [string, string])[] = [
+  ['--!', '3'],
+  ['<!---', 'p'],
+  ['<!--', 'o'],
+  ['--', '2'],
+  ['-', '1'],
+];
 const COMMENT_CLOSERS: Readonly<Record<string, readonly string[]>> = {
-  1: ['->', '-!>'], 2: ['>', '!>', '->'], 3: ['>'], o: ['>', '->', '!>'], p: ['>', '->'],
+  1: ['->', '-!>'],
+  2: ['>', '!>', '->'],
+  3: ['>'],
+  o: ['>', '->', '!>'],
+  p: ['>', '->'],
 };
 
 /** True when `next` (the start of the next text) continues a token ending in `tail`. */
@@ -114,8 +139,15 @@ export function continuesToken(tail: string, next: string): boolean {
 }
 
 const SHOWN: Readonly<Record<string, string>> = {
-  w: 'a name', r: 'the / of a regular expression', L: 'a letter', b: '"<!" or "<!-"',
-  1: '"-" in a comment', 2: '"--" in a comment', 3: '"--!" in a comment', o: '"<!--"', p: '"<!---"',
+  w: 'a name',
+  r: 'the / of a regular expression',
+  L: 'a letter',
+  b: '"<!" or "<!-"',
+  1: '"-" in a comment',
+  2: '"--" in a comment',
+  3: '"--!" in a comment',
+  o: '"<!--"',
+  p: '"<!---"',
 };
 const shown = (tail: string): string => [...tail].map((t) => SHOWN[t] ?? `"${t}"`).join(' or ');
 

@@ -209,7 +209,8 @@ export class ExprGen {
       if (L !== null && /^\$L\d+$/.test(L)) {
         const rec = this.recursiveLoops.get(L);
         if (rec === undefined) throw this.src.error('TEMPLATE_SYNTAX', 'loop() can be called only in a recursive loop ({% for x in xs recursive %})', e.offset);
-        if (e.args.length !== 1 || e.kwargs.length !== 0) throw this.src.error('TEMPLATE_SYNTAX', 'loop() takes one argument: the items to loop over', e.offset);
+        if (e.args.length !== 1 || e.kwargs.length !== 0)
+          throw this.src.error('TEMPLATE_SYNTAX', 'loop() takes one argument: the items to loop over', e.offset);
         return `$rt.markupFromSafe(${rec}(${this.expr(e.args[0]!)}, ${L}.depth + 1))`;
       }
     }

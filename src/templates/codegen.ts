@@ -188,7 +188,7 @@ class Gen extends ExprGen {
   fnBody(header: string, setup: () => void, body: () => void, ret: string): void {
     this.emit(header);
     const decl = this.out.length;
-    const vars = '$o = \'\', $p = 0, $t, $g, $v';
+    const vars = "$o = '', $p = 0, $t, $g, $v";
     this.out.push(`let ${vars};`);
     this.out.push('try {');
     setup();
@@ -229,11 +229,16 @@ class Gen extends ExprGen {
     this.pushScope();
     this.out.push(`const $S = $rt.renderEnv();`);
     for (const x of ['varargs', 'kwargs']) if (usesName(body, x)) exclude.add(x);
-    this.fnBody('', () => {
-      this.params(params, withCaller);
-      this.extraArgs(params, body);
-      this.declareFrame(body, exclude);
-    }, () => this.nodes(body), '$rt.markupFromSafe($o)');
+    this.fnBody(
+      '',
+      () => {
+        this.params(params, withCaller);
+        this.extraArgs(params, body);
+        this.declareFrame(body, exclude);
+      },
+      () => this.nodes(body),
+      '$rt.markupFromSafe($o)',
+    );
     this.popScope();
     this.popScope();
     this.out.push('});');
@@ -459,7 +464,12 @@ class Gen extends ExprGen {
     this.out.push(`function ${fname}($blocks, $i, $env, $loc) {`);
     this.out.push(`const $top = $rt.blockTop($blocks[${js(n.name)}][$i].top, $loc); const $S = $rt.renderEnv();`);
     this.pushScope();
-    this.fnBody('', () => this.declareFrame(n.body, new Set()), () => this.nodes(n.body), '$o');
+    this.fnBody(
+      '',
+      () => this.declareFrame(n.body, new Set()),
+      () => this.nodes(n.body),
+      '$o',
+    );
     this.out.push('}');
     this.blockFns.push(joinLines(this.out));
     this.out = saveOut;
@@ -479,7 +489,12 @@ export function generate(ast: TemplateAST, plan: EscapePlan, src: Source, opts: 
   g.out.push('function $root($ctx, $env, $blocks, $wantTop, $bc) {');
   g.out.push('const $top = $env.makeTop($ctx); const $S = $rt.renderEnv();');
   const rootStart = g.out.length;
-  g.fnBody('', () => {}, () => g.nodes(ast.body), '$o');
+  g.fnBody(
+    '',
+    () => {},
+    () => g.nodes(ast.body),
+    '$o',
+  );
   // The block chain must exist before the body runs: insert after the header.
   g.out.splice(rootStart, 0, `$blocks = $rt.addBlocks($blocks, $OWN, $top, $bc);`);
   // Child templates hand over to the parent, with their blocks first in the chain and their

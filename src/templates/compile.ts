@@ -101,20 +101,27 @@ const BUILTINS: Record<string, unknown> = Object.assign(Object.create(null) as R
   csrf_token(): string {
     const s = renderEnv();
     if (s?.csrfToken === undefined) {
-      throw new RenderFault('TEMPLATE_CSRF_UNAVAILABLE', 'csrf_token() needs a request with CSRF protection; render this template from a handler, or pass a render environment with csrfToken');
+      throw new RenderFault(
+        'TEMPLATE_CSRF_UNAVAILABLE',
+        'csrf_token() needs a request with CSRF protection; render this template from a handler, or pass a render environment with csrfToken',
+      );
     }
     return s.csrfToken();
   },
   csrf_field(): Markup {
     const s = renderEnv();
     if (s?.csrfToken === undefined) {
-      throw new RenderFault('TEMPLATE_CSRF_UNAVAILABLE', 'csrf_field() needs a request with CSRF protection; render this template from a handler, or pass a render environment with csrfToken');
+      throw new RenderFault(
+        'TEMPLATE_CSRF_UNAVAILABLE',
+        'csrf_field() needs a request with CSRF protection; render this template from a handler, or pass a render environment with csrfToken',
+      );
     }
     return markupFromSafe(csrfFieldHTML(s));
   },
   url_for(name: string, params?: Record<string, unknown>): string {
     const f = renderEnv()?.urlFor;
-    if (f === undefined) throw new RenderFault('TEMPLATE_RUNTIME', 'url_for() needs a request: render this template from a handler, or pass a render environment with urlFor');
+    if (f === undefined)
+      throw new RenderFault('TEMPLATE_RUNTIME', 'url_for() needs a request: render this template from a handler, or pass a render environment with urlFor');
     return f(name, params ?? {});
   },
 });
@@ -240,7 +247,12 @@ function checkOverrides(parent: Template, blocks: BlockChains, w: Where, p: numb
       if (seen.has(c)) continue;
       const end = joinContexts(c.end, own.end);
       if (!sameContext(c.start, own.start) || end === null || !sameContext(end, own.end)) {
-        fail('TEMPLATE_BLOCK_CONTEXT', `block ${name} was escaped for ${formatContext(c.start)}, but ${parent.name} writes it in ${formatContext(own.start)}: a block must start and end where the block it overrides does`, w, p);
+        fail(
+          'TEMPLATE_BLOCK_CONTEXT',
+          `block ${name} was escaped for ${formatContext(c.start)}, but ${parent.name} writes it in ${formatContext(own.start)}: a block must start and end where the block it overrides does`,
+          w,
+          p,
+        );
       }
       seen.add(c);
     }
@@ -270,7 +282,14 @@ export class Template {
   readonly #root: Root;
   readonly #env: Env;
 
-  constructor(name: string, root: Root, env: Env, blocks: ReadonlyMap<string, BlockContexts>, parent: string | null, formsWithoutCSRF: readonly { line: number; column: number }[] = []) {
+  constructor(
+    name: string,
+    root: Root,
+    env: Env,
+    blocks: ReadonlyMap<string, BlockContexts>,
+    parent: string | null,
+    formsWithoutCSRF: readonly { line: number; column: number }[] = [],
+  ) {
     this.name = name;
     this.formsWithoutCSRF = formsWithoutCSRF;
     this.#root = root;
@@ -341,10 +360,12 @@ export function translate(source: string, name: string, env: Env, parentBlocks: 
     filters: env.filters,
     tests: env.tests,
   });
-  const formsWithoutCSRF = writesCSRF(ast.body) ? [] : plan.formsWithoutField.map((o) => {
-    const { line, column } = src.position(o);
-    return { line, column };
-  });
+  const formsWithoutCSRF = writesCSRF(ast.body)
+    ? []
+    : plan.formsWithoutField.map((o) => {
+        const { line, column } = src.position(o);
+        return { line, column };
+      });
   return { plan, code, parent: typeof ast.extends === 'string' ? ast.extends : null, formsWithoutCSRF };
 }
 
@@ -352,7 +373,12 @@ export function translate(source: string, name: string, env: Env, parentBlocks: 
 export function compileWith(source: string, name: string, env: Env, parentBlocks: ReadonlyMap<string, BlockContexts> | null): Template {
   const { plan, code, parent, formsWithoutCSRF } = translate(source, name, env, parentBlocks);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- compiling templates is this module's job
-  const factory = new Function('$rt', '$esc', '$filters', '$tests', code) as (r: typeof rt, e: typeof ESCAPERS, f: typeof env.filters, t: typeof env.tests) => { root: Root };
+  const factory = new Function('$rt', '$esc', '$filters', '$tests', code) as (
+    r: typeof rt,
+    e: typeof ESCAPERS,
+    f: typeof env.filters,
+    t: typeof env.tests,
+  ) => { root: Root };
   const mod = factory(rt, ESCAPERS, env.filters, env.tests);
   return new Template(name, mod.root, env, plan.blocks, parent, formsWithoutCSRF);
 }

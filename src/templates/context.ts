@@ -94,8 +94,20 @@ export type State =
  * while its start tag is read, for the CSRF field.
  */
 export type Element =
-  | 'none' | 'script' | 'style' | 'title' | 'textarea'
-  | 'xmp' | 'iframe' | 'noembed' | 'noframes' | 'noscript' | 'plaintext' | 'form' | 'pre' | 'listing'
+  | 'none'
+  | 'script'
+  | 'style'
+  | 'title'
+  | 'textarea'
+  | 'xmp'
+  | 'iframe'
+  | 'noembed'
+  | 'noframes'
+  | 'noscript'
+  | 'plaintext'
+  | 'form'
+  | 'pre'
+  | 'listing'
   /** `<meta>`: its `content` may be a refresh URL. */
   | 'meta'
   /** SVG `<animate>`, `<set>`, `<animateMotion>`, `<animateTransform>`: values they write may be URLs. */
@@ -105,7 +117,13 @@ export type Element =
 
 /** What the attribute whose value is being read contains. */
 export type AttrKind =
-  | 'none' | 'plain' | 'url' | 'srcset' | 'js' | 'css' | 'srcdoc'
+  | 'none'
+  | 'plain'
+  | 'url'
+  | 'srcset'
+  | 'js'
+  | 'css'
+  | 'srcdoc'
   /** `type` on `<script>`: plain, and decides the script's language. */
   | 'script-type'
   /** `method` on `<form>`: plain, and decides the CSRF field. */
@@ -259,8 +277,13 @@ export const JOINED_BITS = F.JOINED_NAME | F.JOINED_VALUE | F.JOINED_AFTER_NAME;
 
 export interface ContextError {
   readonly code:
-    | 'TEMPLATE_PARTIAL_NAME' | 'TEMPLATE_DYNAMIC_SCRIPT_TYPE' | 'TEMPLATE_AMBIGUOUS_JS_SLASH' | 'TEMPLATE_UNQUOTED_VALUE' | 'TEMPLATE_AMBIGUOUS_URL'
-    | 'TEMPLATE_UNTERMINATED' | 'TEMPLATE_FOREIGN_CONTENT';
+    | 'TEMPLATE_PARTIAL_NAME'
+    | 'TEMPLATE_DYNAMIC_SCRIPT_TYPE'
+    | 'TEMPLATE_AMBIGUOUS_JS_SLASH'
+    | 'TEMPLATE_UNQUOTED_VALUE'
+    | 'TEMPLATE_AMBIGUOUS_URL'
+    | 'TEMPLATE_UNTERMINATED'
+    | 'TEMPLATE_FOREIGN_CONTENT';
   readonly reason: string;
 }
 

@@ -89,7 +89,11 @@ class Escaper {
   record<K extends object, V>(map: Map<K, V>, key: K, value: V, same: (a: V, b: V) => boolean, offset: number): void {
     const prev = map.get(key);
     if (prev !== undefined && !same(prev, value)) {
-      throw this.error('TEMPLATE_LOOP_CONTEXT', 'this part of a loop body is in a different context on the second run of the loop; make the loop body end in the context it starts in', offset);
+      throw this.error(
+        'TEMPLATE_LOOP_CONTEXT',
+        'this part of a loop body is in a different context on the second run of the loop; make the loop body end in the context it starts in',
+        offset,
+      );
     }
     map.set(key, value);
   }
@@ -103,7 +107,11 @@ class Escaper {
   fragment(nodes: readonly Node[], what: string, offset: number): void {
     const end = this.list(nodes, TEXT);
     if (!isText(end)) {
-      throw this.error('TEMPLATE_UNTERMINATED', `the body of this ${what} ends in ${formatContext(end)}; it must end in HTML text (close every tag, attribute, script, style and comment it opens)`, offset);
+      throw this.error(
+        'TEMPLATE_UNTERMINATED',
+        `the body of this ${what} ends in ${formatContext(end)}; it must end in HTML text (close every tag, attribute, script, style and comment it opens)`,
+        offset,
+      );
     }
   }
 
@@ -136,7 +144,14 @@ class Escaper {
   output(n: Node | Expr, c: Context, offset: number, expr: Expr | null, next: Node | undefined): Context {
     let plan = holePlan(c, next?.kind === 'text' ? next.value : undefined, expr !== null && isURLFor(expr));
     const last = expr !== null && expr.kind === 'filter' ? expr.name : null;
-    if (plan.kind === 'error' && c.state === 'HTML_TAG_NAME' && last === 'xmlattr' && expr?.kind === 'filter' && expr.args.length === 0 && expr.kwargs.length === 0) {
+    if (
+      plan.kind === 'error' &&
+      c.state === 'HTML_TAG_NAME' &&
+      last === 'xmlattr' &&
+      expr?.kind === 'filter' &&
+      expr.args.length === 0 &&
+      expr.kwargs.length === 0
+    ) {
       // `<div{{ d|xmlattr }}>`: its text starts with a space (autospace), which ends the name.
       plan = { kind: 'name', ctx: c, after: c };
     }
@@ -179,9 +194,14 @@ class Escaper {
         if (e.kind === 'call' && e.fn.kind === 'name' && e.fn.name === 'super' && e.args.length === 0) {
           const block = this.blockStack[this.blockStack.length - 1];
           const parent = block === undefined ? undefined : this.parentBlock(block);
-          if (block === undefined || parent === undefined) throw this.error('TEMPLATE_SYNTAX', 'super() is used outside a block that overrides a parent block', n.offset);
+          if (block === undefined || parent === undefined)
+            throw this.error('TEMPLATE_SYNTAX', 'super() is used outside a block that overrides a parent block', n.offset);
           if (!sameContext(c, parent.start)) {
-            throw this.error('TEMPLATE_BLOCK_CONTEXT', `super() must be where the block starts (${formatContext(parent.start)}), not in ${formatContext(c)}`, n.offset);
+            throw this.error(
+              'TEMPLATE_BLOCK_CONTEXT',
+              `super() must be where the block starts (${formatContext(parent.start)}), not in ${formatContext(c)}`,
+              n.offset,
+            );
           }
           this.supers.set(n, block);
           return parent.end;
@@ -207,7 +227,11 @@ class Escaper {
         }
         if (end === null) {
           const [a, b] = firstDisagreement(ends);
-          throw this.error('TEMPLATE_BRANCH_CONTEXT', `the branches of this if end in different contexts: ${formatContext(a)} and ${formatContext(b)}${n.else_ === null ? ' (a missing else counts as a branch that writes nothing)' : ''}`, n.offset);
+          throw this.error(
+            'TEMPLATE_BRANCH_CONTEXT',
+            `the branches of this if end in different contexts: ${formatContext(a)} and ${formatContext(b)}${n.else_ === null ? ' (a missing else counts as a branch that writes nothing)' : ''}`,
+            n.offset,
+          );
         }
         return end;
       }
@@ -216,7 +240,11 @@ class Escaper {
         c = mapInnermost(c, (x) => withCtx(x, { flags: x.flags & ~F.AT_LEADING_NEWLINE }));
         c = this.closeBefore(n, [n.body, n.else_ ?? []], c);
         if (n.recursive && !isText(c)) {
-          throw this.error('TEMPLATE_LOOP_CONTEXT', `a recursive loop must start in HTML text, not in ${formatContext(c)}: loop() writes its body where it is called, as HTML text`, n.offset);
+          throw this.error(
+            'TEMPLATE_LOOP_CONTEXT',
+            `a recursive loop must start in HTML text, not in ${formatContext(c)}: loop() writes its body where it is called, as HTML text`,
+            n.offset,
+          );
         }
         this.loops.push(n.recursive);
         let e1 = this.list(n.body, c);
@@ -230,12 +258,20 @@ class Escaper {
         this.loops.pop();
         if (e2 !== null) {
           if (!sameContext(e2, e1)) {
-            throw this.error('TEMPLATE_LOOP_CONTEXT', `this loop body starts in ${formatContext(c)} and ends in ${formatContext(e1)}, then ${formatContext(e2)}; a loop body must end in the context it starts in`, n.offset);
+            throw this.error(
+              'TEMPLATE_LOOP_CONTEXT',
+              `this loop body starts in ${formatContext(c)} and ends in ${formatContext(e1)}, then ${formatContext(e2)}; a loop body must end in the context it starts in`,
+              n.offset,
+            );
           }
         }
         let end = joinContexts(c, e1);
         if (end === null || (n.recursive && !isText(e1))) {
-          throw this.error('TEMPLATE_LOOP_CONTEXT', `this loop body starts in ${formatContext(c)} but ends in ${formatContext(e1)}; a loop body must end in the context it starts in`, n.offset);
+          throw this.error(
+            'TEMPLATE_LOOP_CONTEXT',
+            `this loop body starts in ${formatContext(c)} but ends in ${formatContext(e1)}; a loop body must end in the context it starts in`,
+            n.offset,
+          );
         }
         if (n.else_ !== null) {
           const e = this.list(n.else_, c);
@@ -265,7 +301,11 @@ class Escaper {
         return this.output(n, c, n.offset, null, next);
       case 'include':
         if (!isText(c)) {
-          throw this.error('TEMPLATE_INCLUDE_CONTEXT', `an include must be in HTML text, not in ${formatContext(c)}: the included template is escaped as HTML text`, n.offset);
+          throw this.error(
+            'TEMPLATE_INCLUDE_CONTEXT',
+            `an include must be in HTML text, not in ${formatContext(c)}: the included template is escaped as HTML text`,
+            n.offset,
+          );
         }
         return c;
       case 'block': {
@@ -280,12 +320,20 @@ class Escaper {
           // joins into it (static URL text where the layout allows a value).
           const joined = joinContexts(end, parent.end);
           if (joined === null || !sameContext(joined, parent.end)) {
-            throw this.error('TEMPLATE_BLOCK_CONTEXT', `block ${n.name} ends in ${formatContext(end)}, but the block it overrides ends in ${formatContext(parent.end)}`, n.offset);
+            throw this.error(
+              'TEMPLATE_BLOCK_CONTEXT',
+              `block ${n.name} ends in ${formatContext(end)}, but the block it overrides ends in ${formatContext(parent.end)}`,
+              n.offset,
+            );
           }
           blockEnd = parent.end;
         }
         if (parent !== undefined && this.blockStack.length > 0 && !sameContext(start, parent.start)) {
-          throw this.error('TEMPLATE_BLOCK_CONTEXT', `block ${n.name} starts in ${formatContext(start)}, but the block it overrides starts in ${formatContext(parent.start)}`, n.offset);
+          throw this.error(
+            'TEMPLATE_BLOCK_CONTEXT',
+            `block ${n.name} starts in ${formatContext(start)}, but the block it overrides starts in ${formatContext(parent.start)}`,
+            n.offset,
+          );
         }
         this.blocks.set(n.name, { start, end: blockEnd });
         return blockEnd;
@@ -366,7 +414,8 @@ export function escapeTemplate(ast: TemplateAST, src: Source, parentBlocks: Read
     for (let k = 0; k < ast.body.length; k++) {
       const n = ast.body[k]!;
       if (c !== null && n.kind === 'extends') {
-        if (!isText(c)) throw e.error('TEMPLATE_UNTERMINATED', `the text before {% extends %} ends in ${formatContext(c)}; the parent's output follows it`, n.offset);
+        if (!isText(c))
+          throw e.error('TEMPLATE_UNTERMINATED', `the text before {% extends %} ends in ${formatContext(c)}; the parent's output follows it`, n.offset);
         c = null;
       }
       if (c !== null) c = e.node(n, c, ast.body[k + 1]);
@@ -377,7 +426,11 @@ export function escapeTemplate(ast: TemplateAST, src: Source, parentBlocks: Read
   } else {
     const end = e.list(ast.body, TEXT);
     if (!endsDocument(end)) {
-      throw e.error('TEMPLATE_UNTERMINATED', `the template ends in ${formatContext(end)}; close every tag, attribute, script, style and comment it opens`, src.text.length);
+      throw e.error(
+        'TEMPLATE_UNTERMINATED',
+        `the template ends in ${formatContext(end)}; close every tag, attribute, script, style and comment it opens`,
+        src.text.length,
+      );
     }
   }
   // `self.name()` gives the block's output as Markup, written as HTML: only a block that
@@ -385,11 +438,20 @@ export function escapeTemplate(ast: TemplateAST, src: Source, parentBlocks: Read
   // style or a tag). codegen.ts refuses a call of any other block, wherever it stands.
   const selfBlocks = new Map<string, string | null>();
   for (const [name, b] of e.blocks) {
-    selfBlocks.set(name, selfBlockContext(b.start) && sameContext(b.start, b.end) ? null
-      : `self.${name}() writes block ${name} as HTML, but it is escaped for ${formatContext(b.start)}${sameContext(b.start, b.end) ? '' : ` and ends in ${formatContext(b.end)}`}; only a block in HTML text, <title> or <textarea> can be written again`);
+    selfBlocks.set(
+      name,
+      selfBlockContext(b.start) && sameContext(b.start, b.end)
+        ? null
+        : `self.${name}() writes block ${name} as HTML, but it is escaped for ${formatContext(b.start)}${sameContext(b.start, b.end) ? '' : ` and ends in ${formatContext(b.end)}`}; only a block in HTML text, <title> or <textarea> can be written again`,
+    );
   }
   return {
-    texts: e.texts, outputs: e.outputs, blocks: e.blocks, supers: e.supers, closings: e.closings, closingsAfter: e.closingsAfter,
+    texts: e.texts,
+    outputs: e.outputs,
+    blocks: e.blocks,
+    supers: e.supers,
+    closings: e.closings,
+    closingsAfter: e.closingsAfter,
     formsWithoutField: [...e.formsWithoutField].sort((a, b) => a - b),
     selfBlocks,
   };

@@ -134,43 +134,74 @@ export function filesizeformat(v: unknown, binary = false): string {
 export function format(v: unknown, ...args: unknown[]): string {
   const fmt = str(v);
   const last = args[args.length - 1];
-  const kw = last !== null && typeof last === 'object' && !Array.isArray(last) && !isMarkup(last) && Object.getPrototypeOf(last) === Object.prototype ? (last as Record<string, unknown>) : null;
+  const kw =
+    last !== null && typeof last === 'object' && !Array.isArray(last) && !isMarkup(last) && Object.getPrototypeOf(last) === Object.prototype
+      ? (last as Record<string, unknown>)
+      : null;
   const positional = kw !== null ? args.slice(0, -1) : args;
   let k = 0;
   // Flags may hold `0`; a width starts with 1-9, so the two never trade characters.
-  return fmt.replace(/%(?:\(([^)]*)\))?([-+ 0#]*)([1-9]\d*|\*)?(?:\.(\d+))?([sdirfFeEgGxXoc%])/g, (_m, key: string | undefined, flags: string, wd: string | undefined, prec: string | undefined, conv: string) => {
-    if (conv === '%') return '%';
-    let width = wd === '*' ? Number(positional[k++]) : wd === undefined ? 0 : Number(wd);
-    const x = key !== undefined ? kw?.[key] : positional[k++];
-    let s: string;
-    const n = Number(x);
-    const p = prec === undefined ? undefined : Number(prec);
-    switch (conv) {
-      case 's': s = str(x); if (p !== undefined) s = s.slice(0, p); break;
-      case 'r': s = repr(x); break;
-      case 'd': case 'i': s = String(Math.trunc(n)); break;
-      case 'f': case 'F': s = n.toFixed(p ?? 6); break;
-      case 'e': case 'E': s = n.toExponential(p ?? 6).replace(/e([+-])(\d)$/, (_x, sg: string, d: string) => `e${sg}0${d}`); if (conv === 'E') s = s.toUpperCase(); break;
-      case 'g': case 'G': s = numberText(Number(n.toPrecision(p ?? 6))); break;
-      case 'x': s = Math.trunc(n).toString(16); break;
-      case 'X': s = Math.trunc(n).toString(16).toUpperCase(); break;
-      case 'o': s = Math.trunc(n).toString(8); break;
-      default: s = typeof x === 'number' ? String.fromCodePoint(x) : str(x);
-    }
-    if (/[dif eEgGxXo]/.test(conv) && n >= 0 && !Number.isNaN(n)) {
-      if (flags.includes('+')) s = '+' + s;
-      else if (flags.includes(' ')) s = ' ' + s;
-    }
-    width = Math.trunc(width);
-    if (s.length >= width) return s;
-    checkBuilt(width, MAX_BUILT_CHARS, '|format (a field width)');
-    if (flags.includes('-')) return s.padEnd(width);
-    if (flags.includes('0') && /[dieEfFgGxXo]/.test(conv)) {
-      const sign = /^[-+ ]/.test(s) ? s[0]! : '';
-      return sign + s.slice(sign.length).padStart(width - sign.length, '0');
-    }
-    return s.padStart(width);
-  });
+  return fmt.replace(
+    /%(?:\(([^)]*)\))?([-+ 0#]*)([1-9]\d*|\*)?(?:\.(\d+))?([sdirfFeEgGxXoc%])/g,
+    (_m, key: string | undefined, flags: string, wd: string | undefined, prec: string | undefined, conv: string) => {
+      if (conv === '%') return '%';
+      let width = wd === '*' ? Number(positional[k++]) : wd === undefined ? 0 : Number(wd);
+      const x = key !== undefined ? kw?.[key] : positional[k++];
+      let s: string;
+      const n = Number(x);
+      const p = prec === undefined ? undefined : Number(prec);
+      switch (conv) {
+        case 's':
+          s = str(x);
+          if (p !== undefined) s = s.slice(0, p);
+          break;
+        case 'r':
+          s = repr(x);
+          break;
+        case 'd':
+        case 'i':
+          s = String(Math.trunc(n));
+          break;
+        case 'f':
+        case 'F':
+          s = n.toFixed(p ?? 6);
+          break;
+        case 'e':
+        case 'E':
+          s = n.toExponential(p ?? 6).replace(/e([+-])(\d)$/, (_x, sg: string, d: string) => `e${sg}0${d}`);
+          if (conv === 'E') s = s.toUpperCase();
+          break;
+        case 'g':
+        case 'G':
+          s = numberText(Number(n.toPrecision(p ?? 6)));
+          break;
+        case 'x':
+          s = Math.trunc(n).toString(16);
+          break;
+        case 'X':
+          s = Math.trunc(n).toString(16).toUpperCase();
+          break;
+        case 'o':
+          s = Math.trunc(n).toString(8);
+          break;
+        default:
+          s = typeof x === 'number' ? String.fromCodePoint(x) : str(x);
+      }
+      if (/[dif eEgGxXo]/.test(conv) && n >= 0 && !Number.isNaN(n)) {
+        if (flags.includes('+')) s = '+' + s;
+        else if (flags.includes(' ')) s = ' ' + s;
+      }
+      width = Math.trunc(width);
+      if (s.length >= width) return s;
+      checkBuilt(width, MAX_BUILT_CHARS, '|format (a field width)');
+      if (flags.includes('-')) return s.padEnd(width);
+      if (flags.includes('0') && /[dieEfFgGxXo]/.test(conv)) {
+        const sign = /^[-+ ]/.test(s) ? s[0]! : '';
+        return sign + s.slice(sign.length).padStart(width - sign.length, '0');
+      }
+      return s.padStart(width);
+    },
+  );
 }
 
 /**

@@ -41,8 +41,10 @@ export interface FilterDef {
 const def = (params: string[], fn: FilterDef['fn'], html?: FilterDef['html']): FilterDef => (html === undefined ? { fn, params } : { fn, params, html });
 
 /** Applies a string transformation and keeps Markup Markup. */
-const textOp = (f: (s: string) => string) => (v: unknown): unknown => (isMarkup(v) ? markupFromSafe(f(v.toString())) : f(str(v)));
-
+const textOp =
+  (f: (s: string) => string) =>
+  (v: unknown): unknown =>
+    isMarkup(v) ? markupFromSafe(f(v.toString())) : f(str(v));
 
 /** Whether a UTF-16 code unit is one of those of `chars` (the `trim(chars)` filter's set). */
 function codeIn(chars: string): (code: number) => boolean {
@@ -285,17 +287,33 @@ export const UNSAFE_ATTR_NAME = 'data-palisade-unsafe';
 export const FILTERS: Readonly<Record<string, FilterDef>> = {
   default: def(['default_value', 'boolean'], (v, d = '', boolean = false) => (v === undefined || (boolean && !truthy(v)) ? d : v)),
   length: def([], size),
-  upper: def([], textOp((s) => s.toUpperCase())),
-  lower: def([], textOp((s) => s.toLowerCase())),
+  upper: def(
+    [],
+    textOp((s) => s.toUpperCase()),
+  ),
+  lower: def(
+    [],
+    textOp((s) => s.toLowerCase()),
+  ),
   // Each word after a run of spaces, `-`, `(`, `{`, `[` or `<` starts upper-case, as Jinja's title.
-  title: def([], textOp((s) => s.replace(/[^\s\-({[<]+/g, (w) => w[0]!.toUpperCase() + w.slice(1).toLowerCase()))),
-  capitalize: def([], textOp((s) => (s === '' ? s : s[0]!.toUpperCase() + s.slice(1).toLowerCase()))),
+  title: def(
+    [],
+    textOp((s) => s.replace(/[^\s\-({[<]+/g, (w) => w[0]!.toUpperCase() + w.slice(1).toLowerCase())),
+  ),
+  capitalize: def(
+    [],
+    textOp((s) => (s === '' ? s : s[0]!.toUpperCase() + s.slice(1).toLowerCase())),
+  ),
   trim: def(['chars'], (v, chars?: string) => {
     if (!isMarkup(v)) return chars == null ? str(v).trim() : trimCodes(str(v), codeIn(chars));
     // Markup: only the text at its ends (a tag's `>` is never trimmed).
     const drop = chars == null ? null : codeIn(chars);
     return markupFromSafe(
-      trimMarkupText(v.toString(), (t) => (drop === null ? t.trimStart() : trimStartCodes(t, drop)), (t) => (drop === null ? t.trimEnd() : trimEndCodes(t, drop))),
+      trimMarkupText(
+        v.toString(),
+        (t) => (drop === null ? t.trimStart() : trimStartCodes(t, drop)),
+        (t) => (drop === null ? t.trimEnd() : trimEndCodes(t, drop)),
+      ),
     );
   }),
   join: def(['d', 'attribute'], join, joinHTML),
@@ -309,7 +327,12 @@ export const FILTERS: Readonly<Record<string, FilterDef>> = {
   // `attribute='a,b.c'` sorts by several attributes, the first deciding first (as Jinja's).
   sort: def(['reverse', 'case_sensitive', 'attribute'], (v, reverse = false, cs = false, attribute: string | null = null) => {
     const cmp = compareKeys(cs);
-    const paths = attribute == null ? [null] : String(attribute).split(',').map((x) => x.trim());
+    const paths =
+      attribute == null
+        ? [null]
+        : String(attribute)
+            .split(',')
+            .map((x) => x.trim());
     const out = [...iter(v)].sort((a, b) => {
       for (const path of paths) {
         const c = cmp(get(a, path), get(b, path));
@@ -328,7 +351,11 @@ export const FILTERS: Readonly<Record<string, FilterDef>> = {
   }),
   abs: def([], (v) => Math.abs(Number(v))),
   urlencode: def([], (v) => urlFromSafe(urlencode(v))),
-  striptags: def([], (v) => decodeEntities(stripTags(str(v))).replace(/\s+/g, ' ').trim()),
+  striptags: def([], (v) =>
+    decodeEntities(stripTags(str(v)))
+      .replace(/\s+/g, ' ')
+      .trim(),
+  ),
   wordcount: def([], (v) => (str(v).match(/\w+/gu) ?? []).length),
   tojson: def(['indent'], (v, indent?: number) => scriptFromSafe(toJSONForScript(v, indent ?? undefined))),
   safe: def([], (v) => (isMarkup(v) ? v : Markup.unsafeTrust(str(v)))),
@@ -386,13 +413,16 @@ export const FILTERS: Readonly<Record<string, FilterDef>> = {
   select: def(['test'], (v, name = 'truthy', ...args: unknown[]) => iter(v).filter((x) => (name === 'truthy' ? truthy(x) : applyTest(x, name, args)))),
   reject: def(['test'], (v, name = 'truthy', ...args: unknown[]) => iter(v).filter((x) => !(name === 'truthy' ? truthy(x) : applyTest(x, name, args)))),
   selectattr: def(['attribute', 'test'], (v, a: string, name?: string, ...args: unknown[]) =>
-    iter(v).filter((x) => (name == null ? truthy(get(x, a)) : applyTest(get(x, a), name, args)))),
+    iter(v).filter((x) => (name == null ? truthy(get(x, a)) : applyTest(get(x, a), name, args))),
+  ),
   rejectattr: def(['attribute', 'test'], (v, a: string, name?: string, ...args: unknown[]) =>
-    iter(v).filter((x) => !(name == null ? truthy(get(x, a)) : applyTest(get(x, a), name, args)))),
+    iter(v).filter((x) => !(name == null ? truthy(get(x, a)) : applyTest(get(x, a), name, args))),
+  ),
   batch: def(['linecount', 'fill_with'], (v, linecount: unknown, fill?: unknown) => {
     // A count below 1 looped forever; a fraction made rows of gaps.
     const n = Number(linecount);
-    if (!Number.isInteger(n) || n < 1) throw new RenderFault('TEMPLATE_RUNTIME', `|batch needs a whole number of items per row (1 or more), not ${str(linecount)}`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new RenderFault('TEMPLATE_RUNTIME', `|batch needs a whole number of items per row (1 or more), not ${str(linecount)}`);
     const a = iter(v);
     const out: unknown[][] = [];
     for (let i = 0; i < a.length; i += n) out.push(a.slice(i, i + n));

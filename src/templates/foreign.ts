@@ -39,10 +39,50 @@ export type Rules = 'html' | 'foreign' | 'unknown';
  * `face` or `size` attribute (F.FONT_ATTR).
  */
 const BREAKOUT: ReadonlySet<string> = new Set([
-  'b', 'big', 'blockquote', 'body', 'br', 'center', 'code', 'dd', 'div', 'dl', 'dt', 'em', 'embed',
-  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'head', 'hr', 'i', 'img', 'li', 'listing', 'menu', 'meta', 'nobr',
-  'ol', 'p', 'pre', 'ruby', 's', 'small', 'span', 'strong', 'strike', 'sub', 'sup', 'table', 'tt', 'u',
-  'ul', 'var',
+  'b',
+  'big',
+  'blockquote',
+  'body',
+  'br',
+  'center',
+  'code',
+  'dd',
+  'div',
+  'dl',
+  'dt',
+  'em',
+  'embed',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'head',
+  'hr',
+  'i',
+  'img',
+  'li',
+  'listing',
+  'menu',
+  'meta',
+  'nobr',
+  'ol',
+  'p',
+  'pre',
+  'ruby',
+  's',
+  'small',
+  'span',
+  'strong',
+  'strike',
+  'sub',
+  'sup',
+  'table',
+  'tt',
+  'u',
+  'ul',
+  'var',
 ]);
 
 /** True when a start tag named `name` leaves foreign content (F.FONT_ATTR: a `font` with color, face or size). */
@@ -57,10 +97,39 @@ export function isBreakout(name: string, fontAttr: boolean): boolean {
  * them), and those "in body" ignores or merges (`html`, `body`, `head`, `frameset`, `frame`).
  */
 const NOT_PUSHED: ReadonlySet<string> = new Set([
-  'area', 'base', 'basefont', 'bgsound', 'br', 'col', 'embed', 'frame', 'hr', 'image', 'img', 'input', 'keygen',
-  'link', 'meta', 'param', 'source', 'track', 'wbr',
-  'script', 'style', 'title', 'textarea', 'xmp', 'iframe', 'noembed', 'noframes', 'noscript', 'plaintext',
-  'html', 'body', 'head', 'frameset',
+  'area',
+  'base',
+  'basefont',
+  'bgsound',
+  'br',
+  'col',
+  'embed',
+  'frame',
+  'hr',
+  'image',
+  'img',
+  'input',
+  'keygen',
+  'link',
+  'meta',
+  'param',
+  'source',
+  'track',
+  'wbr',
+  'script',
+  'style',
+  'title',
+  'textarea',
+  'xmp',
+  'iframe',
+  'noembed',
+  'noframes',
+  'noscript',
+  'plaintext',
+  'html',
+  'body',
+  'head',
+  'frameset',
 ]);
 
 /**
@@ -69,7 +138,20 @@ const NOT_PUSHED: ReadonlySet<string> = new Set([
  * (§13.2.6.4.9–16, §13.2.6.4.4 for `template`).
  */
 const UNBOUNDED_END: ReadonlySet<string> = new Set([
-  'table', 'tbody', 'thead', 'tfoot', 'tr', 'td', 'th', 'caption', 'colgroup', 'col', 'select', 'option', 'optgroup', 'template',
+  'table',
+  'tbody',
+  'thead',
+  'tfoot',
+  'tr',
+  'td',
+  'th',
+  'caption',
+  'colgroup',
+  'col',
+  'select',
+  'option',
+  'optgroup',
+  'template',
 ]);
 
 const MATH_TEXT_IP: ReadonlySet<string> = new Set(['mi', 'mo', 'mn', 'ms', 'mtext']);
@@ -199,7 +281,9 @@ export function afterEndTag(stack: string, name: string): string | { readonly re
     // HTML inside an integration point: elements close in order.
     if (t.slice(1) === name) return es.slice(0, -1).join(' ');
     if (name === 'br' || (name === 'p' && !openInHTML(es, 'hp'))) return es.join(' '); // `<br>`; an empty `<p></p>`
-    return { reason: `</${name}> does not close <${t.slice(1)}>, the element open here inside ${describe(es)}; close the elements inside an integration point in order` };
+    return {
+      reason: `</${name}> does not close <${t.slice(1)}>, the element open here inside ${describe(es)}; close the elements inside an integration point in order`,
+    };
   }
   // "Any other end tag" in foreign content: closes the nearest foreign element of that name
   // above the nearest HTML element; where there is none, the HTML rules read it, and they
@@ -207,7 +291,9 @@ export function afterEndTag(stack: string, name: string): string | { readonly re
   let k = es.length - 1;
   for (; k >= 0 && !isHTML(es[k]!); k--) if (es[k]!.slice(1) === name) return es.slice(0, k).join(' ');
   if (es.slice(k + 1).some(isSpecialForeign) && !UNBOUNDED_END.has(name)) return es.join(' ');
-  return { reason: `</${name}> inside ${describe(es)} closes no element opened there: whether the browser then leaves the <${es[k + 1]!.slice(1)}> depends on the HTML around it; close the foreign elements first` };
+  return {
+    reason: `</${name}> inside ${describe(es)} closes no element opened there: whether the browser then leaves the <${es[k + 1]!.slice(1)}> depends on the HTML around it; close the foreign elements first`,
+  };
 }
 
 /** True when an HTML element `entry` is open in the HTML that the innermost integration point holds. */

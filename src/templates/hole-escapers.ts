@@ -7,8 +7,32 @@
  * literals (output-pass.ts), so a literal is written as it would be at run time.
  */
 import { SafeScript, SafeStyle, SafeURL, isMarkup } from '../escape/markup.js';
-import { escapeEdgesHTML, escapeHTML, escapeHTMLUnquoted, escapeInCDATA, escapeRCDATA, escapeRawText, markupForForeign, markupToAttr, markupToRCDATA, markupToRawText, markupToUnquotedAttr } from '../escape/html.js';
-import { URL_SENTINEL, escapeEdgesURL, escapeURLComponent, filterAndNormalizeURL, filterURL, filterURLList, filterAndNormalizeURLForAttr, filterSrcset, filterSrcsetDescriptor, filterSrcsetURL, normalizeURL } from '../escape/url.js';
+import {
+  escapeEdgesHTML,
+  escapeHTML,
+  escapeHTMLUnquoted,
+  escapeInCDATA,
+  escapeRCDATA,
+  escapeRawText,
+  markupForForeign,
+  markupToAttr,
+  markupToRCDATA,
+  markupToRawText,
+  markupToUnquotedAttr,
+} from '../escape/html.js';
+import {
+  URL_SENTINEL,
+  escapeEdgesURL,
+  escapeURLComponent,
+  filterAndNormalizeURL,
+  filterURL,
+  filterURLList,
+  filterAndNormalizeURLForAttr,
+  filterSrcset,
+  filterSrcsetDescriptor,
+  filterSrcsetURL,
+  normalizeURL,
+} from '../escape/url.js';
 import { escapeEdgesJS, escapeJSRegexp, escapeJSString, escapeJSTemplate, jsValue } from '../escape/js.js';
 import { escapeCSSString, escapeCSSURL, escapeEdgesCSS, filterCSSValue } from '../escape/css.js';
 import { filterRefresh, filterRefreshURL } from '../escape/refresh.js';
@@ -67,4 +91,3 @@ export const ESCAPERS: Readonly<Record<EscaperName | FusedEscaperName, (v: unkno
     return isSameOriginAction(s) ? filterAndNormalizeURL(s) : URL_SENTINEL;
   },
 };
-

@@ -24,7 +24,12 @@ export type HolePlan =
   | { readonly kind: 'drop'; readonly ctx: Context; readonly after: Context }
   /** An attribute name position: only a value checked to be a safe name may go here. */
   | { readonly kind: 'name'; readonly ctx: Context; readonly after: Context }
-  | { readonly kind: 'error'; readonly ctx: Context; readonly code: ContextError['code'] | 'TEMPLATE_VALUE_IN_TAG' | 'TEMPLATE_AMBIGUOUS_URL'; readonly reason: string };
+  | {
+      readonly kind: 'error';
+      readonly ctx: Context;
+      readonly code: ContextError['code'] | 'TEMPLATE_VALUE_IN_TAG' | 'TEMPLATE_AMBIGUOUS_URL';
+      readonly reason: string;
+    };
 
 /**
  * The escaper of text content by element: HTML text; RCDATA (`<title>`, `<textarea>`) and
@@ -33,10 +38,23 @@ export type HolePlan =
  * whose values are planned for the context inside; `<meta>` and SVG animations hold no text.)
  */
 const TEXT_ESCAPERS: Readonly<Record<Element, EscaperName>> = {
-  none: 'text', form: 'text', pre: 'text', listing: 'text',
-  title: 'rcdata', textarea: 'rcdata', script: 'rcdata', style: 'rcdata',
-  xmp: 'rawtext', iframe: 'rawtext', noembed: 'rawtext', noframes: 'rawtext', plaintext: 'rawtext',
-  noscript: 'rcdata', meta: 'text', animation: 'text', 'annotation-xml': 'text',
+  none: 'text',
+  form: 'text',
+  pre: 'text',
+  listing: 'text',
+  title: 'rcdata',
+  textarea: 'rcdata',
+  script: 'rcdata',
+  style: 'rcdata',
+  xmp: 'rawtext',
+  iframe: 'rawtext',
+  noembed: 'rawtext',
+  noframes: 'rawtext',
+  plaintext: 'rawtext',
+  noscript: 'rcdata',
+  meta: 'text',
+  animation: 'text',
+  'annotation-xml': 'text',
 };
 
 /**
@@ -144,7 +162,8 @@ export function holePlan(c: Context, next?: string, sameOrigin = false): HolePla
     plan = { ...plan, after: withCtx(plan.after, { codeTail }) };
   }
   // Only the first value of an action can be the whole action (F.FORM_ACTION_VALUE).
-  if (plan.kind !== 'error' && (plan.after.flags & F.FORM_ACTION_VALUE) !== 0) plan = { ...plan, after: withCtx(plan.after, { flags: plan.after.flags & ~F.FORM_ACTION_VALUE }) };
+  if (plan.kind !== 'error' && (plan.after.flags & F.FORM_ACTION_VALUE) !== 0)
+    plan = { ...plan, after: withCtx(plan.after, { flags: plan.after.flags & ~F.FORM_ACTION_VALUE }) };
   // After `&` (where references are decoded): the value's first character as a reference,
   // so that it cannot complete one (`&` and `lt;` would make `<`).
   if (plan.kind !== 'escape' || (c.flags & F.OPEN_REF) === 0) return plan;
@@ -154,7 +173,11 @@ export function holePlan(c: Context, next?: string, sameOrigin = false): HolePla
 /** holePlan for a context that is not a region. */
 function planHere(c: Context, next: string | undefined, sameOrigin: boolean): HolePlan {
   const esc = (chain: EscaperName[], after: Context = c, prefix = ''): HolePlan => ({
-    kind: 'escape', chain: c.delim === 'none' ? [...chain, ...edgeStep(c)] : [...chain, ...edgeStep(c), attrStep(c)], prefix, ctx: c, after,
+    kind: 'escape',
+    chain: c.delim === 'none' ? [...chain, ...edgeStep(c)] : [...chain, ...edgeStep(c), attrStep(c)],
+    prefix,
+    ctx: c,
+    after,
   });
   switch (c.state) {
     case 'HTML_TEXT': {
@@ -175,19 +198,25 @@ function planHere(c: Context, next: string | undefined, sameOrigin: boolean): Ho
       return esc(['cdata'], withCtx(c, { rawTail: '' }));
     case 'HTML_TAG_NAME':
       return {
-        kind: 'error', ctx: c, code: 'TEMPLATE_PARTIAL_NAME',
+        kind: 'error',
+        ctx: c,
+        code: 'TEMPLATE_PARTIAL_NAME',
         reason: 'a value continues a tag name; write the whole tag name in the template',
       };
     case 'HTML_ATTR_NAME':
       return {
-        kind: 'error', ctx: c, code: 'TEMPLATE_PARTIAL_NAME',
+        kind: 'error',
+        ctx: c,
+        code: 'TEMPLATE_PARTIAL_NAME',
         reason: 'a value continues an attribute name; write the whole attribute name in the template',
       };
     case 'HTML_TAG':
     case 'HTML_AFTER_NAME':
       if ((c.flags & (F.JOINED_NAME | F.JOINED_VALUE)) !== 0) {
         return {
-          kind: 'error', ctx: c, code: 'TEMPLATE_PARTIAL_NAME',
+          kind: 'error',
+          ctx: c,
+          code: 'TEMPLATE_PARTIAL_NAME',
           reason: 'a value right after an if or a loop that ends inside a start tag could continue a name or an unquoted value; put a space before it',
         };
       }
@@ -196,7 +225,9 @@ function planHere(c: Context, next: string | undefined, sameOrigin: boolean): Ho
       }
       if (c.element === 'annotation-xml' || (c.tag === 'font' && startRules(c.stack, 'font') === 'foreign')) {
         return {
-          kind: 'error', ctx: c, code: 'TEMPLATE_FOREIGN_CONTENT',
+          kind: 'error',
+          ctx: c,
+          code: 'TEMPLATE_FOREIGN_CONTENT',
           reason: `an attribute name from a value on <${c.tag}> in ${describe(c.stack)}: the attribute could decide whether what follows is HTML (encoding on annotation-xml; color, face or size on font); write the attribute in the template`,
         };
       }
@@ -223,7 +254,9 @@ function planHere(c: Context, next: string | undefined, sameOrigin: boolean): Ho
     case 'URL':
       if (c.urlPart === 'unknown') {
         return {
-          kind: 'error', ctx: c, code: 'TEMPLATE_AMBIGUOUS_URL',
+          kind: 'error',
+          ctx: c,
+          code: 'TEMPLATE_AMBIGUOUS_URL',
           reason: 'a value in a URL where the branches or loop before it leave it unclear whether the URL has started',
         };
       }
@@ -257,8 +290,11 @@ function planHere(c: Context, next: string | undefined, sameOrigin: boolean): Ho
     case 'REFRESH_KEYWORD':
     case 'REFRESH_AFTER_VALUE':
       return {
-        kind: 'error', ctx: c, code: 'TEMPLATE_AMBIGUOUS_URL',
-        reason: 'a value inside a refresh content where it could change where the URL starts; write the value at the start of the content, or right after `url=`',
+        kind: 'error',
+        ctx: c,
+        code: 'TEMPLATE_AMBIGUOUS_URL',
+        reason:
+          'a value inside a refresh content where it could change where the URL starts; write the value at the start of the content, or right after `url=`',
       };
     case 'JS_EXPR':
       // After a name (`typeof`, `return`), a space: `typeofnull` and `return1` are names too.
@@ -279,8 +315,11 @@ function planHere(c: Context, next: string | undefined, sameOrigin: boolean): Ho
       if ((c.flags & F.CSS_TEXT_PROP) !== 0 || c.urlPart === 'rest') return esc(['cssString']);
       if (c.urlPart === 'value') {
         return {
-          kind: 'error', ctx: c, code: 'TEMPLATE_AMBIGUOUS_URL',
-          reason: 'a value right after another at the start of a CSS string that CSS may read as a URL: together they could form a scheme; write them as one value',
+          kind: 'error',
+          ctx: c,
+          code: 'TEMPLATE_AMBIGUOUS_URL',
+          reason:
+            'a value right after another at the start of a CSS string that CSS may read as a URL: together they could form a scheme; write them as one value',
         };
       }
       return esc(['urlFilter', 'cssString'], withCtx(c, { urlPart: 'value' }));
@@ -301,7 +340,9 @@ function planHere(c: Context, next: string | undefined, sameOrigin: boolean): Ho
 /** The refusal of a value in the text of an SVG or MathML `<script>` or `<style>`. */
 function foreignScriptError(c: Context): HolePlan {
   return {
-    kind: 'error', ctx: c, code: 'TEMPLATE_FOREIGN_CONTENT',
+    kind: 'error',
+    ctx: c,
+    code: 'TEMPLATE_FOREIGN_CONTENT',
     reason: `a value in the text of a <script> or <style> inside ${describe(c.stack)}: there it is markup, whose decoded text SVG runs as script or CSS; put the <script> or <style> outside the <svg> or <math>, or pass the value in a data- attribute`,
   };
 }
@@ -320,4 +361,3 @@ export function closeQuoted(c: Context): { readonly ctx: Context; readonly text:
   const left = leaveValue(c);
   return { ctx: withCtx(left, { flags: left.flags | F.JOINED_VALUE }), text: '"' };
 }
-

@@ -62,4 +62,3 @@ export function applyInserts(s: string, inserts: readonly Insert[]): Piece[] {
   if (text !== '') out.push(text);
   return out;
 }
-

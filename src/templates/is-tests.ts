@@ -47,5 +47,13 @@ export const TESTS: Readonly<Record<string, Test>> = {
 
 /** Jinja's other names for the same tests. */
 export const TEST_ALIASES: Readonly<Record<string, string>> = {
-  '==': 'eq', equalto: 'eq', '!=': 'ne', '<': 'lt', lessthan: 'lt', '<=': 'le', '>': 'gt', greaterthan: 'gt', '>=': 'ge',
+  '==': 'eq',
+  equalto: 'eq',
+  '!=': 'ne',
+  '<': 'lt',
+  lessthan: 'lt',
+  '<=': 'le',
+  '>': 'gt',
+  greaterthan: 'gt',
+  '>=': 'ge',
 };

@@ -47,7 +47,11 @@ export class Source {
     }
     return { file: this.name, line: lo + 1, column: offset - starts[lo]! + 1 };
   }
-  error(code: 'TEMPLATE_SYNTAX' | 'TEMPLATE_UNKNOWN_FILTER' | 'TEMPLATE_UNKNOWN_TEST' | 'TEMPLATE_UNKNOWN_TAG' | 'TEMPLATE_UNCLOSED' | 'TEMPLATE_DUPLICATE_BLOCK', reason: string, offset: number): TemplateError {
+  error(
+    code: 'TEMPLATE_SYNTAX' | 'TEMPLATE_UNKNOWN_FILTER' | 'TEMPLATE_UNKNOWN_TEST' | 'TEMPLATE_UNKNOWN_TAG' | 'TEMPLATE_UNCLOSED' | 'TEMPLATE_DUPLICATE_BLOCK',
+    reason: string,
+    offset: number,
+  ): TemplateError {
     return new TemplateError(code, reason, this.position(offset));
   }
 }

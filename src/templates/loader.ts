@@ -100,7 +100,8 @@ export class Templates {
     if (cached !== undefined && cached.mtimeMs === st.mtimeMs && cached.size === st.size) {
       if (cached.parent === null || this.get(cached.template.parent!) === cached.parent) return cached.template;
     }
-    if (this.#compiling.has(name)) throw new RenderFault('TEMPLATE_NOT_FOUND', `template "${name}" extends itself (through ${[...this.#compiling].join(' → ')})`);
+    if (this.#compiling.has(name))
+      throw new RenderFault('TEMPLATE_NOT_FOUND', `template "${name}" extends itself (through ${[...this.#compiling].join(' → ')})`);
     this.#compiling.add(name);
     try {
       const source = readFileSync(path, 'utf8');
@@ -178,7 +179,8 @@ export class Templates {
         out.push({
           id: 'form-without-csrf',
           where: `${n}:${f.line}:${f.column}`,
-          message: 'this <form method="post"> gets no CSRF field, because its action is a value or another site, so a browser\'s submission is refused with 403',
+          message:
+            'this <form method="post"> gets no CSRF field, because its action is a value or another site, so a browser\'s submission is refused with 403',
         });
       }
     }

@@ -85,7 +85,9 @@ export function writeAppends(lines: Line[], from: number, optimize: boolean, hos
   };
   if (!optimize) {
     for (const i of appends) {
-      const parts = (lines[i] as Append).parts.map((p) => ('hole' in p ? `($p = ${p.hole.pos}, ${call(p.hole.chain, p.hole.value)})` : 's' in p ? js(p.s) : p.code));
+      const parts = (lines[i] as Append).parts.map((p) =>
+        'hole' in p ? `($p = ${p.hole.pos}, ${call(p.hole.chain, p.hole.value)})` : 's' in p ? js(p.s) : p.code,
+      );
       lines[i] = `$o += ${parts.join(' + ')};`;
     }
     return [];
@@ -116,10 +118,12 @@ export function writeAppends(lines: Line[], from: number, optimize: boolean, hos
 
 /** Joins lines the pass has written; an Append left means a function was never finished. */
 export function joinLines(lines: readonly Line[]): string {
-  return lines.map((l) => {
-    if (typeof l !== 'string') throw new Error('generated code with an output statement the output pass did not write');
-    return l;
-  }).join('\n');
+  return lines
+    .map((l) => {
+      if (typeof l !== 'string') throw new Error('generated code with an output statement the output pass did not write');
+      return l;
+    })
+    .join('\n');
 }
 
 /** A part once its hole is lowered: text, code, or code written once every hole is seen (reuse). */

@@ -52,12 +52,18 @@ export class Tokens {
 
 export function describe(t: Token): string {
   switch (t.type) {
-    case 'eof': return 'the end of the template';
-    case 'var_end': return '"}}"';
-    case 'block_end': return '"%}"';
-    case 'string': return `the string ${JSON.stringify(t.value)}`;
-    case 'data': return 'text';
-    default: return JSON.stringify(String(t.value));
+    case 'eof':
+      return 'the end of the template';
+    case 'var_end':
+      return '"}}"';
+    case 'block_end':
+      return '"%}"';
+    case 'string':
+      return `the string ${JSON.stringify(t.value)}`;
+    case 'data':
+      return 'text';
+    default:
+      return JSON.stringify(String(t.value));
   }
 }
 
@@ -289,7 +295,11 @@ function parseFilterTest(t: Tokens, e: Expr): Expr {
         args = parseArgs(t).args;
       } else {
         const n = t.peek();
-        const startsValue = n.type === 'string' || n.type === 'number' || (n.type === 'name' && !KEYWORD_END.has(n.value as string)) || (n.type === 'op' && (n.value === '[' || n.value === '{' || n.value === '-'));
+        const startsValue =
+          n.type === 'string' ||
+          n.type === 'number' ||
+          (n.type === 'name' && !KEYWORD_END.has(n.value as string)) ||
+          (n.type === 'op' && (n.value === '[' || n.value === '{' || n.value === '-'));
         if (startsValue) args = [parsePostfix(t, parsePrimary(t))];
       }
       e = { kind: 'test', offset: tok.offset, expr: e, name, args, negated };

@@ -210,7 +210,11 @@ class Parser {
         t.expect('block_end', undefined, '"%}"');
         const body = this.body(['endblock'], offset, `block ${blockName}`);
         if (required && body.some((n) => n.kind !== 'text' || n.value.trim() !== '')) {
-          throw t.src.error('TEMPLATE_SYNTAX', `the required block ${blockName} may hold only whitespace and comments: a template that extends this one gives its content`, offset);
+          throw t.src.error(
+            'TEMPLATE_SYNTAX',
+            `the required block ${blockName} may hold only whitespace and comments: a template that extends this one gives its content`,
+            offset,
+          );
         }
         t.expect('block_begin');
         t.expect('name', 'endblock');
@@ -226,7 +230,11 @@ class Parser {
         // expression is evaluated when the page is rendered (codegen.ts, compile.ts).
         if (this.extendsName !== null) throw t.src.error('TEMPLATE_SYNTAX', 'a template can extend only one parent', offset);
         if (this.depth > 0) {
-          throw t.src.error('TEMPLATE_SYNTAX', '{% extends %} must be at the top level of the template, not inside another tag: which layout the page has may depend on a value, {% extends layout %}, but not on an if', offset);
+          throw t.src.error(
+            'TEMPLATE_SYNTAX',
+            '{% extends %} must be at the top level of the template, not inside another tag: which layout the page has may depend on a value, {% extends layout %}, but not on an if',
+            offset,
+          );
         }
         const template = parseExpr(t);
         this.extendsName = template.kind === 'literal' && typeof template.value === 'string' ? template.value : template;
@@ -237,7 +245,11 @@ class Parser {
         // Escaping is always on: {% autoescape true %} changes nothing; false is refused.
         const on = parseExpr(t);
         if (!(on.kind === 'literal' && on.value === true)) {
-          throw t.src.error('TEMPLATE_SYNTAX', 'escaping cannot be switched off: only {% autoescape true %} is accepted (it changes nothing); to write trusted HTML, use Markup or |safe', on.offset);
+          throw t.src.error(
+            'TEMPLATE_SYNTAX',
+            'escaping cannot be switched off: only {% autoescape true %} is accepted (it changes nothing); to write trusted HTML, use Markup or |safe',
+            on.offset,
+          );
         }
         t.expect('block_end', undefined, '"%}"');
         const body = this.body(['endautoescape'], offset, 'autoescape');
@@ -327,7 +339,11 @@ class Parser {
       if (params.some((p) => p.name === name)) throw t.src.error('TEMPLATE_SYNTAX', `the parameter "${name}" is named twice`, nameTok.offset);
       const def = t.skip('op', '=') ? parseExpr(t) : null;
       if (name === 'caller' && def === null) {
-        throw t.src.error('TEMPLATE_SYNTAX', 'a "caller" parameter needs a default (caller=none): it is given the body of a {% call %}, and nothing when the macro is called directly', nameTok.offset);
+        throw t.src.error(
+          'TEMPLATE_SYNTAX',
+          'a "caller" parameter needs a default (caller=none): it is given the body of a {% call %}, and nothing when the macro is called directly',
+          nameTok.offset,
+        );
       }
       params.push({ name, default: def });
       if (!t.skip('op', ',')) break;

@@ -11,7 +11,12 @@ export interface Where {
   readonly pos: readonly (readonly [number, number])[];
 }
 
-export function fail(code: 'TEMPLATE_UNDEFINED' | 'TEMPLATE_RUNTIME' | 'TEMPLATE_NOT_FOUND' | 'TEMPLATE_CSRF_UNAVAILABLE' | 'TEMPLATE_BLOCK_CONTEXT', reason: string, w: Where, p: number): never {
+export function fail(
+  code: 'TEMPLATE_UNDEFINED' | 'TEMPLATE_RUNTIME' | 'TEMPLATE_NOT_FOUND' | 'TEMPLATE_CSRF_UNAVAILABLE' | 'TEMPLATE_BLOCK_CONTEXT',
+  reason: string,
+  w: Where,
+  p: number,
+): never {
   const [line, column] = w.pos[p] ?? [0, 0];
   throw new TemplateError(code, reason, { file: w.file, line, column });
 }
@@ -36,4 +41,3 @@ export function wrapError(e: unknown, w: Where, p: number): never {
   const code = e instanceof PalisadeError && e.code === 'ESCAPE_TRUSTED_REQUEST_DATA' ? e.code : 'TEMPLATE_RUNTIME';
   throw new TemplateError(code, msg, { file: w.file, line, column });
 }
-

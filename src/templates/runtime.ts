@@ -8,8 +8,29 @@
  * module is instantiated.
  */
 export {
-  Loop, add, attr, call, callMethod, cat, dict, eq, extraKwargs, get, inOp, item, iter, kwargsOf, lookup, makeMacro, mod, mul,
-  setAttr, slice, truthy, unpack, withLocals,
+  Loop,
+  add,
+  attr,
+  call,
+  callMethod,
+  cat,
+  dict,
+  eq,
+  extraKwargs,
+  get,
+  inOp,
+  item,
+  iter,
+  kwargsOf,
+  lookup,
+  makeMacro,
+  mod,
+  mul,
+  setAttr,
+  slice,
+  truthy,
+  unpack,
+  withLocals,
 } from './values.js';
 export { addBlocks, blockTop, requiredBlock, selfBlock, superBlock } from './blocks.js';
 export { wrapError } from './render-errors.js';

@@ -51,7 +51,8 @@ const continuesRef = (c: number): boolean => (c >= 48 && c <= 57) || ((c | 0x20)
 // The start of a tag at the end of raw text (§13.2.5.12–14): `<`, `</`, `</xm`. What may
 // continue one: `/`, an ASCII letter, and what ends a tag name (whitespace, `>`).
 const OPEN_TAG_AT_END = /<\/?[A-Za-z]*$/;
-const continuesTag = (c: number): boolean => c === 47 || ((c | 0x20) >= 97 && (c | 0x20) <= 122) || c === 62 || c === 32 || c === 9 || c === 10 || c === 12 || c === 13;
+const continuesTag = (c: number): boolean =>
+  c === 47 || ((c | 0x20) >= 97 && (c | 0x20) <= 122) || c === 62 || c === 32 || c === 9 || c === 10 || c === 12 || c === 13;
 
 /** Text as the JS transitions read it: decoded inside an attribute value (an event handler). */
 function codeText(c: Context, s: string): string {
@@ -78,11 +79,19 @@ export function scanText(c: Context, s: string): ScanResult {
   if ((c.flags & (F.OPEN_REF | F.OPEN_TAG)) !== 0 && s.length > 0) {
     const ch = s.charCodeAt(0);
     if ((c.flags & F.OPEN_REF) !== 0 && continuesRef(ch)) {
-      const err = errorCtx(c, 'TEMPLATE_PARTIAL_NAME', 'a character reference (&…) is cut off by a template tag or value, and this text would continue it; write the reference whole, as &amp; for a lone &');
+      const err = errorCtx(
+        c,
+        'TEMPLATE_PARTIAL_NAME',
+        'a character reference (&…) is cut off by a template tag or value, and this text would continue it; write the reference whole, as &amp; for a lone &',
+      );
       return { ctx: err, inserts: [], errorAt: 0 };
     }
     if ((c.flags & F.OPEN_TAG) !== 0 && continuesTag(ch)) {
-      const err = errorCtx(c, 'TEMPLATE_PARTIAL_NAME', 'a tag in raw text (<, </…) is cut off by a template tag or value, and this text would continue it; write the tag whole');
+      const err = errorCtx(
+        c,
+        'TEMPLATE_PARTIAL_NAME',
+        'a tag in raw text (<, </…) is cut off by a template tag or value, and this text would continue it; write the tag whole',
+      );
       return { ctx: err, inserts: [], errorAt: 0 };
     }
     c = withCtx(c, { flags: c.flags & ~(F.OPEN_REF | F.OPEN_TAG) });
@@ -192,7 +201,10 @@ function unquotedQuote(c: Context, s: string, i: number, end: number): { ctx: Co
   if (c.delim !== 'unqq') return null;
   const k = s.indexOf('"', i);
   if (k === -1 || k >= end) return null;
-  return { ctx: errorCtx(c, 'TEMPLATE_UNQUOTED_VALUE', 'an unquoted attribute value that starts with a value contains a \'"\'; quote the attribute value'), at: k };
+  return {
+    ctx: errorCtx(c, 'TEMPLATE_UNQUOTED_VALUE', "an unquoted attribute value that starts with a value contains a '\"'; quote the attribute value"),
+    at: k,
+  };
 }
 
 interface RegionScan {
@@ -243,11 +255,14 @@ function scanNoscript(c: Context, s: string, i: number, inserts: Insert[]): Regi
   if (inner.state !== 'HTML_TEXT' || inner.element !== 'none' || inner.inner !== null || inner.stack !== '') {
     const why = inner.element === 'noscript' ? 'a <noscript> inside a <noscript>' : `its content, read as HTML, is still in ${formatContext(inner)}`;
     return {
-      ctx: errorCtx(c, 'TEMPLATE_UNTERMINATED', `this </noscript> ends the <noscript> when scripts run, but ${why}; close everything the <noscript> opens before it`),
+      ctx: errorCtx(
+        c,
+        'TEMPLATE_UNTERMINATED',
+        `this </noscript> ends the <noscript> when scripts run, but ${why}; close everything the <noscript> opens before it`,
+      ),
       at: i,
       errorAt: end,
     };
   }
   return { ctx: withCtx(TEXT, { state: 'HTML_TAG', flags: F.END_TAG, stack: c.stack }), at: end + '</noscript'.length, errorAt: -1 };
 }
-

@@ -22,18 +22,37 @@ import { quotedRunEnd } from './quoted-run.js';
 type Result = [Context, number];
 
 const isWS = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 12 || c === 13;
-const isNameChar = (c: number): boolean =>
-  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c === 95 || c >= 0x80;
+const isNameChar = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c === 95 || c >= 0x80;
 
 // Properties and descriptors whose <string> values are text, never URLs (CSS Generated
 // Content §2 content/quotes, Fonts 4 font-family/font/font-feature-settings/…, Lists 3,
 // Overflow 4 text-overflow, Text Decoration 3 text-emphasis, Text 4 hyphenate-character,
 // Grid 2 grid-template-areas, GCPM string-set/bookmark-label, Counter Styles 3 descriptors).
 const TEXT_PROPERTIES = new Set([
-  'content', 'quotes', 'font-family', 'font', 'font-feature-settings', 'font-variation-settings', 'font-language-override',
-  'list-style-type', 'list-style', 'text-overflow', 'text-emphasis-style', 'text-emphasis', 'hyphenate-character',
-  'grid-template-areas', 'grid-template', 'grid', 'string-set', 'bookmark-label',
-  'prefix', 'suffix', 'symbols', 'pad', 'negative', 'additive-symbols',
+  'content',
+  'quotes',
+  'font-family',
+  'font',
+  'font-feature-settings',
+  'font-variation-settings',
+  'font-language-override',
+  'list-style-type',
+  'list-style',
+  'text-overflow',
+  'text-emphasis-style',
+  'text-emphasis',
+  'hyphenate-character',
+  'grid-template-areas',
+  'grid-template',
+  'grid',
+  'string-set',
+  'bookmark-label',
+  'prefix',
+  'suffix',
+  'symbols',
+  'pad',
+  'negative',
+  'additive-symbols',
 ]);
 
 // Functions whose <string> arguments are URLs.
@@ -112,7 +131,11 @@ function urlPartAfter(c: Context, s: string, i: number, end: number, what = 'url
   if (c.urlPart === 'value') {
     const scheme = schemeAfterValue(s, i, end);
     if (scheme === 'colon') {
-      return errorCtx(c, 'TEMPLATE_AMBIGUOUS_URL', `text right after a value at the start of a CSS ${what} continues a URL scheme (\`…:\`), so the value would choose the scheme unchecked; pass the whole URL as one value`);
+      return errorCtx(
+        c,
+        'TEMPLATE_AMBIGUOUS_URL',
+        `text right after a value at the start of a CSS ${what} continues a URL scheme (\`…:\`), so the value would choose the scheme unchecked; pass the whole URL as one value`,
+      );
     }
     return scheme === 'open' ? c : withCtx(c, { urlPart: 'rest' });
   }

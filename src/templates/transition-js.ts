@@ -73,7 +73,8 @@ function slashReason(s: string, i: number, j: number): string {
   while (k >= i && isSpace(s.charCodeAt(k))) k--;
   const before = k >= i ? s.charCodeAt(k) : -1;
   const tail = "; put the regular expression or the division in parentheses, or write it so that the token before the '/' decides";
-  if (before === 125) return `'/' after a '}' that could close a block (a regular expression follows) or an object literal or function (a division follows)${tail}`;
+  if (before === 125)
+    return `'/' after a '}' that could close a block (a regular expression follows) or an object literal or function (a division follows)${tail}`;
   if (before === 41) return `'/' after a ')' whose '(' is not known to open the condition of if, while, for or with${tail}`;
   if (before !== -1 && isIdent(before)) return `'/' after a word that is a name in some scripts and a keyword in others (of, yield, await, let)${tail}`;
   return `'/' could start a regular expression or be a division: the branches or loop before it end differently${tail}`;
@@ -99,7 +100,8 @@ export function tJSExpr(c: Context, s: string, i: number, end: number): Result {
         return at('JS_SQ_STR', j + 1);
       case 96: // `
         return at('JS_TMPL', j + 1);
-      case 47: { // /
+      case 47: {
+        // /
         const n = s.charCodeAt(j + 1);
         if (j + 1 < end && n === 47) return at('JS_LINE_CMT', j + 2);
         if (j + 1 < end && n === 42) return at('JS_BLOCK_CMT', j + 2);
@@ -115,7 +117,8 @@ export function tJSExpr(c: Context, s: string, i: number, end: number): Result {
         jsCtx = 'regexp';
         j++;
         continue;
-      case 41: { // )
+      case 41: {
+        // )
         const top = nest.charCodeAt(nest.length - 1);
         if (top === 99 /* c */ || top === 112 /* p */ || top === 113 /* q */) {
           nest = nest.slice(0, -1);
@@ -136,14 +139,16 @@ export function tJSExpr(c: Context, s: string, i: number, end: number): Result {
         jsCtx = 'div';
         j++;
         continue;
-      case 123: { // {
+      case 123: {
+        // {
         const kind = braceKind(jsCtx);
         nest += kind;
         jsCtx = kind === 'b' ? 'stmt' : kind === 'o' ? 'regexp' : 'colon';
         j++;
         continue;
       }
-      case 125: { // }
+      case 125: {
+        // }
         const top = nest.charCodeAt(nest.length - 1);
         if (top === 116 /* t */) {
           nest = nest.slice(0, -1);

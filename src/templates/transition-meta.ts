@@ -39,7 +39,14 @@ export function tRefresh(c: Context, s: string, i: number, end: number): Result 
     // continues them into a `:` would let the value choose the scheme.
     const scheme = schemeAfterValue(s, i, end);
     if (scheme === 'colon') {
-      return [errorCtx(c, 'TEMPLATE_AMBIGUOUS_URL', 'text right after a value at the start of a refresh content continues a URL scheme (`…:`); write the whole content as one value, or write the delay and `url=` in the template'), i];
+      return [
+        errorCtx(
+          c,
+          'TEMPLATE_AMBIGUOUS_URL',
+          'text right after a value at the start of a refresh content continues a URL scheme (`…:`); write the whole content as one value, or write the delay and `url=` in the template',
+        ),
+        i,
+      ];
     }
     if (scheme === 'open') return [c, end];
     part = 'delay';

@@ -29,8 +29,7 @@ const isAlpha = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <
 /** The states of a start or end tag (outside attribute values). */
 export const TAG_STATES: ReadonlySet<State> = new Set<State>(['HTML_TAG', 'HTML_TAG_NAME', 'HTML_ATTR_NAME', 'HTML_AFTER_NAME', 'HTML_BEFORE_VALUE']);
 
-const PARTIAL_TAG =
-  'a tag name is cut off by a template tag or value; write the whole tag name in the template';
+const PARTIAL_TAG = 'a tag name is cut off by a template tag or value; write the whole tag name in the template';
 
 /** Reads a tag name from `i`; returns its end (`end` when the text ends inside it). */
 function tagNameEnd(s: string, i: number, end: number): number {
@@ -60,7 +59,11 @@ function inTag(c: Context, rawName: string, endTag: boolean, k: number, end: num
   const tag = c.stack !== '' || name === 'svg' || name === 'math' ? name : '';
   const rules = startRules(c.stack, name);
   if (rules === 'unknown') {
-    return errorCtx(c, 'TEMPLATE_FOREIGN_CONTENT', `<${name}> right inside HTML that a MathML text integration point holds: if the browser has closed that HTML on its own, it is MathML, else HTML; close the HTML elements first, or write it directly in the <mi>, <mo>, <mn>, <ms> or <mtext>`);
+    return errorCtx(
+      c,
+      'TEMPLATE_FOREIGN_CONTENT',
+      `<${name}> right inside HTML that a MathML text integration point holds: if the browser has closed that HTML on its own, it is MathML, else HTML; close the HTML elements first, or write it directly in the <mi>, <mo>, <mn>, <ms> or <mtext>`,
+    );
   }
   // A breakout tag (or a `font` that may be one) is read as HTML; other foreign tags make
   // elements whose content is markup, whatever their name.
@@ -77,15 +80,24 @@ function tText(c: Context, s: string, i: number, end: number): [Context, number]
     const n = s.charCodeAt(j + 1);
     if (n === 33 /* ! */) {
       if (s.startsWith('<!--', j)) {
-        if (s.startsWith('<!-->', j)) { j += 4; continue; }
-        if (s.startsWith('<!--->', j)) { j += 5; continue; }
+        if (s.startsWith('<!-->', j)) {
+          j += 4;
+          continue;
+        }
+        if (s.startsWith('<!--->', j)) {
+          j += 5;
+          continue;
+        }
         return [withCtx(c, { state: 'HTML_COMMENT' }), j + 4];
       }
       if (cdataAllowed(c.stack)) {
         // In SVG and MathML, `<![CDATA[` starts a CDATA section (§13.2.5.42).
         if (s.startsWith(CDATA_START, j)) return [withCtx(c, { state: 'HTML_CDATA' }), j + CDATA_START.length];
         if (CDATA_START.startsWith(s.slice(j, end))) {
-          return [errorCtx(c, 'TEMPLATE_PARTIAL_NAME', 'the start of a CDATA section (<![CDATA[) is cut off by a template tag or value; write it in one piece'), j];
+          return [
+            errorCtx(c, 'TEMPLATE_PARTIAL_NAME', 'the start of a CDATA section (<![CDATA[) is cut off by a template tag or value; write it in one piece'),
+            j,
+          ];
         }
       }
       return [withCtx(c, { state: 'HTML_BOGUS_COMMENT' }), j + 2];
@@ -94,7 +106,10 @@ function tText(c: Context, s: string, i: number, end: number): [Context, number]
     if (n === 47 /* / */) {
       if (j + 2 >= end) return [errorCtx(c, 'TEMPLATE_PARTIAL_NAME', PARTIAL_TAG), j];
       const m = s.charCodeAt(j + 2);
-      if (m === 62) { j += 2; continue; } // `</>` is ignored (§13.2.5.7)
+      if (m === 62) {
+        j += 2;
+        continue;
+      } // `</>` is ignored (§13.2.5.7)
       if (!isAlpha(m)) return [withCtx(c, { state: 'HTML_BOGUS_COMMENT' }), j + 2];
       const k = tagNameEnd(s, j + 2, end);
       const tag = inTag(c, s.slice(j + 2, k), true, k, end);
@@ -163,11 +178,25 @@ function checkJoined(c: Context, s: string, i: number, end: number): [Context, n
   if (j === i) {
     const ends = ch === 62 || (ch === 47 && (c.flags & F.JOINED_VALUE) === 0);
     if ((c.flags & (F.JOINED_NAME | F.JOINED_VALUE)) !== 0 && !ends) {
-      return [errorCtx(c, 'TEMPLATE_PARTIAL_NAME', 'text after an if or a loop continues a tag name, an attribute name or an unquoted value written on only some of its paths; start the text with a space, or put the whole attribute inside the if'), i];
+      return [
+        errorCtx(
+          c,
+          'TEMPLATE_PARTIAL_NAME',
+          'text after an if or a loop continues a tag name, an attribute name or an unquoted value written on only some of its paths; start the text with a space, or put the whole attribute inside the if',
+        ),
+        i,
+      ];
     }
   }
   if (ch === 61) {
-    return [errorCtx(c, 'TEMPLATE_PARTIAL_NAME', 'text after an if or a loop gives a value to an attribute name written on only some of its paths; put the whole attribute, with its value, inside the if'), j];
+    return [
+      errorCtx(
+        c,
+        'TEMPLATE_PARTIAL_NAME',
+        'text after an if or a loop gives a value to an attribute name written on only some of its paths; put the whole attribute, with its value, inside the if',
+      ),
+      j,
+    ];
   }
   // Only whitespace so far: the name or value has ended; an `=` may still come next.
   const rest = j >= end ? F.JOINED_AFTER_NAME : 0;
@@ -212,7 +241,14 @@ function tTag(c: Context, s: string, i: number, end: number): [Context, number] 
     // depends on the attributes before it.
     if (name === 'http-equiv') {
       if ((flags & F.META_PLAIN_CONTENT) !== 0) {
-        return [errorCtx(c, 'TEMPLATE_AMBIGUOUS_URL', 'http-equiv after a <meta> content that was read as plain text: with http-equiv="refresh" the content is a URL; write http-equiv before content'), j];
+        return [
+          errorCtx(
+            c,
+            'TEMPLATE_AMBIGUOUS_URL',
+            'http-equiv after a <meta> content that was read as plain text: with http-equiv="refresh" the content is a URL; write http-equiv before content',
+          ),
+          j,
+        ];
       }
       flags |= F.META_HTTP_EQUIV;
     } else if (name === 'name' || name === 'property' || name === 'itemprop' || name === 'charset') {
@@ -227,10 +263,7 @@ function tTag(c: Context, s: string, i: number, end: number): [Context, number] 
 function tAttrName(c: Context, s: string, i: number, end: number): [Context, number] {
   const ch = s.charCodeAt(i);
   if (!isWS(ch) && ch !== 47 && ch !== 62 && ch !== 61) {
-    return [
-      errorCtx(c, 'TEMPLATE_PARTIAL_NAME', 'an attribute name is cut off by a template tag or value; write the whole attribute name in the template'),
-      i,
-    ];
+    return [errorCtx(c, 'TEMPLATE_PARTIAL_NAME', 'an attribute name is cut off by a template tag or value; write the whole attribute name in the template'), i];
   }
   return tAfterName(withCtx(c, { state: 'HTML_AFTER_NAME' }), s, i, end);
 }
@@ -286,7 +319,11 @@ export function enterValue(c: Context, delim: Delim, s: string, start: number): 
     const value = end < s.length ? decodeEntities(s.slice(start, end)) : null;
     if (c.attr === 'encoding') {
       if (value === null) {
-        return errorCtx(c, 'TEMPLATE_FOREIGN_CONTENT', 'the encoding of a MathML <annotation-xml> must be written in the template: it decides whether its content is HTML or MathML');
+        return errorCtx(
+          c,
+          'TEMPLATE_FOREIGN_CONTENT',
+          'the encoding of a MathML <annotation-xml> must be written in the template: it decides whether its content is HTML or MathML',
+        );
       }
       // Only the first `encoding` counts (a repeated attribute is dropped, §13.2.5.33).
       if ((flags & F.ENCODING_SEEN) === 0 && /^(?:text\/html|application\/xhtml\+xml)$/i.test(value)) flags |= F.HTML_ENCODING;
@@ -336,7 +373,13 @@ export function enterValue(c: Context, delim: Delim, s: string, start: number): 
 /** The context after an attribute value's delimiter: back between attributes. */
 export function leaveValue(c: Context): Context {
   return withCtx(c, {
-    state: 'HTML_TAG', attr: 'none', delim: 'none', urlPart: 'none', jsCtx: 'regexp', jsNest: '', inner: null,
+    state: 'HTML_TAG',
+    attr: 'none',
+    delim: 'none',
+    urlPart: 'none',
+    jsCtx: 'regexp',
+    jsNest: '',
+    inner: null,
     flags: c.flags & ~F.CSS_TEXT_PROP,
   });
 }
@@ -388,7 +431,11 @@ function tRegion(c: Context): [Context, number] {
 function afterURLValue(c: Context, s: string, i: number, end: number): Context {
   const scheme = schemeAfterValue(s, i, end);
   if (scheme === 'colon') {
-    return errorCtx(c, 'TEMPLATE_AMBIGUOUS_URL', 'text right after a value at the start of a URL (or after a block a page may fill with one) continues its scheme (`…:`), so the value would choose the scheme unchecked; pass the whole URL as one value (`{{ base ~ \':\' ~ port }}`), or write the scheme in the template');
+    return errorCtx(
+      c,
+      'TEMPLATE_AMBIGUOUS_URL',
+      "text right after a value at the start of a URL (or after a block a page may fill with one) continues its scheme (`…:`), so the value would choose the scheme unchecked; pass the whole URL as one value (`{{ base ~ ':' ~ port }}`), or write the scheme in the template",
+    );
   }
   return scheme === 'open' ? c : withCtx(c, { urlPart: 'rest' });
 }

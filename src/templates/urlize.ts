@@ -25,7 +25,11 @@ import { str } from './print.js';
 
 const LEAD = ['(', '<', '&lt;'];
 const TRAIL = ['.', ',', ')', '>', '\n', '&gt;'];
-const PAIRS: [string, string][] = [['(', ')'], ['<', '>'], ['&lt;', '&gt;']];
+const PAIRS: [string, string][] = [
+  ['(', ')'],
+  ['<', '>'],
+  ['&lt;', '&gt;'],
+];
 const HTTP = /^(?:https?:\/\/|www\.)[^\s]+$/i;
 const BARE_DOMAIN = /^[\w%-]+(?:\.[\w%-]+)*\.(?:com|net|int|edu|gov|org|info|mil)(?::\d{1,5})?(?:[/?#]\S*)?$/i;
 const EMAIL = /^\S+@\w[\w.-]*\.\w+$/;
@@ -35,7 +39,7 @@ const UNSAFE_SCHEMES = new Set(['javascript:', 'vbscript:', 'data:']);
 function splitWord(word: string): [string, string, string] {
   let head = '';
   let middle = word;
-  for (let again = true; again; ) {
+  for (let again = true; again;) {
     again = false;
     for (const l of LEAD) {
       if (middle.startsWith(l)) {
@@ -46,7 +50,7 @@ function splitWord(word: string): [string, string, string] {
     }
   }
   let tail = '';
-  for (let again = true; again; ) {
+  for (let again = true; again;) {
     again = false;
     for (const t of TRAIL) {
       if (middle.endsWith(t) && middle.length > t.length) {
@@ -80,9 +84,25 @@ function safeHref(href: string, extra: readonly string[]): boolean {
  * `trim_url_limit` shortens the text of long links (with `...`); `rel` adds to the `rel`
  * attribute; `nofollow=false` leaves `nofollow` out.
  */
-export function urlize(v: unknown, trimLimit: unknown = null, nofollow: unknown = true, target: unknown = null, rel: unknown = null, extraSchemes: unknown = null): Markup {
-  const extra = extraSchemes == null ? [] : iter(extraSchemes).map((s) => str(s).toLowerCase()).filter((s) => /^[a-z][a-z0-9+.-]*:$/.test(s) && !UNSAFE_SCHEMES.has(s));
-  const relParts = new Set(str(rel ?? '').split(/\s+/).filter((x) => x !== ''));
+export function urlize(
+  v: unknown,
+  trimLimit: unknown = null,
+  nofollow: unknown = true,
+  target: unknown = null,
+  rel: unknown = null,
+  extraSchemes: unknown = null,
+): Markup {
+  const extra =
+    extraSchemes == null
+      ? []
+      : iter(extraSchemes)
+          .map((s) => str(s).toLowerCase())
+          .filter((s) => /^[a-z][a-z0-9+.-]*:$/.test(s) && !UNSAFE_SCHEMES.has(s));
+  const relParts = new Set(
+    str(rel ?? '')
+      .split(/\s+/)
+      .filter((x) => x !== ''),
+  );
   if (nofollow !== false && nofollow !== null) relParts.add('nofollow');
   relParts.add('noopener');
   const relAttr = ` rel="${escapeHTML([...relParts].sort().join(' '))}"`;

@@ -55,14 +55,23 @@ const STRING_METHODS: Record<string, (s: string, ...a: any[]) => unknown> = {
   rstrip: (s, c?: string) => (c == null ? s.trimEnd() : stripChars(s, c, false, true)),
   startswith: (s, p: string) => s.startsWith(p),
   endswith: (s, p: string) => s.endsWith(p),
-  split: (s, sep?: string) => (sep == null ? s.trim().split(/\s+/).filter((x) => x !== '') : s.split(sep)),
+  split: (s, sep?: string) =>
+    sep == null
+      ? s
+          .trim()
+          .split(/\s+/)
+          .filter((x) => x !== '')
+      : s.split(sep),
   replace: (s, a: string, b: string) => s.split(a).join(b),
   title: (s) => s.replace(/\w\S*/g, (w) => w[0]!.toUpperCase() + w.slice(1).toLowerCase()),
   capitalize: (s) => (s === '' ? s : s[0]!.toUpperCase() + s.slice(1).toLowerCase()),
   join: (s, xs: unknown) => iter(xs).map(str).join(s),
   count: (s, x: string) => (x === '' ? s.length + 1 : s.split(x).length - 1),
   find: (s, x: string) => s.indexOf(x),
-  format: (s, ...a: unknown[]) => { let k = 0; return s.replace(/\{\}/g, () => str(a[k++])); },
+  format: (s, ...a: unknown[]) => {
+    let k = 0;
+    return s.replace(/\{\}/g, () => str(a[k++]));
+  },
 };
 
 function stripChars(s: string, chars: string, left: boolean, right: boolean): string {
@@ -212,18 +221,43 @@ export function unpack(v: unknown, n: number): unknown[] {
 export class Loop {
   i = 0;
   /** `depth` is 1 for the outermost run of a recursive loop (and for any other loop). */
-  constructor(readonly items: unknown[], readonly depth = 1) {}
-  get index(): number { return this.i + 1; }
-  get index0(): number { return this.i; }
-  get revindex(): number { return this.items.length - this.i; }
-  get revindex0(): number { return this.items.length - this.i - 1; }
-  get first(): boolean { return this.i === 0; }
-  get last(): boolean { return this.i === this.items.length - 1; }
-  get length(): number { return this.items.length; }
-  get depth0(): number { return this.depth - 1; }
-  get previtem(): unknown { return this.items[this.i - 1]; }
-  get nextitem(): unknown { return this.items[this.i + 1]; }
-  cycle(...xs: unknown[]): unknown { return xs.length === 0 ? undefined : xs[this.i % xs.length]; }
+  constructor(
+    readonly items: unknown[],
+    readonly depth = 1,
+  ) {}
+  get index(): number {
+    return this.i + 1;
+  }
+  get index0(): number {
+    return this.i;
+  }
+  get revindex(): number {
+    return this.items.length - this.i;
+  }
+  get revindex0(): number {
+    return this.items.length - this.i - 1;
+  }
+  get first(): boolean {
+    return this.i === 0;
+  }
+  get last(): boolean {
+    return this.i === this.items.length - 1;
+  }
+  get length(): number {
+    return this.items.length;
+  }
+  get depth0(): number {
+    return this.depth - 1;
+  }
+  get previtem(): unknown {
+    return this.items[this.i - 1];
+  }
+  get nextitem(): unknown {
+    return this.items[this.i + 1];
+  }
+  cycle(...xs: unknown[]): unknown {
+    return xs.length === 0 ? undefined : xs[this.i % xs.length];
+  }
   #last: unknown[] | undefined;
   /** True when the arguments differ from the last call's (or on the first call). */
   changed(...xs: unknown[]): boolean {
@@ -248,7 +282,8 @@ export class Namespace {
 }
 
 export function setAttr(o: unknown, name: string, v: unknown, w: Where, p: number): void {
-  if (!(o instanceof Namespace) || BLOCKED_NAMES.has(name)) fail('TEMPLATE_RUNTIME', `can set attributes only on a namespace(), not on this value ("${name}")`, w, p);
+  if (!(o instanceof Namespace) || BLOCKED_NAMES.has(name))
+    fail('TEMPLATE_RUNTIME', `can set attributes only on a namespace(), not on this value ("${name}")`, w, p);
   (o as Record<string, unknown>)[name] = v;
 }
 
@@ -353,4 +388,3 @@ export function extraKwargs(kw: Record<string, unknown> | null, params: readonly
   if (kw !== null) for (const k of Object.keys(kw)) if (!params.includes(k) && k !== 'caller') out[k] = kw[k];
   return out;
 }
-

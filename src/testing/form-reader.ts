@@ -76,7 +76,16 @@ export function readForms(html: string): HtmlForm[] {
     // A single select with no selected option shows (and sends) its first option.
     if (!multiple && s.options.some((o) => o.selected)) chosen = chosen.slice(-1);
     if (!multiple && chosen.length === 0 && s.options.length > 0 && !s.options[0]!.disabled) chosen = [s.options[0]!.value];
-    form.controls.push(control(s.tag, 'select', chosen[0] ?? '', chosen, s.options.map((o) => o.value), s.disabled));
+    form.controls.push(
+      control(
+        s.tag,
+        'select',
+        chosen[0] ?? '',
+        chosen,
+        s.options.map((o) => o.value),
+        s.disabled,
+      ),
+    );
   };
 
   for (const t of tags(html)) {

@@ -59,14 +59,17 @@ export function buildSubmission(html: string, pageUrl: URL, input: SubmissionInp
   for (const [name, value] of Object.entries(input.fields ?? {})) fill(controls, entries, name, value);
   if (input.files !== undefined) {
     if (encoding !== 'multipart/form-data' || method !== 'post') {
-      throw new Error(`test client: files were given, but the form is not method="post" enctype="multipart/form-data"; a browser would send only the file names.`);
+      throw new Error(
+        `test client: files were given, but the form is not method="post" enctype="multipart/form-data"; a browser would send only the file names.`,
+      );
     }
     const byName = new Map<string, FormEntry[]>();
     for (const e of fileEntries(input.files)) byName.set(e[0], [...(byName.get(e[0]) ?? []), e]);
     for (const [name, files] of byName) {
       const input = controls.find((c) => c.tag === 'input' && c.type === 'file' && c.name === name);
       if (input === undefined) throw new Error(`test client: the form has no file input named "${name}" (its fields: ${fieldNames(controls)}).`);
-      if (files.length > 1 && !('multiple' in input.attrs)) throw new Error(`test client: the file input "${name}" takes one file (it has no multiple attribute).`);
+      if (files.length > 1 && !('multiple' in input.attrs))
+        throw new Error(`test client: the file input "${name}" takes one file (it has no multiple attribute).`);
       entries.set(input, files);
     }
   }
@@ -99,7 +102,12 @@ function isSubmitButton(c: FormControl): boolean {
 function defaultEntries(c: FormControl, submitter: FormControl | undefined): FormEntry[] {
   if (c.tag === 'button' || c.type === 'submit' || c.type === 'image' || c.type === 'reset' || c.type === 'button') {
     if (c !== submitter) return [];
-    return c.type === 'image' ? [[`${c.name}.x`, '0'], [`${c.name}.y`, '0']] : [[c.name, c.value]];
+    return c.type === 'image'
+      ? [
+          [`${c.name}.x`, '0'],
+          [`${c.name}.y`, '0'],
+        ]
+      : [[c.name, c.value]];
   }
   if (c.type === 'checkbox' || c.type === 'radio') return c.checked ? [[c.name, c.value]] : [];
   // A file input with no file chosen sends an empty file part.
@@ -111,7 +119,10 @@ function defaultEntries(c: FormControl, submitter: FormControl | undefined): For
 /** Types `value` into the controls named `name`, as a person could. */
 function fill(controls: readonly FormControl[], entries: Map<FormControl, FormEntry[]>, name: string, value: FieldValue): void {
   const named = controls.filter((c) => c.name === name && !isSubmitButton(c) && c.type !== 'reset' && c.type !== 'button');
-  if (named.length === 0) throw new Error(`test client: the form has no field named "${name}" (its fields: ${fieldNames(controls)}); a browser could not send it. To send it anyway, use client.post().`);
+  if (named.length === 0)
+    throw new Error(
+      `test client: the form has no field named "${name}" (its fields: ${fieldNames(controls)}); a browser could not send it. To send it anyway, use client.post().`,
+    );
   if (named.some((c) => c.type === 'file')) throw new Error(`test client: "${name}" is a file input; give it in files, not fields.`);
   const values = (typeof value === 'boolean' ? [] : [value].flat()).map(String);
   const choosable = named.filter((c) => c.type === 'checkbox' || c.type === 'radio');
@@ -131,8 +142,12 @@ function fill(controls: readonly FormControl[], entries: Map<FormControl, FormEn
   if (select !== undefined) {
     const missing = values.filter((v) => !select.options.includes(v));
     if (missing.length > 0) throw new Error(`test client: the select "${name}" offers ${list(select.options)}, not ${list(missing)}.`);
-    if (values.length > 1 && !('multiple' in select.attrs)) throw new Error(`test client: the select "${name}" takes one value (it has no multiple attribute).`);
-    entries.set(select, values.map((v) => [name, v] as const));
+    if (values.length > 1 && !('multiple' in select.attrs))
+      throw new Error(`test client: the select "${name}" takes one value (it has no multiple attribute).`);
+    entries.set(
+      select,
+      values.map((v) => [name, v] as const),
+    );
     return;
   }
   if (values.length > named.length) {

@@ -73,5 +73,10 @@ function describeErr(err: unknown): string {
 }
 
 function indent(s: string): string {
-  return s.split('\n').map((l) => `    ${l}`).join('\n') + '\n';
+  return (
+    s
+      .split('\n')
+      .map((l) => `    ${l}`)
+      .join('\n') + '\n'
+  );
 }

@@ -71,7 +71,9 @@ export function checkLoggerSetting(v: unknown): void {
   }
   const o = v as LoggerSettings;
   if (o.level !== undefined && typeof o.level !== 'string') {
-    throw new ConfigError('CONFIG_INVALID', `Setting "logger.level" must be a level name such as "info"; got ${JSON.stringify(o.level)}.`, { key: 'logger.level' });
+    throw new ConfigError('CONFIG_INVALID', `Setting "logger.level" must be a level name such as "info"; got ${JSON.stringify(o.level)}.`, {
+      key: 'logger.level',
+    });
   }
   if (o.pretty !== undefined && typeof o.pretty !== 'boolean') {
     throw new ConfigError('CONFIG_INVALID', `Setting "logger.pretty" must be a boolean; got ${JSON.stringify(o.pretty)}.`, { key: 'logger.pretty' });

@@ -35,11 +35,10 @@ function hasNoBody(req: Request): boolean {
 }
 
 function refuse(what: 'query parameter' | 'header'): never {
-  throw new HttpError(
-    'HTTP_BAD_REQUEST',
-    `The request has a ${what} named "__proto__"; such names are refused because they can poison object prototypes.`,
-    { reason: 'prototype', in: what === 'header' ? 'headers' : 'query' },
-  );
+  throw new HttpError('HTTP_BAD_REQUEST', `The request has a ${what} named "__proto__"; such names are refused because they can poison object prototypes.`, {
+    reason: 'prototype',
+    in: what === 'header' ? 'headers' : 'query',
+  });
 }
 
 /** The query as a plain object: a name sent once is a string, more than once (or declared as an array) a list. */

@@ -23,7 +23,10 @@ test('a busy port: app.listen() rejects with one line naming the port and how to
     );
     assert.ok(err instanceof ConfigError, String(err));
     assert.equal(err.code, 'CONFIG_LISTEN_FAILED');
-    assert.match(err.message, new RegExp(`^Port ${port} on 127\\.0\\.0\\.1 is already in use: .*PORT=8000 palisade run app\\.ts, or app\\.listen\\(\\{ port: 8000 \\}\\)\\.`));
+    assert.match(
+      err.message,
+      new RegExp(`^Port ${port} on 127\\.0\\.0\\.1 is already in use: .*PORT=8000 palisade run app\\.ts, or app\\.listen\\(\\{ port: 8000 \\}\\)\\.`),
+    );
     assert.doesNotMatch(err.message, /\n/);
     assert.deepEqual(err.details, { host: '127.0.0.1', port, errno: 'EADDRINUSE' });
   } finally {
@@ -39,7 +42,10 @@ test('a host that is not this machine, and a port that is not a port', async () 
     assert.match(e.message, /^Cannot listen on 192\.0\.2\.1:0: 192\.0\.2\.1 is not an address of this machine\./);
     return true;
   });
-  await assert.rejects(app.listen({ port: 70000 }), { code: 'CONFIG_INVALID', message: /^Cannot listen on port 70000: a port is a whole number from 0 to 65535/ });
+  await assert.rejects(app.listen({ port: 70000 }), {
+    code: 'CONFIG_INVALID',
+    message: /^Cannot listen on port 70000: a port is a whole number from 0 to 65535/,
+  });
   const before = process.env.PORT;
   process.env.PORT = 'eighty';
   try {

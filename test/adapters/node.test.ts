@@ -103,7 +103,10 @@ test('a body over the limit is refused with 413 and the connection closed', asyn
   app.post('/up', async (req) => `${(await req.bytes()).length}`, { csrf: false });
   const s = await app.listen({ port: 0 });
   try {
-    const res = await rawRequest(s.port, `POST /up HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\n${'x'.repeat(2000)}`);
+    const res = await rawRequest(
+      s.port,
+      `POST /up HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\n${'x'.repeat(2000)}`,
+    );
     assert.match(res, /^HTTP\/1.1 413 /);
     assert.match(res, /connection: close/i);
   } finally {
@@ -221,13 +224,14 @@ test('a file response nobody will read is closed: the client left, or the handle
   const dir = mkdtempSync(join(tmpdir(), 'palisade-discard-'));
   const file = join(dir, 'big.bin');
   writeFileSync(file, Buffer.alloc(1 << 20, 'x'));
-  const openOnFile = () => readdirSync('/proc/self/fd').filter((fd) => {
-    try {
-      return readlinkSync(`/proc/self/fd/${fd}`) === file;
-    } catch {
-      return false;
-    }
-  }).length;
+  const openOnFile = () =>
+    readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`) === file;
+      } catch {
+        return false;
+      }
+    }).length;
   const app = createApp({ env: 'test', server: { handlerTimeout: 1000 } });
   app.get('/late', async (req) => {
     const res = await sendFile(req, file);
@@ -240,7 +244,10 @@ test('a file response nobody will read is closed: the client left, or the handle
     await new Promise<void>((resolve) => {
       const c = connect(s.port, '127.0.0.1', () => c.write('GET /late?ms=150 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'));
       c.on('error', () => {});
-      setTimeout(() => { c.destroy(); resolve(); }, 30);
+      setTimeout(() => {
+        c.destroy();
+        resolve();
+      }, 30);
     });
     // The handler returns after the 503 for its timeout went out.
     const r = await fetch(`${s.url}/late?ms=2200`);

@@ -39,7 +39,11 @@ test('two Host headers are a 400, in either order and with equal values, even wi
       const one = await send('GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
       assert.equal(statusOf(one), 200);
       assert.equal(bodyOf(one), 'host=localhost');
-      for (const hosts of [['localhost', 'evil.example'], ['evil.example', 'localhost'], ['localhost', 'localhost']]) {
+      for (const hosts of [
+        ['localhost', 'evil.example'],
+        ['evil.example', 'localhost'],
+        ['localhost', 'localhost'],
+      ]) {
         const r = await send(`GET / HTTP/1.1\r\n${hosts.map((h) => `Host: ${h}\r\n`).join('')}Accept: application/json\r\nConnection: close\r\n\r\n`);
         assert.equal(statusOf(r), 400, `${hosts.join(' + ')} with allowedHosts ${JSON.stringify(allowed)}`);
         assert.match(bodyOf(r), /"code":"HTTP_BAD_REQUEST".*more than one Host header/);
@@ -85,7 +89,9 @@ test('framing headers: Content-Length twice, with Transfer-Encoding, or a coding
 test('Content-Type twice: neither copy is used, so the body parsers answer 415', async () => {
   await withServer(undefined, async (send) => {
     const post = (path: string, types: string[], body: string) =>
-      send(`POST ${path} HTTP/1.1\r\nHost: localhost\r\n${types.map((t) => `Content-Type: ${t}\r\n`).join('')}Content-Length: ${body.length}\r\nAccept: application/json\r\nConnection: close\r\n\r\n${body}`);
+      send(
+        `POST ${path} HTTP/1.1\r\nHost: localhost\r\n${types.map((t) => `Content-Type: ${t}\r\n`).join('')}Content-Length: ${body.length}\r\nAccept: application/json\r\nConnection: close\r\n\r\n${body}`,
+      );
     assert.equal(statusOf(await post('/json', ['application/json'], '{}')), 200);
     assert.equal(statusOf(await post('/form', ['application/x-www-form-urlencoded'], 'a=1')), 200);
     for (const [path, types, body] of [
@@ -101,14 +107,16 @@ test('Content-Type twice: neither copy is used, so the body parsers answer 415',
   });
 });
 
-test('Origin or Sec-Fetch-Site twice fails the CSRF origin check (403), even when both copies are the app\'s own', async () => {
+test("Origin or Sec-Fetch-Site twice fails the CSRF origin check (403), even when both copies are the app's own", async () => {
   await withServer(undefined, async (send) => {
     const token = await (async () => {
       const r = await send('GET /token HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
       return { value: bodyOf(r), cookie: /set-cookie: ([^;\r\n]+)/i.exec(r)![1]! };
     })();
     const post = (extra: string) =>
-      send(`POST /state HTTP/1.1\r\nHost: localhost\r\nCookie: ${token.cookie}\r\nX-CSRF-Token: ${token.value}\r\n${extra}Content-Length: 0\r\nAccept: application/json\r\nConnection: close\r\n\r\n`);
+      send(
+        `POST /state HTTP/1.1\r\nHost: localhost\r\nCookie: ${token.cookie}\r\nX-CSRF-Token: ${token.value}\r\n${extra}Content-Length: 0\r\nAccept: application/json\r\nConnection: close\r\n\r\n`,
+      );
     // Controls: each header once, as a browser sends it.
     assert.equal(statusOf(await post('Origin: http://localhost\r\n')), 200);
     assert.equal(statusOf(await post('Sec-Fetch-Site: same-origin\r\n')), 200);

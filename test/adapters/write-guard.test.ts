@@ -46,7 +46,12 @@ const CASES: Case[] = [
     { path: `/boom?v=${enc(v)}`, status: 500, code: 'HTTP_INVALID_HEADER' },
   ]),
   // Written straight into res.headers, past setHeader: node's own rules decide (Latin-1 passes).
-  ...['€', '\x01', '\r\nX-Injected: 1', '😀'].map((v): Case => ({ path: `/raw-header?v=${enc(v)}`, status: 500, code: 'HTTP_INVALID_HEADER', raw: { name: 'x-value', value: v } })),
+  ...['€', '\x01', '\r\nX-Injected: 1', '😀'].map((v): Case => ({
+    path: `/raw-header?v=${enc(v)}`,
+    status: 500,
+    code: 'HTTP_INVALID_HEADER',
+    raw: { name: 'x-value', value: v },
+  })),
   ...['a b', 'a:b', '', 'é', '(x)'].flatMap((n): Case[] => [
     { path: `/header-name?n=${enc(n)}`, status: 500, code: 'HTTP_INVALID_HEADER' },
     { path: `/raw-header-name?n=${enc(n)}`, status: 500, code: 'HTTP_INVALID_HEADER', raw: { name: n, value: 'v' } },

@@ -14,9 +14,18 @@ const code = (fn: () => unknown): string => {
 };
 
 test('production refuses to start without a strong secret', () => {
-  assert.equal(code(() => resolveSettings({ env: 'production' }, {})), 'CONFIG_SECRET_MISSING');
-  assert.equal(code(() => resolveSettings({ env: 'production', secretKey: 'short' }, {})), 'CONFIG_SECRET_WEAK');
-  assert.equal(code(() => resolveSettings({}, { PALISADE_ENV: 'production', PALISADE_SECRET_KEY: 'x'.repeat(31) })), 'CONFIG_SECRET_WEAK');
+  assert.equal(
+    code(() => resolveSettings({ env: 'production' }, {})),
+    'CONFIG_SECRET_MISSING',
+  );
+  assert.equal(
+    code(() => resolveSettings({ env: 'production', secretKey: 'short' }, {})),
+    'CONFIG_SECRET_WEAK',
+  );
+  assert.equal(
+    code(() => resolveSettings({}, { PALISADE_ENV: 'production', PALISADE_SECRET_KEY: 'x'.repeat(31) })),
+    'CONFIG_SECRET_WEAK',
+  );
   const [a, b] = ['kq3Vb8yTzN1wR5pX0cL7hJ2mF9sD4gA6eU3iO8tY1rQ', 'Zx8Qm2Lr7Vt4Np9Ks6Hb1Wc3Fd5Gj0Ye'];
   const s = resolveSettings({}, { PALISADE_ENV: 'production', PALISADE_SECRET_KEY: `${a},${b}` });
   assert.deepEqual(s.secretKeys, [a, b]);
@@ -33,10 +42,17 @@ test('development generates a random secret', () => {
 });
 
 test('environment variables fill what options leave out', () => {
-  const s = resolveSettings({ maxBodySize: 10 }, {
-    PALISADE_ENV: 'test', PALISADE_HTTPS: 'true', PALISADE_TRUST_PROXY: '2', PALISADE_MAX_BODY_SIZE: '99',
-    PALISADE_ALLOWED_HOSTS: 'a.example, b.example', PALISADE_ORIGIN: 'https://a.example',
-  });
+  const s = resolveSettings(
+    { maxBodySize: 10 },
+    {
+      PALISADE_ENV: 'test',
+      PALISADE_HTTPS: 'true',
+      PALISADE_TRUST_PROXY: '2',
+      PALISADE_MAX_BODY_SIZE: '99',
+      PALISADE_ALLOWED_HOSTS: 'a.example, b.example',
+      PALISADE_ORIGIN: 'https://a.example',
+    },
+  );
   assert.equal(s.env, 'test');
   assert.equal(s.https, true);
   assert.equal(s.trustProxy, 2);
@@ -62,6 +78,10 @@ test('bad settings are start-up errors that name the setting', () => {
     [{ server: { nope: 1 } }, {}, /server.nope/],
   ];
   for (const [opts, env, re] of cases) {
-    assert.throws(() => resolveSettings(opts as never, { PALISADE_ENV: 'test', ...env }), (e: unknown) => e instanceof ConfigError && re.test(e.message), JSON.stringify(opts));
+    assert.throws(
+      () => resolveSettings(opts as never, { PALISADE_ENV: 'test', ...env }),
+      (e: unknown) => e instanceof ConfigError && re.test(e.message),
+      JSON.stringify(opts),
+    );
   }
 });

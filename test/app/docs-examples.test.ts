@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-test('request log example: the proxy\'s request id, on the response and the log line; the card redacted', async () => {
+test("request log example: the proxy's request id, on the response and the log line; the card redacted", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'palisade-reqlog-'));
   process.env.LOG_FILE = join(dir, 'app.log');
   try {
@@ -13,7 +13,10 @@ test('request log example: the proxy\'s request id, on the response and the log 
     const res = await app.test().post('/pay', { json: { card: '4111 1111 1111 1111' }, headers: { 'x-request-id': 'lb-7f3a' } });
     assert.deepEqual(res.expectStatus(200).json(), { receipt: 'lb-7f3a' });
     assert.equal(res.header('x-request-id'), 'lb-7f3a');
-    const lines = readFileSync(process.env.LOG_FILE, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(process.env.LOG_FILE, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const paid = lines.find((l) => l.msg === 'payment taken')!;
     assert.deepEqual([paid.reqId, paid.card], ['lb-7f3a', '[Redacted]']);
     assert.equal(lines.find((l) => l.path === '/pay')!.reqId, 'lb-7f3a');
@@ -47,7 +50,7 @@ test('routing errors example: HttpError, a plain 403, register with a prefix, de
   assert.match(out.setCookies[0]!, /^theme=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT/);
 });
 
-test('templates example: the app\'s templates setting, render(), app.render(), globals, filters and a render environment', async () => {
+test("templates example: the app's templates setting, render(), app.render(), globals, filters and a render environment", async () => {
   const { app, reminderEmail } = await import('../../docs/examples/templates/app.js');
   const { welcomeEmail } = await import('../../docs/examples/templates/email.js');
   const page = (await app.test().get('/notes/7')).expectStatus(200);

@@ -10,7 +10,10 @@ function templatesDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'palisade-render-'));
   mkdirSync(join(dir, 'notes'));
   writeFileSync(join(dir, 'base.html'), '<!doctype html><title>{% block title %}{% endblock %}</title>{% block body %}{% endblock %}');
-  writeFileSync(join(dir, 'notes', 'show.html'), '{% extends "base.html" %}{% block title %}{{ note.title }}{% endblock %}{% block body %}<a href="{{ note.link }}">{{ note.title }}</a><form method="post"></form>{% endblock %}');
+  writeFileSync(
+    join(dir, 'notes', 'show.html'),
+    '{% extends "base.html" %}{% block title %}{{ note.title }}{% endblock %}{% block body %}<a href="{{ note.link }}">{{ note.title }}</a><form method="post"></form>{% endblock %}',
+  );
   return dir;
 }
 

@@ -36,7 +36,10 @@ test('a misspelt route option is CONFIG_ROUTE naming the option meant', () => {
     );
   }
   assert.throws(() => app.get('/x', handler, null as never), { code: 'CONFIG_ROUTE', message: /options of GET \/x must be an object/ });
-  assert.throws(() => new Blueprint('api', { routeDefaults: { crsf: false } as never }), { code: 'CONFIG_ROUTE', message: /routeDefaults of blueprint "api" has an unknown option "crsf"/ });
+  assert.throws(() => new Blueprint('api', { routeDefaults: { crsf: false } as never }), {
+    code: 'CONFIG_ROUTE',
+    message: /routeDefaults of blueprint "api" has an unknown option "crsf"/,
+  });
 });
 
 test("the options declared mean what they say; an app's own options are kept for it", async () => {
@@ -50,7 +53,7 @@ test("the options declared mean what they say; an app's own options are kept for
   assert.deepEqual((await c.get('/opts')).json(), { audit: 'skip' });
 });
 
-test("ROUTE_OPTION_KEYS lists every option src/ declares on RouteOptions, and nothing else", () => {
+test('ROUTE_OPTION_KEYS lists every option src/ declares on RouteOptions, and nothing else', () => {
   const declared = new Set<string>();
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {

@@ -52,7 +52,10 @@ test('duplicate route names are a start-up error', () => {
   const app = createApp({ env: 'test' });
   app.get('/a', () => '', { name: 'x' });
   app.get('/b', () => '', { name: 'x' });
-  assert.throws(() => app.routes, (e: Error & { code?: string }) => e.code === 'CONFIG_ROUTE');
+  assert.throws(
+    () => app.routes,
+    (e: Error & { code?: string }) => e.code === 'CONFIG_ROUTE',
+  );
 });
 
 test('blueprints mount under a prefix with their own hooks and names', async () => {
@@ -103,8 +106,14 @@ test('error handlers by status and by class', async () => {
 });
 
 /** The ConfigError a late declaration throws, with the call and what fixed the setup in its message. */
-const setupFinished = (call: RegExp, why: RegExp) => (e: unknown): boolean =>
-  e instanceof ConfigError && e.code === 'CONFIG_SETUP_FINISHED' && call.test(e.message) && why.test(e.message) && /Declare them all before the first request/.test(e.message);
+const setupFinished =
+  (call: RegExp, why: RegExp) =>
+  (e: unknown): boolean =>
+    e instanceof ConfigError &&
+    e.code === 'CONFIG_SETUP_FINISHED' &&
+    call.test(e.message) &&
+    why.test(e.message) &&
+    /Declare them all before the first request/.test(e.message);
 
 test('the setup is fixed at the first request: a late route, hook, error handler or blueprint is a ConfigError that says what to do', async () => {
   const app = createApp({ env: 'test' });
@@ -128,7 +137,10 @@ test('the setup is fixed at the first request: a late route, hook, error handler
   ];
   for (const [declare, call] of late) assert.throws(declare, setupFinished(call, /after the app handled its first request/));
   // A blueprint the app holds is fixed with it.
-  assert.throws(() => bp.get('/late', () => 'x'), setupFinished(/^blueprint "notes"\.get\("\/late"\)/, /after an app it is registered with handled its first request/));
+  assert.throws(
+    () => bp.get('/late', () => 'x'),
+    setupFinished(/^blueprint "notes"\.get\("\/late"\)/, /after an app it is registered with handled its first request/),
+  );
   // Nothing late was taken: the table is the one the first request saw.
   assert.equal((await c.get('/late')).status, 404);
   assert.equal((await c.get('/notes/late')).status, 404);
@@ -158,7 +170,10 @@ test('urlFor refuses values that would make the URL leave its route', () => {
   app.get('/notes/:id', () => 'note', { name: 'note' });
   app.get('/a/:x.txt', () => 'txt', { name: 'txt' });
   const refused = (name: string, params: Record<string, unknown>, why: RegExp): void => {
-    assert.throws(() => app.urlFor(name, params), (e: unknown) => e instanceof PalisadeError && e.code === 'HTTP_URL_FOR_VALUE' && why.test(e.message));
+    assert.throws(
+      () => app.urlFor(name, params),
+      (e: unknown) => e instanceof PalisadeError && e.code === 'HTTP_URL_FOR_VALUE' && why.test(e.message),
+    );
   };
   // A * value starting with / under /* was a link to another host: //evil.example/x.
   refused('any', { '*': '/evil.example/x' }, /start with \/\//);

@@ -27,10 +27,17 @@ test('a request timeout shorter than the headers timeout is refused at createApp
 test("timeouts longer than node's timers can wait are refused; the header size is bounded", () => {
   for (const k of ['headersTimeout', 'requestTimeout', 'keepAliveTimeout', 'handlerTimeout', 'shutdownTimeout'] as const) {
     const big = { [k]: 2 ** 31, ...(k === 'headersTimeout' ? { requestTimeout: 2 ** 31 - 1 } : {}) };
-    assert.throws(() => create(big), { code: 'CONFIG_SERVER_TIMEOUTS', message: new RegExp(`"server\\.${k}" is 2147483648 ms, longer than node's timers can wait`) }, k);
+    assert.throws(
+      () => create(big),
+      { code: 'CONFIG_SERVER_TIMEOUTS', message: new RegExp(`"server\\.${k}" is 2147483648 ms, longer than node's timers can wait`) },
+      k,
+    );
   }
   assert.throws(() => create({ maxHeaderSize: 2 ** 32 }), { code: 'CONFIG_INVALID' });
-  assert.throws(() => create({ keepAliveTimeOut: 5 } as ServerOptions), { code: 'CONFIG_INVALID', message: /"server\.keepAliveTimeOut" \(did you mean "server\.keepAliveTimeout"\?\)/ });
+  assert.throws(() => create({ keepAliveTimeOut: 5 } as ServerOptions), {
+    code: 'CONFIG_INVALID',
+    message: /"server\.keepAliveTimeOut" \(did you mean "server\.keepAliveTimeout"\?\)/,
+  });
 });
 
 test('whatever createApp accepts, listen() serves without a RangeError or a timer overflow', async () => {
@@ -39,10 +46,7 @@ test('whatever createApp accepts, listen() serves without a RangeError or a time
   process.on('warning', onWarning);
   try {
     const ms = fc.oneof(fc.integer({ min: 1, max: 120_000 }), fc.integer({ min: 1, max: 2 ** 32 }));
-    const opts = fc.record(
-      { headersTimeout: ms, requestTimeout: ms, keepAliveTimeout: ms, handlerTimeout: ms, shutdownTimeout: ms },
-      { requiredKeys: [] },
-    );
+    const opts = fc.record({ headersTimeout: ms, requestTimeout: ms, keepAliveTimeout: ms, handlerTimeout: ms, shutdownTimeout: ms }, { requiredKeys: [] });
     await fc.assert(
       fc.asyncProperty(opts, async (o) => {
         let app;

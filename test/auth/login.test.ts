@@ -168,7 +168,11 @@ test('loginRequired never makes an open redirect: //evil.example comes back as a
   // What makes //evil.example an attack: a browser reads it as another host.
   assert.equal(new URL('//evil.example/x', url).host, 'evil.example');
   const b = new Browser(url);
-  for (const [path, next] of [['//evil.example/x', '/evil.example/x'], ['/\\evil.example', '/evil.example'], ['///\\/evil.example?a=1', '/evil.example?a=1']] as const) {
+  for (const [path, next] of [
+    ['//evil.example/x', '/evil.example/x'],
+    ['/\\evil.example', '/evil.example'],
+    ['///\\/evil.example?a=1', '/evil.example?a=1'],
+  ] as const) {
     const res = await b.send(path);
     assert.equal(res.status, 303, path);
     const loc = new URL(res.location!, url);
@@ -233,7 +237,7 @@ test('logout() with cookie sessions needs endUserSessions (SESSION_REVOCATION_MI
   assert.throws(() => createApp({ env: 'test', login: { loadUsers: () => {} } as never }), /Unknown setting "login.loadUsers"/);
 });
 
-test('logout({ everywhere: true }) with a server-side store ends the user\'s other sessions; logout() ends only this one', async () => {
+test("logout({ everywhere: true }) with a server-side store ends the user's other sessions; logout() ends only this one", async () => {
   const { app } = await accountsApp({
     store: 'memory',
     more: (a) =>
@@ -272,7 +276,12 @@ test('loading the user for templates: no Vary: Cookie unless a template reads cu
     delete: async (id: string) => void records.delete(id),
   };
   const users = new Map([[1, { id: 1, name: 'ada', epoch: 'e1' }]]);
-  const app = createApp({ env: 'test', secretKey: SECRET, session: { store, userEpoch: (id) => users.get(Number(id))?.epoch }, login: { loadUser: (id) => users.get(Number(id)) } });
+  const app = createApp({
+    env: 'test',
+    secretKey: SECRET,
+    session: { store, userEpoch: (id) => users.get(Number(id))?.epoch },
+    login: { loadUser: (id) => users.get(Number(id)) },
+  });
   app.post('/login', async (req) => {
     await req.session.setUser(1, 'e1');
     return 'in';

@@ -15,8 +15,22 @@ const phc = (ln: number, r: number, p: number, salt: string, keyHex: string): st
 // Lib/test/test_hashlib.py). Vector 1 has an empty salt, which the PHC string here always
 // has, and vector 4 needs 1 GiB, past the memory a stored hash may ask for.
 const RFC7914 = [
-  { password: 'password', salt: 'NaCl', ln: 10, r: 8, p: 16, key: 'fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b3731622eaf30d92e22a3886ff109279d9830dac727afb94a83ee6d8360cbdfa2cc0640' },
-  { password: 'pleaseletmein', salt: 'SodiumChloride', ln: 14, r: 8, p: 1, key: '7023bdcb3afd7348461c06cd81fd38ebfda8fbba904f8e3ea9b543f6545da1f2d5432955613f0fcf62d49705242a9af9e61e85dc0d651e40dfcf017b45575887' },
+  {
+    password: 'password',
+    salt: 'NaCl',
+    ln: 10,
+    r: 8,
+    p: 16,
+    key: 'fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b3731622eaf30d92e22a3886ff109279d9830dac727afb94a83ee6d8360cbdfa2cc0640',
+  },
+  {
+    password: 'pleaseletmein',
+    salt: 'SodiumChloride',
+    ln: 14,
+    r: 8,
+    p: 1,
+    key: '7023bdcb3afd7348461c06cd81fd38ebfda8fbba904f8e3ea9b543f6545da1f2d5432955613f0fcf62d49705242a9af9e61e85dc0d651e40dfcf017b45575887',
+  },
 ];
 
 test('RFC 7914 test vectors verify through the PHC string format, and one changed byte does not', async () => {
@@ -108,10 +122,18 @@ test('over HTTP: a JSON login with a 1 MB password gets a clear 400, and the app
 test('a stored hash that is not ours, or asks for too much, is AUTH_HASH_INVALID (a 500), never a wrong password', async () => {
   const good = await hashPassword('pw', { ln: 8 });
   const bad = [
-    '', 'plain', 'scrypt$abc$def', good.replace('$scrypt$', '$argon2id$'), good.replace('ln=8', 'ln=0'),
-    good.replace('ln=8', 'ln=21'), /* 256 MiB at r=8 is the most: 2^21 · 1 KiB = 2 GiB */
-    good.replace('ln=8,r=8,p=1', 'ln=14,r=8,p=999'), good.replace(/\$[^$]+$/, '$AAAA'), good.replace(/\$[^$]+(\$[^$]+)$/, '$$AB$1'),
-    good + '=', good.replace(/\$[^$]+$/, '$' + '#'.repeat(43)), 'x'.repeat(100_000),
+    '',
+    'plain',
+    'scrypt$abc$def',
+    good.replace('$scrypt$', '$argon2id$'),
+    good.replace('ln=8', 'ln=0'),
+    good.replace('ln=8', 'ln=21') /* 256 MiB at r=8 is the most: 2^21 · 1 KiB = 2 GiB */,
+    good.replace('ln=8,r=8,p=1', 'ln=14,r=8,p=999'),
+    good.replace(/\$[^$]+$/, '$AAAA'),
+    good.replace(/\$[^$]+(\$[^$]+)$/, '$$AB$1'),
+    good + '=',
+    good.replace(/\$[^$]+$/, '$' + '#'.repeat(43)),
+    'x'.repeat(100_000),
   ];
   for (const h of bad) {
     const n = await scryptRuns(() =>

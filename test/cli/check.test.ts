@@ -56,16 +56,29 @@ test('auditApp on an unsafe app: each problem once, from settings, routes and pr
   const findings = auditApp(app);
   const found = ids(findings);
   for (const id of ['json-top-level-array', 'hosts-any', 'csp-off', 'clickjacking']) assert.ok(found.includes(id), `${id} in ${found}`);
-  assert.ok(findings.some((f) => f.id.startsWith('csrf') && /switched off/.test(f.message)), 'CSRF switched off is reported');
-  assert.ok(findings.every((f) => f.fix !== ''), 'every finding has a fix');
+  assert.ok(
+    findings.some((f) => f.id.startsWith('csrf') && /switched off/.test(f.message)),
+    'CSRF switched off is reported',
+  );
+  assert.ok(
+    findings.every((f) => f.fix !== ''),
+    'every finding has a fix',
+  );
   assert.equal(found.filter((i) => i === 'json-top-level-array').length, 2);
-  assert.deepEqual(ids(auditApp(app, { ignore: ['json-top-level-array', 'csp-off'] })).filter((i) => i === 'json-top-level-array' || i === 'csp-off'), []);
+  assert.deepEqual(
+    ids(auditApp(app, { ignore: ['json-top-level-array', 'csp-off'] })).filter((i) => i === 'json-top-level-array' || i === 'csp-off'),
+    [],
+  );
   assert.ok(ids(auditApp(createApp({ env: 'test', headers: false }))).includes('headers-off'));
 });
 
 test('several workers: process-local state is reported', () => {
   const app = createApp({ env: 'test', logger: false });
-  const fake = { settings: app.settings, routes: app.routes, [PROTECTIONS]: [...app[PROTECTIONS], { name: 'cache', phases: {}, processLocal: 'the page cache' }] };
+  const fake = {
+    settings: app.settings,
+    routes: app.routes,
+    [PROTECTIONS]: [...app[PROTECTIONS], { name: 'cache', phases: {}, processLocal: 'the page cache' }],
+  };
   assert.deepEqual(ids(auditApp(fake, { workers: 1 })), []);
   assert.deepEqual(ids(auditApp(fake, { workers: 4 })), ['workers-local-state']);
 });
@@ -153,7 +166,10 @@ test('auditApp lists POST forms that will get no CSRF field, and templates that 
   try {
     mkdirSync(join(dir, 'notes'));
     // Fields: none of these is reported.
-    writeFileSync(join(dir, 'ok.html'), `<form method="post" action="{{ url_for('logout') }}"></form><form method="post" action="/notes/{{ id }}"></form><form method="get" action="{{ u }}"></form>`);
+    writeFileSync(
+      join(dir, 'ok.html'),
+      `<form method="post" action="{{ url_for('logout') }}"></form><form method="post" action="/notes/{{ id }}"></form><form method="get" action="{{ u }}"></form>`,
+    );
     writeFileSync(join(dir, 'own-field.html'), `<form method="post" action="{{ next }}">{{ csrf_field() }}</form>`);
     // No field: each is reported with its place.
     writeFileSync(join(dir, 'notes/delete.html'), `<p>x</p>\n<form method="post" action="{{ next }}"><button>Delete</button></form>`);
@@ -161,11 +177,10 @@ test('auditApp lists POST forms that will get no CSRF field, and templates that 
     writeFileSync(join(dir, 'broken.html'), `<a href="{{ u }}`);
     const app = createApp({ ...PROD, templates: { dir } });
     const found = auditApp(app).filter((f) => f.id === 'form-without-csrf' || f.id === 'template-error');
-    assert.deepEqual(found.map((f) => `${f.id} ${f.message.split(': ')[0]}`), [
-      'template-error broken.html:1:17',
-      'form-without-csrf notes/delete.html:2:40',
-      'form-without-csrf notes/off-site.html:1:48',
-    ]);
+    assert.deepEqual(
+      found.map((f) => `${f.id} ${f.message.split(': ')[0]}`),
+      ['template-error broken.html:1:17', 'form-without-csrf notes/delete.html:2:40', 'form-without-csrf notes/off-site.html:1:48'],
+    );
     assert.ok(found.every((f) => f.fix !== ''));
     assert.match(found[1]!.message, /no CSRF field/);
   } finally {

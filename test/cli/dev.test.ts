@@ -16,16 +16,49 @@ const appSource = (greeting: string) =>
 
 test('shouldRestart ignores dependencies, VCS and the temporary files editors write', () => {
   // Real files, including names that merely end like a temporary file's.
-  for (const p of ['app.ts', 'templates/page.html', 'src/notes.ts', null, 'templates/page4913.html', 'page4913', 'static/movie.swf', 'notes~draft.html', 'templates/#include.html', 'src/tmp.ts', '.env']) {
+  for (const p of [
+    'app.ts',
+    'templates/page.html',
+    'src/notes.ts',
+    null,
+    'templates/page4913.html',
+    'page4913',
+    'static/movie.swf',
+    'notes~draft.html',
+    'templates/#include.html',
+    'src/tmp.ts',
+    '.env',
+  ]) {
     assert.equal(shouldRestart(p), true, String(p));
   }
   const ignored = [
-    'node_modules/x/index.js', '.git/index', 'dist/app.js', 'sub/node_modules/y.js', '.idea/workspace.xml', '.vscode/settings.json',
-    'app.ts~', '.app.ts.swp', '.app.ts.swo', '.app.ts.swn', '.app.ts.swa', '.app.ts.swx', 'templates/.page.html.swp', 'app.ts.swp', // vim
-    '4913', 'templates/4913', // vim's test write
-    '.#app.ts', '#app.ts#', 'templates/#page.html#', // Emacs lock and auto-save
-    'app.ts___jb_tmp___', 'app.ts___jb_old___', // JetBrains safe write
-    'app.ts.kate-swp', '.goutputstream-XK4Z1Y', 'app.ts.tmp', 'page.html.crswap', '.DS_Store', '._app.ts',
+    'node_modules/x/index.js',
+    '.git/index',
+    'dist/app.js',
+    'sub/node_modules/y.js',
+    '.idea/workspace.xml',
+    '.vscode/settings.json',
+    'app.ts~',
+    '.app.ts.swp',
+    '.app.ts.swo',
+    '.app.ts.swn',
+    '.app.ts.swa',
+    '.app.ts.swx',
+    'templates/.page.html.swp',
+    'app.ts.swp', // vim
+    '4913',
+    'templates/4913', // vim's test write
+    '.#app.ts',
+    '#app.ts#',
+    'templates/#page.html#', // Emacs lock and auto-save
+    'app.ts___jb_tmp___',
+    'app.ts___jb_old___', // JetBrains safe write
+    'app.ts.kate-swp',
+    '.goutputstream-XK4Z1Y',
+    'app.ts.tmp',
+    'page.html.crswap',
+    '.DS_Store',
+    '._app.ts',
   ];
   for (const p of ignored) assert.equal(shouldRestart(p), false, p);
 });
@@ -34,7 +67,10 @@ test('palisade dev reads --host and --port as palisade run does: a bad port stop
   const dir = mkdtempSync(join(tmpdir(), 'palisade-dev-'));
   try {
     writeFileSync(join(dir, 'app.ts'), appSource('one'));
-    assert.throws(() => devCommand(['--port', 'http', join(dir, 'app.ts')], 'unused-cli.js'), (err: unknown) => err instanceof CliError && /--port must be a port number, not http/.test(err.message));
+    assert.throws(
+      () => devCommand(['--port', 'http', join(dir, 'app.ts')], 'unused-cli.js'),
+      (err: unknown) => err instanceof CliError && /--port must be a port number, not http/.test(err.message),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

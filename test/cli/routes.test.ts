@@ -15,7 +15,10 @@ test('routeRows: protections per route, switched-off ones marked, HEAD twins lef
   app.get('/big', () => 'x', { compress: true });
   app.get('/valid', () => 'x', { schema: { query: { '~standard': { version: 1, vendor: 't', validate: (value: unknown) => ({ value }) } } } });
   const rows = routeRows(app);
-  assert.deepEqual(rows.map((r) => `${r.method} ${r.path}`), ['GET /', 'POST /hook', 'GET /list', 'WS /chat', 'GET /big', 'GET /valid']);
+  assert.deepEqual(
+    rows.map((r) => `${r.method} ${r.path}`),
+    ['GET /', 'POST /hook', 'GET /list', 'WS /chat', 'GET /big', 'GET /valid'],
+  );
   const all = app[PROTECTIONS].map((p) => p.name);
   // The open-redirect check, the HTML guard and the response basics are on every route and
   // cannot be switched off, so the table leaves them out. The rest come in the order of
@@ -25,7 +28,10 @@ test('routeRows: protections per route, switched-off ones marked, HEAD twins lef
   const names = all.filter((n) => !always.includes(n));
   assert.equal(names[0], 'hosts');
   assert.deepEqual(names.slice(-3), ['headers', 'compress', 'trust-guard']);
-  assert.deepEqual(rows[0]!.protections, names.filter((n) => n !== 'csrf' && n !== 'cors' && n !== 'compress' && n !== 'schema'));
+  assert.deepEqual(
+    rows[0]!.protections,
+    names.filter((n) => n !== 'csrf' && n !== 'cors' && n !== 'compress' && n !== 'schema'),
+  );
   assert.ok(rows[3]!.protections.includes('csrf'), 'a handshake passes the origin check');
   assert.ok(rows[4]!.protections.includes('compress'), 'compression is listed where a route asks for it');
   assert.ok(rows[5]!.protections.includes('schema'), 'validation is listed where a route declares a schema');
@@ -49,5 +55,8 @@ test('palisade routes prints the table; --json the rows', async () => {
   assert.match(res.stdout, /GET\s+\/api\/items\s+hosts.*\(json-array\)/);
   const json = await runCli(['routes', '--json', file], { PALISADE_ENV: 'test' });
   const rows = JSON.parse(json.stdout) as { method: string; path: string }[];
-  assert.deepEqual(rows.map((r) => r.path), ['/', '/webhook', '/api/items', '/upload']);
+  assert.deepEqual(
+    rows.map((r) => r.path),
+    ['/', '/webhook', '/api/items', '/upload'],
+  );
 });

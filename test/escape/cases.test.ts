@@ -19,7 +19,13 @@ test('exact outputs', () => {
 
 type El = { nodeName: string; attrs?: { name: string }[]; childNodes?: El[]; content?: El };
 function shape(node: El, out: string[] = []): string[] {
-  if (node.attrs !== undefined) out.push(`${node.nodeName}[${node.attrs.map((a) => a.name).sort().join(',')}]`);
+  if (node.attrs !== undefined)
+    out.push(
+      `${node.nodeName}[${node.attrs
+        .map((a) => a.name)
+        .sort()
+        .join(',')}]`,
+    );
   for (const c of node.childNodes ?? []) shape(c, out);
   if (node.content) shape(node.content, out);
   return out;

@@ -37,11 +37,37 @@ test('splitMarkup: a table of tokens', () => {
 });
 
 const PIECES = [
-  'text ', 'a < b ', '<p>', '</p>', '<p title="a > b">', '<p title="a>b" id=x>', '<p data-x=\'>\' class="c">', "<p title='>' id=x>", '<p a=b>', '<p a= "x>y">', '<p =x>',
-  '<br/>', '<!-- c > -->', '<!-->', '<!--->', '<!-- x --!>', '<!doctype html>', '<?pi >', '</1 >', '</>',
-  '<title>t <b> </title>', '<textarea><p title="</textarea>', '<style>a>b{}</style>', '<script>"<p>"</script>',
-  '<xmp><p a="</xmp>', '<noscript><p></noscript>', '<svg><title><p></title></svg>', '<math><mi>x</mi></math>',
-  '<a\nhref="x"\n>', 'İ', '\n',
+  'text ',
+  'a < b ',
+  '<p>',
+  '</p>',
+  '<p title="a > b">',
+  '<p title="a>b" id=x>',
+  '<p data-x=\'>\' class="c">',
+  "<p title='>' id=x>",
+  '<p a=b>',
+  '<p a= "x>y">',
+  '<p =x>',
+  '<br/>',
+  '<!-- c > -->',
+  '<!-->',
+  '<!--->',
+  '<!-- x --!>',
+  '<!doctype html>',
+  '<?pi >',
+  '</1 >',
+  '</>',
+  '<title>t <b> </title>',
+  '<textarea><p title="</textarea>',
+  '<style>a>b{}</style>',
+  '<script>"<p>"</script>',
+  '<xmp><p a="</xmp>',
+  '<noscript><p></noscript>',
+  '<svg><title><p></title></svg>',
+  '<math><mi>x</mi></math>',
+  '<a\nhref="x"\n>',
+  'İ',
+  '\n',
 ];
 
 /** Pseudo-random, repeatable. */
@@ -83,7 +109,10 @@ test('splitMarkup: text added to the text runs of random markup never lands in a
     const names = attributeNames(parseFragment(page) as unknown as Node);
     assert.ok(!names.includes('onclick') && !names.includes('zz'), `${JSON.stringify(html)} → ${page}`);
     // Control: tags found by a scanner that ignores quotes (a tag ends at its first `>`).
-    const naive = html.split(/(<!--[\s\S]*?-->|<[a-zA-Z/!?][^>]*>)/).map((t, k) => (k % 2 === 0 ? addText(t) : t)).join('');
+    const naive = html
+      .split(/(<!--[\s\S]*?-->|<[a-zA-Z/!?][^>]*>)/)
+      .map((t, k) => (k % 2 === 0 ? addText(t) : t))
+      .join('');
     if (attributeNames(parseFragment(naive) as unknown as Node).includes('onclick')) controls++;
   }
   assert.ok(controls > 100, `the control found ${controls} pages`);

@@ -31,7 +31,11 @@ test('escapeHTML round-trips through the HTML parser in text and quoted attribut
 test('escapeHTMLUnquoted round-trips in an unquoted attribute and never ends it', () => {
   for (const s of SAMPLES) {
     const el = (parseFragment(`<p title=x${escapeHTMLUnquoted(s)} id=y></p>`) as unknown as N).childNodes![0]!;
-    assert.deepEqual(el.attrs!.map((a) => a.name), ['title', 'id'], JSON.stringify(s));
+    assert.deepEqual(
+      el.attrs!.map((a) => a.name),
+      ['title', 'id'],
+      JSON.stringify(s),
+    );
     assert.equal(el.attrs![0]!.value, 'x' + s, JSON.stringify(s));
   }
 });
@@ -64,7 +68,7 @@ test('JS string, template and regexp escapers round-trip through the JS parser',
   }
 });
 
-test('toJSONForScript and jsValue keep values and never contain < > & \' U+2028', () => {
+test("toJSONForScript and jsValue keep values and never contain < > & ' U+2028", () => {
   const values: unknown[] = [{ a: '</script><!--', b: [1, -2.5, true, null], "c'": '\u2028&' }, -1, 'x', [], {}, null];
   for (const v of values) {
     const j = toJSONForScript(v);

@@ -6,8 +6,22 @@ import { escapeHTML } from '../../src/escape/html.js';
 import { filterAndNormalizeURL, filterAndNormalizeURLForAttr } from '../../src/escape/url.js';
 
 const CASES = [
-  '', '/notes/42?q=a&b=<c>', 'https://example.com/a b', ' \tjava\nscript:alert(1)', 'JavaScript:x', 'mailto:a@b.c',
-  "/it's", '"quoted"', '\u0000x', 'a\rb', 'http://x/\u007f', '//evil.example', 'data:text/html,<x>', '?q=1&r=2', '#frag', 'é/ü?ß=1',
+  '',
+  '/notes/42?q=a&b=<c>',
+  'https://example.com/a b',
+  ' \tjava\nscript:alert(1)',
+  'JavaScript:x',
+  'mailto:a@b.c',
+  "/it's",
+  '"quoted"',
+  '\u0000x',
+  'a\rb',
+  'http://x/\u007f',
+  '//evil.example',
+  'data:text/html,<x>',
+  '?q=1&r=2',
+  '#frag',
+  'é/ü?ß=1',
 ];
 
 test('filterAndNormalizeURLForAttr equals escapeHTML(filterAndNormalizeURL(url))', () => {

@@ -43,7 +43,10 @@ async function register(c: TestClient, username: string, password = 'correct hor
 
 /** The hidden csrf_token field of the page's form posting to `action` (or the first form), as a browser would submit it. */
 function csrfField(html: string, action?: string): string {
-  const forms = html.split(/<form\b/).slice(1).map((f) => f.slice(0, f.indexOf('</form>')));
+  const forms = html
+    .split(/<form\b/)
+    .slice(1)
+    .map((f) => f.slice(0, f.indexOf('</form>')));
   const form = action === undefined ? forms[0] : forms.find((f) => f.includes(`action="${action}"`));
   assert.ok(form !== undefined, `the page has a form posting to ${action}`);
   const m = /name="csrf_token" value="([^"]+)"/.exec(form);
@@ -51,7 +54,10 @@ function csrfField(html: string, action?: string): string {
   return m[1]!;
 }
 
-function multipart(fields: Record<string, string>, file: { name: string; type: string; content: string | Buffer }): { body: Buffer; headers: Record<string, string> } {
+function multipart(
+  fields: Record<string, string>,
+  file: { name: string; type: string; content: string | Buffer },
+): { body: Buffer; headers: Record<string, string> } {
   const boundary = '----notes-test-boundary';
   const parts: Buffer[] = [];
   for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
@@ -67,7 +73,10 @@ test('register, log out, log in: the session id changes at login and next is hon
   // The register form is a real page with the CSRF field; post it as a browser would.
   const form = await c.get('/register');
   assert.equal(form.status, 200);
-  const r = await c.post('/register', { form: { username: 'ada', password: 'correct horse', confirm: 'correct horse', csrf_token: csrfField(form.text, '/register') }, csrf: false });
+  const r = await c.post('/register', {
+    form: { username: 'ada', password: 'correct horse', confirm: 'correct horse', csrf_token: csrfField(form.text, '/register') },
+    csrf: false,
+  });
   assert.equal(r.status, 303, r.text);
   assert.ok(store.userByName('ada'));
   assert.notEqual(store.userByName('ada')!.password_hash, 'correct horse');
@@ -153,7 +162,7 @@ test('a login next with text outside ASCII or with control characters: the real 
     for (const next of ['/\x7f', '/\x01', '/\x0b', '/\r\nSet-Cookie: x=1']) {
       const r = await login(next);
       assert.equal(r.status, 400, JSON.stringify(next));
-      assert.equal((await r.json() as { error: { code: string } }).error.code, 'HTTP_OPEN_REDIRECT');
+      assert.equal(((await r.json()) as { error: { code: string } }).error.code, 'HTTP_OPEN_REDIRECT');
     }
     assert.equal((await fetch(`${s.url}/login`)).status, 200, 'still serving');
   } finally {
@@ -212,7 +221,7 @@ test("one user cannot see or change another user's notes", async () => {
   assert.equal(store.note(store.userByName('fay')!.id, id)!.title, 'private');
 });
 
-test('attachments: multipart upload with the form\'s CSRF field, download as an attachment with safe headers', async () => {
+test("attachments: multipart upload with the form's CSRF field, download as an attachment with safe headers", async () => {
   const { app, store } = makeApp();
   const c = app.test();
   await register(c, 'hal');
@@ -220,7 +229,10 @@ test('attachments: multipart upload with the form\'s CSRF field, download as an 
   const id = store.notesFor(store.userByName('hal')!.id)[0]!.id;
   const page = await c.get(`/notes/${id}`);
   // Every form that posts (logout, delete, upload) carries the token a browser will send.
-  const posting = page.text.split(/<form\b/).slice(1).filter((f) => f.startsWith(' method="post"'));
+  const posting = page.text
+    .split(/<form\b/)
+    .slice(1)
+    .filter((f) => f.startsWith(' method="post"'));
   assert.equal(posting.length, 3);
   for (const f of posting) assert.match(f.slice(0, f.indexOf('</form>')), /name="csrf_token" value="[^"]+"/);
   const token = csrfField(page.text, `/notes/${id}/attachments`);
@@ -314,13 +326,19 @@ test('JSON API: /api/me and /api/notes shapes, POST /api/notes needs application
   assert.equal(note.url, `/notes/${note.id}`);
   const invalid = await c.post('/api/notes', { json: { title: '', link: 7 } });
   assert.equal(invalid.status, 422);
-  assert.deepEqual(invalid.json<{ errors: { pointer: string }[] }>().errors.map((e) => e.pointer), ['#/title', '#/link']);
+  assert.deepEqual(
+    invalid.json<{ errors: { pointer: string }[] }>().errors.map((e) => e.pointer),
+    ['#/title', '#/link'],
+  );
   assert.equal((await c.post('/api/notes', { json: { title: 'no token' }, csrf: false })).status, 403);
   assert.equal((await c.post('/api/notes', { body: '{"title":"plain"}', headers: { 'content-type': 'text/plain' } })).status, 415);
 
   const list = (await c.get('/api/notes', API)).json<{ notes: { title: string; body: string; link: string }[] }>();
   assert.deepEqual(Object.keys(list), ['notes']);
-  assert.deepEqual(list.notes.map((n) => [n.title, n.body, n.link]), [['from the API', 'a\nb', 'https://example.com/']]);
+  assert.deepEqual(
+    list.notes.map((n) => [n.title, n.body, n.link]),
+    [['from the API', 'a\nb', 'https://example.com/']],
+  );
   // A cross-site <script src> of the list is refused before the handler.
   const xs = await c.get('/api/notes', { headers: { 'sec-fetch-site': 'cross-site', 'sec-fetch-dest': 'script', 'sec-fetch-mode': 'no-cors' } });
   assert.equal(xs.status, 403);
@@ -328,7 +346,10 @@ test('JSON API: /api/me and /api/notes shapes, POST /api/notes needs application
 
 test('palisade check: nothing to report for the demo; the control app is reported for each protection it switches off', async () => {
   const { app } = makeApp();
-  assert.deepEqual(auditApp(app).map((f) => f.id), []);
+  assert.deepEqual(
+    auditApp(app).map((f) => f.id),
+    [],
+  );
   const control = makeApp({ unsafeDisableProtections: true }).app;
   const ids = new Set(auditApp(control).map((f) => f.id));
   // (The control's unending logins — an epoch that never changes — are not something a
@@ -410,7 +431,9 @@ test('a demo database from before session epochs is migrated: ids are never reus
   old.prepare("INSERT INTO notes (user_id, title, body) VALUES (1, 'kept across the upgrade', '')").run();
   old.close();
   // Olga's session cookie as the old demo wrote it: a plain uid.
-  const saved = new Signer([secretKey], { purpose: 'palisade.session.cookie' }).sign(`${'A'.repeat(43)}.${Buffer.from(JSON.stringify({ uid: 1 })).toString('base64url')}`);
+  const saved = new Signer([secretKey], { purpose: 'palisade.session.cookie' }).sign(
+    `${'A'.repeat(43)}.${Buffer.from(JSON.stringify({ uid: 1 })).toString('base64url')}`,
+  );
 
   const notes = createNotesApp({ dataDir, env: 'test', secretKey, passwordHashing: FAST });
   apps.push(notes);
@@ -481,7 +504,11 @@ test('password guessing is throttled over a real socket: five tries a minute per
     };
     const tries = [];
     for (let i = 0; i < 6; i++) tries.push(await guess(i % 2 ? 'RITA' : 'rita'));
-    assert.deepEqual(tries.map((t) => t.status), [403, 403, 403, 403, 403, 429], 'five counted (refused by CSRF), the sixth throttled');
+    assert.deepEqual(
+      tries.map((t) => t.status),
+      [403, 403, 403, 403, 403, 429],
+      'five counted (refused by CSRF), the sixth throttled',
+    );
     assert.ok(Number(tries[5]!.retryAfter) >= 1);
     assert.match(tries[5]!.limits!, /"login-name";r=0;t=\d+/);
     assert.equal((await guess('someone-else')).status, 403, 'another name is not throttled');

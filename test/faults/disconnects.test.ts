@@ -92,7 +92,11 @@ test('a client that disconnects mid-response: the streamed body stops producing,
     });
     const got = await Promise.all(clients);
     assert.ok(got.every((n) => n > 64 * 1024));
-    await waitFor(() => stopped === 10 && generatorsDone === 10, 5000, `streams still producing (readables stopped ${stopped}/10, generators ${generatorsDone}/10)`);
+    await waitFor(
+      () => stopped === 10 && generatorsDone === 10,
+      5000,
+      `streams still producing (readables stopped ${stopped}/10, generators ${generatorsDone}/10)`,
+    );
     assert.equal(open, 20);
     assert.deepEqual(await settleHandles(baseline), [], 'handles left after clients went away');
     assert.equal((await send(s.port, 'GET', '/')).status, 200);
@@ -135,21 +139,30 @@ test('uploads: a client that disconnects mid-upload leaves no temporary file; un
   const app = createApp({ env: 'test', uploads: { tmpDir: tmp, maxFileSize: 50 * 1024 * 1024, maxTotalSize: 60 * 1024 * 1024 } });
   const outcomes: string[] = [];
   let started = 0;
-  recordingRoute(app, '/upload', outcomes, async (req) => {
-    started++;
-    const body = await req.files();
-    return { label: 'parsed', body: { files: body.files.map((f) => f.size) } };
-  }, { uploads: true });
+  recordingRoute(
+    app,
+    '/upload',
+    outcomes,
+    async (req) => {
+      started++;
+      const body = await req.files();
+      return { label: 'parsed', body: { files: body.files.map((f) => f.size) } };
+    },
+    { uploads: true },
+  );
   app.get('/', () => 'ok');
   const s = await app.listen({ port: 0 });
   const baseline = handleCounts();
   try {
     const boundary = 'faultboundary12345';
-    const full = multipart([
-      { name: 'title', data: 'hello' },
-      { name: 'a', filename: 'a.bin', contentType: 'application/octet-stream', data: Buffer.alloc(2 * 1024 * 1024, 'a') },
-      { name: 'b', filename: 'b.bin', contentType: 'application/octet-stream', data: Buffer.alloc(1024 * 1024, 'b') },
-    ], { boundary });
+    const full = multipart(
+      [
+        { name: 'title', data: 'hello' },
+        { name: 'a', filename: 'a.bin', contentType: 'application/octet-stream', data: Buffer.alloc(2 * 1024 * 1024, 'a') },
+        { name: 'b', filename: 'b.bin', contentType: 'application/octet-stream', data: Buffer.alloc(1024 * 1024, 'b') },
+      ],
+      { boundary },
+    );
     const head = `POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${full.length}\r\n\r\n`;
     // Cut at many points: in the first file, between files, in the second, just before the end.
     const cuts = [200, 5000, 300_000, 1_500_000, 2 * 1024 * 1024 + 300, 2_500_000, full.length - 10];

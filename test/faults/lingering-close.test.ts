@@ -31,7 +31,11 @@ interface Received {
  * when the server closes its own, and resolves once the response is whole (a node socket
  * would otherwise close its side at once, as browsers do).
  */
-function exchange(port: number, chunks: (string | Buffer)[], opts: { pauseMs?: number; trickle?: number; end?: boolean; stayOpen?: boolean } = {}): Promise<Received> {
+function exchange(
+  port: number,
+  chunks: (string | Buffer)[],
+  opts: { pauseMs?: number; trickle?: number; end?: boolean; stayOpen?: boolean } = {},
+): Promise<Received> {
   return new Promise((resolve, reject) => {
     const s = connect({ port, host: '127.0.0.1', allowHalfOpen: opts.stayOpen === true });
     const parts: Buffer[] = [];
@@ -97,9 +101,19 @@ async function serve() {
   // Neither reads the request body, so the response says Connection: close. (No CSRF
   // check: the point is the connection, not the form.)
   app.post('/big', () => new Response(BIG, { headers: { 'content-type': 'application/octet-stream' } }), { csrf: false });
-  app.post('/stream', () => new Response(Readable.from((function* () {
-    for (let i = 0; i < SIZE / 65536; i++) yield BIG.subarray(0, 65536);
-  })()), { headers: { 'content-type': 'application/octet-stream' } }), { csrf: false });
+  app.post(
+    '/stream',
+    () =>
+      new Response(
+        Readable.from(
+          (function* () {
+            for (let i = 0; i < SIZE / 65536; i++) yield BIG.subarray(0, 65536);
+          })(),
+        ),
+        { headers: { 'content-type': 'application/octet-stream' } },
+      ),
+    { csrf: false },
+  );
   app.get('/big', () => new Response(BIG, { headers: { 'content-type': 'application/octet-stream' } }));
   app.get('/small', () => 'ok');
   return app.listen({ port: 0 });

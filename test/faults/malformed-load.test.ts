@@ -15,18 +15,33 @@ const CONCURRENCY = 48;
 const VALID_CLIENTS = 4;
 
 const boundary = 'validBoundary0123';
-const upload = multipart([
-  { name: 'id', data: '7' },
-  { name: 'f', filename: 'note.txt', contentType: 'text/plain', data: 'hello upload' },
-], { boundary });
+const upload = multipart(
+  [
+    { name: 'id', data: '7' },
+    { name: 'f', filename: 'note.txt', contentType: 'text/plain', data: 'hello upload' },
+  ],
+  { boundary },
+);
 
 /** The valid requests each client cycles through, with the answer each must get. */
 const VALID: { method: string; path: string; headers?: Record<string, string>; body?: string | Buffer; expect: (r: SimpleResponse) => boolean }[] = [
   { method: 'GET', path: '/', expect: (r) => r.body === 'ok' },
   { method: 'GET', path: '/json', expect: (r) => r.body === '{"ok":true,"n":42}' },
-  { method: 'POST', path: '/json', headers: { 'content-type': 'application/json' }, body: '{"a":[1,2,{"b":"é"}]}', expect: (r) => r.body === '{"got":{"a":[1,2,{"b":"é"}]}}' },
+  {
+    method: 'POST',
+    path: '/json',
+    headers: { 'content-type': 'application/json' },
+    body: '{"a":[1,2,{"b":"é"}]}',
+    expect: (r) => r.body === '{"got":{"a":[1,2,{"b":"é"}]}}',
+  },
   { method: 'POST', path: '/form', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1&b=2&a=3', expect: (r) => r.body === '{"n":3}' },
-  { method: 'POST', path: '/upload', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body: upload, expect: (r) => r.body === '{"files":[{"name":"note.txt","size":12}]}' },
+  {
+    method: 'POST',
+    path: '/upload',
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    body: upload,
+    expect: (r) => r.body === '{"files":[{"name":"note.txt","size":12}]}',
+  },
   { method: 'GET', path: '/stream', expect: (r) => r.body.length === 8 * 4096 },
 ];
 

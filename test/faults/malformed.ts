@@ -28,10 +28,23 @@ function post(path: string, type: string, body: string | Buffer, extra = ''): Bu
 }
 
 // (`1e99999`, which parses to Infinity, is left out: test/fuzz/json.test.ts covers it on its own.)
-const BAD_JSON = ['{', '{"a":', '[1,2', '{"a" 1}', "{'a':1}", '{"a":1,}', 'nul', '"\\x"', '{"__proto__":{"p":1}}', '{"constructor":{"prototype":{"p":1}}}', '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]', '\ud800', '{"a":"\u0000"}', ''];
-const CATEGORIES = [
-  'garbage', 'request-line', 'content-length', 'smuggling', 'chunked', 'header', 'host', 'json', 'form', 'multipart', 'url',
-] as const;
+const BAD_JSON = [
+  '{',
+  '{"a":',
+  '[1,2',
+  '{"a" 1}',
+  "{'a':1}",
+  '{"a":1,}',
+  'nul',
+  '"\\x"',
+  '{"__proto__":{"p":1}}',
+  '{"constructor":{"prototype":{"p":1}}}',
+  '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]',
+  '\ud800',
+  '{"a":"\u0000"}',
+  '',
+];
+const CATEGORIES = ['garbage', 'request-line', 'content-length', 'smuggling', 'chunked', 'header', 'host', 'json', 'form', 'multipart', 'url'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 /** The i-th hostile request: its category and its bytes. */
@@ -47,9 +60,19 @@ function build(category: Category, rnd: () => number): Buffer {
     case 'request-line':
       return Buffer.from(
         pick(rnd, [
-          'GET / HTTP/9.9\r\n\r\n', 'GET\r\n\r\n', 'GET /\r\n\r\n', 'G@T / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', ' GET / HTTP/1.1\r\n\r\n',
-          'GET  /  HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', 'GET / HTTP/1.1 extra\r\n\r\n', 'GET / http/1.1\r\n\r\n', '\r\n\r\n\r\n\r\n',
-          'GET / HTTP/1.1\n\n', 'GET /\x00 HTTP/1.1\r\n\r\n', 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'GET / HTTP/1.1\rHost: x\r\r',
+          'GET / HTTP/9.9\r\n\r\n',
+          'GET\r\n\r\n',
+          'GET /\r\n\r\n',
+          'G@T / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
+          ' GET / HTTP/1.1\r\n\r\n',
+          'GET  /  HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
+          'GET / HTTP/1.1 extra\r\n\r\n',
+          'GET / http/1.1\r\n\r\n',
+          '\r\n\r\n\r\n\r\n',
+          'GET / HTTP/1.1\n\n',
+          'GET /\x00 HTTP/1.1\r\n\r\n',
+          'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n',
+          'GET / HTTP/1.1\rHost: x\r\r',
           `${'A'.repeat(64)} / HTTP/1.1\r\n\r\n`,
         ]),
         'latin1',
@@ -80,29 +103,63 @@ function build(category: Category, rnd: () => number): Buffer {
     case 'chunked':
       return Buffer.from(
         `POST /json HTTP/1.1\r\n${H}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n` +
-          pick(rnd, ['zz\r\n{}\r\n0\r\n\r\n', '2\r\n{}0\r\n\r\n', '2;ext="\r\n{}\r\n0\r\n\r\n', '2\r\n{}\r\n', 'fffffffffffffffffff\r\nab\r\n', '-2\r\n{}\r\n0\r\n\r\n', '2\r\n{}\r\n0\r\nTrailer: x\r\n', '2\n{}\n0\n\n', '\r\n']),
+          pick(rnd, [
+            'zz\r\n{}\r\n0\r\n\r\n',
+            '2\r\n{}0\r\n\r\n',
+            '2;ext="\r\n{}\r\n0\r\n\r\n',
+            '2\r\n{}\r\n',
+            'fffffffffffffffffff\r\nab\r\n',
+            '-2\r\n{}\r\n0\r\n\r\n',
+            '2\r\n{}\r\n0\r\nTrailer: x\r\n',
+            '2\n{}\n0\n\n',
+            '\r\n',
+          ]),
       );
     case 'header':
       return Buffer.from(
         `GET / HTTP/1.1\r\n${H}` +
-          pick(rnd, ['NoColon\r\n', 'X-A : b\r\n', 'X-A: b\x00c\r\n', 'X-A: b\r\n continued\r\n', ': empty\r\n', 'X-\x01: y\r\n', 'X-A: \x7f\r\n', 'Content-Type: text/html\r\nContent-Type: application/json\r\n']) +
+          pick(rnd, [
+            'NoColon\r\n',
+            'X-A : b\r\n',
+            'X-A: b\x00c\r\n',
+            'X-A: b\r\n continued\r\n',
+            ': empty\r\n',
+            'X-\x01: y\r\n',
+            'X-A: \x7f\r\n',
+            'Content-Type: text/html\r\nContent-Type: application/json\r\n',
+          ]) +
           '\r\n',
         'latin1',
       );
     case 'host':
       return Buffer.from(
         pick(rnd, [
-          'GET / HTTP/1.1\r\nHost: evil.example\r\n\r\n', 'GET / HTTP/1.1\r\n\r\n', 'GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n', 'GET / HTTP/1.1\r\nHost: 127.0.0.1:99999\r\n\r\n',
-          'GET / HTTP/1.1\r\nHost: [::1\r\n\r\n', 'GET http://evil.example/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', 'GET / HTTP/1.1\r\nHost: 127.0.0.1@evil\r\n\r\n',
+          'GET / HTTP/1.1\r\nHost: evil.example\r\n\r\n',
+          'GET / HTTP/1.1\r\n\r\n',
+          'GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n',
+          'GET / HTTP/1.1\r\nHost: 127.0.0.1:99999\r\n\r\n',
+          'GET / HTTP/1.1\r\nHost: [::1\r\n\r\n',
+          'GET http://evil.example/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
+          'GET / HTTP/1.1\r\nHost: 127.0.0.1@evil\r\n\r\n',
         ]),
       );
     case 'json': {
       const body = pick(rnd, BAD_JSON);
-      const type = pick(rnd, ['application/json', 'application/json; charset=utf-8', 'text/plain', 'application/json; charset="', 'application/x-www-form-urlencoded']);
+      const type = pick(rnd, [
+        'application/json',
+        'application/json; charset=utf-8',
+        'text/plain',
+        'application/json; charset="',
+        'application/x-www-form-urlencoded',
+      ]);
       return rnd() < 0.2 ? post('/json', 'application/json', randomBytes(rnd, 50)) : post('/json', type, body);
     }
     case 'form':
-      return post('/form', pick(rnd, ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']), rnd() < 0.5 ? randomBytes(rnd, 80) : 'a=%zz&%%%=&&==&__proto__[x]=1');
+      return post(
+        '/form',
+        pick(rnd, ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']),
+        rnd() < 0.5 ? randomBytes(rnd, 80) : 'a=%zz&%%%=&&==&__proto__[x]=1',
+      );
     case 'multipart': {
       const b = 'xyzBOUNDARY';
       const bodies = [
@@ -114,7 +171,12 @@ function build(category: Category, rnd: () => number): Buffer {
         randomBytes(rnd, 200).toString('latin1'),
         '',
       ];
-      const type = pick(rnd, [`multipart/form-data; boundary=${b}`, 'multipart/form-data', `multipart/form-data; boundary="${'b'.repeat(80)}"`, `multipart/mixed; boundary=${b}`]);
+      const type = pick(rnd, [
+        `multipart/form-data; boundary=${b}`,
+        'multipart/form-data',
+        `multipart/form-data; boundary="${'b'.repeat(80)}"`,
+        `multipart/mixed; boundary=${b}`,
+      ]);
       return post('/upload', type, Buffer.from(pick(rnd, bodies), 'latin1'));
     }
     case 'url':

@@ -169,15 +169,12 @@ export function send(
   opts: { agent?: Agent; headers?: Record<string, string>; body?: string | Buffer; timeoutMs?: number } = {},
 ): Promise<SimpleResponse> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      { host: '127.0.0.1', port, method, path, agent: opts.agent ?? false, headers: opts.headers },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
+    const req = httpRequest({ host: '127.0.0.1', port, method, path, agent: opts.agent ?? false, headers: opts.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
     req.setTimeout(opts.timeoutMs ?? 15_000, () => req.destroy(new Error('client timeout')));
     req.on('error', reject);
     if (opts.body !== undefined) req.end(opts.body);
@@ -207,7 +204,6 @@ export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
     }),
   ]);
 }
-
 
 /** Polls `cond` every 20 ms until it holds; rejects (and stops polling) after `ms`. */
 export async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
@@ -264,7 +260,13 @@ export async function startChild(script: string, env: Record<string, string> = {
  * ended in `outcomes`: the label `work` returns, or the code of the error it threw (thrown
  * again, so the client still gets that error's answer).
  */
-export function recordingRoute(app: App, path: string, outcomes: string[], work: (req: Request) => Promise<{ label?: string; body: HandlerResult }>, options: RouteOptions = {}): void {
+export function recordingRoute(
+  app: App,
+  path: string,
+  outcomes: string[],
+  work: (req: Request) => Promise<{ label?: string; body: HandlerResult }>,
+  options: RouteOptions = {},
+): void {
   app.post(
     path,
     async (req) => {

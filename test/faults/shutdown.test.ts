@@ -46,13 +46,23 @@ function connectRefused(port: number): Promise<string> {
 
 /** An upload whose body is dribbled over ~1 s, so that it is in flight when SIGTERM lands. */
 function slowUpload(port: number, id: string, fill: number, boundary: string): Promise<{ status: number; body: string }> {
-  const body = multipart([
-    { name: 'id', data: id },
-    { name: 'f', filename: 'slow.bin', contentType: 'application/octet-stream', data: Buffer.alloc(FILE_SIZE, fill) },
-  ], { boundary });
+  const body = multipart(
+    [
+      { name: 'id', data: id },
+      { name: 'f', filename: 'slow.bin', contentType: 'application/octet-stream', data: Buffer.alloc(FILE_SIZE, fill) },
+    ],
+    { boundary },
+  );
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: '127.0.0.1', port, method: 'POST', path: '/upload?save=1', agent: false, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(body.length) } },
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/upload?save=1',
+        agent: false,
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(body.length) },
+      },
       (res) => {
         let text = '';
         res.on('data', (d: Buffer) => (text += d));
@@ -108,10 +118,13 @@ test('SIGTERM under load: accepted requests complete, new connections are refuse
           method = 'POST';
           path = '/upload?save=1';
           headers = { 'content-type': `multipart/form-data; boundary=${boundary}` };
-          body = multipart([
-            { name: 'id', data: id },
-            { name: 'f', filename: 'data.bin', contentType: 'application/octet-stream', data: Buffer.alloc(FILE_SIZE, c) },
-          ], { boundary });
+          body = multipart(
+            [
+              { name: 'id', data: id },
+              { name: 'f', filename: 'data.bin', contentType: 'application/octet-stream', data: Buffer.alloc(FILE_SIZE, c) },
+            ],
+            { boundary },
+          );
           expect = (b) => b === JSON.stringify({ files: [{ name: 'data.bin', size: FILE_SIZE }] });
         }
         counts.sent++;
@@ -185,7 +198,10 @@ test('SIGTERM under load: accepted requests complete, new connections are refuse
       const data = readFileSync(f);
       assert.equal(data.length, FILE_SIZE, `${f} is partial`);
       const c = Number(f.split('/').pop()!.split('-')[0]);
-      assert.ok(data.every((b) => b === c), `${f} has the wrong content`);
+      assert.ok(
+        data.every((b) => b === c),
+        `${f} has the wrong content`,
+      );
     }
     assert.deepEqual(filesUnder(tmp), [], 'temporary upload files left after shutdown');
   } finally {

@@ -67,8 +67,13 @@ test('slow body: a body dribbled byte by byte is cut off by requestTimeout; the 
     }
     // Every handler finished (with BODY_ABORTED), none is still waiting for bytes.
     await waitFor(() => outcomes.length >= 10, 5000, 'handlers still waiting for the body');
-    assert.ok(outcomes.every((o) => o === 'BODY_ABORTED'), outcomes.join(', '));
-    console.log(`# slow body: 10 connections cut; handler outcomes: ${[...new Set(outcomes)].join(', ')}; first answer: ${JSON.stringify(results[0]!.data.split('\r\n')[0])}`);
+    assert.ok(
+      outcomes.every((o) => o === 'BODY_ABORTED'),
+      outcomes.join(', '),
+    );
+    console.log(
+      `# slow body: 10 connections cut; handler outcomes: ${[...new Set(outcomes)].join(', ')}; first answer: ${JSON.stringify(results[0]!.data.split('\r\n')[0])}`,
+    );
     outcomes.length = 0;
     assert.equal((await send(s.port, 'POST', '/body', { body: 'abc', headers: { 'content-type': 'text/plain' } })).body, '3');
     assert.deepEqual(await settleHandles(baseline), [], 'sockets left open');

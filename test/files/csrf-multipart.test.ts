@@ -85,13 +85,19 @@ after(() => server.close());
 /** A session cookie and its token, as the app's own page would give a browser. */
 async function session(): Promise<{ cookie: string; token: string }> {
   const res = await fetch(`${server.url}/t`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   return { cookie, token: ((await res.json()) as { token: string }).token };
 }
 
 /** A multipart body: the text fields, then one file part of `size` bytes. */
 function uploadBody(fields: [string, string][], size: number): Buffer {
-  return multipart([...fields.map(([name, data]) => ({ name, data })), { name: 'doc', filename: 'big.bin', contentType: 'application/octet-stream', data: Buffer.alloc(size, 'x') }]);
+  return multipart([
+    ...fields.map(([name, data]) => ({ name, data })),
+    { name: 'doc', filename: 'big.bin', contentType: 'application/octet-stream', data: Buffer.alloc(size, 'x') },
+  ]);
 }
 
 /**
@@ -99,7 +105,11 @@ function uploadBody(fields: [string, string][], size: number): Buffer {
  * server answers (or `waitMs` passes); then the rest, unless the connection is gone.
  * Resolves with the answer's text, and whether it came while the body was still unsent.
  */
-function sendSlowly(path: string, body: Buffer, opts: { cookie?: string; chunked?: boolean; sendFirst?: number; waitMs?: number } = {}): Promise<{ reply: string; early: boolean }> {
+function sendSlowly(
+  path: string,
+  body: Buffer,
+  opts: { cookie?: string; chunked?: boolean; sendFirst?: number; waitMs?: number } = {},
+): Promise<{ reply: string; early: boolean }> {
   const { sendFirst = 64 * 1024, waitMs = 3000 } = opts;
   const head =
     `POST ${path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: ${MULTIPART_TYPE}\r\n` +
@@ -156,13 +166,37 @@ test('control: over a socket, a 5 MB upload with its token is read whole and wri
   assert.match(reply, /^HTTP\/1\.1 200 /, reply.slice(0, 300));
   assert.ok(reply.includes(`{"sizes":[${FILE}]}`), reply.slice(-200));
   assert.equal(early, false, 'answered before the body was sent');
-  assert.ok(written.some((n) => n.endsWith('.upload')), `the watch saw no temporary file: ${written.join(', ')}`);
+  assert.ok(
+    written.some((n) => n.endsWith('.upload')),
+    `the watch saw no temporary file: ${written.join(', ')}`,
+  );
   await eventually(() => filesUnder(socketTmp).length === 0, 'the temp file is deleted after the response');
 });
 
-const REFUSED: [what: string, path: string, fields: (t: string) => [string, string][], opts: { chunked?: boolean; withSession?: boolean }, status: number, code: string][] = [
-  ['a bogus token, to a route that takes no uploads (the Content-Length says 5 MB)', '/logout', () => [['csrf_token', 'bogus']], { withSession: true }, 413, 'BODY_TOO_LARGE'],
-  ['a bogus token, to a route that takes no uploads (chunked)', '/logout', () => [['csrf_token', 'bogus']], { chunked: true, withSession: true }, 403, 'CSRF_TOKEN_INVALID'],
+const REFUSED: [
+  what: string,
+  path: string,
+  fields: (t: string) => [string, string][],
+  opts: { chunked?: boolean; withSession?: boolean },
+  status: number,
+  code: string,
+][] = [
+  [
+    'a bogus token, to a route that takes no uploads (the Content-Length says 5 MB)',
+    '/logout',
+    () => [['csrf_token', 'bogus']],
+    { withSession: true },
+    413,
+    'BODY_TOO_LARGE',
+  ],
+  [
+    'a bogus token, to a route that takes no uploads (chunked)',
+    '/logout',
+    () => [['csrf_token', 'bogus']],
+    { chunked: true, withSession: true },
+    403,
+    'CSRF_TOKEN_INVALID',
+  ],
   ['a bogus token, to a route that takes uploads', '/upload', () => [['csrf_token', 'bogus']], { withSession: true }, 403, 'CSRF_TOKEN_INVALID'],
   ['a token but no session cookie', '/upload', (t) => [['csrf_token', t]], {}, 403, 'CSRF_TOKEN_INVALID'],
   ['no token before the file', '/upload', () => [['note', 'hello']], { withSession: true }, 403, 'CSRF_TOKEN_MISSING'],
@@ -217,13 +251,23 @@ test('with a session store that answers slowly, file parts wait for the token ch
   const c = app.test();
   const token = (await c.get('/t')).json<{ token: string }>().token;
   const data = Buffer.alloc(512 * 1024, 'y'); // several chunks: the parse reaches the file while the store is still answering
-  const ok = await c.post('/upload', { body: multipart([{ name: 'csrf_token', data: token }, { name: 'f', filename: 'f.bin', data }]), headers: { 'content-type': MULTIPART_TYPE }, csrf: false });
+  const ok = await c.post('/upload', {
+    body: multipart([
+      { name: 'csrf_token', data: token },
+      { name: 'f', filename: 'f.bin', data },
+    ]),
+    headers: { 'content-type': MULTIPART_TYPE },
+    csrf: false,
+  });
   assert.deepEqual(ok.json(), { sizes: [data.length] });
   const dir = join(tmp, readdirSync(tmp)[0]!);
   const written: string[] = [];
   const watcher = watch(dir, (event, name) => event === 'rename' && name !== null && written.push(String(name)));
   const bad = await c.post('/upload', {
-    body: multipart([{ name: 'csrf_token', data: `${token.slice(0, -2)}xx` }, { name: 'f', filename: 'f.bin', data }]),
+    body: multipart([
+      { name: 'csrf_token', data: `${token.slice(0, -2)}xx` },
+      { name: 'f', filename: 'f.bin', data },
+    ]),
     headers: { 'content-type': MULTIPART_TYPE, accept: 'application/json' },
     csrf: false,
   });

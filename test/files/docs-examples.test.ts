@@ -50,7 +50,10 @@ test('files example: upload, download as attachment, inline image, traversal ref
 test('limits example: a route that takes uploads reads 2 MiB; one that takes none stops at maxBodySize; form limits hold in multipart', async () => {
   const { app } = await import('../../docs/examples/files/limits.js');
   const c = app.test();
-  const big = multipart([{ name: 'theme', data: 'dark' }, { name: 'photo', filename: 'p.jpg', data: Buffer.alloc(2 * 1024 * 1024, 1) }]);
+  const big = multipart([
+    { name: 'theme', data: 'dark' },
+    { name: 'photo', filename: 'p.jpg', data: Buffer.alloc(2 * 1024 * 1024, 1) },
+  ]);
   const photos = await c.post('/photos', { body: big, headers: { 'content-type': MULTIPART_TYPE } });
   assert.deepEqual(photos.json(), { photos: 1 });
   const settings = await c.post('/settings', { body: big, headers: { 'content-type': MULTIPART_TYPE, accept: 'application/json' } });

@@ -56,7 +56,11 @@ test('files(): fields and files, in order, with sniffed types; temp files gone a
   ]);
   assert.equal(res.status, 200, res.text);
   assert.deepEqual(res.json(), {
-    fields: [['title', 'Holiday'], ['tag', 'sea'], ['tag', 'sun']],
+    fields: [
+      ['title', 'Holiday'],
+      ['tag', 'sea'],
+      ['tag', 'sun'],
+    ],
     files: [
       { field: 'photo', filename: 'beach.png', type: 'image/png', size: PNG.length, sniffed: 'image/png' },
       { field: 'notes', filename: 'notes.txt', type: 'text/plain', size: 5, sniffed: null },
@@ -110,15 +114,49 @@ test('files(): a body of exactly the limits is accepted (the value limit counts 
 type Limits = { uploads?: AppOptions['uploads']; forms?: AppOptions['forms'] };
 const LIMITS: [name: string, limits: Limits, parts: Part[], code: string, setting: string][] = [
   ['file size', { uploads: { maxFileSize: 8 } }, [{ name: 'f', filename: 'big.bin', data: '123456789' }], 'UPLOAD_FILE_TOO_LARGE', 'uploads.maxFileSize'],
-  ['file count', { uploads: { maxFiles: 1 } }, [{ name: 'f', filename: 'a', data: 'a' }, { name: 'f', filename: 'b', data: 'b' }], 'UPLOAD_TOO_MANY_FILES', 'uploads.maxFiles'],
-  ['field count', { forms: { maxFields: 1 } }, [{ name: 'a', data: '1' }, { name: 'b', data: '2' }], 'FORM_TOO_MANY_FIELDS', 'forms.maxFields'],
-  ['field count (files count too)', { forms: { maxFields: 2 } }, [{ name: 'a', data: '1' }, { name: 'b', data: '2' }, { name: 'c', filename: 'c', data: '3' }], 'FORM_TOO_MANY_FIELDS', 'forms.maxFields'],
+  [
+    'file count',
+    { uploads: { maxFiles: 1 } },
+    [
+      { name: 'f', filename: 'a', data: 'a' },
+      { name: 'f', filename: 'b', data: 'b' },
+    ],
+    'UPLOAD_TOO_MANY_FILES',
+    'uploads.maxFiles',
+  ],
+  [
+    'field count',
+    { forms: { maxFields: 1 } },
+    [
+      { name: 'a', data: '1' },
+      { name: 'b', data: '2' },
+    ],
+    'FORM_TOO_MANY_FIELDS',
+    'forms.maxFields',
+  ],
+  [
+    'field count (files count too)',
+    { forms: { maxFields: 2 } },
+    [
+      { name: 'a', data: '1' },
+      { name: 'b', data: '2' },
+      { name: 'c', filename: 'c', data: '3' },
+    ],
+    'FORM_TOO_MANY_FIELDS',
+    'forms.maxFields',
+  ],
   ['value length', { forms: { maxValueLength: 4 } }, [{ name: 'a', data: '12345' }], 'FORM_VALUE_TOO_LONG', 'forms.maxValueLength'],
   ['value length (in characters)', { forms: { maxValueLength: 4 } }, [{ name: 'a', data: 'ééééé' }], 'FORM_VALUE_TOO_LONG', 'forms.maxValueLength'],
   ['value length (far past it)', { forms: { maxValueLength: 4 } }, [{ name: 'a', data: 'x'.repeat(100) }], 'FORM_VALUE_TOO_LONG', 'forms.maxValueLength'],
   ['name length', { forms: { maxNameLength: 3 } }, [{ name: 'abcd', data: '1' }], 'FORM_NAME_TOO_LONG', 'forms.maxNameLength'],
   ['name length (a file field)', { forms: { maxNameLength: 3 } }, [{ name: 'abcd', filename: 'f', data: '1' }], 'FORM_NAME_TOO_LONG', 'forms.maxNameLength'],
-  ['part header size', { uploads: { maxPartHeaderSize: 200 } }, [{ name: 'a', data: '1', headers: [`X-Pad: ${'p'.repeat(300)}`] }], 'UPLOAD_PART_HEADER_TOO_LARGE', 'uploads.maxPartHeaderSize'],
+  [
+    'part header size',
+    { uploads: { maxPartHeaderSize: 200 } },
+    [{ name: 'a', data: '1', headers: [`X-Pad: ${'p'.repeat(300)}`] }],
+    'UPLOAD_PART_HEADER_TOO_LARGE',
+    'uploads.maxPartHeaderSize',
+  ],
   ['total size', { uploads: { maxTotalSize: 300 } }, [{ name: 'f', filename: 'f', data: 'x'.repeat(400) }], 'UPLOAD_TOTAL_TOO_LARGE', 'uploads.maxTotalSize'],
 ];
 
@@ -134,8 +172,15 @@ for (const [name, limits, parts, code, setting] of LIMITS) {
 }
 
 test('files(): the upload settings that became form limits are refused with where they went', () => {
-  for (const [k, to] of [['maxFields', 'forms.maxFields'], ['maxParts', 'forms.maxFields'], ['maxFieldSize', 'forms.maxValueLength']] as const) {
-    assert.throws(() => createApp({ env: 'test', uploads: { [k]: 10 } as never }), (err: Error) => err.message.includes(`uploads.${k}`) && err.message.includes(to));
+  for (const [k, to] of [
+    ['maxFields', 'forms.maxFields'],
+    ['maxParts', 'forms.maxFields'],
+    ['maxFieldSize', 'forms.maxValueLength'],
+  ] as const) {
+    assert.throws(
+      () => createApp({ env: 'test', uploads: { [k]: 10 } as never }),
+      (err: Error) => err.message.includes(`uploads.${k}`) && err.message.includes(to),
+    );
   }
 });
 
@@ -163,7 +208,9 @@ test('files(): a route maxBodySize replaces uploads.maxTotalSize (413 BODY_TOO_L
   const tmpDir = tmp();
   const app = createApp({ env: 'test', uploads: { tmpDir } });
   app.post('/small', async (req) => describe(await req.files()), { maxBodySize: 100, uploads: true });
-  const res = await app.test().post('/small', { body: multipart([{ name: 'f', filename: 'f', data: 'x'.repeat(200) }]), headers: { 'content-type': MULTIPART_TYPE } });
+  const res = await app
+    .test()
+    .post('/small', { body: multipart([{ name: 'f', filename: 'f', data: 'x'.repeat(200) }]), headers: { 'content-type': MULTIPART_TYPE } });
   assert.equal(res.status, 413);
   assert.ok(res.text.includes('BODY_TOO_LARGE'));
 });
@@ -196,7 +243,11 @@ test('save(): moves the file under its secure name, refuses to overwrite, accept
   const dest = tmp();
   const { client, tmpDir } = uploadApp({}, async (req) => {
     const { files } = await req.files();
-    const code = async (p: Promise<unknown>) => p.then(() => 'saved', (err: { code: string }) => err.code);
+    const code = async (p: Promise<unknown>) =>
+      p.then(
+        () => 'saved',
+        (err: { code: string }) => err.code,
+      );
     const saved = await files[0]!.save(dest);
     const clash = await code(files[1]!.save(dest, 'resume.txt')); // the first file's name
     const other = await files[1]!.save(dest, 'other.txt');

@@ -42,7 +42,7 @@ test('static: serves a file with its type (charset for text), ETag, Last-Modifie
   assert.equal(res.header('x-content-type-options'), 'nosniff');
 });
 
-test('static: the app\'s own HTML and SVG are served as such (trusted, they are not user data)', async () => {
+test("static: the app's own HTML and SVG are served as such (trusted, they are not user data)", async () => {
   const html = await client.get('/static/index.html');
   assert.equal(html.status, 200);
   assert.equal(html.header('content-type'), 'text/html; charset=utf-8');

@@ -23,7 +23,7 @@ const FILES: Record<string, string | Buffer> = {
   'photo.jpg': JPEG,
   'doc.pdf': '%PDF-1.7\n',
   'app.js': 'alert(1)',
-  'noext': 'x',
+  noext: 'x',
 };
 for (const [name, data] of Object.entries(FILES)) writeFileSync(join(dir, name), data);
 

@@ -34,6 +34,9 @@ test('docs example: the app-wide form limits, met by req.form() in a plain handl
   const over = await c.post('/tags', { body: tags(201), headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' } });
   assert.equal(over.status, 413);
   assert.equal(over.json<{ error: { code: string } }>().error.code, 'FORM_TOO_MANY_FIELDS');
-  const long = await c.post('/tags', { body: `tag=${'x'.repeat(20_001)}`, headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' } });
+  const long = await c.post('/tags', {
+    body: `tag=${'x'.repeat(20_001)}`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+  });
   assert.equal(long.json<{ error: { code: string } }>().error.code, 'FORM_VALUE_TOO_LONG');
 });

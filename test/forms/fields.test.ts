@@ -171,7 +171,16 @@ test('custom checks: false, a message, async; run only on a present value, in or
     ['built-in rule first', ['x'.repeat(21)], { error: /at most 20/ }],
   ]);
   let called = 0;
-  await run(f.string().optional().check(() => { called++; return false; }), [['absent skips checks', [], { value: undefined }]]);
+  await run(
+    f
+      .string()
+      .optional()
+      .check(() => {
+        called++;
+        return false;
+      }),
+    [['absent skips checks', [], { value: undefined }]],
+  );
   assert.equal(called, 0);
 });
 
@@ -183,7 +192,14 @@ test('messages can be replaced by key', async () => {
 });
 
 test('fields describe their HTML: required, maxlength, type, min, max, step, pattern', () => {
-  assert.deepEqual(f.string({ maxLength: 5, minLength: 1, pattern: /[a-z]+/ }).hints, { widget: 'input', type: 'text', minlength: 1, maxlength: 5, pattern: '[a-z]+', required: true });
+  assert.deepEqual(f.string({ maxLength: 5, minLength: 1, pattern: /[a-z]+/ }).hints, {
+    widget: 'input',
+    type: 'text',
+    minlength: 1,
+    maxlength: 5,
+    pattern: '[a-z]+',
+    required: true,
+  });
   assert.equal(f.string({ pattern: /[a-z]+/i }).hints.pattern, undefined, 'a flag HTML cannot express keeps the pattern off the page');
   assert.deepEqual(f.integer({ min: 1, max: 3 }).optional().hints, { widget: 'input', type: 'number', min: '1', max: '3', step: '1', required: false });
   assert.equal(f.email().hints.type, 'email');

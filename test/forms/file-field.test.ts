@@ -26,7 +26,12 @@ app.post('/upload', async (req) => {
   handled++;
   const r = await form.validate(req);
   if (!r.ok) return { ok: false, errors: r.errors, formErrors: r.formErrors, values: r.values };
-  return { ok: true, avatar: [r.data.avatar.filename, r.data.avatar.sniffedType, r.data.avatar.size], attachments: r.data.attachments.map((a) => a.filename), caption: r.data.caption ?? null };
+  return {
+    ok: true,
+    avatar: [r.data.avatar.filename, r.data.avatar.sniffedType, r.data.avatar.size],
+    attachments: r.data.attachments.map((a) => a.filename),
+    caption: r.data.caption ?? null,
+  };
 });
 
 async function send(parts: Part[], withToken = true): Promise<Record<string, unknown>> {
@@ -40,7 +45,10 @@ async function send(parts: Part[], withToken = true): Promise<Record<string, unk
 }
 
 test('a PNG is accepted, typed by its bytes whatever the browser declared', async () => {
-  const r = await send([{ name: 'caption', data: 'me' }, { name: 'avatar', filename: 'me.png', contentType: 'text/plain', data: PNG }]);
+  const r = await send([
+    { name: 'caption', data: 'me' },
+    { name: 'avatar', filename: 'me.png', contentType: 'text/plain', data: PNG },
+  ]);
   assert.deepEqual(r, { ok: true, avatar: ['me.png', 'image/png', PNG.length], attachments: [], caption: 'me' });
 });
 
@@ -51,7 +59,14 @@ test('HTML declared as image/png is refused; too large, missing and two files ar
     ['missing', [{ name: 'caption', data: 'x' }], /required/],
     ['empty file input', [{ name: 'avatar', filename: '', contentType: 'application/octet-stream', data: '' }], /required/],
     ['a text value, not a file', [{ name: 'avatar', data: 'C:\\fakepath\\x.png' }], /required/],
-    ['two files', [{ name: 'avatar', filename: 'a.png', data: PNG }, { name: 'avatar', filename: 'b.png', data: PNG }], /one file/],
+    [
+      'two files',
+      [
+        { name: 'avatar', filename: 'a.png', data: PNG },
+        { name: 'avatar', filename: 'b.png', data: PNG },
+      ],
+      /one file/,
+    ],
   ];
   for (const [label, parts, msg] of rows) {
     const r = (await send(parts)) as { ok: boolean; errors: Record<string, string[]> };
@@ -70,7 +85,10 @@ test('a list of files: image/* by bytes (never SVG), text/plain by declared type
   assert.deepEqual(ok.attachments, ['p.jpg', 'n.txt']);
   const bad = (await send([{ name: 'avatar', filename: 'a.png', data: PNG }, svg])) as { errors: Record<string, string[]> };
   assert.match(bad.errors.attachments!.join(), /of type/);
-  const many = (await send([{ name: 'avatar', filename: 'a.png', data: PNG }, ...[1, 2, 3].map((i) => ({ name: 'attachments', filename: `${i}.jpg`, data: JPEG }))])) as {
+  const many = (await send([
+    { name: 'avatar', filename: 'a.png', data: PNG },
+    ...[1, 2, 3].map((i) => ({ name: 'attachments', filename: `${i}.jpg`, data: JPEG })),
+  ])) as {
     errors: Record<string, string[]>;
   };
   assert.match(many.errors.attachments!.join(), /at most 2/);
@@ -79,7 +97,11 @@ test('a list of files: image/* by bytes (never SVG), text/plain by declared type
 test('without the token field the upload is refused before the handler, and no byte of it is stored', async () => {
   const before = handled;
   const c = app.test();
-  const res = await c.post('/upload', { body: multipart([{ name: 'avatar', filename: 'a.png', data: PNG }]), headers: { 'content-type': MULTIPART_TYPE, accept: 'application/json' }, csrf: false });
+  const res = await c.post('/upload', {
+    body: multipart([{ name: 'avatar', filename: 'a.png', data: PNG }]),
+    headers: { 'content-type': MULTIPART_TYPE, accept: 'application/json' },
+    csrf: false,
+  });
   assert.equal(res.status, 403);
   assert.equal(res.json<{ error: { code: string } }>().error.code, 'CSRF_TOKEN_MISSING');
   assert.equal(handled, before, 'the handler ran');
@@ -89,7 +111,7 @@ test('without the token field the upload is refused before the handler, and no b
   assert.equal(handled, before + 1);
 });
 
-test('on a route exempt from the CSRF protection, the form checks an upload\'s token itself: it must come before the files', async () => {
+test("on a route exempt from the CSRF protection, the form checks an upload's token itself: it must come before the files", async () => {
   const exempt = createApp({ env: 'test', secretKey: 'forms-file-secret'.padEnd(40, 'x'), uploads: { tmpDir } });
   exempt.get('/token', () => ({ token: csrfToken() }));
   exempt.post(
@@ -104,8 +126,16 @@ test('on a route exempt from the CSRF protection, the form checks an upload\'s t
   const c = exempt.test();
   const token = (await c.get('/token')).json<{ token: string }>().token;
   const avatar: Part = { name: 'avatar', filename: 'me.png', data: PNG };
-  const first = await c.post('/upload', { body: multipart([{ name: 'csrf_token', data: token }, avatar]), headers: { 'content-type': MULTIPART_TYPE }, csrf: false });
+  const first = await c.post('/upload', {
+    body: multipart([{ name: 'csrf_token', data: token }, avatar]),
+    headers: { 'content-type': MULTIPART_TYPE },
+    csrf: false,
+  });
   assert.deepEqual(first.json(), { ok: true, csrfFailed: false });
-  const last = await c.post('/upload', { body: multipart([avatar, { name: 'csrf_token', data: token }]), headers: { 'content-type': MULTIPART_TYPE }, csrf: false });
+  const last = await c.post('/upload', {
+    body: multipart([avatar, { name: 'csrf_token', data: token }]),
+    headers: { 'content-type': MULTIPART_TYPE },
+    csrf: false,
+  });
   assert.deepEqual(last.json(), { ok: false, csrfFailed: true });
 });

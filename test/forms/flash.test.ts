@@ -54,7 +54,10 @@ test('getFlashedMessages in code: pops once; a second call in the same request r
   await c.post('/notes', { form: { title: 'A' } });
   const r = (await c.get('/api/flashes')).json<{ messages: string[]; again: [string, string][] }>();
   assert.deepEqual(r.messages, ['Saved “A”.', 'Second <message>']);
-  assert.deepEqual(r.again, [['success', 'Saved “A”.'], ['message', 'Second <message>']]);
+  assert.deepEqual(r.again, [
+    ['success', 'Saved “A”.'],
+    ['message', 'Second <message>'],
+  ]);
   assert.deepEqual((await c.get('/api/flashes')).json<{ messages: string[] }>().messages, []);
 });
 

@@ -141,7 +141,10 @@ test('a GET form (csrf: false) reads the query string; a POST form validated on 
   const r = (await c.get('/notes/new?title=x&color=red')).json<{ ok: boolean; csrfFailed: boolean }>();
   assert.equal(r.ok, false);
   assert.equal(r.csrfFailed, true);
-  assert.throws(() => defineForm({ q: f.string() }, { method: 'get' }), (e: Error & { code?: string }) => e.code === 'FORM_DEFINITION');
+  assert.throws(
+    () => defineForm({ q: f.string() }, { method: 'get' }),
+    (e: Error & { code?: string }) => e.code === 'FORM_DEFINITION',
+  );
 });
 
 test('form-level check: messages for fields or for the form, only when the fields are valid', async () => {
@@ -230,7 +233,11 @@ test('hostile submissions never throw: any names and values give a result (fuzz)
   });
   const c = app.test();
   const name = fc.oneof(fc.constantFrom('s', 'e', 'i', 'n', 'b', 'c', 'd', 'l', '__proto__', 'constructor', 'csrf_token'), fc.string({ maxLength: 8 }));
-  const value = fc.oneof(fc.string({ maxLength: 30 }), fc.string({ unit: 'grapheme', maxLength: 10 }), fc.constantFrom('1e999', '-0', 'NaN', '2024-02-30', '\u0000', '<script>', '"\'>'));
+  const value = fc.oneof(
+    fc.string({ maxLength: 30 }),
+    fc.string({ unit: 'grapheme', maxLength: 10 }),
+    fc.constantFrom('1e999', '-0', 'NaN', '2024-02-30', '\u0000', '<script>', '"\'>'),
+  );
   await fc.assert(
     fc.asyncProperty(fc.array(fc.tuple(name, value), { maxLength: 12 }), async (pairs) => {
       const body = new URLSearchParams(pairs).toString();

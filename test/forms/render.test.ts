@@ -77,10 +77,28 @@ for (const path of ['/by-hand', '/whole']) {
       assert.equal(attr(title, 'value'), h, 'the browser sees exactly what was sent');
       const body = els.find((e) => e.tagName === 'textarea')!;
       assert.equal(text(body), h);
-      assert.equal(attr(els.find((e) => attr(e, 'name') === 'n')!, 'value'), h);
-      assert.equal(attr(els.find((e) => attr(e, 'name') === 'password')!, 'value'), undefined, 'a password is never written back');
+      assert.equal(
+        attr(
+          els.find((e) => attr(e, 'name') === 'n')!,
+          'value',
+        ),
+        h,
+      );
+      assert.equal(
+        attr(
+          els.find((e) => attr(e, 'name') === 'password')!,
+          'value',
+        ),
+        undefined,
+        'a password is never written back',
+      );
       const select = els.find((e) => e.tagName === 'select')!;
-      assert.deepEqual(elements(select).filter((e) => e.tagName === 'option').map((o) => attr(o, 'value')), ['', 'red', 'green']);
+      assert.deepEqual(
+        elements(select)
+          .filter((e) => e.tagName === 'option')
+          .map((o) => attr(o, 'value')),
+        ['', 'red', 'green'],
+      );
     }
   });
 
@@ -162,14 +180,23 @@ test('render(): file fields make the form multipart; action is filtered as a URL
   const page = compileTemplate('{{ up.render(action=a) }}{{ s.render(action="/search") }}');
   const a2 = createApp({ env: 'test', secretKey: SECRET });
   a2.get('/', () => page.render({ up: upload.view(), s: search.view(), a: 'javascript:alert(1)' }));
-  return a2.test().get('/').then((res) => {
-    const els = elements(parse(res.text));
-    const forms = els.filter((e) => e.tagName === 'form');
-    assert.equal(attr(forms[0]!, 'enctype'), 'multipart/form-data');
-    assert.doesNotMatch(attr(forms[0]!, 'action')!, /javascript/);
-    assert.equal(attr(forms[1]!, 'method'), 'get');
-    assert.equal(attr(forms[1]!, 'action'), '/search');
-    assert.equal(elements(forms[1]!).filter((e) => attr(e, 'name') === 'csrf_token').length, 0);
-    assert.equal(attr(els.find((e) => attr(e, 'name') === 'doc')!, 'accept'), 'application/pdf');
-  });
+  return a2
+    .test()
+    .get('/')
+    .then((res) => {
+      const els = elements(parse(res.text));
+      const forms = els.filter((e) => e.tagName === 'form');
+      assert.equal(attr(forms[0]!, 'enctype'), 'multipart/form-data');
+      assert.doesNotMatch(attr(forms[0]!, 'action')!, /javascript/);
+      assert.equal(attr(forms[1]!, 'method'), 'get');
+      assert.equal(attr(forms[1]!, 'action'), '/search');
+      assert.equal(elements(forms[1]!).filter((e) => attr(e, 'name') === 'csrf_token').length, 0);
+      assert.equal(
+        attr(
+          els.find((e) => attr(e, 'name') === 'doc')!,
+          'accept',
+        ),
+        'application/pdf',
+      );
+    });
 });

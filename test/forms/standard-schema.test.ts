@@ -85,7 +85,15 @@ for (const lib of Object.keys(forms)) {
   test(`${lib}: without a valid token the schema is never asked (exempt route: the form checks)`, async () => {
     let calls = 0;
     const inner = lib === 'zod' ? zodSignup : valibotSignup;
-    const counting = { '~standard': { ...inner['~standard'], validate: (x: unknown) => { calls++; return inner['~standard'].validate(x); } } };
+    const counting = {
+      '~standard': {
+        ...inner['~standard'],
+        validate: (x: unknown) => {
+          calls++;
+          return inner['~standard'].validate(x);
+        },
+      },
+    };
     const form = defineForm(counting as typeof zodSignup, { fields: ['name'] });
     const a = createApp({ env: 'test', secretKey: SECRET });
     a.post('/x', async (req) => ({ ...(await form.validate(req)) }), { csrf: false });
@@ -101,7 +109,10 @@ test('zod: the JSON Schema draws the inputs (required, maxlength, type, min, sel
   assert.match(html('name'), /type="text"[^>]* required[^>]*minlength="2" maxlength="20"|required.*minlength="2".*maxlength="20"/);
   assert.match(html('email'), /type="email"/);
   assert.match(html('age'), /type="number"/);
-  assert.match(html('plan'), /^<select[^>]*required[^>]*><option value=""><\/option><option value="free">free<\/option><option value="pro">pro<\/option><\/select>$/);
+  assert.match(
+    html('plan'),
+    /^<select[^>]*required[^>]*><option value=""><\/option><option value="free">free<\/option><option value="pro">pro<\/option><\/select>$/,
+  );
   assert.match(html('tags'), /type="text"/);
   assert.doesNotMatch(html('news'), /required/);
 });
@@ -112,7 +123,17 @@ test('per-field schemas mix with built-in fields; a throwing schema is a message
     age: z.coerce.number().int().min(18),
     color: v.picklist(['red', 'green']),
     nick: f.schema(z.string().max(3).optional()),
-    boom: f.schema({ '~standard': { version: 1, vendor: 'test', validate: () => { throw new Error('library bug'); } } }).optional(),
+    boom: f
+      .schema({
+        '~standard': {
+          version: 1,
+          vendor: 'test',
+          validate: () => {
+            throw new Error('library bug');
+          },
+        },
+      })
+      .optional(),
   });
   const a = createApp({ env: 'test', secretKey: SECRET });
   a.post('/mix', async (req) => ({ ...(await form.validate(req)) }));

@@ -50,7 +50,11 @@ function onlyText(el: P5Node, html: string): string {
 
 /** The single attribute an element must carry. */
 function onlyAttr(el: P5Node, name: string, html: string): string {
-  assert.deepEqual(el.attrs?.map((a) => a.name), [name], `attributes of ${JSON.stringify(html)}`);
+  assert.deepEqual(
+    el.attrs?.map((a) => a.name),
+    [name],
+    `attributes of ${JSON.stringify(html)}`,
+  );
   assert.equal((el.childNodes ?? []).length, 0, `children appeared from ${JSON.stringify(html)}`);
   return el.attrs![0]!.value;
 }
@@ -64,10 +68,67 @@ function htmlNewlines(s: string): string {
 
 // Pieces that end or change HTML, JS, CSS and URL contexts.
 const SPECIAL = [
-  '<', '>', '&', '"', "'", '`', '=', '/', '\\', ' ', '\t', '\n', '\r', '\f', '\0', '\x7f', '\u2028', '\u2029', '\u00a0',
-  '</script', '</SCRIPT ', '</style>', '<!--', '-->', '<script>', '<img src=x onerror=alert(1)>', '&amp;', '&lt', '&#0;',
-  '&#x3c;', '${', '}', '*/', '/*', '//', '\\u0000', '\\', '@import', 'url(', ')', ';', '{', ':', 'javascript:', 'é',
-  '\u{1F600}', '\ud800', '\udfff', '\ufeff', '\u200b', '--', '(?:', '[', ']', '$', '^', '.', '*', '+', '?', '|',
+  '<',
+  '>',
+  '&',
+  '"',
+  "'",
+  '`',
+  '=',
+  '/',
+  '\\',
+  ' ',
+  '\t',
+  '\n',
+  '\r',
+  '\f',
+  '\0',
+  '\x7f',
+  '\u2028',
+  '\u2029',
+  '\u00a0',
+  '</script',
+  '</SCRIPT ',
+  '</style>',
+  '<!--',
+  '-->',
+  '<script>',
+  '<img src=x onerror=alert(1)>',
+  '&amp;',
+  '&lt',
+  '&#0;',
+  '&#x3c;',
+  '${',
+  '}',
+  '*/',
+  '/*',
+  '//',
+  '\\u0000',
+  '\\',
+  '@import',
+  'url(',
+  ')',
+  ';',
+  '{',
+  ':',
+  'javascript:',
+  'é',
+  '\u{1F600}',
+  '\ud800',
+  '\udfff',
+  '\ufeff',
+  '\u200b',
+  '--',
+  '(?:',
+  '[',
+  ']',
+  '$',
+  '^',
+  '.',
+  '*',
+  '+',
+  '?',
+  '|',
 ];
 const input = fc.oneof(anyString(60), piecesOf(SPECIAL, 20), fc.string({ unit: 'grapheme', maxLength: 30 }));
 const wellFormedInput = input.filter(isWellFormed);
@@ -231,7 +292,7 @@ function decodeCSSString(raw: string, quote: string): string {
     .replace(/\0/g, '\ufffd')
     .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
   let out = '';
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     const c = s[i]!;
     if (c === quote) throw new Error(`the CSS string ends early at ${i}: ${JSON.stringify(raw)}`);
     if (c === '\n') throw new Error(`a newline breaks the CSS string at ${i}: ${JSON.stringify(raw)}`);
@@ -310,9 +371,50 @@ test('escapeCSSURL: the output is one unquoted url() token', () => {
 // ---- URL contexts ----------------------------------------------------------------------------
 
 const URL_PIECES = [
-  'javascript', 'JaVaScRiPt', 'vbscript', 'data', 'http', 'https', 'mailto', 'file', ':', '//', '/', '\\', 'example.com', '?', '#',
-  '%', '%0a', '%3a', '&', '=', ' ', '\t', '\n', '\r', '\0', '\x01', '\x7f', '"', "'", '<', '>', '`', 'é', '\u00a0', '\ufeff',
-  '\u{1F600}', '@', 'a', '1', '.', '..', '+', '-', 'alert(1)',
+  'javascript',
+  'JaVaScRiPt',
+  'vbscript',
+  'data',
+  'http',
+  'https',
+  'mailto',
+  'file',
+  ':',
+  '//',
+  '/',
+  '\\',
+  'example.com',
+  '?',
+  '#',
+  '%',
+  '%0a',
+  '%3a',
+  '&',
+  '=',
+  ' ',
+  '\t',
+  '\n',
+  '\r',
+  '\0',
+  '\x01',
+  '\x7f',
+  '"',
+  "'",
+  '<',
+  '>',
+  '`',
+  'é',
+  '\u00a0',
+  '\ufeff',
+  '\u{1F600}',
+  '@',
+  'a',
+  '1',
+  '.',
+  '..',
+  '+',
+  '-',
+  'alert(1)',
 ];
 const urlInput = fc.oneof(piecesOf(URL_PIECES, 16), input);
 const BASE = 'https://example.com/dir/page';
@@ -379,14 +481,29 @@ test('escapers that share a string name (stringEscaper) write the same text for 
 test('join written for HTML (FilterDef.html) gives what escaping the joined value gives', () => {
   const { fn, html } = FILTERS.join;
   assert.ok(html !== undefined);
-  const item = fc.oneof(input, fc.integer(), fc.double(), fc.constant(null), fc.constant(undefined), fc.boolean(), input.map((s) => Markup.unsafeTrust(s)));
+  const item = fc.oneof(
+    input,
+    fc.integer(),
+    fc.double(),
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.boolean(),
+    input.map((s) => Markup.unsafeTrust(s)),
+  );
   check(
-    fc.property(fc.array(item, { maxLength: 6 }), fc.oneof(input, input.map((s) => Markup.unsafeTrust(s))), (items, d) => {
-      for (const name of ['text', 'attr'] as const) {
-        const e = ESCAPERS[name];
-        assert.equal(html(e, items, d), e(fn(items, d)), `${name}: ${JSON.stringify(items)} joined by ${JSON.stringify(String(d))}`);
-        assert.equal(html(e, items), e(fn(items)));
-      }
-    }),
+    fc.property(
+      fc.array(item, { maxLength: 6 }),
+      fc.oneof(
+        input,
+        input.map((s) => Markup.unsafeTrust(s)),
+      ),
+      (items, d) => {
+        for (const name of ['text', 'attr'] as const) {
+          const e = ESCAPERS[name];
+          assert.equal(html(e, items, d), e(fn(items, d)), `${name}: ${JSON.stringify(items)} joined by ${JSON.stringify(String(d))}`);
+          assert.equal(html(e, items), e(fn(items)));
+        }
+      },
+    ),
   );
 });

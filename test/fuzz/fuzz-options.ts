@@ -28,10 +28,7 @@ function intFromEnv(name: string, fallback: number): number {
  * Runs a property with the shared seed and run count. `scale` multiplies the run count
  * for cheap properties (or divides it, below 1, for expensive ones).
  */
-export function check<Ts>(
-  property: fc.IProperty<Ts> | fc.IAsyncProperty<Ts>,
-  opts: { scale?: number; params?: fc.Parameters<Ts> } = {},
-): Promise<void> | void {
+export function check<Ts>(property: fc.IProperty<Ts> | fc.IAsyncProperty<Ts>, opts: { scale?: number; params?: fc.Parameters<Ts> } = {}): Promise<void> | void {
   const numRuns = Math.max(10, Math.round(FUZZ_RUNS * (opts.scale ?? 1)));
   // FUZZ_NO_SHRINK=1 reports the first failing case as found, before shrinking: useful when
   // one failure leaves state behind that makes every smaller case fail too.
@@ -58,8 +55,7 @@ export const piecesOf = (pieces: readonly string[], maxLength = 24): fc.Arbitrar
 /** RFC 9110 token characters. */
 export const TCHARS = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 /** A non-empty RFC 9110 token. */
-export const token = (maxLength = 16): fc.Arbitrary<string> =>
-  fc.string({ unit: fc.constantFrom(...TCHARS), minLength: 1, maxLength });
+export const token = (maxLength = 16): fc.Arbitrary<string> => fc.string({ unit: fc.constantFrom(...TCHARS), minLength: 1, maxLength });
 
 /** Snapshot of Object.prototype's own keys, to detect pollution. */
 export function prototypeKeys(): string {

@@ -8,7 +8,34 @@ import { createApp, HttpError } from '../../src/index.js';
 import { parseJSONBody, DEFAULT_MAX_DEPTH } from '../../src/http/json-body.js';
 import { anyString, check, piecesOf, prototypeKeys } from './fuzz-options.js';
 
-const HOSTILE = ['{', '}', '[', ']', '"', ':', ',', '\\', '\\u', '\\u00', '0', '-', '1e', '.5', 'true', 'nul', 'null', ' ', '\n', '"__proto__"', '"constructor"', '"prototype"', '\ud800', 'é', '\0', '\x7f'];
+const HOSTILE = [
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  ':',
+  ',',
+  '\\',
+  '\\u',
+  '\\u00',
+  '0',
+  '-',
+  '1e',
+  '.5',
+  'true',
+  'nul',
+  'null',
+  ' ',
+  '\n',
+  '"__proto__"',
+  '"constructor"',
+  '"prototype"',
+  '\ud800',
+  'é',
+  '\0',
+  '\x7f',
+];
 
 /** Calls parseJSONBody; returns the value or the BODY_MALFORMED error; fails on anything else. */
 function parseOrMalformed(text: string, maxDepth?: number): { ok: true; value: unknown } | { ok: false; err: HttpError } {
@@ -117,21 +144,14 @@ test('parseJSONBody: a very deep body is refused quickly and without a stack ove
 
 /** Writes some characters of a key as \uXXXX escapes, which decode to the same key. */
 const disguisedKey = (key: string) =>
-  fc.array(fc.boolean(), { minLength: key.length, maxLength: key.length }).map((flags) =>
-    [...key].map((c, i) => (flags[i] ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c)).join(''),
-  );
+  fc
+    .array(fc.boolean(), { minLength: key.length, maxLength: key.length })
+    .map((flags) => [...key].map((c, i) => (flags[i] ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c)).join(''));
 
 test('parseJSONBody: __proto__ and constructor.prototype keys never pollute, however they are spelled', () => {
   const before = prototypeKeys();
   const attack = fc
-    .tuple(
-      disguisedKey('__proto__'),
-      disguisedKey('constructor'),
-      disguisedKey('prototype'),
-      fc.constantFrom('proto', 'ctor', 'both'),
-      fc.nat(4),
-      plainJSON,
-    )
+    .tuple(disguisedKey('__proto__'), disguisedKey('constructor'), disguisedKey('prototype'), fc.constantFrom('proto', 'ctor', 'both'), fc.nat(4), plainJSON)
     .map(([proto, ctor, prot, kind, depth, filler]) => {
       const payload = `{"polluted":"yes","toString":1}`;
       let inner =

@@ -10,8 +10,31 @@ const PARAM_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 
 // Pieces of real and broken Content-Type headers, so the random strings often come close.
 const HOSTILE = [
-  'text', 'application', 'json', 'multipart', 'form-data', '/', ';', '=', '"', '\\', ' ', '\t', ',',
-  'charset', 'boundary', 'utf-8', '+json', '\0', '\r\n', 'é', '\u{1F600}', '\ud800', '*', '()', '<>',
+  'text',
+  'application',
+  'json',
+  'multipart',
+  'form-data',
+  '/',
+  ';',
+  '=',
+  '"',
+  '\\',
+  ' ',
+  '\t',
+  ',',
+  'charset',
+  'boundary',
+  'utf-8',
+  '+json',
+  '\0',
+  '\r\n',
+  'é',
+  '\u{1F600}',
+  '\ud800',
+  '*',
+  '()',
+  '<>',
 ];
 
 /** A header value from arbitrary strings or hostile pieces. */
@@ -101,11 +124,7 @@ test('parseMediaType round-trips generated valid headers', () => {
       assert.equal(mt!.essence, `${h.type}/${h.subtype}`.toLowerCase());
       assert.equal(mt!.type, h.type.toLowerCase());
       assert.equal(mt!.subtype, h.subtype.toLowerCase());
-      assert.deepEqual(
-        Object.keys(mt!.params).sort(),
-        h.params.map((p) => p.name.toLowerCase()).sort(),
-        `parameter names of ${JSON.stringify(text)}`,
-      );
+      assert.deepEqual(Object.keys(mt!.params).sort(), h.params.map((p) => p.name.toLowerCase()).sort(), `parameter names of ${JSON.stringify(text)}`);
       for (const p of h.params) assert.equal(mt!.params[p.name.toLowerCase()], p.v.value, `value of ${p.name} in ${JSON.stringify(text)}`);
     }),
     { scale: 3 },

@@ -99,11 +99,30 @@ test('generated multipart bodies round-trip: every field and file comes back exa
   );
 });
 
-const DAMAGE = ['\r\n', '\r', '\n', '--', '"', ';', '=', 'Content-Disposition: form-data; name="x"\r\n\r\n', 'filename="', '\0', 'é', '\r\n\r\n', '--\r\n', ' '];
+const DAMAGE = [
+  '\r\n',
+  '\r',
+  '\n',
+  '--',
+  '"',
+  ';',
+  '=',
+  'Content-Disposition: form-data; name="x"\r\n\r\n',
+  'filename="',
+  '\0',
+  'é',
+  '\r\n\r\n',
+  '--\r\n',
+  ' ',
+];
 
 test('damaged multipart bodies and bad boundaries: a result or a 400/413/415, never a 500, no temporary file left', async () => {
   const damaged = fc
-    .tuple(boundary, fc.array(part, { maxLength: 5 }), fc.array(fc.tuple(fc.nat(), fc.constantFrom('delete', 'insert', 'replace', 'truncate'), fc.constantFrom(...DAMAGE)), { maxLength: 4 }))
+    .tuple(
+      boundary,
+      fc.array(part, { maxLength: 5 }),
+      fc.array(fc.tuple(fc.nat(), fc.constantFrom('delete', 'insert', 'replace', 'truncate'), fc.constantFrom(...DAMAGE)), { maxLength: 4 }),
+    )
     .map(([b, parts, edits]) => {
       let s = encode(b, parts as Part[]).toString('latin1');
       for (const [at, op, piece] of edits) {
@@ -142,7 +161,12 @@ test('damaged multipart bodies and bad boundaries: a result or a 400/413/415, ne
 test('random bytes and hostile pieces as a multipart body: never a 500, no temporary file left', async () => {
   await check(
     fc.asyncProperty(
-      fc.oneof(anyString(200).map((s) => Buffer.from(s)), piecesOf(['--b', '\r\n', 'Content-Disposition: form-data; name="f"; filename="x"', '\r\n\r\n', 'data', '--b--', '--', '"'], 30).map((s) => Buffer.from(s))),
+      fc.oneof(
+        anyString(200).map((s) => Buffer.from(s)),
+        piecesOf(['--b', '\r\n', 'Content-Disposition: form-data; name="f"; filename="x"', '\r\n\r\n', 'data', '--b--', '--', '"'], 30).map((s) =>
+          Buffer.from(s),
+        ),
+      ),
       async (body) => {
         await post(body, 'multipart/form-data; boundary=b');
       },
@@ -153,20 +177,24 @@ test('random bytes and hostile pieces as a multipart body: never a 500, no tempo
 
 test('limits: too many files, fields or parts, a file or field too large → 413, no temporary file left', async () => {
   await check(
-    fc.asyncProperty(
-      fc.constantFrom('files', 'fields', 'parts', 'fileSize', 'fieldSize'),
-      fc.integer({ min: 1, max: 3 }),
-      async (which, extra) => {
-        const parts: Part[] = [];
-        if (which === 'files') for (let i = 0; i < 4 + extra; i++) parts.push({ kind: 'file', name: `f${i}`, filename: `f${i}.txt`, type: 'text/plain', data: Buffer.from('x') });
-        if (which === 'fields') for (let i = 0; i < 8 + extra; i++) parts.push({ kind: 'field', name: `a${i}`, value: 'v' });
-        if (which === 'parts') for (let i = 0; i < 12 + extra; i++) parts.push(i % 3 === 0 ? { kind: 'file', name: `f${i}`, filename: 'x', type: 'text/plain', data: Buffer.from('x') } : { kind: 'field', name: `a${i}`, value: 'v' });
-        if (which === 'fileSize') parts.push({ kind: 'file', name: 'f', filename: 'big.bin', type: 'application/octet-stream', data: Buffer.alloc(4096 + extra, 1) });
-        if (which === 'fieldSize') parts.push({ kind: 'field', name: 'a', value: 'v'.repeat(512 + extra) });
-        const res = await post(encode('bnd', parts), 'multipart/form-data; boundary=bnd');
-        assert.equal(res.status, 413, `${which}+${extra}: ${res.text.slice(0, 200)}`);
-      },
-    ),
+    fc.asyncProperty(fc.constantFrom('files', 'fields', 'parts', 'fileSize', 'fieldSize'), fc.integer({ min: 1, max: 3 }), async (which, extra) => {
+      const parts: Part[] = [];
+      if (which === 'files')
+        for (let i = 0; i < 4 + extra; i++) parts.push({ kind: 'file', name: `f${i}`, filename: `f${i}.txt`, type: 'text/plain', data: Buffer.from('x') });
+      if (which === 'fields') for (let i = 0; i < 8 + extra; i++) parts.push({ kind: 'field', name: `a${i}`, value: 'v' });
+      if (which === 'parts')
+        for (let i = 0; i < 12 + extra; i++)
+          parts.push(
+            i % 3 === 0
+              ? { kind: 'file', name: `f${i}`, filename: 'x', type: 'text/plain', data: Buffer.from('x') }
+              : { kind: 'field', name: `a${i}`, value: 'v' },
+          );
+      if (which === 'fileSize')
+        parts.push({ kind: 'file', name: 'f', filename: 'big.bin', type: 'application/octet-stream', data: Buffer.alloc(4096 + extra, 1) });
+      if (which === 'fieldSize') parts.push({ kind: 'field', name: 'a', value: 'v'.repeat(512 + extra) });
+      const res = await post(encode('bnd', parts), 'multipart/form-data; boundary=bnd');
+      assert.equal(res.status, 413, `${which}+${extra}: ${res.text.slice(0, 200)}`);
+    }),
     { scale: 0.2 },
   );
 });

@@ -22,11 +22,9 @@ function sessionApp(store: 'cookie' | 'memory') {
     },
     { csrf: false },
   );
-  app.post(
-    '/keys',
-    async (req) => ({ keys: Object.keys(await req.session.toObject()), proto: await req.session.get('__proto__') !== undefined }),
-    { csrf: false },
-  );
+  app.post('/keys', async (req) => ({ keys: Object.keys(await req.session.toObject()), proto: (await req.session.get('__proto__')) !== undefined }), {
+    csrf: false,
+  });
   return app;
 }
 
@@ -97,7 +95,11 @@ test('cookie store: a correctly signed cookie with a hostile payload is served (
     fc.asyncProperty(payloadJSON, fc.boolean(), async (json, raw) => {
       const payload = raw ? json : Buffer.from(json).toString('base64url');
       const cookie = `session=${signer.sign(payload)}`;
-      for (const [method, path] of [['GET', '/read'], ['POST', '/keys'], ['POST', '/inc']] as const) {
+      for (const [method, path] of [
+        ['GET', '/read'],
+        ['POST', '/keys'],
+        ['POST', '/inc'],
+      ] as const) {
         const r = await app.test().request(method, path, { headers: { cookie } });
         assert.equal(r.status, 200, `${method} ${path} with signed ${JSON.stringify(json)} → ${r.status} ${r.text.slice(0, 200)}`);
       }

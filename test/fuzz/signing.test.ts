@@ -75,12 +75,17 @@ test('a truncated token is refused', () => {
 
 test('a token with anything added before or after is refused', () => {
   check(
-    fc.property(payload, fc.string({ minLength: 1, maxLength: 8 }), fc.string({ unit: fc.constantFrom(...B64URL, '='), minLength: 1, maxLength: 4 }), (p, junk, b64) => {
-      const token = signer.sign(p, NOW);
-      refused(token + junk, 'extended token');
-      refused(token + b64, 'token extended with base64 characters');
-      refused(junk + token, 'token with a prefix');
-    }),
+    fc.property(
+      payload,
+      fc.string({ minLength: 1, maxLength: 8 }),
+      fc.string({ unit: fc.constantFrom(...B64URL, '='), minLength: 1, maxLength: 4 }),
+      (p, junk, b64) => {
+        const token = signer.sign(p, NOW);
+        refused(token + junk, 'extended token');
+        refused(token + b64, 'token extended with base64 characters');
+        refused(junk + token, 'token with a prefix');
+      },
+    ),
     { scale: 3 },
   );
 });
@@ -103,10 +108,16 @@ test('a token from another key, or for another purpose, is refused; rotation kee
 
 test('unsign never throws on arbitrary input', () => {
   check(
-    fc.property(fc.oneof(anyString(120), fc.constant(signer.sign('x', NOW)).chain((t) => fc.string().map((s) => t.replace('.', s)))), (t) => {
-      const r = signer.unsign(t, { now: NOW });
-      assert.equal(typeof r.ok, 'boolean');
-    }),
+    fc.property(
+      fc.oneof(
+        anyString(120),
+        fc.constant(signer.sign('x', NOW)).chain((t) => fc.string().map((s) => t.replace('.', s))),
+      ),
+      (t) => {
+        const r = signer.unsign(t, { now: NOW });
+        assert.equal(typeof r.ok, 'boolean');
+      },
+    ),
     { scale: 3 },
   );
 });

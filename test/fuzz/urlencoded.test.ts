@@ -8,7 +8,29 @@ import { parseUrlencoded } from '../../src/http/params.js';
 import { anyString, check, isWellFormed, piecesOf, prototypeKeys, unicodeString } from './fuzz-options.js';
 
 const DANGEROUS_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'];
-const HOSTILE = ['&', '=', '%', '%2', '%zz', '%00', '%C3', '%C3%A9', '%ED%A0%80', '+', ';', ' ', '__proto__', 'constructor', 'prototype', '[', ']', '.', 'a', '\ud800', '\u{1F600}'];
+const HOSTILE = [
+  '&',
+  '=',
+  '%',
+  '%2',
+  '%zz',
+  '%00',
+  '%C3',
+  '%C3%A9',
+  '%ED%A0%80',
+  '+',
+  ';',
+  ' ',
+  '__proto__',
+  'constructor',
+  'prototype',
+  '[',
+  ']',
+  '.',
+  'a',
+  '\ud800',
+  '\u{1F600}',
+];
 
 test('parseUrlencoded never throws, whatever the text', () => {
   check(
@@ -29,7 +51,11 @@ test('parseUrlencoded never throws, whatever the text', () => {
 test('__proto__, constructor and friends are plain keys and never pollute a prototype', () => {
   const before = prototypeKeys();
   const pair = fc.tuple(
-    fc.oneof(fc.constantFrom(...DANGEROUS_KEYS), fc.constantFrom(...DANGEROUS_KEYS).map((k) => `${k}[polluted]`), fc.string({ maxLength: 6 })),
+    fc.oneof(
+      fc.constantFrom(...DANGEROUS_KEYS),
+      fc.constantFrom(...DANGEROUS_KEYS).map((k) => `${k}[polluted]`),
+      fc.string({ maxLength: 6 }),
+    ),
     fc.oneof(fc.constant('polluted'), fc.string({ maxLength: 6 })),
   );
   check(
@@ -61,7 +87,11 @@ test('generated pairs round-trip through URLSearchParams encoding', () => {
       const keys = [...new Set(pairs.map(([k]) => k))];
       assert.deepEqual(p.keys().slice().sort(), keys.slice().sort());
       for (const k of keys) {
-        assert.deepEqual(p.getAll(k), pairs.filter(([key]) => key === k).map(([, v]) => v), `values of ${JSON.stringify(k)}`);
+        assert.deepEqual(
+          p.getAll(k),
+          pairs.filter(([key]) => key === k).map(([, v]) => v),
+          `values of ${JSON.stringify(k)}`,
+        );
       }
     }),
     { scale: 3 },

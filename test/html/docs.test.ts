@@ -18,7 +18,10 @@ test('every html tag example in docs/templates.md gives the output shown', () =>
   for (let i = 0; i + 1 < blocks.length; i++) {
     const b = blocks[i]!;
     if (b.lang !== 'ts' || blocks[i + 1]!.lang !== 'html') continue;
-    const lines = b.body.trimEnd().split('\n').filter((l) => !l.startsWith('import '));
+    const lines = b.body
+      .trimEnd()
+      .split('\n')
+      .filter((l) => !l.startsWith('import '));
     const last = lines.pop()!;
     const run = new Function('html', 'Markup', `${lines.join('\n')}\nreturn ${last};`) as (h: typeof html, m: typeof Markup) => unknown;
     assert.equal(String(run(html, Markup)), blocks[i + 1]!.body.trimEnd(), `example ${checked + 1}:\n${b.body}`);

@@ -26,7 +26,7 @@ export function viaTag(template: string, ...values: unknown[]): string {
 
 const shared = CONTEXTS.filter((c) => !c.templateOnly);
 
-describe('the shared table: html gives the template engine\'s output', () => {
+describe("the shared table: html gives the template engine's output", () => {
   test('every context × every payload', () => {
     let n = 0;
     for (const ctx of shared) {
@@ -116,7 +116,10 @@ describe('only template objects are markup', () => {
   ];
   for (const [what, fake] of fakes) {
     test(`refused: ${what}`, () => {
-      assert.throws(() => (html as (...a: unknown[]) => Markup)(fake, 'x'), (e: unknown) => e instanceof TypeError && /must be used as a tag/.test(e.message));
+      assert.throws(
+        () => (html as (...a: unknown[]) => Markup)(fake, 'x'),
+        (e: unknown) => e instanceof TypeError && /must be used as a tag/.test(e.message),
+      );
     });
   }
 
@@ -132,7 +135,12 @@ describe('compile errors', () => {
     ['a value as an attribute name', () => html`<input ${'disabled'}>`, 'TEMPLATE_VALUE_IN_TAG', /value \$\{…\} number 1/],
     ['a value inside an attribute name', () => html`<p data-${'x'}="1"></p>`, 'TEMPLATE_PARTIAL_NAME', /number 1/],
     ['a value in an end tag', () => html`<p></p ${'x'}>`, 'TEMPLATE_VALUE_IN_TAG', /number 1/],
-    ['a dynamic script type', () => html`<script type="${'module'}"></script>`, 'TEMPLATE_DYNAMIC_SCRIPT_TYPE', /before the first value, near "<script type=\\""/],
+    [
+      'a dynamic script type',
+      () => html`<script type="${'module'}"></script>`,
+      'TEMPLATE_DYNAMIC_SCRIPT_TYPE',
+      /before the first value, near "<script type=\\""/,
+    ],
     ['a quote in a value Palisade quotes', () => html`<p title=${1}x"y>`, 'TEMPLATE_UNQUOTED_VALUE', /static text after value 1, near "x\\"y>"/],
   ];
   for (const [what, run, code, reason] of cases) {
@@ -162,8 +170,20 @@ describe('compile errors', () => {
 
   test('the error is raised on every use, from the per-site cache (analysed once)', () => {
     const f = (): unknown => html`<p title="${1}>`;
-    const first = (() => { try { f(); } catch (e) { return e; } })();
-    const second = (() => { try { f(); } catch (e) { return e; } })();
+    const first = (() => {
+      try {
+        f();
+      } catch (e) {
+        return e;
+      }
+    })();
+    const second = (() => {
+      try {
+        f();
+      } catch (e) {
+        return e;
+      }
+    })();
     assert.ok(first instanceof TemplateError);
     assert.equal(second, first);
   });

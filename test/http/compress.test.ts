@@ -53,7 +53,10 @@ test('Accept-Encoding: weights, wildcards, identity, aliases', () => {
 });
 
 test('the compress setting: defaults, true, false, and refused values', () => {
-  assert.deepEqual({ ...resolveCompress(undefined) }, { responses: false, static: true, threshold: 1024, encodings: ['br', 'gzip'], brotliQuality: 4, gzipLevel: 6 });
+  assert.deepEqual(
+    { ...resolveCompress(undefined) },
+    { responses: false, static: true, threshold: 1024, encodings: ['br', 'gzip'], brotliQuality: 4, gzipLevel: 6 },
+  );
   assert.equal(resolveCompress(true).responses, true);
   assert.equal(resolveCompress(false).static, false);
   for (const bad of [{ level: 3 }, { encodings: ['deflate'] }, { brotliQuality: 12 }, { threshold: -1 }, { responses: 'yes' }, 'on']) {
@@ -78,16 +81,18 @@ function makeApp(opts: AppOptions = {}): App {
   app.get('/off', () => TEXT, { compress: false });
   app.get('/on', () => TEXT, { compress: true });
   app.get('/empty', () => new Response(null, { status: 204 }));
-  app.get('/stream', () =>
-    new Response(
-      (async function* () {
-        for (let i = 0; i < 3; i++) {
-          yield Buffer.from(`chunk ${i} `.repeat(300));
-          await sleep(300);
-        }
-      })(),
-      { headers: { 'content-type': 'text/plain; charset=utf-8' } },
-    ),
+  app.get(
+    '/stream',
+    () =>
+      new Response(
+        (async function* () {
+          for (let i = 0; i < 3; i++) {
+            yield Buffer.from(`chunk ${i} `.repeat(300));
+            await sleep(300);
+          }
+        })(),
+        { headers: { 'content-type': 'text/plain; charset=utf-8' } },
+      ),
   );
   app.get('/download', (req) => sendFile(req, join(staticDir, 'app.js'), { precompressed: ['gzip'] }));
   app.get('/events', () =>
@@ -149,7 +154,10 @@ after(async () => {
 });
 
 test('a page, text and JSON are compressed with the best coding the client accepts', async () => {
-  for (const [path, body] of [['/page', PAGE], ['/text', TEXT]] as const) {
+  for (const [path, body] of [
+    ['/page', PAGE],
+    ['/text', TEXT],
+  ] as const) {
     const br = await get(on.url, path, { 'accept-encoding': 'gzip, deflate, br' });
     assert.equal(br.headers['content-encoding'], 'br', path);
     assert.equal(br.headers['vary'], 'Accept-Encoding');
@@ -304,7 +312,11 @@ test('attacks that hold: a sibling asked for by name, hostile Accept-Encoding, t
   assert.equal((await get(def.url, '/static/app.js', { 'accept-encoding': 'br;q=1.0001, gzip' })).text, 'console.log("the gz sibling");');
   assert.equal((await get(def.url, '/static/app.js', { 'accept-encoding': 'br;q=0, gzip;q=0, *;q=1' })).headers['content-encoding'], undefined);
   assert.equal((await get(def.url, '/static/plain.txt', { 'accept-encoding': '*;q=0, identity;q=1' })).headers['content-encoding'], undefined);
-  assert.equal((await get(def.url, '/static/app.js', { 'accept-encoding': 'x'.repeat(2000) + ', br' })).headers['content-encoding'], undefined, 'an overlong header is read as none');
+  assert.equal(
+    (await get(def.url, '/static/app.js', { 'accept-encoding': 'x'.repeat(2000) + ', br' })).headers['content-encoding'],
+    undefined,
+    'an overlong header is read as none',
+  );
   // Paths to a sibling outside the folder, or hidden in an encoding.
   for (const path of ['/static/..%2fapp.js.br', '/static/app.js%00.br', '/static/.%2e/app.js', '/static/app.js.br%2f']) {
     assert.equal((await get(def.url, path, { 'accept-encoding': 'br' })).status, 404, path);

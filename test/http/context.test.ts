@@ -13,14 +13,23 @@ const name = (): unknown => currentScope()?.request;
 test('the scope is current in the synchronous part and gone after it', () => {
   assert.equal(name(), undefined);
   assert.equal(runInScope(scopeOf('a'), name), 'a');
-  assert.equal(runInScope(scopeOf('a'), (x: number, y: string) => `${String(name())}${x}${y}`, 1, 'b'), 'a1b');
+  assert.equal(
+    runInScope(scopeOf('a'), (x: number, y: string) => `${String(name())}${x}${y}`, 1, 'b'),
+    'a1b',
+  );
   assert.equal(name(), undefined);
 });
 
 test('nested scopes and a throwing function restore the outer scope', () => {
   runInScope(scopeOf('outer'), () => {
     assert.equal(runInScope(scopeOf('inner'), name), 'inner');
-    assert.throws(() => runInScope(scopeOf('boom'), () => { throw new Error('x'); }), /x/);
+    assert.throws(
+      () =>
+        runInScope(scopeOf('boom'), () => {
+          throw new Error('x');
+        }),
+      /x/,
+    );
     assert.equal(name(), 'outer');
   });
   assert.equal(name(), undefined);
@@ -32,32 +41,90 @@ const later = (schedule: (cb: () => void) => void): Promise<unknown> => new Prom
 // Every way a request's code continues after its synchronous part, each run for two
 // interleaved scopes: each continuation must see its own scope, never the other's.
 const continuations: [string, () => Promise<unknown>][] = [
-  ['await a timer', async () => { await sleep(5); return name(); }],
-  ['several awaits', async () => { await sleep(3); await null; await sleep(1); return name(); }],
+  [
+    'await a timer',
+    async () => {
+      await sleep(5);
+      return name();
+    },
+  ],
+  [
+    'several awaits',
+    async () => {
+      await sleep(3);
+      await null;
+      await sleep(1);
+      return name();
+    },
+  ],
   ['.then callback', () => sleep(4).then(() => name())],
-  ['Promise.all', async () => { await Promise.all([sleep(2), sleep(6)]); return name(); }],
-  ['a thenable', async () => { await { then: (ok: (v: unknown) => void) => setTimeout(() => ok(1), 3) }; return name(); }],
-  ['an async generator', async () => {
-    async function* gen() { for (let i = 0; i < 3; i++) { await sleep(1); yield name(); } }
-    const seen: unknown[] = [];
-    for await (const v of gen()) seen.push(v);
-    return new Set(seen).size === 1 ? seen[0] : seen;
-  }],
-  ['a promise made before the request, awaited in it', (() => {
-    const shared = sleep(8);
-    return async () => { await shared; return name(); };
-  })()],
+  [
+    'Promise.all',
+    async () => {
+      await Promise.all([sleep(2), sleep(6)]);
+      return name();
+    },
+  ],
+  [
+    'a thenable',
+    async () => {
+      await { then: (ok: (v: unknown) => void) => setTimeout(() => ok(1), 3) };
+      return name();
+    },
+  ],
+  [
+    'an async generator',
+    async () => {
+      async function* gen() {
+        for (let i = 0; i < 3; i++) {
+          await sleep(1);
+          yield name();
+        }
+      }
+      const seen: unknown[] = [];
+      for await (const v of gen()) seen.push(v);
+      return new Set(seen).size === 1 ? seen[0] : seen;
+    },
+  ],
+  [
+    'a promise made before the request, awaited in it',
+    (() => {
+      const shared = sleep(8);
+      return async () => {
+        await shared;
+        return name();
+      };
+    })(),
+  ],
   ['setTimeout', () => later((cb) => setTimeout(cb, 3))],
-  ['setInterval', () => later((cb) => { const t = setInterval(() => { clearInterval(t); cb(); }, 2); })],
+  [
+    'setInterval',
+    () =>
+      later((cb) => {
+        const t = setInterval(() => {
+          clearInterval(t);
+          cb();
+        }, 2);
+      }),
+  ],
   ['setImmediate', () => later((cb) => setImmediate(cb))],
   ['queueMicrotask', () => later((cb) => queueMicrotask(cb))],
   ['process.nextTick', () => later((cb) => process.nextTick(cb))],
-  ['an event listener, the event emitted from a timer', () => {
-    const e = new EventEmitter();
-    setTimeout(() => e.emit('done'), 3);
-    return later((cb) => e.once('done', cb));
-  }],
-  ['a callback-style API', () => later((cb) => { setTimeout(() => cb(), 2); })],
+  [
+    'an event listener, the event emitted from a timer',
+    () => {
+      const e = new EventEmitter();
+      setTimeout(() => e.emit('done'), 3);
+      return later((cb) => e.once('done', cb));
+    },
+  ],
+  [
+    'a callback-style API',
+    () =>
+      later((cb) => {
+        setTimeout(() => cb(), 2);
+      }),
+  ],
 ];
 
 for (const [label, cont] of continuations) {
@@ -158,29 +225,36 @@ test('a streamed body (an async generator, a node Readable) runs in its request 
   const app = streamingApp();
   const client = app.test();
   const viaClient = await Promise.all([client.get('/gen/1'), client.get('/gen/2'), client.get('/readable/1'), client.get('/readable/2')]);
-  assert.deepEqual(viaClient.map((r) => r.text.length > 100 ? tail(r.text) : r.text), [
-    'true true true', 'true true true', 'wrong scope in 0 reads\n', 'wrong scope in 0 reads\n',
-  ]);
+  assert.deepEqual(
+    viaClient.map((r) => (r.text.length > 100 ? tail(r.text) : r.text)),
+    ['true true true', 'true true true', 'wrong scope in 0 reads\n', 'wrong scope in 0 reads\n'],
+  );
   const viaFetch = await Promise.all(['/gen/3', '/readable/3'].map((p) => app.fetch(new globalThis.Request(`http://localhost${p}`)).then((r) => r.text())));
-  assert.deepEqual(viaFetch.map((t) => t.length > 100 ? tail(t) : t), ['true true true', 'wrong scope in 0 reads\n']);
+  assert.deepEqual(
+    viaFetch.map((t) => (t.length > 100 ? tail(t) : t)),
+    ['true true true', 'wrong scope in 0 reads\n'],
+  );
   const s = await app.listen({ port: 0 });
   try {
     const overHTTP = await Promise.all([1, 2, 3].map((i) => fetch(`${s.url}/gen/${i}`).then((r) => r.text())));
     assert.deepEqual(overHTTP, ['true true true', 'true true true', 'true true true']);
     // Two slow readers at once: the server's writes fill the socket, wait for drain, resume.
-    const slow = (path: string): Promise<string> => new Promise((ok, fail) => {
-      httpRequest(`${s.url}${path}`, (res) => {
-        let text = '';
-        res.setEncoding('latin1');
-        res.on('data', (c: string) => {
-          text += c;
-          res.pause();
-          setTimeout(() => res.resume(), 1);
-        });
-        res.on('end', () => ok(text));
-        res.on('error', fail);
-      }).on('error', fail).end();
-    });
+    const slow = (path: string): Promise<string> =>
+      new Promise((ok, fail) => {
+        httpRequest(`${s.url}${path}`, (res) => {
+          let text = '';
+          res.setEncoding('latin1');
+          res.on('data', (c: string) => {
+            text += c;
+            res.pause();
+            setTimeout(() => res.resume(), 1);
+          });
+          res.on('end', () => ok(text));
+          res.on('error', fail);
+        })
+          .on('error', fail)
+          .end();
+      });
     const texts = await Promise.all([slow('/readable/1'), slow('/readable/2')]);
     for (const t of texts) {
       assert.equal(t.length, 64 * 64 * 1024 + '\nwrong scope in 0 reads\n'.length);

@@ -34,11 +34,13 @@ test('the CSRF field and header names are written out in one place', () => {
   const stray: string[] = [];
   for (const file of sources(SRC)) {
     const rel = relative(SRC, file).split('\\').join('/');
-    readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-      if (/^\s*(\*|\/\/|\/\*)/.test(line) || !SPELLED_OUT.test(line)) return; // comments may name them
-      if (rel in ALLOWED) found.add(rel);
-      else stray.push(`src/${rel}:${i + 1}: ${line.trim()}`);
-    });
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (/^\s*(\*|\/\/|\/\*)/.test(line) || !SPELLED_OUT.test(line)) return; // comments may name them
+        if (rel in ALLOWED) found.add(rel);
+        else stray.push(`src/${rel}:${i + 1}: ${line.trim()}`);
+      });
   }
   assert.deepEqual(stray, [], 'use CSRF_FIELD, CSRF_HEADER or CSRF_HEADER_KEY from src/http/csrf-names.ts');
   assert.deepEqual([...found].sort(), Object.keys(ALLOWED).sort(), 'an allowed place that no longer spells a name out leaves the list');

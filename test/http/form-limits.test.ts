@@ -41,12 +41,37 @@ async function send(c: ReturnType<typeof appWith>, how: 'form' | 'query' | 'file
 }
 
 const LIMITS = { maxFields: 3, maxNameLength: 5, maxValueLength: 5 };
-const AT: Pairs = [['a', '12345'], ['bbbbb', 'ééééé'], ['a', 'x']];
+const AT: Pairs = [
+  ['a', '12345'],
+  ['bbbbb', 'ééééé'],
+  ['a', 'x'],
+];
 const PAST: [what: string, pairs: Pairs, code: string][] = [
   ['one field too many', [...AT, ['c', '']], 'FORM_TOO_MANY_FIELDS'],
-  ['a name one character too long', [['a', '1'], ['bbbbbb', '2']], 'FORM_NAME_TOO_LONG'],
-  ['a value one character too long', [['a', '123456'], ['b', '2']], 'FORM_VALUE_TOO_LONG'],
-  ['a value of multi-byte characters one too long', [['a', 'éééééé'], ['b', '2']], 'FORM_VALUE_TOO_LONG'],
+  [
+    'a name one character too long',
+    [
+      ['a', '1'],
+      ['bbbbbb', '2'],
+    ],
+    'FORM_NAME_TOO_LONG',
+  ],
+  [
+    'a value one character too long',
+    [
+      ['a', '123456'],
+      ['b', '2'],
+    ],
+    'FORM_VALUE_TOO_LONG',
+  ],
+  [
+    'a value of multi-byte characters one too long',
+    [
+      ['a', 'éééééé'],
+      ['b', '2'],
+    ],
+    'FORM_VALUE_TOO_LONG',
+  ],
 ];
 
 for (const how of ['form', 'query', 'files'] as const) {

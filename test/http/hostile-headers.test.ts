@@ -40,11 +40,7 @@ const client = app.test();
 /** Shapes of about `n` characters that make a backtracking parser slow: its separators with long runs between them. */
 function shapesOf(prefix: string, seps: string[], n: number): string[] {
   const half = n / 2;
-  const out = [
-    prefix + ' '.repeat(half) + '-' + ' '.repeat(half) + 'x',
-    prefix + '\t'.repeat(n) + '!',
-    prefix + 'a'.repeat(n) + '\u0000',
-  ];
+  const out = [prefix + ' '.repeat(half) + '-' + ' '.repeat(half) + 'x', prefix + '\t'.repeat(n) + '!', prefix + 'a'.repeat(n) + '\u0000'];
   for (const s of seps) {
     out.push(prefix + s.repeat(Math.floor(n / s.length)));
     out.push(prefix + (s + ' ').repeat(Math.floor(n / (s.length + 1))) + '\u00ff');
@@ -111,7 +107,8 @@ for (const [header, method, path, values] of TABLE) {
           headers['origin'] = header === 'origin' ? value : 'https://app.example.com';
           headers['access-control-request-method'] = 'GET';
         }
-        if (header !== 'content-type' && method === 'POST') headers['content-type'] = path === '/json' ? 'application/json' : 'application/x-www-form-urlencoded';
+        if (header !== 'content-type' && method === 'POST')
+          headers['content-type'] = path === '/json' ? 'application/json' : 'application/x-www-form-urlencoded';
         const body = method === 'POST' && header !== 'content-length' ? (path === '/json' ? '{"a":1}' : 'a=1') : undefined;
         const res = await client.request(method, path, { headers, ...(body === undefined ? {} : { body }), csrf: header !== 'x-csrf-token' });
         assert.ok(res.status < 500, `${header}: ${JSON.stringify(value.slice(0, 40))}… answered ${res.status}: ${res.text.slice(0, 200)}`);

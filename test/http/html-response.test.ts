@@ -9,9 +9,11 @@ const PAYLOAD = '<img src=x onerror=alert(1)>';
 const JSON_ACCEPT = { accept: 'application/json' };
 
 function app(env: 'test' | 'production'): App {
-  const a = createApp(env === 'production'
-    ? { env, secretKey: 'kq3Vb8yTzN1wR5pX0cL7hJ2mF9sD4gA6eU3iO8tY1rQ', allowedHosts: ['localhost'], logger: false }
-    : { env, logger: false });
+  const a = createApp(
+    env === 'production'
+      ? { env, secretKey: 'kq3Vb8yTzN1wR5pX0cL7hJ2mF9sD4gA6eU3iO8tY1rQ', allowedHosts: ['localhost'], logger: false }
+      : { env, logger: false },
+  );
   a.get('/header-later', (req) => {
     const res = Response.text(`<p>${req.query.get('q')}</p>`);
     res.setHeader('Content-Type', 'TEXT/HTML; charset=UTF-8');
@@ -68,5 +70,8 @@ for (const env of ['test', 'production'] as const) {
 }
 
 test('Response.html refuses a string, even one cast to Markup', () => {
-  assert.throws(() => Response.html('<p>x</p>' as unknown as Markup), (e: unknown) => (e as { code?: string }).code === 'HTTP_UNSAFE_HTML_RESPONSE');
+  assert.throws(
+    () => Response.html('<p>x</p>' as unknown as Markup),
+    (e: unknown) => (e as { code?: string }).code === 'HTTP_UNSAFE_HTML_RESPONSE',
+  );
 });

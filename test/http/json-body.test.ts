@@ -56,7 +56,10 @@ test('the locator agrees with JSON.parse on what is valid', () => {
 
 test('prototype poisoning keys are refused', () => {
   for (const t of ['{"__proto__":{"admin":true}}', '{"a":{"constructor":{"prototype":{"admin":true}}}}']) {
-    assert.throws(() => parseJSONBody(t), (e: unknown) => e instanceof HttpError && e.code === 'BODY_MALFORMED' && /__proto__/.test(e.message));
+    assert.throws(
+      () => parseJSONBody(t),
+      (e: unknown) => e instanceof HttpError && e.code === 'BODY_MALFORMED' && /__proto__/.test(e.message),
+    );
   }
   // Control: plain JSON.parse keeps the key, and a later merge poisons the object.
   const parsed = JSON.parse('{"__proto__":{"admin":true}}');
@@ -83,8 +86,7 @@ test('req.json(): strict content type, 400 with position, depth per app and per 
   app.post('/a', async (req) => ({ got: await req.json() }), { csrf: false });
   app.post('/deep', async (req) => ({ got: await req.json() }), { jsonMaxDepth: 10, csrf: false });
   const c = app.test();
-  const send = (path: string, body: string, type = 'application/json') =>
-    c.post(path, { body, headers: { 'content-type': type, accept: 'application/json' } });
+  const send = (path: string, body: string, type = 'application/json') => c.post(path, { body, headers: { 'content-type': type, accept: 'application/json' } });
 
   assert.deepEqual((await send('/a', '{"x":[1]}')).json(), { got: { x: [1] } });
   assert.deepEqual((await send('/a', '{"x":1}', 'application/merge-patch+json; charset=utf-8')).json(), { got: { x: 1 } });

@@ -21,8 +21,20 @@ test('parses valid media types', () => {
 });
 
 test('refuses malformed media types', () => {
-  for (const bad of ['', 'text', '/plain', 'text/', 'text /plain', 'te xt/plain', 'text/plain; charset', 'text/plain; a="unterminated',
-    'text/plain; a=b c', 'text/plain, application/json', 'text/plain; =x', 'application/json\u0000']) {
+  for (const bad of [
+    '',
+    'text',
+    '/plain',
+    'text/',
+    'text /plain',
+    'te xt/plain',
+    'text/plain; charset',
+    'text/plain; a="unterminated',
+    'text/plain; a=b c',
+    'text/plain, application/json',
+    'text/plain; =x',
+    'application/json\u0000',
+  ]) {
     assert.equal(parseMediaType(bad), null, JSON.stringify(bad));
   }
   assert.equal(parseMediaType(undefined), null);

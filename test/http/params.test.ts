@@ -7,7 +7,14 @@ test('repeated keys are kept in order', () => {
   assert.equal(p.get('a'), '1');
   assert.deepEqual(p.getAll('a'), ['1', '3']);
   assert.equal(p.size, 3);
-  assert.deepEqual([...p], [['a', '1'], ['a', '3'], ['b', '2']]);
+  assert.deepEqual(
+    [...p],
+    [
+      ['a', '1'],
+      ['a', '3'],
+      ['b', '2'],
+    ],
+  );
 });
 
 test('__proto__ and constructor are plain keys', () => {

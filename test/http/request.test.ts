@@ -56,7 +56,12 @@ test('forwarded headers count only with trustProxy', () => {
 
 test('attack: a client cannot choose the scheme, host or address behind a trusted proxy by sending its own X-Forwarded-* first', () => {
   // The proxy appends what it saw to what the client sent; the client's part is on the left.
-  const spoofed = { host: 'internal:8000', 'x-forwarded-proto': 'https, http', 'x-forwarded-host': 'evil.example, notes.example.com', 'x-forwarded-for': '198.51.100.66, 203.0.113.9' };
+  const spoofed = {
+    host: 'internal:8000',
+    'x-forwarded-proto': 'https, http',
+    'x-forwarded-host': 'evil.example, notes.example.com',
+    'x-forwarded-for': '198.51.100.66, 203.0.113.9',
+  };
   const r = make({ headers: spoofed, remoteAddress: '10.0.0.1' }, { trustProxy: 1 });
   assert.equal(r.protocol, 'http', 'the proxy saw plain HTTP');
   assert.equal(r.secure, false);
@@ -64,7 +69,18 @@ test('attack: a client cannot choose the scheme, host or address behind a truste
   assert.equal(r.ip, '203.0.113.9');
   assert.equal(r.origin, 'http://notes.example.com');
   // Control: what the trusted proxy itself wrote is believed, for all three.
-  const honest = make({ headers: { host: 'internal:8000', 'x-forwarded-proto': 'http, https', 'x-forwarded-host': 'notes.example.com, evil.example', 'x-forwarded-for': '203.0.113.9, 198.51.100.66' }, remoteAddress: '10.0.0.1' }, { trustProxy: 1 });
+  const honest = make(
+    {
+      headers: {
+        host: 'internal:8000',
+        'x-forwarded-proto': 'http, https',
+        'x-forwarded-host': 'notes.example.com, evil.example',
+        'x-forwarded-for': '203.0.113.9, 198.51.100.66',
+      },
+      remoteAddress: '10.0.0.1',
+    },
+    { trustProxy: 1 },
+  );
   assert.equal(honest.protocol, 'https');
   assert.equal(honest.host, 'evil.example');
   assert.equal(honest.ip, '198.51.100.66');
@@ -85,7 +101,10 @@ test('one rule for protocol, host and ip: the value the farthest trusted proxy w
     const hosts = list.map((x) => `${x}.example`);
     const ips = list.map((_, i) => `192.0.2.${i + 1}`);
     const r = make(
-      { headers: { host: 'internal', 'x-forwarded-proto': proto.join(', '), 'x-forwarded-host': hosts.join(','), 'x-forwarded-for': ips.join(' , ') }, remoteAddress: '10.0.0.1' },
+      {
+        headers: { host: 'internal', 'x-forwarded-proto': proto.join(', '), 'x-forwarded-host': hosts.join(','), 'x-forwarded-for': ips.join(' , ') },
+        remoteAddress: '10.0.0.1',
+      },
       { trustProxy: trust },
     );
     const what = `trustProxy ${trust}, ${list.length} values`;
@@ -113,7 +132,12 @@ test('text, form and json read the body once and cache it', async () => {
 
 test('body limit: Content-Length over the limit is refused before reading', async () => {
   let read = false;
-  const body = new Readable({ read() { read = true; this.push(null); } });
+  const body = new Readable({
+    read() {
+      read = true;
+      this.push(null);
+    },
+  });
   const r = make({ method: 'POST', headers: { 'content-length': '5000' }, body });
   const err = await rejectsWith(r.text(), 'BODY_TOO_LARGE', 413);
   assert.match(err.message, /1024 bytes/);
@@ -135,7 +159,11 @@ test('per-request limit overrides the app limit', async () => {
 test('a body that ends early is a 400', async () => {
   const r = make({ method: 'POST', headers: { 'content-length': '10' }, body: Readable.from([Buffer.from('abc')]) });
   await rejectsWith(r.bytes(), 'BODY_ABORTED', 400);
-  const broken = new Readable({ read() { this.destroy(new Error('ECONNRESET')); } });
+  const broken = new Readable({
+    read() {
+      this.destroy(new Error('ECONNRESET'));
+    },
+  });
   await rejectsWith(make({ method: 'POST', headers: {}, body: broken }).bytes(), 'BODY_ABORTED', 400);
 });
 
@@ -144,7 +172,11 @@ test('wrong Content-Type for the parser is a 415', async () => {
   await rejectsWith(plain().json(), 'BODY_UNSUPPORTED_MEDIA_TYPE', 415);
   await rejectsWith(plain().form(), 'BODY_UNSUPPORTED_MEDIA_TYPE', 415);
   await rejectsWith(make({ method: 'POST', headers: {}, body: Buffer.from('{}') }).json(), 'BODY_UNSUPPORTED_MEDIA_TYPE', 415);
-  await rejectsWith(make({ method: 'POST', headers: { 'content-type': 'application/json;;x' }, body: Buffer.from('{}') }).json(), 'BODY_UNSUPPORTED_MEDIA_TYPE', 415);
+  await rejectsWith(
+    make({ method: 'POST', headers: { 'content-type': 'application/json;;x' }, body: Buffer.from('{}') }).json(),
+    'BODY_UNSUPPORTED_MEDIA_TYPE',
+    415,
+  );
 });
 
 test('json: malformed, poisoned, deep and non-UTF-8 bodies are 400s', async () => {
@@ -167,7 +199,10 @@ test('a streamed body cannot also be read', async () => {
 });
 
 test('a malformed Content-Length is a 400', () => {
-  assert.throws(() => make({ headers: { 'content-length': '12abc' } }).contentLength, (e: unknown) => e instanceof HttpError && e.status === 400);
+  assert.throws(
+    () => make({ headers: { 'content-length': '12abc' } }).contentLength,
+    (e: unknown) => e instanceof HttpError && e.status === 400,
+  );
 });
 
 test('an absolute-form target names the host and keeps only path and query', () => {

@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { createApp, Response } from '../../src/index.js';
 
 test('setCookie has secure defaults; Secure follows HTTPS', async () => {
-  for (const [base, https, secure] of [['http://localhost', false, false], ['https://localhost', false, true], ['http://localhost', true, true]] as const) {
+  for (const [base, https, secure] of [
+    ['http://localhost', false, false],
+    ['https://localhost', false, true],
+    ['http://localhost', true, true],
+  ] as const) {
     const app = createApp({ env: 'test', https });
     app.get('/', () => new Response('ok').setCookie('theme', 'dark'));
     const r = await app.test({ baseUrl: base }).get('/');
@@ -19,10 +23,7 @@ test('setCookie has secure defaults; Secure follows HTTPS', async () => {
 test('cookies: explicit options, SameSite=None forces Secure, deletion, bad names', async () => {
   const app = createApp({ env: 'test' });
   app.get('/', () =>
-    new Response('ok')
-      .setCookie('a', '1', { httpOnly: false, sameSite: 'strict', maxAge: 60 })
-      .setCookie('b', '2', { sameSite: 'none' })
-      .deleteCookie('old'),
+    new Response('ok').setCookie('a', '1', { httpOnly: false, sameSite: 'strict', maxAge: 60 }).setCookie('b', '2', { sameSite: 'none' }).deleteCookie('old'),
   );
   const r = await app.test().get('/');
   const [a, b, old] = r.setCookies;
@@ -44,8 +45,19 @@ test('redirects: same host allowed, other hosts refused unless listed', async ()
     assert.equal(r.status, 302, ok);
     assert.equal(r.location, ok);
   }
-  for (const bad of ['https://evil.example/', '//evil.example', '/\\evil.example', '\\\\evil.example', ' //evil.example',
-    '\t//evil.example', 'javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'data:text/html,x', 'http://localhost.evil.example/', 'https://localhost@evil.example/']) {
+  for (const bad of [
+    'https://evil.example/',
+    '//evil.example',
+    '/\\evil.example',
+    '\\\\evil.example',
+    ' //evil.example',
+    '\t//evil.example',
+    'javascript:alert(1)',
+    'JaVaScRiPt:alert(1)',
+    'data:text/html,x',
+    'http://localhost.evil.example/',
+    'https://localhost@evil.example/',
+  ]) {
     const r = await go(bad);
     assert.equal(r.status, 400, bad);
     assert.equal(r.json<{ error: { code: string } }>().error.code, 'HTTP_OPEN_REDIRECT', bad);

@@ -80,14 +80,22 @@ function scopeApp() {
     await p;
     return render('page.html');
   });
-  app.get('/s/emitter-listener', () => new Promise<Markup>((ok) => {
-    bus.once('tick', () => ok(render('page.html')));
-    round();
-  }));
-  app.get('/s/emitter-listener-html', () => new Promise<Markup>((ok) => {
-    bus.once('tick', () => ok(html`<p id="who">?</p><form method="post" action="/check"></form><script>1</script>`));
-    round();
-  }));
+  app.get(
+    '/s/emitter-listener',
+    () =>
+      new Promise<Markup>((ok) => {
+        bus.once('tick', () => ok(render('page.html')));
+        round();
+      }),
+  );
+  app.get(
+    '/s/emitter-listener-html',
+    () =>
+      new Promise<Markup>((ok) => {
+        bus.once('tick', () => ok(html`<p id="who">?</p><form method="post" action="/check"></form><script>1</script>`));
+        round();
+      }),
+  );
   // The fix the error page names: await the data, render in the handler.
   app.get('/s/emitter-listener-fixed', async () => {
     const data = await new Promise<number>((ok) => {
@@ -97,13 +105,19 @@ function scopeApp() {
     return render('page.html', { data });
   });
   const pool = new LazyPool();
-  app.get('/s/pool-callback', () => new Promise<Markup>((ok, fail) => pool.run(() => {
-    try {
-      ok(render('page.html'));
-    } catch (err) {
-      fail(err);
-    }
-  })));
+  app.get(
+    '/s/pool-callback',
+    () =>
+      new Promise<Markup>((ok, fail) =>
+        pool.run(() => {
+          try {
+            ok(render('page.html'));
+          } catch (err) {
+            fail(err);
+          }
+        }),
+      ),
+  );
   app.get('/s/pool-callback-fixed', async () => {
     await new Promise<void>((ok) => pool.run(ok));
     return render('page.html');
@@ -121,10 +135,14 @@ function scopeApp() {
     return render('page.html', { fragment: plainFragment });
   });
   // The control: the listener's HTML sent as a string the guard cannot trace leaks the way the old code did.
-  app.get('/s/control-listener-string', () => new Promise<Response>((ok) => {
-    bus.once('tick', () => ok(Response.unsafeHTML(String(render('page.html')))));
-    round();
-  }));
+  app.get(
+    '/s/control-listener-string',
+    () =>
+      new Promise<Response>((ok) => {
+        bus.once('tick', () => ok(Response.unsafeHTML(String(render('page.html')))));
+        round();
+      }),
+  );
   app.get('/s/timer', () => new Promise<Markup>((ok) => setTimeout(() => ok(render('page.html')), 3)));
   app.get('/s/readable', () => {
     let sent = false;
@@ -137,12 +155,14 @@ function scopeApp() {
     });
     return new Response(body, { headers: { 'content-type': 'text/plain; charset=utf-8' } });
   });
-  app.get('/s/sse-await', () => sse(async function* ({ signal }) {
-    const ticks = on(bus, 'tick', { signal });
-    round();
-    await ticks.next();
-    yield { data: String(render('page.html')) };
-  }));
+  app.get('/s/sse-await', () =>
+    sse(async function* ({ signal }) {
+      const ticks = on(bus, 'tick', { signal });
+      round();
+      await ticks.next();
+      yield { data: String(render('page.html')) };
+    }),
+  );
   return { app, stop: () => pool.stop() };
 }
 
@@ -182,23 +202,30 @@ const SHAPES: Record<string, 'own' | 'refused' | 'leaks'> = {
   'sse-await': 'own',
 };
 
-test('concurrent users through every shape never get another user\'s name, CSRF token or nonce (over HTTP)', async () => {
+test("concurrent users through every shape never get another user's name, CSRF token or nonce (over HTTP)", async () => {
   const { app, stop } = scopeApp();
   const s = await app.listen({ port: 0 });
   try {
-    const users: User[] = await Promise.all(Array.from({ length: USERS }, async (_, id) => {
-      const r = await fetch(`${s.url}/login/${id}`);
-      const cookie = r.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-      assert.ok(cookie.length > 0);
-      return { id, cookie };
-    }));
+    const users: User[] = await Promise.all(
+      Array.from({ length: USERS }, async (_, id) => {
+        const r = await fetch(`${s.url}/login/${id}`);
+        const cookie = r.headers
+          .getSetCookie()
+          .map((c) => c.split(';')[0])
+          .join('; ');
+        assert.ok(cookie.length > 0);
+        return { id, cookie };
+      }),
+    );
     const wrong: string[] = [];
     for (const [shape, want] of Object.entries(SHAPES)) {
-      const pages = await Promise.all(users.map(async (u) => {
-        const r = await fetch(`${s.url}/s/${shape}`, { headers: { cookie: u.cookie, accept: 'text/html' } });
-        const text = await r.text();
-        return { u, status: r.status, text, csp: r.headers.get('content-security-policy') ?? '', ...readPage(text) };
-      }));
+      const pages = await Promise.all(
+        users.map(async (u) => {
+          const r = await fetch(`${s.url}/s/${shape}`, { headers: { cookie: u.cookie, accept: 'text/html' } });
+          const text = await r.text();
+          return { u, status: r.status, text, csp: r.headers.get('content-security-policy') ?? '', ...readPage(text) };
+        }),
+      );
       let refused = 0;
       let leaked = 0;
       for (const p of pages) {

@@ -29,7 +29,15 @@ test('jsonify sends application/json; charset=utf-8 with the status and headers 
 });
 
 test('every non-object at the top level is refused with the hijacking explanation and the opt-ins', () => {
-  for (const [v, kind] of [[[1], 'an array'], ['s', 'a string'], [1, 'a number'], [true, 'a boolean'], [null, 'null'], [undefined, 'undefined'], [{ toJSON: () => [1] }, 'an array']] as const) {
+  for (const [v, kind] of [
+    [[1], 'an array'],
+    ['s', 'a string'],
+    [1, 'a number'],
+    [true, 'a boolean'],
+    [null, 'null'],
+    [undefined, 'undefined'],
+    [{ toJSON: () => [1] }, 'an array'],
+  ] as const) {
     const e = failure(() => jsonify(v));
     assert.equal(e.code, 'JSON_TOP_LEVEL_NOT_OBJECT');
     assert.ok(e.message.includes(`refuses ${kind} at the top level`), e.message);
@@ -84,7 +92,10 @@ test('undefined properties are left out and toJSON is honoured', () => {
 });
 
 test('pretty printing in development, compact otherwise', async () => {
-  for (const [env, body] of [['development', '{\n  "a": 1\n}'], ['production', '{"a":1}']] as const) {
+  for (const [env, body] of [
+    ['development', '{\n  "a": 1\n}'],
+    ['production', '{"a":1}'],
+  ] as const) {
     const app = createApp({ env, secretKey: 'kq3Vb8yTzN1wR5pX0cL7hJ2mF9sD4gA6eU3iO8tY1rQ', allowedHosts: ['localhost'], logger: false });
     app.get('/', () => ({ a: 1 }));
     assert.equal((await app.test().get('/')).text, body);

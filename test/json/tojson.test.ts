@@ -63,11 +63,14 @@ test('any JSON value: stays in the script and round-trips through JSON.parse and
 test('strings made of the characters that matter round-trip too', () => {
   const chars = fc.constantFrom('<', '>', '&', "'", '"', '/', '\\', '!', '-', '\u2028', '\u2029', 's', 'c', 'r', 'i', 'p', 't', '\n');
   fc.assert(
-    fc.property(fc.array(chars, { maxLength: 40 }).map((a) => a.join('')), (s) => {
-      const out = tojson([s]);
-      assert.deepEqual(scripts(`<script>${out}</script>`), [out]);
-      assert.deepEqual(evalJS(out), [s]);
-    }),
+    fc.property(
+      fc.array(chars, { maxLength: 40 }).map((a) => a.join('')),
+      (s) => {
+        const out = tojson([s]);
+        assert.deepEqual(scripts(`<script>${out}</script>`), [out]);
+        assert.deepEqual(evalJS(out), [s]);
+      },
+    ),
     { numRuns: 2000 },
   );
 });

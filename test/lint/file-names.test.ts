@@ -21,7 +21,9 @@ const files = sources(SRC).map((f) => relative(SRC, f).split('\\').join('/'));
 
 /** A name with the endings that make near-twins taken off: a plural, -er, -api. */
 export function stem(file: string): string {
-  return basename(file, '.ts').replace(/-api$/, '').replace(/(?:es|er|s)$/, '');
+  return basename(file, '.ts')
+    .replace(/-api$/, '')
+    .replace(/(?:es|er|s)$/, '');
 }
 
 test('no two files of a folder differ only by a plural or an ending', () => {
@@ -39,7 +41,10 @@ test('no two files of a folder differ only by a plural or an ending', () => {
 });
 
 test("protection.ts is the core's contract alone; a protection's own file is named for its factory", () => {
-  assert.deepEqual(files.filter((f) => basename(f) === 'protection.ts'), ['app/protection.ts']);
+  assert.deepEqual(
+    files.filter((f) => basename(f) === 'protection.ts'),
+    ['app/protection.ts'],
+  );
   for (const f of files.filter((x) => x.endsWith('-protection.ts'))) {
     const factory = basename(f, '.ts').replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
     assert.match(readFileSync(join(SRC, f), 'utf8'), new RegExp(`export function ${factory}\\(`), f);

@@ -25,10 +25,20 @@ test('imports are read with their kind: type-only ones are the ones the compiler
     "const m = await import('./m.js');",
     "import 'node:fs';",
   ].join('\n');
-  assert.deepEqual(read(text).map((i) => `${i.spec} ${i.typeOnly ? 'type' : 'value'} ${i.line}`), [
-    './a.js value 1', './b.js type 2', './c.js type 3', './e.js value 4', './g.js value 5', './h.js type 6',
-    '../app/route-collector.js type 7', './t.js type 8', './m.js value 9',
-  ]);
+  assert.deepEqual(
+    read(text).map((i) => `${i.spec} ${i.typeOnly ? 'type' : 'value'} ${i.line}`),
+    [
+      './a.js value 1',
+      './b.js type 2',
+      './c.js type 3',
+      './e.js value 4',
+      './g.js value 5',
+      './h.js type 6',
+      '../app/route-collector.js type 7',
+      './t.js type 8',
+      './m.js value 9',
+    ],
+  );
 });
 
 test('run-time cycles are found; a cycle closed only by a type import is none', () => {
@@ -64,8 +74,16 @@ test('an import from a higher layer is refused; the same import from above it pa
 test("a protection may import the core's contract as types, never as values; templates not even as types", async () => {
   const typeImport = "import type { Protection } from '../app/protection.js';\nexport type P = Protection;\n";
   assert.deepEqual(await layerErrors('src/security/probe.ts', typeImport), []);
-  assert.equal((await layerErrors('src/security/probe.ts', "import { buildProtections } from '../app/default-protections.js';\nexport const b = buildProtections;\n")).length, 1);
-  assert.equal((await layerErrors('src/security/probe.ts', "import type { AppBase } from '../app/app-base.js';\nexport type A = AppBase;\n")).length, 1, 'app-base is not the contract');
+  assert.equal(
+    (await layerErrors('src/security/probe.ts', "import { buildProtections } from '../app/default-protections.js';\nexport const b = buildProtections;\n"))
+      .length,
+    1,
+  );
+  assert.equal(
+    (await layerErrors('src/security/probe.ts', "import type { AppBase } from '../app/app-base.js';\nexport type A = AppBase;\n")).length,
+    1,
+    'app-base is not the contract',
+  );
   const [tpl] = await layerErrors('src/templates/probe.ts', typeImport);
   assert.match(tpl ?? '', /The templates layer never imports from above, not even types/);
 });

@@ -11,24 +11,41 @@ import { assertValidOpenAPI } from './helpers.js';
 import { Blueprint, createApp, type AppOptions } from '../../src/index.js';
 import { openAPIPath } from '../../src/openapi/document.js';
 
-const Tree: z.ZodType<{ name: string; children: unknown[] }> = z.object({ name: z.string(), get children() { return z.array(Tree); } });
+const Tree: z.ZodType<{ name: string; children: unknown[] }> = z.object({
+  name: z.string(),
+  get children() {
+    return z.array(Tree);
+  },
+});
 
 function everyFeature(options: AppOptions = {}) {
   const app = createApp({ env: 'test', logger: false, csrf: { exempt: ['hooks.listed'] }, login: { loadUser: () => undefined }, ...options });
   const Note = z.object({ id: z.number().int(), title: z.string().max(200), tags: z.array(z.string()) });
   app.get('/api/notes', () => [], {
-    name: 'notes.list', summary: 'List notes', description: 'Every note of the user, newest first.', tags: ['notes'], allowTopLevelArray: true,
+    name: 'notes.list',
+    summary: 'List notes',
+    description: 'Every note of the user, newest first.',
+    tags: ['notes'],
+    allowTopLevelArray: true,
     schema: {
-      query: z.object({ page: z.coerce.number().int().min(1).default(1), tag: z.array(z.string()).optional(), q: z.string().describe('Words to look for').optional() }),
+      query: z.object({
+        page: z.coerce.number().int().min(1).default(1),
+        tag: z.array(z.string()).optional(),
+        q: z.string().describe('Words to look for').optional(),
+      }),
       headers: z.object({ 'x-client': z.string().optional(), accept: z.string().optional() }),
       response: z.array(Note),
     },
   });
   app.post('/api/notes', () => ({ id: 1, title: 't', tags: [] }), {
-    name: 'notes.create', tags: ['notes'], schema: { body: Note.omit({ id: true }), response: { 201: Note, 409: z.object({ error: z.string() }) } },
+    name: 'notes.create',
+    tags: ['notes'],
+    schema: { body: Note.omit({ id: true }), response: { 201: Note, 409: z.object({ error: z.string() }) } },
   });
   app.put('/api/notes/:id(^\\d+$)', () => ({ id: 1, title: 't', tags: [] }), {
-    operationId: 'replaceNote', loginRequired: true, schema: { params: z.object({ id: z.coerce.number() }), body: Note.omit({ id: true }).partial().optional() },
+    operationId: 'replaceNote',
+    loginRequired: true,
+    schema: { params: z.object({ id: z.coerce.number() }), body: Note.omit({ id: true }).partial().optional() },
   });
   app.delete('/api/notes/:id', () => ({ ok: true }), { deprecated: true, loginRequired: true });
   app.get('/files/*', () => 'file');
@@ -56,7 +73,16 @@ test('the description of a route table with every feature is valid OpenAPI 3.1',
   assert.deepEqual(doc.info, INFO);
   const paths = doc.paths as Record<string, Record<string, Record<string, unknown>>>;
   assert.deepEqual(Object.keys(paths).sort(), [
-    '/admin/stats', '/api/notes', '/api/notes/{id}', '/dates', '/files/{*}', '/hooks/listed', '/hooks/stripe', '/tree', '/valibot-plain', '/valibot/{slug}',
+    '/admin/stats',
+    '/api/notes',
+    '/api/notes/{id}',
+    '/dates',
+    '/files/{*}',
+    '/hooks/listed',
+    '/hooks/stripe',
+    '/tree',
+    '/valibot-plain',
+    '/valibot/{slug}',
   ]);
   assert.deepEqual(Object.keys(paths['/api/notes/{id}']!).sort(), ['delete', 'put'], 'no HEAD twins, no WebSocket route');
 });
@@ -150,7 +176,13 @@ test('a converter of your own, and routes left out', async () => {
 test('paths: parameters, patterns, wildcards and literal colons', () => {
   assert.deepEqual(openAPIPath('/a/:id'), { path: '/a/{id}', patterns: new Map([['id', '']]) });
   assert.deepEqual(openAPIPath('/a/:id(^\\d+$)/b'), { path: '/a/{id}/b', patterns: new Map([['id', '^\\d+$']]) });
-  assert.deepEqual(openAPIPath('/f/:from-:to'), { path: '/f/{from}-{to}', patterns: new Map([['from', ''], ['to', '']]) });
+  assert.deepEqual(openAPIPath('/f/:from-:to'), {
+    path: '/f/{from}-{to}',
+    patterns: new Map([
+      ['from', ''],
+      ['to', ''],
+    ]),
+  });
   assert.deepEqual(openAPIPath('/t/name::verb'), { path: '/t/name:verb', patterns: new Map() });
   assert.deepEqual(openAPIPath('/static/*'), { path: '/static/{*}', patterns: new Map([['*', '']]) });
   assert.deepEqual(openAPIPath('/n/:id((a|b)c)'), { path: '/n/{id}', patterns: new Map([['id', '(a|b)c']]) });
@@ -167,11 +199,14 @@ test('the control: the validator refuses a broken document', async () => {
   await assert.rejects(assertValidOpenAPI(badRef));
 });
 
-test('an operationId used twice, and a schema or operationId on a blueprint\'s routeDefaults, are CONFIG_ROUTE', () => {
+test("an operationId used twice, and a schema or operationId on a blueprint's routeDefaults, are CONFIG_ROUTE", () => {
   const app = createApp({ env: 'test', logger: false });
   app.get('/a', () => 'a', { operationId: 'same' });
   app.get('/b', () => 'b', { operationId: 'same' });
   assert.throws(() => app.openapi({ info: INFO }), { code: 'CONFIG_ROUTE', message: /Two routes have the operationId "same" \(GET \/a and GET \/b\)/ });
-  assert.throws(() => new Blueprint('api', { routeDefaults: { schema: { body: z.string() } } }), { code: 'CONFIG_ROUTE', message: /"schema", which belongs to one route/ });
+  assert.throws(() => new Blueprint('api', { routeDefaults: { schema: { body: z.string() } } }), {
+    code: 'CONFIG_ROUTE',
+    message: /"schema", which belongs to one route/,
+  });
   assert.throws(() => new Blueprint('api', { routeDefaults: { operationId: 'x' } }), { code: 'CONFIG_ROUTE', message: /"operationId"/ });
 });

@@ -6,7 +6,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 /** Validates a document against the OpenAPI schema of its version and resolves every $ref. */
 export async function assertValidOpenAPI(doc: unknown): Promise<void> {
   const validator = new Validator();
-  const res = await validator.validate(structuredClone(doc) as Parameters<Validator["validate"]>[0]);
+  const res = await validator.validate(structuredClone(doc) as Parameters<Validator['validate']>[0]);
   assert.equal(validator.version, '3.1');
   assert.ok(res.valid, JSON.stringify(res.errors, null, 2));
   validator.resolveRefs(); // throws on a $ref that points nowhere

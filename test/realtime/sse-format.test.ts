@@ -69,14 +69,23 @@ test('a data value with line breaks comes back as one event with the same data',
     }
   }
   // Control: the same values written without splitting their lines forge events.
-  const forged = HOSTILE.filter((v) => parseStream(`data: ${v}\n\n`).length > 1 || parseStream(`data: ${v}\n\n`).some((p) => p.type !== 'message' || p.id !== ''));
+  const forged = HOSTILE.filter(
+    (v) => parseStream(`data: ${v}\n\n`).length > 1 || parseStream(`data: ${v}\n\n`).some((p) => p.type !== 'message' || p.id !== ''),
+  );
   assert.ok(forged.length >= 5, `the control forged ${forged.length}`);
 });
 
 test('an event name or id that would add a field is refused; a retry must be a number', () => {
   for (const bad of ['a\nb', 'a\rb', 'a\r\nb', 'a\0b']) {
-    for (const e of [{ event: bad, data: 'x' }, { id: bad, data: 'x' }]) {
-      assert.throws(() => formatEvent(e), (err: unknown) => err instanceof PalisadeError && err.code === 'SSE_INVALID_FIELD', JSON.stringify(e));
+    for (const e of [
+      { event: bad, data: 'x' },
+      { id: bad, data: 'x' },
+    ]) {
+      assert.throws(
+        () => formatEvent(e),
+        (err: unknown) => err instanceof PalisadeError && err.code === 'SSE_INVALID_FIELD',
+        JSON.stringify(e),
+      );
     }
   }
   for (const retry of ['1\ndata: forged', -1, 1.5, Number.NaN] as unknown[]) {

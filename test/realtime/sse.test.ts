@@ -93,7 +93,10 @@ before(async () => {
 after(() => server.close());
 
 /** Reads a stream for at most `ms` (or to its end); returns the response and the text. */
-function read(url: string, opts: { ms?: number; headers?: Record<string, string>; method?: string } = {}): Promise<{ res: IncomingMessage; text: string; ended: boolean }> {
+function read(
+  url: string,
+  opts: { ms?: number; headers?: Record<string, string>; method?: string } = {},
+): Promise<{ res: IncomingMessage; text: string; ended: boolean }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
       let text = '';

@@ -84,7 +84,17 @@ async function rawHandshake(path: string, extra: string[] = []): Promise<{ socke
   const socket = connect(server.port, '127.0.0.1');
   await once(socket, 'connect');
   socket.write(
-    [`GET ${path} HTTP/1.1`, 'Host: 127.0.0.1', 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`, 'Sec-WebSocket-Version: 13', ...extra, '', ''].join('\r\n'),
+    [
+      `GET ${path} HTTP/1.1`,
+      'Host: 127.0.0.1',
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+      'Sec-WebSocket-Version: 13',
+      ...extra,
+      '',
+      '',
+    ].join('\r\n'),
   );
   const [first] = (await once(socket, 'data')) as [Buffer];
   return { socket, head: first.toString('latin1') };
@@ -201,7 +211,10 @@ test('a before hook cannot change the session during a handshake (nothing would 
       // Control: over HTTP the hook's write is saved with the response.
       const first = await fetch(`${s.url}/visits`);
       assert.equal(await first.text(), 'written visits=1');
-      const cookie = first.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      const cookie = first.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
       assert.equal(await (await fetch(`${s.url}/visits`, { headers: { cookie } })).text(), 'written visits=2', store);
     } finally {
       await s.close();

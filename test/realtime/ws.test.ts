@@ -22,10 +22,14 @@ function makeApp(opts: AppOptions = {}): App {
   app.ws('/echo', async (socket) => {
     for await (const m of socket) await socket.send(typeof m === 'string' ? `echo: ${m}` : m);
   });
-  app.ws('/open', async (socket) => {
-    await socket.send('hello');
-    await socket.closed;
-  }, { csrf: false });
+  app.ws(
+    '/open',
+    async (socket) => {
+      await socket.send('hello');
+      await socket.closed;
+    },
+    { csrf: false },
+  );
   app.get('/login', async (req) => {
     await req.session.set('user', 'ada');
     return 'logged in';
@@ -122,7 +126,10 @@ test('control: the same cross-site handshake opens a route with { csrf: false },
 
 test('palisade check lists a WebSocket route that accepts any origin', () => {
   const findings = app[PROTECTIONS].flatMap((p) => p.audit?.(app.routes) ?? []);
-  assert.ok(findings.some((f) => f.includes('WebSocket route /open')), findings.join('\n'));
+  assert.ok(
+    findings.some((f) => f.includes('WebSocket route /open')),
+    findings.join('\n'),
+  );
   assert.ok(!findings.some((f) => f.includes('WebSocket route /echo')));
 });
 
@@ -144,7 +151,10 @@ test('before hooks run on the handshake and can refuse it', async () => {
 
 test('the handler reads the session of the handshake; writing it is refused', async () => {
   const login = await fetch(`${server.url}/login`);
-  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   assert.ok(cookie.startsWith('session='));
   const sock = await mustOpen(`${ws}/whoami`, { headers: { cookie } });
   const closed = closeOf(sock);
@@ -277,7 +287,9 @@ test('a client that does not answer pings is dropped after websocket.pingInterva
     // A raw socket that completes the handshake and then reads nothing and answers nothing.
     const raw = connect(s.port, '127.0.0.1');
     await once(raw, 'connect');
-    raw.write('GET /idle HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
+    raw.write(
+      'GET /idle HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
     const [first] = (await once(raw, 'data')) as [Buffer];
     assert.match(first.toString('latin1'), /^HTTP\/1\.1 101 /);
     const t0 = Date.now();
@@ -300,10 +312,15 @@ test('a plain request to a WebSocket route is a 426 naming the code; a malformed
   assert.equal(plain.headers.get('upgrade'), 'websocket');
   assert.match(await plain.text(), /WS_UPGRADE_REQUIRED/);
 
-  for (const [key, version] of [['short', '13'], ['dGhlIHNhbXBsZSBub25jZQ==', '12']] as const) {
+  for (const [key, version] of [
+    ['short', '13'],
+    ['dGhlIHNhbXBsZSBub25jZQ==', '12'],
+  ] as const) {
     const raw = connect(server.port, '127.0.0.1');
     await once(raw, 'connect');
-    raw.write(`GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: ${version}\r\n\r\n`);
+    raw.write(
+      `GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: ${version}\r\n\r\n`,
+    );
     let text = '';
     raw.setEncoding('latin1');
     raw.on('data', (c: string) => (text += c));
@@ -352,21 +369,32 @@ test('loginRequired refuses an anonymous handshake (401); the handler sees the c
     session: { userEpoch: (id) => users.get(String(id))?.epoch },
     login: { loadUser: (id) => users.get(String(id)) },
   });
-  a.get('/login', async (req) => {
-    await req.session.setUser('1', 'e1');
-    return 'ok';
-  }, { name: 'login' });
-  a.ws('/me', async (socket, req) => {
-    const user = await req.currentUser<{ name: string }>();
-    await socket.send(`me=${user?.name}`);
-  }, { loginRequired: true });
+  a.get(
+    '/login',
+    async (req) => {
+      await req.session.setUser('1', 'e1');
+      return 'ok';
+    },
+    { name: 'login' },
+  );
+  a.ws(
+    '/me',
+    async (socket, req) => {
+      const user = await req.currentUser<{ name: string }>();
+      await socket.send(`me=${user?.name}`);
+    },
+    { loginRequired: true },
+  );
   const s = await a.listen({ port: 0, handleSignals: false });
   try {
     const url = `${s.url.replace('http:', 'ws:')}/me`;
     const anon = await openSocket(url, { headers: { 'sec-fetch-mode': 'websocket' } });
     assert.equal(anon.ok ? 101 : anon.status, 401);
     const login = await fetch(`${s.url}/login`);
-    const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookie = login.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     const sock = await mustOpen(url, { headers: { cookie } });
     assert.equal(await nextText(sock), 'me=ada');
   } finally {

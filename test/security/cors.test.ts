@@ -15,10 +15,14 @@ function makeApp(opts: AppOptions = {}) {
     calls.push('GET');
     return { notes: [] };
   });
-  app.put('/api/notes/:id', (req) => {
-    calls.push('PUT');
-    return { id: req.params.id };
-  }, { csrf: false });
+  app.put(
+    '/api/notes/:id',
+    (req) => {
+      calls.push('PUT');
+      return { id: req.params.id };
+    },
+    { csrf: false },
+  );
   app.get('/api/public', () => ({ open: true }), { cors: { origins: '*' } });
   app.get('/api/closed', () => ({ closed: true }), { cors: false });
   return { app, calls };
@@ -133,7 +137,11 @@ test('settings that cannot be safe are ConfigErrors', () => {
     [APP],
   ];
   for (const cors of bad) {
-    assert.throws(() => createApp({ env: 'test', cors: cors as never }), (e: unknown) => e instanceof ConfigError && e.code === 'CONFIG_INVALID', JSON.stringify(cors));
+    assert.throws(
+      () => createApp({ env: 'test', cors: cors as never }),
+      (e: unknown) => e instanceof ConfigError && e.code === 'CONFIG_INVALID',
+      JSON.stringify(cors),
+    );
   }
   const star = (() => {
     try {

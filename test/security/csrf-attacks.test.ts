@@ -15,12 +15,25 @@ const SECRET = 'csrf-attacks-secret'.padEnd(40, 'k');
 /** Strings an attacker would try as a token for session B, given a real token of session A. */
 function hostileTokens(ofA: string): fc.Arbitrary<string> {
   const b64 = fc.uint8Array({ minLength: 0, maxLength: 80 }).map((b) => Buffer.from(b).toString('base64url'));
-  const mutated = fc.tuple(fc.nat(CSRF_TOKEN_LENGTH + 2), fc.string({ maxLength: 3, unit: 'binary' }), fc.nat(3)).map(([at, ins, del]) => ofA.slice(0, at) + ins + ofA.slice(at + del));
+  const mutated = fc
+    .tuple(fc.nat(CSRF_TOKEN_LENGTH + 2), fc.string({ maxLength: 3, unit: 'binary' }), fc.nat(3))
+    .map(([at, ins, del]) => ofA.slice(0, at) + ins + ofA.slice(at + del));
   return fc.oneof(
     fc.string({ maxLength: 200, unit: 'binary' }),
     b64,
     mutated,
-    fc.constantFrom(ofA.toUpperCase(), ofA.toLowerCase(), `${ofA}=`, `${ofA}==`, ofA.replace(/-/g, '+').replace(/_/g, '/'), ` ${ofA}`, `${ofA}\0`, ofA.slice(43) + ofA.slice(0, 43), 'A'.repeat(CSRF_TOKEN_LENGTH), '\u{1F600}'.repeat(43)),
+    fc.constantFrom(
+      ofA.toUpperCase(),
+      ofA.toLowerCase(),
+      `${ofA}=`,
+      `${ofA}==`,
+      ofA.replace(/-/g, '+').replace(/_/g, '/'),
+      ` ${ofA}`,
+      `${ofA}\0`,
+      ofA.slice(43) + ofA.slice(0, 43),
+      'A'.repeat(CSRF_TOKEN_LENGTH),
+      '\u{1F600}'.repeat(43),
+    ),
     fc.integer({ min: 1, max: 2_000_000 }).map((n) => 'A'.repeat(n)),
   );
 }

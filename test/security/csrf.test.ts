@@ -33,14 +33,22 @@ function bank(opts: AppOptions = {}): Bank {
       return { balance };
     });
   }
-  app.post('/hook', () => {
-    balance -= 1;
-    return 'ok';
-  }, { csrf: false });
-  app.post('/named', () => {
-    balance -= 1;
-    return 'ok';
-  }, { name: 'named' });
+  app.post(
+    '/hook',
+    () => {
+      balance -= 1;
+      return 'ok';
+    },
+    { csrf: false },
+  );
+  app.post(
+    '/named',
+    () => {
+      balance -= 1;
+      return 'ok';
+    },
+    { name: 'named' },
+  );
   app.post('/by-path', () => {
     balance -= 1;
     return 'ok';
@@ -192,21 +200,40 @@ test('layer 2: the token is accepted from the header, a urlencoded field, or a m
   assert.equal(viaForm.status, 200);
   const viaMultipart = await c.post('/transfer', {
     csrf: false,
-    body: multipart([['amount', '10'], ['csrf_token', token]], { name: 'f', filename: 'a.txt', content: 'hello' }),
+    body: multipart(
+      [
+        ['amount', '10'],
+        ['csrf_token', token],
+      ],
+      { name: 'f', filename: 'a.txt', content: 'hello' },
+    ),
     headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
   });
   assert.equal(viaMultipart.status, 200);
   assert.equal(balance(), 70);
   const multipartNoToken = await c.post('/transfer', {
     csrf: false,
-    body: multipart([['amount', '10'], ['csrf', token]], { name: 'f', filename: 'a.txt', content: 'csrf_token' }),
+    body: multipart(
+      [
+        ['amount', '10'],
+        ['csrf', token],
+      ],
+      { name: 'f', filename: 'a.txt', content: 'csrf_token' },
+    ),
     headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, ...JSON_ACCEPT },
   });
   assert.equal(code(multipartNoToken), 'CSRF_TOKEN_MISSING');
   // The token is read before the files: one that only comes after a file is not there.
   const tokenAfterFile = await c.post('/transfer', {
     csrf: false,
-    body: multipart([['amount', '10'], ['csrf_token', token]], { name: 'f', filename: 'a.txt', content: 'hello' }, true),
+    body: multipart(
+      [
+        ['amount', '10'],
+        ['csrf_token', token],
+      ],
+      { name: 'f', filename: 'a.txt', content: 'hello' },
+      true,
+    ),
     headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, ...JSON_ACCEPT },
   });
   assert.equal(code(tokenAfterFile), 'CSRF_TOKEN_MISSING');
@@ -227,7 +254,13 @@ test('layer 2: after the check read csrf_token from a multipart body, the handle
   const token = (await c.get('/t')).json<{ token: string }>().token;
   const res = await c.post('/upload', {
     csrf: false,
-    body: multipart([['csrf_token', token], ['title', 'Hi']], { name: 'f', filename: 'a.txt', content: 'hello' }),
+    body: multipart(
+      [
+        ['csrf_token', token],
+        ['title', 'Hi'],
+      ],
+      { name: 'f', filename: 'a.txt', content: 'hello' },
+    ),
     headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
   });
   assert.deepEqual(res.json(), { title: 'Hi', file: 'hello' });
@@ -393,10 +426,16 @@ test('token: false keeps the origin check only', async () => {
 
 test('control: with CSRF switched off, the cross-site request goes through', async () => {
   const { app, balance } = bank({ csrf: { enabled: false } });
-  const res = await app.test().post('/transfer', { csrf: false, form: { amount: '10' }, headers: { 'sec-fetch-site': 'cross-site', origin: 'http://evil.example' } });
+  const res = await app
+    .test()
+    .post('/transfer', { csrf: false, form: { amount: '10' }, headers: { 'sec-fetch-site': 'cross-site', origin: 'http://evil.example' } });
   assert.equal(res.status, 200);
   assert.equal(balance(), 90);
-  assert.equal(app[PROTECTIONS].find((p) => p.name === 'csrf'), undefined, 'absent, which palisade check reports as csrf-off');
+  assert.equal(
+    app[PROTECTIONS].find((p) => p.name === 'csrf'),
+    undefined,
+    'absent, which palisade check reports as csrf-off',
+  );
 });
 
 test('safe methods and unknown routes are not checked', async () => {
@@ -421,7 +460,9 @@ test('the test client carries the token by default and can leave it out', async 
 
 /** A multipart body: the fields, then the file (as a browser sends a form whose file input comes last), or the file first. */
 function multipart(fields: [string, string][], file?: { name: string; filename: string; content: string }, fileFirst = false): string {
-  const filePart = file ? `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\nContent-Type: text/plain\r\n\r\n${file.content}\r\n` : '';
+  const filePart = file
+    ? `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\nContent-Type: text/plain\r\n\r\n${file.content}\r\n`
+    : '';
   let s = fileFirst ? filePart : '';
   for (const [k, v] of fields) s += `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`;
   if (!fileFirst) s += filePart;

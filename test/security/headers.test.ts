@@ -62,7 +62,12 @@ test('the default header set is the same in every mode; HSTS only over HTTPS', a
 test('every default header is on 404s, 405s, 500s and HEAD answers too', async () => {
   const pairs = compileHeaders({}).plain;
   const c = app().test();
-  for (const [method, path] of [['GET', '/nope'], ['POST', '/'], ['GET', '/boom'], ['HEAD', '/']] as const) {
+  for (const [method, path] of [
+    ['GET', '/nope'],
+    ['POST', '/'],
+    ['GET', '/boom'],
+    ['HEAD', '/'],
+  ] as const) {
     const res = await c.request(method, path);
     for (let i = 0; i < pairs.length; i += 2) assert.equal(res.header(pairs[i]!), pairs[i + 1], `${method} ${path}: ${pairs[i]}`);
     assert.match(res.header('content-security-policy') ?? '', HAS_NONCE, `${method} ${path}: CSP`);
@@ -93,7 +98,9 @@ test('a fresh nonce per request, the one in currentScope(), in script-src and st
 });
 
 test('the error page of a 404 carries the nonce of its own policy', async () => {
-  const res = await app().test().get('/missing', { headers: { accept: 'text/html' } });
+  const res = await app()
+    .test()
+    .get('/missing', { headers: { accept: 'text/html' } });
   const nonce = HAS_NONCE.exec(res.header('content-security-policy') ?? '')?.[1];
   assert.ok(nonce);
   assert.ok(res.text.includes(`<style nonce="${nonce}">`), res.text.slice(0, 200));
@@ -138,14 +145,21 @@ test('each header can be switched off or changed', async () => {
 test("frameOptions: 'DENY' also makes frame-ancestors 'none' unless the policy says otherwise", async () => {
   const csp = async (headers: AppOptions['headers']) => (await app({ headers }).test().get('/')).header('content-security-policy')!;
   assert.match(await csp({ frameOptions: 'DENY' }), /; frame-ancestors 'none'; /);
-  assert.match(await csp({ frameOptions: 'DENY', csp: { directives: { 'frame-ancestors': "'self' https://partner.example" } } }), /; frame-ancestors 'self' https:\/\/partner\.example; /);
+  assert.match(
+    await csp({ frameOptions: 'DENY', csp: { directives: { 'frame-ancestors': "'self' https://partner.example" } } }),
+    /; frame-ancestors 'self' https:\/\/partner\.example; /,
+  );
   assert.match(await csp({}), /; frame-ancestors 'self'; /);
 });
 
 test('without a nonce in the policy, no nonce is handed to templates', async () => {
-  const off = await app({ headers: { csp: false } }).test().get('/');
+  const off = await app({ headers: { csp: false } })
+    .test()
+    .get('/');
   assert.equal(off.text, 'nonce=');
-  const noNonce = await app({ headers: { csp: { directives: { 'script-src': "'self'", 'style-src': "'self'" } } } }).test().get('/');
+  const noNonce = await app({ headers: { csp: { directives: { 'script-src': "'self'", 'style-src': "'self'" } } } })
+    .test()
+    .get('/');
   assert.equal(noNonce.text, 'nonce=');
   assert.doesNotMatch(noNonce.header('content-security-policy')!, /nonce/);
 });
@@ -161,7 +175,9 @@ test('CSP options: merged directives, removal, report-only, reports, trusted typ
         trustedTypes: true,
       },
     },
-  }).test().get('/');
+  })
+    .test()
+    .get('/');
   assert.equal(res.header('content-security-policy'), undefined);
   const csp = res.header('content-security-policy-report-only')!.replace(NONCE_RE, "'nonce-N'");
   assert.equal(
@@ -198,17 +214,23 @@ test('bad headers settings are start-up errors naming the setting', () => {
     'on',
   ];
   for (const headers of bad) {
-    assert.throws(() => createApp({ env: 'test', headers: headers as never }), (e: unknown) => {
-      assert.ok(e instanceof ConfigError, String(e));
-      assert.equal(e.code, 'CONFIG_INVALID');
-      assert.match(e.message, /headers/);
-      return true;
-    }, JSON.stringify(headers));
+    assert.throws(
+      () => createApp({ env: 'test', headers: headers as never }),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError, String(e));
+        assert.equal(e.code, 'CONFIG_INVALID');
+        assert.match(e.message, /headers/);
+        return true;
+      },
+      JSON.stringify(headers),
+    );
   }
 });
 
 test('a request refused before the headers check still gets a policy', async () => {
-  const res = await app().test().get('/', { headers: { host: 'evil.example' } });
+  const res = await app()
+    .test()
+    .get('/', { headers: { host: 'evil.example' } });
   assert.equal(res.status, 400);
   assert.match(res.header('content-security-policy') ?? '', HAS_NONCE);
   assert.equal(res.header('x-frame-options'), 'SAMEORIGIN');
@@ -235,7 +257,10 @@ test('the CSP report endpoint logs reports, refuses other bodies, and needs no C
   const ok = await c.post('/csp-report', { body: JSON.stringify(report), headers: { 'content-type': 'application/csp-report' } });
   assert.equal(ok.status, 204);
   assert.deepEqual(reports, [report]);
-  const reportsJson = await c.post('/csp-report', { body: JSON.stringify([{ type: 'csp-violation', body: {} }]), headers: { 'content-type': 'application/reports+json' } });
+  const reportsJson = await c.post('/csp-report', {
+    body: JSON.stringify([{ type: 'csp-violation', body: {} }]),
+    headers: { 'content-type': 'application/reports+json' },
+  });
   assert.equal(reportsJson.status, 204);
   assert.equal((await c.post('/csp-report', { body: 'x=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status, 415);
   assert.equal((await c.post('/csp-report', { body: '{"a":', headers: { 'content-type': 'application/csp-report' } })).status, 400);

@@ -51,7 +51,11 @@ test('host patterns: exact, with port, subdomain wildcard, any', () => {
 
 test('bad patterns are a start-up error', () => {
   for (const p of ['http://example.com', 'example.com/', '.', 'exa mple.com', '.example.com:80']) {
-    assert.throws(() => createApp({ env: 'test', allowedHosts: [p] }), (e: unknown) => e instanceof ConfigError && e.code === 'CONFIG_INVALID', p);
+    assert.throws(
+      () => createApp({ env: 'test', allowedHosts: [p] }),
+      (e: unknown) => e instanceof ConfigError && e.code === 'CONFIG_INVALID',
+      p,
+    );
   }
 });
 

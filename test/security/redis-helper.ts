@@ -5,9 +5,7 @@ import { existsSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 
 export const REDIS_SERVER = process.env.PALISADE_REDIS_SERVER ?? '/usr/bin/redis-server';
-export const redisMissing: string | false = existsSync(REDIS_SERVER)
-  ? false
-  : `${REDIS_SERVER} is not installed (apt-get install -y redis-server)`;
+export const redisMissing: string | false = existsSync(REDIS_SERVER) ? false : `${REDIS_SERVER} is not installed (apt-get install -y redis-server)`;
 
 export interface RunningRedis {
   readonly port: number;

@@ -26,14 +26,22 @@ function makeApp(opts: AppOptions = {}) {
     calls.push('notes');
     return { notes: ['secret'] };
   });
-  app.get('/api/tags', () => {
-    calls.push('tags');
-    return ['a', 'b'];
-  }, { allowTopLevelArray: true });
-  app.get('/avatar.png', () => {
-    calls.push('avatar');
-    return new Uint8Array([1, 2, 3]);
-  }, { crossSiteLoad: true });
+  app.get(
+    '/api/tags',
+    () => {
+      calls.push('tags');
+      return ['a', 'b'];
+    },
+    { allowTopLevelArray: true },
+  );
+  app.get(
+    '/avatar.png',
+    () => {
+      calls.push('avatar');
+      return new Uint8Array([1, 2, 3]);
+    },
+    { crossSiteLoad: true },
+  );
   app.get('/api/prefixed', () => ({ ok: true }), { xssiPrefix: true });
   app.get('/api/built', () => jsonify({ ok: 1 }, { xssiPrefix: true }), { xssiPrefix: true });
   app.get('/page', () => 'text');
@@ -150,7 +158,10 @@ test('the prefixed body does not run as a script', () => {
 
 test('json settings are checked', () => {
   for (const json of [{ isolation: 'yes' }, { resourcePolicy: 'cross-origin' }, { xssi: true }, []]) {
-    assert.throws(() => createApp({ env: 'test', json: json as never }), (e: unknown) => e instanceof ConfigError && e.code === 'CONFIG_INVALID');
+    assert.throws(
+      () => createApp({ env: 'test', json: json as never }),
+      (e: unknown) => e instanceof ConfigError && e.code === 'CONFIG_INVALID',
+    );
   }
 });
 

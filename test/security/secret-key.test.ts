@@ -60,7 +60,11 @@ test('control: the same keys start in development and test, and random keys star
 test('palisade check applies the same rule in every mode', () => {
   for (const key of GUESSABLE) {
     const findings = auditSettings(resolveSettings({ env: 'test', secretKey: key }, {}), []);
-    assert.deepEqual(findings.map((f) => f.id), ['secret-weak'], key);
+    assert.deepEqual(
+      findings.map((f) => f.id),
+      ['secret-weak'],
+      key,
+    );
     assert.equal(findings[0]!.message, secretKeyProblem(key)!.message);
   }
   for (const key of RANDOM) assert.deepEqual(auditSettings(resolveSettings({ env: 'test', secretKey: key }, {}), []), [], key);
@@ -68,7 +72,11 @@ test('palisade check applies the same rule in every mode', () => {
 
 test('too short is refused in every mode', () => {
   for (const env of ['development', 'test', 'production'] as const) {
-    assert.throws(() => resolveSettings({ env, secretKey: RANDOM[0]!.slice(0, 31) }, {}), (e: Error & { code?: string }) => e.code === 'CONFIG_SECRET_WEAK', env);
+    assert.throws(
+      () => resolveSettings({ env, secretKey: RANDOM[0]!.slice(0, 31) }, {}),
+      (e: Error & { code?: string }) => e.code === 'CONFIG_SECRET_WEAK',
+      env,
+    );
   }
 });
 

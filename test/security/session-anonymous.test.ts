@@ -79,7 +79,7 @@ test('a binding cookie cannot be forged or altered', async () => {
   assert.equal(res.json<{ error: { code: string } }>().error.code, 'CSRF_TOKEN_INVALID');
 });
 
-test('a session emptied by clear() leaves the store, and its id stays the visitor\'s binding', async () => {
+test("a session emptied by clear() leaves the store, and its id stays the visitor's binding", async () => {
   const store = new MemoryStore();
   const c = makeApp({ store }).test();
   const token = fieldOf((await c.get('/login')).text);

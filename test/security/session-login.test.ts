@@ -102,7 +102,7 @@ test('control: without revocation (the cookie store, a login kept with set()), t
   assert.deepEqual((await thief.get('/me')).json(), { user: 'ada' });
 });
 
-test('a password change ends the user\'s other sessions and keeps the current one', async () => {
+test("a password change ends the user's other sessions and keeps the current one", async () => {
   const { app, addUser } = accountsApp();
   addUser('ada');
   const laptop = app.test();
@@ -114,7 +114,7 @@ test('a password change ends the user\'s other sessions and keeps the current on
   assert.deepEqual((await phone.get('/me')).json(), { user: null });
 });
 
-test('a deleted user\'s session ends, even if a new user is given the same id', async () => {
+test("a deleted user's session ends, even if a new user is given the same id", async () => {
   const { app, users, addUser } = accountsApp();
   const ada = addUser('ada');
   const c = app.test();
@@ -125,7 +125,7 @@ test('a deleted user\'s session ends, even if a new user is given the same id', 
   addUser('mallory-victim', ada.id); // an id handed out again (a database that reuses ids)
   const replay = app.test();
   replay.setCookie('session', saved);
-  assert.deepEqual((await replay.get('/me')).json(), { user: null }, 'the new user\'s epoch is not the old one');
+  assert.deepEqual((await replay.get('/me')).json(), { user: null }, "the new user's epoch is not the old one");
 });
 
 for (const store of ['cookie', 'memory'] as const) {

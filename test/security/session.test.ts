@@ -164,14 +164,18 @@ test('over HTTPS the cookie is __Host-session, Secure', async () => {
 });
 
 test('a session too large for a cookie is a clear 500, not a truncated cookie', async () => {
-  const res = await makeApp().test().post('/big', { headers: { accept: 'application/json' } });
+  const res = await makeApp()
+    .test()
+    .post('/big', { headers: { accept: 'application/json' } });
   assert.equal(res.status, 500);
   assert.equal(res.json<{ error: { code: string } }>().error.code, 'SESSION_COOKIE_TOO_LARGE');
   assert.equal(sessionLine(res.setCookies), undefined);
 });
 
 test('values JSON cannot hold are refused with SESSION_VALUE_INVALID', async () => {
-  const res = await makeApp().test().post('/bad', { headers: { accept: 'application/json' } });
+  const res = await makeApp()
+    .test()
+    .post('/bad', { headers: { accept: 'application/json' } });
   assert.equal(res.json<{ error: { code: string } }>().error.code, 'SESSION_VALUE_INVALID');
 });
 
@@ -264,7 +268,11 @@ test('session settings are checked at start-up', () => {
     'cookie',
   ];
   for (const session of bad) {
-    assert.throws(() => createApp({ env: 'test', session: session as never }), (e: Error & { code?: string }) => e.code === 'CONFIG_INVALID', JSON.stringify(session));
+    assert.throws(
+      () => createApp({ env: 'test', session: session as never }),
+      (e: Error & { code?: string }) => e.code === 'CONFIG_INVALID',
+      JSON.stringify(session),
+    );
   }
 });
 

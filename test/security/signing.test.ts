@@ -43,7 +43,19 @@ test('any change to a signed value is refused', () => {
 test('malformed input is refused without throwing', () => {
   const s = new Signer([A], { purpose: 'test' });
   const good = s.sign('v');
-  const cases: unknown[] = ['', '.', '..', 'v', 'v.1', good + 'x', good.slice(0, -2), 'v.!!.' + 'A'.repeat(43), 'v.' + 'z'.repeat(20) + '.' + 'A'.repeat(43), 42, null];
+  const cases: unknown[] = [
+    '',
+    '.',
+    '..',
+    'v',
+    'v.1',
+    good + 'x',
+    good.slice(0, -2),
+    'v.!!.' + 'A'.repeat(43),
+    'v.' + 'z'.repeat(20) + '.' + 'A'.repeat(43),
+    42,
+    null,
+  ];
   for (const c of cases) {
     const r = s.unsign(c as string);
     assert.equal(r.ok, false, String(c));

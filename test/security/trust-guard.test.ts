@@ -22,18 +22,30 @@ function appWith(env: 'test' | 'development' | 'production', extra: Partial<AppO
   app.get('/script', (req) => html`<script>${SafeScript.unsafeTrust(`go(${req.query.get('n')})`)}</script>`);
   app.get('/style', (req) => html`<p style="${SafeStyle.unsafeTrust(`color: ${req.header('x-color')}`)}">x</p>`);
   app.get('/safe-filter', (req) => renderString('<div>{{ bio|safe }}</div>', { bio: `<i>${req.cookies['bio'] ?? ''}</i>` }));
-  app.post('/form', async (req) => {
-    const form = await req.form();
-    return Markup.unsafeTrust(`<h1>${form.get('title')}</h1>`);
-  }, { csrf: false });
-  app.post('/json', async (req) => {
-    const body = await req.json<{ user: { names: string[] } }>();
-    return Markup.unsafeTrust(`<h1>${body.user.names[1]}</h1>`);
-  }, { csrf: false });
-  app.post('/upload', async (req) => {
-    const { files } = await req.files();
-    return Markup.unsafeTrust(`<p>saved ${files[0]!.filename}</p>`);
-  }, { csrf: false });
+  app.post(
+    '/form',
+    async (req) => {
+      const form = await req.form();
+      return Markup.unsafeTrust(`<h1>${form.get('title')}</h1>`);
+    },
+    { csrf: false },
+  );
+  app.post(
+    '/json',
+    async (req) => {
+      const body = await req.json<{ user: { names: string[] } }>();
+      return Markup.unsafeTrust(`<h1>${body.user.names[1]}</h1>`);
+    },
+    { csrf: false },
+  );
+  app.post(
+    '/upload',
+    async (req) => {
+      const { files } = await req.files();
+      return Markup.unsafeTrust(`<p>saved ${files[0]!.filename}</p>`);
+    },
+    { csrf: false },
+  );
   // Outside development the default error page hides a 500's message; show it to the test.
   app.onError(500, (err) => ({ error: { code: (err as { code?: string }).code, message: (err as Error).message } }));
   app.post('/unread', () => Markup.unsafeTrust('<p>I did not read the body: <b>hi there</b></p>'), { csrf: false });

@@ -72,14 +72,28 @@ for (const name of NAMES) {
 
   test(`"${name}" is refused as x.name, x['name'] and a method, strict or not`, () => {
     const values: [string, unknown][] = FUNCTION_METHODS.has(name)
-      ? [['function', fn(1)], ['object on Function.prototype', Object.create(Function.prototype)], ['Map', new Map([[name, Function.prototype.call]])]]
-      : [['object', {}], ['function', fn(1)], ['own data', own(name, 'data', 1)], ['Map', new Map([[name, 'data']])], ['string', 'text']];
+      ? [
+          ['function', fn(1)],
+          ['object on Function.prototype', Object.create(Function.prototype)],
+          ['Map', new Map([[name, Function.prototype.call]])],
+        ]
+      : [
+          ['object', {}],
+          ['function', fn(1)],
+          ['own data', own(name, 'data', 1)],
+          ['Map', new Map([[name, 'data']])],
+          ['string', 'text'],
+        ];
     for (const [label, x] of values) {
       for (const strict of [false, true]) {
         assert.equal(r(`[{{ x.${name} }}][{{ x['${name}'] }}][{{ y.x.${name} }}]`, { x, y: { x } }, strict), '[][][]', `${label} strict=${strict}`);
         assert.equal(r(`{{ x.${name} is defined }}`, { x }, strict), 'False', label);
       }
-      assert.throws(() => r(`{{ x.${name}(1) }}`, { x }), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_RUNTIME', label);
+      assert.throws(
+        () => r(`{{ x.${name}(1) }}`, { x }),
+        (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_RUNTIME',
+        label,
+      );
     }
   });
 
@@ -97,7 +111,9 @@ for (const name of NAMES) {
 
   test(`readAttr refuses "${name}" on objects, functions and Maps`, () => {
     const values: [string, unknown][] = [
-      ['object', {}], ['function', fn(1)], ['object on Function.prototype', Object.create(Function.prototype)],
+      ['object', {}],
+      ['function', fn(1)],
+      ['object on Function.prototype', Object.create(Function.prototype)],
       ['Map', new Map([[name, Function.prototype.bind]])],
     ];
     for (const [label, x] of values) assert.equal(readAttr(x, name), undefined, label);
@@ -113,7 +129,11 @@ test('a call, apply or bind that is data stays readable and settable', () => {
 
 test("a string's methods are its own: Object.prototype's members are not reached through them", () => {
   for (const name of ['constructor', 'hasOwnProperty', 'toString', 'valueOf', '__lookupGetter__']) {
-    assert.throws(() => r(`{{ 'text'.${name}('x') }}`, {}), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_RUNTIME', name);
+    assert.throws(
+      () => r(`{{ 'text'.${name}('x') }}`, {}),
+      (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_RUNTIME',
+      name,
+    );
   }
   assert.equal(r(`{{ 'text'.upper() }}`, {}), 'TEXT');
 });

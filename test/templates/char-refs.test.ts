@@ -27,7 +27,16 @@ function deepShape(doc: P5, out: string[] = [], depth = 0): string[] {
 }
 
 const STARTS = ['&', '&#', '&#3', '&l', '&am', '&#x3'];
-const ATTACKS = ['lt;img src=x onerror=alert(1)//', '#39;+alert(1)+\'', '9;+alert(1)+\'', 'x3c;img src=x onerror=alert(1)>', 'quot; onmouseover=alert(1) x=', 'c;img src=x onerror=alert(1)>', 't;img src=x onerror=alert(1)>', 'p;lt;img src=x>'];
+const ATTACKS = [
+  'lt;img src=x onerror=alert(1)//',
+  "#39;+alert(1)+'",
+  "9;+alert(1)+'",
+  'x3c;img src=x onerror=alert(1)>',
+  'quot; onmouseover=alert(1) x=',
+  'c;img src=x onerror=alert(1)>',
+  't;img src=x onerror=alert(1)>',
+  'p;lt;img src=x>',
+];
 
 // [id, template with START before the hole, reads the text that START and the value make]
 const CASES: [string, string, ((doc: P5) => string) | null][] = [
@@ -35,15 +44,23 @@ const CASES: [string, string, ((doc: P5) => string) | null][] = [
   ['title', '<title id="t">START{{ v }}</title>', (d) => textOf(byId(d, 't')!)],
   ['attribute', '<p id="t" title="START{{ v }}">x</p>', (d) => attrOf(byId(d, 't')!, 'title')!],
   ['unquoted attribute', '<p id="t" title=START{{ v }} class=k>x</p>', (d) => attrOf(byId(d, 't')!, 'title')!],
-  ['onclick string', '<b id="t" onclick="window.__v = \'START{{ v }}\'">x</b>', (d) => {
-    const window: { __v?: string } = {};
-    runInNewContext(attrOf(byId(d, 't')!, 'onclick')!, { window });
-    return window.__v!;
-  }],
+  [
+    'onclick string',
+    '<b id="t" onclick="window.__v = \'START{{ v }}\'">x</b>',
+    (d) => {
+      const window: { __v?: string } = {};
+      runInNewContext(attrOf(byId(d, 't')!, 'onclick')!, { window });
+      return window.__v!;
+    },
+  ],
   ['URL query', '<a id="t" href="/s?a=1START{{ v }}">x</a>', null],
   ['srcdoc text', '<iframe id="f" srcdoc="<p id=t>START{{ v }}</p>"></iframe>', (d) => textOf(byId(frame(d, 'f'), 't')!)],
   ['srcdoc attribute', '<iframe id="f" srcdoc="<p id=t title=&quot;START{{ v }}&quot;>x</p>"></iframe>', (d) => attrOf(byId(frame(d, 'f'), 't')!, 'title')!],
-  ['nested srcdoc text', '<iframe id="f" srcdoc="<iframe id=g srcdoc=&quot;<p id=t>START{{ v }}</p>&quot;></iframe>"></iframe>', (d) => textOf(byId(frame(frame(d, 'f'), 'g'), 't')!)],
+  [
+    'nested srcdoc text',
+    '<iframe id="f" srcdoc="<iframe id=g srcdoc=&quot;<p id=t>START{{ v }}</p>&quot;></iframe>"></iframe>',
+    (d) => textOf(byId(frame(frame(d, 'f'), 'g'), 't')!),
+  ],
 ];
 
 /** What START decodes to on its own (a reference without `;` is decoded if it is complete). */

@@ -25,12 +25,12 @@ const REFUSED: readonly (readonly [string, number])[] = [
   ['<script>var s = /a\\{{ v }}/;</script>', 20],
   ['<script>var s = "a\\{{ v }}";</script>', 20],
   ['<a onclick="x = a /{% if a %}&#47;{% endif %} {{ v }}">x</a>', 30],
-  ['<a onclick="var s = \'a&#92;{% if a %}\' + {{ v }} + \'{% endif %}\'">x</a>', 38],
+  ["<a onclick=\"var s = 'a&#92;{% if a %}' + {{ v }} + '{% endif %}'\">x</a>", 38],
   ['<style>/* a *{% if a %}/ p { color: {% endif %}{{ v }} }</style>', 24],
   ['<style>p { background: ur{% if a %}l({{ v }}){% endif %} }</style>', 36],
   ['<style>p { cont{% if a %}ent: "{{ v }}"{% endif %} }</style>', 26],
   ['<style>p { color: red }/{% if a %}*{% endif %} {{ v }}</style>', 35],
-  ['<p style="content: \'a\\{% if a %}\' {{ v }} \'{% endif %}\'">x</p>', 33],
+  ["<p style=\"content: 'a\\{% if a %}' {{ v }} '{% endif %}'\">x</p>", 33],
   ['<script>x = `${% if a %}{a}{% endif %}`</script>', 25],
   // An empty value leaves the `$` next to the text after it (found by the escaper fuzzer).
   ['<a onclick="x = String.raw`${{ v }}{`;">x</a>', 36],
@@ -50,11 +50,14 @@ test('a token of a script or style cut by a template tag is refused where the te
 });
 
 test('the message names the token and the fix', () => {
-  assert.throws(() => renderString('<script>var s = "a\\{% if a %}" + {{ v }}{% endif %}";</script>', { a: true, v: 1 }), (e: Error) => {
-    assert.match(e.message, /ends with "\\" and the text after it continues it into one token/);
-    assert.match(e.message, /write the whole token in one piece of text, or put a space between its parts/);
-    return true;
-  });
+  assert.throws(
+    () => renderString('<script>var s = "a\\{% if a %}" + {{ v }}{% endif %}";</script>', { a: true, v: 1 }),
+    (e: Error) => {
+      assert.match(e.message, /ends with "\\" and the text after it continues it into one token/);
+      assert.match(e.message, /write the whole token in one piece of text, or put a space between its parts/);
+      return true;
+    },
+  );
 });
 
 // What the rule must leave alone: text that starts a new token, and values.

@@ -20,28 +20,83 @@ const CASES: [string, string, Record<string, unknown>, string][] = [
   ['regexp after return', '<script>function f() { return /{{ v }}/; }</script>', { v: 'a.b' }, '<script>function f() { return /a\\.b/; }</script>'],
   ['division after a name is a value', '<script>var x = a / {{ v }};</script>', { v: 2 }, '<script>var x = a / 2;</script>'],
   ['negative number after minus', '<script>var x = 1-{{ v }};</script>', { v: -1 }, '<script>var x = 1- -1;</script>'],
-  ['string in template literal substitution in template literal', '<script>var x = `a${ `{{ v }}` }b`;</script>', { v: '${x}' }, '<script>var x = `a${ `\\u0024{x}` }b`;</script>'],
+  [
+    'string in template literal substitution in template literal',
+    '<script>var x = `a${ `{{ v }}` }b`;</script>',
+    { v: '${x}' },
+    '<script>var x = `a${ `\\u0024{x}` }b`;</script>',
+  ],
   ['value after a template literal closes', '<script>var x = `${1}` + {{ v }};</script>', { v: 'y' }, '<script>var x = `${1}` + "y";</script>'],
   ['JS line comment drops the value', '<script>// {{ v }}\nvar a = 1;</script>', { v: '\nalert(1)' }, '<script>// \nvar a = 1;</script>'],
   ['JS block comment drops the value', '<script>/* {{ v }} */</script>', { v: '*/alert(1)/*' }, '<script>/*  */</script>'],
   ['HTML comment drops the value', '<!-- {{ v }} -->', { v: '--><script>' }, '<!--  -->'],
   ['CSS comment drops the value', '<style>/* {{ v }} */</style>', { v: '*/x{}' }, '<style>/*  */</style>'],
-  ['JSON script block', '<script type="application/ld+json">{"name": "{{ v }}", "n": {{ n }}}</script>', { v: '"</script>', n: 2 }, '<script type="application/ld+json">{"name": "\\u0022\\u003c\\/script\\u003e", "n": 2}</script>'],
-  ['text/json is a JSON MIME type (MIME Sniffing §4.6), not a data block', '<script type="text/json">{"a": "x{{ v }}y"}</script>', { v: "it's \"q\" <b>" }, '<script type="text/json">{"a": "xit\\u0027s \\u0022q\\u0022 \\u003cb\\u003ey"}</script>'],
-  ['data block script is text', '<script type="text/template"><p>{{ v }}</p></script>', { v: '</script><x>' }, '<script type="text/template"><p>&lt;/script&gt;&lt;x&gt;</p></script>'],
+  [
+    'JSON script block',
+    '<script type="application/ld+json">{"name": "{{ v }}", "n": {{ n }}}</script>',
+    { v: '"</script>', n: 2 },
+    '<script type="application/ld+json">{"name": "\\u0022\\u003c\\/script\\u003e", "n": 2}</script>',
+  ],
+  [
+    'text/json is a JSON MIME type (MIME Sniffing §4.6), not a data block',
+    '<script type="text/json">{"a": "x{{ v }}y"}</script>',
+    { v: 'it\'s "q" <b>' },
+    '<script type="text/json">{"a": "xit\\u0027s \\u0022q\\u0022 \\u003cb\\u003ey"}</script>',
+  ],
+  [
+    'data block script is text',
+    '<script type="text/template"><p>{{ v }}</p></script>',
+    { v: '</script><x>' },
+    '<script type="text/template"><p>&lt;/script&gt;&lt;x&gt;</p></script>',
+  ],
   ['CSS unquoted url()', '<style>p { background: url({{ u }}) }</style>', { u: '/a b(1).png' }, '<style>p { background: url(/a%20b%281%29.png) }</style>'],
   ['CSS url() part after the start', '<p style="background: url(/img/{{ u }})">', { u: 'a b' }, '<p style="background: url(/img/a%20b)">'],
-  ['CSS value keeps a color, refuses the rest', '<p style="color: {{ a }}; background: {{ b }}">', { a: '#fff', b: 'url(x)' }, '<p style="color: #fff; background: palisadeUnsafe">'],
-  ['srcset list', '<img srcset="{{ s }}">', { s: '/a.png 1x, javascript:x 2x, /c.png bogus' }, '<img srcset="/a.png 1x, about:invalid#palisade-unsafe 2x, /c.png">'],
-  ['srcset candidate parts', '<img srcset="/img/{{ a }} 1x, {{ b }} {{ d }}">', { a: 'x y.png', b: '/b.png', d: '2x' }, '<img srcset="/img/x%20y.png 1x, /b.png 2x">'],
-  ['URL after a static scheme is a part', '<a href="https://example.com/{{ p }}?q={{ q }}">', { p: 'a/b', q: 'c&d' }, '<a href="https://example.com/a%2Fb?q=c%26d">'],
+  [
+    'CSS value keeps a color, refuses the rest',
+    '<p style="color: {{ a }}; background: {{ b }}">',
+    { a: '#fff', b: 'url(x)' },
+    '<p style="color: #fff; background: palisadeUnsafe">',
+  ],
+  [
+    'srcset list',
+    '<img srcset="{{ s }}">',
+    { s: '/a.png 1x, javascript:x 2x, /c.png bogus' },
+    '<img srcset="/a.png 1x, about:invalid#palisade-unsafe 2x, /c.png">',
+  ],
+  [
+    'srcset candidate parts',
+    '<img srcset="/img/{{ a }} 1x, {{ b }} {{ d }}">',
+    { a: 'x y.png', b: '/b.png', d: '2x' },
+    '<img srcset="/img/x%20y.png 1x, /b.png 2x">',
+  ],
+  [
+    'URL after a static scheme is a part',
+    '<a href="https://example.com/{{ p }}?q={{ q }}">',
+    { p: 'a/b', q: 'c&d' },
+    '<a href="https://example.com/a%2Fb?q=c%26d">',
+  ],
   ['URL part after a whole-URL value', '<a href="{{ base }}/x?q={{ q }}">', { base: 'https://e.com', q: 'a b' }, '<a href="https://e.com/x?q=a%20b">'],
   ['leading whitespace keeps the URL at its start', '<a href=" {{ u }}">', { u: 'javascript:x' }, '<a href=" about:invalid#palisade-unsafe">'],
-  ['data- URL attribute', '<div data-src="{{ u }}" data-name="{{ u }}">', { u: 'javascript:x' }, '<div data-src="about:invalid#palisade-unsafe" data-name="javascript:x">'],
+  [
+    'data- URL attribute',
+    '<div data-src="{{ u }}" data-name="{{ u }}">',
+    { u: 'javascript:x' },
+    '<div data-src="about:invalid#palisade-unsafe" data-name="javascript:x">',
+  ],
   ['xlink:href', '<svg><a xlink:href="{{ u }}"></a></svg>', { u: 'javascript:x' }, '<svg><a xlink:href="about:invalid#palisade-unsafe"></a></svg>'],
   ['formaction', '<button formaction="{{ u }}">', { u: 'JAVASCRIPT:x' }, '<button formaction="about:invalid#palisade-unsafe">'],
-  ['srcdoc holds an escaped document', '<iframe srcdoc="{{ v }}"></iframe>', { v: '<b>"x"</b>' }, '<iframe srcdoc="&amp;lt;b&amp;gt;&amp;#34;x&amp;#34;&amp;lt;/b&amp;gt;"></iframe>'],
-  ['srcdoc takes Markup as the inner document', '<iframe srcdoc="{{ v }}"></iframe>', { v: Markup.unsafeTrust('<b class="c">x</b>') }, '<iframe srcdoc="&lt;b class=&#34;c&#34;&gt;x&lt;/b&gt;"></iframe>'],
+  [
+    'srcdoc holds an escaped document',
+    '<iframe srcdoc="{{ v }}"></iframe>',
+    { v: '<b>"x"</b>' },
+    '<iframe srcdoc="&amp;lt;b&amp;gt;&amp;#34;x&amp;#34;&amp;lt;/b&amp;gt;"></iframe>',
+  ],
+  [
+    'srcdoc takes Markup as the inner document',
+    '<iframe srcdoc="{{ v }}"></iframe>',
+    { v: Markup.unsafeTrust('<b class="c">x</b>') },
+    '<iframe srcdoc="&lt;b class=&#34;c&#34;&gt;x&lt;/b&gt;"></iframe>',
+  ],
   ['textarea keeps a leading newline', '<textarea>{{ v }}</textarea>', { v: '\nx' }, '<textarea>\n&#10;x</textarea>'],
   ['pre keeps a leading newline', '<pre>{{ v }}</pre>', { v: '\nx' }, '<pre>\n\nx</pre>'],
   ['pre with static text first', '<pre>a{{ v }}</pre>', { v: '\nx' }, '<pre>a\nx</pre>'],
@@ -62,7 +117,12 @@ const CASES: [string, string, Record<string, unknown>, string][] = [
   ['an attribute written by an if', '<input {% if a %}checked{% endif %} name="{{ n }}">', { a: true, n: '"' }, '<input checked name="&#34;">'],
   ['an attribute written by an if, not taken', '<input {% if a %}checked{% endif %}>', { a: false }, '<input >'],
   ['an attribute name from |attrname, then its value', '<p {{ n|attrname }}="{{ v }}">', { n: 'data-x', v: '"<' }, '<p data-x="&#34;&lt;">'],
-  ['literal values are escaped at compile time', '<a href="{{ \'javascript:x\' }}" title="{{ \'<\' }}">', {}, '<a href="about:invalid#palisade-unsafe" title="&lt;">'],
+  [
+    'literal values are escaped at compile time',
+    '<a href="{{ \'javascript:x\' }}" title="{{ \'<\' }}">',
+    {},
+    '<a href="about:invalid#palisade-unsafe" title="&lt;">',
+  ],
   ['bogus comment and doctype', '<!DOCTYPE html><?x {{ v }} ?><p>{{ v }}</p>', { v: '<' }, '<!DOCTYPE html><?x  ?><p>&lt;</p>'],
   ['script end tag is case-insensitive', '<SCRIPT>var a = "{{ v }}";</SCRIPT ><p>{{ v }}</p>', { v: '<' }, '<SCRIPT>var a = "\\u003c";</SCRIPT ><p>&lt;</p>'],
   ['less-than in text is text', '<p>1 < 2 and {{ v }}</p>', { v: '<' }, '<p>1 < 2 and &lt;</p>'],
@@ -77,8 +137,15 @@ test('CSP nonce on every <script> and <style> start tag, when the request has on
     '<script nonce="n0nce&#34;">a()</script><style nonce="n0nce&#34;">p{}</style><script src="/x.js" nonce="own"></script><SCRIPT\ntype="module" nonce="n0nce&#34;">b()</SCRIPT>',
   );
   assert.equal(r(src), src, 'no scope: no nonce');
-  assert.equal(inScope({}, () => r(src)), src, 'a scope without a nonce: no nonce');
-  assert.equal(inScope({ nonce: 'k' }, () => r('<script src={{ u }}></script>', { u: '/a.js' })), '<script src="/a.js" nonce="k"></script>');
+  assert.equal(
+    inScope({}, () => r(src)),
+    src,
+    'a scope without a nonce: no nonce',
+  );
+  assert.equal(
+    inScope({ nonce: 'k' }, () => r('<script src={{ u }}></script>', { u: '/a.js' })),
+    '<script src="/a.js" nonce="k"></script>',
+  );
 });
 
 test('CSRF field after same-origin POST forms', () => {
@@ -115,7 +182,11 @@ test('CSRF field after same-origin POST forms', () => {
     if (expectField) assert.ok(out.includes(`>${field}<input name=a>`), 'right after the start tag');
   }
   assert.equal(r('<form method="post"></form>'), '<form method="post"></form>', 'no scope: no field');
-  assert.equal(inScope({}, () => r('<form method="post"></form>')), '<form method="post"></form>', 'no token: no field');
+  assert.equal(
+    inScope({}, () => r('<form method="post"></form>')),
+    '<form method="post"></form>',
+    'no token: no field',
+  );
 });
 
 test('a url_for() call as the whole action of a POST form keeps the CSRF field; other values do not', () => {
@@ -160,17 +231,28 @@ test('a url_for() that leaves the site writes the URL sentinel, so the CSRF fiel
   const field = '<input type="hidden" name="csrf_token" value="tok">';
   for (const off of ['//evil.example/steal', '/\\evil.example/', 'https://evil.example/', ' JavaScript:alert(1)']) {
     const scope = { csrfToken: () => 'tok', urlFor: () => off };
-    assert.equal(inScope(scope, () => r(src)), `<form method="post" action="about:invalid#palisade-unsafe">${field}</form>`, off);
+    assert.equal(
+      inScope(scope, () => r(src)),
+      `<form method="post" action="about:invalid#palisade-unsafe">${field}</form>`,
+      off,
+    );
     assert.equal(
       inScope({ csrfToken: () => 'tok' }, () => r(src, { url_for: () => off })),
       `<form method="post" action="about:invalid#palisade-unsafe">${field}</form>`,
       `${off} from a context value named url_for`,
     );
-    const control = inScope(scope, () => compileTemplate(src, { strict: true, unsafeDisableEscaping: true } as CompileOptions).render().toString());
+    const control = inScope(scope, () =>
+      compileTemplate(src, { strict: true, unsafeDisableEscaping: true } as CompileOptions)
+        .render()
+        .toString(),
+    );
     assert.equal(control, `<form method="post" action="${off}">${field}</form>`, 'control: without the filter the field would go off-site');
   }
   for (const ok of ['/a', '/a?b=//c', 'edit', '', '?x=1']) {
-    assert.equal(inScope({ csrfToken: () => 'tok', urlFor: () => ok }, () => r(src)), `<form method="post" action="${ok}">${field}</form>`);
+    assert.equal(
+      inScope({ csrfToken: () => 'tok', urlFor: () => ok }, () => r(src)),
+      `<form method="post" action="${ok}">${field}</form>`,
+    );
   }
 });
 

@@ -25,11 +25,21 @@ import { assertCompileError } from './compile-error.js';
 
 type Node5 = P5 & { namespaceURI?: string; parentNode?: Node5 };
 
-const NS: Record<string, string> = { 'http://www.w3.org/1999/xhtml': 'html', 'http://www.w3.org/2000/svg': 'svg', 'http://www.w3.org/1998/Math/MathML': 'math' };
+const NS: Record<string, string> = {
+  'http://www.w3.org/1999/xhtml': 'html',
+  'http://www.w3.org/2000/svg': 'svg',
+  'http://www.w3.org/1998/Math/MathML': 'math',
+};
 
 /** Elements with their namespace and attribute names, in document order. */
 function nsShape(n: Node5, out: string[] = []): string[] {
-  if (n.attrs !== undefined) out.push(`${NS[n.namespaceURI ?? ''] ?? '?'}:${n.nodeName}[${n.attrs.map((a) => a.name).sort().join(',')}]`);
+  if (n.attrs !== undefined)
+    out.push(
+      `${NS[n.namespaceURI ?? ''] ?? '?'}:${n.nodeName}[${n.attrs
+        .map((a) => a.name)
+        .sort()
+        .join(',')}]`,
+    );
   for (const c of (n.childNodes ?? []) as Node5[]) nsShape(c, out);
   if (n.content) nsShape(n.content as Node5, out);
   return out;
@@ -43,7 +53,7 @@ type Read = 'text' | 'href' | { attr: string } | { js: string };
 const ROWS: readonly [string, string, Read][] = [
   // The fuzzer's finds (e2e/fuzz/found.ts), as rows.
   ['svg title: an HTML link (integration point)', '<svg><title><a id="t" href="{{ v }}">x</a></title></svg>', 'href'],
-  ['svg xmp: an HTML img (breakout) with a handler', "<svg><xmp><img id=\"t\" src=x onerror='x = [{{ v }}][0];'></xmp></svg>", { js: 'onerror' }],
+  ['svg xmp: an HTML img (breakout) with a handler', '<svg><xmp><img id="t" src=x onerror=\'x = [{{ v }}][0];\'></xmp></svg>', { js: 'onerror' }],
   ['math title: an HTML p (breakout), unquoted', '<math><title><p id="t" title={{ v }}>x</p></title></math>', { attr: 'title' }],
   ['svg style: an SVG element inside', '<svg><style><abbr id="t" title="{{ v }}">x</abbr></style></svg>', { attr: 'title' }],
   // Text in SVG and MathML elements named like HTML's raw text elements.
@@ -60,7 +70,11 @@ const ROWS: readonly [string, string, Read][] = [
   ['svg title closed by />', '<svg><title/><xmp id="t">{{ v }}</xmp></svg>', 'text'],
   ['svg font without color (SVG)', '<svg><font x="1"><xmp id="t">{{ v }}</xmp></font></svg>', 'text'],
   ['math annotation-xml (MathML)', '<math><annotation-xml><xmp id="t">{{ v }}</xmp></annotation-xml></math>', 'text'],
-  ['math annotation-xml, a second encoding does not count', '<math><annotation-xml encoding="x" encoding="text/html"><xmp id="t">{{ v }}</xmp></annotation-xml></math>', 'text'],
+  [
+    'math annotation-xml, a second encoding does not count',
+    '<math><annotation-xml encoding="x" encoding="text/html"><xmp id="t">{{ v }}</xmp></annotation-xml></math>',
+    'text',
+  ],
   ['svg CDATA section', '<svg><text id="t"><![CDATA[a>b {{ v }} ]]]></text></svg>', 'text'],
   ['svg CDATA after ]', '<svg><text id="t"><![CDATA[a]{{ v }}]]></text></svg>', 'text'],
   // HTML rules again: integration points, text integration points, breakouts.
@@ -68,22 +82,31 @@ const ROWS: readonly [string, string, Read][] = [
   ['svg desc: HTML textarea', '<svg><desc><textarea id="t">{{ v }}</textarea></desc></svg>', 'text'],
   ['svg title: HTML title', '<svg><title><title id="t">{{ v }}</title></title></svg>', 'text'],
   ['math mi: HTML raw text', '<math><mi><xmp id="t">{{ v }}</xmp></mi></math>', 'text'],
-  ['math mtext: HTML handler', "<math><mtext><img id=\"t\" src=x onerror='x = [{{ v }}][0];'></mtext></math>", { js: 'onerror' }],
+  ['math mtext: HTML handler', '<math><mtext><img id="t" src=x onerror=\'x = [{{ v }}][0];\'></mtext></math>', { js: 'onerror' }],
   ['math annotation-xml text/html: HTML', '<math><annotation-xml encoding="TEXT/HTML"><xmp id="t">{{ v }}</xmp></annotation-xml></math>', 'text'],
   ['math annotation-xml: svg is SVG', '<math><annotation-xml><svg><title><a id="t" href="{{ v }}">x</a></title></svg></annotation-xml></math>', 'href'],
   ['svg font with color: HTML', '<svg><font color="red"><xmp id="t">{{ v }}</xmp></font></svg>', 'text'],
   ['svg p: HTML', '<svg><g><p id="t" title="{{ v }}">x</p></g></svg>', { attr: 'title' }],
   ['after </svg>: HTML', '<svg><g></g></svg><xmp id="t">{{ v }}</xmp>', 'text'],
   ['after </p> in svg: HTML', '<svg><g></p><xmp id="t">{{ v }}</xmp>', 'text'],
-  ['foreignObject inside foreignObject', '<svg><foreignObject><div><svg><title><a id="t" href="{{ v }}">x</a></title></svg></div></foreignObject></svg>', 'href'],
+  [
+    'foreignObject inside foreignObject',
+    '<svg><foreignObject><div><svg><title><a id="t" href="{{ v }}">x</a></title></svg></div></foreignObject></svg>',
+    'href',
+  ],
   ['back in SVG after foreignObject', '<svg><foreignObject><div>x</div></foreignObject><xmp id="t">{{ v }}</xmp></svg>', 'text'],
   ['svg link', '<svg><a id="t" href="{{ v }}"><text>x</text></a></svg>', 'href'],
 ];
 
 const FOREIGN_ATTACKS = [
   ...ATTACKS.map((p) => p.value),
-  '<img src=x onerror=__pwned(1)>', '</xmp><img src=x onerror=__pwned(1)>', '</title><img src=x onerror=__pwned(1)>',
-  '</svg><img src=x onerror=__pwned(1)>', ']]><img src=x onerror=__pwned(1)>', '</foreignObject><img src=x>', '&lt;img src=x&gt;',
+  '<img src=x onerror=__pwned(1)>',
+  '</xmp><img src=x onerror=__pwned(1)>',
+  '</title><img src=x onerror=__pwned(1)>',
+  '</svg><img src=x onerror=__pwned(1)>',
+  ']]><img src=x onerror=__pwned(1)>',
+  '</foreignObject><img src=x>',
+  '&lt;img src=x&gt;',
 ];
 
 function read(t: Node5, how: Read): unknown {
@@ -120,16 +143,25 @@ test('foreign content: benign text reads back exactly', () => {
   }
 });
 
-test('foreign content: the fuzzer\'s rows render as expected', () => {
+test("foreign content: the fuzzer's rows render as expected", () => {
   const r = (template: string, v: unknown): string => renderString(template, { v });
-  assert.equal(r('<svg><title><a href="{{ v }}">x</a></title></svg>', 'javascript:__pwned(1)'), '<svg><title><a href="about:invalid#palisade-unsafe">x</a></title></svg>');
-  assert.equal(r("<svg><xmp><img src=x onerror='x = [{{ v }}][0];'></xmp></svg>", '__pwned(1)'), "<svg><xmp><img src=x onerror='x = [&#34;__pwned(1)&#34;][0];'></xmp></svg>");
-  assert.equal(r('<math><title><p title={{ v }}>x</p></title></math>', 'x onclick=__pwned(1)'), '<math><title><p title="x onclick=__pwned(1)">x</p></title></math>');
+  assert.equal(
+    r('<svg><title><a href="{{ v }}">x</a></title></svg>', 'javascript:__pwned(1)'),
+    '<svg><title><a href="about:invalid#palisade-unsafe">x</a></title></svg>',
+  );
+  assert.equal(
+    r("<svg><xmp><img src=x onerror='x = [{{ v }}][0];'></xmp></svg>", '__pwned(1)'),
+    "<svg><xmp><img src=x onerror='x = [&#34;__pwned(1)&#34;][0];'></xmp></svg>",
+  );
+  assert.equal(
+    r('<math><title><p title={{ v }}>x</p></title></math>', 'x onclick=__pwned(1)'),
+    '<math><title><p title="x onclick=__pwned(1)">x</p></title></math>',
+  );
   assert.equal(r('<svg><style><abbr title="{{ v }}">x</abbr></style></svg>', '"quoted"'), '<svg><style><abbr title="&#34;quoted&#34;">x</abbr></style></svg>');
   assert.equal(r('<svg><text><![CDATA[ {{ v }} ]]></text></svg>', 'a]]>b'), '<svg><text><![CDATA[ ]]>a]]&gt;b<![CDATA[ ]]></text></svg>');
 });
 
-test('foreign content: Markup there has its raw text escaped, so a macro\'s <xmp> stays text', () => {
+test("foreign content: Markup there has its raw text escaped, so a macro's <xmp> stays text", () => {
   const attack = '<img src=x onerror=__pwned(1)>';
   const macro = '{% macro code(c) %}<xmp>{{ c }}</xmp>{% endmacro %}';
   const inSVG = renderString(`${macro}<svg><text id="t">{{ code(v) }}</text></svg>`, { v: attack });
@@ -137,30 +169,52 @@ test('foreign content: Markup there has its raw text escaped, so a macro\'s <xmp
   assert.equal(textOf(byId(page(inSVG), 't')!), attack);
   // In HTML and at an integration point the same Markup is HTML, written as it is.
   assert.equal(renderString(`${macro}<p>{{ code(v) }}</p>`, { v: attack }), `<p><xmp>${attack}</xmp></p>`);
-  assert.equal(renderString(`${macro}<svg><foreignObject>{{ code(v) }}</foreignObject></svg>`, { v: attack }), `<svg><foreignObject><xmp>${attack}</xmp></foreignObject></svg>`);
+  assert.equal(
+    renderString(`${macro}<svg><foreignObject>{{ code(v) }}</foreignObject></svg>`, { v: attack }),
+    `<svg><foreignObject><xmp>${attack}</xmp></foreignObject></svg>`,
+  );
   // In a MathML text element an <mglyph> in Markup is MathML, and so is what it holds.
   const glyph = '{% macro g(c) %}<mglyph><xmp>{{ c }}</xmp></mglyph>{% endmacro %}';
-  for (const [where, end] of [['<math><mi>', '</mi></math>'], ['<math><mi><b>', '</b></mi></math>']]) {
+  for (const [where, end] of [
+    ['<math><mi>', '</mi></math>'],
+    ['<math><mi><b>', '</b></mi></math>'],
+  ]) {
     const out = renderString(`${glyph}${where}{{ g(v) }}${end}`, { v: attack });
-    assert.deepEqual(nsShape(page(out)).filter((e) => e.includes('img')), [], out);
+    assert.deepEqual(
+      nsShape(page(out)).filter((e) => e.includes('img')),
+      [],
+      out,
+    );
   }
   // Markup in a CDATA section, and trusted Markup without raw text, are written as they are.
-  assert.equal(renderString('<svg><text><![CDATA[{{ v }}]]></text></svg>', { v: Markup.unsafeTrust('<tspan>a</tspan>') }), '<svg><text><![CDATA[]]><tspan>a</tspan><![CDATA[]]></text></svg>');
+  assert.equal(
+    renderString('<svg><text><![CDATA[{{ v }}]]></text></svg>', { v: Markup.unsafeTrust('<tspan>a</tspan>') }),
+    '<svg><text><![CDATA[]]><tspan>a</tspan><![CDATA[]]></text></svg>',
+  );
   assert.equal(renderString('<svg>{{ v }}</svg>', { v: Markup.unsafeTrust('<plaintext>a<b>') }), '<svg><plaintext>a&lt;b></svg>');
 });
 
 test('foreign content: <script> and <style> in SVG get the nonce, before a self-closing />', () => {
-  const out = runInScope({ request: null, nonce: 'n0nce' }, () => renderString('<svg><script>run()</script><style>x{}</style><script href="/a.js"/><g/></svg>', {}));
+  const out = runInScope({ request: null, nonce: 'n0nce' }, () =>
+    renderString('<svg><script>run()</script><style>x{}</style><script href="/a.js"/><g/></svg>', {}),
+  );
   assert.equal(out, '<svg><script nonce="n0nce">run()</script><style nonce="n0nce">x{}</style><script href="/a.js" nonce="n0nce"/><g/></svg>');
   const doc = page(out);
   // The self-closed script did not swallow the <g>: both are children of the <svg>.
-  assert.deepEqual(nsShape(doc).filter((s) => s.startsWith('svg:')), ['svg:svg[]', 'svg:script[nonce]', 'svg:style[nonce]', 'svg:script[href,nonce]', 'svg:g[]']);
+  assert.deepEqual(
+    nsShape(doc).filter((s) => s.startsWith('svg:')),
+    ['svg:svg[]', 'svg:script[nonce]', 'svg:style[nonce]', 'svg:script[href,nonce]', 'svg:g[]'],
+  );
 });
 
 test('foreign content: an SVG form gets no CSRF field; an HTML one in foreignObject does', () => {
   const out = runInScope({ request: null, csrfToken: () => 'tok' }, () =>
-    renderString('<svg><form method="post"></form><foreignObject><form method="post"></form></foreignObject></svg>', {}));
-  assert.equal(out, '<svg><form method="post"></form><foreignObject><form method="post"><input type="hidden" name="csrf_token" value="tok"></form></foreignObject></svg>');
+    renderString('<svg><form method="post"></form><foreignObject><form method="post"></form></foreignObject></svg>', {}),
+  );
+  assert.equal(
+    out,
+    '<svg><form method="post"></form><foreignObject><form method="post"><input type="hidden" name="csrf_token" value="tok"></form></foreignObject></svg>',
+  );
 });
 
 const REFUSED: readonly [string, string, number, number][] = [
@@ -190,7 +244,7 @@ const REFUSED: readonly [string, string, number, number][] = [
   ['<svg><text><![CDATA[ x]]{% if a %}>{% endif %}]]></text></svg>', 'TEMPLATE_PARTIAL_NAME', 1, 35],
 ];
 
-test('foreign content: what cannot be escaped for the browser\'s reading does not compile', () => {
+test("foreign content: what cannot be escaped for the browser's reading does not compile", () => {
   for (const [source, code, line, column] of REFUSED) assertCompileError(source, code, line, column);
 });
 
@@ -198,30 +252,91 @@ test('foreign content: a block inside <svg> is read where the layout puts it', (
   const dir = mkdtempSync(join(tmpdir(), 'palisade-foreign-'));
   try {
     writeFileSync(join(dir, 'layout.html'), '<svg>{% block icon %}<circle r="4"/>{% endblock %}</svg>');
-    writeFileSync(join(dir, 'page.html'), '{% extends "layout.html" %}{% block icon %}<title><a href="{{ u }}">{{ u }}</a></title><xmp>{{ u }}</xmp>{% endblock %}');
+    writeFileSync(
+      join(dir, 'page.html'),
+      '{% extends "layout.html" %}{% block icon %}<title><a href="{{ u }}">{{ u }}</a></title><xmp>{{ u }}</xmp>{% endblock %}',
+    );
     writeFileSync(join(dir, 'bad.html'), '{% extends "layout.html" %}{% block icon %}<script>{{ u }}</script>{% endblock %}');
     const templates = createTemplates({ dir, mode: 'test' });
-    assert.equal(templates.render('page.html', { u: 'javascript:x<b>' }).toString(),
-      '<svg><title><a href="about:invalid#palisade-unsafe">javascript:x&lt;b&gt;</a></title><xmp>javascript:x&lt;b&gt;</xmp></svg>');
-    assert.throws(() => templates.render('bad.html', { u: 'x' }), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_FOREIGN_CONTENT');
+    assert.equal(
+      templates.render('page.html', { u: 'javascript:x<b>' }).toString(),
+      '<svg><title><a href="about:invalid#palisade-unsafe">javascript:x&lt;b&gt;</a></title><xmp>javascript:x&lt;b&gt;</xmp></svg>',
+    );
+    assert.throws(
+      () => templates.render('bad.html', { u: 'x' }),
+      (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_FOREIGN_CONTENT',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
 test('foreign content: the html tag refuses the same', () => {
-  assert.throws(() => html`<svg><style>${'red'}</style></svg>`, (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_FOREIGN_CONTENT');
-  assert.equal(html`<svg><title><a href="${'javascript:x'}">x</a></title></svg>`.toString(), '<svg><title><a href="about:invalid#palisade-unsafe">x</a></title></svg>');
+  assert.throws(
+    () => html`<svg><style>${'red'}</style></svg>`,
+    (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_FOREIGN_CONTENT',
+  );
+  assert.equal(
+    html`<svg><title><a href="${'javascript:x'}">x</a></title></svg>`.toString(),
+    '<svg><title><a href="about:invalid#palisade-unsafe">x</a></title></svg>',
+  );
 });
 
 // ---- the analysis reads the namespace as the browser does ---------------------------------
 
 const PIECES = [
-  '<svg>', '</svg>', '<math>', '</math>', '<g>', '</g>', '<svg/>', '<g/>', '<title>', '</title>', '<title/>', '<desc>', '</desc>',
-  '<foreignObject>', '</foreignObject>', '<mi>', '</mi>', '<mtext>', '</mtext>', '<mglyph>', '<annotation-xml encoding="text/html">',
-  '<annotation-xml>', '</annotation-xml>', '<p>', '</p>', '<b>', '</b>', '<span>', '</span>', '<div>', '</div>', '<br>', '</br>',
-  '<img src=x>', '<font color=red>', '<font>', '</font>', '<xmp>', '</xmp>', '<textarea>', '</textarea>', '<style>', '</style>',
-  '<noscript>', '</noscript>', '<iframe>', '</iframe>', '<a>', '</a>', '<!-- c -->', 'x', ' ',
+  '<svg>',
+  '</svg>',
+  '<math>',
+  '</math>',
+  '<g>',
+  '</g>',
+  '<svg/>',
+  '<g/>',
+  '<title>',
+  '</title>',
+  '<title/>',
+  '<desc>',
+  '</desc>',
+  '<foreignObject>',
+  '</foreignObject>',
+  '<mi>',
+  '</mi>',
+  '<mtext>',
+  '</mtext>',
+  '<mglyph>',
+  '<annotation-xml encoding="text/html">',
+  '<annotation-xml>',
+  '</annotation-xml>',
+  '<p>',
+  '</p>',
+  '<b>',
+  '</b>',
+  '<span>',
+  '</span>',
+  '<div>',
+  '</div>',
+  '<br>',
+  '</br>',
+  '<img src=x>',
+  '<font color=red>',
+  '<font>',
+  '</font>',
+  '<xmp>',
+  '</xmp>',
+  '<textarea>',
+  '</textarea>',
+  '<style>',
+  '</style>',
+  '<noscript>',
+  '</noscript>',
+  '<iframe>',
+  '</iframe>',
+  '<a>',
+  '</a>',
+  '<!-- c -->',
+  'x',
+  ' ',
 ];
 // No tables: text in a table is moved out of it, so its parent says nothing about the rules
 // the next tag follows. No CDATA sections: parse5 reads `<![CDATA[` at an integration point
@@ -264,7 +379,7 @@ function parsedNamespace(doc: Node5, marker: string): string {
     return undefined;
   };
   const t = find(doc);
-  return t?.parentNode === undefined ? 'other' : NS[t.parentNode.namespaceURI ?? ''] ?? 'other';
+  return t?.parentNode === undefined ? 'other' : (NS[t.parentNode.namespaceURI ?? ''] ?? 'other');
 }
 
 test('random foreign content: where the analysis places text, parse5 does too, and no value changes the tree', () => {

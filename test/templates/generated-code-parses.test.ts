@@ -239,7 +239,11 @@ test('the checker reports a module that does not parse, with its template', () =
 test('every template of the test tables, the e2e tables, docs and examples generates code that parses', () => {
   const docs = docsTemplates();
   const env = new Files(docs.byName);
-  const groups: [string, Named[]][] = [['tables', tableTemplates()], ['docs', docs.list], ['examples', exampleTemplates()]];
+  const groups: [string, Named[]][] = [
+    ['tables', tableTemplates()],
+    ['docs', docs.list],
+    ['examples', exampleTemplates()],
+  ];
   const failures: string[] = [];
   for (const [what, list] of groups) {
     const r = checkAll(list, () => env);
@@ -274,14 +278,22 @@ function languageCorpus(n: number): Named[] {
     if (depth === 0) return pick(uses);
     const inner = (): string => body(depth - 1) + (rnd(2) === 0 ? body(depth - 1) : '');
     switch (rnd(8)) {
-      case 0: return `{% macro m(${pick(params)}) %}${inner()}{% endmacro %}${pick(['{{ m() }}', '{{ m(1, 2) }}', ''])}`;
-      case 1: return `{% call(${pick(params)}) m(${pick(['', '1', 'caller=none'])}) %}${inner()}{% endcall %}`;
-      case 2: return `{% for ${pick(targets)} in [[1, 2]] %}${inner()}{% else %}${inner()}{% endfor %}`;
-      case 3: return `{% with ${pick(['a = 1', 'a = 1, a = 2', 'caller = 1', 'loop = 1, b = a'])} %}${inner()}{% endwith %}`;
-      case 4: return `{% set ${pick(['a', 'a, b', 'caller', 'loop'])} = ${pick(['1', '1, 2', '[1, 2]'])} %}${inner()}`;
-      case 5: return `{% set ${pick(['a', 'caller', 'x'])} %}${inner()}{% endset %}${inner()}`;
-      case 6: return `{% if a %}${inner()}{% else %}${inner()}{% endif %}`;
-      default: return `{% macro m(${pick(params)}) %}{% for ${pick(targets)} in [1] %}${inner()}{% endfor %}{% endmacro %}{% call m() %}${inner()}{% endcall %}`;
+      case 0:
+        return `{% macro m(${pick(params)}) %}${inner()}{% endmacro %}${pick(['{{ m() }}', '{{ m(1, 2) }}', ''])}`;
+      case 1:
+        return `{% call(${pick(params)}) m(${pick(['', '1', 'caller=none'])}) %}${inner()}{% endcall %}`;
+      case 2:
+        return `{% for ${pick(targets)} in [[1, 2]] %}${inner()}{% else %}${inner()}{% endfor %}`;
+      case 3:
+        return `{% with ${pick(['a = 1', 'a = 1, a = 2', 'caller = 1', 'loop = 1, b = a'])} %}${inner()}{% endwith %}`;
+      case 4:
+        return `{% set ${pick(['a', 'a, b', 'caller', 'loop'])} = ${pick(['1', '1, 2', '[1, 2]'])} %}${inner()}`;
+      case 5:
+        return `{% set ${pick(['a', 'caller', 'x'])} %}${inner()}{% endset %}${inner()}`;
+      case 6:
+        return `{% if a %}${inner()}{% else %}${inner()}{% endif %}`;
+      default:
+        return `{% macro m(${pick(params)}) %}{% for ${pick(targets)} in [1] %}${inner()}{% endfor %}{% endmacro %}{% call m() %}${inner()}{% endcall %}`;
     }
   };
   return Array.from({ length: n }, (_, k) => ({ name: `language corpus ${k + 1}`, source: body(1 + (k % 4)) }));

@@ -18,46 +18,125 @@ const J = 'javascript:alert(1)';
 
 export const HOLES: Record<string, readonly Row[]> = {
   '1. a / after ) or } and the JS slash rule': [
-    ['regexp after if (): the review example', '<script>var s = location.pathname; if (s) /{{ q }}/.test(s);</script>', { q: '/;alert(document.domain);//' },
-      '<script>var s = location.pathname; if (s) /\\/\\u003balert\\(document\\.domain\\)\\u003b\\/\\//.test(s);</script>'],
-    ['regexp after while ()', '<script>while (x) /{{ q }}/.test(s);</script>', { q: '/;alert(1)//' }, '<script>while (x) /\\/\\u003balert\\(1\\)\\/\\//.test(s);</script>'],
+    [
+      'regexp after if (): the review example',
+      '<script>var s = location.pathname; if (s) /{{ q }}/.test(s);</script>',
+      { q: '/;alert(document.domain);//' },
+      '<script>var s = location.pathname; if (s) /\\/\\u003balert\\(document\\.domain\\)\\u003b\\/\\//.test(s);</script>',
+    ],
+    [
+      'regexp after while ()',
+      '<script>while (x) /{{ q }}/.test(s);</script>',
+      { q: '/;alert(1)//' },
+      '<script>while (x) /\\/\\u003balert\\(1\\)\\/\\//.test(s);</script>',
+    ],
     ['regexp after for (;;)', '<script>for (;;) /{{ q }}/.exec(s);</script>', { q: 'a' }, '<script>for (;;) /a/.exec(s);</script>'],
     ['regexp after for await ()', '<script>for await (x of y) /{{ q }}/.exec(x);</script>', { q: 'a' }, '<script>for await (x of y) /a/.exec(x);</script>'],
     ['regexp after with ()', '<script>with (o) /{{ q }}/.exec(s);</script>', { q: 'a' }, '<script>with (o) /a/.exec(s);</script>'],
     ['regexp after a block', '<script>if (a) { f() } /{{ q }}/.test(s);</script>', { q: 'a' }, '<script>if (a) { f() } /a/.test(s);</script>'],
     ['regexp after =>', '<script>const f = s => /{{ q }}/.test(s);</script>', { q: 'a' }, '<script>const f = s => /a/.test(s);</script>'],
-    ['regexp after return on the next line (ASI)', '<script>function f(s) { return\n/{{ q }}/.test(s) }</script>', { q: 'a' }, '<script>function f(s) { return\n/a/.test(s) }</script>'],
-    ['regexp after typeof, case, void, in, else, do', '<script>x = typeof /{{ q }}/; if (y) z; else /{{ q }}/.exec(s);</script>', { q: 'a' },
-      '<script>x = typeof /a/; if (y) z; else /a/.exec(s);</script>'],
+    [
+      'regexp after return on the next line (ASI)',
+      '<script>function f(s) { return\n/{{ q }}/.test(s) }</script>',
+      { q: 'a' },
+      '<script>function f(s) { return\n/a/.test(s) }</script>',
+    ],
+    [
+      'regexp after typeof, case, void, in, else, do',
+      '<script>x = typeof /{{ q }}/; if (y) z; else /{{ q }}/.exec(s);</script>',
+      { q: 'a' },
+      '<script>x = typeof /a/; if (y) z; else /a/.exec(s);</script>',
+    ],
     ['division after a group', '<script>x = (a + b) / {{ q }};</script>', { q: '/;alert(1)//' }, '<script>x = (a + b) / "\\/;alert(1)\\/\\/";</script>'],
     ['division after a call', '<script>x = f(a) / {{ q }};</script>', { q: 2 }, '<script>x = f(a) / 2;</script>'],
     ['division after an object literal', '<script>x = {} / {{ q }};</script>', { q: 2 }, '<script>x = {} / 2;</script>'],
     ['division after a property named like a keyword', '<script>x = o.if / {{ q }};</script>', { q: 2 }, '<script>x = o.if / 2;</script>'],
-    ['division after a number and a template literal', '<script>x = 1.5 / {{ q }} + `${a}` / {{ q }};</script>', { q: 2 }, '<script>x = 1.5 / 2 + `${a}` / 2;</script>'],
-    ['refused: / after a function body', '<script>function f() {}\n/x/.test(s); var q = {{ q }};</script>', { q: 1 }, { code: 'TEMPLATE_AMBIGUOUS_JS_SLASH', line: 2, column: 1 }],
+    [
+      'division after a number and a template literal',
+      '<script>x = 1.5 / {{ q }} + `${a}` / {{ q }};</script>',
+      { q: 2 },
+      '<script>x = 1.5 / 2 + `${a}` / 2;</script>',
+    ],
+    [
+      'refused: / after a function body',
+      '<script>function f() {}\n/x/.test(s); var q = {{ q }};</script>',
+      { q: 1 },
+      { code: 'TEMPLATE_AMBIGUOUS_JS_SLASH', line: 2, column: 1 },
+    ],
     ['refused: / after of, yield, await or let', '<script>x = of / {{ q }};</script>', { q: 1 }, { code: 'TEMPLATE_AMBIGUOUS_JS_SLASH', line: 1, column: 16 }],
     ['refused: / after a ) whose ( is not in the template', '<a onclick="f(1)) / b">x</a>', {}, { code: 'TEMPLATE_AMBIGUOUS_JS_SLASH', line: 1, column: 13 }],
-    ['refused: / after branches that end differently', '<script>{% if a %}x{% else %}y;{% endif %}(z) / 2</script>', { a: 1 }, { code: 'TEMPLATE_AMBIGUOUS_JS_SLASH', line: 1, column: 47 }],
+    [
+      'refused: / after branches that end differently',
+      '<script>{% if a %}x{% else %}y;{% endif %}(z) / 2</script>',
+      { a: 1 },
+      { code: 'TEMPLATE_AMBIGUOUS_JS_SLASH', line: 1, column: 47 },
+    ],
     ['/ is \\/ in a string', '<script>var s = "{{ q }}";</script>', { q: '/;alert(1);//' }, '<script>var s = "\\/;alert(1);\\/\\/";</script>'],
     ['/ is \\/ in a template literal', '<script>var s = `{{ q }}`;</script>', { q: '/;alert(1);//' }, '<script>var s = `\\/;alert(1);\\/\\/`;</script>'],
-    ['/ is \\/ in JSON (tojson)', '<script>var d = {{ d|tojson }};</script>', { d: { a: '/;alert(1);//' } }, '<script>var d = {"a":"\\/;alert(1);\\/\\/"};</script>'],
-    ['a regexp value is one name or a syntax error as code', '<script>var r = /{{ q }}/;</script>', { q: '1;onerror=alert;throw 1' },
-      '<script>var r = /1\\u003bonerror\\u003dalert\\u003bthrow\\u00201/;</script>'],
+    [
+      '/ is \\/ in JSON (tojson)',
+      '<script>var d = {{ d|tojson }};</script>',
+      { d: { a: '/;alert(1);//' } },
+      '<script>var d = {"a":"\\/;alert(1);\\/\\/"};</script>',
+    ],
+    [
+      'a regexp value is one name or a syntax error as code',
+      '<script>var r = /{{ q }}/;</script>',
+      { q: '1;onerror=alert;throw 1' },
+      '<script>var r = /1\\u003bonerror\\u003dalert\\u003bthrow\\u00201/;</script>',
+    ],
   ],
   '2. a block name used twice (also in the loader tests below)': [
-    ['refused: the same block in a script and in text', '<script>track({% block page %}"home"{% endblock %})</script>\n<h1>{% block page %}Home{% endblock %}</h1>', {},
-      { code: 'TEMPLATE_DUPLICATE_BLOCK', line: 2, column: 14 }],
-    ['refused: the same block in an href and in text', '<a href="{% block link %}/{% endblock %}">home</a><p>{% block link %}{% endblock %}</p>', {},
-      { code: 'TEMPLATE_DUPLICATE_BLOCK', line: 1, column: 63 }],
-    ['refused: the same block nested in another block', '{% block a %}<b>{% block b %}{% endblock %}</b>{% endblock %}<i title="{% block b %}{% endblock %}"></i>', {},
-      { code: 'TEMPLATE_DUPLICATE_BLOCK', line: 1, column: 81 }],
-    ['self.name() writes a block of HTML text as Markup: in a script it is a string', '{% block page %}<b>x</b>{% endblock %}<script>var s = {{ self.page() }};</script>', {}, '<b>x</b><script>var s = "\\u003cb\\u003ex\\u003c\\/b\\u003e";</script>'],
-    ['self.name() of a block in a script does not compile', '<script>var a = "{% block s %}{{ v }}{% endblock %}";</script><p>{{ self.s() }}</p>', { v: '<b>' }, { code: 'TEMPLATE_BLOCK_CONTEXT', line: 1, column: 73 }],
-    ['self.name() of a block in raw text does not compile', '<xmp>{% block s %}{{ v }}{% endblock %}</xmp><p>{{ self.s() }}</p>', { v: '<b>' }, { code: 'TEMPLATE_BLOCK_CONTEXT', line: 1, column: 56 }],
-    ['self.name() of a block in raw text does not compile in a set either', '<xmp>{% block s %}{{ v }}{% endblock %}</xmp>{% set t = self.s() %}<p>{{ t }}</p>', { v: '<b>' }, { code: 'TEMPLATE_BLOCK_CONTEXT', line: 1, column: 61 }],
-    ['self.name() of a block in a script does not compile through a filter', '<script>{% block s %}{% endblock %}</script><p>{{ self.s()|upper }}</p>', {}, { code: 'TEMPLATE_BLOCK_CONTEXT', line: 1, column: 55 }],
+    [
+      'refused: the same block in a script and in text',
+      '<script>track({% block page %}"home"{% endblock %})</script>\n<h1>{% block page %}Home{% endblock %}</h1>',
+      {},
+      { code: 'TEMPLATE_DUPLICATE_BLOCK', line: 2, column: 14 },
+    ],
+    [
+      'refused: the same block in an href and in text',
+      '<a href="{% block link %}/{% endblock %}">home</a><p>{% block link %}{% endblock %}</p>',
+      {},
+      { code: 'TEMPLATE_DUPLICATE_BLOCK', line: 1, column: 63 },
+    ],
+    [
+      'refused: the same block nested in another block',
+      '{% block a %}<b>{% block b %}{% endblock %}</b>{% endblock %}<i title="{% block b %}{% endblock %}"></i>',
+      {},
+      { code: 'TEMPLATE_DUPLICATE_BLOCK', line: 1, column: 81 },
+    ],
+    [
+      'self.name() writes a block of HTML text as Markup: in a script it is a string',
+      '{% block page %}<b>x</b>{% endblock %}<script>var s = {{ self.page() }};</script>',
+      {},
+      '<b>x</b><script>var s = "\\u003cb\\u003ex\\u003c\\/b\\u003e";</script>',
+    ],
+    [
+      'self.name() of a block in a script does not compile',
+      '<script>var a = "{% block s %}{{ v }}{% endblock %}";</script><p>{{ self.s() }}</p>',
+      { v: '<b>' },
+      { code: 'TEMPLATE_BLOCK_CONTEXT', line: 1, column: 73 },
+    ],
+    [
+      'self.name() of a block in raw text does not compile',
+      '<xmp>{% block s %}{{ v }}{% endblock %}</xmp><p>{{ self.s() }}</p>',
+      { v: '<b>' },
+      { code: 'TEMPLATE_BLOCK_CONTEXT', line: 1, column: 56 },
+    ],
+    [
+      'self.name() of a block in raw text does not compile in a set either',
+      '<xmp>{% block s %}{{ v }}{% endblock %}</xmp>{% set t = self.s() %}<p>{{ t }}</p>',
+      { v: '<b>' },
+      { code: 'TEMPLATE_BLOCK_CONTEXT', line: 1, column: 61 },
+    ],
+    [
+      'self.name() of a block in a script does not compile through a filter',
+      '<script>{% block s %}{% endblock %}</script><p>{{ self.s()|upper }}</p>',
+      {},
+      { code: 'TEMPLATE_BLOCK_CONTEXT', line: 1, column: 55 },
+    ],
   ],
-  '3. an end tag made of the template\'s < and a value': [
+  "3. an end tag made of the template's < and a value": [
     ['textarea: the review example', '<textarea><{{ v }}…</textarea>', { v: '/textarea ' }, '<textarea><&#47;textarea …</textarea>'],
     ['title', '<title><{{ v }}…</title>', { v: '/title ' }, '<title><&#47;title …</title>'],
     ['script string: the review example', '<script>var s = "<{{ v }}";</script>', { v: '/script ' }, '<script>var s = "<\\/script ";</script>'],
@@ -72,14 +151,42 @@ export const HOLES: Record<string, readonly Row[]> = {
     ['an HTML comment drops the value', '<!-- <{{ v }} -->', { v: '/x' }, '<!-- < -->'],
     ['< before an if, then a value', '<title><{% if a %}{% endif %}{{ v }}…</title>', { a: 0, v: '/title ' }, '<title><&#47;title …</title>'],
     ['< before an if with a branch, then a value', '<title>a<{% if a %}b{% endif %}{{ v }}…</title>', { a: 0, v: '/title ' }, '<title>a<&#47;title …</title>'],
-    ['refused: < and an end tag across an if', '<title>x<{% if a %}/title>{% endif %}<script>{{ v }}</script>', { a: 1, v: 'x' }, { code: 'TEMPLATE_PARTIAL_NAME', line: 1, column: 20 }],
-    ['refused: an end tag cut by a value that may be empty', '<title></ti{{ v }}tle><b>x</b></title>', { v: '' }, { code: 'TEMPLATE_PARTIAL_NAME', line: 1, column: 19 }],
-    ['refused: --> cut by a value inside <!-- in a script', '<script><!--\nvar a = "-{{ v }}->";\n</script>', { v: '' }, { code: 'TEMPLATE_PARTIAL_NAME', line: 2, column: 18 }],
-    ['<!-- <script> in a script: its </script> does not end the element', '<script><!--\ndocument.write("<script>x</script>");\n--></script><p>{{ v }}</p>', { v: '<b>' },
-      '<script><!--\ndocument.write("<script>x</script>");\n--></script><p>&lt;b&gt;</p>'],
-    ['a value inside <!-- in a script: no <script and no final -', '<script><!--\nvar a = "<{{ v }}", b = "{{ w }}->";\n</script>', { v: 'script ', w: 'x-' },
-      '<script><!--\nvar a = "<\\u0073cript ", b = "\\u0078\\u002d->";\n</script>'],
-    ['refused: a script that <!-- <script> leaves open', '<script><!--\ndocument.write("<script>x");\n</script><p>{{ v }}</p>', { v: 'x' }, { code: 'TEMPLATE_UNTERMINATED', line: 3, column: 24 }],
+    [
+      'refused: < and an end tag across an if',
+      '<title>x<{% if a %}/title>{% endif %}<script>{{ v }}</script>',
+      { a: 1, v: 'x' },
+      { code: 'TEMPLATE_PARTIAL_NAME', line: 1, column: 20 },
+    ],
+    [
+      'refused: an end tag cut by a value that may be empty',
+      '<title></ti{{ v }}tle><b>x</b></title>',
+      { v: '' },
+      { code: 'TEMPLATE_PARTIAL_NAME', line: 1, column: 19 },
+    ],
+    [
+      'refused: --> cut by a value inside <!-- in a script',
+      '<script><!--\nvar a = "-{{ v }}->";\n</script>',
+      { v: '' },
+      { code: 'TEMPLATE_PARTIAL_NAME', line: 2, column: 18 },
+    ],
+    [
+      '<!-- <script> in a script: its </script> does not end the element',
+      '<script><!--\ndocument.write("<script>x</script>");\n--></script><p>{{ v }}</p>',
+      { v: '<b>' },
+      '<script><!--\ndocument.write("<script>x</script>");\n--></script><p>&lt;b&gt;</p>',
+    ],
+    [
+      'a value inside <!-- in a script: no <script and no final -',
+      '<script><!--\nvar a = "<{{ v }}", b = "{{ w }}->";\n</script>',
+      { v: 'script ', w: 'x-' },
+      '<script><!--\nvar a = "<\\u0073cript ", b = "\\u0078\\u002d->";\n</script>',
+    ],
+    [
+      'refused: a script that <!-- <script> leaves open',
+      '<script><!--\ndocument.write("<script>x");\n</script><p>{{ v }}</p>',
+      { v: 'x' },
+      { code: 'TEMPLATE_UNTERMINATED', line: 3, column: 24 },
+    ],
     // Raw text (<xmp>, <iframe>, <noembed>, <noframes>) decodes no references: a value there
     // is written as it is, and after the template's '<' it comes after a U+200B instead.
     ['raw text: the value after < is written raw, after a U+200B', '<xmp><{{ v }}…</xmp>', { v: '/xmp ' }, '<xmp><\u200b/xmp …</xmp>'],
@@ -87,63 +194,247 @@ export const HOLES: Record<string, readonly Row[]> = {
     ['raw text: < before an if, then a value', '<xmp><{% if a %}{% endif %}{{ v }}…</xmp>', { a: 0, v: '/xmp ' }, '<xmp><\u200b/xmp …</xmp>'],
     ['raw text: < on one path, then a value', '<xmp>a{% if a %}<{% endif %}{{ v }}…</xmp>', { a: 1, v: '/xmp ' }, '<xmp>a<\u200b/xmp …</xmp>'],
     ['raw text: a second value after <', '<iframe><{{ v }}{{ w }}…</iframe>', { v: '', w: '/iframe ' }, '<iframe><\u200b/iframe …</iframe>'],
-    ['refused: raw text, an end tag cut by a value that may be empty', '<xmp><{{ v }}/xmp><b>x</b></xmp>', { v: '' }, { code: 'TEMPLATE_PARTIAL_NAME', line: 1, column: 14 }],
+    [
+      'refused: raw text, an end tag cut by a value that may be empty',
+      '<xmp><{{ v }}/xmp><b>x</b></xmp>',
+      { v: '' },
+      { code: 'TEMPLATE_PARTIAL_NAME', line: 1, column: 14 },
+    ],
     // <noscript> content is HTML with scripting off, raw text with scripting on: a value
     // after the start of </noscript is escaped for where it is in the HTML.
-    ['noscript: an attribute value after <', '<noscript><p title="<{{ v }}">x</p></noscript>', { v: '/noscript >' }, '<noscript><p title="<&#47;noscript &gt;">x</p></noscript>'],
-    ['noscript: a script string after </nos', '<noscript><script>var s = "</nos{{ v }}";</script></noscript>', { v: 'cript ' }, '<noscript><script>var s = "</nos\\u0063ript ";</script></noscript>'],
-    ['refused: noscript, an end tag cut by a value that may be empty', '<noscript><p title="<{{ v }}/noscript>">x</p></noscript>', { v: '' }, { code: 'TEMPLATE_PARTIAL_NAME', line: 1, column: 29 }],
+    [
+      'noscript: an attribute value after <',
+      '<noscript><p title="<{{ v }}">x</p></noscript>',
+      { v: '/noscript >' },
+      '<noscript><p title="<&#47;noscript &gt;">x</p></noscript>',
+    ],
+    [
+      'noscript: a script string after </nos',
+      '<noscript><script>var s = "</nos{{ v }}";</script></noscript>',
+      { v: 'cript ' },
+      '<noscript><script>var s = "</nos\\u0063ript ";</script></noscript>',
+    ],
+    [
+      'refused: noscript, an end tag cut by a value that may be empty',
+      '<noscript><p title="<{{ v }}/noscript>">x</p></noscript>',
+      { v: '' },
+      { code: 'TEMPLATE_PARTIAL_NAME', line: 1, column: 29 },
+    ],
   ],
   '4. <meta http-equiv="refresh"> URLs': [
-    ['url=: the review example', '<meta http-equiv="refresh" content="0; url={{ v }}">', { v: J }, '<meta http-equiv="refresh" content="0; url=about:invalid#palisade-unsafe">'],
+    [
+      'url=: the review example',
+      '<meta http-equiv="refresh" content="0; url={{ v }}">',
+      { v: J },
+      '<meta http-equiv="refresh" content="0; url=about:invalid#palisade-unsafe">',
+    ],
     ['url =', '<meta http-equiv="refresh" content="0; url ={{ v }}">', { v: J }, '<meta http-equiv="refresh" content="0; url =about:invalid#palisade-unsafe">'],
-    ['url<tab>=', '<meta http-equiv="refresh" content="0; url\t={{ v }}">', { v: J }, '<meta http-equiv="refresh" content="0; url\t=about:invalid#palisade-unsafe">'],
-    ['url= and a space', '<meta http-equiv="refresh" content="0;url= {{ v }}">', { v: J }, '<meta http-equiv="refresh" content="0;url= about:invalid#palisade-unsafe">'],
-    ['URL= and quotes', '<meta http-equiv="refresh" content="0; URL=\'{{ v }}\'">', { v: J }, '<meta http-equiv="refresh" content="0; URL=\'about:invalid#palisade-unsafe\'">'],
-    ['a quote in the value', '<meta http-equiv="refresh" content="0; url={{ v }}">', { v: `'${J}'` }, '<meta http-equiv="refresh" content="0; url=about:invalid#palisade-unsafe">'],
-    ['several url= in one content: the URL is the rest', '<meta http-equiv="refresh" content="0; url=/a; url={{ v }}">', { v: J },
-      '<meta http-equiv="refresh" content="0; url=/a; url=javascript%3Aalert%281%29">'],
-    ['no url=: after the separator', '<meta http-equiv="refresh" content="0; {{ v }}">', { v: `url=${J}` }, '<meta http-equiv="refresh" content="0; about:invalid#palisade-unsafe">'],
-    ['the whole content', '<meta http-equiv="refresh" content="{{ v }}">', { v: `0;url=${J}` }, '<meta http-equiv="refresh" content="about:invalid#palisade-unsafe">'],
-    ['the whole content, content first', '<meta content="{{ v }}" http-equiv="refresh">', { v: `0;url=${J}` }, '<meta content="about:invalid#palisade-unsafe" http-equiv="refresh">'],
-    ['a delay and a URL', '<meta http-equiv="refresh" content="{{ d }}; url={{ v }}">', { d: 5, v: '/next?a=1&b=2' }, '<meta http-equiv="refresh" content="5; url=/next?a=1&amp;b=2">'],
-    ['a delay that hides a URL', '<meta http-equiv="refresh" content="{{ d }}; url={{ v }}">', { d: `0;url=${J}`, v: '/next' }, '<meta http-equiv="refresh" content="about:invalid#palisade-unsafe; url=/next">'],
-    ['a URL part', '<meta http-equiv="refresh" content="0; url=/x?q={{ v }}">', { v: J }, '<meta http-equiv="refresh" content="0; url=/x?q=javascript%3Aalert%281%29">'],
+    [
+      'url<tab>=',
+      '<meta http-equiv="refresh" content="0; url\t={{ v }}">',
+      { v: J },
+      '<meta http-equiv="refresh" content="0; url\t=about:invalid#palisade-unsafe">',
+    ],
+    [
+      'url= and a space',
+      '<meta http-equiv="refresh" content="0;url= {{ v }}">',
+      { v: J },
+      '<meta http-equiv="refresh" content="0;url= about:invalid#palisade-unsafe">',
+    ],
+    [
+      'URL= and quotes',
+      '<meta http-equiv="refresh" content="0; URL=\'{{ v }}\'">',
+      { v: J },
+      '<meta http-equiv="refresh" content="0; URL=\'about:invalid#palisade-unsafe\'">',
+    ],
+    [
+      'a quote in the value',
+      '<meta http-equiv="refresh" content="0; url={{ v }}">',
+      { v: `'${J}'` },
+      '<meta http-equiv="refresh" content="0; url=about:invalid#palisade-unsafe">',
+    ],
+    [
+      'several url= in one content: the URL is the rest',
+      '<meta http-equiv="refresh" content="0; url=/a; url={{ v }}">',
+      { v: J },
+      '<meta http-equiv="refresh" content="0; url=/a; url=javascript%3Aalert%281%29">',
+    ],
+    [
+      'no url=: after the separator',
+      '<meta http-equiv="refresh" content="0; {{ v }}">',
+      { v: `url=${J}` },
+      '<meta http-equiv="refresh" content="0; about:invalid#palisade-unsafe">',
+    ],
+    [
+      'the whole content',
+      '<meta http-equiv="refresh" content="{{ v }}">',
+      { v: `0;url=${J}` },
+      '<meta http-equiv="refresh" content="about:invalid#palisade-unsafe">',
+    ],
+    [
+      'the whole content, content first',
+      '<meta content="{{ v }}" http-equiv="refresh">',
+      { v: `0;url=${J}` },
+      '<meta content="about:invalid#palisade-unsafe" http-equiv="refresh">',
+    ],
+    [
+      'a delay and a URL',
+      '<meta http-equiv="refresh" content="{{ d }}; url={{ v }}">',
+      { d: 5, v: '/next?a=1&b=2' },
+      '<meta http-equiv="refresh" content="5; url=/next?a=1&amp;b=2">',
+    ],
+    [
+      'a delay that hides a URL',
+      '<meta http-equiv="refresh" content="{{ d }}; url={{ v }}">',
+      { d: `0;url=${J}`, v: '/next' },
+      '<meta http-equiv="refresh" content="about:invalid#palisade-unsafe; url=/next">',
+    ],
+    [
+      'a URL part',
+      '<meta http-equiv="refresh" content="0; url=/x?q={{ v }}">',
+      { v: J },
+      '<meta http-equiv="refresh" content="0; url=/x?q=javascript%3Aalert%281%29">',
+    ],
     ['named metadata is text', '<meta name="description" content="{{ v }}">', { v: `10 tips: ${J}` }, `<meta name="description" content="10 tips: ${J}">`],
-    ['refused: http-equiv after a content read as text', '<meta name="x" content="{{ v }}" http-equiv="refresh">', { v: `0;url=${J}` }, { code: 'TEMPLATE_AMBIGUOUS_URL', line: 1, column: 34 }],
-    ['refused: a value inside the delay', '<meta http-equiv="refresh" content="5{{ v }}">', { v: `;url=${J}` }, { code: 'TEMPLATE_AMBIGUOUS_URL', line: 1, column: 38 }],
-    ['refused: a value inside url=', '<meta http-equiv="refresh" content="0; ur{{ v }}">', { v: `l=${J}` }, { code: 'TEMPLATE_AMBIGUOUS_URL', line: 1, column: 42 }],
-    ['refused: text after a value continues its scheme', '<meta http-equiv="refresh" content="0; url={{ p }}://{{ h }}">', { p: 'javascript', h: '%0aalert(1)' }, { code: 'TEMPLATE_AMBIGUOUS_URL', line: 1, column: 51 }],
-    ['refused: the same in an href', '<a href="{{ p }}://{{ h }}">x</a>', { p: 'javascript', h: '%0aalert(1)' }, { code: 'TEMPLATE_AMBIGUOUS_URL', line: 1, column: 17 }],
-    ['refused: the same in an href, across an if', '<a href="{{ p }}t{% if x %}{% endif %}:alert(1)">x</a>', { p: 'javascrip', x: 1 }, { code: 'TEMPLATE_AMBIGUOUS_URL', line: 1, column: 39 }],
+    [
+      'refused: http-equiv after a content read as text',
+      '<meta name="x" content="{{ v }}" http-equiv="refresh">',
+      { v: `0;url=${J}` },
+      { code: 'TEMPLATE_AMBIGUOUS_URL', line: 1, column: 34 },
+    ],
+    [
+      'refused: a value inside the delay',
+      '<meta http-equiv="refresh" content="5{{ v }}">',
+      { v: `;url=${J}` },
+      { code: 'TEMPLATE_AMBIGUOUS_URL', line: 1, column: 38 },
+    ],
+    [
+      'refused: a value inside url=',
+      '<meta http-equiv="refresh" content="0; ur{{ v }}">',
+      { v: `l=${J}` },
+      { code: 'TEMPLATE_AMBIGUOUS_URL', line: 1, column: 42 },
+    ],
+    [
+      'refused: text after a value continues its scheme',
+      '<meta http-equiv="refresh" content="0; url={{ p }}://{{ h }}">',
+      { p: 'javascript', h: '%0aalert(1)' },
+      { code: 'TEMPLATE_AMBIGUOUS_URL', line: 1, column: 51 },
+    ],
+    [
+      'refused: the same in an href',
+      '<a href="{{ p }}://{{ h }}">x</a>',
+      { p: 'javascript', h: '%0aalert(1)' },
+      { code: 'TEMPLATE_AMBIGUOUS_URL', line: 1, column: 17 },
+    ],
+    [
+      'refused: the same in an href, across an if',
+      '<a href="{{ p }}t{% if x %}{% endif %}:alert(1)">x</a>',
+      { p: 'javascrip', x: 1 },
+      { code: 'TEMPLATE_AMBIGUOUS_URL', line: 1, column: 39 },
+    ],
     ['refused: the same in a srcset candidate', '<img srcset="{{ p }}:x 1x">', { p: 'javascript' }, { code: 'TEMPLATE_AMBIGUOUS_URL', line: 1, column: 21 }],
-    ['refused: the same in a later srcset candidate', '<img srcset="a.png 1x, {{ p }}:x 2x">', { p: 'javascript' }, { code: 'TEMPLATE_AMBIGUOUS_URL', line: 1, column: 31 }],
-    ['a srcset value then a path is one URL', '<img srcset="{{ base }}/x.png 2x">', { base: 'https://cdn.example' }, '<img srcset="https://cdn.example/x.png 2x">'],
-    ['a value then a path is a URL part', '<a href="{{ base }}/x?q={{ q }}">x</a>', { base: 'https://example.com', q: 'a b' }, '<a href="https://example.com/x?q=a%20b">x</a>'],
+    [
+      'refused: the same in a later srcset candidate',
+      '<img srcset="a.png 1x, {{ p }}:x 2x">',
+      { p: 'javascript' },
+      { code: 'TEMPLATE_AMBIGUOUS_URL', line: 1, column: 31 },
+    ],
+    [
+      'a srcset value then a path is one URL',
+      '<img srcset="{{ base }}/x.png 2x">',
+      { base: 'https://cdn.example' },
+      '<img srcset="https://cdn.example/x.png 2x">',
+    ],
+    [
+      'a value then a path is a URL part',
+      '<a href="{{ base }}/x?q={{ q }}">x</a>',
+      { base: 'https://example.com', q: 'a b' },
+      '<a href="https://example.com/x?q=a%20b">x</a>',
+    ],
   ],
   '5. SVG animation values': [
-    ['values: the review example', '<svg><a><animate attributeName="href" values="{{ u }}"/><text>x</text></a></svg>', { u: J },
-      '<svg><a><animate attributeName="href" values="about:invalid#palisade-unsafe"/><text>x</text></a></svg>'],
-    ['values: each item', '<svg><a><animate attributeName="href" values="/a;{{ u }}"/></a></svg>', { u: `/b;${J};/c` },
-      '<svg><a><animate attributeName="href" values="/a;/b;about:invalid#palisade-unsafe;/c"/></a></svg>'],
-    ['to, from, by', '<svg><a><animate attributeName="href" from="{{ u }}" to="{{ u }}" by="{{ u }}"/></a></svg>', { u: J },
-      '<svg><a><animate attributeName="href" from="about:invalid#palisade-unsafe" to="about:invalid#palisade-unsafe" by="about:invalid#palisade-unsafe"/></a></svg>'],
-    ['set to', '<svg><a><set attributeName="href" to="{{ u }}"/></a></svg>', { u: J }, '<svg><a><set attributeName="href" to="about:invalid#palisade-unsafe"/></a></svg>'],
-    ['xlink:href, whatever order', '<svg><a><animate values="{{ u }}" attributeName="xlink:href"/></a></svg>', { u: ` ${J}` },
-      '<svg><a><animate values="about:invalid#palisade-unsafe" attributeName="xlink:href"/></a></svg>'],
-    ['other values are written as they are', '<svg><rect><animate attributeName="fill" values="{{ u }}"/></rect></svg>', { u: 'red;#00f; rgb(1, 2, 3)' },
-      '<svg><rect><animate attributeName="fill" values="red;#00f; rgb(1, 2, 3)"/></rect></svg>'],
+    [
+      'values: the review example',
+      '<svg><a><animate attributeName="href" values="{{ u }}"/><text>x</text></a></svg>',
+      { u: J },
+      '<svg><a><animate attributeName="href" values="about:invalid#palisade-unsafe"/><text>x</text></a></svg>',
+    ],
+    [
+      'values: each item',
+      '<svg><a><animate attributeName="href" values="/a;{{ u }}"/></a></svg>',
+      { u: `/b;${J};/c` },
+      '<svg><a><animate attributeName="href" values="/a;/b;about:invalid#palisade-unsafe;/c"/></a></svg>',
+    ],
+    [
+      'to, from, by',
+      '<svg><a><animate attributeName="href" from="{{ u }}" to="{{ u }}" by="{{ u }}"/></a></svg>',
+      { u: J },
+      '<svg><a><animate attributeName="href" from="about:invalid#palisade-unsafe" to="about:invalid#palisade-unsafe" by="about:invalid#palisade-unsafe"/></a></svg>',
+    ],
+    [
+      'set to',
+      '<svg><a><set attributeName="href" to="{{ u }}"/></a></svg>',
+      { u: J },
+      '<svg><a><set attributeName="href" to="about:invalid#palisade-unsafe"/></a></svg>',
+    ],
+    [
+      'xlink:href, whatever order',
+      '<svg><a><animate values="{{ u }}" attributeName="xlink:href"/></a></svg>',
+      { u: ` ${J}` },
+      '<svg><a><animate values="about:invalid#palisade-unsafe" attributeName="xlink:href"/></a></svg>',
+    ],
+    [
+      'other values are written as they are',
+      '<svg><rect><animate attributeName="fill" values="{{ u }}"/></rect></svg>',
+      { u: 'red;#00f; rgb(1, 2, 3)' },
+      '<svg><rect><animate attributeName="fill" values="red;#00f; rgb(1, 2, 3)"/></rect></svg>',
+    ],
   ],
   '6. CSS strings': [
-    ['a string CSS may read as a URL: the review example', '<p style="background: \'{{ v }}\'">x</p>', { v: 'vbscript:alert(1)' }, '<p style="background: \'about:invalid#palisade-unsafe\'">x</p>'],
+    [
+      'a string CSS may read as a URL: the review example',
+      '<p style="background: \'{{ v }}\'">x</p>',
+      { v: 'vbscript:alert(1)' },
+      '<p style="background: \'about:invalid#palisade-unsafe\'">x</p>',
+    ],
     ['@import', '<style>@import "{{ v }}";</style>', { v: J }, '<style>@import "about:invalid#palisade-unsafe";</style>'],
-    ['image-set()', '<style>p { content: image-set("{{ v }}" 1x) }</style>', { v: J }, '<style>p { content: image-set("about:invalid#palisade-unsafe" 1x) }</style>'],
+    [
+      'image-set()',
+      '<style>p { content: image-set("{{ v }}" 1x) }</style>',
+      { v: J },
+      '<style>p { content: image-set("about:invalid#palisade-unsafe" 1x) }</style>',
+    ],
     ['a custom property', '<p style="--img: \'{{ v }}\'">x</p>', { v: J }, '<p style="--img: \'about:invalid#palisade-unsafe\'">x</p>'],
-    ['a string later in the URL is text', '<p style="background: \'/img?name={{ v }}\'">x</p>', { v: "O'Reilly:1" }, '<p style="background: \'/img?name=O\\27 Reilly:1\'">x</p>'],
-    ['content is text', '<style>p::before { content: "{{ v }}" }</style>', { v: 'Note: C:\\path' }, '<style>p::before { content: "Note: C:\\5c path" }</style>'],
-    ['font-family and quotes are text', '<p style="font-family: \'{{ v }}\'; quotes: \'{{ v }}\' \'x\'">x</p>', { v: 'a:b' }, '<p style="font-family: \'a:b\'; quotes: \'a:b\' \'x\'">x</p>'],
-    ['refused: text after a value continues its scheme', '<p style="background: \'{{ a }}:{{ b }}\'">x</p>', { a: 'javascript', b: 'x' }, { code: 'TEMPLATE_AMBIGUOUS_URL', line: 1, column: 31 }],
-    ['refused: two values at the start', '<p style="background: \'{{ a }}{{ b }}\'">x</p>', { a: 'javascript', b: ':x' }, { code: 'TEMPLATE_AMBIGUOUS_URL', line: 1, column: 31 }],
+    [
+      'a string later in the URL is text',
+      '<p style="background: \'/img?name={{ v }}\'">x</p>',
+      { v: "O'Reilly:1" },
+      '<p style="background: \'/img?name=O\\27 Reilly:1\'">x</p>',
+    ],
+    [
+      'content is text',
+      '<style>p::before { content: "{{ v }}" }</style>',
+      { v: 'Note: C:\\path' },
+      '<style>p::before { content: "Note: C:\\5c path" }</style>',
+    ],
+    [
+      'font-family and quotes are text',
+      "<p style=\"font-family: '{{ v }}'; quotes: '{{ v }}' 'x'\">x</p>",
+      { v: 'a:b' },
+      "<p style=\"font-family: 'a:b'; quotes: 'a:b' 'x'\">x</p>",
+    ],
+    [
+      'refused: text after a value continues its scheme',
+      '<p style="background: \'{{ a }}:{{ b }}\'">x</p>',
+      { a: 'javascript', b: 'x' },
+      { code: 'TEMPLATE_AMBIGUOUS_URL', line: 1, column: 31 },
+    ],
+    [
+      'refused: two values at the start',
+      '<p style="background: \'{{ a }}{{ b }}\'">x</p>',
+      { a: 'javascript', b: ':x' },
+      { code: 'TEMPLATE_AMBIGUOUS_URL', line: 1, column: 31 },
+    ],
   ],
 };
 
@@ -174,11 +465,14 @@ for (const [point, rows] of Object.entries(HOLES)) {
           if (tag !== undefined) assert.equal(tag(), want, 'the html tag');
           return;
         }
-        assert.throws(() => render(template, data), (e: unknown) => {
-          assert.ok(e instanceof TemplateError, String(e));
-          assert.deepEqual({ code: e.code, line: e.line, column: e.column }, want, e.message);
-          return true;
-        });
+        assert.throws(
+          () => render(template, data),
+          (e: unknown) => {
+            assert.ok(e instanceof TemplateError, String(e));
+            assert.deepEqual({ code: e.code, line: e.line, column: e.column }, want, e.message);
+            return true;
+          },
+        );
         if (tag !== undefined) {
           assert.throws(tag, (e: unknown) => e instanceof TemplateError && e.code === want.code, 'the html tag');
         }
@@ -211,31 +505,46 @@ describe('2. blocks in layouts', () => {
   test('a layout with a block in two places does not compile, so no page extends it', () => {
     const t = createTemplates({ dir, mode: 'test' });
     for (const name of ['twice.html', 'page-twice.html']) {
-      assert.throws(() => t.render(name, { name: 'alert(document.domain)' }), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_DUPLICATE_BLOCK' && e.file === 'twice.html' && e.line === 2 && e.column === 14);
+      assert.throws(
+        () => t.render(name, { name: 'alert(document.domain)' }),
+        (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_DUPLICATE_BLOCK' && e.file === 'twice.html' && e.line === 2 && e.column === 14,
+      );
     }
   });
 
   test('a page block is escaped for the one place the layout writes it', () => {
     const t = createTemplates({ dir, mode: 'test' });
     assert.equal(t.render('page.html', { name: 'alert(document.domain)' }).toString(), '<script>track("home")</script>\n<h1>alert(document.domain)</h1>');
-    assert.equal(t.render('page-script.html', { name: 'alert(document.domain)' }).toString(), '<script>track("alert(document.domain)")</script>\n<h1>Home</h1>');
+    assert.equal(
+      t.render('page-script.html', { name: 'alert(document.domain)' }).toString(),
+      '<script>track("alert(document.domain)")</script>\n<h1>Home</h1>',
+    );
   });
 
   test('a child that defines a block twice does not compile', () => {
     const t = createTemplates({ dir, mode: 'test' });
-    assert.throws(() => t.render('child-twice.html', {}), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_DUPLICATE_BLOCK' && e.line === 1 && e.column === 69);
+    assert.throws(
+      () => t.render('child-twice.html', {}),
+      (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_DUPLICATE_BLOCK' && e.line === 1 && e.column === 69,
+    );
   });
 
   test('a page may end a URL block with a value; a layout may not continue the URL of a block into a scheme', () => {
     const t = createTemplates({ dir, mode: 'test' });
     assert.equal(t.render('link-page.html', { url: J }).toString(), '<a href="about:invalid#palisade-unsafe">home</a>');
     assert.equal(t.render('link-page.html', { url: '/notes' }).toString(), '<a href="/notes">home</a>');
-    assert.throws(() => t.render('scheme.html', {}), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_AMBIGUOUS_URL' && e.line === 1 && e.column === 46);
+    assert.throws(
+      () => t.render('scheme.html', {}),
+      (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_AMBIGUOUS_URL' && e.line === 1 && e.column === 46,
+    );
   });
 
   test('super() writes the block of the layout only where that block starts', () => {
     const t = createTemplates({ dir, mode: 'test' });
-    assert.throws(() => t.render('super-elsewhere.html', {}), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_BLOCK_CONTEXT');
+    assert.throws(
+      () => t.render('super-elsewhere.html', {}),
+      (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_BLOCK_CONTEXT',
+    );
     assert.equal(t.render('super-script.html', { v: 'alert(1)' }).toString(), '<script>track("home" + "alert(1)")</script>\n<h1>Home</h1>');
   });
 });

@@ -24,7 +24,10 @@ const FLOOR = 1;
 /** A row's templates, loaded by name, compiled in strict mode (development and test). */
 class RowEnv extends BaseEnv {
   readonly #cache = new Map<string, Template>();
-  constructor(readonly files: Readonly<Record<string, string>>, globals: Record<string, unknown>) {
+  constructor(
+    readonly files: Readonly<Record<string, string>>,
+    globals: Record<string, unknown>,
+  ) {
     super({ strict: true, globals });
   }
   override load(name: string): Template {
@@ -80,19 +83,26 @@ test('the Jinja table: rows marked refused or differs behave as marked; the rest
     }
     n.kept++;
     if (passes(c, o)) n.pass++;
-    else failures.push(`${c.id} [${c.feature}]\n  source: ${JSON.stringify(c.source)}\n  jinja:  ${c.jinjaError ?? JSON.stringify(c.jinja)}\n  got:    ${'out' in o ? JSON.stringify(o.out) : `${o.code}: ${o.message.slice(0, 300)}`}`);
+    else
+      failures.push(
+        `${c.id} [${c.feature}]\n  source: ${JSON.stringify(c.source)}\n  jinja:  ${c.jinjaError ?? JSON.stringify(c.jinja)}\n  got:    ${'out' in o ? JSON.stringify(o.out) : `${o.code}: ${o.message.slice(0, 300)}`}`,
+      );
   }
   let pass = 0;
   let kept = 0;
   let marked = 0;
   const lines = ['Jinja table (pallets/jinja 3.1.6 tests, autoescape on):'];
   for (const [f, n] of count) {
-    lines.push(`  ${f.padEnd(12)} ${String(n.pass).padStart(4)} / ${String(n.kept).padEnd(4)} pass (${pct(n.pass, n.kept)})${n.marked > 0 ? `, ${n.marked} marked` : ''}`);
+    lines.push(
+      `  ${f.padEnd(12)} ${String(n.pass).padStart(4)} / ${String(n.kept).padEnd(4)} pass (${pct(n.pass, n.kept)})${n.marked > 0 ? `, ${n.marked} marked` : ''}`,
+    );
     pass += n.pass;
     kept += n.kept;
     marked += n.marked;
   }
-  lines.push(`  ${'overall'.padEnd(12)} ${String(pass).padStart(4)} / ${String(kept).padEnd(4)} pass (${pct(pass, kept)}), ${marked} marked refused or differs, ${ALL.length} rows`);
+  lines.push(
+    `  ${'overall'.padEnd(12)} ${String(pass).padStart(4)} / ${String(kept).padEnd(4)} pass (${pct(pass, kept)}), ${marked} marked refused or differs, ${ALL.length} rows`,
+  );
   console.log(lines.join('\n'));
   if (process.env.JINJA_TABLE_FAILURES) console.log(failures.join('\n'));
   assert.deepEqual(markFailures, []);

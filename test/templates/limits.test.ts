@@ -26,10 +26,15 @@ function run(cases: [string, Record<string, unknown>][]): Outcome[] {
     timeout: 60_000,
     env: { ...process.env, PALISADE_ENV: 'test' },
   });
-  const out = r.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Outcome);
+  const out = r.stdout
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Outcome);
   if (out.length < cases.length) {
     const stuck = cases[out.length]!;
-    assert.fail(`the render of ${stuck[0]} with ${JSON.stringify(stuck[1])} ${r.error !== undefined ? 'held the process past 60 s' : `ended the process (${r.signal ?? `exit ${r.status}`}): ${r.stderr.split('\n').find((l) => /error/i.test(l)) ?? ''}`}`);
+    assert.fail(
+      `the render of ${stuck[0]} with ${JSON.stringify(stuck[1])} ${r.error !== undefined ? 'held the process past 60 s' : `ended the process (${r.signal ?? `exit ${r.status}`}): ${r.stderr.split('\n').find((l) => /error/i.test(l)) ?? ''}`}`,
+    );
   }
   return out;
 }
@@ -96,10 +101,17 @@ test('a template named by a value that names itself fails with TEMPLATE_RUNTIME,
     writeFileSync(join(dir, 'base.html'), 'L{% block b %}{% endblock %}');
     writeFileSync(join(dir, 'count.html'), '{% if depth > 0 %}{% set depth = depth - 1 %}{% include "count.html" %}{% endif %}.');
     const t = createTemplates({ dir, mode: 'production' });
-    for (const [name, ctx] of [['page.html', { layout: 'page.html' }], ['inc.html', { n: 'inc.html' }]] as const) {
+    for (const [name, ctx] of [
+      ['page.html', { layout: 'page.html' }],
+      ['inc.html', { n: 'inc.html' }],
+    ] as const) {
       const t0 = performance.now();
       // Before the bound: a stack overflow after about a fifth of a second, an error without a code.
-      assert.throws(() => t.render(name, ctx), (e: unknown) => (e as { code?: string }).code === 'TEMPLATE_RUNTIME' && /nest more than 100/.test(String(e)), name);
+      assert.throws(
+        () => t.render(name, ctx),
+        (e: unknown) => (e as { code?: string }).code === 'TEMPLATE_RUNTIME' && /nest more than 100/.test(String(e)),
+        name,
+      );
       assert.ok(performance.now() - t0 < 1000);
     }
     // Control: a layout named by a value, and includes nested 99 deep.

@@ -18,8 +18,14 @@ const write = (name: string, text: string, mtime?: Date): void => {
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'palisade-templates-'));
-  write('layout.html', '<!doctype html><title>{% block title %}Site{% endblock %}</title>\n<main>{% block content %}{% endblock %}</main><script>var page = {% block data %}null{% endblock %};</script>');
-  write('page.html', '{% extends "layout.html" %}{% from "macros.html" import badge %}{% block title %}{{ name }} - {{ super() }}{% endblock %}{% block content %}{{ badge(name) }}{% include "partials/footer.html" %}{% endblock %}{% block data %}{{ {"n": name}|tojson }}{% endblock %}');
+  write(
+    'layout.html',
+    '<!doctype html><title>{% block title %}Site{% endblock %}</title>\n<main>{% block content %}{% endblock %}</main><script>var page = {% block data %}null{% endblock %};</script>',
+  );
+  write(
+    'page.html',
+    '{% extends "layout.html" %}{% from "macros.html" import badge %}{% block title %}{{ name }} - {{ super() }}{% endblock %}{% block content %}{{ badge(name) }}{% include "partials/footer.html" %}{% endblock %}{% block data %}{{ {"n": name}|tojson }}{% endblock %}',
+  );
   write('macros.html', '{% macro badge(t) %}<b class="badge">{{ t }}</b>{% endmacro %}');
   write('partials/footer.html', '<footer>{{ name }}</footer>');
   write('import.html', '{% import "macros.html" as m %}{{ m.badge(x) }}');
@@ -42,18 +48,25 @@ test('import as a namespace', () => {
 });
 
 test('a block must end in the context of the block it overrides', () => {
-  assert.throws(() => createTemplates({ dir, mode: 'test' }).render('bad-block.html'), (e: unknown) => {
-    assert.ok(e instanceof TemplateError);
-    assert.equal(e.code, 'TEMPLATE_BLOCK_CONTEXT');
-    assert.deepEqual([e.file, e.line, e.column], ['bad-block.html', 1, 31]);
-    return true;
-  });
+  assert.throws(
+    () => createTemplates({ dir, mode: 'test' }).render('bad-block.html'),
+    (e: unknown) => {
+      assert.ok(e instanceof TemplateError);
+      assert.equal(e.code, 'TEMPLATE_BLOCK_CONTEXT');
+      assert.deepEqual([e.file, e.line, e.column], ['bad-block.html', 1, 31]);
+      return true;
+    },
+  );
 });
 
 test('names outside the folder and missing templates are TEMPLATE_NOT_FOUND', () => {
   const t = createTemplates({ dir, mode: 'test' });
   for (const name of ['../etc/passwd', '/etc/passwd', 'a/../../x.html', 'nope.html', 'partials\\footer.html', '']) {
-    assert.throws(() => t.render(name), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_NOT_FOUND', name);
+    assert.throws(
+      () => t.render(name),
+      (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_NOT_FOUND',
+      name,
+    );
   }
 });
 
@@ -63,8 +76,16 @@ test('hidden files in the folder are never templates, even when a value names th
   write('dyn.html', '{% include page %}');
   const t = createTemplates({ dir, mode: 'test' });
   for (const page of ['.env', '.git/config', 'partials/.footer.html']) {
-    assert.throws(() => t.render('dyn.html', { page }), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_NOT_FOUND', page);
-    assert.throws(() => t.render(page), (e: unknown) => e instanceof TemplateError && /hidden file/.test(e.message), page);
+    assert.throws(
+      () => t.render('dyn.html', { page }),
+      (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_NOT_FOUND',
+      page,
+    );
+    assert.throws(
+      () => t.render(page),
+      (e: unknown) => e instanceof TemplateError && /hidden file/.test(e.message),
+      page,
+    );
   }
   assert.equal(t.render('dyn.html', { page: 'partials/footer.html', name: 'Ann' }).toString(), '<footer>Ann</footer>');
 });

@@ -62,7 +62,9 @@ test('|xmlattr: no mapping adds an event handler, a style, a script URL or an el
     const page = r('<a{{ attrs|xmlattr }}>x</a><p {{ attrs|xmlattr }} class="c">y</p>', { attrs });
     assert.deepEqual(dangers(page), [], `${JSON.stringify(attrs)} → ${page}`);
     // Control: the pairs written as they come (Jinja checks only spaces, `/`, `>` and `=`).
-    const naive = Object.entries(attrs).map(([k, v]) => ` ${k}="${escapeHTML(String(v))}"`).join('');
+    const naive = Object.entries(attrs)
+      .map(([k, v]) => ` ${k}="${escapeHTML(String(v))}"`)
+      .join('');
     if (!/[\s/>=]/.test(Object.keys(attrs)[0]!) && !('title' in attrs) && !('data-x' in attrs)) {
       assert.notDeepEqual(dangers(`<a${naive}>x</a>`), [], `control: ${naive}`);
     }
@@ -70,10 +72,22 @@ test('|xmlattr: no mapping adds an event handler, a style, a script URL or an el
 });
 
 test('|xmlattr is refused in an srcdoc document, and text after it may not give it a value', () => {
-  assert.throws(() => r('<iframe srcdoc="<p {{ a|xmlattr }}>"></iframe>', { a: { class: 'x' } }), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_VALUE_IN_TAG');
-  assert.throws(() => r('<iframe srcdoc="<p{{ a|xmlattr }}>"></iframe>', { a: { class: 'x' } }), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_PARTIAL_NAME');
-  assert.throws(() => r('<p {{ a|xmlattr }}="x">', { a: { class: 'x' } }), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_PARTIAL_NAME');
-  assert.throws(() => r('<p {{ a|xmlattr }}{{ b|xmlattr }}>', { a: {}, b: {} }), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_PARTIAL_NAME');
+  assert.throws(
+    () => r('<iframe srcdoc="<p {{ a|xmlattr }}>"></iframe>', { a: { class: 'x' } }),
+    (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_VALUE_IN_TAG',
+  );
+  assert.throws(
+    () => r('<iframe srcdoc="<p{{ a|xmlattr }}>"></iframe>', { a: { class: 'x' } }),
+    (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_PARTIAL_NAME',
+  );
+  assert.throws(
+    () => r('<p {{ a|xmlattr }}="x">', { a: { class: 'x' } }),
+    (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_PARTIAL_NAME',
+  );
+  assert.throws(
+    () => r('<p {{ a|xmlattr }}{{ b|xmlattr }}>', { a: {}, b: {} }),
+    (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_PARTIAL_NAME',
+  );
   assert.throws(() => renderString('x', {}, { filters: { xmlattr: () => ' onclick="x"' } }), /cannot be replaced/);
   assert.equal(r('<p{{ a|xmlattr }} id="i">', { a: { class: 'x y', hidden: null } }), '<p class="x y" id="i">');
 });
@@ -94,7 +108,11 @@ const HOSTILE_TEXT = [
 
 test('|urlize: links only to http, https, mailto and the extra schemes, never out of their attribute', () => {
   for (const text of HOSTILE_TEXT) {
-    for (const tpl of ['<p>{{ t|urlize }}</p>', '<p>{{ t|urlize(extra_schemes=["javascript:", "data:", "vbscript:", "tel:"]) }}</p>', '<p>{{ t|urlize(target="_blank\\" onclick=\\"alert(1)", rel="x\\" onclick=\\"y") }}</p>']) {
+    for (const tpl of [
+      '<p>{{ t|urlize }}</p>',
+      '<p>{{ t|urlize(extra_schemes=["javascript:", "data:", "vbscript:", "tel:"]) }}</p>',
+      '<p>{{ t|urlize(target="_blank\\" onclick=\\"alert(1)", rel="x\\" onclick=\\"y") }}</p>',
+    ]) {
       const page = r(tpl, { t: text });
       assert.deepEqual(dangers(page), [], `${tpl} with ${text} → ${page}`);
       for (const el of elements(parse(page) as unknown as Node)) {
@@ -127,7 +145,10 @@ test('|urlize, |replace and |indent change only the text of Markup, never its ta
     assert.deepEqual(dangers(page), [], `${tpl} → ${page}`);
   }
   // What they still do in the text of Markup.
-  assert.equal(r('{% filter urlize %}<p title="http://a.org">see http://a.org</p>{% endfilter %}', {}), '<p title="http://a.org">see <a href="http://a.org" rel="nofollow noopener">http://a.org</a></p>');
+  assert.equal(
+    r('{% filter urlize %}<p title="http://a.org">see http://a.org</p>{% endfilter %}', {}),
+    '<p title="http://a.org">see <a href="http://a.org" rel="nofollow noopener">http://a.org</a></p>',
+  );
   assert.equal(r('{{ text|e|replace("\n", "<br>"|safe) }}', { text: 'a<\nb' }), 'a&lt;<br>b');
   assert.equal(r('{{ m|replace("<br>"|safe, " ") }}', { m: Markup.unsafeTrust('a<br>b') }), 'a b');
   assert.equal(r('{{ m|replace("a", "b", 2) }}', { m: Markup.unsafeTrust('<a title="a">a a a</a>') }), '<a title="a">b b a</a>');
@@ -140,13 +161,16 @@ test('|urlize, |replace and |indent change only the text of Markup, never its ta
     indent: (m, ctx) => m.replace(/\n/g, `\n${escapeHTML(String(ctx.w))}`),
   };
   for (const [tpl, ctx] of MARKUP_FILTER_ATTACKS) {
-    const name = /filter (\w+)|\|(\w+) }}/.exec(tpl)!.slice(1).find((x) => x !== undefined)!;
+    const name = /filter (\w+)|\|(\w+) }}/
+      .exec(tpl)!
+      .slice(1)
+      .find((x) => x !== undefined)!;
     const inner = r(tpl.replace(/\{% filter [^%]*%\}|\{% endfilter %\}/g, '').replace(/\|urlize/, ''), ctx);
     assert.notDeepEqual(dangers(whole[name]!(inner, ctx)), [], `control ${tpl}: ${whole[name]!(inner, ctx)}`);
   }
 });
 
-test('|trim on Markup trims the text at its ends and never a tag\'s `>`', () => {
+test("|trim on Markup trims the text at its ends and never a tag's `>`", () => {
   // Trimming `>` off a macro's `<a href="/x">` left the tag open: the escaped text after it
   // (spaces and `=` are text) became the link's attributes.
   const tpl = '{% macro link() %}<a id="t" href="/x">{% endmacro %}{{ link()|trim(c) }}{{ v }}>go</a>';
@@ -202,8 +226,17 @@ test('{% extends expr %}: a layout that writes a page block in a script is refus
   assert.equal(files['script.html'].replace('{% block body %}{% endblock %}', `${v}`), `<script>${v}</script>`);
   // A static extends of the same layout escapes the block for the script.
   const fixed = compileWith('{% extends "script.html" %}{% block body %}var s = {{ v }};{% endblock %}', 'fixed.html', env, null);
-  assert.equal(fixed.render({ v: '</script><img src=x onerror=alert(1)>' }).toString(), '<script>var s = "\\u003c\\/script\\u003e\\u003cimg src=x onerror=alert(1)\\u003e";</script>');
+  assert.equal(
+    fixed.render({ v: '</script><img src=x onerror=alert(1)>' }).toString(),
+    '<script>var s = "\\u003c\\/script\\u003e\\u003cimg src=x onerror=alert(1)\\u003e";</script>',
+  );
   // Every template it can name is compiled as any other: a broken one fails as it would.
-  assert.throws(() => page.render({ layout: 'missing.html', v }), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_NOT_FOUND');
-  assert.throws(() => page.render({ layout: 42, v }), (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_RUNTIME');
+  assert.throws(
+    () => page.render({ layout: 'missing.html', v }),
+    (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_NOT_FOUND',
+  );
+  assert.throws(
+    () => page.render({ layout: 42, v }),
+    (e: unknown) => e instanceof TemplateError && e.code === 'TEMPLATE_RUNTIME',
+  );
 });

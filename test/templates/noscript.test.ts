@@ -45,7 +45,10 @@ test('noscript: no attack adds an element or an attribute, with scripting on or 
     }
   }
   // A URL in a noscript is filtered as anywhere else.
-  assert.equal(renderBoth('<noscript><a href="{{ v }}">x</a></noscript>', 'javascript:alert(1)'), '<noscript><a href="about:invalid#palisade-unsafe">x</a></noscript>');
+  assert.equal(
+    renderBoth('<noscript><a href="{{ v }}">x</a></noscript>', 'javascript:alert(1)'),
+    '<noscript><a href="about:invalid#palisade-unsafe">x</a></noscript>',
+  );
 });
 
 test('noscript: Markup is HTML; raw text inside Markup ends no noscript', () => {
@@ -53,19 +56,24 @@ test('noscript: Markup is HTML; raw text inside Markup ends no noscript', () => 
   assert.equal(renderBoth('<noscript>{{ v }}</noscript>', m), '<noscript><b>Tom &amp; Jerry</b> &lt;3</noscript>');
   // A macro's raw text holds a value that tries to end a <noscript>; the macro's Markup is
   // then written into one.
-  const out = renderString(
-    '{% macro show(code) %}<xmp>{{ code }}</xmp>{% endmacro %}<noscript>{{ show(v) }}</noscript><p id="after">x</p>',
-    { v: '</noscript><img src=x onerror=alert(1)>' },
-  );
+  const out = renderString('{% macro show(code) %}<xmp>{{ code }}</xmp>{% endmacro %}<noscript>{{ show(v) }}</noscript><p id="after">x</p>', {
+    v: '</noscript><img src=x onerror=alert(1)>',
+  });
   for (const scripting of [true, false]) {
     const doc = parseDoc(out, scripting);
     assert.ok(byId(doc, 'after'), out);
-    assert.deepEqual(shape(doc).filter((s) => s.startsWith('img')), [], out);
+    assert.deepEqual(
+      shape(doc).filter((s) => s.startsWith('img')),
+      [],
+      out,
+    );
   }
 });
 
 test('noscript: a POST form in it gets the CSRF field (it is what users without scripts submit)', () => {
-  const out = runInScope({ request: null, csrfToken: () => 'tok' }, () => renderBoth('<noscript><form method="post"><button>Go</button></form></noscript>', ''));
+  const out = runInScope({ request: null, csrfToken: () => 'tok' }, () =>
+    renderBoth('<noscript><form method="post"><button>Go</button></form></noscript>', ''),
+  );
   assert.equal(out, '<noscript><form method="post"><input type="hidden" name="csrf_token" value="tok"><button>Go</button></form></noscript>');
 });
 

@@ -79,12 +79,7 @@ function assertSame(on: Template, off: Template, data: () => Record<string, unkn
 
 /** A value for a fuzz case: an attack built for it, benign text or a URL, or any string at all. */
 const fuzzValue = (seed: number, hints: readonly string[]): fc.Arbitrary<string> =>
-  fc.oneof(
-    fc.constant(attackValue(new Rng(seed), 1, hints)),
-    fc.constant(benignText(new Rng(seed))),
-    fc.constant(benignURL(new Rng(seed))),
-    anyString(40),
-  );
+  fc.oneof(fc.constant(attackValue(new Rng(seed), 1, hints)), fc.constant(benignText(new Rng(seed))), fc.constant(benignURL(new Rng(seed))), anyString(40));
 
 test('output pass: templates of the escaper fuzzer render the same with the optimisations on and off', () => {
   check(
@@ -106,19 +101,60 @@ test('output pass: templates of the escaper fuzzer render the same with the opti
 
 /** Places in a page, each with a hole `@` (written twice in some, for reuse across contexts). */
 const PLACES = [
-  '<p>@</p>', '<p title="@">@</p>', "<p title='@'>", '<p title=@>', '<p class="a @ b">', '<title>@</title>', '<textarea>@</textarea>',
-  '<a href="@">x</a>', '<a href="/n/@?q=@">@</a>', '<img srcset="@ 2x">', '<a href="@" title="@">@</a>',
-  '<script>var x = @;</script>', '<script>var s = "@", t = \'@\';</script>', '<script>var t = `a@b`;</script>', '<button onclick="f(@)">x</button>',
-  '<style>p { color: @ }</style>', '<p style="color: @">', '<style>p { font-family: "@" }</style>', '<style>p { background: url(@) }</style>',
-  '<iframe srcdoc="<p title=&quot;@&quot;>@</p>"></iframe>', '<!-- @ -->', '<xmp>@</xmp>', '<svg><text>@</text></svg>',
+  '<p>@</p>',
+  '<p title="@">@</p>',
+  "<p title='@'>",
+  '<p title=@>',
+  '<p class="a @ b">',
+  '<title>@</title>',
+  '<textarea>@</textarea>',
+  '<a href="@">x</a>',
+  '<a href="/n/@?q=@">@</a>',
+  '<img srcset="@ 2x">',
+  '<a href="@" title="@">@</a>',
+  '<script>var x = @;</script>',
+  '<script>var s = "@", t = \'@\';</script>',
+  '<script>var t = `a@b`;</script>',
+  '<button onclick="f(@)">x</button>',
+  '<style>p { color: @ }</style>',
+  '<p style="color: @">',
+  '<style>p { font-family: "@" }</style>',
+  '<style>p { background: url(@) }</style>',
+  '<iframe srcdoc="<p title=&quot;@&quot;>@</p>"></iframe>',
+  '<!-- @ -->',
+  '<xmp>@</xmp>',
+  '<svg><text>@</text></svg>',
 ];
 
 /** Expressions a hole writes: names of every kind of value, literals, choices between literals, filters. */
 const EXPRS = [
-  's', 's', 't', 'n', 'm', 'u', 'xs', 'o.v', 'o.v', 'none', 'x', 'f()',
-  "'<b>\"&amp;\\' x'", "'javascript:alert(1)'", '42', '-1.5', 'none', 'true', "''",
-  "'<i>' if s else 'a&b'", "'x' if n else none", "'' if t else '\"'",
-  'xs|join(", ")', 'xs|join(s)', 's|upper', 's ~ t', 'm ~ s',
+  's',
+  's',
+  't',
+  'n',
+  'm',
+  'u',
+  'xs',
+  'o.v',
+  'o.v',
+  'none',
+  'x',
+  'f()',
+  "'<b>\"&amp;\\' x'",
+  "'javascript:alert(1)'",
+  '42',
+  '-1.5',
+  'none',
+  'true',
+  "''",
+  "'<i>' if s else 'a&b'",
+  "'x' if n else none",
+  "'' if t else '\"'",
+  'xs|join(", ")',
+  'xs|join(s)',
+  's|upper',
+  's ~ t',
+  'm ~ s',
 ];
 
 const Z = fc.constantFrom(...EXPRS);
@@ -132,18 +168,31 @@ const place = fc.tuple(fc.constantFrom(...PLACES), Z, Z, fc.boolean()).map(([p, 
 const body = fc.array(place, { minLength: 1, maxLength: 5 }).map((xs) => xs.join(''));
 
 /** The body inside a construct; the files it needs. */
-const page = fc.tuple(body, body, fc.constantFrom('plain', 'if', 'for', 'macro', 'call', 'include', 'extends', 'set')).map(([a, b, kind]): [string, Record<string, string>] => {
-  switch (kind) {
-    case 'if': return [`${a}{% if s %}${b}{% else %}${a}{% endif %}`, {}];
-    case 'for': return [`{% for x in xs %}${a}{% if not loop.last %}${b}{% endif %}{% endfor %}`, {}];
-    case 'macro': return [`{% macro g(s, t='<') %}${a}{% endmacro %}${b}{{ g(s) }}{{ g(t, s) }}<p title="{{ g(s) }}">`, {}];
-    case 'call': return [`{% macro g() %}<div>{{ caller() }}</div>${b}{% endmacro %}{% call g() %}${a}{% endcall %}`, {}];
-    case 'include': return [`${a}{% include "inc.html" %}`, { 'inc.html': b }];
-    case 'extends': return ['{% extends "layout.html" %}{% block b %}' + a + '{{ super() }}{% endblock %}', { 'layout.html': `<main>{% block b %}${b}{% endblock %}</main>` }];
-    case 'set': return [`{% set w %}${a}{% endset %}${b}<p title="{{ w }}">{{ w }}</p>`, {}];
-    default: return [a + b, {}];
-  }
-});
+const page = fc
+  .tuple(body, body, fc.constantFrom('plain', 'if', 'for', 'macro', 'call', 'include', 'extends', 'set'))
+  .map(([a, b, kind]): [string, Record<string, string>] => {
+    switch (kind) {
+      case 'if':
+        return [`${a}{% if s %}${b}{% else %}${a}{% endif %}`, {}];
+      case 'for':
+        return [`{% for x in xs %}${a}{% if not loop.last %}${b}{% endif %}{% endfor %}`, {}];
+      case 'macro':
+        return [`{% macro g(s, t='<') %}${a}{% endmacro %}${b}{{ g(s) }}{{ g(t, s) }}<p title="{{ g(s) }}">`, {}];
+      case 'call':
+        return [`{% macro g() %}<div>{{ caller() }}</div>${b}{% endmacro %}{% call g() %}${a}{% endcall %}`, {}];
+      case 'include':
+        return [`${a}{% include "inc.html" %}`, { 'inc.html': b }];
+      case 'extends':
+        return [
+          '{% extends "layout.html" %}{% block b %}' + a + '{{ super() }}{% endblock %}',
+          { 'layout.html': `<main>{% block b %}${b}{% endblock %}</main>` },
+        ];
+      case 'set':
+        return [`{% set w %}${a}{% endset %}${b}<p title="{{ w }}">{{ w }}</p>`, {}];
+      default:
+        return [a + b, {}];
+    }
+  });
 
 /** A getter that returns the next of `values` at each read, as reuse must not assume an expression is pure. */
 function changing(values: readonly unknown[]): { readonly v: unknown } {
@@ -163,21 +212,39 @@ const value = fc.oneof(
   fc.constantFrom(null, undefined, true, false),
   scalar.map((s) => Markup.unsafeTrust(s)),
   scalar.map((s) => SafeURL.unsafeTrust(s)),
-  fc.array(fc.oneof(scalar, fc.integer(), scalar.map((s) => Markup.unsafeTrust(s))), { maxLength: 3 }),
+  fc.array(
+    fc.oneof(
+      scalar,
+      fc.integer(),
+      scalar.map((s) => Markup.unsafeTrust(s)),
+    ),
+    { maxLength: 3 },
+  ),
 );
 
 test('output pass: literals, choices, filters and repeated values render the same with the optimisations on and off', () => {
   check(
-    fc.property(page, fc.record({ s: value, t: value, n: value, m: value, u: value, xs: value, x: value }), fc.array(value, { minLength: 1, maxLength: 3 }), fc.boolean(), ([main, files], vals, reads, strict) => {
-      const both = compileBoth(main, files, strict);
-      if (both === null) return;
-      let calls = 0;
-      const data = (): Record<string, unknown> => {
-        calls = 0;
-        return { ...vals, o: changing(reads), f: () => `<${calls++}>` };
-      };
-      assertSame(both[0], both[1], data, `${main} ${JSON.stringify(files)} with ${String(Object.entries(vals).map(([k, v]) => `${k}=${JSON.stringify(v)}`))}`);
-    }),
+    fc.property(
+      page,
+      fc.record({ s: value, t: value, n: value, m: value, u: value, xs: value, x: value }),
+      fc.array(value, { minLength: 1, maxLength: 3 }),
+      fc.boolean(),
+      ([main, files], vals, reads, strict) => {
+        const both = compileBoth(main, files, strict);
+        if (both === null) return;
+        let calls = 0;
+        const data = (): Record<string, unknown> => {
+          calls = 0;
+          return { ...vals, o: changing(reads), f: () => `<${calls++}>` };
+        };
+        assertSame(
+          both[0],
+          both[1],
+          data,
+          `${main} ${JSON.stringify(files)} with ${String(Object.entries(vals).map(([k, v]) => `${k}=${JSON.stringify(v)}`))}`,
+        );
+      },
+    ),
   );
 });
 

@@ -83,7 +83,11 @@ test('raw text: a tag the template starts right before a value, or a value ends,
       const doc = parseDoc(out);
       assert.equal(textOf(byId(doc, 't')!), want, `${template} × ${JSON.stringify(v)}: ${out}`);
       assert.ok(byId(doc, 'after') && !byId(doc, 'x'), `${el}: ended early: ${out}`);
-      assert.deepEqual(shape(doc).filter((x) => x.startsWith('img')), [], out);
+      assert.deepEqual(
+        shape(doc).filter((x) => x.startsWith('img')),
+        [],
+        out,
+      );
     }
   }
   assert.throws(() => renderString('<xmp>a<{% if v %}{% endif %}/xmp></xmp>', { v: 1 }), /TEMPLATE_PARTIAL_NAME/);
@@ -94,7 +98,12 @@ test('raw text, noscript and plaintext: no attack adds an element or an attribut
     const template = `<${el} id="t">{{ v }}</${el}><p id="after">x</p>`;
     for (const scripting of [true, false]) {
       const baseline = shape(parseDoc(renderBoth(template, 'x'), scripting)).join(' ');
-      for (const p of [...ATTACKS, ...EXTRA, { id: 'close', value: `</${el}><img src=x onerror=alert(1)>` }, { id: 'close-noscript', value: '</noscript><img src=x onerror=alert(1)>' }]) {
+      for (const p of [
+        ...ATTACKS,
+        ...EXTRA,
+        { id: 'close', value: `</${el}><img src=x onerror=alert(1)>` },
+        { id: 'close-noscript', value: '</noscript><img src=x onerror=alert(1)>' },
+      ]) {
         const out = renderBoth(template, p.value);
         assert.equal(shape(parseDoc(out, scripting)).join(' '), baseline, `${el} (scripting ${scripting}) × ${p.id}: ${out}`);
       }

@@ -67,7 +67,13 @@ export function attrOf(n: P5, name: string): string | undefined {
 
 /** Elements and attribute names, in document order: what a value must never change. */
 export function shape(n: P5, out: string[] = []): string[] {
-  if (n.attrs !== undefined) out.push(`${n.nodeName}[${n.attrs.map((a) => a.name).sort().join(',')}]`);
+  if (n.attrs !== undefined)
+    out.push(
+      `${n.nodeName}[${n.attrs
+        .map((a) => a.name)
+        .sort()
+        .join(',')}]`,
+    );
   for (const c of n.childNodes ?? []) shape(c, out);
   if (n.content) shape(n.content, out);
   return out;

@@ -7,7 +7,7 @@ import { compileTemplate, createApp, createTemplates, render, type RenderEnv } f
 
 const PAGE =
   '<script>go()</script><form method="post" action="/save"><button>Save</button></form>' +
-  '<a href="{{ url_for(\'note\', {\'id\': 3}) }}">{{ current_user }}</a><i>{{ csrf_token()|length > 0 }}</i>';
+  "<a href=\"{{ url_for('note', {'id': 3}) }}\">{{ current_user }}</a><i>{{ csrf_token()|length > 0 }}</i>";
 
 const env: RenderEnv = {
   nonce: 'n0nce',

@@ -64,10 +64,24 @@ const INNER: readonly InnerCase[] = [
   { id: 'attr-unquoted', doc: `<p id="t" title=${HOLE} class=k>x</p>`, read: (d) => attrOf(t(d), 'title'), benign: 'text' },
   { id: 'url', doc: `<a id="t" href="${HOLE}">x</a>`, read: (d) => resolve(attrOf(t(d), 'href')!), benign: 'url' },
   { id: 'srcset', doc: `<img id="t" srcset="${HOLE} 2x, b.png 1x">`, read: (d) => resolve(attrOf(t(d), 'srcset')!.split(' ')[0]!), benign: 'url' },
-  { id: 'url-query', doc: `<a id="t" href="/s?q=${HOLE}&amp;p=1">x</a>`, read: (d) => new URL(attrOf(t(d), 'href')!, BASE).searchParams.get('q'), benign: 'text' },
+  {
+    id: 'url-query',
+    doc: `<a id="t" href="/s?q=${HOLE}&amp;p=1">x</a>`,
+    read: (d) => new URL(attrOf(t(d), 'href')!, BASE).searchParams.get('q'),
+    benign: 'text',
+  },
   { id: 'js-string', doc: `<script>window.__v = "${HOLE}";</script>`, read: runScripts, benign: 'text' },
   { id: 'js-expression', doc: `<script>window.__v = ${HOLE};</script>`, read: runScripts, benign: 'text' },
-  { id: 'onclick', doc: `<b id="t" onclick="window.__v = '${HOLE}'">x</b>`, read: (d) => { const window: { __v?: unknown } = {}; runInNewContext(attrOf(t(d), 'onclick')!, { window }); return window.__v; }, benign: 'text' },
+  {
+    id: 'onclick',
+    doc: `<b id="t" onclick="window.__v = '${HOLE}'">x</b>`,
+    read: (d) => {
+      const window: { __v?: unknown } = {};
+      runInNewContext(attrOf(t(d), 'onclick')!, { window });
+      return window.__v;
+    },
+    benign: 'text',
+  },
   { id: 'css-string', doc: `<style>#t { quotes: "${HOLE}" "x"; }</style>`, read: (d) => cssString(scriptsOfStyle(d)), benign: 'text' },
   { id: 'title', doc: `<title id="t">${HOLE}</title>`, read: (d) => textOf(t(d)), benign: 'text' },
   { id: 'textarea', doc: `<textarea id="t">${HOLE}</textarea>`, read: (d) => textOf(t(d)), benign: 'text' },
@@ -155,7 +169,10 @@ test('srcdoc: no attack changes the page or the inner document, no unsafe URL ge
 
 test('srcdoc: Markup is HTML of the inner document, and text in its attributes', () => {
   const m = Markup.unsafeTrust('<b class="c">Tom &amp; Jerry</b>');
-  assert.equal(renderBoth('<iframe srcdoc="<div>{{ v }}</div>"></iframe>', m), '<iframe srcdoc="<div>&lt;b class=&#34;c&#34;&gt;Tom &amp;amp; Jerry&lt;/b&gt;</div>"></iframe>');
+  assert.equal(
+    renderBoth('<iframe srcdoc="<div>{{ v }}</div>"></iframe>', m),
+    '<iframe srcdoc="<div>&lt;b class=&#34;c&#34;&gt;Tom &amp;amp; Jerry&lt;/b&gt;</div>"></iframe>',
+  );
   const inner = frameDoc(parseDoc(renderBoth('<iframe id="f" srcdoc="<p id=t title=&quot;{{ v }}&quot;>{{ v }}</p>"></iframe>', m)), 'f');
   assert.equal(attrOf(t(inner), 'title'), 'Tom & Jerry');
   assert.deepEqual(shape(t(inner)), ['p[id,title]', 'b[class]']);
@@ -170,34 +187,66 @@ test('srcdoc: scripts and styles in the inner document get the nonce, forms the 
   const els = shape(inner);
   assert.ok(els.includes('script[nonce]') && els.includes('style[nonce]'), els.join(' '));
   const all: P5[] = [];
-  const walk = (n: P5): void => { all.push(n); (n.childNodes ?? []).forEach(walk); };
+  const walk = (n: P5): void => {
+    all.push(n);
+    (n.childNodes ?? []).forEach(walk);
+  };
   walk(inner);
-  assert.deepEqual(all.filter((n) => n.nodeName === 'script' || n.nodeName === 'style').map((n) => attrOf(n, 'nonce')), ['n+1/=', 'n+1/=']);
+  assert.deepEqual(
+    all.filter((n) => n.nodeName === 'script' || n.nodeName === 'style').map((n) => attrOf(n, 'nonce')),
+    ['n+1/=', 'n+1/='],
+  );
   const field = all.find((n) => n.nodeName === 'input' && attrOf(n, 'name') === 'csrf_token');
   assert.equal(field && attrOf(field, 'value'), 't"&k');
   // A nested srcdoc document gets them too, escaped twice.
   const nested = runInScope(scope, () => renderBoth('<iframe id="f" srcdoc="<iframe id=g srcdoc=&quot;<script>1</script>&quot;></iframe>"></iframe>', 'x'));
   const deep: P5[] = [];
-  const walk2 = (n: P5): void => { deep.push(n); (n.childNodes ?? []).forEach(walk2); };
+  const walk2 = (n: P5): void => {
+    deep.push(n);
+    (n.childNodes ?? []).forEach(walk2);
+  };
   walk2(frameDoc(frameDoc(parseDoc(nested), 'f'), 'g'));
-  assert.equal(attrOf(deep.find((n) => n.nodeName === 'script')!, 'nonce'), 'n+1/=', nested);
+  assert.equal(
+    attrOf(
+      deep.find((n) => n.nodeName === 'script')!,
+      'nonce',
+    ),
+    'n+1/=',
+    nested,
+  );
 });
 
 test('srcdoc: exact outputs', () => {
-  assert.equal(renderBoth('<iframe srcdoc="<p>{{ v }}</p>"></iframe>', `a&b <3 "q"`), '<iframe srcdoc="<p>a&amp;amp;b &amp;lt;3 &amp;#34;q&amp;#34;</p>"></iframe>');
-  assert.equal(renderBoth('<iframe srcdoc="<a href={{ v }}>x</a>"></iframe>', 'javascript:alert(1)'), '<iframe srcdoc="<a href=&#34;about:invalid#palisade-unsafe&#34;>x</a>"></iframe>');
-  assert.equal(renderBoth("<iframe srcdoc='<script>x = {{ v }}</script>'></iframe>", `'</script>`), "<iframe srcdoc='<script>x = &#34;\\u0027\\u003c\\/script\\u003e&#34;</script>'></iframe>");
+  assert.equal(
+    renderBoth('<iframe srcdoc="<p>{{ v }}</p>"></iframe>', `a&b <3 "q"`),
+    '<iframe srcdoc="<p>a&amp;amp;b &amp;lt;3 &amp;#34;q&amp;#34;</p>"></iframe>',
+  );
+  assert.equal(
+    renderBoth('<iframe srcdoc="<a href={{ v }}>x</a>"></iframe>', 'javascript:alert(1)'),
+    '<iframe srcdoc="<a href=&#34;about:invalid#palisade-unsafe&#34;>x</a>"></iframe>',
+  );
+  assert.equal(
+    renderBoth("<iframe srcdoc='<script>x = {{ v }}</script>'></iframe>", `'</script>`),
+    "<iframe srcdoc='<script>x = &#34;\\u0027\\u003c\\/script\\u003e&#34;</script>'></iframe>",
+  );
   assert.equal(renderBoth('<iframe srcdoc="<!-- {{ v }} -->"></iframe>', '--><script>alert(1)</script>'), '<iframe srcdoc="<!--  -->"></iframe>');
   // The whole value: a string is the inner document's text, as before.
-  assert.equal(renderBoth('<iframe srcdoc="{{ v }}"></iframe>', '<b>"x"</b>'), '<iframe srcdoc="&amp;lt;b&amp;gt;&amp;#34;x&amp;#34;&amp;lt;/b&amp;gt;"></iframe>');
+  assert.equal(
+    renderBoth('<iframe srcdoc="{{ v }}"></iframe>', '<b>"x"</b>'),
+    '<iframe srcdoc="&amp;lt;b&amp;gt;&amp;#34;x&amp;#34;&amp;lt;/b&amp;gt;"></iframe>',
+  );
 });
 
-test('srcdoc: ifs, loops and the inner document\'s own ambiguities', () => {
+test("srcdoc: ifs, loops and the inner document's own ambiguities", () => {
   const r = (src: string, ctx: Record<string, unknown>): string => renderString(src, ctx, { strict: true });
-  assert.equal(r('<iframe srcdoc="<ul>{% for x in xs %}<li title={{ x }}>{{ x }}</li>{% endfor %}</ul>"></iframe>', { xs: ['a b', '<'] }),
-    '<iframe srcdoc="<ul><li title=&#34;a b&#34;>a b</li><li title=&#34;&amp;lt;&#34;>&amp;lt;</li></ul>"></iframe>');
-  assert.equal(r('<iframe srcdoc="<input{% if on %} checked{% endif %} value={{ v }}{% if on %} disabled{% endif %}>"></iframe>', { on: true, v: 'a b' }),
-    '<iframe srcdoc="<input checked value=&#34;a b&#34; disabled>"></iframe>');
+  assert.equal(
+    r('<iframe srcdoc="<ul>{% for x in xs %}<li title={{ x }}>{{ x }}</li>{% endfor %}</ul>"></iframe>', { xs: ['a b', '<'] }),
+    '<iframe srcdoc="<ul><li title=&#34;a b&#34;>a b</li><li title=&#34;&amp;lt;&#34;>&amp;lt;</li></ul>"></iframe>',
+  );
+  assert.equal(
+    r('<iframe srcdoc="<input{% if on %} checked{% endif %} value={{ v }}{% if on %} disabled{% endif %}>"></iframe>', { on: true, v: 'a b' }),
+    '<iframe srcdoc="<input checked value=&#34;a b&#34; disabled>"></iframe>',
+  );
   const refused: [string, string, number, number][] = [
     ['<iframe srcdoc="<a href=&quot;{% if a %}/x{% endif %}{{ v }}&quot;>"></iframe>', 'TEMPLATE_AMBIGUOUS_URL', 1, 54],
     ['<iframe srcdoc="<p {{ v }}>"></iframe>', 'TEMPLATE_VALUE_IN_TAG', 1, 20],
@@ -206,17 +255,22 @@ test('srcdoc: ifs, loops and the inner document\'s own ambiguities', () => {
     ['<iframe srcdoc="<script type=&quot;{{ v }}&quot;></script>"></iframe>', 'TEMPLATE_DYNAMIC_SCRIPT_TYPE', 1, 36],
   ];
   for (const [src, code, line, column] of refused) {
-    assert.throws(() => compileTemplate(src, { name: 'p.html', strict: true }), (e: unknown) => {
-      const err = e as { code: string; line: number; column: number; message: string };
-      assert.deepEqual({ code: err.code, line: err.line, column: err.column }, { code, line, column }, err.message);
-      return true;
-    }, src);
+    assert.throws(
+      () => compileTemplate(src, { name: 'p.html', strict: true }),
+      (e: unknown) => {
+        const err = e as { code: string; line: number; column: number; message: string };
+        assert.deepEqual({ code: err.code, line: err.line, column: err.column }, { code, line, column }, err.message);
+        return true;
+      },
+      src,
+    );
   }
 });
 
 test('TEMPLATE_SRCDOC_MARKUP is retired: deprecated in the registry, raised nowhere, its page says so', () => {
   assert.equal((ERROR_CODES.TEMPLATE_SRCDOC_MARKUP as { deprecated?: boolean }).deprecated, true);
-  const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(`${dir}/${d.name}`) : [`${dir}/${d.name}`]));
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(`${dir}/${d.name}`) : [`${dir}/${d.name}`]));
   const users = files('src').filter((f) => f !== 'src/errors.ts' && readFileSync(f, 'utf8').includes('TEMPLATE_SRCDOC_MARKUP'));
   assert.deepEqual(users, []);
   assert.match(readFileSync('docs/errors/TEMPLATE_SRCDOC_MARKUP.md', 'utf8'), /Deprecated: Palisade no longer raises this error/);

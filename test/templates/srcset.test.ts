@@ -37,15 +37,31 @@ function parseSrcset(input: string): Candidate[] {
       for (;;) {
         const c = input[pos];
         if (state === 'in') {
-          if (isWS(c)) { if (current !== '') { descriptors.push(current); current = ''; state = 'after'; } }
-          else if (c === ',') { pos++; if (current !== '') descriptors.push(current); break; }
-          else if (c === '(') { current += c; state = 'parens'; }
-          else if (c === undefined) { if (current !== '') descriptors.push(current); break; }
-          else current += c;
+          if (isWS(c)) {
+            if (current !== '') {
+              descriptors.push(current);
+              current = '';
+              state = 'after';
+            }
+          } else if (c === ',') {
+            pos++;
+            if (current !== '') descriptors.push(current);
+            break;
+          } else if (c === '(') {
+            current += c;
+            state = 'parens';
+          } else if (c === undefined) {
+            if (current !== '') descriptors.push(current);
+            break;
+          } else current += c;
         } else if (state === 'parens') {
-          if (c === ')') { current += c; state = 'in'; }
-          else if (c === undefined) { descriptors.push(current); break; }
-          else current += c;
+          if (c === ')') {
+            current += c;
+            state = 'in';
+          } else if (c === undefined) {
+            descriptors.push(current);
+            break;
+          } else current += c;
         } else if (!isWS(c)) {
           if (c === undefined) break;
           state = 'in';
@@ -66,13 +82,18 @@ const resolve = (u: string): string => new URL(u, BASE).href;
  * a srcset URL and are percent-encoded (what the URL parser strips from the ends goes first).
  */
 const expectedURL = (v: string): string =>
-  resolve(v.replace(/^[\0-\x20]+|[\0-\x20]+$/g, '').replace(/[\t\n\r]/g, '').replace(/,+$/, (m) => '%2C'.repeat(m.length)));
+  resolve(
+    v
+      .replace(/^[\0-\x20]+|[\0-\x20]+$/g, '')
+      .replace(/[\t\n\r]/g, '')
+      .replace(/,+$/, (m) => '%2C'.repeat(m.length)),
+  );
 
 const SINGLE: [string, string, string][] = [
   // [id, template, descriptor of the value's candidate]
   ['img, value then descriptor', '<img id="t" srcset="{{ v }} 1x">', '1x'],
   ['img, second candidate', '<img id="t" srcset="a.png 1x, {{ v }} 2x">', '2x'],
-  ['img, single-quoted', "<img id=\"t\" srcset='{{ v }} 3x, b.png 1x'>", '3x'],
+  ['img, single-quoted', '<img id="t" srcset=\'{{ v }} 3x, b.png 1x\'>', '3x'],
   ['img, value then another candidate', '<img id="t" srcset="{{ v }}, b.png 2x">', ''],
   ['source', '<picture><source id="t" srcset="{{ v }} 480w, b.png 960w"><img src="c.png"></picture>', '480w'],
   ['link imagesrcset', '<link id="t" rel="preload" as="image" imagesrcset="{{ v }} 2x">', '2x'],
@@ -131,12 +152,16 @@ test('srcset: a value that is the whole attribute is a list, each candidate filt
   for (const template of ['<img id="t" srcset="{{ v }}">', '<img id="t" srcset={{ v }}>', '<img id="t" srcset=" {{ v }} ">']) {
     const out = renderBoth(template, '/a.png 1x, javascript:alert(1) 2x,/c,d.png 480w, /e.png bogus');
     const candidates = parseSrcset(attrOf(byId(parseDoc(out), 't')!, 'srcset')!);
-    assert.deepEqual(candidates, [
-      { url: '/a.png', descriptors: ['1x'] },
-      { url: 'about:invalid#palisade-unsafe', descriptors: ['2x'] },
-      { url: '/c,d.png', descriptors: ['480w'] },
-      { url: '/e.png', descriptors: [] },
-    ], out);
+    assert.deepEqual(
+      candidates,
+      [
+        { url: '/a.png', descriptors: ['1x'] },
+        { url: 'about:invalid#palisade-unsafe', descriptors: ['2x'] },
+        { url: '/c,d.png', descriptors: ['480w'] },
+        { url: '/e.png', descriptors: [] },
+      ],
+      out,
+    );
   }
 });
 

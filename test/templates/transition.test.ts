@@ -66,7 +66,12 @@ test('analyze: parts, holes and inserts for the html tag', () => {
   assert.deepEqual(a.parts, [['<a href='], ['" title="'], ['">'], ['</a><script', { insert: 'nonce' }, '>var x = '], [';</script>']]);
   assert.deepEqual(
     a.holes.map((h) => (h.kind === 'escape' ? [h.prefix, ...h.chain] : [h.kind])),
-    [['"', 'url', 'attr'], ['', 'attr'], ['', 'text'], ['', 'jsValue']],
+    [
+      ['"', 'url', 'attr'],
+      ['', 'attr'],
+      ['', 'text'],
+      ['', 'jsValue'],
+    ],
   );
   assert.equal(a.end.state, 'HTML_TEXT');
 });

@@ -7,8 +7,14 @@ import { app } from '../../docs/examples/testing/app.js';
 
 test('docs/testing.md: expectStatus shows the template error with its file, line and stack', async () => {
   const res = await app.test().get('/notes/last');
-  assert.throws(() => res.expectStatus(200), (e: Error) => {
-    assert.match(e.message, /^GET \/notes\/last answered 500, expected 200\.\nThe error behind it: TemplateError: last\.html:3:8: "note" is not defined \[TEMPLATE_UNDEFINED\]\n {4}at /);
-    return true;
-  });
+  assert.throws(
+    () => res.expectStatus(200),
+    (e: Error) => {
+      assert.match(
+        e.message,
+        /^GET \/notes\/last answered 500, expected 200\.\nThe error behind it: TemplateError: last\.html:3:8: "note" is not defined \[TEMPLATE_UNDEFINED\]\n {4}at /,
+      );
+      return true;
+    },
+  );
 });

@@ -9,16 +9,48 @@ const entries = (html: string, fields?: Record<string, string | boolean | string
   buildSubmission(html, PAGE, { fields, keepCsrfField: true }).entries.map(([k, v]) => `${k}=${typeof v === 'string' ? v : `file:${v.name}`}`);
 
 const CASES: [name: string, html: string, expected: string[]][] = [
-  ['unquoted, single-quoted and entity-coded values', `<form><input name=a value=1><input name='b' value='x&amp;y'><input name="c" value="&lt;&#39;&quot;"></form>`, ['a=1', 'b=x&y', `c=<'"`]],
+  [
+    'unquoted, single-quoted and entity-coded values',
+    `<form><input name=a value=1><input name='b' value='x&amp;y'><input name="c" value="&lt;&#39;&quot;"></form>`,
+    ['a=1', 'b=x&y', `c=<'"`],
+  ],
   ['upper-case tags and attributes', `<FORM><INPUT NAME="A" VALUE="1"><INPUT TYPE=CHECKBOX NAME=b CHECKED></FORM>`, ['A=1', 'b=on']],
-  ['unchecked boxes, nameless and disabled controls are left out', `<form><input type=checkbox name=a><input value=x><input name=d disabled value=1><input type=radio name=r value=1><input type=radio name=r value=2 checked></form>`, ['r=2']],
+  [
+    'unchecked boxes, nameless and disabled controls are left out',
+    `<form><input type=checkbox name=a><input value=x><input name=d disabled value=1><input type=radio name=r value=1><input type=radio name=r value=2 checked></form>`,
+    ['r=2'],
+  ],
   ['a disabled fieldset disables its controls', `<form><fieldset disabled><input name=a value=1></fieldset><input name=b value=2></form>`, ['b=2']],
-  ['textarea: one leading newline dropped, references decoded, tags are text', `<form><textarea name=t>\n\nline &amp; <b>bold</b></textarea></form>`, ['t=\nline & <b>bold</b>']],
-  ['select: the selected option, else the first; text when no value', `<form><select name=a><option>one</option><option selected> two  three </option></select><select name=b><option value=x>X<option value=y>Y</select></form>`, ['a=two three', 'b=x']],
-  ['multiple select: every selected option, none when none', `<form><select name=m multiple><option selected>1<option>2<option selected>3</select><select name=n multiple><option>1</select></form>`, ['m=1', 'm=3']],
-  ['buttons: only the submitter (the first) is sent', `<form><input name=q value=v><button name=go value=a>A</button><input type=submit name=go value=b><button type=button name=no>x</button></form>`, ['q=v', 'go=a']],
-  ['a form in a form is ignored; controls after it stay in the outer form', `<form action="/one"><input name=a value=1><form action="/two"><input name=b value=2></form><input name=c value=3></form>`, ['a=1', 'b=2']],
-  ['comments, scripts and styles hide what looks like controls', `<form><!-- <input name=x value=1> --><script>"<input name=y>"</script><style>/* <input name=z> */</style><input name=a value=1></form>`, ['a=1']],
+  [
+    'textarea: one leading newline dropped, references decoded, tags are text',
+    `<form><textarea name=t>\n\nline &amp; <b>bold</b></textarea></form>`,
+    ['t=\nline & <b>bold</b>'],
+  ],
+  [
+    'select: the selected option, else the first; text when no value',
+    `<form><select name=a><option>one</option><option selected> two  three </option></select><select name=b><option value=x>X<option value=y>Y</select></form>`,
+    ['a=two three', 'b=x'],
+  ],
+  [
+    'multiple select: every selected option, none when none',
+    `<form><select name=m multiple><option selected>1<option>2<option selected>3</select><select name=n multiple><option>1</select></form>`,
+    ['m=1', 'm=3'],
+  ],
+  [
+    'buttons: only the submitter (the first) is sent',
+    `<form><input name=q value=v><button name=go value=a>A</button><input type=submit name=go value=b><button type=button name=no>x</button></form>`,
+    ['q=v', 'go=a'],
+  ],
+  [
+    'a form in a form is ignored; controls after it stay in the outer form',
+    `<form action="/one"><input name=a value=1><form action="/two"><input name=b value=2></form><input name=c value=3></form>`,
+    ['a=1', 'b=2'],
+  ],
+  [
+    'comments, scripts and styles hide what looks like controls',
+    `<form><!-- <input name=x value=1> --><script>"<input name=y>"</script><style>/* <input name=z> */</style><input name=a value=1></form>`,
+    ['a=1'],
+  ],
   ['an empty file input sends an empty file', `<form method=post enctype=multipart/form-data><input type=file name=f></form>`, ['f=file:']],
 ];
 
@@ -28,7 +60,7 @@ for (const [name, html, expected] of CASES) {
   });
 }
 
-test('form reader: typed values replace the page\'s, checkboxes tick by value or boolean', () => {
+test("form reader: typed values replace the page's, checkboxes tick by value or boolean", () => {
   const html = `<form><input name=a value=1><input type=checkbox name=c value=x><input type=checkbox name=c value=y checked><input type=radio name=r value=p><input type=radio name=r value=q checked></form>`;
   assert.deepEqual(entries(html, { a: '2', c: ['x'], r: 'p' }), ['a=2', 'c=x', 'r=p']);
   assert.deepEqual(entries(html, { c: true }), ['a=1', 'c=x', 'c=y', 'r=q']);

@@ -45,14 +45,22 @@ function makeApp(t: { after(fn: () => void): void }): App {
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const app = createApp({ env: 'test', logger: false, templates: { dir } });
   for (const name of Object.keys(PAGES)) app.get(`/${name.replace('.html', '')}`, () => render(name));
-  app.post('/notes', async (req) => {
-    const f = await req.form();
-    return Object.fromEntries([...f.keys()].filter((k) => k !== 'csrf_token').map((k) => [k, f.getAll(k)]));
-  }, { name: 'create' });
-  app.post('/attachments', async (req) => {
-    const { fields, files } = await req.files();
-    return { note: fields.get('note'), files: await Promise.all(files.map(async (f) => [f.fieldName, f.filename, f.mimeType, await f.text()])) };
-  }, { uploads: true });
+  app.post(
+    '/notes',
+    async (req) => {
+      const f = await req.form();
+      return Object.fromEntries([...f.keys()].filter((k) => k !== 'csrf_token').map((k) => [k, f.getAll(k)]));
+    },
+    { name: 'create' },
+  );
+  app.post(
+    '/attachments',
+    async (req) => {
+      const { fields, files } = await req.files();
+      return { note: fields.get('note'), files: await Promise.all(files.map(async (f) => [f.fieldName, f.filename, f.mimeType, await f.text()])) };
+    },
+    { uploads: true },
+  );
   app.get('/search', (req) => ({ q: req.query.getAll('q'), old: req.query.get('old') ?? null }));
   return app;
 }
@@ -91,7 +99,10 @@ test("submit() sends the form's own values, the token it holds, and what the tes
 
 test('submit() refuses what a browser could not send, naming the fields', async (t) => {
   const c = makeApp(t).test();
-  await assert.rejects(c.submit('/new', { fields: { titel: 'x' } }), /no field named "titel" \(its fields: "csrf_token", "title", "body", "colour", "pinned", "public"\)/);
+  await assert.rejects(
+    c.submit('/new', { fields: { titel: 'x' } }),
+    /no field named "titel" \(its fields: "csrf_token", "title", "body", "colour", "pinned", "public"\)/,
+  );
   await assert.rejects(c.submit('/new', { fields: { colour: 'blue' } }), /offers "red", "g", not "blue"/);
   await assert.rejects(c.submit('/new', { files: { doc: { name: 'a.txt', content: 'x' } } }), /not method="post" enctype="multipart\/form-data"/);
   await assert.rejects(c.submit('/finder'), /2 forms \(search, other\)/);
@@ -112,7 +123,13 @@ test('files: submit() and post() upload multipart bodies', async (t) => {
   const c = makeApp(t).test();
   const res = await c.submit('/upload', {
     fields: { note: 'two' },
-    files: { doc: { name: 'a "b".txt', type: 'text/plain', content: 'hello' }, photos: [{ name: 'p1.png', content: 'P1' }, { name: 'p2.png', content: new Uint8Array([80, 50]) }] },
+    files: {
+      doc: { name: 'a "b".txt', type: 'text/plain', content: 'hello' },
+      photos: [
+        { name: 'p1.png', content: 'P1' },
+        { name: 'p2.png', content: new Uint8Array([80, 50]) },
+      ],
+    },
   });
   assert.deepEqual(res.expectStatus(200).json(), {
     note: 'two',
@@ -124,7 +141,17 @@ test('files: submit() and post() upload multipart bodies', async (t) => {
   });
   // An empty file input sends an empty part, which the app skips.
   assert.deepEqual((await c.submit('/upload')).expectStatus(200).json(), { note: '', files: [] });
-  await assert.rejects(c.submit('/upload', { files: { doc: [{ name: 'a', content: '' }, { name: 'b', content: '' }] } }), /takes one file/);
+  await assert.rejects(
+    c.submit('/upload', {
+      files: {
+        doc: [
+          { name: 'a', content: '' },
+          { name: 'b', content: '' },
+        ],
+      },
+    }),
+    /takes one file/,
+  );
   // post() with files: the same body, with the X-CSRF-Token header.
   const posted = await c.post('/attachments', { form: { note: 'n' }, files: { doc: { name: 'x.txt', content: 'X' } } });
   assert.deepEqual(posted.expectStatus(200).json(), { note: 'n', files: [['doc', 'x.txt', 'application/octet-stream', 'X']] });

@@ -10,11 +10,15 @@ test('route options, settings and helpers are typed', async () => {
   // @ts-expect-error: keys are 'ip', 'session' or a function
   const bad: RateLimitRule = { limit: 5, window: 60, key: 'user' };
   void bad;
-  app.get('/x', async (req) => {
-    const u: { id: number } | undefined = await req.currentUser<{ id: number }>();
-    await req.session.logout({ everywhere: true });
-    return String(u?.id);
-  }, opts);
+  app.get(
+    '/x',
+    async (req) => {
+      const u: { id: number } | undefined = await req.currentUser<{ id: number }>();
+      await req.session.logout({ everywhere: true });
+      return String(u?.id);
+    },
+    opts,
+  );
   new Blueprint('admin', { routeDefaults: { loginRequired: true, rateLimit: false } });
   const h: string = await hashPassword('pw', { ln: 8 });
   const ok: boolean = await verifyPassword('pw', h);

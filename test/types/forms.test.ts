@@ -19,7 +19,10 @@ const built = defineForm({
   x: f.number().optional(),
   ok: f.boolean(),
   color: f.choice(['red', 'green']),
-  size: f.choice([{ value: 's', label: 'Small' }, { value: 'l', label: 'Large' }]),
+  size: f.choice([
+    { value: 's', label: 'Small' },
+    { value: 'l', label: 'Large' },
+  ]),
   due: f.date(),
   avatar: f.file(),
   tags: f.list(f.string()),
@@ -54,10 +57,12 @@ const valibotForm = defineForm(v.object({ name: v.string(), plan: v.picklist(['f
 expect<Equal<DataOf<typeof valibotForm>, { name: string; plan: 'free' | 'pro' }>>(true);
 
 // A custom check sees the present value's type.
-f.integer().optional().check((n) => {
-  expect<Equal<typeof n, number>>(true);
-  return n > 0;
-});
+f.integer()
+  .optional()
+  .check((n) => {
+    expect<Equal<typeof n, number>>(true);
+    return n > 0;
+  });
 // A form-level check sees the whole data.
 defineForm({ a: f.date(), b: f.date() }, { check: (d) => (d.a <= d.b ? undefined : { b: 'After a.' }) });
 

@@ -9,8 +9,8 @@ type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ?
 const expect = <T extends true>(_: T): void => {};
 
 expect<Equal<ReturnType<typeof html>, Markup>>(true);
-expect<Equal<typeof palisade.rules['no-unsafe-trust'], RuleModule>>(true);
-expect<Equal<typeof palisade.configs.recommended.rules['palisade/no-unsafe-trust'], 'error'>>(true);
+expect<Equal<(typeof palisade.rules)['no-unsafe-trust'], RuleModule>>(true);
+expect<Equal<(typeof palisade.configs.recommended.rules)['palisade/no-unsafe-trust'], 'error'>>(true);
 
 test('html is a tag, not a function of a string', () => {
   const name = 'x';

@@ -34,7 +34,10 @@ test('each marked line fails to compile with its error, and nothing else fails',
         errors.delete(key);
         if (want === undefined) return;
         expected++;
-        assert.ok(got.some((e) => e.includes(want)), `${key} should fail with "${want}"; tsc said: ${got.join(' | ') || 'nothing (it compiles)'}`);
+        assert.ok(
+          got.some((e) => e.includes(want)),
+          `${key} should fail with "${want}"; tsc said: ${got.join(' | ') || 'nothing (it compiles)'}`,
+        );
       });
   }
   assert.ok(expected >= 5);

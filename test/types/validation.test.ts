@@ -12,25 +12,33 @@ const expect = <T extends true>(_: T): void => {};
 
 test('handlers see validated, typed inputs', () => {
   const app = createApp({ env: 'test' });
-  app.post('/api/notes/:id', (req) => {
-    expect<Equal<typeof req.valid.body, { title: string; tags: string[] }>>(true);
-    expect<Equal<typeof req.valid.params, { id: number }>>(true);
-    expect<Equal<typeof req.valid.query, { page?: number | undefined }>>(true);
-    const raw: string = req.params.id; // the raw params stay strings
-    return { id: req.valid.params.id, title: req.valid.body.title, raw };
-  }, {
-    schema: {
-      body: z.object({ title: z.string(), tags: z.array(z.string()).default([]) }),
-      params: z.object({ id: z.coerce.number() }),
-      query: z.object({ page: z.coerce.number().optional() }),
+  app.post(
+    '/api/notes/:id',
+    (req) => {
+      expect<Equal<typeof req.valid.body, { title: string; tags: string[] }>>(true);
+      expect<Equal<typeof req.valid.params, { id: number }>>(true);
+      expect<Equal<typeof req.valid.query, { page?: number | undefined }>>(true);
+      const raw: string = req.params.id; // the raw params stay strings
+      return { id: req.valid.params.id, title: req.valid.body.title, raw };
     },
-    csrf: false,
-  });
+    {
+      schema: {
+        body: z.object({ title: z.string(), tags: z.array(z.string()).default([]) }),
+        params: z.object({ id: z.coerce.number() }),
+        query: z.object({ page: z.coerce.number().optional() }),
+      },
+      csrf: false,
+    },
+  );
   // Valibot: the same inference.
-  app.get('/v/:slug', (req) => {
-    expect<Equal<typeof req.valid.params, { slug: string }>>(true);
-    return { slug: req.valid.params.slug };
-  }, { schema: { params: v.object({ slug: v.string() }) } });
+  app.get(
+    '/v/:slug',
+    (req) => {
+      expect<Equal<typeof req.valid.params, { slug: string }>>(true);
+      return { slug: req.valid.params.slug };
+    },
+    { schema: { params: v.object({ slug: v.string() }) } },
+  );
   // A response schema: the handler returns its input type (async too), or a Response.
   const Note = z.object({ id: z.number(), title: z.string() });
   app.get('/n', () => ({ id: 1, title: 'a' }), { schema: { response: Note } });

@@ -30,7 +30,13 @@ function collecting(level = 'info'): { logger: ReturnType<typeof pino>; lines: R
 function child(body: string, env: Record<string, string> = {}): string {
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `import { createApp } from ${JSON.stringify(INDEX)};\n${body}`], {
     encoding: 'utf8',
-    env: { ...process.env, PALISADE_ENV: 'production', PALISADE_SECRET_KEY: 'kq3Vb8yTzN1wR5pX0cL7hJ2mF9sD4gA6eU3iO8tY1rQ', PALISADE_ALLOWED_HOSTS: 'localhost', ...env },
+    env: {
+      ...process.env,
+      PALISADE_ENV: 'production',
+      PALISADE_SECRET_KEY: 'kq3Vb8yTzN1wR5pX0cL7hJ2mF9sD4gA6eU3iO8tY1rQ',
+      PALISADE_ALLOWED_HOSTS: 'localhost',
+      ...env,
+    },
   });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout;
@@ -68,7 +74,11 @@ test('pino options: redact and serializers apply; production writes JSON lines t
     app.get('/', (req) => { req.log.debug({ card: '4111 1111', user: { name: 'ada', password: 'x' } }, 'paid'); return 'ok'; });
     await app.test().get('/');
   `);
-  const line = out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'paid')!;
+  const line = out
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .find((l) => l.msg === 'paid')!;
   assert.equal(line.card, '[Redacted]');
   assert.equal(line.user, 'ada');
   assert.equal(typeof line.reqId, 'string');
@@ -94,7 +104,9 @@ test('a transport writes the lines (pino/file)', () => {
 test('development: readable lines when stdout is a terminal, JSON when it is not; pretty overrides', () => {
   const json = child(`const app = createApp({ env: 'development' }); app.get('/', () => 'ok'); await app.test().get('/');`);
   assert.match(json, /^\{"level":30,.*"method":"GET","path":"\/","status":200/m);
-  const forced = child(`const app = createApp({ env: 'development', logger: { pretty: true } }); app.get('/', () => 'ok'); await app.test().get('/');`, { NO_COLOR: '1' });
+  const forced = child(`const app = createApp({ env: 'development', logger: { pretty: true } }); app.get('/', () => 'ok'); await app.test().get('/');`, {
+    NO_COLOR: '1',
+  });
   assert.match(forced, /^\d\d:\d\d:\d\d\.\d{3} INFO  GET \/ 200 [\d.]+ms reqId=[\w-]+$/m);
   // stdout a terminal (as node reports it to the app): readable, coloured.
   const tty = child(
@@ -103,19 +115,33 @@ test('development: readable lines when stdout is a terminal, JSON when it is not
   );
   assert.match(tty, /^\d\d:\d\d:\d\d\.\d{3} \x1b\[32mINFO \x1b\[0m GET \/ 200 /m);
   // Production on a terminal stays JSON: log collectors read it.
-  const prod = child(`Object.defineProperty(process.stdout, 'isTTY', { value: true }); const app = createApp(); app.get('/', () => 'ok'); await app.test().get('/');`);
+  const prod = child(
+    `Object.defineProperty(process.stdout, 'isTTY', { value: true }); const app = createApp(); app.get('/', () => 'ok'); await app.test().get('/');`,
+  );
   assert.match(prod, /^\{"level":30,/m);
 });
 
 test('the readable format: message, fields, and an error stack below', () => {
   const t = Date.UTC(2026, 0, 2, 3, 4, 5, 6);
-  const line = formatLogLine(JSON.stringify({ level: 50, time: t, msg: 'request failed', method: 'GET', path: '/a b', err: { type: 'Error', message: 'x', stack: 'Error: x\n    at f (a.ts:1:2)', code: 'HTTP_INTERNAL' } }));
+  const line = formatLogLine(
+    JSON.stringify({
+      level: 50,
+      time: t,
+      msg: 'request failed',
+      method: 'GET',
+      path: '/a b',
+      err: { type: 'Error', message: 'x', stack: 'Error: x\n    at f (a.ts:1:2)', code: 'HTTP_INTERNAL' },
+    }),
+  );
   assert.match(line, /^\d\d:\d\d:\d\d\.006 ERROR request failed method=GET path="\/a b"\n    \[HTTP_INTERNAL\] Error: x\n        at f \(a\.ts:1:2\)\n$/);
   assert.equal(formatLogLine('not json'), 'not json\n');
 });
 
 test('a logger setting that cannot work is CONFIG_INVALID', () => {
-  assert.throws(() => createApp({ env: 'test', logger: 'debug' as never }), { code: 'CONFIG_INVALID', message: /"logger" must be false, pino options or a pino logger/ });
+  assert.throws(() => createApp({ env: 'test', logger: 'debug' as never }), {
+    code: 'CONFIG_INVALID',
+    message: /"logger" must be false, pino options or a pino logger/,
+  });
   assert.throws(() => createApp({ env: 'test', logger: { level: 3 as never } }), { code: 'CONFIG_INVALID', message: /"logger\.level"/ });
   assert.throws(() => createApp({ env: 'test', logger: { pretty: 'yes' as never } }), { code: 'CONFIG_INVALID', message: /"logger\.pretty"/ });
 });

@@ -12,7 +12,10 @@ test('docs/examples/validation/app.ts: typed handlers, one 422 shape, the descri
   const bad = await c.post('/api/notes', { json: { title: '', tags: 'a' } });
   assert.equal(bad.status, 422);
   assert.equal(bad.header('content-type'), 'application/problem+json; charset=utf-8');
-  assert.deepEqual(bad.json<{ errors: { in: string; pointer: string }[] }>().errors.map((e) => `${e.in} ${e.pointer}`), ['body #/title', 'body #/tags']);
+  assert.deepEqual(
+    bad.json<{ errors: { in: string; pointer: string }[] }>().errors.map((e) => `${e.in} ${e.pointer}`),
+    ['body #/title', 'body #/tags'],
+  );
   assert.deepEqual((await c.get('/api/notes/1')).json(), { id: 1, title: 'First', tags: ['a'] });
   assert.equal((await c.get('/api/notes/2')).status, 404);
   assert.equal((await c.get('/api/notes/x')).status, 422);
@@ -33,7 +36,10 @@ test('docs/examples/validation/valibot.ts: coercion where the schema asks, and a
   assert.equal((await c.get('/api/search')).status, 422);
   const doc = app.openapi({ info: { title: 'Search', version: '1' } }) as { paths: Record<string, Record<string, { parameters: { name: string }[] }>> };
   await assertValidOpenAPI(doc);
-  assert.deepEqual(doc.paths['/api/search']!.get!.parameters.map((p) => p.name), ['q', 'limit']);
+  assert.deepEqual(
+    doc.paths['/api/search']!.get!.parameters.map((p) => p.name),
+    ['q', 'limit'],
+  );
 });
 
 test('docs/examples/validation/signup.ts: an async check', async () => {

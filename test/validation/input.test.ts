@@ -23,10 +23,14 @@ const Note = z.object({ title: z.string().trim().min(1).max(200), tags: z.array(
 test('a valid body reaches the handler as the schema output; an invalid one is a 422 that never does', async () => {
   const a = app();
   let calls = 0;
-  a.post('/api/notes', (req) => {
-    calls++;
-    return { title: req.valid.body.title, tags: req.valid.body.tags };
-  }, { schema: { body: Note } });
+  a.post(
+    '/api/notes',
+    (req) => {
+      calls++;
+      return { title: req.valid.body.title, tags: req.valid.body.tags };
+    },
+    { schema: { body: Note } },
+  );
   const c = a.test();
   const ok = await c.post('/api/notes', { json: { title: '  hello  ' } });
   assert.equal(ok.status, 200);
@@ -36,13 +40,26 @@ test('a valid body reaches the handler as the schema output; an invalid one is a
   assert.equal(bad.status, 422);
   assert.equal(bad.header('content-type'), 'application/problem+json; charset=utf-8');
   assert.equal(bad.header('x-content-type-options'), 'nosniff');
-  const p = bad.json() as { type: string; title: string; status: number; detail: string; code: string; errors: { in: string; path: unknown[]; pointer: string; message: string }[] };
+  const p = bad.json() as {
+    type: string;
+    title: string;
+    status: number;
+    detail: string;
+    code: string;
+    errors: { in: string; path: unknown[]; pointer: string; message: string }[];
+  };
   assert.equal(p.type, 'about:blank');
   assert.equal(p.title, 'Unprocessable Content');
   assert.equal(p.status, 422);
   assert.equal(p.code, 'VALIDATION_FAILED');
   assert.match(p.detail, /^The request does not match the schema of POST \/api\/notes: body\.title: .+ \(and 1 more issue\)$/);
-  assert.deepEqual(p.errors.map((e) => [e.in, e.path, e.pointer]), [['body', ['title'], '#/title'], ['body', ['tags', 1], '#/tags/1']]);
+  assert.deepEqual(
+    p.errors.map((e) => [e.in, e.path, e.pointer]),
+    [
+      ['body', ['title'], '#/title'],
+      ['body', ['tags', 1], '#/tags/1'],
+    ],
+  );
   assert.ok(p.errors.every((e) => typeof e.message === 'string' && e.message !== ''));
   assert.equal(calls, 1, 'the invalid request never reached the handler');
 });
@@ -62,7 +79,10 @@ test('every input kind answers in the same shape, all issues in one answer', asy
   const bad = await c.get('/items/x?page=0', { headers: { 'X-Api-Key': 'short' } });
   assert.equal(bad.status, 422);
   const errors = (bad.json() as { errors: { in: string; pointer: string }[] }).errors;
-  assert.deepEqual(errors.map((e) => `${e.in} ${e.pointer}`), ['params #/id', 'query #/page', 'headers #/x-api-key']);
+  assert.deepEqual(
+    errors.map((e) => `${e.in} ${e.pointer}`),
+    ['params #/id', 'query #/page', 'headers #/x-api-key'],
+  );
   // The same 422 whatever the client accepts: one shape for scripts and browsers.
   const html = await c.get('/items/x?page=1', { headers: { 'X-Api-Key': 'abcdefgh', accept: 'text/html' } });
   assert.equal(html.status, 422);
@@ -88,7 +108,15 @@ test('query values are strings: a number is coerced only where the schema asks (
 test('the coercions docs/validation.md recommends read text as it means (and the ones it warns of do not)', async () => {
   const bools: [string, AnySchema][] = [
     ['zod stringbool', z.object({ b: z.stringbool() })],
-    ['valibot picklist', v.object({ b: v.pipe(v.picklist(['true', 'false']), v.transform((s) => s === 'true')) })],
+    [
+      'valibot picklist',
+      v.object({
+        b: v.pipe(
+          v.picklist(['true', 'false']),
+          v.transform((s) => s === 'true'),
+        ),
+      }),
+    ],
   ];
   for (const [name, schema] of bools) {
     const a = app();
@@ -221,8 +249,24 @@ test('async schemas are awaited (a uniqueness check)', async () => {
 
 test('a schema that throws is a 500 naming the route, not a crash (sync and async)', async () => {
   const a = app();
-  const boom: AnySchema = { '~standard': { version: 1, vendor: 'x', validate: () => { throw new Error('db down'); } } };
-  const asyncBoom: AnySchema = { '~standard': { version: 1, vendor: 'x', validate: async () => { throw new Error('db gone'); } } };
+  const boom: AnySchema = {
+    '~standard': {
+      version: 1,
+      vendor: 'x',
+      validate: () => {
+        throw new Error('db down');
+      },
+    },
+  };
+  const asyncBoom: AnySchema = {
+    '~standard': {
+      version: 1,
+      vendor: 'x',
+      validate: async () => {
+        throw new Error('db gone');
+      },
+    },
+  };
   a.post('/sync', () => ({ ok: true }), { schema: { body: boom } });
   a.get('/async/:id', () => ({ ok: true }), { schema: { params: asyncBoom } });
   const c = a.test();
@@ -255,7 +299,10 @@ test('a schema option that is not made of Standard Schemas is CONFIG_ROUTE when 
   const h = () => ({ ok: true });
   assert.throws(() => a.post('/a', h, { schema: { body: { type: 'object' } } } as never), { code: 'CONFIG_ROUTE', message: /body is not a Standard Schema/ });
   assert.throws(() => a.post('/a', h, { schema: { bdy: z.string() } } as never), { code: 'CONFIG_ROUTE', message: /"bdy" is not a part/ });
-  assert.throws(() => a.post('/a', h, { schema: { response: { ok: z.string() } } } as never), { code: 'CONFIG_ROUTE', message: /"ok", which is not an HTTP status/ });
+  assert.throws(() => a.post('/a', h, { schema: { response: { ok: z.string() } } } as never), {
+    code: 'CONFIG_ROUTE',
+    message: /"ok", which is not an HTTP status/,
+  });
   assert.throws(() => createApp({ env: 'test', validation: { responses: 'yes' } } as never), { code: 'CONFIG_INVALID', message: /validation\.responses/ });
   assert.throws(() => createApp({ env: 'test', validation: { response: true } } as never), { code: 'CONFIG_INVALID', message: /validation\.response"/ });
 });

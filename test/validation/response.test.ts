@@ -30,7 +30,12 @@ test('in test mode a response that breaks its schema is a 500 naming the route a
   const good = await c.get('/good');
   assert.equal(good.status, 200);
   assert.deepEqual(good.json(), { id: 1, title: 'a', extra: 'kept' }, 'the check never changes what is sent');
-  for (const [path, route, status] of [['/bad', 'GET /bad', 200], ['/bad-async', 'GET /bad-async', 200], ['/created', 'POST /created', 201], ['/fetch-response', 'GET /fetch-response', 200]] as const) {
+  for (const [path, route, status] of [
+    ['/bad', 'GET /bad', 200],
+    ['/bad-async', 'GET /bad-async', 200],
+    ['/created', 'POST /created', 201],
+    ['/fetch-response', 'GET /fetch-response', 200],
+  ] as const) {
     const r = path === '/created' ? await c.post(path) : await c.get(path);
     assert.equal(r.status, 500, path);
     const e = r.error as PalisadeError;
@@ -47,7 +52,9 @@ test('in test mode a response that breaks its schema is a 500 naming the route a
 });
 
 test('development shows the issue on the error page', async () => {
-  const r = await notesApp({ env: 'development', logger: false }).test().get('/bad', { headers: { accept: 'application/json' } });
+  const r = await notesApp({ env: 'development', logger: false })
+    .test()
+    .get('/bad', { headers: { accept: 'application/json' } });
   assert.equal(r.status, 500);
   assert.match(r.text, /VALIDATION_RESPONSE/);
   assert.match(r.text, /GET \/bad/);
@@ -57,10 +64,14 @@ test('production skips the check unless validation.responses asks for it', async
   const skipped = await notesApp(prod).test().get('/bad');
   assert.equal(skipped.status, 200);
   assert.deepEqual(skipped.json(), { id: 'seven', title: 'x' });
-  const checked = await notesApp({ ...prod, validation: { responses: true } }).test().get('/bad', { headers: { accept: 'application/json' } });
+  const checked = await notesApp({ ...prod, validation: { responses: true } })
+    .test()
+    .get('/bad', { headers: { accept: 'application/json' } });
   assert.equal(checked.status, 500);
   assert.doesNotMatch(checked.text, /seven|GET \/bad/, 'production says nothing of it to the client');
-  const off = await notesApp({ env: 'test', logger: false, validation: { responses: false } }).test().get('/bad');
+  const off = await notesApp({ env: 'test', logger: false, validation: { responses: false } })
+    .test()
+    .get('/bad');
   assert.equal(off.status, 200);
 });
 

@@ -27,7 +27,7 @@ export function addressKey(ip: string): string {
 
 /** The eight 16-bit groups of a valid IPv6 address, as lower-case hex without leading zeros. */
 function expandIPv6(a: string): string[] {
-  const [head, tail] = a.includes('::') ? a.split('::') as [string, string] : [a, undefined];
+  const [head, tail] = a.includes('::') ? (a.split('::') as [string, string]) : [a, undefined];
   const part = (s: string | undefined): string[] => {
     if (s === undefined || s === '') return [];
     const out: string[] = [];

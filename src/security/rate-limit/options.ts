@@ -94,16 +94,19 @@ export function compileRules(raw: unknown, where: string): CompiledRule[] {
     const o = r as Record<string, unknown>;
     for (const k of Object.keys(o)) if (!RULE_KEYS.has(k)) throw bad(at, `has an unknown field "${k}" (known: ${[...RULE_KEYS].join(', ')})`);
     const { limit, window } = o;
-    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1e9) throw bad(at, `limit must be a whole number of requests from 1 up; got ${show(limit)}`);
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1e9)
+      throw bad(at, `limit must be a whole number of requests from 1 up; got ${show(limit)}`);
     if (typeof window !== 'number' || !Number.isInteger(window) || window < 1 || window > 366 * 86400) {
       throw bad(at, `window must be a whole number of seconds from 1 to a year; got ${show(window)}`);
     }
     const key = o.key ?? 'ip';
-    if (key !== 'ip' && key !== 'session' && typeof key !== 'function') throw bad(at, `key must be 'ip', 'session' or a function (req) => key; got ${show(key)}`);
+    if (key !== 'ip' && key !== 'session' && typeof key !== 'function')
+      throw bad(at, `key must be 'ip', 'session' or a function (req) => key; got ${show(key)}`);
     const algorithm = o.algorithm ?? 'sliding';
     if (algorithm !== 'sliding' && algorithm !== 'fixed') throw bad(at, `algorithm must be 'sliding' or 'fixed'; got ${show(algorithm)}`);
     const name = o.name;
-    if (name !== undefined && (typeof name !== 'string' || !NAME.test(name))) throw bad(at, `name must be 1-64 letters, digits or _ . : / -; got ${show(name)}`);
+    if (name !== undefined && (typeof name !== 'string' || !NAME.test(name)))
+      throw bad(at, `name must be 1-64 letters, digits or _ . : / -; got ${show(name)}`);
     const kind = typeof key === 'function' ? 'custom' : key;
     let id = (name as string | undefined) ?? kind;
     if (ids.has(id)) id = `${id}-${i}`;
@@ -115,7 +118,7 @@ export function compileRules(raw: unknown, where: string): CompiledRule[] {
       key: key as RateLimitKey,
       id,
       bucket: name === undefined ? `${where}#${i}` : `name:${name as string}`,
-      describe: `${limit} per ${window} s by ${typeof key === 'function' ? (key.name || 'a key function') : key}`,
+      describe: `${limit} per ${window} s by ${typeof key === 'function' ? key.name || 'a key function' : key}`,
     };
   });
 }
@@ -129,7 +132,8 @@ export function readSettings(raw: unknown): { store: RateLimitSettings['store'];
   const o = raw as Record<string, unknown>;
   for (const k of Object.keys(o)) if (!SETTINGS_KEYS.has(k)) throw config(`rateLimit.${k}`, `is not a setting (known: ${[...SETTINGS_KEYS].join(', ')})`);
   const maxKeys = o.maxKeys ?? 100_000;
-  if (typeof maxKeys !== 'number' || !Number.isInteger(maxKeys) || maxKeys < 1) throw config('rateLimit.maxKeys', `must be a positive whole number; got ${show(maxKeys)}`);
+  if (typeof maxKeys !== 'number' || !Number.isInteger(maxKeys) || maxKeys < 1)
+    throw config('rateLimit.maxKeys', `must be a positive whole number; got ${show(maxKeys)}`);
   const s = o.store ?? 'memory';
   if (s !== 'memory') {
     const isRedis = typeof s === 'object' && s !== null && 'redis' in s;
@@ -137,7 +141,8 @@ export function readSettings(raw: unknown): { store: RateLimitSettings['store'];
     if (!isRedis && !isStore) throw config('rateLimit.store', `must be 'memory', { redis: url } or a RateLimitStore; got ${show(s)}`);
     if (isRedis) {
       const r = (s as { redis: unknown }).redis;
-      if (typeof r === 'string' ? !/^rediss?:\/\//.test(r) : typeof r !== 'object' || r === null) throw config('rateLimit.store.redis', `must be a redis:// URL or connection settings; got ${show(r)}`);
+      if (typeof r === 'string' ? !/^rediss?:\/\//.test(r) : typeof r !== 'object' || r === null)
+        throw config('rateLimit.store.redis', `must be a redis:// URL or connection settings; got ${show(r)}`);
       const prefix = (s as { prefix?: unknown }).prefix;
       if (prefix !== undefined && typeof prefix !== 'string') throw config('rateLimit.store.prefix', `must be a string; got ${show(prefix)}`);
     }

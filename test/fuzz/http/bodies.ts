@@ -52,7 +52,10 @@ const oneOf = (...xs: string[]): fc.Arbitrary<Text> => fc.constantFrom(...xs).ma
 export const fieldName: fc.Arbitrary<Text> = mutated(
   fc.oneof(
     { weight: 3, arbitrary: oneOf('name', 'password', 'note', 'title', 'priority', 'pinned', 'due', 'q', 'a', 'f', 'id') },
-    { weight: 1, arbitrary: oneOf('__proto__', 'constructor', 'constructor[prototype][x]', '__proto__[x]', 'a[]', 'csrf_token', '', 'toString', 'hasOwnProperty') },
+    {
+      weight: 1,
+      arbitrary: oneOf('__proto__', 'constructor', 'constructor[prototype][x]', '__proto__[x]', 'a[]', 'csrf_token', '', 'toString', 'hasOwnProperty'),
+    },
     { weight: 1, arbitrary: word(ALNUM, 10).map(lit) },
   ),
   2,
@@ -79,7 +82,28 @@ const form = fc.record({
 // JSON (RFC 8259): values, keys that poison prototypes, numbers that overflow, escapes that
 // decode to lone surrogates, and nesting deeper than any limit (symbolic runs).
 const jsonKey = oneOf('"a"', '"__proto__"', '"constructor"', '"\\u005f_proto__"', '"prototype"', '"notes"', '""', '"\\ud800"', '"x');
-const jsonScalar = oneOf('1', '-0', '1e999', '-1e999', '0x10', '1.', '.5', 'NaN', '9007199254740993', 'true', 'null', 'nul', '"x"', '"\\u0000"', '"\\ud800"', '"\\x"', '"é"', '"€"', "'a'", '""');
+const jsonScalar = oneOf(
+  '1',
+  '-0',
+  '1e999',
+  '-1e999',
+  '0x10',
+  '1.',
+  '.5',
+  'NaN',
+  '9007199254740993',
+  'true',
+  'null',
+  'nul',
+  '"x"',
+  '"\\u0000"',
+  '"\\ud800"',
+  '"\\x"',
+  '"é"',
+  '"€"',
+  "'a'",
+  '""',
+);
 const jsonValue: fc.Arbitrary<Text> = fc.letrec<{ value: Text; array: Text; object: Text }>((tie) => ({
   value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, jsonScalar, tie('array'), tie('object')),
   array: fc.array(tie('value'), { maxLength: 4 }).map((xs): Text => ['[', ...xs.flatMap((x, i) => (i === 0 ? [...x] : [',', ...x])), ']']),
@@ -87,13 +111,14 @@ const jsonValue: fc.Arbitrary<Text> = fc.letrec<{ value: Text; array: Text; obje
     .array(fc.tuple(jsonKey, tie('value')), { maxLength: 4 })
     .map((kvs): Text => ['{', ...kvs.flatMap(([k, v], i) => [...(i === 0 ? [] : [',']), ...k, ':', ...v]), '}']),
 })).value;
-const deepJSON = fc
-  .tuple(fc.constantFrom('[', '{"a":', '[{"a":'), fc.integer({ min: 2, max: 200_000 }), fc.boolean())
-  .map(([open, n, closed]): Text => {
-    const close = open === '[' ? ']' : open === '{"a":' ? '}' : '}]';
-    return closed ? [{ run: open, n }, '1', { run: close, n }] : [{ run: open, n }];
-  });
-const json = fc.record({ kind: fc.constant('json' as const), json: mutated(fc.oneof({ weight: 4, arbitrary: jsonValue }, { weight: 1, arbitrary: deepJSON }), 2, 100_000) });
+const deepJSON = fc.tuple(fc.constantFrom('[', '{"a":', '[{"a":'), fc.integer({ min: 2, max: 200_000 }), fc.boolean()).map(([open, n, closed]): Text => {
+  const close = open === '[' ? ']' : open === '{"a":' ? '}' : '}]';
+  return closed ? [{ run: open, n }, '1', { run: close, n }] : [{ run: open, n }];
+});
+const json = fc.record({
+  kind: fc.constant('json' as const),
+  json: mutated(fc.oneof({ weight: 4, arbitrary: jsonValue }, { weight: 1, arbitrary: deepJSON }), 2, 100_000),
+});
 
 // multipart/form-data (RFC 7578, RFC 2046 §5.1.1 boundaries of 1–70 bchars).
 const BCHARS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'()+_,-./:=?".split('');
@@ -105,7 +130,11 @@ const filename: fc.Arbitrary<Text | null> = fc.oneof(
 const part: fc.Arbitrary<MultipartPart> = fc.record({
   name: fieldName,
   filename,
-  type: fc.oneof({ withCrossShrink: true }, fc.constant(null), mutated(oneOf('text/plain', 'image/png', 'text/html', 'application/octet-stream', 'image/svg+xml'), 3)),
+  type: fc.oneof(
+    { withCrossShrink: true },
+    fc.constant(null),
+    mutated(oneOf('text/plain', 'image/png', 'text/html', 'application/octet-stream', 'image/svg+xml'), 3),
+  ),
   data: fc.oneof(
     { weight: 4, arbitrary: fieldValue },
     { weight: 1, arbitrary: oneOf('\x89PNG\r\n\x1a\n', '<script>alert(1)</script>', '--', '\r\n--') },
@@ -114,7 +143,13 @@ const part: fc.Arbitrary<MultipartPart> = fc.record({
   junk: fc.oneof(
     { withCrossShrink: true },
     { weight: 6, arbitrary: fc.constant(null) },
-    { weight: 1, arbitrary: fc.record({ line: mutated(oneOf('X-Junk: y', 'Content-Transfer-Encoding: base64', 'Content-Disposition: form-data', ''), 3), times: fc.integer({ min: 1, max: 5000 }) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        line: mutated(oneOf('X-Junk: y', 'Content-Transfer-Encoding: base64', 'Content-Disposition: form-data', ''), 3),
+        times: fc.integer({ min: 1, max: 5000 }),
+      }),
+    },
   ),
 });
 const multipart = fc.record({
@@ -147,7 +182,8 @@ export function bodyFor(kinds: readonly BodyKind[], hasBodyUsually: boolean): fc
   const own = kinds.length > 0 ? fc.oneof(...kinds.map((k) => BY_KIND[k])) : null;
   const any = fc.oneof(form, json, multipart, raw('text'), raw('bytes'));
   const none = fc.constant<Body>({ kind: 'none' });
-  if (!hasBodyUsually) return fc.oneof({ withCrossShrink: true }, { weight: 8, arbitrary: none }, { weight: 1, arbitrary: own ?? any }, { weight: 1, arbitrary: any });
+  if (!hasBodyUsually)
+    return fc.oneof({ withCrossShrink: true }, { weight: 8, arbitrary: none }, { weight: 1, arbitrary: own ?? any }, { weight: 1, arbitrary: any });
   return fc.oneof({ withCrossShrink: true }, { weight: 1, arbitrary: none }, { weight: 6, arbitrary: own ?? any }, { weight: 2, arbitrary: any });
 }
 
@@ -155,7 +191,15 @@ export function bodyFor(kinds: readonly BodyKind[], hasBodyUsually: boolean): fc
 export const framing: fc.Arbitrary<Framing> = fc.oneof(
   { withCrossShrink: true },
   { weight: 14, arbitrary: fc.constant<Framing>({ kind: 'length' }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('chunked' as const), cuts: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 4 }), ext: fc.boolean(), end: fc.constant<'ok'>('ok') }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('chunked' as const),
+      cuts: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 4 }),
+      ext: fc.boolean(),
+      end: fc.constant<'ok'>('ok'),
+    }),
+  },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -167,10 +211,22 @@ export const framing: fc.Arbitrary<Framing> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.constant<Framing>({ kind: 'none' }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('length-off' as const), delta: fc.integer({ min: -40, max: 40 }).filter((d) => d !== 0) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('length-text' as const), value: mutated(oneOf('abc', '-1', '1, 2', '0x10', '99999999999999999999', '+5', ' 5', '5 5', '2000000', ''), 3) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('length-text' as const),
+      value: mutated(oneOf('abc', '-1', '1, 2', '0x10', '99999999999999999999', '+5', ' 5', '5 5', '2000000', ''), 3),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('length-twice' as const), delta: fc.integer({ min: -3, max: 3 }) }) },
   { weight: 1, arbitrary: fc.constant<Framing>({ kind: 'chunked-and-length' }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('te-text' as const), value: mutated(oneOf('chunked', 'Chunked', 'chunked, identity', 'identity', 'gzip, chunked', 'xchunked', 'chunked\t', ''), 3) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('te-text' as const),
+      value: mutated(oneOf('chunked', 'Chunked', 'chunked, identity', 'identity', 'gzip, chunked', 'xchunked', 'chunked\t', ''), 3),
+    }),
+  },
 );
 
 /** The body's own Content-Type, or null. */
@@ -244,4 +300,3 @@ function expandLine(t: Text): string {
 export function usuallyBodiless(method: string): boolean {
   return method === 'GET' || method === 'HEAD' || method === 'OPTIONS' || method === 'DELETE';
 }
-

@@ -28,26 +28,53 @@ export const app = createApp({
 const q = (req: Request) => req.query.get('q') ?? '';
 const fuzz = { fuzz: { query: ['q'] } };
 
-app.get('/', tracked(() => 'ok\n'));
-app.get('/json', tracked((req) => ({ q: q(req) })), fuzz);
-app.post('/echo', tracked(async (req) => ({ length: (await req.text()).length })), { csrf: false, fuzz: { body: ['text'] } });
+app.get(
+  '/',
+  tracked(() => 'ok\n'),
+);
+app.get(
+  '/json',
+  tracked((req) => ({ q: q(req) })),
+  fuzz,
+);
+app.post(
+  '/echo',
+  tracked(async (req) => ({ length: (await req.text()).length })),
+  { csrf: false, fuzz: { body: ['text'] } },
+);
 
-app.get('/broken/timer', tracked((req) => {
-  if (/[^\x20-\x7e]/.test(q(req))) {
-    setTimeout(() => {
-      throw new Error('thrown from a timer');
-    }, 1);
-  }
-  return 'ok\n';
-}), fuzz);
+app.get(
+  '/broken/timer',
+  tracked((req) => {
+    if (/[^\x20-\x7e]/.test(q(req))) {
+      setTimeout(() => {
+        throw new Error('thrown from a timer');
+      }, 1);
+    }
+    return 'ok\n';
+  }),
+  fuzz,
+);
 // Exponential on 25 or 26 digits without an x after them; cut there so that it ends (1–2 s).
-app.get('/broken/regex', tracked((req) => ({ match: /(\d+)+x/.test(q(req).slice(0, 26)) })), fuzz);
-app.get('/broken/500', tracked((req) => {
-  if (req.query.has('__proto__')) throw new TypeError('a key the handler did not expect');
-  return 'ok\n';
-}), fuzz);
-app.post('/broken/leak', tracked(async (req) => {
-  const { files } = await req.files();
-  for (const f of files) if (!f.filename.includes('.')) copyFileSync(f.path, `${f.path}-copy`);
-  return { files: files.length };
-}), { csrf: false, fuzz: { body: ['multipart'] } });
+app.get(
+  '/broken/regex',
+  tracked((req) => ({ match: /(\d+)+x/.test(q(req).slice(0, 26)) })),
+  fuzz,
+);
+app.get(
+  '/broken/500',
+  tracked((req) => {
+    if (req.query.has('__proto__')) throw new TypeError('a key the handler did not expect');
+    return 'ok\n';
+  }),
+  fuzz,
+);
+app.post(
+  '/broken/leak',
+  tracked(async (req) => {
+    const { files } = await req.files();
+    for (const f of files) if (!f.filename.includes('.')) copyFileSync(f.path, `${f.path}-copy`);
+    return { files: files.length };
+  }),
+  { csrf: false, fuzz: { body: ['multipart'] } },
+);

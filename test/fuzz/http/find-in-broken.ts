@@ -15,10 +15,19 @@ export async function findIn(path: string, kind: FailureKind): Promise<HttpFuzzF
   console.log(summary(r));
   assert.equal(r.failures.length, 1, `no failure found on ${path}:\n${lines.join('\n')}`);
   const f = r.failures[0]!;
-  console.log(f.report.split('\n').filter((l) => !l.includes("node -e '")).map((l) => `# ${l}`).join('\n'));
+  console.log(
+    f.report
+      .split('\n')
+      .filter((l) => !l.includes("node -e '"))
+      .map((l) => `# ${l}`)
+      .join('\n'),
+  );
   assert.equal(f.kind, kind);
   // Shrinking has a time budget, and a loaded machine may leave a connection or two more.
   assert.ok(f.exchanges.length <= 2, `shrunk to ${f.exchanges.length} connections`);
-  assert.ok(f.exchanges.some((e) => e.bytes.includes(path)), f.report);
+  assert.ok(
+    f.exchanges.some((e) => e.bytes.includes(path)),
+    f.report,
+  );
   return f;
 }

@@ -9,5 +9,9 @@ test('the fuzzer finds an exception thrown from a timer, shrinks it and replays 
   const f = await findIn('/broken/timer', 'crash');
   assert.match(f.detail, /thrown from a timer/);
   const replay = await runHttpFuzz({ app: BROKEN, paths: ['/broken/timer'], kinds: ['crash'], seed: f.seed, path: f.path, log: () => {} });
-  assert.deepEqual(replay.failures.map((x) => x.signature), [f.signature], 'the seed and path replay it');
+  assert.deepEqual(
+    replay.failures.map((x) => x.signature),
+    [f.signature],
+    'the seed and path replay it',
+  );
 });

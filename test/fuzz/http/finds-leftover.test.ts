@@ -6,5 +6,8 @@ import { findIn } from './find-in-broken.js';
 
 test('the fuzzer finds a temporary file left behind', async () => {
   const f = await findIn('/broken/leak', 'temp-file-left');
-  assert.ok(f.exchanges.some((e) => e.bytes.includes('filename=')), f.report);
+  assert.ok(
+    f.exchanges.some((e) => e.bytes.includes('filename=')),
+    f.report,
+  );
 });

@@ -8,5 +8,8 @@ test('the fuzzer finds a regular expression that holds the event loop', async ()
   const f = await findIn('/broken/regex', 'loop-blocked');
   // The query holds the run of 25 digits or more that makes the regex slow.
   const slow = (bytes: string) => /[01]{25}/.test(bytes) || Number(/"[01]"\.repeat\((\d+)\)/.exec(bytes)?.[1]) >= 25;
-  assert.ok(f.exchanges.some((e) => slow(e.bytes)), f.report);
+  assert.ok(
+    f.exchanges.some((e) => slow(e.bytes)),
+    f.report,
+  );
 });

@@ -55,12 +55,7 @@ const list = (item: fc.Arbitrary<Text>, sep = ','): fc.Arbitrary<Text> =>
   fc.array(fc.tuple(item, listOws), { minLength: 1, maxLength: 4 }).map((xs) => xs.flatMap(([x, w], i) => (i === 0 ? [...x] : [sep, ...w, ...x])));
 
 // RFC 9110 §14.2: Range = ranges-specifier (bytes=first-last, suffix, several ranges).
-const rangeSpec = fc.oneof(
-  seq(digits(), ows, '-', ows, digits(), ows),
-  seq(digits(), ows, '-', ows),
-  seq('-', ows, digits()),
-  seq(ows, '-', ows, ows),
-);
+const rangeSpec = fc.oneof(seq(digits(), ows, '-', ows, digits(), ows), seq(digits(), ows, '-', ows), seq('-', ows, digits()), seq(ows, '-', ows, ows));
 export const range: fc.Arbitrary<Text> = inHeader(
   seq(ows, fc.constantFrom('bytes', 'bytes', 'bytes', 'BYTES', 'items', ''), ows, fc.constantFrom('=', '=', '=', '=='), ows, list(rangeSpec), ows, junkTail),
   3,
@@ -98,12 +93,30 @@ export const cookie: fc.Arbitrary<Text> = inHeader(list(cookiePair, ';'), 3);
 
 // RFC 9110 §8.3.1: media-type = type "/" subtype parameters.
 const param = fc.oneof(
-  seq(oneOf('charset', 'CHARSET', 'boundary', 'q', 'version'), ows, '=', ows, fc.oneof(oneOf('utf-8', '"utf-8"', 'latin1', 'utf-16', 'x', '"', '""', '"a\\"b"'), tokenText())),
+  seq(
+    oneOf('charset', 'CHARSET', 'boundary', 'q', 'version'),
+    ows,
+    '=',
+    ows,
+    fc.oneof(oneOf('utf-8', '"utf-8"', 'latin1', 'utf-16', 'x', '"', '""', '"a\\"b"'), tokenText()),
+  ),
   seq(tokenText(), ows, '=', ows, tokenText()),
 );
 export const mediaType: fc.Arbitrary<Text> = inHeader(
   seq(
-    oneOf('application/json', 'application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain', 'text/html', 'application/problem+json', 'application/json-seq', '*/*', 'application', '/', ''),
+    oneOf(
+      'application/json',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data',
+      'text/plain',
+      'text/html',
+      'application/problem+json',
+      'application/json-seq',
+      '*/*',
+      'application',
+      '/',
+      '',
+    ),
     fc.array(seq(listOws, ';', listOws, param), { maxLength: 3 }).map((ps) => ps.flat()),
     junkTail,
   ),
@@ -115,14 +128,44 @@ export const accept: fc.Arbitrary<Text> = inHeader(
   2,
 );
 
-const ORIGINS = ['http://127.0.0.1', 'http://localhost', 'https://127.0.0.1', 'http://127.0.0.1:1', 'null', 'http://evil.example', 'http://127.0.0.1.evil.example', 'http://localhost.', 'file://', '', 'HTTP://127.0.0.1'];
+const ORIGINS = [
+  'http://127.0.0.1',
+  'http://localhost',
+  'https://127.0.0.1',
+  'http://127.0.0.1:1',
+  'null',
+  'http://evil.example',
+  'http://127.0.0.1.evil.example',
+  'http://localhost.',
+  'file://',
+  '',
+  'HTTP://127.0.0.1',
+];
 export const origin: fc.Arbitrary<Text> = inHeader(oneOf(...ORIGINS), 3);
-export const referer: fc.Arbitrary<Text> = inHeader(fc.tuple(oneOf(...ORIGINS), fc.constantFrom('/', '/form-csrf', '/?q=1', '')).map(([o, p]) => [...o, p]), 3);
+export const referer: fc.Arbitrary<Text> = inHeader(
+  fc.tuple(oneOf(...ORIGINS), fc.constantFrom('/', '/form-csrf', '/?q=1', '')).map(([o, p]) => [...o, p]),
+  3,
+);
 // RFC 9110 §7.2: Host = uri-host [ ":" port ].
 export const host: fc.Arbitrary<Text> = inHeader(
   fc.oneof(
     { weight: 6, arbitrary: oneOf('127.0.0.1', 'localhost', '127.0.0.1:8000', 'localhost:80') },
-    { weight: 2, arbitrary: oneOf('[::1]', 'a.localhost', 'LOCALHOST.', 'evil.example', '127.0.0.1:99999', '127.0.0.1@evil.example', '127.0.0.1:', '[::1', '', ' 127.0.0.1', '127.0.0.1, evil.example') },
+    {
+      weight: 2,
+      arbitrary: oneOf(
+        '[::1]',
+        'a.localhost',
+        'LOCALHOST.',
+        'evil.example',
+        '127.0.0.1:99999',
+        '127.0.0.1@evil.example',
+        '127.0.0.1:',
+        '[::1',
+        '',
+        ' 127.0.0.1',
+        '127.0.0.1, evil.example',
+      ),
+    },
     { weight: 1, arbitrary: seq(word(ALNUM, 8), '.localhost:', digits(6)) },
   ),
   2,
@@ -155,7 +198,26 @@ export const headerName: fc.Arbitrary<Text> = fc.oneof(
   { weight: 4, arbitrary: seq('X-', tokenText(12)) },
   {
     weight: 2,
-    arbitrary: oneOf('Host', 'Content-Length', 'Transfer-Encoding', 'Cookie', 'Origin', 'Sec-Fetch-Site', 'Content-Type', 'Range', 'X-Forwarded-Host', 'Expect', 'Connection', 'Upgrade', 'TE', 'Trailer', 'X-CSRF-Token', 'Authorization', '__proto__', 'constructor'),
+    arbitrary: oneOf(
+      'Host',
+      'Content-Length',
+      'Transfer-Encoding',
+      'Cookie',
+      'Origin',
+      'Sec-Fetch-Site',
+      'Content-Type',
+      'Range',
+      'X-Forwarded-Host',
+      'Expect',
+      'Connection',
+      'Upgrade',
+      'TE',
+      'Trailer',
+      'X-CSRF-Token',
+      'Authorization',
+      '__proto__',
+      'constructor',
+    ),
   },
   { weight: 1, arbitrary: mutated(oneOf('X-A', 'Accept'), 10, 200) },
 );

@@ -96,7 +96,15 @@ test('a request framed by a right Content-Length carries exactly that many bytes
   );
 });
 
-const raw = (data: string, extra: Partial<RawResult> = {}): RawResult => ({ data, closed: true, error: undefined, gaveUp: false, complete: false, halfClosed: false, ...extra });
+const raw = (data: string, extra: Partial<RawResult> = {}): RawResult => ({
+  data,
+  closed: true,
+  error: undefined,
+  gaveUp: false,
+  complete: false,
+  halfClosed: false,
+  ...extra,
+});
 const kinds = (data: string, extra: Partial<RawResult> = {}, finish: 'wait' | 'half-close' | 'abort' = 'wait'): FailureKind[] =>
   judgeExchange({ methods: ['GET'], finish, result: raw(data, extra) }).findings.map((f) => f.kind);
 const response = (status: string, headers: string[], body = '') =>

@@ -88,7 +88,11 @@ export function judgeExchange(o: ExchangeOutcome): ExchangeVerdict {
   for (const r of finals) {
     if (r.status >= 500 && header(r, ON_PURPOSE_HEADER) === undefined) {
       const code = errorCode(r) ?? '';
-      findings.push({ kind: 'server-error', detail: `${r.status} ${code} ${JSON.stringify(r.body.slice(0, 200))}`, signature: `server-error:${r.status}:${code}` });
+      findings.push({
+        kind: 'server-error',
+        detail: `${r.status} ${code} ${JSON.stringify(r.body.slice(0, 200))}`,
+        signature: `server-error:${r.status}:${code}`,
+      });
     }
     // Only a body can be sniffed (an empty 400 that node writes for a request without Host cannot).
     if (r.status >= 200 && r.body.length > 0 && header(r, 'x-content-type-options')?.toLowerCase() !== 'nosniff') {
@@ -97,7 +101,8 @@ export function judgeExchange(o: ExchangeOutcome): ExchangeVerdict {
     const location = header(r, 'location');
     if (location !== undefined) {
       const problem = foreignLocation(location);
-      if (problem !== undefined) findings.push({ kind: 'open-redirect', detail: `Location ${JSON.stringify(location)}: ${problem}`, signature: 'open-redirect' });
+      if (problem !== undefined)
+        findings.push({ kind: 'open-redirect', detail: `Location ${JSON.stringify(location)}: ${problem}`, signature: 'open-redirect' });
     }
   }
   return { findings, statuses, codes };

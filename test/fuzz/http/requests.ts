@@ -78,7 +78,26 @@ const segment: fc.Arbitrary<Text> = mutated(
 );
 /** A value that names a place: what `next` parameters and redirects get. */
 const placeValue: fc.Arbitrary<Text> = mutated(
-  oneOf('/', '/notes', '//evil.example', '/\\evil.example', '\\/evil.example', 'http://evil.example/', 'https://127.0.0.1/', 'javascript:alert(1)', 'data:text/html,x', '/%E2%82%AC', '/€', '/a b', '', '?x', '#x', '/%0d%0aSet-Cookie:%20x=1', 'http://127.0.0.1:1/', 'HTTP://localhost/x'),
+  oneOf(
+    '/',
+    '/notes',
+    '//evil.example',
+    '/\\evil.example',
+    '\\/evil.example',
+    'http://evil.example/',
+    'https://127.0.0.1/',
+    'javascript:alert(1)',
+    'data:text/html,x',
+    '/%E2%82%AC',
+    '/€',
+    '/a b',
+    '',
+    '?x',
+    '#x',
+    '/%0d%0aSet-Cookie:%20x=1',
+    'http://127.0.0.1:1/',
+    'HTTP://localhost/x',
+  ),
   5,
   4000,
 );
@@ -103,13 +122,28 @@ function queryValueFor(key: string): fc.Arbitrary<Text> {
 function targetText(t: Target): fc.Arbitrary<Text> {
   const segs = t.path.split('/').map((s) => (s.startsWith(':') ? segment : fc.constant<Text>([s])));
   const path = fc.tuple(...segs).map((ss) => ss.flatMap((s, i): Piece[] => (i === 0 ? [...s] : ['/', ...s])));
-  const keys = t.query.length > 0 ? fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...t.query) }, { weight: 1, arbitrary: fc.constantFrom('__proto__', 'a', '', 'q[]') }) : fc.constantFrom('q', 'a', '__proto__');
+  const keys =
+    t.query.length > 0
+      ? fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...t.query) }, { weight: 1, arbitrary: fc.constantFrom('__proto__', 'a', '', 'q[]') })
+      : fc.constantFrom('q', 'a', '__proto__');
   const pair = keys.chain((k) => queryValueFor(k).map((v): Text => [k, '=', ...v]));
   const query = fc.array(pair, { maxLength: 4 }).map((ps): Text => (ps.length === 0 ? [] : ['?', ...ps.flatMap((p, i) => (i === 0 ? [...p] : ['&', ...p]))]));
   const own = fc.tuple(path, query).map(([p, q]): Text => [...p, ...q]);
   const other = mutated(
     fc.oneof(
-      oneOf('*', '/', '//', '/static/../package.json', 'http://127.0.0.1/', 'http://evil.example/', '/%2e%2e/%2e%2e/etc/passwd', '/static/%2e%2e/x', 'a', '/?', '/__proto__'),
+      oneOf(
+        '*',
+        '/',
+        '//',
+        '/static/../package.json',
+        'http://127.0.0.1/',
+        'http://evil.example/',
+        '/%2e%2e/%2e%2e/etc/passwd',
+        '/static/%2e%2e/x',
+        'a',
+        '/?',
+        '/__proto__',
+      ),
       run(20_000, ['a/', '/', '%2f', '../']).map((p): Text => ['/', p]),
     ),
     3,
@@ -131,9 +165,20 @@ function headerChances(t: Target): [string, number][] {
   if (t.method !== 'GET') out.push(['origin', 0.3], ['sec-fetch-site', 0.3], ['sec-fetch-mode', 0.15], ['sec-fetch-dest', 0.15], ['referer', 0.1]);
   else out.push(['sec-fetch-site', 0.1], ['sec-fetch-dest', 0.15], ...(t.file ? [] : [['range', 0.05] as [string, number]]));
   out.push(
-    ['accept', 0.3], ['cookie', 0.3], ['x-forwarded-for', 0.08], ['x-forwarded-proto', 0.08], ['x-forwarded-host', 0.08], ['forwarded', 0.04],
-    ['accept-language', 0.08], ['accept-encoding', 0.08], ['connection', 0.1], ['expect', 0.04], ['upgrade', 0.03], ['user-agent', 0.08],
-    ['sec-fetch-user', 0.03], ['x-csrf-token', 0.08],
+    ['accept', 0.3],
+    ['cookie', 0.3],
+    ['x-forwarded-for', 0.08],
+    ['x-forwarded-proto', 0.08],
+    ['x-forwarded-host', 0.08],
+    ['forwarded', 0.04],
+    ['accept-language', 0.08],
+    ['accept-encoding', 0.08],
+    ['connection', 0.1],
+    ['expect', 0.04],
+    ['upgrade', 0.03],
+    ['user-agent', 0.08],
+    ['sec-fetch-user', 0.03],
+    ['x-csrf-token', 0.08],
   );
   return out;
 }
@@ -160,18 +205,34 @@ export function requestFor(t: Target): fc.Arbitrary<FuzzRequest> {
     target: targetText(t),
     rawTarget: fc.oneof({ withCrossShrink: true }, { weight: 9, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
     version,
-    host: fc.oneof({ withCrossShrink: true }, { weight: 12, arbitrary: fc.constant<Text | null>(['127.0.0.1']) }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 2, arbitrary: host }),
+    host: fc.oneof(
+      { withCrossShrink: true },
+      { weight: 12, arbitrary: fc.constant<Text | null>(['127.0.0.1']) },
+      { weight: 1, arbitrary: fc.constant(null) },
+      { weight: 2, arbitrary: host },
+    ),
     headers,
-    contentType: fc.oneof({ withCrossShrink: true }, { weight: 12, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: HEADER_VALUES['content-type']! }),
+    contentType: fc.oneof(
+      { withCrossShrink: true },
+      { weight: 12, arbitrary: fc.constant(undefined) },
+      { weight: 1, arbitrary: fc.constant(null) },
+      { weight: 1, arbitrary: HEADER_VALUES['content-type']! },
+    ),
     body: bodyFor(t.body, usuallyBodiless(t.method)),
     framing,
-    csrf: t.csrf ? fc.constantFrom<'none' | 'header' | 'field'>('header', 'header', 'field', 'field', 'none') : fc.constantFrom<'none' | 'header'>('none', 'none', 'none', 'header'),
+    csrf: t.csrf
+      ? fc.constantFrom<'none' | 'header' | 'field'>('header', 'header', 'field', 'field', 'none')
+      : fc.constantFrom<'none' | 'header'>('none', 'none', 'none', 'header'),
     eol: fc.oneof({ withCrossShrink: true }, { weight: 40, arbitrary: fc.constant<'\r\n'>('\r\n') }, { weight: 1, arbitrary: fc.constant<'\n'>('\n') }),
   });
 }
 
 const sendPlan: fc.Arbitrary<SendPlan> = fc.record({
-  cuts: fc.oneof({ withCrossShrink: true }, { weight: 5, arbitrary: fc.constant<number[]>([]) }, { weight: 2, arbitrary: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 8 }) }),
+  cuts: fc.oneof(
+    { withCrossShrink: true },
+    { weight: 5, arbitrary: fc.constant<number[]>([]) },
+    { weight: 2, arbitrary: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 8 }) },
+  ),
   gapMs: fc.constantFrom(0, 0, 0, 1, 5, 30),
   finish: fc.constantFrom<'wait' | 'half-close' | 'abort'>('wait', 'wait', 'wait', 'wait', 'wait', 'half-close', 'abort'),
 });
@@ -180,10 +241,17 @@ const sendPlan: fc.Arbitrary<SendPlan> = fc.record({
 export function exchangeFor(targets: readonly Target[]): fc.Arbitrary<Exchange> {
   const request = fc.oneof(...targets.map(requestFor));
   // Mostly one request; sometimes more, pipelined on the same connection.
-  const pipelined = fc.oneof({ withCrossShrink: true }, { weight: 5, arbitrary: fc.constant<FuzzRequest[]>([]) }, { weight: 1, arbitrary: fc.array(request, { minLength: 1, maxLength: 2 }) });
+  const pipelined = fc.oneof(
+    { withCrossShrink: true },
+    { weight: 5, arbitrary: fc.constant<FuzzRequest[]>([]) },
+    { weight: 1, arbitrary: fc.array(request, { minLength: 1, maxLength: 2 }) },
+  );
   return fc.oneof(
     { withCrossShrink: true },
-    { weight: 12, arbitrary: fc.record({ requests: fc.tuple(request, pipelined).map(([r, more]) => [r, ...more]), corpus: fc.constant(null), send: sendPlan }) },
+    {
+      weight: 12,
+      arbitrary: fc.record({ requests: fc.tuple(request, pipelined).map(([r, more]) => [r, ...more]), corpus: fc.constant(null), send: sendPlan }),
+    },
     { weight: 1, arbitrary: fc.record({ requests: fc.constant<FuzzRequest[]>([]), corpus: fc.nat(1_000_000), send: sendPlan }) },
   );
 }
@@ -331,4 +399,3 @@ export function exchangeText(e: Exchange, c: Credentials): { text: Text; methods
   const text = e.requests.flatMap((r) => [...fill(requestText(r, c), c)]);
   return { text, methods: e.requests.map((r) => expand(r.method)) };
 }
-

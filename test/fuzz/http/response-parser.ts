@@ -55,7 +55,10 @@ function fieldLine(line: string): [string, string] | null {
   return [name.toLowerCase(), value.trim()];
 }
 
-type Step = { ok: true; response: ParsedResponse; next: number } | { ok: false; error: string } | { ok: 'partial'; status: number | undefined; response: ParsedResponse | undefined };
+type Step =
+  | { ok: true; response: ParsedResponse; next: number }
+  | { ok: false; error: string }
+  | { ok: 'partial'; status: number | undefined; response: ParsedResponse | undefined };
 
 /**
  * Parses `data` (latin1) sent in answer to requests with `methods`, in order. `closed`
@@ -72,7 +75,13 @@ function parseFrom(data: string, pos: number, methods: readonly string[], index:
   while (pos < data.length) {
     const last = responses[responses.length - 1];
     if (last !== undefined && !last.interim && /(^|,)\s*close\s*(,|$)/i.test(header(last, 'connection') ?? '')) {
-      return { responses, finals: finals(), error: `bytes after a response that said Connection: close: ${JSON.stringify(data.slice(pos, pos + 40))}`, partial: null, closing: true };
+      return {
+        responses,
+        finals: finals(),
+        error: `bytes after a response that said Connection: close: ${JSON.stringify(data.slice(pos, pos + 40))}`,
+        partial: null,
+        closing: true,
+      };
     }
     const head = methods[i] === 'HEAD';
     const step = parseOne(data, pos, head, closed);
@@ -115,7 +124,8 @@ function parseOne(data: string, pos: number, head: boolean, closed: boolean): St
   if (end === -1) {
     const sofar = data.slice(pos);
     const prefix = 'HTTP/1.1 ';
-    if (!(sofar.length < prefix.length ? prefix.startsWith(sofar) : sofar.startsWith(prefix))) return { ok: false, error: `not a status line: ${JSON.stringify(sofar.slice(0, 40))}` };
+    if (!(sofar.length < prefix.length ? prefix.startsWith(sofar) : sofar.startsWith(prefix)))
+      return { ok: false, error: `not a status line: ${JSON.stringify(sofar.slice(0, 40))}` };
     const m = /^HTTP\/1\.1 (\d{3})/.exec(sofar);
     return { ok: 'partial', status: m ? Number(m[1]) : undefined, response: undefined };
   }
@@ -139,7 +149,8 @@ function parseOne(data: string, pos: number, head: boolean, closed: boolean): St
   if (cl !== undefined && !/^\d{1,15}$/.test(cl)) return { ok: false, error: `Content-Length ${JSON.stringify(cl)} in a ${status}` };
   if (te !== undefined && te.toLowerCase() !== 'chunked') return { ok: false, error: `Transfer-Encoding ${JSON.stringify(te)} in a ${status}` };
   if (cl !== undefined && te !== undefined) return { ok: false, error: `both Content-Length and Transfer-Encoding in a ${status}` };
-  if ((status < 200 || status === 204) && (cl !== undefined || te !== undefined)) return { ok: false, error: `a ${status} with ${cl !== undefined ? 'Content-Length' : 'Transfer-Encoding'}` };
+  if ((status < 200 || status === 204) && (cl !== undefined || te !== undefined))
+    return { ok: false, error: `a ${status} with ${cl !== undefined ? 'Content-Length' : 'Transfer-Encoding'}` };
   let next = end + 4;
   if (head || status < 200 || status === 204 || status === 304) return { ok: true, response, next };
   if (te !== undefined) {
@@ -150,7 +161,8 @@ function parseOne(data: string, pos: number, head: boolean, closed: boolean): St
         return { ok: 'partial', status, response };
       }
       const cm = CHUNK_SIZE.exec(data.slice(next, lineEnd));
-      if (cm === null) return { ok: false, error: `malformed chunk-size line in a ${status}: ${JSON.stringify(data.slice(next, Math.min(lineEnd, next + 40)))}` };
+      if (cm === null)
+        return { ok: false, error: `malformed chunk-size line in a ${status}: ${JSON.stringify(data.slice(next, Math.min(lineEnd, next + 40)))}` };
       const size = parseInt(cm[1]!, 16);
       next = lineEnd + 2;
       if (size === 0) {

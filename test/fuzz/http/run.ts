@@ -138,7 +138,9 @@ export async function runHttpFuzz(opts: HttpFuzzOptions = {}): Promise<HttpFuzzR
       const sent = exchanges.map((e) => ({ e, ...exchangeText(e, creds) }));
       const t0 = Date.now();
       const times: number[] = [];
-      const outcomes = await Promise.all(sent.map(({ e, text, methods }, i) => exchange(port, e, text, methods).then((r) => ((times[i] = Date.now() - t0), r))));
+      const outcomes = await Promise.all(
+        sent.map(({ e, text, methods }, i) => exchange(port, e, text, methods).then((r) => ((times[i] = Date.now() - t0), r))),
+      );
       const t1 = Date.now();
       const findings: Finding[] = [];
       let n = 0;
@@ -152,7 +154,10 @@ export async function runHttpFuzz(opts: HttpFuzzOptions = {}): Promise<HttpFuzzR
         }
       }
       const after = await checkProcess(proc, threshold);
-      if (process.env.HTTP_FUZZ_DEBUG) log(`# case: send ${t1 - t0} ms, check ${Date.now() - t1} ms; ${outcomes.map((o, i) => `${o.complete ? 'complete' : o.halfClosed ? 'half-closed' : o.gaveUp ? 'gave up' : 'closed'} ${times[i]} ms`).join(', ')}`);
+      if (process.env.HTTP_FUZZ_DEBUG)
+        log(
+          `# case: send ${t1 - t0} ms, check ${Date.now() - t1} ms; ${outcomes.map((o, i) => `${o.complete ? 'complete' : o.halfClosed ? 'half-closed' : o.gaveUp ? 'gave up' : 'closed'} ${times[i]} ms`).join(', ')}`,
+        );
       if (after.busyMs !== undefined && tally && after.findings.length === 0) maxBusyMs = Math.max(maxBusyMs, after.busyMs);
       // A crash or a stuck loop explains whatever the connections saw: report it alone.
       const worst = after.findings.filter((f) => f.kind === 'crash' || f.kind === 'loop-blocked');
@@ -188,7 +193,9 @@ export async function runHttpFuzz(opts: HttpFuzzOptions = {}): Promise<HttpFuzzR
         if (dropped.length > 0) log(`# not seen again, so not counted: ${dropped.map((f) => f.detail).join('; ')}`);
         v = { ...v, findings: v.findings.filter((f) => !dropped.includes(f)) };
       }
-      const counted = v.findings.filter((f) => (focus === undefined ? !known.has(f.signature) && (opts.kinds?.includes(f.kind) ?? true) : f.signature === focus));
+      const counted = v.findings.filter((f) =>
+        focus === undefined ? !known.has(f.signature) && (opts.kinds?.includes(f.kind) ?? true) : f.signature === focus,
+      );
       if (counted.length > 0) {
         last = { value: exchanges, findings: counted };
         throw new Error(counted.map((f) => `${f.kind}: ${f.detail}`).join('\n'));
@@ -246,8 +253,17 @@ export async function runHttpFuzz(opts: HttpFuzzOptions = {}): Promise<HttpFuzzR
     }
     const seconds = (Date.now() - started) / 1000;
     return {
-      seed: seed0, cases, requests, seconds, requestsPerSecond: Math.round((requests / seconds) * 10) / 10, failures, unconfirmed,
-      statuses, errorCodes, maxBusyMs: Math.round(maxBusyMs), starts: proc.starts,
+      seed: seed0,
+      cases,
+      requests,
+      seconds,
+      requestsPerSecond: Math.round((requests / seconds) * 10) / 10,
+      failures,
+      unconfirmed,
+      statuses,
+      errorCodes,
+      maxBusyMs: Math.round(maxBusyMs),
+      starts: proc.starts,
     };
   } finally {
     await proc.close();
@@ -330,7 +346,11 @@ async function checkProcess(proc: AppProcess, threshold: number): Promise<{ find
     findings.push({ kind: 'handler-stuck', detail: `${stats.handlersPending} handlers still running 6 s after the case`, signature: 'handler-stuck' });
   }
   if (busy >= threshold) {
-    findings.push({ kind: 'loop-blocked', detail: `the event loop was busy for ${Math.round(busy)} ms at a stretch (the limit is ${threshold} ms)`, signature: 'loop-blocked' });
+    findings.push({
+      kind: 'loop-blocked',
+      detail: `the event loop was busy for ${Math.round(busy)} ms at a stretch (the limit is ${threshold} ms)`,
+      signature: 'loop-blocked',
+    });
   }
   // Temporary files are deleted as a request ends; give that 1.5 s.
   let left = proc.leftovers();
@@ -347,7 +367,13 @@ async function checkProcess(proc: AppProcess, threshold: number): Promise<{ find
 
 function crashFinding(exit: Exit): Finding {
   const c = exit.crash;
-  const frame = c?.stack?.split('\n').find((l) => l.includes('/src/'))?.trim().replace(/^at .*?\(?(\/.*\/src\/)/, 'src/').replace(/\)$/, '') ?? '';
+  const frame =
+    c?.stack
+      ?.split('\n')
+      .find((l) => l.includes('/src/'))
+      ?.trim()
+      .replace(/^at .*?\(?(\/.*\/src\/)/, 'src/')
+      .replace(/\)$/, '') ?? '';
   const what = c === undefined ? `exit code ${exit.code} signal ${exit.signal}` : `${c.origin}: ${c.name}${c.code ? ` [${c.code}]` : ''}: ${c.message}`;
   const stack = c?.stack?.split('\n').slice(1, 6).join('\n') ?? exit.stderr.slice(-800);
   // The same throw for another header is another way in: the header's name is part of the
@@ -360,14 +386,27 @@ function crashFinding(exit: Exit): Finding {
  * The report of a failure: what broke, the seed and path that replay the case, and the
  * bytes of each connection (of the one that fails `alone`, when one does).
  */
-function describe(value: Exchange[], alone: Exchange | undefined, findings: Finding[], seed: number, path: string, replay: string, creds: Credentials, port: number): HttpFuzzFailure {
+function describe(
+  value: Exchange[],
+  alone: Exchange | undefined,
+  findings: Finding[],
+  seed: number,
+  path: string,
+  replay: string,
+  creds: Credentials,
+  port: number,
+): HttpFuzzFailure {
   const shown = alone === undefined ? value : [alone];
   const exchanges = shown.map((e) => {
     const { text } = exchangeText(e, creds);
     const how = [
       ...(e.corpus === null ? [] : [`(request ${e.corpus} of test/faults/malformed.ts)`]),
       e.send.cuts.length > 0 ? `in ${e.send.cuts.length + 1} pieces ${e.send.gapMs} ms apart` : 'in one write',
-      e.send.finish === 'wait' ? `then waited (half-closed after ${IDLE_END_MS} ms of silence)` : e.send.finish === 'half-close' ? 'then half-closed' : 'then dropped the connection',
+      e.send.finish === 'wait'
+        ? `then waited (half-closed after ${IDLE_END_MS} ms of silence)`
+        : e.send.finish === 'half-close'
+          ? 'then half-closed'
+          : 'then dropped the connection',
     ].join(', ');
     return { bytes: toJSExpression(text), how };
   });
@@ -388,7 +427,11 @@ function describe(value: Exchange[], alone: Exchange | undefined, findings: Find
 
 /** Figures of a run, for people. */
 export function summary(r: HttpFuzzResult): string {
-  const top = (m: Record<string, number>) => Object.entries(m).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}×${n}`).join(' ');
+  const top = (m: Record<string, number>) =>
+    Object.entries(m)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, n]) => `${k}×${n}`)
+      .join(' ');
   return [
     `# http fuzz: ${r.requests} requests in ${r.cases} cases, ${r.seconds.toFixed(1)} s (${r.requestsPerSecond} requests/s), seed ${r.seed}, app started ${r.starts}×`,
     `# statuses: ${top(r.statuses)}`,

@@ -98,9 +98,62 @@ export const NON_LATIN1 = ['€', 'ā', 'ſ', 'K', '中', '😀', '\u2028', '\uf
 /** Bytes 0x80–0xFF: obs-text in a header, invalid UTF-8 on their own. */
 export const HIGH_LATIN1 = ['é', '\xa0', '\xff', '\x80', '\x85', '\xc0', '\xe2'];
 /** Delimiters that header and body syntaxes give meaning to. */
-export const DELIMITERS = ['"', "'", '\\', ';', ',', '=', ':', '/', '?', '#', '%', '&', '<', '>', '(', ')', '[', ']', '{', '}', '@', ' ', '\t', '*', '+', '-', '.'];
+export const DELIMITERS = [
+  '"',
+  "'",
+  '\\',
+  ';',
+  ',',
+  '=',
+  ':',
+  '/',
+  '?',
+  '#',
+  '%',
+  '&',
+  '<',
+  '>',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  '@',
+  ' ',
+  '\t',
+  '*',
+  '+',
+  '-',
+  '.',
+];
 /** Percent-encodings that decode to something a parser or a header may choke on. */
-export const PERCENT = ['%00', '%01', '%0d%0a', '%0A', '%09', '%7f', '%E2%82%AC', '%C4%81', '%F0%9F%98%80', '%ff', '%C0%AE', '%zz', '%', '%2', '%2f', '%2F', '%2e%2e', '%5c', '%u0041', '%20', '+', '%25', '%3B', '%22'];
+export const PERCENT = [
+  '%00',
+  '%01',
+  '%0d%0a',
+  '%0A',
+  '%09',
+  '%7f',
+  '%E2%82%AC',
+  '%C4%81',
+  '%F0%9F%98%80',
+  '%ff',
+  '%C0%AE',
+  '%zz',
+  '%',
+  '%2',
+  '%2f',
+  '%2F',
+  '%2e%2e',
+  '%5c',
+  '%u0041',
+  '%20',
+  '+',
+  '%25',
+  '%3B',
+  '%22',
+];
 /**
  * What a run is made of: whitespace, digits and letters (what `\s*`, `\d+` and `\w+` loop
  * over, so they come up most), then the delimiters of header and body syntaxes.
@@ -111,7 +164,10 @@ export const RUN_UNITS = [' ', ' ', '\t', ' \t', '0', '1', '1', 'a', 'a', ',', '
 export const run = (max = 16_000, units: readonly string[] = RUN_UNITS): fc.Arbitrary<Piece> =>
   fc.record({
     run: fc.constantFrom(...units),
-    n: max <= 64 ? fc.integer({ min: 2, max }) : fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 2, max: 64 }) }, { weight: 2, arbitrary: fc.integer({ min: 65, max }) }),
+    n:
+      max <= 64
+        ? fc.integer({ min: 2, max })
+        : fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 2, max: 64 }) }, { weight: 2, arbitrary: fc.integer({ min: 65, max }) }),
   });
 
 /** One hostile character or short sequence. */
@@ -192,9 +248,7 @@ export const mutated = (base: fc.Arbitrary<Text>, rate = 4, maxRun = 16_000): fc
 
 /** A Text made of a sequence of Texts. */
 export const seq = (...parts: (fc.Arbitrary<Text | string> | string)[]): fc.Arbitrary<Text> =>
-  fc
-    .tuple(...parts.map((p) => (typeof p === 'string' ? fc.constant(p) : p)))
-    .map((ps) => ps.flatMap((p): Piece[] => (typeof p === 'string' ? [p] : [...p])));
+  fc.tuple(...parts.map((p) => (typeof p === 'string' ? fc.constant(p) : p))).map((ps) => ps.flatMap((p): Piece[] => (typeof p === 'string' ? [p] : [...p])));
 
 /** A literal Text. */
 export const lit = (s: string): Text => [s];

@@ -73,7 +73,10 @@ test('attack: a client that makes up X-Forwarded-For addresses is still one clie
 test('with trustProxy: 1 the address the proxy saw counts; what the client wrote in front of it does not', async () => {
   const url = await serve((app) => app.get('/x', () => 'ok', { rateLimit: { limit: 2, window: 60 } }), { trustProxy: 1 });
   const via = (clientSays: string, proxySaw: string) => send(`${url}/x`, { headers: { 'x-forwarded-for': `${clientSays}, ${proxySaw}` } });
-  assert.deepEqual([(await via('1.1.1.1', '198.51.100.7')).status, (await via('2.2.2.2', '198.51.100.7')).status, (await via('3.3.3.3', '198.51.100.7')).status], [200, 200, 429]);
+  assert.deepEqual(
+    [(await via('1.1.1.1', '198.51.100.7')).status, (await via('2.2.2.2', '198.51.100.7')).status, (await via('3.3.3.3', '198.51.100.7')).status],
+    [200, 200, 429],
+  );
   assert.equal((await via('1.1.1.1', '198.51.100.8')).status, 200, 'another client behind the proxy has its own count');
   // IPv6 clients count by their /64: a new address in the same network is the same client.
   assert.equal((await via('x', '2001:db8:1:2::1')).status, 200);
@@ -85,7 +88,10 @@ test('login throttling by username (a key read from the form) and by address, as
   const byUsername = async (req: import('../../../src/index.js').Request) => (await req.form()).get('username')?.toLowerCase();
   const url = await serve((app) =>
     app.post('/login', async (req) => `tried ${(await req.form()).get('username')}`, {
-      rateLimit: [{ limit: 3, window: 60, key: byUsername, name: 'login-user' }, { limit: 8, window: 60, name: 'login-ip' }],
+      rateLimit: [
+        { limit: 3, window: 60, key: byUsername, name: 'login-user' },
+        { limit: 8, window: 60, name: 'login-ip' },
+      ],
     }),
   );
   const tries: string[] = [];
@@ -112,11 +118,18 @@ test('a 1 MB username is one key of fixed size: the store holds a hash, not the 
       return { allowed: true, current: 1, previous: 0, now: Date.now() };
     },
   };
-  const url = await serve((app) => app.post('/login', () => 'ok', { rateLimit: { limit: 3, window: 60, key: async (req) => (await req.text()).slice(0, 1 << 20) } }), {
-    rateLimit: { store },
-    maxBodySize: 2 << 20,
+  const url = await serve(
+    (app) => app.post('/login', () => 'ok', { rateLimit: { limit: 3, window: 60, key: async (req) => (await req.text()).slice(0, 1 << 20) } }),
+    {
+      rateLimit: { store },
+      maxBodySize: 2 << 20,
+    },
+  );
+  const r = await fetch(`${url}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain', 'sec-fetch-site': 'same-origin' },
+    body: 'u'.repeat(1 << 20),
   });
-  const r = await fetch(`${url}/login`, { method: 'POST', headers: { 'content-type': 'text/plain', 'sec-fetch-site': 'same-origin' }, body: 'u'.repeat(1 << 20) });
   assert.equal(r.status, 200);
   assert.equal(seen.length, 1);
   assert.match(seen[0]!, /^[\w-]{43}$/);

@@ -82,14 +82,17 @@ test('control: two processes counting in their own memory let twice the limit th
   }
 });
 
-test('the Redis store: sliding windows by Redis\'s clock, keys that expire, and a 503-able failure while Redis is down', { skip: redisMissing }, async () => {
+test("the Redis store: sliding windows by Redis's clock, keys that expire, and a 503-able failure while Redis is down", { skip: redisMissing }, async () => {
   const redis = await startRedis();
   const store = new RedisRateLimitStore({ redis: redis.url, prefix: 't:' });
   try {
     const q = { windowMs: 2000, limit: 3, sliding: true };
     const seen: import('../../../src/index.js').WindowCounts[] = [];
     for (let i = 0; i < 4; i++) seen.push(await store.hit('k', q));
-    assert.deepEqual(seen.map((c) => c.allowed), [true, true, true, false]);
+    assert.deepEqual(
+      seen.map((c) => c.allowed),
+      [true, true, true, false],
+    );
     assert.equal(seen[3]!.current, 3, 'the refused request was not counted');
     const drift = Math.abs(seen[0]!.now - Date.now());
     assert.ok(drift < 5000, `Redis's clock (${drift} ms off)`);

@@ -25,8 +25,18 @@ test('allows: the table', () => {
 });
 
 test('verdict: remaining, reset and Retry-After in whole seconds', () => {
-  assert.deepEqual(verdict(fixed, { allowed: true, current: 4, previous: 0, now: 60_000 * 5 + 15_000 }), { allowed: true, remaining: 6, reset: 45, retryAfter: 0 });
-  assert.deepEqual(verdict(fixed, { allowed: false, current: 10, previous: 0, now: 60_000 * 5 + 15_000 }), { allowed: false, remaining: 0, reset: 45, retryAfter: 45 });
+  assert.deepEqual(verdict(fixed, { allowed: true, current: 4, previous: 0, now: 60_000 * 5 + 15_000 }), {
+    allowed: true,
+    remaining: 6,
+    reset: 45,
+    retryAfter: 0,
+  });
+  assert.deepEqual(verdict(fixed, { allowed: false, current: 10, previous: 0, now: 60_000 * 5 + 15_000 }), {
+    allowed: false,
+    remaining: 0,
+    reset: 45,
+    retryAfter: 45,
+  });
   // Sliding, the current window full: the next window, then until its weight falls to 9 of 10.
   assert.equal(verdict(sliding, { allowed: false, current: 10, previous: 3, now: 60_000 * 5 + 15_000 }).retryAfter, 45 + 6);
   // Sliding, the previous window's weight in the way: until enough of it has slid out.
