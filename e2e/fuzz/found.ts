@@ -211,4 +211,17 @@ export const FOUND: readonly FoundCase[] = [
     transform: 'id',
     saw: 'read back "a&#34;b", expected "a\\"b"',
   },
+  // A judge fault, kept so it stays fixed: the layout's block writes `d` before the value, so
+  // the value is no longer at the start of the URL; the escaper encodes the `:` that would
+  // make `d` a scheme, and the judge expected `d:` as if the value began the URL.
+  {
+    id: 'url-start-sq-extends-super-first',
+    kind: 'fidelity',
+    template: '{% extends "layout.html" %}{% block b %}{{ super() }}{{ v }}{% endblock %}',
+    files: { 'layout.html': '<a id="{% block b %}t" HREF=\'d{% endblock %}\'>' },
+    value: ':',
+    read: { kind: 'url', name: 'href', part: false },
+    transform: 'id',
+    saw: 'read back "http://127.0.0.1:39857/fuzz/d%3A", expected "d:"',
+  },
 ];

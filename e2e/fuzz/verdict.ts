@@ -129,15 +129,18 @@ export function fidelity(read: Reader | null, t: Transform | null, v: string, re
       // A value that is also in the document's <base> moves the base too: not compared.
       if (!r.raw.includes(R) || r.base.includes(R) || got === null || got.startsWith('invalid')) return null;
       const g = JSON.parse(got) as { u: string };
+      // The slot says where it puts the value, but a construct may write text before it (a
+      // layout's block with default content, then the page's value after super()): a value
+      // after static text is a component of the URL wherever the slot meant it to be, and
+      // the escaper rightly encodes a `:` that would make that text a scheme.
+      const lead = r.raw.slice(0, r.raw.indexOf(R)).replace(/^[\t\n\f\r ]+/, '');
+      const part = read.kind === 'url' && (read.part || lead !== '');
       try {
-        want =
-          read.kind === 'url' && read.part
-            ? decode(new URL(r.raw.split(R).join(encodeURIComponent(tv)), r.base).href)
-            : new URL(r.raw.split(R).join(tv), r.base).href;
+        want = part ? decode(new URL(r.raw.split(R).join(encodeURIComponent(tv)), r.base).href) : new URL(r.raw.split(R).join(tv), r.base).href;
       } catch {
         return null; // not a URL once the value is in (a host that cannot hold it)
       }
-      shown = read.kind === 'url' && read.part ? decode(g.u) : g.u;
+      shown = part ? decode(g.u) : g.u;
       break;
     }
     case 'css-prop': {
