@@ -224,4 +224,21 @@ export const FOUND: readonly FoundCase[] = [
     transform: 'id',
     saw: 'read back "http://127.0.0.1:39857/fuzz/d%3A", expected "d:"',
   },
+  // A judge fault, kept so it stays fixed: <plaintext> runs to the end of the page, so its
+  // text holds the next hole's srcset as written for srcset (a blank list written empty).
+  {
+    id: 'raw-plaintext-html-plain',
+    kind: 'fidelity',
+    html: {
+      parts: ['', '', ''],
+      holes: [
+        { parts: ['<plaintext id="t">', ''], holes: ['v'] },
+        { parts: ['<img srcset=', '>'], holes: ['v'] },
+      ],
+    },
+    value: ' ',
+    read: { kind: 'raw' },
+    transform: 'id',
+    saw: 'read back " <img srcset=\\"\\"></body></html>", expected " <img srcset=\\" \\"></body></html>"',
+  },
 ];

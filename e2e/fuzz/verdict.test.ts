@@ -1,4 +1,4 @@
-// The fuzz judge's fidelity verdict for regular expressions (e2e/fuzz/verdict.ts), without a
+// The fuzz judge's fidelity verdict (e2e/fuzz/verdict.ts) for regular expressions, URLs and raw text, without a
 // browser: an observation is what the judge page reports, so it can be written by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -6,11 +6,12 @@ import { fidelity } from './verdict.js';
 import type { Observation } from './judge.js';
 import { REF } from './slot.js';
 
-const seen = (source: string, flags = ''): Observation => ({
+const seen = (source: string, flags = ''): Observation => reading(JSON.stringify({ source, flags }));
+const reading = (read: string): Observation => ({
   shape: [],
   decls: [],
   bad: [],
-  read: JSON.stringify({ source, flags }),
+  read,
   loaded: true,
   navigated: false,
   mayNavigate: false,
@@ -38,4 +39,32 @@ test('a reference whose static parts are regular-expression syntax is not compar
   assert.equal(fidelity(regexp, 'id', 'emoji 😀', seen(`(?:${REF}?:${REF})`), seen('(?:emoji\\u0020😀?:emoji\\u0020😀)')), null);
   // and its shrunk form, with the group's `?:` removed
   assert.equal(fidelity(regexp, 'id', '', seen(`(${REF})`), seen('((?:))')), null);
+});
+
+const url = (raw: string, u: string) => reading(JSON.stringify({ raw, u, base: 'http://127.0.0.1:1/fuzz/' }));
+
+test('a URL value after static text is compared as a component of the URL', () => {
+  // seed 73287905 (CI, stop 28): a layout block wrote `d` before a value meant to start the
+  // URL; the escaper encodes the `:` that would make `d` a scheme.
+  const read = { kind: 'url', name: 'href', part: false } as const;
+  assert.equal(fidelity(read, 'id', ':', url(`d${REF}`, `http://127.0.0.1:1/fuzz/d${REF}`), url('d%3A', 'http://127.0.0.1:1/fuzz/d%3A')), null);
+  // At the start, the same value is compared whole: `:` kept as it is would be a scheme.
+  const g = fidelity(read, 'id', 'a:b', url(REF, `http://127.0.0.1:1/fuzz/${REF}`), url('a%3Ab', 'http://127.0.0.1:1/fuzz/a%3Ab'));
+  assert.equal(g?.kind, 'fidelity');
+});
+
+test('a reference that is no URL is not compared (it does not crash the judge)', () => {
+  const read = { kind: 'url', name: 'href', part: true } as const;
+  assert.equal(fidelity(read, 'upper', 'x', reading(`invalid URL: /p/${REF.toUpperCase()}/e`), reading('invalid URL: /p/X/e')), null);
+});
+
+test('<plaintext> text is compared up to the end of its own value', () => {
+  // seed 2622073174 (a 20-minute run): the page's later holes are inside the <plaintext>,
+  // written for their own contexts (a blank srcset written empty, `\\` in JSON as \u005c).
+  const raw = { kind: 'raw' } as const;
+  assert.equal(fidelity(raw, 'id', ' ', reading(`${REF}<img srcset="${REF}">`), reading(' <img srcset="">')), null);
+  const g = fidelity(raw, 'id', 'a b', reading(`${REF}<img srcset="${REF}">`), reading('a_b<img srcset="">'));
+  assert.equal(g?.kind, 'fidelity');
+  // One value only: compared whole.
+  assert.equal(fidelity(raw, 'id', 'a', reading(`${REF}</x>`), reading('a</y>'))?.kind, 'fidelity');
 });

@@ -125,6 +125,8 @@ export function fidelity(read: Reader | null, t: Transform | null, v: string, re
     }
     case 'url':
     case 'srcset': {
+      // The reference itself is no URL here (a base the page's own value made invalid).
+      if (ref.read.startsWith('invalid')) return null;
       const r = JSON.parse(ref.read) as { raw: string; base: string };
       // A value that is also in the document's <base> moves the base too: not compared.
       if (!r.raw.includes(R) || r.base.includes(R) || got === null || got.startsWith('invalid')) return null;
@@ -150,6 +152,18 @@ export function fidelity(read: Reader | null, t: Transform | null, v: string, re
       const g = JSON.parse(got) as { skip?: boolean; got?: string; want?: string };
       if (g.skip === true || g.got === g.want) return null;
       return { kind: 'fidelity', detail: `computed ${read.prop} is ${JSON.stringify(g.got)}, the value alone gives ${JSON.stringify(g.want)}` };
+    }
+    case 'raw': {
+      const i = ref.read.indexOf(R);
+      if (i < 0) return null;
+      // <plaintext> runs to the end of the document, so its text holds the markup of any
+      // later hole as written for that hole's own context (a srcset, an attribute): only
+      // the text up to the end of the first value, the slot's own, says what to expect.
+      if (ref.read.indexOf(R, i + R.length) >= 0) {
+        want = ref.read.slice(0, i) + tv;
+        shown = got?.slice(0, want.length) ?? null;
+      } else want = ref.read.split(R).join(tv);
+      break;
     }
     default:
       if (!ref.read.includes(R)) return null;
