@@ -241,4 +241,14 @@ export const FOUND: readonly FoundCase[] = [
     transform: 'id',
     saw: 'read back " <img srcset=\\"\\"></body></html>", expected " <img srcset=\\" \\"></body></html>"',
   },
+  // A case filter over a block upper-cased the escapes in a script: `\\u0022` became
+  // `\\U0022`, which JSON refuses (the import map failed to parse). Case filters on Markup
+  // now change its text only.
+  {
+    id: 'script-json-importmap-filter-slot',
+    kind: 'script-error',
+    template: '{% filter upper %}<script type="importmap" id="t">{"":"{{ v }}"}</script>{% endfilter %}',
+    value: '"',
+    saw: 'script error the reference has not: Uncaught SyntaxError: Failed to parse import map: invalid JSON',
+  },
 ];

@@ -124,6 +124,31 @@ export function mapMarkupText(html: string, f: (text: string) => string): string
   return parts.join('');
 }
 
+// A character reference as the tokenizer may read one in text (§13.2.5.72): named, with or
+// without `;`, or numeric.
+const CHAR_REF = /&(?:#[xX][0-9a-fA-F]*|#[0-9]*|[A-Za-z][A-Za-z0-9]*);?/g;
+
+/**
+ * `html` with `f` applied to the text of its text runs, between character references, which
+ * keep their spelling: `&amp;` and `&nbsp;` are names, and `&NBSP;` is no reference at all.
+ * The case filters on Markup use it: a tag, a script or a style keeps its bytes, as an escape
+ * in them changed in case means something else (`\u0022` in a script is `U0022` once
+ * upper-cased, and a syntax error in JSON or a `u` regular expression).
+ */
+export function mapMarkupLetters(html: string, f: (text: string) => string): string {
+  const outsideRefs = (t: string): string => {
+    if (t.indexOf('&') === -1) return f(t);
+    let out = '';
+    let from = 0;
+    for (const m of t.matchAll(CHAR_REF)) {
+      out += f(t.slice(from, m.index)) + m[0];
+      from = m.index + m[0].length;
+    }
+    return out + f(t.slice(from));
+  };
+  return mapMarkupText(html, outsideRefs);
+}
+
 /**
  * `html` with `trimStart` applied to its leading text run and `trimEnd` to its trailing
  * one: a trim stops at the first tag from either end, and never takes a tag's `>` (which

@@ -10,7 +10,7 @@
  */
 import { Markup, isMarkup, markupFromSafe, scriptFromSafe, urlFromSafe } from '../escape/markup.js';
 import { escapeHTML, stripTags } from '../escape/html.js';
-import { mapMarkupText, trimMarkupText } from '../escape/markup-text.js';
+import { mapMarkupLetters, mapMarkupText, trimMarkupText } from '../escape/markup-text.js';
 import { decodeEntities } from '../escape/entities.js';
 import { urlencode } from '../escape/url.js';
 import { toJSONForScript } from '../escape/json.js';
@@ -41,10 +41,29 @@ export interface FilterDef {
 const def = (params: string[], fn: FilterDef['fn'], html?: FilterDef['html']): FilterDef => (html === undefined ? { fn, params } : { fn, params, html });
 
 /** Applies a string transformation and keeps Markup Markup. */
+// A case filter: on Markup it changes the text only (mapMarkupLetters), never a tag, a
+// character reference or the content of a script or style.
 const textOp =
   (f: (s: string) => string) =>
   (v: unknown): unknown =>
-    isMarkup(v) ? markupFromSafe(f(v.toString())) : f(str(v));
+    isMarkup(v) ? markupFromSafe(mapMarkupLetters(v.toString(), f)) : f(str(v));
+
+/** Python's str.capitalize; on Markup the first character only when the Markup starts with text. */
+function capitalize(v: unknown): unknown {
+  if (!isMarkup(v)) {
+    const s = str(v);
+    return s === '' ? s : s[0]!.toUpperCase() + s.slice(1).toLowerCase();
+  }
+  const s = v.toString();
+  let first = !/^[<&]/.test(s);
+  return markupFromSafe(
+    mapMarkupLetters(s, (t) => {
+      if (!first || t === '') return t.toLowerCase();
+      first = false;
+      return t[0]!.toUpperCase() + t.slice(1).toLowerCase();
+    }),
+  );
+}
 
 /** Whether a UTF-16 code unit is one of those of `chars` (the `trim(chars)` filter's set). */
 function codeIn(chars: string): (code: number) => boolean {
@@ -300,10 +319,7 @@ export const FILTERS: Readonly<Record<string, FilterDef>> = {
     [],
     textOp((s) => s.replace(/[^\s\-({[<]+/g, (w) => w[0]!.toUpperCase() + w.slice(1).toLowerCase())),
   ),
-  capitalize: def(
-    [],
-    textOp((s) => (s === '' ? s : s[0]!.toUpperCase() + s.slice(1).toLowerCase())),
-  ),
+  capitalize: def([], capitalize),
   trim: def(['chars'], (v, chars?: string) => {
     if (!isMarkup(v)) return chars == null ? str(v).trim() : trimCodes(str(v), codeIn(chars));
     // Markup: only the text at its ends (a tag's `>` is never trimmed).

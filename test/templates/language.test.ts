@@ -76,7 +76,30 @@ const CASES: [string, string, Record<string, unknown>, string][] = [
     { xs: [{ kids: [{ kids: [] }, { kids: [] }] }, { kids: [] }] },
     '1122',
   ],
-  ['filter block: the body as Markup through the filter', '{% filter upper %}<b>{{ x }}</b>{% endfilter %}', { x: 'a&b<' }, '<B>A&AMP;B&LT;</B>'],
+  ['filter block: the body as Markup through the filter', '{% filter upper %}<b>{{ x }}</b>{% endfilter %}', { x: 'a&b<' }, '<b>A&amp;B&lt;</b>'],
+  // Case filters change Markup's text only: an escape in a script changed in case is another
+  // character (`\U0022` is no JSON escape: the import map below failed to parse), and a
+  // character reference another name. Found by the escaper fuzzer (e2e/fuzz/found.ts).
+  [
+    'filter block: a case filter leaves a script as it is',
+    '{% filter upper %}<script type="importmap">{"a":"{{ v }}"}</script>{% endfilter %}',
+    { v: '"' },
+    '<script type="importmap">{"a":"\\u0022"}</script>',
+  ],
+  [
+    'filter block: a case filter leaves character references as they are',
+    '{% filter upper %}a&nbsp;b &amp; {{ v }}{% endfilter %}',
+    { v: '<i>' },
+    'A&nbsp;B &amp; &lt;I&gt;',
+  ],
+  ['filter block: capitalize starts the text', '{% filter capitalize %}hello <b>WORLD</b> &amp; x{% endfilter %}', {}, 'Hello <b>world</b> &amp; x'],
+  ['filter block: capitalize on Markup that starts with a tag', '{% filter capitalize %}<b>hello</b>{% endfilter %}', {}, '<b>hello</b>'],
+  [
+    'filter block: title leaves attributes alone',
+    '{% filter title %}big <i title="a b">small world</i>{% endfilter %}',
+    {},
+    'Big <i title="a b">Small World</i>',
+  ],
   [
     'filter block: a chain with arguments, nested blocks',
     '{% filter truncate(9, true, "~", 0)|upper %}hi {% filter lower %}THERE {{ x }}{% endfilter %} all{% endfilter %}',

@@ -356,7 +356,15 @@ export const CASES: JinjaCase[] = [
       'foo <a href="tel:+1-514-555-1234" rel="nofollow noopener">tel:+1-514-555-1234</a> <a href="ftp://localhost" rel="nofollow noopener">ftp://localhost</a> bar',
   },
   { id: 'test_filters.py::TestFilter::test_wordcount', feature: 'filters', source: '{{ "foo bar baz"|wordcount }}', jinja: '3' },
-  { id: 'test_filters.py::TestFilter::test_block', feature: 'filters', source: '{% filter lower|escape %}<HEHE>{% endfilter %}', jinja: '<hehe>' },
+  {
+    id: 'test_filters.py::TestFilter::test_block',
+    feature: 'filters',
+    source: '{% filter lower|escape %}<HEHE>{% endfilter %}',
+    jinja: '<hehe>',
+    differs:
+      'a case filter on Markup changes its text, not its tags (nor character references, scripts or styles, where an escape changed in case means something else)',
+    palisade: '<HEHE>',
+  },
   { id: 'test_filters.py::TestFilter::test_chaining', feature: 'filters', source: "{{ ['<foo>', '<bar>']|first|upper|escape }}", jinja: '&lt;FOO&gt;' },
   { id: 'test_filters.py::TestFilter::test_sum', feature: 'filters', source: '{{ [1, 2, 3, 4, 5, 6]|sum }}', jinja: '21' },
   {
