@@ -251,4 +251,14 @@ export const FOUND: readonly FoundCase[] = [
     value: '"',
     saw: 'script error the reference has not: Uncaught SyntaxError: Failed to parse import map: invalid JSON',
   },
+  // A judge fault, kept so it stays fixed: the judge split srcset on any JS white space, so
+  // a no-break space after a comma started a new candidate, `javascript:`, for the judge
+  // only. HTML splits srcset on ASCII white space: the candidate is one relative URL.
+  {
+    id: 'template>srcset-second-dq-plain',
+    kind: 'url',
+    template: '<template><link id="t" rel=preload as=image imagesrcset="/a.png 1x, {{ v|title }}"></template>',
+    value: '2x,\u00a0javascript:\u0000__trap=387',
+    saw: 'URL that runs script or loads a document: doc0>html>body>template#content>link|imagesrcset|javascript:',
+  },
 ];

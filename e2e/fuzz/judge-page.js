@@ -106,9 +106,10 @@
     const out = [];
     let i = 0;
     while (i < s.length) {
-      while (i < s.length && /[\s,]/.test(s[i])) i++;
+      // ASCII whitespace only, as the HTML parser splits (a no-break space is part of a URL).
+      while (i < s.length && /[\t\n\f\r ,]/.test(s[i])) i++;
       let j = i;
-      while (j < s.length && !/\s/.test(s[j])) j++;
+      while (j < s.length && !/[\t\n\f\r ]/.test(s[j])) j++;
       let u = s.slice(i, j);
       if (u === '') break;
       const trailing = /,+$/.exec(u);
@@ -146,7 +147,7 @@
     if (c[i] === ';' || c[i] === ',') i++;
     while (i < c.length && ws(c[i])) i++;
     let u = c.slice(i);
-    const m = /^url\s*=\s*/i.exec(u);
+    const m = /^url[\t\n\f\r ]*=[\t\n\f\r ]*/i.exec(u);
     if (m) u = u.slice(m[0].length);
     if (u[0] === '"' || u[0] === "'") {
       const end = u.indexOf(u[0], 1);
@@ -191,12 +192,12 @@
         const name = /[-\w]*$/.exec(text.slice(Math.max(0, i - 20), i))[0].toLowerCase();
         if (name === 'url') {
           i++;
-          while (/\s/.test(text[i] || '')) i++;
+          while (/[\t\n\f\r ]/.test(text[i] || '')) i++;
           if (text[i] === '"' || text[i] === "'") out.push(readString());
           else {
             let s = '';
             while (i < text.length && text[i] !== ')') s += text[i++];
-            out.push(s.trim());
+            out.push(s.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, ''));
           }
           continue;
         }
