@@ -261,4 +261,26 @@ export const FOUND: readonly FoundCase[] = [
     value: '2x,\u00a0javascript:\u0000__trap=387',
     saw: 'URL that runs script or loads a document: doc0>html>body>template#content>link|imagesrcset|javascript:',
   },
+  // Judge faults, kept so they stay fixed. `@media{{ v }}{` is a media rule when the value
+  // is empty (here `<s` through striptags): the template's doing, not the value's, as any
+  // empty value does it; a value that renders as the empty value does is not judged unsafe.
+  {
+    id: 'style-css-sheet-media-macro-slot',
+    kind: 'css',
+    template: '{% macro m(a, b="y") %}<STYLE>@media{{- a|striptags -}}{</style>{% endmacro %}{{ m(a=v) }}',
+    value: '<s',
+    ref: 'screen',
+    saw: 'new CSS declaration: @CSSMediaRule',
+  },
+  // Two values in one URL: the second is written as a component after the first, `/` as %2F.
+  {
+    id: 'url-start-after-space-dq-extends-super-first',
+    kind: 'fidelity',
+    template: '{% extends "layout.html" %}{% block b %}{{ super() }}{{ v|upper }}{% endblock %}',
+    files: { 'layout.html': '<table id={% block b %}"t" background\n=" {{ v|upper }}{% endblock %}">' },
+    value: '/a',
+    read: { kind: 'url', name: 'background', part: false },
+    transform: 'upper',
+    saw: 'read back "http://127.0.0.1:42729/A%2FA", expected "http://127.0.0.1:42729/A/A"',
+  },
 ];

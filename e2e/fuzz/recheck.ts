@@ -5,7 +5,7 @@
 import { TemplateError } from '../../src/errors.js';
 import type { FuzzCase } from './cases.js';
 import type { Judge, JudgeDoc } from './judge.js';
-import { type RenderOptions, compileCase } from './render.js';
+import { type RenderOptions, compileCase, emptyRender } from './render.js';
 import { type FailureKind, type Finding, fidelity, safety } from './verdict.js';
 
 export interface Candidate {
@@ -22,6 +22,7 @@ export async function judgeCases(judge: Judge, cands: readonly Candidate[], beni
   const out: (Finding[] | null)[] = cands.map(() => null);
   const docs: JudgeDoc[] = [];
   const owners: number[] = [];
+  const asEmpty: boolean[] = cands.map(() => false);
   cands.forEach((x, i) => {
     let render: (v: string) => string;
     try {
@@ -41,6 +42,7 @@ export async function judgeCases(judge: Judge, cands: readonly Candidate[], beni
     }
     docs.push({ key: `s${i}:0`, html: ref, read: x.c.read, v: x.c.ref }, { key: `s${i}:1`, html: got, read: x.c.read, v: x.value });
     owners.push(i);
+    asEmpty[i] = got === emptyRender(render);
   });
   if (docs.length === 0) return out;
   let seen;
@@ -55,7 +57,7 @@ export async function judgeCases(judge: Judge, cands: readonly Candidate[], beni
     const o = seen[2 * k + 1]!;
     if (ref.canary.length > 0 || ref.dialogs.length > 0) return; // the case attacks itself
     const x = cands[i]!;
-    const findings = safety(ref, o);
+    const findings = asEmpty[i] ? [] : safety(ref, o);
     if (benign) {
       const f = fidelity(x.c.read, x.c.transform, x.value, ref, o);
       if (f !== null) findings.push(f);

@@ -68,6 +68,20 @@ export function compileCase(src: Sources, opts: RenderOptions = {}): (v: string)
   return (v) => t.render(renderData(v)).toString();
 }
 
+/**
+ * The case rendered with an empty value, or null when that render throws. A value whose
+ * render is this one put nothing in the page: whatever the judge finds in it is the
+ * template's own doing with an empty value (`@media{{ v }}{` is a media rule when `v` is
+ * empty, whatever escaping), not an injection, and it is not counted as unsafe.
+ */
+export function emptyRender(render: (v: string) => string): string | null {
+  try {
+    return render('');
+  } catch {
+    return null;
+  }
+}
+
 function holeValue(h: HtmlHole, v: string, build: (r: HtmlRecipe, v: string) => unknown): unknown {
   if (h === 'v') return v;
   if (h === null) return null;
