@@ -23,7 +23,7 @@
  * See docs/deployment.md#compression.
  */
 import { Readable } from 'node:stream';
-import { brotliCompressSync, constants, createBrotliCompress, createGzip, gzipSync, type BrotliCompress, type Gzip } from 'node:zlib';
+import type { BrotliCompress, Gzip } from 'node:zlib';
 import type { Protection, ProtectionContext } from '../app/protection.js';
 import { lazyRequire } from '../util/lazy-require.js';
 import type { CompressSettings, Encoding } from './compress-options.js';
@@ -44,6 +44,10 @@ declare module '../app/route-collector.js' {
 export { resolveCompress, type CompressOptions, type CompressSettings, type Encoding } from './compress-options.js';
 
 // ---- which types compress ---------------------------------------------------------------
+
+// node:zlib is loaded by the first response that is compressed, not at start-up.
+let zlibModule: typeof import('node:zlib') | undefined;
+const zlib = (): typeof import('node:zlib') => (zlibModule ??= process.getBuiltinModule('node:zlib'));
 
 const mimeDb = lazyRequire<Record<string, { compressible?: boolean }>>('mime-db');
 const compressibleCache = new Map<string, boolean>();
@@ -128,14 +132,14 @@ export function compressResponse(req: Request, res: Response, s: CompressSetting
   const size = typeof body === 'string' ? Buffer.byteLength(body) : body instanceof Uint8Array ? body.byteLength : lengthOf(res.getHeader('content-length'));
   if (size !== undefined && size < s.threshold && !n.identityRefused) return;
   if ((typeof body === 'string' || body instanceof Uint8Array) && size! <= SYNC_MAX) {
-    const out = encoding === 'br' ? brotliCompressSync(body, brotliOptions(s, size)) : gzipSync(body, { level: s.gzipLevel });
+    const out = encoding === 'br' ? zlib().brotliCompressSync(body, brotliOptions(s, size)) : zlib().gzipSync(body, { level: s.gzipLevel });
     res.body = out;
     h['content-length'] = String(out.byteLength);
   } else {
     const src = typeof body === 'string' || body instanceof Uint8Array ? Readable.from([Buffer.from(body)]) : body;
     res.body = new CompressedBody(
       src,
-      encoding === 'br' ? () => createBrotliCompress(brotliOptions(s, size)) : () => createGzip({ level: s.gzipLevel }),
+      encoding === 'br' ? () => zlib().createBrotliCompress(brotliOptions(s, size)) : () => zlib().createGzip({ level: s.gzipLevel }),
       encoding,
     );
     delete h['content-length'];
@@ -150,6 +154,7 @@ function lengthOf(v: string | undefined): number | undefined {
 }
 
 function brotliOptions(s: CompressSettings, size: number | undefined) {
+  const { constants } = zlib();
   const params: Record<number, number> = {
     [constants.BROTLI_PARAM_QUALITY]: s.brotliQuality,
     [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
@@ -170,6 +175,7 @@ class CompressedBody implements AsyncIterableIterator<Uint8Array> {
 
   constructor(src: Readable | AsyncIterable<Uint8Array>, make: () => BrotliCompress | Gzip, encoding: Encoding) {
     this.#src = src;
+    const { constants } = zlib();
     this.#gen = compressChunks(src, make, encoding === 'br' ? constants.BROTLI_OPERATION_FLUSH : constants.Z_SYNC_FLUSH);
   }
 

@@ -11,7 +11,6 @@
  * ```
  * See docs/testing.md#when-a-test-fails.
  */
-import { AssertionError } from 'node:assert';
 import { PalisadeError } from '../errors.js';
 
 /** How much of a body an assertion message quotes when there is no error to show. */
@@ -68,6 +67,8 @@ export class TestResponse {
    */
   expectStatus(status: number): this {
     if (this.status === status) return this;
+    // node:assert is loaded here, by a failing check, not when the app is imported.
+    const { AssertionError } = process.getBuiltinModule('node:assert');
     throw new AssertionError({
       message: `${this.method} ${this.url} answered ${this.status}, expected ${status}.\n${this.explain()}`,
       actual: this.status,
