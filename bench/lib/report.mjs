@@ -4,13 +4,10 @@
  * Fastify), the per-round ratios, start-up times, discarded runs, and the micro-benchmarks.
  */
 
-/** Median of the finite numbers in `xs`, or null when there are none. */
-export function median(xs) {
-  const v = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
-  if (v.length === 0) return null;
-  const m = v.length >> 1;
-  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
+import { goalLines } from './goals.mjs';
+import { median } from './stats.mjs';
+
+export { median };
 
 const int = (n) => (n === null ? 'n/a' : Math.round(n).toLocaleString('en-US'));
 const ms = (n) => (n === null ? 'n/a' : n < 10 ? n.toFixed(2) : n.toFixed(1));
@@ -92,6 +89,8 @@ export function formatReport(d) {
     }
     L.push('');
   }
+
+  if (has('palisade')) L.push(...goalLines(d, (id) => frameworks.find((f) => f.id === id)?.label));
 
   for (const sc of scenarios) {
     L.push(`## ${sc.title} — ${sc.about}`, '');
