@@ -119,17 +119,6 @@ const MOVERS = [
   'url(',
 ];
 
-/**
- * What the loop writes between its two values. In a regular-expression class a `-` between
- * two values makes a range of the template's own making, out of order for some values
- * (`[1Z-1Z]`): a script error no escaper can prevent, so a space is written there instead.
- * The pick is made either way, to keep the seeds' sequences.
- */
-function twoSep(rng: Rng, s: Slot): string {
-  const sep = rng.pick([', ', ' ', '-', '']);
-  return sep === '-' && s.family.includes('regexp-class') ? ' ' : sep;
-}
-
 const hole = (rng: Rng, code: string): string => (rng.chance(0.1) ? `{{- ${code} -}}` : `{{ ${code} }}`);
 
 /** A random cut of a string into two. */
@@ -205,7 +194,7 @@ const BUILDS: readonly (readonly [number, Build])[] = [
     (rng, s, e) => {
       const [kind, body] = rng.pick([
         ['for', `{% for x in xs %}${hole(rng, e.code('v'))}{% endfor %}`],
-        ['for-two', `{% for x in two %}${hole(rng, e.code('v'))}{% if not loop.last %}${twoSep(rng, s)}{% endif %}{% endfor %}`],
+        ['for-two', `{% for x in two %}${hole(rng, e.code('v'))}{% if not loop.last %}${rng.pick([', ', ' ', '-', ''])}{% endif %}{% endfor %}`],
         ['for-var', `{% for x in [v] %}${hole(rng, e.code('x'))}{% endfor %}`],
         ['for-items', `{% for k, x in {"k": v}.items() %}${hole(rng, e.code('x'))}{% endfor %}`],
         ['for-else', `{% for x in [] %}y{% else %}${hole(rng, e.code('v'))}{% endfor %}`],

@@ -283,4 +283,24 @@ export const FOUND: readonly FoundCase[] = [
     transform: 'upper',
     saw: 'read back "http://127.0.0.1:42729/A%2FA", expected "http://127.0.0.1:42729/A/A"',
   },
+  // A slot's reference (`9`, a refresh delay) that is no selector where the case also writes
+  // it: `9{color:red` is dropped, `r{color:red` applies, as plain letters do. A finding now
+  // counts only when the letters of REF do not give it too.
+  {
+    id: 'refresh-whole-plain',
+    kind: 'css',
+    template: '<style type="text/css">{{ v if v is string else "x" }}{color:red</style>',
+    value: 'r',
+    ref: '9',
+    saw: 'new CSS declaration: color',
+  },
+  // A value next to a `-` in a regular-expression class makes a range out of order for some
+  // values, escaped or not: the template's `-`, not an injection.
+  {
+    id: 'script-js-regexp-in-class-with-slash-for-two',
+    kind: 'script-error',
+    template: '<script type="text/javascript">x=/[{% for x in two %}{{ v }}-{% endfor %}]/</script>',
+    value: '";',
+    saw: 'script error the reference has not: Uncaught SyntaxError: Invalid regular expression: /[\\u0022\\u003b-\\u0022\\u003b-]/: Range out of order in character class',
+  },
 ];

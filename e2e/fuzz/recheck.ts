@@ -7,6 +7,7 @@ import type { FuzzCase } from './cases.js';
 import type { Judge, JudgeDoc } from './judge.js';
 import { type RenderOptions, compileCase, emptyRender } from './render.js';
 import { type FailureKind, type Finding, fidelity, safety } from './verdict.js';
+import { REF } from './slot.js';
 
 export interface Candidate {
   readonly c: FuzzCase;
@@ -21,8 +22,8 @@ export interface Candidate {
 export async function judgeCases(judge: Judge, cands: readonly Candidate[], benign: boolean, opts: RenderOptions): Promise<(Finding[] | null)[]> {
   const out: (Finding[] | null)[] = cands.map(() => null);
   const docs: JudgeDoc[] = [];
-  const owners: number[] = [];
-  const asEmpty: boolean[] = cands.map(() => false);
+  // For each case judged: its index, and where its documents are in `docs`.
+  const owners: { i: number; ref: number; got: number; letters: number | null; asEmpty: boolean }[] = [];
   cands.forEach((x, i) => {
     let render: (v: string) => string;
     try {
@@ -33,37 +34,48 @@ export async function judgeCases(judge: Judge, cands: readonly Candidate[], beni
     }
     let ref: string;
     let got: string;
+    let letters: string | null;
     try {
       ref = render(x.c.ref);
       got = render(x.value);
+      letters = x.c.ref === REF ? null : render(REF);
     } catch (e) {
       out[i] = [{ kind: 'render-crash', detail: String(e) }];
       return;
     }
+    const at = docs.length;
     docs.push({ key: `s${i}:0`, html: ref, read: x.c.read, v: x.c.ref }, { key: `s${i}:1`, html: got, read: x.c.read, v: x.value });
-    owners.push(i);
-    asEmpty[i] = got === emptyRender(render);
+    if (letters !== null) docs.push({ key: `s${i}:2`, html: letters, read: x.c.read, v: REF });
+    owners.push({ i, ref: at, got: at + 1, letters: letters === null ? null : at + 2, asEmpty: got === emptyRender(render) });
   });
   if (docs.length === 0) return out;
   let seen;
   try {
     seen = (await judge.judge(docs)).observations;
   } catch (e) {
-    for (const i of owners) out[i] = [{ kind: 'judge-crash', detail: String(e) }];
+    for (const { i } of owners) out[i] = [{ kind: 'judge-crash', detail: String(e) }];
     return out;
   }
-  owners.forEach((i, k) => {
-    const ref = seen[2 * k]!;
-    const o = seen[2 * k + 1]!;
-    if (ref.canary.length > 0 || ref.dialogs.length > 0) return; // the case attacks itself
-    const x = cands[i]!;
-    const findings = asEmpty[i] ? [] : safety(ref, o);
+  for (const w of owners) {
+    const ref = seen[w.ref]!;
+    const o = seen[w.got]!;
+    if (ref.canary.length > 0 || ref.dialogs.length > 0) continue; // the case attacks itself
+    const x = cands[w.i]!;
+    let findings = w.asEmpty ? [] : safety(ref, o);
+    // A slot's own reference (`9` for a refresh delay) may be no valid value where the case
+    // also writes it (`.{{ v }} {` makes `.9`, no selector): a finding counts only when the
+    // plain letters of REF, which every context takes as they are, do not give it as well.
+    const letters = w.letters === null ? undefined : seen[w.letters];
+    if (letters !== undefined && letters.canary.length === 0 && findings.length > 0) {
+      const again = safety(letters, o);
+      findings = findings.filter((f) => again.some((g) => g.kind === f.kind));
+    }
     if (benign) {
       const f = fidelity(x.c.read, x.c.transform, x.value, ref, o);
       if (f !== null) findings.push(f);
     }
-    out[i] = findings;
-  });
+    out[w.i] = findings;
+  }
   return out;
 }
 

@@ -21,6 +21,8 @@ export interface Finding {
   readonly detail: string;
 }
 
+const OWN_RANGE = /Range out of order in character class/;
+
 /** Entries of `b` that `a` does not have (as multisets). */
 function extra(a: readonly string[], b: readonly string[]): string[] {
   const count = new Map<string, number>();
@@ -46,8 +48,12 @@ export function safety(ref: Observation, o: Observation): Finding[] {
   if (css.length > 0) out.push({ kind: 'css', detail: `new CSS declaration: ${css.slice(0, 3).join(' ')}` });
   const bad = extra(ref.bad, o.bad);
   if (bad.length > 0) out.push({ kind: 'url', detail: `URL that runs script or loads a document: ${bad.slice(0, 3).join(' ')}` });
-  if (o.errors.length > ref.errors.length)
-    out.push({ kind: 'script-error', detail: `script error the reference has not: ${extra(ref.errors, o.errors)[0] ?? o.errors[0]}` });
+  // A range in a regular-expression class that a value's character ends or starts
+  // (`[{{ v }}-z]`) is out of order for some values, escaped or not: the `-` is the
+  // template's, and no escaping of the value changes which characters the range joins.
+  const errors = o.errors.filter((e) => !OWN_RANGE.test(e));
+  if (errors.length > ref.errors.length)
+    out.push({ kind: 'script-error', detail: `script error the reference has not: ${extra(ref.errors, errors)[0] ?? errors[0]}` });
   return out;
 }
 
