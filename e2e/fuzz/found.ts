@@ -303,4 +303,15 @@ export const FOUND: readonly FoundCase[] = [
     value: '";',
     saw: 'script error the reference has not: Uncaught SyntaxError: Invalid regular expression: /[\\u0022\\u003b-\\u0022\\u003b-]/: Range out of order in character class',
   },
+  // A hole that writes the value without the slot's filter: the judge expected the plain
+  // reference to stay in the text.
+  {
+    id: 'raw-plaintext-plain',
+    kind: 'fidelity',
+    template: '<plaintext id="t">{{- v|upper -}}{{ v }}',
+    value: '',
+    read: { kind: 'raw' },
+    transform: 'upper',
+    saw: 'read back "</body></html>", expected "zqREFqz</body></html>"',
+  },
 ];

@@ -75,3 +75,11 @@ test('two values in one URL are not compared', () => {
   const read = { kind: 'url', name: 'background', part: false } as const;
   assert.equal(fidelity(read, 'upper', '/a', url(` ${REF.toUpperCase()}${REF.toUpperCase()}`, 'x'), url('/A%2FA', 'http://127.0.0.1:1/A%2FA')), null);
 });
+
+test("a hole that writes the value without the slot's filter is expected as the plain value", () => {
+  // an 18-minute run: `<plaintext id="t">{{- v|upper -}}{{ v }}` read the upper-cased
+  // reference, then the plain one, and the judge expected the plain reference to stay.
+  const raw = { kind: 'raw' } as const;
+  assert.equal(fidelity(raw, 'upper', '', reading(`${REF.toUpperCase()}${REF}</body></html>`), reading('</body></html>')), null);
+  assert.equal(fidelity({ kind: 'text' }, 'upper', 'ab', reading(`${REF.toUpperCase()} ${REF}`), reading('AB ab')), null);
+});
