@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { drive, pickGenerator } from './lib/load.mjs';
 import { canPin, startServer } from './lib/proc.mjs';
 import { preflight, scenario } from './http/scenarios.mjs';
+import { STAGES, stageTimes } from './lib/stages.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
@@ -78,6 +79,7 @@ async function main() {
   mkdirSync(dir, { recursive: true });
   const pin = canPin(cpus().length);
   const kind = pickGenerator();
+  let requests = 0;
   const server = await startServer({
     file: join(here, 'http', 'servers', `${o.framework}.mjs`),
     pin,
@@ -88,14 +90,18 @@ async function main() {
     const req = await sc.request(server.base);
     const pre = await preflight(server.base, req, sc.check);
     if (!pre.ok) throw new Error(`pre-flight answered ${pre.status}: ${pre.excerpt}`);
+    // A warm-up first, so that the measured window holds optimised code only.
+    await drive({ kind, url: server.base + req.path, req, seconds: 2, connections: o.connections, pin, core: 1, tmpDir: join(here, '.tmp'), tag: `prof-${o.framework}-${sc.name}` });
     const r = await drive({ kind, url: server.base + req.path, req, seconds: o.duration, connections: o.connections, pin, core: 1, tmpDir: join(here, '.tmp'), tag: `prof-${o.framework}-${sc.name}` });
     console.log(`${o.framework} ${sc.title}: ${Math.round(r.rps)} req/s under the profiler, non-2xx ${r.non2xx}`);
+    requests = r.requests;
   } finally {
     await server.stop();
   }
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error('no .cpuprofile written (did the server exit cleanly on SIGTERM?)');
-  const s = selfTimes(JSON.parse(readFileSync(join(dir, file), 'utf8')));
+  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+  const s = selfTimes(profile);
   console.log(`profile: ${join(dir, file)} (${s.totalMs.toFixed(0)} ms sampled)\n`);
   console.log(`top ${o.top} functions by self time:`);
   for (const f of s.functions.slice(0, o.top)) console.log(`${f.pct.toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}`);
@@ -110,10 +116,26 @@ async function main() {
   }
   console.log(`\nbusy time (${busyMs.toFixed(0)} ms, idle left out) by kind:`);
   for (const [g, t] of [...groups].sort((a, b) => b[1] - a[1])) console.log(`${((100 * t) / busyMs).toFixed(1).padStart(5)}%  ${t.toFixed(0).padStart(6)} ms  ${g}`);
+  printStages(profile, requests);
   console.log('\ntop functions in dist/ (Palisade), share of busy time:');
   for (const f of busy.filter((x) => x.name.includes(' dist/')).slice(0, o.top)) {
     console.log(`${((100 * f.ms) / busyMs).toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}`);
   }
+}
+
+/** CPU µs per request by stage (lib/stages.mjs); the profiler's own cost is in every figure. */
+function printStages(profile, requests) {
+  const times = stageTimes(profile, { lastSeconds: o.duration });
+  times.delete('idle');
+  const total = [...times.values()].reduce((a, b) => a + b, 0);
+  console.log(`\nCPU µs per request by stage (the last ${o.duration} s of the profile, ${requests} requests; the profiler's own cost is in every figure):`);
+  const order = [...STAGES.map(([n]) => n), 'other Palisade code'];
+  for (const name of [...order, ...[...times.keys()].filter((k) => !order.includes(k))]) {
+    const us = times.get(name);
+    if (us === undefined) continue;
+    console.log(`${(us / requests).toFixed(2).padStart(8)} µs  ${((100 * us) / total).toFixed(1).padStart(5)}%  ${name}`);
+  }
+  console.log(`${(total / requests).toFixed(2).padStart(8)} µs         all`);
 }
 
 main().catch((err) => {
