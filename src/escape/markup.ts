@@ -24,6 +24,8 @@ const internal = Symbol('palisade.internal');
  */
 export class Markup {
   readonly #html: string;
+  /** The request scope this HTML was rendered for, if any (src/http/context.ts). */
+  #renderedFor: object | undefined = undefined;
   private constructor(html: string, key: symbol) {
     if (key !== internal) throw new TypeError('Markup cannot be constructed directly; use Markup.unsafeTrust()');
     this.#html = html;
@@ -50,6 +52,27 @@ export class Markup {
   get length(): number {
     return this.#html.length;
   }
+  /** Internal: see `setRenderedFor`. */
+  static renderedFor(m: Markup, scope: object | undefined, key: symbol): object | undefined {
+    if (key !== internal) throw new TypeError('internal');
+    if (scope !== undefined) m.#renderedFor = scope;
+    return m.#renderedFor;
+  }
+}
+
+/**
+ * Internal: records the request scope `m` was rendered for, on the Markup itself. (A
+ * WeakMap from Markup to scope did the same, but V8 keeps a young key of a WeakMap alive
+ * through young collections, and with it the whole page the Markup holds: a page's
+ * garbage then reached the old generation; bench/README.md.)
+ */
+export function setRenderedFor(m: Markup, scope: object): void {
+  Markup.renderedFor(m, scope, internal);
+}
+
+/** Internal: the request scope `m` was rendered for, if one was recorded. */
+export function getRenderedFor(m: Markup): object | undefined {
+  return Markup.renderedFor(m, undefined, internal);
 }
 
 /** Internal constructor for Palisade's own modules (escapers, templates, `html`). */

@@ -14,6 +14,7 @@
  * ambient scope is for helpers called from deep code. See docs/routing.md#the-request-scope.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { getRenderedFor, isMarkup, setRenderedFor, type Markup } from '../escape/markup.js';
 
 /**
  * What code running for a request can reach. Protections add their fields as they run.
@@ -54,29 +55,28 @@ export function currentScope(): RequestScope | undefined {
   return storage.getStore();
 }
 
-/**
- * Which request's environment HTML was rendered with. A render reads the request's CSRF
- * token, nonce and user; when it runs in another request's scope (a listener called by
- * whichever request emitted, a callback of a pool made during another request, a page
- * memoized across requests), its HTML holds that request's secrets. Templates and the
- * `html` tag record the scope here, and the HTML guard (src/security/html-guard.ts)
- * refuses a response whose HTML was rendered for another request.
- */
-const renderedWith = new WeakMap<object, RequestScope>();
-
 /** True for a request's scope, as opposed to a render environment built by hand. */
 export function isRequestScope(env: unknown): env is RequestScope {
   return typeof env === 'object' && env !== null && (env as RequestScope).request !== undefined;
 }
 
-/** Records that `html` (Markup) was rendered with `scope`'s environment. */
-export function markRenderedFor(html: object, scope: RequestScope): void {
-  renderedWith.set(html, scope);
+/**
+ * Which request's environment HTML was rendered with. A render reads the request's CSRF
+ * token, nonce and user; when it runs in another request's scope (a listener called by
+ * whichever request emitted, a callback of a pool made during another request, a page
+ * memoized across requests), its HTML holds that request's secrets. Templates and the
+ * `html` tag record it below, and the HTML guard (src/security/html-guard.ts)
+ * refuses a response whose HTML was rendered for another request.
+ *
+ * Records that `html` was rendered with `scope`'s environment, on the Markup itself.
+ */
+export function markRenderedFor(html: Markup, scope: RequestScope): void {
+  setRenderedFor(html, scope);
 }
 
 /** The request scope whose environment `html` was rendered with, if any. */
 export function renderedFor(html: object): RequestScope | undefined {
-  return renderedWith.get(html);
+  return isMarkup(html) ? (getRenderedFor(html) as RequestScope | undefined) : undefined;
 }
 
 /**
@@ -88,7 +88,7 @@ export function scopeOfRender(env: unknown, parts: Iterable<unknown>, depth = 0)
   const own = isRequestScope(env) ? env : undefined;
   for (const p of parts) {
     if (typeof p !== 'object' || p === null) continue;
-    const s = Array.isArray(p) ? (depth < 4 ? scopeOfRender(env, p, depth + 1) : undefined) : renderedWith.get(p);
+    const s = Array.isArray(p) ? (depth < 4 ? scopeOfRender(env, p, depth + 1) : undefined) : renderedFor(p);
     if (s !== undefined && s !== own) return s;
   }
   return own;

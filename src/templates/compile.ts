@@ -168,10 +168,13 @@ export class BaseEnv implements Env {
   }
 
   makeTop(ctx: object | null): Record<string, unknown> {
+    // The request's globals go on the namespace itself, before the context (which wins).
+    // Not on a prototype of their own: an object made a prototype for one render gets a
+    // new map, which V8 keeps in the old generation, and through it the render's garbage
+    // outlived young collections (bench/README.md, "A page's garbage").
+    const top = Object.create(this.#proto) as Record<string, unknown>;
     const globals = renderEnv()?.globals;
-    let proto = this.#proto;
-    if (globals !== undefined) proto = Object.assign(Object.create(proto) as Record<string, unknown>, globals);
-    const top = Object.create(proto) as Record<string, unknown>;
+    if (globals !== undefined) Object.assign(top, globals);
     if (ctx !== null) Object.assign(top, ctx);
     return top;
   }
