@@ -90,9 +90,10 @@ async function main() {
     const req = await sc.request(server.base);
     const pre = await preflight(server.base, req, sc.check);
     if (!pre.ok) throw new Error(`pre-flight answered ${pre.status}: ${pre.excerpt}`);
+    const load = { kind, url: server.base + req.path, req, connections: o.connections, pin, core: 1, tmpDir: join(here, '.tmp'), tag: `prof-${o.framework}-${sc.name}` };
     // A warm-up first, so that the measured window holds optimised code only.
-    await drive({ kind, url: server.base + req.path, req, seconds: 2, connections: o.connections, pin, core: 1, tmpDir: join(here, '.tmp'), tag: `prof-${o.framework}-${sc.name}` });
-    const r = await drive({ kind, url: server.base + req.path, req, seconds: o.duration, connections: o.connections, pin, core: 1, tmpDir: join(here, '.tmp'), tag: `prof-${o.framework}-${sc.name}` });
+    await drive({ ...load, seconds: 2 });
+    const r = await drive({ ...load, seconds: o.duration });
     console.log(`${o.framework} ${sc.title}: ${Math.round(r.rps)} req/s under the profiler, non-2xx ${r.non2xx}`);
     requests = r.requests;
   } finally {

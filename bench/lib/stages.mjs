@@ -19,11 +19,7 @@ export const STAGES = [
   ['request, response, dispatch, adapter', /^(app|adapters|http|util)\//, { own: true }],
 ];
 
-/** The stage of a profile URL, or null. */
-export function stageOf(url) {
-  return stageEntry(url)?.name ?? null;
-}
-
+/** The stage of a profile URL (`own`: its callees outside dist/ are not its work), or null. */
 function stageEntry(url) {
   const i = url.indexOf('/dist/');
   if (i === -1) return null;
